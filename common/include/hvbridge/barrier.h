@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * hvbridge/barrier.h - the memory-ordering primitives of the channel.
+ *
+ * One set of names, three native implementations:
+ *
+ *   HVB_ENV_HYP  EL2 hypervisor, aarch64 inline assembly (ldar/stlr/dmb,
+ *                ldxr/stlxr loops; no LSE needed, so Cortex-A57 works)
+ *   __KERNEL__   root-zone kernel module (smp_load_acquire and friends)
+ *   otherwise    Linux user space, C11 <stdatomic.h>
+ *
+ * The hypervisor core built for the host (simulation, tests, benchmarks)
+ * takes the user-space implementation.
+ *
+ * Rules every caller follows (see docs/memory-ordering.md):
+ *  - a loop that waits for another agent reads with hvb_load_acquire_*;
+ *  - data is written before the word that announces it, and that word is
+ *    written with hvb_store_release_*;
+ *  - every call site names the barrier it pairs with ("Barrier A: ...").
+ *
+ * hvb_cpu_relax() deliberately has no "memory" clobber: correctness must
+ * come from the acquire load, never from a compiler barrier hidden in a
+ * relax hint.  tests/stress proves that a plain load in the same loop hangs.
+ *
+ * The read-modify-write operations (hvb_xchg_*, hvb_fetch_or_u64,
+ * hvb_fetch_add_u32, hvb_cmpxchg_u32) are fully ordered, like the Linux
+ * kernel's xchg()/cmpxchg().
+ */
+#ifndef HVBRIDGE_BARRIER_H
+#define HVBRIDGE_BARRIER_H
+
+#include <hvbridge/types.h>
+
+#if defined(HVB_ENV_HYP)
+#include <hvbridge/barrier-hyp.h>
+#elif defined(__KERNEL__)
+#include <hvbridge/barrier-kernel.h>
+#else
+#include <hvbridge/barrier-user.h>
+#endif
+
+#endif /* HVBRIDGE_BARRIER_H */

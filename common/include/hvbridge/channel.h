@@ -1,0 +1,272 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * hvbridge/channel.h - the shared-memory request channel between the EL2
+ * hypervisor (producer) and the root-zone daemon (consumer).
+ *
+ * The region is one physically contiguous block.  Offsets (bytes from the
+ * start of the region; nr_cpus = N):
+ *
+ *   0x0000  struct hvb_region_header   256 B  written once by the creator
+ *   0x0100  struct hvb_wake            128 B  sleep/wake handshake
+ *   0x0180  struct hvb_pending         128 B  which CPUs have a request
+ *   0x0200  struct hvb_kicks           256 B  posted (device, queue) kicks
+ *   0x0300  struct hvb_daemon_stats    256 B  daemon-wide counters
+ *   0x0400  struct hvb_cpu_slot[N]     256 B each: request line, response line
+ *   ...     struct hvb_cpu_stats[N]    512 B each: producer part, daemon part
+ *   region_size = the above rounded up to 4 KiB
+ *
+ * Every structure that two different agents write is split so that each
+ * writer owns whole 128-byte lines (HVB_LINE): 64-byte-line cores never
+ * share a line between writers, and neither do cores that fetch lines in
+ * adjacent pairs.  The offsets are also written into the header; a reader
+ * refuses a header whose offsets differ from the layout of its ABI major.
+ *
+ * Request state machine of one CPU's slot (seq values are per CPU; the
+ * producer keeps the next value in its own private memory):
+ *
+ *     req.seq == resp.seq            IDLE: nothing in flight
+ *        |  producer fills the fields, release-stores req.seq = n,
+ *        |  sets its bit in hvb_pending                 (Barrier A)
+ *        v
+ *     req.seq == n != resp.seq       PENDING: owned by the daemon, which
+ *        |                           reads the fields and checks req.seq
+ *        |                           again afterwards (seqlock, Barrier S)
+ *        |  daemon writes resp.value/status, release-stores resp.seq = n
+ *        v                                              (Barrier C)
+ *     resp.seq == n                  DONE: the producer's acquire spin on
+ *        |                           resp.seq sees n, reads value/status
+ *        v
+ *     IDLE
+ *
+ *   A producer that gives up waiting (timeout policy) stores req.seq = 0
+ *   before it reuses the slot (INVALID), so a daemon still reading the old
+ *   fields sees the seq change and drops what it read (Barrier S).
+ *
+ * Completion is matched by the sequence number: the producer waits for
+ * resp.seq == n exactly, so a stale or duplicated completion (seq != n)
+ * can never complete request n, let alone with another request's value.
+ *
+ * Who writes what: see the comment on each field, and docs/abi.md for the
+ * ownership table and the barrier pairs.
+ */
+#ifndef HVBRIDGE_CHANNEL_H
+#define HVBRIDGE_CHANNEL_H
+
+#include <hvbridge/types.h>
+
+#define HVB_MAGIC		0x52425648u	/* "HVBR" in memory order */
+#define HVB_ABI_MAJOR		1u
+#define HVB_ABI_MINOR		0u
+
+/* The isolation unit: one writer per line of this size. */
+#define HVB_LINE		128u
+#define HVB_REGION_ALIGN	4096u
+
+#define HVB_MAX_CPUS		256u
+#define HVB_PENDING_WORDS	(HVB_MAX_CPUS / 64u)
+
+/*
+ * Posted kicks: bit (dev * HVB_KICK_QUEUES + queue).  A QueueNotify for a
+ * queue index >= HVB_KICK_QUEUES is sent as a synchronous write instead,
+ * so a guest can never make a vCPU wait for room.
+ */
+#define HVB_KICK_DEVS		64u
+#define HVB_KICK_QUEUES		16u
+#define HVB_KICK_BITS		(HVB_KICK_DEVS * HVB_KICK_QUEUES)
+#define HVB_KICK_WORDS		(HVB_KICK_BITS / 64u)
+
+/* Latency histogram: bucket i counts round trips of [2^i, 2^(i+1)) ns;
+ * bucket 0 also counts 0 ns, the last bucket everything above. */
+#define HVB_LAT_BUCKETS		32u
+
+/* struct hvb_sync_req.flags */
+#define HVB_REQ_WRITE		(1u << 0)
+#define HVB_REQ_FLAGS_KNOWN	(HVB_REQ_WRITE)
+
+/* struct hvb_sync_resp.status */
+#define HVB_STATUS_OK		0u	/* value is valid */
+#define HVB_STATUS_INVALID	1u	/* malformed request (cpu, size, flags) */
+#define HVB_STATUS_NO_DEVICE	2u	/* no window covers zone/addr */
+#define HVB_STATUS_IO_ERROR	3u	/* the device model failed the access */
+#define HVB_STATUS_TIMEOUT	4u	/* producer-local: never in the ring */
+
+/* struct hvb_wake.consumer_state */
+#define HVB_CONSUMER_ABSENT	0u	/* no daemon attached */
+#define HVB_CONSUMER_RUNNING	1u	/* attached, polling or serving */
+#define HVB_CONSUMER_SLEEPING	2u	/* attached, will sleep: wake it */
+
+/* Written once by the region's creator (kmod, simulation or hypervisor)
+ * before any other agent attaches; read by every agent on attach. */
+struct hvb_region_header {
+	__u32 magic;		/* HVB_MAGIC */
+	__u16 abi_major;	/* a reader refuses any other major */
+	__u16 abi_minor;	/* backwards-compatible additions */
+	__u64 region_size;	/* bytes, multiple of HVB_REGION_ALIGN */
+	__u32 header_size;	/* sizeof(struct hvb_region_header) */
+	__u32 nr_cpus;		/* slots, 1..HVB_MAX_CPUS */
+	__u32 wake_off;		/* struct hvb_wake */
+	__u32 pending_off;	/* struct hvb_pending */
+	__u32 kick_off;		/* struct hvb_kicks */
+	__u32 daemon_stats_off;	/* struct hvb_daemon_stats */
+	__u32 slots_off;	/* struct hvb_cpu_slot[nr_cpus] */
+	__u32 slot_size;	/* sizeof(struct hvb_cpu_slot) */
+	__u32 stats_off;	/* struct hvb_cpu_stats[nr_cpus] */
+	__u32 stats_size;	/* sizeof(struct hvb_cpu_stats) */
+	__u32 kick_devs;	/* HVB_KICK_DEVS */
+	__u32 kick_queues;	/* HVB_KICK_QUEUES */
+	__u32 reserved[48];	/* zero */
+};
+
+/* The sleep/wake handshake (docs/abi.md "No lost wake-up"). */
+struct hvb_wake {
+	/*
+	 * Written by the daemon (RUNNING on attach and after every wait,
+	 * SLEEPING before it checks for work one last time, ABSENT on
+	 * detach) and by a producer, which moves SLEEPING -> RUNNING with a
+	 * compare-and-swap to take the duty of waking the daemon.
+	 * Read by producers after Barrier W2.
+	 */
+	__u32 consumer_state;
+	/*
+	 * Incremented by the producer that won the SLEEPING -> RUNNING swap,
+	 * before it signals the daemon; read (acquire, Barrier W0) by the
+	 * daemon before it announces SLEEPING.  The simulation transport
+	 * futex-waits on it, so a wake between the check and the wait is
+	 * never lost.
+	 */
+	__u32 wake_gen;
+	/* Written by the daemon on attach/detach, read by tools. */
+	__u32 consumer_pid;
+	__u32 consumer_epoch;	/* daemon: +1 on every attach */
+	__u32 reserved[28];
+};
+
+/* Set by a producer (fetch-or, after publishing its request), taken by
+ * the daemon (exchange with 0).  Bit c: CPU c may have a request. */
+struct hvb_pending {
+	__u64 cpu_bits[HVB_PENDING_WORDS];
+	__u64 reserved[12];
+};
+
+/* Posted kicks.  Producers fetch-or a bit into words[], then the word's
+ * bit into summary; the daemon exchanges summary with 0, then each
+ * flagged word with 0.  Bits coalesce, so the bitmap cannot overflow. */
+struct hvb_kicks {
+	__u64 summary;		/* bit w: words[w] may be non-zero */
+	__u64 reserved0[15];
+	__u64 words[HVB_KICK_WORDS];
+};
+
+/* One CPU's synchronous request line; written only by that CPU's
+ * producer, read only by the daemon. */
+struct hvb_sync_req {
+	__u64 seq;		/* written last (release); 0: INVALID */
+	__u64 addr;		/* guest physical (IPA) address */
+	__u64 value;		/* data of a write, low @size bytes */
+	__u32 zone_id;		/* zone of the trapping vCPU */
+	__u32 cpu;		/* equals the slot index */
+	__u32 size;		/* 1, 2, 4 or 8 bytes */
+	__u32 flags;		/* HVB_REQ_* */
+	__u64 reserved[11];
+};
+
+/* One CPU's response line; written only by the daemon, read only by that
+ * CPU's producer. */
+struct hvb_sync_resp {
+	__u64 seq;		/* written last (release); == req.seq: DONE */
+	__u64 value;		/* data of a read, low @size bytes */
+	__u32 status;		/* HVB_STATUS_* */
+	__u32 reserved0;
+	__u64 reserved[13];
+};
+
+struct hvb_cpu_slot {
+	struct hvb_sync_req req;
+	struct hvb_sync_resp resp;
+};
+
+/* Per-CPU statistics.  Each counter has one writer, which increments it
+ * with single-copy-atomic stores; readers (hvbridge stat) read it racily
+ * but never torn. */
+struct hvb_cpu_stats {
+	/* written by this CPU's producer */
+	__u64 sync_requests;	/* published synchronous requests */
+	__u64 kicks;		/* posted kicks */
+	__u64 wakes;		/* daemon wake-ups this CPU signalled */
+	__u64 error_responses;	/* completions with status != OK */
+	__u64 timeouts;		/* requests the producer gave up on */
+	__u64 lat_total_ns;	/* sum of round trips of completed requests */
+	__u64 reserved0[2];
+	__u64 lat_hist[HVB_LAT_BUCKETS];
+	__u64 reserved1[8];
+	/* written by the daemon */
+	__u64 served;		/* completions written for this CPU */
+	__u64 served_errors;	/* ... of them with status != OK */
+	__u64 torn_reads;	/* requests dropped by the seqlock check */
+	__u64 reserved2[13];
+};
+
+/* Daemon-wide counters; written by the daemon only. */
+struct hvb_daemon_stats {
+	__u64 served;		/* completions written, all CPUs */
+	__u64 malformed;	/* requests answered HVB_STATUS_INVALID */
+	__u64 no_device;	/* requests answered HVB_STATUS_NO_DEVICE */
+	__u64 kick_rounds;	/* kick drains that found a bit */
+	__u64 kicks;		/* kick bits taken */
+	__u64 sleeps;		/* times the daemon went to sleep */
+	__u64 wakeups;		/* returns from sleep */
+	__u64 empty_wakeups;	/* wake-ups that found no work */
+	__u64 attach_scans;	/* full slot scans (one per attach) */
+	__u64 reserved[23];
+};
+
+/* Fixed layout of ABI major 1. */
+#define HVB_HEADER_OFF		0x000u
+#define HVB_WAKE_OFF		0x100u
+#define HVB_PENDING_OFF		0x180u
+#define HVB_KICK_OFF		0x200u
+#define HVB_DAEMON_STATS_OFF	0x300u
+#define HVB_SLOTS_OFF		0x400u
+
+_Static_assert(sizeof(struct hvb_region_header) == 256, "header size");
+_Static_assert(sizeof(struct hvb_wake) == HVB_LINE, "wake block is a line");
+_Static_assert(sizeof(struct hvb_pending) == HVB_LINE, "pending is a line");
+_Static_assert(sizeof(struct hvb_kicks) == 2 * HVB_LINE, "kicks are 2 lines");
+_Static_assert(__builtin_offsetof(struct hvb_kicks, words) == HVB_LINE,
+	       "kick words start on their own line");
+_Static_assert(sizeof(struct hvb_sync_req) == HVB_LINE, "request is a line");
+_Static_assert(sizeof(struct hvb_sync_resp) == HVB_LINE, "response is a line");
+_Static_assert(sizeof(struct hvb_cpu_slot) == 2 * HVB_LINE, "slot size");
+_Static_assert(__builtin_offsetof(struct hvb_cpu_slot, resp) == HVB_LINE,
+	       "response on its own line");
+_Static_assert(sizeof(struct hvb_cpu_stats) == 4 * HVB_LINE, "stats size");
+_Static_assert(__builtin_offsetof(struct hvb_cpu_stats, served) ==
+	       3 * HVB_LINE, "daemon part of the stats on its own line");
+_Static_assert(sizeof(struct hvb_daemon_stats) == 2 * HVB_LINE,
+	       "daemon stats size");
+_Static_assert(HVB_HEADER_OFF + sizeof(struct hvb_region_header) ==
+	       HVB_WAKE_OFF, "wake follows header");
+_Static_assert(HVB_WAKE_OFF + sizeof(struct hvb_wake) == HVB_PENDING_OFF,
+	       "pending follows wake");
+_Static_assert(HVB_PENDING_OFF + sizeof(struct hvb_pending) == HVB_KICK_OFF,
+	       "kicks follow pending");
+_Static_assert(HVB_KICK_OFF + sizeof(struct hvb_kicks) ==
+	       HVB_DAEMON_STATS_OFF, "daemon stats follow kicks");
+_Static_assert(HVB_DAEMON_STATS_OFF + sizeof(struct hvb_daemon_stats) ==
+	       HVB_SLOTS_OFF, "slots follow daemon stats");
+_Static_assert(__builtin_offsetof(struct hvb_sync_req, seq) == 0, "req.seq");
+_Static_assert(__builtin_offsetof(struct hvb_sync_req, addr) == 8, "addr");
+_Static_assert(__builtin_offsetof(struct hvb_sync_req, value) == 16, "value");
+_Static_assert(__builtin_offsetof(struct hvb_sync_req, zone_id) == 24, "zone");
+_Static_assert(__builtin_offsetof(struct hvb_sync_req, cpu) == 28, "cpu");
+_Static_assert(__builtin_offsetof(struct hvb_sync_req, size) == 32, "size");
+_Static_assert(__builtin_offsetof(struct hvb_sync_req, flags) == 36, "flags");
+_Static_assert(__builtin_offsetof(struct hvb_sync_resp, value) == 8, "rvalue");
+_Static_assert(__builtin_offsetof(struct hvb_sync_resp, status) == 16,
+	       "status");
+_Static_assert(__builtin_offsetof(struct hvb_region_header, nr_cpus) == 20,
+	       "nr_cpus");
+_Static_assert(HVB_KICK_WORDS <= 64, "summary has a bit per kick word");
+_Static_assert(HVB_MAX_CPUS % 64 == 0, "pending words are whole");
+
+#endif /* HVBRIDGE_CHANNEL_H */

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The channel producer: what a vCPU's trap handler calls to forward an
+ * MMIO access to the root-zone daemon, or to post a QueueNotify kick.
+ *
+ * One synchronous request per CPU is in flight at a time (the vCPU is
+ * stopped in the trap), so the slot needs no lock.  The barrier names
+ * below are those of docs/memory-ordering.md.
+ */
+#include <hyp/arch.h>
+#include <hyp/channel.h>
+#include <hvbridge/barrier.h>
+
+/* Single-writer counter: a plain read-modify-write of our own word, made
+ * single-copy atomic so a concurrent reader never sees it torn. */
+static inline void stat_add(__u64 *ctr, __u64 n)
+{
+	hvb_write_once_u64(ctr, hvb_read_once_u64(ctr) + n);
+}
+
+int hyp_channel_attach(struct hyp_producer *p, void *region, __u64 size,
+		       __u32 cpu, __u64 timeout_ns)
+{
+	const struct hvb_region_header *h = region;
+	__u64 req_seq, resp_seq;
+	int err = hvb_region_check(region, size);
+
+	if (err)
+		return err;
+	if (cpu >= h->nr_cpus)
+		return HVB_REGION_ECPUS;
+	p->region = region;
+	p->cpu = cpu;
+	p->slot = hvb_region_slot(region, cpu);
+	p->stats = hvb_region_cpu_stats(region, cpu);
+	p->wake = hvb_region_wake(region);
+	p->pending = hvb_region_pending(region);
+	p->kicks = hvb_region_kicks(region);
+	p->timeout_ns = timeout_ns;
+	/* Continue above whatever an earlier producer of this slot used, so
+	 * no completion left in the region can match our first request. */
+	req_seq = hvb_read_once_u64(&p->slot->req.seq);
+	resp_seq = hvb_read_once_u64(&p->slot->resp.seq);
+	p->next_seq = (req_seq > resp_seq ? req_seq : resp_seq) + 1;
+	return HVB_REGION_OK;
+}
+
+/*
+ * Wake the daemon if it announced that it sleeps.  Called after a request
+ * or kick has been published.
+ */
+static void hyp_channel_wake_consumer(struct hyp_producer *p)
+{
+	/*
+	 * Barrier W2: orders the publication before (req.seq, pending bit,
+	 * kick bits) against the load of consumer_state below.  Pairs with
+	 * Barrier W1 in the daemon, between its store of SLEEPING and its
+	 * last look for work: either it sees our work, or we see SLEEPING.
+	 */
+	hvb_mb();
+	if (hvb_read_once_u32(&p->wake->consumer_state) !=
+	    HVB_CONSUMER_SLEEPING)
+		return;
+	/* Only the producer that wins this swap signals; fully ordered. */
+	if (hvb_cmpxchg_u32(&p->wake->consumer_state, HVB_CONSUMER_SLEEPING,
+			    HVB_CONSUMER_RUNNING) != HVB_CONSUMER_SLEEPING)
+		return;
+	/* Pairs with Barrier W0, the daemon's acquire load of wake_gen before
+	 * it stored SLEEPING: its futex wait sees a changed word. */
+	hvb_fetch_add_u32(&p->wake->wake_gen, 1);
+	stat_add(&p->stats->wakes, 1);
+	hyp_arch_wake_consumer(p);
+}
+
+static void hyp_channel_account(struct hyp_producer *p, __u64 start_ns)
+{
+	__u64 ns = hyp_arch_now_ns() - start_ns;
+
+	stat_add(&p->stats->lat_total_ns, ns);
+	stat_add(&p->stats->lat_hist[hvb_lat_bucket(ns)], 1);
+}
+
+hyp_status_t hyp_channel_sync(struct hyp_producer *p, __u32 zone_id,
+			      __u64 addr, __u32 size, __u32 flags,
+			      __u64 *value)
+{
+	struct hvb_sync_req *req = &p->slot->req;
+	struct hvb_sync_resp *resp = &p->slot->resp;
+	__u64 seq = p->next_seq++;
+	__u64 start_ns = hyp_arch_now_ns();
+	__u32 status;
+
+	/*
+	 * The slot is ours: the daemon finished reading it before it
+	 * released the previous completion (which our acquire saw), or we
+	 * invalidated it with Barrier S after a timeout.
+	 */
+	hvb_write_once_u64(&req->addr, addr);
+	hvb_write_once_u64(&req->value, (flags & HVB_REQ_WRITE) ? *value : 0);
+	hvb_write_once_u32(&req->zone_id, zone_id);
+	hvb_write_once_u32(&req->cpu, p->cpu);
+	hvb_write_once_u32(&req->size, size);
+	hvb_write_once_u32(&req->flags, flags);
+	/* Barrier A: publishes the fields above with the sequence number;
+	 * pairs with the daemon's acquire load of req.seq (Barrier A'). */
+	hvb_store_release_u64(&req->seq, seq);
+	/* Fully ordered: after req.seq, so a daemon that takes the bit (its
+	 * exchange is fully ordered too) finds the request published. */
+	hvb_fetch_or_u64(&p->pending->cpu_bits[p->cpu / 64],
+			 1ull << (p->cpu % 64));
+	stat_add(&p->stats->sync_requests, 1);
+	hyp_channel_wake_consumer(p);
+
+	if (hyp_channel_wait_resp(p, seq, start_ns)) {
+		/*
+		 * Timeout policy: give up on this request.  Barrier S:
+		 * invalidate the slot before any later request rewrites its
+		 * fields; pairs with the daemon's seqlock re-check (hvb_rmb,
+		 * then req.seq again) so it drops a torn read.  A late
+		 * completion carries the old seq and never matches again.
+		 */
+		hvb_write_once_u64(&req->seq, 0);
+		hvb_wmb();
+		stat_add(&p->stats->timeouts, 1);
+		return HVB_STATUS_TIMEOUT;
+	}
+	/* Ordered after resp.seq by the acquire in hyp_channel_wait_resp. */
+	status = hvb_read_once_u32(&resp->status);
+	if (status == HVB_STATUS_OK) {
+		if (!(flags & HVB_REQ_WRITE))
+			*value = hvb_read_once_u64(&resp->value);
+	} else {
+		stat_add(&p->stats->error_responses, 1);
+	}
+	hyp_channel_account(p, start_ns);
+	return status;
+}
+
+int hyp_channel_kick(struct hyp_producer *p, __u32 dev, __u32 queue)
+{
+	__u32 bit;
+
+	if (dev >= HVB_KICK_DEVS || queue >= HVB_KICK_QUEUES)
+		return -1;
+	bit = hvb_kick_bit(dev, queue);
+	/*
+	 * Barrier K: the kick bit, then its word's summary bit, each with a
+	 * fully ordered read-modify-write, so the guest's virtqueue writes
+	 * before the trap are visible to a daemon that takes the summary
+	 * bit and then the word (its exchanges, Barrier K').  If the daemon
+	 * took the summary before our second step, it finds the bit anyway
+	 * when it sees the summary bit set again.
+	 */
+	hvb_fetch_or_u64(&p->kicks->words[bit / 64], 1ull << (bit % 64));
+	hvb_fetch_or_u64(&p->kicks->summary, 1ull << (bit / 64));
+	stat_add(&p->stats->kicks, 1);
+	hyp_channel_wake_consumer(p);
+	return 0;
+}

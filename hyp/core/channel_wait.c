@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The completion wait.  Its own file so tests/stress can link a broken one
+ * (a plain load) in its place and prove the watchdog catches the hang.
+ */
+#include <hyp/arch.h>
+#include <hyp/channel.h>
+#include <hvbridge/barrier.h>
+
+int hyp_channel_wait_resp(struct hyp_producer *p, __u64 seq, __u64 start_ns)
+{
+	struct hvb_sync_resp *resp = &p->slot->resp;
+	__u32 spins = 0;
+
+	/*
+	 * Barrier C': an acquire load on every iteration, so the compiler
+	 * cannot hoist it out of the loop and the response fields read after
+	 * it are those the daemon published.  Pairs with Barrier C, the
+	 * daemon's release store of resp.seq.
+	 */
+	while (hvb_load_acquire_u64(&resp->seq) != seq) {
+		hvb_cpu_relax();
+		if (++spins % HYP_WAIT_CHECK_SPINS == 0 &&
+		    hyp_arch_wait_check(p, start_ns))
+			return -1;
+	}
+	return 0;
+}

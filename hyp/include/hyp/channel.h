@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * hyp/channel.h - the hypervisor side (producer) of the request channel.
+ *
+ * Arch-neutral: built freestanding for aarch64 EL2 and, unchanged, for the
+ * host, where the simulation, the tests and the benchmarks drive it from
+ * threads that play the vCPUs.  Environment specifics come from the
+ * hyp_arch_* hooks of hyp/arch.h, chosen at link time.
+ */
+#ifndef HYP_CHANNEL_H
+#define HYP_CHANNEL_H
+
+#include <hvbridge/region.h>
+
+/*
+ * One per physical CPU, in hypervisor-private memory.  Nothing the daemon
+ * can write is trusted for control flow here: the next sequence number
+ * lives in this struct, not in the shared region.
+ */
+struct hyp_producer {
+	void *region;			/* checked channel region */
+	struct hvb_cpu_slot *slot;	/* this CPU's request/response */
+	struct hvb_cpu_stats *stats;	/* this CPU's counters */
+	struct hvb_wake *wake;
+	struct hvb_pending *pending;
+	struct hvb_kicks *kicks;
+	__u64 next_seq;			/* seq of the next request, never 0 */
+	__u64 timeout_ns;		/* give up after this; 0: never */
+	__u32 cpu;
+	__u32 pad;
+};
+
+/* Result of hyp_channel_sync(); HVB_STATUS_* values. */
+typedef __u32 hyp_status_t;
+
+/*
+ * Check the region and bind @p to slot @cpu.  Returns HVB_REGION_OK or a
+ * negative HVB_REGION_E* code (hvb_region_strerror() names it), or
+ * HVB_REGION_ECPUS when @cpu has no slot.
+ */
+int hyp_channel_attach(struct hyp_producer *p, void *region, __u64 size,
+		       __u32 cpu, __u64 timeout_ns);
+
+/*
+ * Forward one synchronous MMIO access and wait for its completion.
+ * @value is the store data of a write (HVB_REQ_WRITE in @flags) and
+ * receives the load data of a read.  Returns HVB_STATUS_OK, the daemon's
+ * error status, or HVB_STATUS_TIMEOUT when the bounded wait gave up; on
+ * anything but OK the caller injects a data abort into the guest.
+ */
+hyp_status_t hyp_channel_sync(struct hyp_producer *p, __u32 zone_id,
+			      __u64 addr, __u32 size, __u32 flags,
+			      __u64 *value);
+
+/*
+ * Post a kick for (@dev, @queue) and return at once.  Returns 0, or -1
+ * when the pair has no kick bit; the caller then sends the QueueNotify
+ * write through hyp_channel_sync() instead.
+ */
+int hyp_channel_kick(struct hyp_producer *p, __u32 dev, __u32 queue);
+
+/*
+ * The completion wait of hyp_channel_sync(), in its own file so that the
+ * stress tests can link a deliberately broken one in its place.  Returns
+ * 0 when resp.seq == @seq, -1 when the bounded-wait hook gave up.
+ */
+int hyp_channel_wait_resp(struct hyp_producer *p, __u64 seq, __u64 start_ns);
+
+#endif /* HYP_CHANNEL_H */

@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The channel consumer.  Barrier names follow docs/memory-ordering.md;
+ * each names its pair on the producer side (hyp/core/channel.c).
+ */
+#include <errno.h>
+#include <unistd.h>
+
+#include <hvbridge/barrier.h>
+
+#include "consumer.h"
+#include "transport.h"
+
+static inline void stat_add(__u64 *ctr, __u64 n)
+{
+	/* Single writer (this thread); readers must never see it torn. */
+	hvb_write_once_u64(ctr, hvb_read_once_u64(ctr) + n);
+}
+
+int hvb_consumer_attach(struct hvb_consumer *c, void *region, __u64 size,
+			const struct hvb_consumer_ops *ops, void *ctx)
+{
+	const struct hvb_region_header *h = region;
+	int err = hvb_region_check(region, size);
+
+	if (err)
+		return err;
+	c->region = region;
+	c->size = size;
+	c->nr_cpus = h->nr_cpus;
+	c->wake = hvb_region_wake(region);
+	c->pending = hvb_region_pending(region);
+	c->kicks = hvb_region_kicks(region);
+	c->dstats = hvb_region_daemon_stats(region);
+	c->ops = ops;
+	c->ops_ctx = ctx;
+	c->scan_all = true;
+	if (!c->spin_budget)
+		c->spin_budget = 1u << 14;
+	hvb_write_once_u32(&c->wake->consumer_pid, (__u32)getpid());
+	hvb_fetch_add_u32(&c->wake->consumer_epoch, 1);
+	/* Fully ordered; a producer that still sees SLEEPING from a dead
+	 * daemon wakes nobody, and our first poll scans every slot anyway. */
+	hvb_xchg_u32(&c->wake->consumer_state, HVB_CONSUMER_RUNNING);
+	return 0;
+}
+
+void hvb_consumer_detach(struct hvb_consumer *c)
+{
+	hvb_xchg_u32(&c->wake->consumer_state, HVB_CONSUMER_ABSENT);
+	hvb_write_once_u32(&c->wake->consumer_pid, 0);
+}
+
+int hvb_consumer_fetch(struct hvb_consumer *c, __u32 cpu,
+		       struct hvb_request *req)
+{
+	struct hvb_cpu_slot *slot = hvb_region_slot(c->region, cpu);
+	struct hvb_sync_req *r = &slot->req;
+	__u64 seq, again;
+
+	/* Barrier A': pairs with the producer's release of req.seq
+	 * (Barrier A); the fields read below are the published ones. */
+	seq = hvb_load_acquire_u64(&r->seq);
+	if (seq == 0 || seq == hvb_read_once_u64(&slot->resp.seq))
+		return 0;
+	req->seq = seq;
+	req->cpu = cpu;
+	req->cpu_echo = hvb_read_once_u32(&r->cpu);
+	req->addr = hvb_read_once_u64(&r->addr);
+	req->value = hvb_read_once_u64(&r->value);
+	req->zone_id = hvb_read_once_u32(&r->zone_id);
+	req->size = hvb_read_once_u32(&r->size);
+	req->flags = hvb_read_once_u32(&r->flags);
+	/*
+	 * Barrier S': seqlock re-check.  The field loads above are ordered
+	 * before this second load of req.seq; pairs with Barrier S, the
+	 * producer's invalidate-then-wmb before it reuses a slot it gave up
+	 * on.  A changed seq means the fields may mix two requests.
+	 */
+	hvb_rmb();
+	again = hvb_read_once_u64(&r->seq);
+	if (again != seq) {
+		stat_add(&hvb_region_cpu_stats(c->region, cpu)->torn_reads, 1);
+		return -1;
+	}
+	return 1;
+}
+
+__u32 hvb_request_check(const struct hvb_consumer *c,
+			const struct hvb_request *req)
+{
+	if (req->cpu >= c->nr_cpus || req->cpu_echo != req->cpu)
+		return HVB_STATUS_INVALID;
+	if (req->flags & ~HVB_REQ_FLAGS_KNOWN)
+		return HVB_STATUS_INVALID;
+	switch (req->size) {
+	case 1: case 2: case 4: case 8:
+		break;
+	default:
+		return HVB_STATUS_INVALID;
+	}
+	/* Device registers are naturally aligned; this also rules out
+	 * addr + size wrapping around. */
+	if (req->addr & (req->size - 1))
+		return HVB_STATUS_INVALID;
+	return HVB_STATUS_OK;
+}
+
+int hvb_consumer_complete(struct hvb_consumer *c,
+			  const struct hvb_request *req, __u32 status,
+			  __u64 value)
+{
+	struct hvb_cpu_slot *slot = hvb_region_slot(c->region, req->cpu);
+	struct hvb_cpu_stats *st = hvb_region_cpu_stats(c->region, req->cpu);
+
+	/* We are the only writer of resp.seq, so this read is exact. */
+	if (hvb_read_once_u64(&slot->resp.seq) == req->seq)
+		return -EALREADY;
+	/* Not a guarantee (the producer may give up right after this), but
+	 * it spares the write; a late completion never matches anyway. */
+	if (hvb_load_acquire_u64(&slot->req.seq) != req->seq)
+		return -ESTALE;
+	hvb_write_once_u64(&slot->resp.value, value);
+	hvb_write_once_u32(&slot->resp.status, status);
+	/* Barrier C: publishes value and status with the seq; pairs with the
+	 * producer's acquire spin on resp.seq (Barrier C'). */
+	hvb_store_release_u64(&slot->resp.seq, req->seq);
+	stat_add(&st->served, 1);
+	stat_add(&c->dstats->served, 1);
+	if (status != HVB_STATUS_OK)
+		stat_add(&st->served_errors, 1);
+	return 0;
+}
+
+static void hvb_consumer_serve(struct hvb_consumer *c, __u32 cpu)
+{
+	struct hvb_request req;
+	__u64 value = 0;
+	__u32 status;
+
+	if (hvb_consumer_fetch(c, cpu, &req) != 1)
+		return;
+	status = hvb_request_check(c, &req);
+	if (status == HVB_STATUS_OK) {
+		status = c->ops->sync(c->ops_ctx, &req, &value);
+		if (status == HVB_STATUS_NO_DEVICE)
+			stat_add(&c->dstats->no_device, 1);
+	} else {
+		stat_add(&c->dstats->malformed, 1);
+	}
+	if (status == HVB_STATUS_TIMEOUT)	/* producer-local, never sent */
+		status = HVB_STATUS_IO_ERROR;
+	hvb_consumer_complete(c, &req, status, value);
+}
+
+static unsigned int hvb_consumer_drain_kicks(struct hvb_consumer *c)
+{
+	unsigned int n = 0;
+	__u64 summary, word;
+
+	if (!hvb_read_once_u64(&c->kicks->summary))
+		return 0;
+	/* Barrier K': fully ordered exchanges, summary then word; pair with
+	 * the producer's two fetch-ors (Barrier K). */
+	summary = hvb_xchg_u64(&c->kicks->summary, 0);
+	while (summary) {
+		__u32 w = (__u32)__builtin_ctzll(summary);
+
+		summary &= summary - 1;
+		word = hvb_xchg_u64(&c->kicks->words[w], 0);
+		while (word) {
+			__u32 bit = w * 64 + (__u32)__builtin_ctzll(word);
+
+			word &= word - 1;
+			c->ops->kick(c->ops_ctx, bit / HVB_KICK_QUEUES,
+				     bit % HVB_KICK_QUEUES);
+			n++;
+		}
+	}
+	if (n) {
+		stat_add(&c->dstats->kick_rounds, 1);
+		stat_add(&c->dstats->kicks, n);
+	}
+	return n;
+}
+
+unsigned int hvb_consumer_poll(struct hvb_consumer *c)
+{
+	unsigned int n = hvb_consumer_drain_kicks(c);
+	__u32 words = (c->nr_cpus + 63) / 64, w, cpu;
+	__u64 bits;
+
+	if (c->scan_all) {
+		/* After attach: a dead daemon may have taken pending bits
+		 * without answering.  Clear them first, then look at every
+		 * slot; a bit set after the clear is served next poll. */
+		c->scan_all = false;
+		for (w = 0; w < words; w++)
+			hvb_xchg_u64(&c->pending->cpu_bits[w], 0);
+		for (cpu = 0; cpu < c->nr_cpus; cpu++)
+			hvb_consumer_serve(c, cpu);
+		stat_add(&c->dstats->attach_scans, 1);
+		return n + 1;
+	}
+	for (w = 0; w < words; w++) {
+		if (!hvb_read_once_u64(&c->pending->cpu_bits[w]))
+			continue;
+		/* Fully ordered; the producer set the bit after releasing
+		 * req.seq, so every request it announces is visible. */
+		bits = hvb_xchg_u64(&c->pending->cpu_bits[w], 0);
+		while (bits) {
+			cpu = w * 64 + (__u32)__builtin_ctzll(bits);
+			bits &= bits - 1;
+			if (cpu < c->nr_cpus)
+				hvb_consumer_serve(c, cpu);
+			n++;
+		}
+	}
+	return n;
+}
+
+bool hvb_consumer_has_work(struct hvb_consumer *c)
+{
+	__u32 words = (c->nr_cpus + 63) / 64, w;
+
+	if (c->scan_all || hvb_read_once_u64(&c->kicks->summary))
+		return true;
+	for (w = 0; w < words; w++)
+		if (hvb_read_once_u64(&c->pending->cpu_bits[w]))
+			return true;
+	return false;
+}
+
+int hvb_consumer_sleep(struct hvb_consumer *c, struct hvb_transport *t)
+{
+	__u32 token;
+	int err;
+
+	/* Barrier W0: read wake_gen before announcing SLEEPING (acquire
+	 * keeps the later store after it); pairs with the producer's
+	 * increment, which follows its swap of SLEEPING -> RUNNING.  If a
+	 * producer wakes us after this load, the wait returns at once. */
+	token = hvb_load_acquire_u32(&c->wake->wake_gen);
+	hvb_write_once_u32(&c->wake->consumer_state, HVB_CONSUMER_SLEEPING);
+	/* Barrier W1: the SLEEPING store before the last look for work;
+	 * pairs with Barrier W2 in the producer (publish; mb; read state).
+	 * Either we see its work here or it sees SLEEPING and wakes us. */
+	hvb_mb();
+	if (hvb_consumer_has_work(c)) {
+		hvb_xchg_u32(&c->wake->consumer_state, HVB_CONSUMER_RUNNING);
+		return 0;
+	}
+	stat_add(&c->dstats->sleeps, 1);
+	err = t->ops->wait(t, &c->wake->wake_gen, token);
+	hvb_xchg_u32(&c->wake->consumer_state, HVB_CONSUMER_RUNNING);
+	if (err)
+		return err;
+	stat_add(&c->dstats->wakeups, 1);
+	if (!hvb_consumer_has_work(c))
+		stat_add(&c->dstats->empty_wakeups, 1);
+	return 1;
+}
+
+int hvb_consumer_run(struct hvb_consumer *c, struct hvb_transport *t,
+		     const volatile int *stop)
+{
+	bool can_sleep = t && t->ops->can_sleep && t->ops->can_sleep(t);
+	uint64_t idle = 0;
+	int err;
+
+	while (!*stop) {
+		if (hvb_consumer_poll(c)) {
+			idle = 0;
+			continue;
+		}
+		if (!can_sleep || ++idle < c->spin_budget) {
+			hvb_cpu_relax();
+			continue;
+		}
+		idle = 0;
+		err = hvb_consumer_sleep(c, t);
+		if (err < 0 && err != -EINTR)
+			return err;
+	}
+	return 0;
+}

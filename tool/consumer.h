@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * consumer.h - the daemon side of the channel: attach to a region, find
+ * pending work, complete requests, drain kicks, sleep through the wake
+ * handshake.  Independent of how the region was reached (transport.h) and
+ * of what serves the accesses (struct hvb_consumer_ops).
+ *
+ * Threading: one thread serves a region.  It is the only writer of the
+ * response lines (docs/abi.md, ownership table); hvb_consumer_complete()
+ * relies on that to detect a duplicate completion exactly.
+ */
+#ifndef HVB_TOOL_CONSUMER_H
+#define HVB_TOOL_CONSUMER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <hvbridge/region.h>
+
+struct hvb_transport;
+
+/* A request as read, consistently, out of a slot. */
+struct hvb_request {
+	__u64 seq;
+	__u64 addr;
+	__u64 value;
+	__u32 cpu;	/* the slot it came from */
+	__u32 cpu_echo;	/* what the producer wrote in req.cpu */
+	__u32 zone_id;
+	__u32 size;
+	__u32 flags;
+};
+
+struct hvb_consumer_ops {
+	/* Serve a well-formed synchronous access: return HVB_STATUS_* and,
+	 * for a read, the data in *value. */
+	__u32 (*sync)(void *ctx, const struct hvb_request *req, __u64 *value);
+	/* A posted kick for (dev, queue); kicks of one pair coalesce. */
+	void (*kick)(void *ctx, __u32 dev, __u32 queue);
+};
+
+struct hvb_consumer {
+	void *region;
+	__u64 size;
+	__u32 nr_cpus;
+	bool scan_all;		/* next poll looks at every slot (attach) */
+	struct hvb_wake *wake;
+	struct hvb_pending *pending;
+	struct hvb_kicks *kicks;
+	struct hvb_daemon_stats *dstats;
+	const struct hvb_consumer_ops *ops;
+	void *ops_ctx;
+	/* Polls that found nothing before the daemon sleeps; UINT64_MAX:
+	 * never sleep (pure polling, as with the host-attached transport). */
+	uint64_t spin_budget;
+};
+
+/*
+ * Check the region and take the consumer role: state RUNNING, our pid,
+ * epoch + 1, and a full slot scan on the first poll, so requests left by
+ * a daemon that died are served.  Returns 0, or a negative HVB_REGION_E*
+ * code for hvb_region_strerror().
+ */
+int hvb_consumer_attach(struct hvb_consumer *c, void *region, __u64 size,
+			const struct hvb_consumer_ops *ops, void *ctx);
+
+/* Leave the consumer role (state ABSENT); pending requests stay. */
+void hvb_consumer_detach(struct hvb_consumer *c);
+
+/*
+ * Read CPU @cpu's request if one is pending.  Returns 1 with *req filled,
+ * 0 when the slot is idle, or -1 when the read was torn by a producer
+ * that timed out and reused the slot (counted; its new request will set
+ * its pending bit again).
+ */
+int hvb_consumer_fetch(struct hvb_consumer *c, __u32 cpu,
+		       struct hvb_request *req);
+
+/*
+ * Validate what a producer wrote: the CPU echo, size, flags, alignment
+ * and address range.  Returns HVB_STATUS_OK or HVB_STATUS_INVALID.
+ */
+__u32 hvb_request_check(const struct hvb_consumer *c,
+			const struct hvb_request *req);
+
+/*
+ * Complete @req with @status and, for reads, @value.  Returns 0, or
+ * -ESTALE when the slot no longer holds request @req->seq (the producer
+ * gave up on it), or -EALREADY when it was completed before.  Neither
+ * error writes anything.
+ */
+int hvb_consumer_complete(struct hvb_consumer *c,
+			  const struct hvb_request *req, __u32 status,
+			  __u64 value);
+
+/* Serve everything pending now (kicks, then requests).  Returns the
+ * number of requests and kick bits handled. */
+unsigned int hvb_consumer_poll(struct hvb_consumer *c);
+
+/* Is there anything to do?  Reads only. */
+bool hvb_consumer_has_work(struct hvb_consumer *c);
+
+/*
+ * The serving loop: poll; after spin_budget empty polls, sleep through
+ * the handshake on transport @t.  Returns 0 when *stop became non-zero,
+ * or a negative errno from the transport.
+ */
+int hvb_consumer_run(struct hvb_consumer *c, struct hvb_transport *t,
+		     const volatile int *stop);
+
+/*
+ * One turn of the sleep handshake (exposed for tests): announce SLEEPING,
+ * look for work once more, wait on @t if there is none.  Returns 1 when
+ * it slept and was woken, 0 when it found work instead, or a negative
+ * errno from the transport.
+ */
+int hvb_consumer_sleep(struct hvb_consumer *c, struct hvb_transport *t);
+
+#endif /* HVB_TOOL_CONSUMER_H */

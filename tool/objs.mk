@@ -1,0 +1,6 @@
+# Object lists of tool/, shared with hyp/Makefile (the simulation links
+# the consumer in-process) and tests/Makefile.  Needs $(O).
+TOOL_CORE_SRCS := consumer.c transport.c transport_sim.c device.c testdev.c log.c
+TOOL_CORE_OBJS := $(TOOL_CORE_SRCS:%.c=$(O)/tool/%.o)
+TOOL_MAIN_SRCS := main.c daemon.c stat.c
+TOOL_MAIN_OBJS := $(TOOL_MAIN_SRCS:%.c=$(O)/tool/%.o)
