@@ -35,6 +35,7 @@ int hvb_consumer_attach(struct hvb_consumer *c, void *region, __u64 size,
 	c->ops = ops;
 	c->ops_ctx = ctx;
 	c->scan_all = true;
+	c->hot_cpu = 0;
 	if (!c->spin_budget)
 		c->spin_budget = 1u << 14;
 	hvb_write_once_u32(&c->wake->consumer_pid, (__u32)getpid());
@@ -132,14 +133,16 @@ int hvb_consumer_complete(struct hvb_consumer *c,
 	return 0;
 }
 
-static void hvb_consumer_serve(struct hvb_consumer *c, __u32 cpu)
+/* Serve CPU @cpu's request if one is pending; returns 1 if it did. */
+static unsigned int hvb_consumer_serve(struct hvb_consumer *c, __u32 cpu)
 {
 	struct hvb_request req;
 	__u64 value = 0;
 	__u32 status;
 
 	if (hvb_consumer_fetch(c, cpu, &req) != 1)
-		return;
+		return 0;
+	c->hot_cpu = cpu;
 	status = hvb_request_check(c, &req);
 	if (status == HVB_STATUS_OK) {
 		status = c->ops->sync(c->ops_ctx, &req, &value);
@@ -151,6 +154,7 @@ static void hvb_consumer_serve(struct hvb_consumer *c, __u32 cpu)
 	if (status == HVB_STATUS_TIMEOUT)	/* producer-local, never sent */
 		status = HVB_STATUS_IO_ERROR;
 	hvb_consumer_complete(c, &req, status, value);
+	return 1;
 }
 
 static unsigned int hvb_consumer_drain_kicks(struct hvb_consumer *c)
@@ -198,10 +202,18 @@ unsigned int hvb_consumer_poll(struct hvb_consumer *c)
 		for (w = 0; w < words; w++)
 			hvb_xchg_u64(&c->pending->cpu_bits[w], 0);
 		for (cpu = 0; cpu < c->nr_cpus; cpu++)
-			hvb_consumer_serve(c, cpu);
+			n += hvb_consumer_serve(c, cpu);
 		stat_add(&c->dstats->attach_scans, 1);
 		return n + 1;
 	}
+	/*
+	 * Peek at the slot served last before the bitmap.  One slot, so
+	 * still O(1); a vCPU in a burst of accesses is then seen as soon as
+	 * its req.seq is visible, while its fetch-or of the pending bit is
+	 * still in flight.  The bit it leaves is taken below or next poll
+	 * and finds the slot idle (fetch compares req.seq with resp.seq).
+	 */
+	n += hvb_consumer_serve(c, c->hot_cpu);
 	for (w = 0; w < words; w++) {
 		if (!hvb_read_once_u64(&c->pending->cpu_bits[w]))
 			continue;
@@ -212,8 +224,7 @@ unsigned int hvb_consumer_poll(struct hvb_consumer *c)
 			cpu = w * 64 + (__u32)__builtin_ctzll(bits);
 			bits &= bits - 1;
 			if (cpu < c->nr_cpus)
-				hvb_consumer_serve(c, cpu);
-			n++;
+				n += hvb_consumer_serve(c, cpu);
 		}
 	}
 	return n;

@@ -44,6 +44,7 @@ struct hvb_consumer {
 	__u64 size;
 	__u32 nr_cpus;
 	bool scan_all;		/* next poll looks at every slot (attach) */
+	__u32 hot_cpu;		/* slot served last: peeked first */
 	struct hvb_wake *wake;
 	struct hvb_pending *pending;
 	struct hvb_kicks *kicks;
