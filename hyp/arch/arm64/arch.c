@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The hyp/arch.h hooks of the channel core, for EL2 on aarch64.
+ */
+#include <arm64/sysreg.h>
+#include <hyp/arch.h>
+#include <hyp/channel.h>
+
+__u64 hyp_arch_now_ns(void)
+{
+	__u64 cnt, frq;
+
+	arm64_isb();	/* do not read the counter ahead of older code */
+	cnt = arm64_read_sysreg(cntpct_el0);
+	frq = arm64_read_sysreg(cntfrq_el0);
+	if (!frq)
+		return 0;
+	/* Split so cnt * 1e9 cannot overflow. */
+	return cnt / frq * 1000000000ull + cnt % frq * 1000000000ull / frq;
+}
+
+void hyp_arch_wake_consumer(struct hyp_producer *p)
+{
+	/* The wake SPI (GICD_ISPENDR) comes with the root zone; until then
+	 * a sleeping daemon is only found by its own polling. */
+	(void)p;
+}
+
+int hyp_arch_wait_check(struct hyp_producer *p, __u64 start_ns)
+{
+	return p->timeout_ns && hyp_arch_now_ns() - start_ns > p->timeout_ns;
+}

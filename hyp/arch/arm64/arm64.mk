@@ -1,0 +1,56 @@
+# hyp/arch/arm64: the EL2 image for QEMU virt.  Included by hyp/Makefile
+# (paths relative to hyp/).  Builds
+#   $(O)/arm64/hyp/hvbridge-hyp.elf            the hypervisor
+#   $(O)/arm64/hyp/hvbridge-hyp-crashtest.elf  same, plus an EL2 data abort
+# and checks every MMIO accessor of both for a writeback addressing form.
+
+ifeq ($(findstring clang,$(CC)),clang)
+HYP_LD := ld.lld
+else
+HYP_LD := aarch64-linux-gnu-ld
+endif
+
+HYP_A64 := $(O)/arm64/hyp
+HYP_A64_SRCS := arch/arm64/head.S arch/arm64/entry.S arch/arm64/setup.c \
+	arch/arm64/pl011.c arch/arm64/arch.c core/printk.c
+HYP_A64_OBJS := $(addprefix $(HYP_A64)/,$(addsuffix .o,$(basename $(HYP_A64_SRCS))))
+HYP_A64_ALL_OBJS := $(HYP_A64_OBJS) $(HYP_A64)/arch/arm64/selftest.o \
+	$(HYP_A64)/arch/arm64/selftest-crash.o
+
+# -mstrict-align: C runs before the MMU is on, when every data access is
+# Device memory and an unaligned one faults.
+$(HYP_A64_ALL_OBJS): HYP_CFLAGS += -I$(TOP)/hyp/arch/arm64/include -mstrict-align
+
+$(HYP_A64)/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(call quiet,CROSSAS,$@)
+	$(Q)$(CROSS_CC) $(CROSS_CFLAGS) $(HYP_CFLAGS) -MMD -MP -c $< -o $@
+
+$(HYP_A64)/arch/arm64/selftest-crash.o: arch/arm64/selftest.c
+	@mkdir -p $(dir $@)
+	$(call quiet,CROSSCC,$@)
+	$(Q)$(CROSS_CC) $(CROSS_CFLAGS) $(HYP_CFLAGS) -DHYP_SELFTEST_CRASH \
+		-MMD -MP -c $< -o $@
+
+HYP_A64_LDS := arch/arm64/hyp.lds
+HYP_A64_CHECK := arch/arm64/check-mmio.sh
+
+define hyp_a64_link
+	$(call quiet,LD,$@)
+	$(Q)$(HYP_LD) -nostdlib -static -T $(HYP_A64_LDS) -o $@.tmp $(filter %.o,$^)
+	$(Q)$(HYP_A64_CHECK) $@.tmp
+	$(Q)mv $@.tmp $@
+endef
+
+$(HYP_A64)/hvbridge-hyp.elf: $(HYP_A64_OBJS) $(HYP_A64)/arch/arm64/selftest.o \
+		$(HYP_A64)/core.o $(HYP_A64_LDS) $(HYP_A64_CHECK)
+	$(hyp_a64_link)
+
+$(HYP_A64)/hvbridge-hyp-crashtest.elf: $(HYP_A64_OBJS) \
+		$(HYP_A64)/arch/arm64/selftest-crash.o $(HYP_A64)/core.o \
+		$(HYP_A64_LDS) $(HYP_A64_CHECK)
+	$(hyp_a64_link)
+
+.PHONY: image
+image: $(HYP_A64)/hvbridge-hyp.elf $(HYP_A64)/hvbridge-hyp-crashtest.elf
+all: image

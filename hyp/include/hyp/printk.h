@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * hyp/printk.h - the hypervisor's console output.
+ *
+ * A deliberately small printf: %s %c %d %u %x %lx %ld %lu %llx %p %%, an
+ * optional '0' flag and field width (%08lx, %16lx).  No floating point, no
+ * allocation; safe in a crash handler as long as the console works.
+ * Output goes through hyp_arch_console_putc(), one per environment.
+ */
+#ifndef HYP_PRINTK_H
+#define HYP_PRINTK_H
+
+#include <stdarg.h>
+
+/* Write one byte to the console; the driver turns '\n' into whatever
+ * line end its device needs. */
+void hyp_arch_console_putc(char c);
+
+void hyp_vprintk(const char *fmt, va_list ap);
+void hyp_printk(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+#endif /* HYP_PRINTK_H */
