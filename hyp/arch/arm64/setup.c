@@ -36,6 +36,7 @@ void hyp_main(__u64 cpu, __u64 boot_x0)
 		   cpu, (arm64_read_sysreg(CurrentEL) >> 2) & 3,
 		   (__u64)__hyp_start, (__u64)__hyp_end);
 	hyp_report_dtb(boot_x0);
+	hyp_arm64_mmu_init();
 	hyp_printk("hvbridge-hyp: vectors installed, VBAR_EL2 0x%lx\n",
 		   arm64_read_sysreg(vbar_el2));
 	hyp_arm64_selftest();

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The EL2 stage-1 map: an identity map with a 39-bit VA (T0SZ 25), 4 KiB
+ * granule, the walk starting at level 1.
+ *
+ *   0x00000000-0x3fffffff  Device-nGnRE, execute-never (QEMU virt's
+ *                          devices: GIC, PL011, virtio-mmio, ...)
+ *   0x40000000-0x7fffffff  Normal WB, inner shareable, 2 MiB blocks
+ *                          (HYP_RAM_SIZE: the -m 1G the e2e tests use)
+ *   everything else        unmapped: an access is a translation fault
+ *
+ * The tables are static, in BSS, so the image carries them and nothing
+ * allocates.  RAM is mapped with level-2 blocks so a later change can
+ * split out the hypervisor's own carve-out or a zone's range.
+ */
+#include <arm64/hyp.h>
+#include <arm64/pgtable.h>
+#include <arm64/sysreg.h>
+#include <hyp/printk.h>
+
+#define HYP_VA_BITS	39
+
+static __u64 hyp_pt_l1[PT_ENTRIES] __attribute__((aligned(4096)));
+static __u64 hyp_pt_l2_ram[PT_ENTRIES] __attribute__((aligned(4096)));
+
+static void hyp_mmu_build(void)
+{
+	__u64 normal = PT_BLOCK | PT_ATTRIDX(MAIR_IDX_NORMAL) | PT_AF |
+		       PT_SH_INNER | PT_AP_EL2_RW;
+	__u64 device = PT_BLOCK | PT_ATTRIDX(MAIR_IDX_DEVICE) | PT_AF |
+		       PT_AP_EL2_RW | PT_XN;
+	unsigned int i;
+
+	hyp_pt_l1[0] = 0 | device;
+	for (i = 0; i < HYP_RAM_SIZE >> PT_L2_SHIFT; i++)
+		hyp_pt_l2_ram[i] = (HYP_RAM_BASE + ((__u64)i << PT_L2_SHIFT)) |
+				   normal;
+	hyp_pt_l1[HYP_RAM_BASE >> PT_L1_SHIFT] = (__u64)hyp_pt_l2_ram |
+						 PT_TABLE;
+}
+
+/*
+ * The tables were written with the data cache off, so they are in memory;
+ * clean and invalidate their lines anyway so a walk with cacheable
+ * attributes cannot hit a stale line left from before reset.
+ */
+static void hyp_mmu_flush_tables(void)
+{
+	__u64 ctr = arm64_read_sysreg(ctr_el0);
+	__u64 line = 4ull << ((ctr >> 16) & 0xf);	/* DminLine, bytes */
+	__u64 a;
+
+	for (a = (__u64)hyp_pt_l1; a < (__u64)hyp_pt_l1 + sizeof(hyp_pt_l1);
+	     a += line)
+		__asm__ volatile("dc civac, %0" : : "r"(a) : "memory");
+	for (a = (__u64)hyp_pt_l2_ram;
+	     a < (__u64)hyp_pt_l2_ram + sizeof(hyp_pt_l2_ram); a += line)
+		__asm__ volatile("dc civac, %0" : : "r"(a) : "memory");
+	arm64_dsb_sy();
+}
+
+/* Translate @va with the EL2 stage-1 regime: its PA, or ~0 on a fault. */
+static __u64 hyp_mmu_probe(__u64 va)
+{
+	__u64 par;
+
+	__asm__ volatile("at s1e2r, %0" : : "r"(va) : "memory");
+	arm64_isb();
+	par = arm64_read_sysreg(par_el1);
+	if (par & 1)			/* PAR_EL1.F: the walk faulted */
+		return ~0ull;
+	return (par & PT_ADDR_MASK) | (va & 0xfff);
+}
+
+/* Refuse to go on with a map that does not say what the comment says. */
+static int hyp_mmu_check(void)
+{
+	static const struct {
+		__u64 va;
+		int mapped;
+	} probes[] = {
+		{ 0x09000000ul, 1 },			/* PL011 */
+		{ HYP_RAM_BASE + 0x200123, 1 },		/* the image */
+		{ HYP_RAM_BASE + HYP_RAM_SIZE - 8, 1 },
+		{ HYP_RAM_BASE + HYP_RAM_SIZE, 0 },
+		{ 0xdead0000ul, 0 },
+	};
+	unsigned int i;
+	int bad = 0;
+
+	for (i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
+		__u64 pa = hyp_mmu_probe(probes[i].va);
+		__u64 want = probes[i].mapped ? probes[i].va : ~0ull;
+
+		if (pa != want) {
+			hyp_printk("hvbridge-hyp: MMU check: VA 0x%lx -> 0x%lx, want 0x%lx\n",
+				   probes[i].va, pa, want);
+			bad = 1;
+		}
+	}
+	return bad;
+}
+
+void hyp_arm64_mmu_init(void)
+{
+	__u64 sctlr;
+
+	hyp_mmu_build();
+	hyp_mmu_flush_tables();
+
+	arm64_write_sysreg(mair_el2,
+			   MAIR_ATTR_NORMAL_WB << (8 * MAIR_IDX_NORMAL) |
+			   MAIR_ATTR_DEVICE_NGNRE << (8 * MAIR_IDX_DEVICE));
+	arm64_write_sysreg(tcr_el2, TCR_EL2_RES1 | TCR_T0SZ(HYP_VA_BITS) |
+			   TCR_IRGN0_WBWA | TCR_ORGN0_WBWA | TCR_SH0_INNER |
+			   TCR_TG0_4K | TCR_PS_40BIT << TCR_PS_SHIFT);
+	arm64_write_sysreg(ttbr0_el2, (__u64)hyp_pt_l1);
+	arm64_isb();
+	/* Nothing from before reset may survive in the TLB or I-cache. */
+	__asm__ volatile("tlbi alle2\n\tdsb ish\n\tic iallu\n\tdsb ish\n\tisb"
+			 ::: "memory");
+
+	sctlr = arm64_read_sysreg(sctlr_el2);
+	sctlr |= SCTLR_M | SCTLR_C | SCTLR_I | SCTLR_SA;
+	arm64_write_sysreg(sctlr_el2, sctlr);
+	arm64_isb();
+
+	if (!(arm64_read_sysreg(sctlr_el2) & SCTLR_M) || hyp_mmu_check()) {
+		hyp_printk("hvbridge-hyp: MMU setup FAILED\n");
+		arm64_halt();
+	}
+	hyp_printk("hvbridge-hyp: MMU on: SCTLR_EL2 0x%lx TCR_EL2 0x%lx MAIR_EL2 0x%lx TTBR0_EL2 0x%lx\n",
+		   arm64_read_sysreg(sctlr_el2), arm64_read_sysreg(tcr_el2),
+		   arm64_read_sysreg(mair_el2), arm64_read_sysreg(ttbr0_el2));
+}
