@@ -30,6 +30,12 @@ struct hvb_transport_ops {
 	 */
 	int (*wait)(struct hvb_transport *t, __u32 *wake_word, __u32 token);
 	void (*close)(struct hvb_transport *t);
+	/*
+	 * Optional.  Make a wait in progress, or one about to start, return
+	 * at once; async-signal-safe, so a signal handler can call it.
+	 * @wake_word is the word wait() sleeps on.
+	 */
+	void (*interrupt)(struct hvb_transport *t, __u32 *wake_word);
 };
 
 struct hvb_transport {
@@ -37,11 +43,21 @@ struct hvb_transport {
 	void *region;
 	__u64 size;
 	int fd;
+	/*
+	 * Optional stop flag, set by whoever owns the transport (the daemon's
+	 * signal handler).  wait() returns -EINTR without sleeping when it is
+	 * non-zero: with interrupt() this closes the window between the
+	 * consumer's last stop check and its sleep (see daemon.c).
+	 */
+	const volatile int *stop;
 	char error[256];
 };
 
 /* Look up a transport by name ("sim", ...); NULL if unknown. */
 const struct hvb_transport_ops *hvb_transport_find(const char *name);
+
+/* Every known transport, NULL-terminated (for --help and messages). */
+extern const struct hvb_transport_ops *const hvb_transport_table[];
 
 extern const struct hvb_transport_ops hvb_transport_sim;
 

@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The device table: which model serves a (zone, address) window and which
+ * one a kick index belongs to, plus the registry of device types.
+ *
+ * Lookup is a binary search over windows sorted by (zone, base).  Windows
+ * of a zone never overlap, so the only candidate for an address is the
+ * last window starting at or below it.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "device.h"
+#include "log.h"
+
+static struct hvb_device_type *hvb_device_types;
+
+void hvb_device_type_register(struct hvb_device_type *type)
+{
+	/* Runs from constructors, before main(): single-threaded. */
+	type->next = hvb_device_types;
+	hvb_device_types = type;
+}
+
+const struct hvb_device_type *hvb_device_type_find(const char *name)
+{
+	const struct hvb_device_type *type;
+
+	for (type = hvb_device_types; type; type = type->next)
+		if (!strcmp(type->name, name))
+			return type;
+	return NULL;
+}
+
+void hvb_device_type_foreach(void (*fn)(const struct hvb_device_type *,
+					void *), void *arg)
+{
+	const struct hvb_device_type *type;
+
+	for (type = hvb_device_types; type; type = type->next)
+		fn(type, arg);
+}
+
+void hvb_devices_init(struct hvb_devices *tab)
+{
+	memset(tab, 0, sizeof(*tab));
+}
+
+void hvb_devices_fini(struct hvb_devices *tab)
+{
+	unsigned int i;
+
+	for (i = 0; i < tab->nr; i++) {
+		struct hvb_device *d = tab->devs[i];
+
+		if (d->ops->destroy)
+			d->ops->destroy(d);
+		free(d);
+	}
+	hvb_devices_init(tab);
+}
+
+/* (zone, base) order of the table. */
+static bool hvb_device_before(__u32 zone, __u64 addr,
+			      const struct hvb_device *d)
+{
+	return zone < d->zone_id || (zone == d->zone_id && addr < d->base);
+}
+
+/* Index of the first device that sorts after (zone, addr). */
+static unsigned int hvb_devices_upper(const struct hvb_devices *tab,
+				      __u32 zone, __u64 addr)
+{
+	unsigned int lo = 0, hi = tab->nr;
+
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (hvb_device_before(zone, addr, tab->devs[mid]))
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+/* Last byte of a window; hvb_devices_add() made sure it does not wrap. */
+static __u64 hvb_device_last(const struct hvb_device *d)
+{
+	return d->base + (d->size - 1);
+}
+
+static int hvb_devices_refuse(const char **why, const char *msg, int err)
+{
+	if (why)
+		*why = msg;
+	return err;
+}
+
+int hvb_devices_add(struct hvb_devices *tab, struct hvb_device *d,
+		    const char **why)
+{
+	const struct hvb_device *prev, *next;
+	unsigned int pos;
+
+	if (!d->ops || !d->ops->access)
+		return hvb_devices_refuse(why, "device has no access op",
+					  -EINVAL);
+	if (d->size == 0 || d->base > UINT64_MAX - (d->size - 1))
+		return hvb_devices_refuse(why, "window is empty or wraps",
+					  -EINVAL);
+	if (d->kick_dev < -1 || d->kick_dev >= (int)HVB_KICK_DEVS)
+		return hvb_devices_refuse(why, "kick device index out of range",
+					  -EINVAL);
+	if (d->kick_dev >= 0 && tab->by_kick[d->kick_dev])
+		return hvb_devices_refuse(why, "kick device index in use",
+					  -EEXIST);
+	if (tab->nr == HVB_MAX_DEVICES)
+		return hvb_devices_refuse(why, "too many devices", -ENOSPC);
+
+	pos = hvb_devices_upper(tab, d->zone_id, d->base);
+	prev = pos ? tab->devs[pos - 1] : NULL;
+	next = pos < tab->nr ? tab->devs[pos] : NULL;
+	if (prev && prev->zone_id == d->zone_id &&
+	    hvb_device_last(prev) >= d->base)
+		return hvb_devices_refuse(why, "window overlaps another device",
+					  -EEXIST);
+	if (next && next->zone_id == d->zone_id &&
+	    next->base <= hvb_device_last(d))
+		return hvb_devices_refuse(why, "window overlaps another device",
+					  -EEXIST);
+
+	memmove(&tab->devs[pos + 1], &tab->devs[pos],
+		(tab->nr - pos) * sizeof(tab->devs[0]));
+	tab->devs[pos] = d;
+	tab->nr++;
+	if (d->kick_dev >= 0)
+		tab->by_kick[d->kick_dev] = d;
+	return 0;
+}
+
+int hvb_devices_create(struct hvb_devices *tab, const char *type_name,
+		       const struct hvb_device_args *args, const char **why)
+{
+	const struct hvb_device_type *type = hvb_device_type_find(type_name);
+	struct hvb_device *d;
+	int err;
+
+	if (!type)
+		return hvb_devices_refuse(why, "unknown device type", -ENOENT);
+	if (type->size && args->size && args->size != type->size)
+		return hvb_devices_refuse(why, "wrong window size for the type",
+					  -EINVAL);
+	if (!type->size && !args->size)
+		return hvb_devices_refuse(why, "the type needs a window size",
+					  -EINVAL);
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return hvb_devices_refuse(why, "out of memory", -ENOMEM);
+	snprintf(d->name, sizeof(d->name), "%s",
+		 args->name ? args->name : type->name);
+	d->zone_id = args->zone_id;
+	d->base = args->base;
+	d->size = args->size ? args->size : type->size;
+	d->kick_dev = args->kick_dev;
+	err = type->init(d);
+	if (err) {
+		free(d);
+		return hvb_devices_refuse(why, "device init failed", err);
+	}
+	err = hvb_devices_add(tab, d, why);
+	if (err) {
+		if (d->ops->destroy)
+			d->ops->destroy(d);
+		free(d);
+	}
+	return err;
+}
+
+struct hvb_device *hvb_devices_lookup(const struct hvb_devices *tab,
+				      __u32 zone, __u64 addr, __u64 size)
+{
+	unsigned int pos = hvb_devices_upper(tab, zone, addr);
+	struct hvb_device *d;
+	__u64 off;
+
+	if (!pos || !size)
+		return NULL;
+	d = tab->devs[pos - 1];
+	if (d->zone_id != zone)
+		return NULL;
+	/* d->base <= addr here; the whole access must fit, without
+	 * computing addr + size (it may wrap). */
+	off = addr - d->base;
+	if (off >= d->size || size > d->size - off)
+		return NULL;
+	return d;
+}
+
+struct hvb_device *hvb_devices_by_kick(const struct hvb_devices *tab,
+				       __u32 kick_dev)
+{
+	return kick_dev < HVB_KICK_DEVS ? tab->by_kick[kick_dev] : NULL;
+}
+
+static __u64 hvb_low_bytes(__u64 v, __u32 size)
+{
+	return size >= 8 ? v : v & ((1ull << (size * 8)) - 1);
+}
+
+static __u32 hvb_devices_sync(void *ctx, const struct hvb_request *req,
+			      __u64 *value)
+{
+	struct hvb_devices *tab = ctx;
+	bool is_write = req->flags & HVB_REQ_WRITE;
+	struct hvb_device *d;
+	__u64 v;
+	__u32 status;
+
+	d = hvb_devices_lookup(tab, req->zone_id, req->addr, req->size);
+	if (!d) {
+		hvb_log_once(HVB_LOG_WARN,
+			     "zone %u accessed 0x%llx (%u bytes) where no device is; answering NO_DEVICE (said once)",
+			     req->zone_id, (unsigned long long)req->addr,
+			     req->size);
+		return HVB_STATUS_NO_DEVICE;
+	}
+	/* Devices see only the bytes the access carries, and return no
+	 * more than that: stale high bytes never reach the guest. */
+	v = is_write ? hvb_low_bytes(req->value, req->size) : 0;
+	status = d->ops->access(d, req->addr - d->base, req->size, is_write,
+				&v);
+	if (status != HVB_STATUS_OK)
+		return HVB_STATUS_IO_ERROR;
+	if (!is_write)
+		*value = hvb_low_bytes(v, req->size);
+	return HVB_STATUS_OK;
+}
+
+static void hvb_devices_kick(void *ctx, __u32 dev, __u32 queue)
+{
+	struct hvb_devices *tab = ctx;
+	struct hvb_device *d = hvb_devices_by_kick(tab, dev);
+
+	if (!d || !d->ops->kick || queue >= HVB_KICK_QUEUES) {
+		tab->unknown_kicks++;
+		hvb_log_once(HVB_LOG_WARN,
+			     "kick of device %u queue %u that no device takes; ignored (said once)",
+			     dev, queue);
+		return;
+	}
+	d->ops->kick(d, queue);
+}
+
+const struct hvb_consumer_ops hvb_devices_consumer_ops = {
+	.sync = hvb_devices_sync,
+	.kick = hvb_devices_kick,
+};
