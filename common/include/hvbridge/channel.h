@@ -132,7 +132,8 @@ struct hvb_wake {
 	 * before it signals the daemon; read (acquire, Barrier W0) by the
 	 * daemon before it announces SLEEPING.  The simulation transport
 	 * futex-waits on it, so a wake between the check and the wait is
-	 * never lost.
+	 * never lost.  The daemon's own stop-signal handler also increments
+	 * it (transport interrupt()) to break its futex wait.
 	 */
 	__u32 wake_gen;
 	/* Written by the daemon on attach/detach, read by tools. */

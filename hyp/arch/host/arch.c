@@ -3,7 +3,6 @@
  * Host implementation of the hyp/arch.h hooks: simulated vCPUs are host
  * threads, the consumer is a daemon process or thread on the same host.
  */
-#define _GNU_SOURCE
 #include <linux/futex.h>
 #include <sched.h>
 #include <sys/syscall.h>
