@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bench.h - the channel benchmark (tests/bench): what the measurement
+ * files share.  Every method is timed the same way (bench_ticks() around
+ * one request), with the requester pinned to BENCH_CPU_REQ and the server
+ * pinned to BENCH_CPU_SRV, so the figures of one run compare side by side.
+ */
+#ifndef HVB_BENCH_H
+#define HVB_BENCH_H
+
+#include <stddef.h>
+#include <hvbridge/types.h>
+
+#define BENCH_CPU_REQ	0	/* producers, pingers */
+#define BENCH_CPU_SRV	1	/* the daemon, the ponger */
+
+/* Producer counts of the throughput section (the JSON keys). */
+#define BENCH_NR_PRODS	3
+extern const unsigned int bench_prods[BENCH_NR_PRODS];
+#define BENCH_MAX_PRODS	4
+
+/* Spins between two sched_yield() calls of a waiting producer, as the
+ * host arch hook does (hyp/arch/host/arch.c, HYP_WAIT_CHECK_SPINS). */
+#define BENCH_YIELD_SPINS 256u
+
+/* The sizes of one run; --quick shrinks them. */
+struct bench_cfg {
+	unsigned int rounds;	/* each section is run this many times */
+	size_t warmup;		/* untimed requests before each measurement */
+	size_t iters;		/* timed requests, polling sections */
+	size_t wake_warmup;	/* untimed requests, sleeping sections */
+	size_t wake_iters;	/* timed requests, sleeping sections */
+	__u64 wake_delay_ns;	/* idle time before each wake request */
+	double tput_seconds;	/* duration of one throughput measurement */
+};
+
+struct bench_lat {
+	double p50, p99, p999;	/* ns */
+	double mean;		/* ns; free of the clock's granularity */
+};
+
+/* A clock cheaper than clock_gettime() where the CPU has one (TSC),
+ * converted with bench_ticks_ns() after calibration. */
+void bench_clock_init(void);
+double bench_ticks_ns(__u64 ticks);
+double bench_now_s(void);
+
+#if defined(__x86_64__)
+#include <x86intrin.h>
+static inline __u64 bench_ticks(void)
+{
+	__u64 t;
+
+	/* Compiler barriers keep the timed code between the two reads. */
+	__asm__ volatile("" ::: "memory");
+	t = __rdtsc();
+	__asm__ volatile("" ::: "memory");
+	return t;
+}
+#else
+#include <time.h>
+static inline __u64 bench_ticks(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
+}
+#endif
+
+/* Busy-wait @ns nanoseconds on this CPU. */
+void bench_spin_ns(__u64 ns);
+
+/* Pin the calling thread; a failure is reported once, not fatal. */
+void bench_pin(int cpu);
+
+/* p50/p99/p999 and mean of @n tick samples (sorted in place). */
+struct bench_lat bench_lat_of(__u64 *ticks, size_t n);
+/* Median of @n doubles (reordered in place). */
+double bench_median(double *v, size_t n);
+
+/* The hang watchdog: a section that does not finish in @seconds ends
+ * the run with a message naming it (exit 1). 0 disarms. */
+void bench_watchdog(const char *section, unsigned int seconds);
+
+/* The value a server returns for a read of @addr; requesters check it. */
+static inline __u64 bench_expect(__u64 addr)
+{
+	return (addr * 0x9e3779b97f4a7c15ull) >> 32;
+}
+
+/* Address of the @i-th request: 4-byte aligned, varying. */
+static inline __u64 bench_addr(__u64 i)
+{
+	return 0x10000000ull + (i % 4096) * 4;
+}
+
+/*
+ * The timing loops every method goes through (bench_run.c).  @req sends
+ * request number @i from producer @idx and returns 0, or -1 when it failed
+ * or returned a wrong value.  bench_lat_run() times @warmup + @n requests
+ * of producer 0 on this thread (pinned to BENCH_CPU_REQ), each after
+ * @prep (if not NULL: e.g. wait until the server announced that it sleeps)
+ * and @gap_ns of idling, both untimed, and keeps the last @n; bench_tput_run() runs @nprod producer threads, all pinned to
+ * BENCH_CPU_REQ, for cfg->tput_seconds.
+ */
+typedef int bench_req_fn(void *ctx, unsigned int idx, __u64 i);
+typedef void bench_prep_fn(void *ctx);
+
+int bench_lat_run(bench_req_fn *req, bench_prep_fn *prep, void *ctx,
+		  __u64 gap_ns, size_t warmup, __u64 *ticks, size_t n);
+int bench_tput_run(const struct bench_cfg *cfg, bench_req_fn *req, void *ctx,
+		   unsigned int nprod, double *mops);
+
+/*
+ * The measurements.  Latency ones fill @ticks[0..n) and return 0, or -1
+ * (with a message) when a request failed or returned a wrong value.
+ * Throughput ones set *mops (million requests per second, all producers).
+ */
+int bench_pingpong_lat(const struct bench_cfg *cfg, __u64 *ticks, size_t n);
+int bench_eventfd_lat(const struct bench_cfg *cfg, __u64 *ticks, size_t n);
+int bench_futex_lat(const struct bench_cfg *cfg, __u64 *ticks, size_t n);
+
+int bench_ours_sync_lat(const struct bench_cfg *cfg, __u64 *ticks, size_t n);
+int bench_ours_wake_lat(const struct bench_cfg *cfg, __u64 *ticks, size_t n);
+int bench_ours_tput(const struct bench_cfg *cfg, unsigned int nprod,
+		    double *mops);
+
+int bench_hvisor_lat(const struct bench_cfg *cfg, __u64 *ticks, size_t n);
+int bench_hvisor_tput(const struct bench_cfg *cfg, unsigned int nprod,
+		      double *mops);
+
+/* The medians over rounds of one run, as reported. */
+struct bench_results {
+	const char *mode;		/* "quick" or "full" */
+	const struct bench_cfg *cfg;
+	struct bench_lat sync;		/* channel, polling daemon */
+	struct bench_lat pingpong;	/* raw cache-line ping-pong */
+	struct bench_lat hvisor;	/* hvisor-style, polling daemon */
+	struct bench_lat wake;		/* channel, sleeping daemon */
+	struct bench_lat eventfd;	/* raw eventfd ping-pong */
+	struct bench_lat futex;		/* raw futex ping-pong */
+	double tput[BENCH_NR_PRODS];	/* channel, Mreq/s */
+	double hvisor_tput[BENCH_NR_PRODS];
+	double wall_s;			/* the whole run */
+};
+
+/* The targets of the "Foundation" issue, section 6. */
+#define BENCH_TARGET_RATIO	1.25	/* sync p50 / ping-pong p50 */
+#define BENCH_TARGET_WAKE	1.5	/* wake p50 / eventfd p50 */
+#define BENCH_TARGET_HVISOR	1.0	/* ours / hvisor-style p50 */
+
+void bench_report_print(const struct bench_results *r);
+int bench_report_json(const struct bench_results *r, const char *path);
+
+#endif /* HVB_BENCH_H */

@@ -1,0 +1,31 @@
+# tests/bench: the channel benchmark (GitHub issue "Foundation", section 6).
+# The real producer (hyp core, host arch hooks) and the real consumer
+# (tool/consumer.o) in one process, against raw ping-pongs and an
+# hvisor-style protocol; writes build/bench/channel.json.
+#   make bench                          full run (under a minute)
+#   make -C tests bench-channel BENCH_ARGS=--quick
+# Reports figures and never fails on a slow machine; it fails only when a
+# request goes wrong or a measurement hangs.
+
+BENCH_SRCS := $(sort $(wildcard $(TOP)/tests/bench/*.c))
+BENCH_OBJS := $(BENCH_SRCS:$(TOP)/tests/bench/%.c=$(O)/tests/bench/%.o)
+BENCH_BIN := $(O)/tests/bench/bench-channel
+BENCH_JSON := $(TOP)/build/bench/channel.json
+BENCH_ARGS ?=
+
+$(O)/tests/bench/%.o: $(TOP)/tests/bench/%.c
+	@mkdir -p $(dir $@)
+	$(call quiet,CC,$@)
+	$(Q)$(CC) $(TEST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BENCH_BIN): $(BENCH_OBJS) $(HYP_HOST_OBJS) $(O)/tool/consumer.o
+	$(call quiet,LD,$@)
+	$(Q)$(CC) $(HOST_LDFLAGS) -pthread -o $@ $^ -lcjson
+
+TEST_BINS += $(BENCH_BIN)
+BENCH_TARGETS += bench-channel
+
+.PHONY: bench-channel
+bench-channel: $(BENCH_BIN)
+	@mkdir -p $(dir $(BENCH_JSON))
+	$(Q)$(BENCH_BIN) $(BENCH_ARGS) --json $(BENCH_JSON)

@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: MIT
+/*
+ * bench-channel: the channel against its floors and its anchor, side by
+ * side in one run (GitHub issue "Foundation", section 6).
+ *
+ *   bench-channel [--quick] [--json PATH]
+ *
+ * Every round measures every method once, in an order that rotates from
+ * round to round, so a burst of load from another process lands on a
+ * different method each time; the report takes the median of the rounds.
+ * Exits 0 whatever the figures are; 1 only when something is broken (a
+ * request failed or returned a wrong value, or a measurement hung).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench.h"
+
+static const struct bench_cfg bench_full = {
+	.rounds = 5,
+	.warmup = 20000,
+	.iters = 200000,
+	.wake_warmup = 200,
+	.wake_iters = 4000,
+	.wake_delay_ns = 30000,
+	.tput_seconds = 0.8,
+};
+
+static const struct bench_cfg bench_quick = {
+	.rounds = 3,
+	.warmup = 5000,
+	.iters = 30000,
+	.wake_warmup = 50,
+	.wake_iters = 500,
+	.wake_delay_ns = 30000,
+	.tput_seconds = 0.15,
+};
+
+typedef int bench_lat_fn(const struct bench_cfg *cfg, __u64 *ticks,
+			 size_t n);
+
+struct bench_lat_method {
+	const char *name;
+	bench_lat_fn *fn;
+	int sleeping;		/* sized by wake_iters, not iters */
+	struct bench_lat *out;
+};
+
+/* The methods of each latency group run back to back in one round. */
+#define BENCH_GROUP	3
+#define BENCH_MAX_ROUNDS 16
+
+static int bench_lat_group(const struct bench_cfg *cfg,
+			   struct bench_lat_method *m, unsigned int round,
+			   struct bench_lat (*per_round)[BENCH_GROUP],
+			   __u64 *ticks)
+{
+	unsigned int k, j;
+	size_t n;
+
+	for (k = 0; k < BENCH_GROUP; k++) {
+		j = (k + round) % BENCH_GROUP;
+		n = m[j].sleeping ? cfg->wake_iters : cfg->iters;
+		bench_watchdog(m[j].name, 60);
+		if (m[j].fn(cfg, ticks, n)) {
+			fprintf(stderr, "bench: %s: FAILED\n", m[j].name);
+			return -1;
+		}
+		per_round[round][j] = bench_lat_of(ticks, n);
+	}
+	return 0;
+}
+
+/* Median of each percentile over the rounds. */
+static struct bench_lat bench_lat_median(struct bench_lat (*per_round)[BENCH_GROUP],
+					 unsigned int rounds, unsigned int j)
+{
+	double p50[BENCH_MAX_ROUNDS], p99[BENCH_MAX_ROUNDS];
+	double p999[BENCH_MAX_ROUNDS], mean[BENCH_MAX_ROUNDS];
+	struct bench_lat l;
+	unsigned int r;
+
+	for (r = 0; r < rounds; r++) {
+		p50[r] = per_round[r][j].p50;
+		p99[r] = per_round[r][j].p99;
+		p999[r] = per_round[r][j].p999;
+		mean[r] = per_round[r][j].mean;
+	}
+	l.p50 = bench_median(p50, rounds);
+	l.p99 = bench_median(p99, rounds);
+	l.p999 = bench_median(p999, rounds);
+	l.mean = bench_median(mean, rounds);
+	return l;
+}
+
+static int bench_tput_round(const struct bench_cfg *cfg, unsigned int round,
+			    double (*ours)[BENCH_NR_PRODS],
+			    double (*theirs)[BENCH_NR_PRODS])
+{
+	unsigned int i, k;
+	int err;
+
+	for (i = 0; i < BENCH_NR_PRODS; i++) {
+		for (k = 0; k < 2; k++) {
+			bench_watchdog("throughput", 60);
+			if ((k + round) % 2)
+				err = bench_hvisor_tput(cfg, bench_prods[i],
+							&theirs[round][i]);
+			else
+				err = bench_ours_tput(cfg, bench_prods[i],
+						      &ours[round][i]);
+			if (err) {
+				fprintf(stderr, "bench: throughput with %u "
+					"producers: FAILED\n", bench_prods[i]);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+static void bench_usage(FILE *f)
+{
+	fprintf(f, "usage: bench-channel [--quick] [--json PATH]\n"
+		"  --quick      a few seconds (development)\n"
+		"  --json PATH  also write the figures to PATH\n");
+}
+
+int main(int argc, char **argv)
+{
+	static struct bench_results res = { .mode = "full" };
+	static struct bench_lat_method sync_m[BENCH_GROUP] = {
+		{ "cache-line ping-pong", bench_pingpong_lat, 0,
+		  &res.pingpong },
+		{ "channel sync round trip", bench_ours_sync_lat, 0,
+		  &res.sync },
+		{ "hvisor-style round trip", bench_hvisor_lat, 0,
+		  &res.hvisor },
+	};
+	static struct bench_lat_method wake_m[BENCH_GROUP] = {
+		{ "channel wake round trip", bench_ours_wake_lat, 1,
+		  &res.wake },
+		{ "eventfd ping-pong", bench_eventfd_lat, 1, &res.eventfd },
+		{ "futex ping-pong", bench_futex_lat, 1, &res.futex },
+	};
+	struct bench_lat sync_rounds[BENCH_MAX_ROUNDS][BENCH_GROUP];
+	struct bench_lat wake_rounds[BENCH_MAX_ROUNDS][BENCH_GROUP];
+	double ours[BENCH_MAX_ROUNDS][BENCH_NR_PRODS];
+	double theirs[BENCH_MAX_ROUNDS][BENCH_NR_PRODS];
+	const struct bench_cfg *cfg = &bench_full;
+	double col[BENCH_MAX_ROUNDS], t0;
+	const char *json = NULL;
+	unsigned int r, i;
+	__u64 *ticks;
+	int a;
+
+	for (a = 1; a < argc; a++) {
+		if (!strcmp(argv[a], "--quick")) {
+			cfg = &bench_quick;
+			res.mode = "quick";
+		} else if (!strcmp(argv[a], "--json") && a + 1 < argc) {
+			json = argv[++a];
+		} else if (!strcmp(argv[a], "--help")) {
+			bench_usage(stdout);
+			return 0;
+		} else {
+			bench_usage(stderr);
+			return 2;
+		}
+	}
+	res.cfg = cfg;
+	ticks = malloc(sizeof(*ticks) *
+		       (cfg->iters > cfg->wake_iters ? cfg->iters :
+		       cfg->wake_iters));
+	if (!ticks)
+		return 1;
+	bench_clock_init();
+	bench_pin(BENCH_CPU_REQ);
+	t0 = bench_now_s();
+	for (r = 0; r < cfg->rounds; r++) {
+		printf("round %u/%u\n", r + 1, cfg->rounds);
+		fflush(stdout);
+		if (bench_lat_group(cfg, sync_m, r, sync_rounds, ticks) ||
+		    bench_lat_group(cfg, wake_m, r, wake_rounds, ticks) ||
+		    bench_tput_round(cfg, r, ours, theirs))
+			return 1;
+	}
+	bench_watchdog("", 0);
+	res.wall_s = bench_now_s() - t0;
+	free(ticks);
+
+	for (i = 0; i < BENCH_GROUP; i++) {
+		*sync_m[i].out = bench_lat_median(sync_rounds, cfg->rounds, i);
+		*wake_m[i].out = bench_lat_median(wake_rounds, cfg->rounds, i);
+	}
+	for (i = 0; i < BENCH_NR_PRODS; i++) {
+		for (r = 0; r < cfg->rounds; r++)
+			col[r] = ours[r][i];
+		res.tput[i] = bench_median(col, cfg->rounds);
+		for (r = 0; r < cfg->rounds; r++)
+			col[r] = theirs[r][i];
+		res.hvisor_tput[i] = bench_median(col, cfg->rounds);
+	}
+	bench_report_print(&res);
+	if (json && bench_report_json(&res, json))
+		return 1;
+	return 0;
+}

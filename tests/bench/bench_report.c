@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The report: a table for people, channel.json (cJSON) for tools.
+ * Lower is better for latencies and their ratios, higher for throughput.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "bench.h"
+
+static double bench_ratio(double ours, double theirs)
+{
+	return theirs > 0 ? ours / theirs : 0;
+}
+
+static void bench_cpu_model(char *buf, size_t len)
+{
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	char line[256], *colon;
+
+	snprintf(buf, len, "unknown");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "model name", 10) &&
+		    strncmp(line, "CPU part", 8))
+			continue;
+		colon = strchr(line, ':');
+		if (!colon)
+			continue;
+		colon += 1 + (colon[1] == ' ');
+		colon[strcspn(colon, "\n")] = '\0';
+		snprintf(buf, len, "%s", colon);
+		break;
+	}
+	fclose(f);
+}
+
+/* One line: "name  ours  baseline  ratio  target  met". */
+static void bench_row(const char *name, double ours, const char *base_name,
+		      double base, const char *target, int met)
+{
+	char ratio[16] = "", verdict[8] = "";
+
+	if (target) {
+		snprintf(ratio, sizeof(ratio), "%.2f", bench_ratio(ours, base));
+		snprintf(verdict, sizeof(verdict), "%s", met ? "yes" : "NO");
+	}
+	printf("  %-30s %9.1f  %9.1f %-10s %6s  %-7s %s\n", name, ours, base,
+	       base_name, ratio, target ? target : "", verdict);
+}
+
+void bench_report_print(const struct bench_results *r)
+{
+	double ratio = bench_ratio(r->sync.p50, r->pingpong.p50);
+	double wake = bench_ratio(r->wake.p50, r->eventfd.p50);
+	double hv = bench_ratio(r->sync.p50, r->hvisor.p50);
+	char cpu[128], name[48];
+	unsigned int i;
+
+	bench_cpu_model(cpu, sizeof(cpu));
+	printf("\nhvbridge channel benchmark (%s: %u rounds, medians of "
+	       "rounds; requester CPU %d, server CPU %d; %.1f s)\n", r->mode,
+	       r->cfg->rounds, BENCH_CPU_REQ, BENCH_CPU_SRV, r->wall_s);
+	printf("host: %s, %ld CPUs online\n\n", cpu,
+	       sysconf(_SC_NPROCESSORS_ONLN));
+	printf("  %-30s %9s  %9s %-10s %6s  %-7s %s\n", "measure", "ours",
+	       "baseline", "", "ratio", "target", "met");
+	bench_row("sync round trip p50 (ns)", r->sync.p50, "ping-pong",
+		  r->pingpong.p50, "<= 1.25", ratio <= BENCH_TARGET_RATIO);
+	bench_row("sync round trip p99 (ns)", r->sync.p99, "ping-pong",
+		  r->pingpong.p99, NULL, 0);
+	bench_row("sync round trip p999 (ns)", r->sync.p999, "ping-pong",
+		  r->pingpong.p999, NULL, 0);
+	bench_row("sync round trip mean (ns)", r->sync.mean, "ping-pong",
+		  r->pingpong.mean, NULL, 0);
+	bench_row("wake round trip p50 (ns)", r->wake.p50, "eventfd",
+		  r->eventfd.p50, "<= 1.50", wake <= BENCH_TARGET_WAKE);
+	bench_row("wake round trip p99 (ns)", r->wake.p99, "eventfd",
+		  r->eventfd.p99, NULL, 0);
+	bench_row("wake round trip p50 (ns)", r->wake.p50, "futex",
+		  r->futex.p50, NULL, 0);
+	bench_row("sync round trip p50 (ns)", r->sync.p50, "hvisor",
+		  r->hvisor.p50, "<= 1.00", hv <= BENCH_TARGET_HVISOR);
+	bench_row("sync round trip p99 (ns)", r->sync.p99, "hvisor",
+		  r->hvisor.p99, NULL, 0);
+	bench_row("sync round trip mean (ns)", r->sync.mean, "hvisor",
+		  r->hvisor.mean, NULL, 0);
+	for (i = 0; i < BENCH_NR_PRODS; i++) {
+		snprintf(name, sizeof(name), "throughput, %u producer%s (M/s)",
+			 bench_prods[i], bench_prods[i] > 1 ? "s" : "");
+		bench_row(name, r->tput[i], "hvisor", r->hvisor_tput[i],
+			  ">= 1.00", r->tput[i] >= r->hvisor_tput[i]);
+	}
+	printf("\n");
+}
+
+static cJSON *bench_json_tput(const double *v)
+{
+	cJSON *o = cJSON_CreateObject();
+	char key[8];
+	unsigned int i;
+
+	for (i = 0; o && i < BENCH_NR_PRODS; i++) {
+		snprintf(key, sizeof(key), "%u", bench_prods[i]);
+		cJSON_AddNumberToObject(o, key, v[i]);
+	}
+	return o;
+}
+
+static cJSON *bench_json_host(void)
+{
+	cJSON *o = cJSON_CreateObject();
+	char cpu[128];
+
+	bench_cpu_model(cpu, sizeof(cpu));
+	cJSON_AddStringToObject(o, "cpu_model", cpu);
+	cJSON_AddNumberToObject(o, "nproc",
+				(double)sysconf(_SC_NPROCESSORS_ONLN));
+	cJSON_AddNumberToObject(o, "requester_cpu", BENCH_CPU_REQ);
+	cJSON_AddNumberToObject(o, "server_cpu", BENCH_CPU_SRV);
+	return o;
+}
+
+static cJSON *bench_json_build(const struct bench_results *r)
+{
+	cJSON *o = cJSON_CreateObject(), *t;
+	double ratios[BENCH_NR_PRODS];
+	char stamp[32];
+	time_t now = time(NULL);
+	unsigned int i;
+
+	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	cJSON_AddStringToObject(o, "timestamp", stamp);
+	cJSON_AddStringToObject(o, "mode", r->mode);
+	cJSON_AddNumberToObject(o, "rounds", r->cfg->rounds);
+	cJSON_AddItemToObject(o, "host", bench_json_host());
+	cJSON_AddNumberToObject(o, "roundtrip_p50_ns", r->sync.p50);
+	cJSON_AddNumberToObject(o, "roundtrip_p99_ns", r->sync.p99);
+	cJSON_AddNumberToObject(o, "roundtrip_p999_ns", r->sync.p999);
+	cJSON_AddNumberToObject(o, "pingpong_p50_ns", r->pingpong.p50);
+	cJSON_AddNumberToObject(o, "pingpong_p99_ns", r->pingpong.p99);
+	cJSON_AddNumberToObject(o, "pingpong_p999_ns", r->pingpong.p999);
+	cJSON_AddNumberToObject(o, "roundtrip_mean_ns", r->sync.mean);
+	cJSON_AddNumberToObject(o, "pingpong_mean_ns", r->pingpong.mean);
+	cJSON_AddNumberToObject(o, "ratio_p50",
+				bench_ratio(r->sync.p50, r->pingpong.p50));
+	cJSON_AddNumberToObject(o, "wake_p50_ns", r->wake.p50);
+	cJSON_AddNumberToObject(o, "wake_p99_ns", r->wake.p99);
+	cJSON_AddNumberToObject(o, "wake_p999_ns", r->wake.p999);
+	cJSON_AddNumberToObject(o, "eventfd_p50_ns", r->eventfd.p50);
+	cJSON_AddNumberToObject(o, "eventfd_p99_ns", r->eventfd.p99);
+	cJSON_AddNumberToObject(o, "futex_p50_ns", r->futex.p50);
+	cJSON_AddNumberToObject(o, "futex_p99_ns", r->futex.p99);
+	cJSON_AddNumberToObject(o, "wake_ratio",
+				bench_ratio(r->wake.p50, r->eventfd.p50));
+	cJSON_AddItemToObject(o, "throughput_mops", bench_json_tput(r->tput));
+	cJSON_AddNumberToObject(o, "hvisor_style_p50_ns", r->hvisor.p50);
+	cJSON_AddNumberToObject(o, "hvisor_style_p99_ns", r->hvisor.p99);
+	cJSON_AddNumberToObject(o, "hvisor_style_mean_ns", r->hvisor.mean);
+	cJSON_AddNumberToObject(o, "wake_mean_ns", r->wake.mean);
+	cJSON_AddNumberToObject(o, "eventfd_mean_ns", r->eventfd.mean);
+	cJSON_AddNumberToObject(o, "hvisor_style_ratio_p50",
+				bench_ratio(r->sync.p50, r->hvisor.p50));
+	cJSON_AddItemToObject(o, "hvisor_style_throughput_mops",
+			      bench_json_tput(r->hvisor_tput));
+	for (i = 0; i < BENCH_NR_PRODS; i++)
+		ratios[i] = bench_ratio(r->tput[i], r->hvisor_tput[i]);
+	cJSON_AddItemToObject(o, "hvisor_style_throughput_ratio",
+			      bench_json_tput(ratios));
+	t = cJSON_AddObjectToObject(o, "targets");
+	cJSON_AddNumberToObject(t, "ratio_p50_max", BENCH_TARGET_RATIO);
+	cJSON_AddNumberToObject(t, "wake_ratio_max", BENCH_TARGET_WAKE);
+	cJSON_AddNumberToObject(t, "hvisor_style_ratio_p50_max",
+				BENCH_TARGET_HVISOR);
+	cJSON_AddNumberToObject(t, "hvisor_style_throughput_ratio_min", 1.0);
+	cJSON_AddNumberToObject(o, "wall_seconds", r->wall_s);
+	return o;
+}
+
+int bench_report_json(const struct bench_results *r, const char *path)
+{
+	cJSON *o = bench_json_build(r);
+	char *text = o ? cJSON_Print(o) : NULL;
+	FILE *f;
+	int ret = -1;
+
+	if (!text) {
+		fprintf(stderr, "bench: cannot build the JSON report\n");
+		goto out;
+	}
+	f = fopen(path, "w");
+	if (!f) {
+		fprintf(stderr, "bench: %s: %s\n", path, strerror(errno));
+		goto out;
+	}
+	if (fputs(text, f) >= 0 && fputc('\n', f) != EOF)
+		ret = 0;
+	if (fclose(f))
+		ret = -1;
+	if (ret)
+		fprintf(stderr, "bench: %s: write failed\n", path);
+	else
+		printf("wrote %s\n", path);
+out:
+	free(text);
+	cJSON_Delete(o);
+	return ret;
+}
