@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Exception dispatch at EL2.
+ *
+ * Synchronous exceptions from a lower EL (a zone's vCPU) go through
+ * hyp_trap_handlers[], indexed by ESR exception class, as in Jailhouse.
+ * Anything else, and in particular any exception taken at EL2 itself, is
+ * a hypervisor bug: the CPU prints a crash report and stops in wfi.
+ */
+#include <stddef.h>
+
+#include <arm64/esr.h>
+#include <arm64/hyp.h>
+#include <arm64/sysreg.h>
+#include <arm64/traps.h>
+#include <hyp/printk.h>
+
+/* entry.S uses TF_*; the struct must agree with it exactly. */
+_Static_assert(offsetof(struct hyp_trap_frame, x[0]) == TF_X0, "x0");
+_Static_assert(offsetof(struct hyp_trap_frame, x[30]) == TF_X(30), "x30");
+_Static_assert(offsetof(struct hyp_trap_frame, sp_el0) == TF_SP_EL0,
+	       "sp_el0");
+_Static_assert(offsetof(struct hyp_trap_frame, sp_el1) == TF_SP_EL1,
+	       "sp_el1");
+_Static_assert(offsetof(struct hyp_trap_frame, sp_el2) == TF_SP_EL2,
+	       "sp_el2");
+_Static_assert(offsetof(struct hyp_trap_frame, elr) == TF_ELR, "elr");
+_Static_assert(offsetof(struct hyp_trap_frame, spsr) == TF_SPSR, "spsr");
+_Static_assert(offsetof(struct hyp_trap_frame, esr) == TF_ESR, "esr");
+_Static_assert(offsetof(struct hyp_trap_frame, far) == TF_FAR, "far");
+_Static_assert(offsetof(struct hyp_trap_frame, hpfar) == TF_HPFAR, "hpfar");
+_Static_assert(sizeof(struct hyp_trap_frame) == TF_SIZE, "frame size");
+_Static_assert(TF_SIZE % 16 == 0, "SP must stay 16-byte aligned");
+
+static const char *const hyp_trap_src_names[] = {
+	[TRAP_SRC_CUR_SP0] = "EL2t",
+	[TRAP_SRC_CUR_SPX] = "EL2h",
+	[TRAP_SRC_LOW_A64] = "lower EL AArch64",
+	[TRAP_SRC_LOW_A32] = "lower EL AArch32",
+};
+
+static const char *const hyp_trap_type_names[] = {
+	[TRAP_TYPE_SYNC] = "Synchronous",
+	[TRAP_TYPE_IRQ] = "IRQ",
+	[TRAP_TYPE_FIQ] = "FIQ",
+	[TRAP_TYPE_SERROR] = "SError",
+};
+
+/* Lower-EL synchronous handlers, by EC; an empty slot is reported. */
+static const hyp_trap_handler_t hyp_trap_handlers[ESR_EC_MAX + 1] = {
+	[ESR_EC_DABT_LOW] = NULL,	/* stage-2 aborts: zones */
+};
+
+void hyp_trap_dump(const struct hyp_trap_frame *tf)
+{
+	unsigned int i;
+
+	esr_print(tf->esr);
+	hyp_printk(" FAR_EL2 0x%016lx HPFAR_EL2 0x%016lx\n", tf->far,
+		   tf->hpfar);
+	hyp_printk(" ELR_EL2 0x%016lx SPSR_EL2 0x%08lx\n", tf->elr, tf->spsr);
+	for (i = 0; i < 31; i++)
+		hyp_printk(" x%u%s 0x%016lx%s", i, i < 10 ? " " : "", tf->x[i],
+			   i % 3 == 2 || i == 30 ? "\n" : "");
+	hyp_printk(" SP_EL0 0x%016lx SP_EL1 0x%016lx SP_EL2 0x%016lx\n",
+		   tf->sp_el0, tf->sp_el1, tf->sp_el2);
+}
+
+static __attribute__((noreturn)) void hyp_trap_crash(
+		const struct hyp_trap_frame *tf, __u64 kind, const char *why)
+{
+	/* One report per CPU: a fault inside the report must not recurse
+	 * through the same path until the stack is gone. */
+	static __u8 in_crash[HYP_MAX_CPUS];
+	__u32 cpu = hyp_arm64_cpu_id();
+
+	if (cpu < HYP_MAX_CPUS) {
+		if (in_crash[cpu])
+			arm64_halt();
+		in_crash[cpu] = 1;
+	}
+	hyp_printk("\nhvbridge-hyp: *** %s: %s exception from %s on CPU %u ***\n",
+		   why, hyp_trap_type_names[kind & 3],
+		   hyp_trap_src_names[kind >> 2], cpu);
+	hyp_trap_dump(tf);
+	hyp_printk("hvbridge-hyp: CPU %u stopped\n", cpu);
+	arm64_halt();
+}
+
+void hyp_trap_dispatch(struct hyp_trap_frame *tf, __u64 kind)
+{
+	unsigned int ec = esr_ec(tf->esr);
+	hyp_trap_handler_t handler;
+
+	if (kind >> 2 != TRAP_SRC_LOW_A64)
+		hyp_trap_crash(tf, kind, (kind >> 2) <= TRAP_SRC_CUR_SPX ?
+			       "EL2 crash" : "unexpected trap");
+	if ((kind & 3) != TRAP_TYPE_SYNC)
+		hyp_trap_crash(tf, kind, "unexpected trap");
+	handler = hyp_trap_handlers[ec];
+	if (!handler || handler(tf) != HYP_TRAP_HANDLED)
+		hyp_trap_crash(tf, kind, "unhandled trap");
+}
