@@ -1,0 +1,252 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+#
+# Description: release-build stress of the request channel.  Builds tool/
+# and hyp/ with the real Makefiles for every compiler and optimisation
+# level (gcc, clang x -O2, -O3, -O3 -flto) into build/stress/<config>, and
+# runs hvbridge-sim from each against the real daemon (a separate
+# process): many producers x many requests, then a sleep/wake run that
+# makes the daemon sleep and be woken hundreds of times.  Then a
+# ThreadSanitizer build (--inproc, so TSan sees both sides) that must
+# report no race, and the teeth: a build with the broken completion wait
+# of broken_wait.c must hang and be caught by the watchdog.
+#
+#   run.sh quick   part of `make test`: 2 vCPUs x 100,000 requests,
+#                  >= 500 sleep/wake cycles per config
+#   run.sh full    `make stress`: 4 vCPUs x 1,000,000 requests,
+#                  >= 5,000 sleep/wake cycles per config
+#
+# Prints PASS/FAIL per case and ends with "stress: N passed, N failed";
+# exits non-zero on any failure.  Logs: build/stress/logs/.
+# STRESS_CFLAGS is added to every build's EXTRA_CFLAGS.
+set -u
+
+MODE=${1:-quick}
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+OUT=$TOP/build/stress
+LOGS=$OUT/logs
+JOBS=$(nproc 2>/dev/null || echo 2)
+STRESS_CFLAGS=${STRESS_CFLAGS:-}
+
+# The builds here choose their own CC/OPT/O; nothing from a calling make
+# (command-line variables travel in MAKEFLAGS) may leak into them.
+unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES EXTRA_CFLAGS EXTRA_LDFLAGS
+
+case $MODE in
+quick)
+	CPUS=2 REQS=100000
+	SW_CPUS=2 SW_REQS=4000 SW_MIN=500
+	TSAN_REQS=20000 TSAN_SW_REQS=2000 TSAN_SW_MIN=200
+	;;
+full)
+	CPUS=4 REQS=1000000
+	SW_CPUS=2 SW_REQS=40000 SW_MIN=5000
+	TSAN_REQS=200000 TSAN_SW_REQS=10000 TSAN_SW_MIN=1000
+	;;
+*)
+	echo "usage: $0 quick|full" >&2
+	exit 2
+	;;
+esac
+# Sleep/wake: a pause after every 4 requests, long enough for a daemon
+# with a 64-poll spin budget to go to sleep; every next request wakes it.
+SW_ARGS="--burst 4 --pause-us 200 --spin-budget 64"
+CONFIGS=("gcc|-O2" "gcc|-O3" "gcc|-O3 -flto"
+	 "clang|-O2" "clang|-O3" "clang|-O3 -flto")
+# Longest a single case may take before it counts as hung, seconds; the
+# simulation's own watchdog (10 s without progress) normally fires first.
+CASE_LIMIT=600
+
+passed=0
+failed=0
+mkdir -p "$LOGS"
+
+pass() {
+	echo "PASS $1"
+	passed=$((passed + 1))
+}
+
+# fail NAME WHY [LOG]
+fail() {
+	echo "FAIL $1: $2"
+	if [ -n "${3:-}" ] && [ -s "$3" ]; then
+		tail -n 20 "$3" | sed 's/^/    /'
+	fi
+	failed=$((failed + 1))
+}
+
+# config name: gcc|-O3 -flto -> gcc-O3-flto
+cfg_name() {
+	local cc=${1%%|*} opt=${1#*|}
+
+	echo "$cc${opt// /}"
+}
+
+# build DIR CC OPT CFLAGS LDFLAGS: tool/, then hyp/'s host part, as the
+# top Makefile orders them.
+build() {
+	local dir=$1 cc=$2 opt=$3 cflags="$4 $STRESS_CFLAGS" ldflags=$5
+	local log=$LOGS/build-$(basename "$dir").log
+
+	make -j"$JOBS" --no-print-directory -C "$TOP/tool" O="$dir" \
+		CC="$cc" OPT="$opt" EXTRA_CFLAGS="$cflags" \
+		EXTRA_LDFLAGS="$ldflags" >"$log" 2>&1 &&
+	make -j"$JOBS" --no-print-directory -C "$TOP/hyp" host O="$dir" \
+		CC="$cc" OPT="$opt" EXTRA_CFLAGS="$cflags" \
+		EXTRA_LDFLAGS="$ldflags" >>"$log" 2>&1
+}
+
+# sim_case NAME LOG SIM-ARGS...: run one simulation, bounded
+sim_case() {
+	local name=$1 log=$2 rc
+
+	shift 2
+	timeout -k 5 "$CASE_LIMIT" "$@" >"$log" 2>&1
+	rc=$?
+	if grep -q 'WARNING: ThreadSanitizer' "$log"; then
+		fail "$name" "ThreadSanitizer reported (exit code $rc)" "$log"
+		return
+	fi
+	case $rc in
+	0)
+		if grep -q '^hvbridge-sim: PASS' "$log"; then
+			pass "$name ($(grep -o 'elapsed=.*' "$log"))"
+		else
+			fail "$name" "exit code 0 but no PASS line" "$log"
+		fi
+		;;
+	124|137) fail "$name" "killed after ${CASE_LIMIT}s" "$log" ;;
+	3) fail "$name" "watchdog: the run hung" "$log" ;;
+	66) fail "$name" "ThreadSanitizer reported" "$log" ;;
+	*) fail "$name" "exit code $rc" "$log" ;;
+	esac
+}
+
+# loop_loads FILE SYMBOL: does every backward jump in SYMBOL (x86-64)
+# enclose a memory operand?  Prints "reload", "hoisted" (a loop without
+# any) or "noloop".
+loop_loads() {
+	local line i j t load verdict=noloop
+	local -a addr insn
+
+	while IFS= read -r line; do
+		[[ $line =~ ^[[:space:]]*([0-9a-f]+):[[:space:]]+(.*)$ ]] ||
+			continue
+		addr+=($((16#${BASH_REMATCH[1]})))
+		insn+=("${BASH_REMATCH[2]}")
+	done < <(objdump -d --no-show-raw-insn --disassemble="$2" "$1" \
+		 2>/dev/null)
+	for i in "${!insn[@]}"; do
+		[[ ${insn[i]} =~ ^j[a-z]*[[:space:]]+([0-9a-f]+)[[:space:]] ]] ||
+			continue
+		t=$((16#${BASH_REMATCH[1]}))
+		[ "$t" -le "${addr[i]}" ] || continue
+		load=0
+		for j in "${!insn[@]}"; do
+			[ "${addr[j]}" -ge "$t" ] && [ "${addr[j]}" -le "${addr[i]}" ] ||
+				continue
+			case ${insn[j]} in
+			nop*|lea*) ;;		# address syntax, no access
+			*"("*) load=1 ;;
+			esac
+		done
+		if [ $load -eq 0 ]; then
+			echo hoisted
+			return
+		fi
+		verdict=reload
+	done
+	echo $verdict
+}
+
+# The teeth of one compiler: a build whose completion spin is the plain
+# load of broken_wait.c must hang, and the watchdog must say so.
+teeth() {
+	local cc=$1 dir=$OUT/$1-O2 name="teeth $1-O2"
+	local bin=$dir/tests/stress/hvbridge-sim-broken
+	local log=$LOGS/teeth-$1.log rc v
+
+	if ! make --no-print-directory -C "$TOP/tests" O="$dir" CC="$cc" \
+		OPT=-O2 EXTRA_CFLAGS="$STRESS_CFLAGS" "$bin" >"$log" 2>&1; then
+		fail "$name" "build of hvbridge-sim-broken failed" "$log"
+		return
+	fi
+	if [ "$(uname -m)" = x86_64 ]; then
+		# Control first: the real wait reloads resp.seq in its loop,
+		# so a "hoisted" verdict below is not the checker's mistake.
+		v=$(loop_loads "$dir/hyp/core/channel_wait.o" \
+			hyp_channel_wait_resp)
+		if [ "$v" = reload ]; then
+			pass "objdump $cc-O2: real completion wait loads resp.seq in its loop"
+		else
+			fail "objdump $cc-O2" "real completion wait: loop verdict '$v', want 'reload'"
+		fi
+		v=$(loop_loads "$bin" hyp_channel_wait_resp)
+		if [ "$v" = hoisted ]; then
+			pass "objdump $cc-O2: broken wait spins with no load"
+		else
+			fail "objdump $cc-O2" "broken wait: loop verdict '$v', want 'hoisted' (the compiler kept the load)"
+		fi
+	fi
+	timeout -k 5 60 "$bin" --cpus 2 --requests 100000 --watchdog-s 3 \
+		--daemon "$dir/tool/hvbridge" >>"$log" 2>&1
+	rc=$?
+	if [ $rc -eq 3 ] && grep -q 'WATCHDOG: no progress for 3s' "$log"; then
+		pass "$name: broken wait hangs, watchdog fires"
+	elif [ $rc -eq 0 ]; then
+		fail "$name" "the broken build completed: the stress test lost its teeth" "$log"
+	else
+		fail "$name" "exit code $rc, want 3 with a WATCHDOG message" "$log"
+	fi
+}
+
+echo "stress ($MODE): ${CPUS} vCPUs x ${REQS} requests, sleep/wake >= ${SW_MIN} cycles, ${#CONFIGS[@]} builds + TSan + teeth"
+
+seed=1
+for cfg in "${CONFIGS[@]}"; do
+	cc=${cfg%%|*}
+	opt=${cfg#*|}
+	name=$(cfg_name "$cfg")
+	dir=$OUT/$name
+	if ! build "$dir" "$cc" "$opt" "" ""; then
+		fail "build $name" "make failed" "$LOGS/build-$name.log"
+		continue
+	fi
+	sim=$dir/hyp/hvbridge-sim
+	sim_case "sim $name ${CPUS}x$REQS" "$LOGS/sim-$name.log" \
+		"$sim" --cpus "$CPUS" --requests "$REQS" --seed $seed
+	sim_case "sleep/wake $name" "$LOGS/sleepwake-$name.log" \
+		"$sim" --cpus "$SW_CPUS" --requests "$SW_REQS" $SW_ARGS \
+		--min-sleeps "$SW_MIN" --seed $((seed + 100))
+	seed=$((seed + 1))
+done
+
+# ThreadSanitizer: clang (gcc's -fsanitize=thread rejects
+# atomic_thread_fence under -Werror).  Any report is a failure: TSan exits
+# 66 at the first one, and its banner in the log counts too.
+dir=$OUT/clang-tsan
+if ! build "$dir" clang -O1 "-fsanitize=thread" "-fsanitize=thread"; then
+	fail "build clang-tsan" "make failed" "$LOGS/build-clang-tsan.log"
+else
+	export TSAN_OPTIONS="halt_on_error=1 exitcode=66"
+	for c in "tsan --inproc 2x$TSAN_REQS|--cpus 2 --requests $TSAN_REQS" \
+		 "tsan --inproc sleep/wake|--cpus 2 --requests $TSAN_SW_REQS $SW_ARGS --min-sleeps $TSAN_SW_MIN"; do
+		name=${c%%|*}
+		log=$LOGS/${name//[ \/]/-}.log
+		# shellcheck disable=SC2086
+		sim_case "$name" "$log" "$dir/hyp/hvbridge-sim" --inproc \
+			${c#*|}
+	done
+	unset TSAN_OPTIONS
+fi
+
+for cc in gcc clang; do
+	if [ -x "$OUT/$cc-O2/hyp/hvbridge-sim" ]; then
+		teeth "$cc"
+	else
+		fail "teeth $cc-O2" "no $cc-O2 build to add the broken wait to"
+	fi
+done
+
+echo "stress: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
