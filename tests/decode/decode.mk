@@ -1,0 +1,37 @@
+# tests/decode: the data-abort decoder (hyp/arch/arm64/decode.c), built
+# for the host and checked against encodings the aarch64 assembler makes
+# from cases.txt at build time (gen_cases.py writes them into cases.h).
+DECODE_DIR := $(TOP)/tests/decode
+DECODE_OUT := $(O)/tests/decode
+DECODE_BIN := $(DECODE_OUT)/hvb-decode-test
+DECODE_CFLAGS := $(TEST_CFLAGS) -I$(TOP)/hyp/arch/arm64 -I$(DECODE_OUT)
+DECODE_AS := aarch64-linux-gnu-as
+DECODE_OBJCOPY := aarch64-linux-gnu-objcopy
+
+$(DECODE_OUT)/cases.h: $(DECODE_DIR)/cases.txt $(DECODE_DIR)/gen_cases.py
+	@mkdir -p $(dir $@)
+	$(call quiet,GEN,$@)
+	$(Q)python3 $(DECODE_DIR)/gen_cases.py $< $@ \
+		--as $(DECODE_AS) --objcopy $(DECODE_OBJCOPY)
+
+$(DECODE_OUT)/decode.o: $(TOP)/hyp/arch/arm64/decode.c
+	@mkdir -p $(dir $@)
+	$(call quiet,CC,$@)
+	$(Q)$(CC) $(DECODE_CFLAGS) -MMD -MP -c $< -o $@
+
+$(DECODE_OUT)/decode_test.o: $(DECODE_DIR)/decode_test.c \
+		$(DECODE_OUT)/cases.h
+	@mkdir -p $(dir $@)
+	$(call quiet,CC,$@)
+	$(Q)$(CC) $(DECODE_CFLAGS) -MMD -MP -c $< -o $@
+
+$(DECODE_BIN): $(DECODE_OUT)/decode.o $(DECODE_OUT)/decode_test.o
+	$(call quiet,LD,$@)
+	$(Q)$(CC) $(HOST_LDFLAGS) -o $@ $^ -lcriterion
+
+TEST_BINS += $(DECODE_BIN)
+TEST_TARGETS += decode-test
+
+.PHONY: decode-test
+decode-test: $(DECODE_BIN)
+	$(Q)$(DECODE_BIN) --jobs 2
