@@ -121,6 +121,8 @@ int bench_pingpong_lat(const struct bench_cfg *cfg, __u64 *ticks, size_t n);
 int bench_eventfd_lat(const struct bench_cfg *cfg, __u64 *ticks, size_t n);
 int bench_futex_lat(const struct bench_cfg *cfg, __u64 *ticks, size_t n);
 
+/* The producers' timeout; the diagnostics set 0 when they fake the clock. */
+extern __u64 bench_ours_timeout_ns;
 int bench_ours_sync_lat(const struct bench_cfg *cfg, __u64 *ticks, size_t n);
 int bench_ours_wake_lat(const struct bench_cfg *cfg, __u64 *ticks, size_t n);
 int bench_ours_tput(const struct bench_cfg *cfg, unsigned int nprod,

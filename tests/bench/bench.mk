@@ -7,9 +7,13 @@
 # Reports figures and never fails on a slow machine; it fails only when a
 # request goes wrong or a measurement hangs.
 
-BENCH_SRCS := $(sort $(wildcard $(TOP)/tests/bench/*.c))
+BENCH_ALL_SRCS := $(sort $(wildcard $(TOP)/tests/bench/*.c))
+BENCH_DIAG_SRCS := $(sort $(wildcard $(TOP)/tests/bench/bench_diag*.c))
+BENCH_SRCS := $(filter-out $(BENCH_DIAG_SRCS),$(BENCH_ALL_SRCS))
 BENCH_OBJS := $(BENCH_SRCS:$(TOP)/tests/bench/%.c=$(O)/tests/bench/%.o)
+BENCH_DIAG_OBJS := $(BENCH_DIAG_SRCS:$(TOP)/tests/bench/%.c=$(O)/tests/bench/%.o)
 BENCH_BIN := $(O)/tests/bench/bench-channel
+BENCH_DIAG_BIN := $(O)/tests/bench/bench-channel-diag
 BENCH_JSON := $(TOP)/build/bench/channel.json
 BENCH_ARGS ?=
 
@@ -22,7 +26,16 @@ $(BENCH_BIN): $(BENCH_OBJS) $(HYP_HOST_OBJS) $(O)/tool/consumer.o
 	$(call quiet,LD,$@)
 	$(Q)$(CC) $(HOST_LDFLAGS) -pthread -o $@ $^ -lcjson
 
-TEST_BINS += $(BENCH_BIN)
+# Where the round trip goes (not run by `make bench`): the same code plus
+# a model of the channel's path and a swappable producer clock.
+#   build/host/tests/bench/bench-channel-diag [--quick]
+$(BENCH_DIAG_BIN): $(filter-out %/bench_channel.o,$(BENCH_OBJS)) \
+		   $(BENCH_DIAG_OBJS) $(HYP_HOST_OBJS) $(O)/tool/consumer.o
+	$(call quiet,LD,$@)
+	$(Q)$(CC) $(HOST_LDFLAGS) -pthread -Wl,--wrap=hyp_arch_now_ns \
+		-o $@ $^ -lcjson
+
+TEST_BINS += $(BENCH_BIN) $(BENCH_DIAG_BIN)
 BENCH_TARGETS += bench-channel
 
 .PHONY: bench-channel

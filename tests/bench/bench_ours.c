@@ -23,7 +23,7 @@
 
 /* A producer gives up after this, so a broken consumer is reported as a
  * failed request rather than a hang. */
-#define BENCH_TIMEOUT_NS	2000000000ull
+__u64 bench_ours_timeout_ns = 2000000000ull;
 
 struct bench_chan {
 	void *region;
@@ -121,7 +121,7 @@ static int bench_chan_open(struct bench_chan *ch, __u64 spin_budget,
 	err = hvb_region_format(ch->region, ch->size, BENCH_MAX_PRODS);
 	for (i = 0; !err && i < BENCH_MAX_PRODS; i++)
 		err = hyp_channel_attach(&ch->prod[i], ch->region, ch->size,
-					 i, BENCH_TIMEOUT_NS);
+					 i, bench_ours_timeout_ns);
 	ch->cons.spin_budget = spin_budget;
 	if (!err)
 		err = hvb_consumer_attach(&ch->cons, ch->region, ch->size,

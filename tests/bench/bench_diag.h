@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bench_diag.h - bench-channel-diag: where the channel's round trip goes.
+ * Not part of `make bench`; run it by hand when the ratio target is
+ * missed (tests/bench/bench.mk says how).
+ */
+#ifndef HVB_BENCH_DIAG_H
+#define HVB_BENCH_DIAG_H
+
+#include "bench.h"
+
+/* What hyp_arch_now_ns() returns to the producer core. */
+enum {
+	BENCH_CLOCK_REAL,	/* the host hook: clock_gettime() */
+	BENCH_CLOCK_TICKS,	/* a raw TSC read, scaled */
+	BENCH_CLOCK_NONE,	/* a constant: no clock read at all */
+};
+
+extern int bench_diag_clock;
+void bench_diag_clock_init(void);
+
+/*
+ * The ingredients of the channel's round trip, added one at a time to the
+ * raw cache-line ping-pong (bench_diag_model.c).
+ */
+#define BENCH_M_CLOCK	(1u << 0)	/* 2 clock_gettime() per request */
+#define BENCH_M_PENDING	(1u << 1)	/* fetch-or a pending bit; the
+					 * server polls it, then exchanges */
+#define BENCH_M_W2	(1u << 2)	/* full fence + wake-state read */
+#define BENCH_M_SERVE	(1u << 3)	/* the server's seqlock re-check,
+					 * duplicate check and counters */
+#define BENCH_M_ALL	(BENCH_M_CLOCK | BENCH_M_PENDING | BENCH_M_W2 | \
+			 BENCH_M_SERVE)
+
+int bench_model_lat(unsigned int features, const struct bench_cfg *cfg,
+		    __u64 *ticks, size_t n);
+
+#endif /* HVB_BENCH_DIAG_H */

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: MIT
+/*
+ * bench-channel-diag only: the producer core's clock, swapped at run time
+ * (linked with -Wl,--wrap=hyp_arch_now_ns, which redirects the core's
+ * calls, not arch.o's own), to measure what the per-request clock reads
+ * of hyp_channel_sync() cost.
+ */
+#include <time.h>
+
+#include <hyp/arch.h>
+
+#include "bench_diag.h"
+
+__u64 __real_hyp_arch_now_ns(void);
+__u64 __wrap_hyp_arch_now_ns(void);
+
+int bench_diag_clock = BENCH_CLOCK_REAL;
+
+static __u64 bench_diag_tsc0, bench_diag_mono0;
+
+void bench_diag_clock_init(void)
+{
+	bench_diag_mono0 = __real_hyp_arch_now_ns();
+	bench_diag_tsc0 = bench_ticks();
+}
+
+__u64 __wrap_hyp_arch_now_ns(void)
+{
+	switch (bench_diag_clock) {
+	case BENCH_CLOCK_NONE:
+		/* No accounting at all: every round trip lands in bucket 0. */
+		return bench_diag_mono0;
+	case BENCH_CLOCK_TICKS:
+		/* A raw counter read, as CNTVCT_EL0 is at EL2. */
+		return bench_diag_mono0 + (__u64)bench_ticks_ns(bench_ticks() -
+							       bench_diag_tsc0);
+	default:
+		return __real_hyp_arch_now_ns();
+	}
+}
