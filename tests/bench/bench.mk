@@ -24,7 +24,7 @@ $(O)/tests/bench/%.o: $(TOP)/tests/bench/%.c
 
 $(BENCH_BIN): $(BENCH_OBJS) $(HYP_HOST_OBJS) $(O)/tool/consumer.o
 	$(call quiet,LD,$@)
-	$(Q)$(CC) $(HOST_LDFLAGS) -pthread -o $@ $^ -lcjson
+	$(Q)$(CC) $(HOST_LDFLAGS) -pthread -o $@ $^ -lcjson -lm
 
 # Where the round trip goes (not run by `make bench`): the same code plus
 # a model of the channel's path and a swappable producer clock.
@@ -33,7 +33,7 @@ $(BENCH_DIAG_BIN): $(filter-out %/bench_channel.o,$(BENCH_OBJS)) \
 		   $(BENCH_DIAG_OBJS) $(HYP_HOST_OBJS) $(O)/tool/consumer.o
 	$(call quiet,LD,$@)
 	$(Q)$(CC) $(HOST_LDFLAGS) -pthread -Wl,--wrap=hyp_arch_now_ns \
-		-o $@ $^ -lcjson
+		-o $@ $^ -lcjson -lm
 
 TEST_BINS += $(BENCH_BIN) $(BENCH_DIAG_BIN)
 BENCH_TARGETS += bench-channel
