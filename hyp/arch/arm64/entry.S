@@ -75,6 +75,8 @@ hyp_trap_entry:
 	mov	x0, sp
 	bl	hyp_trap_dispatch
 
+	/* sp points at a complete frame: restore it and return. */
+hyp_trap_exit:
 	ldp	x1, x2, [sp, #TF_ELR]
 	msr	elr_el2, x1
 	msr	spsr_el2, x2
@@ -99,3 +101,19 @@ hyp_trap_entry:
 	ldp	x0, x1, [sp, #TF_X(0)]
 	add	sp, sp, #TF_SIZE
 	eret
+
+/*
+ * hyp_arm64_enter_lower(frame, stack_top): enter a lower EL for the first
+ * time.  The frame is copied to the top of the EL2 stack, where the next
+ * trap's frame will go too, so the abandoned C frames below cost nothing.
+ */
+	.globl	hyp_arm64_enter_lower
+hyp_arm64_enter_lower:
+	sub	x2, x1, #TF_SIZE
+	mov	x3, x2
+1:	ldp	x4, x5, [x0], #16
+	stp	x4, x5, [x3], #16
+	cmp	x3, x1
+	b.lo	1b
+	mov	sp, x2
+	b	hyp_trap_exit

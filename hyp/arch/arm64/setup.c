@@ -5,6 +5,8 @@
  */
 #include <arm64/hyp.h>
 #include <arm64/sysreg.h>
+#include <arm64/vcpu.h>
+#include <arm64/zones.h>
 #include <hyp/printk.h>
 
 /* The flattened device tree starts with this magic, big-endian. */
@@ -31,6 +33,8 @@ static void hyp_report_dtb(__u64 boot_x0)
 
 void hyp_main(__u64 cpu, __u64 boot_x0)
 {
+	struct hyp_zone *zone;
+
 	hyp_arm64_console_init();
 	hyp_printk("\nhvbridge-hyp: EL2 reached on CPU %lu, CurrentEL %lu, image 0x%lx-0x%lx\n",
 		   cpu, (arm64_read_sysreg(CurrentEL) >> 2) & 3,
@@ -40,6 +44,9 @@ void hyp_main(__u64 cpu, __u64 boot_x0)
 	hyp_printk("hvbridge-hyp: vectors installed, VBAR_EL2 0x%lx\n",
 		   arm64_read_sysreg(vbar_el2));
 	hyp_arm64_selftest();
+	zone = hyp_zone_create(&hyp_zone1_config);
+	if (zone)
+		hyp_arm64_zone_start(zone);
 	hyp_printk("hvbridge-hyp: CPU %lu idle\n", cpu);
 	arm64_halt();
 }

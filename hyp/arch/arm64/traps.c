@@ -13,6 +13,7 @@
 #include <arm64/hyp.h>
 #include <arm64/sysreg.h>
 #include <arm64/traps.h>
+#include <arm64/vcpu.h>
 #include <hyp/printk.h>
 
 /* entry.S uses TF_*; the struct must agree with it exactly. */
@@ -48,7 +49,8 @@ static const char *const hyp_trap_type_names[] = {
 
 /* Lower-EL synchronous handlers, by EC; an empty slot is reported. */
 static const hyp_trap_handler_t hyp_trap_handlers[ESR_EC_MAX + 1] = {
-	[ESR_EC_DABT_LOW] = NULL,	/* stage-2 aborts: zones */
+	[ESR_EC_DABT_LOW] = hyp_vcpu_dabt,
+	[ESR_EC_HVC64] = hyp_vcpu_hvc,
 };
 
 void hyp_trap_dump(const struct hyp_trap_frame *tf)

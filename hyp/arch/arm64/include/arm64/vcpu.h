@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * arm64/vcpu.h - running a zone's vCPU on this CPU, and the traps it
+ * takes to EL2.
+ */
+#ifndef ARM64_VCPU_H
+#define ARM64_VCPU_H
+
+/*
+ * HVC immediate of the test guest's "I am done, x0 = exit code" call.
+ * Test-only: real hypercall numbers will live in common/ with the ABI.
+ */
+#define HYP_HVC_TEST_EXIT	0xe2e
+
+#ifndef __ASSEMBLER__
+#include <arm64/traps.h>
+
+struct hyp_zone;
+
+/* Start @z's first vCPU on this CPU at EL1; does not return. */
+void hyp_arm64_zone_start(struct hyp_zone *z) __attribute__((noreturn));
+
+/* Lower-EL trap handlers for hyp_trap_handlers[] (traps.c). */
+enum hyp_trap_result hyp_vcpu_dabt(struct hyp_trap_frame *tf);
+enum hyp_trap_result hyp_vcpu_hvc(struct hyp_trap_frame *tf);
+
+/* entry.S: copy @tf to the top of this CPU's EL2 stack (@stack_top) and
+ * return from exception through it.  @tf must not be on that stack. */
+void hyp_arm64_enter_lower(const struct hyp_trap_frame *tf,
+			   __u64 stack_top) __attribute__((noreturn));
+
+/* The guest carried in the image (guest.S). */
+extern const char hyp_guest_start[], hyp_guest_end[];
+#endif
+
+#endif /* ARM64_VCPU_H */

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: MIT
+/*
+ * A zone's vCPU on this CPU: entering EL1 for the first time, and the
+ * lower-EL traps it takes (stage-2 data aborts, HVC).
+ *
+ * MMIO today: an access to an emulated window is decoded from its
+ * syndrome (ISV=1), logged, and completed without a device: loads read
+ * zero, stores are dropped, the instruction is skipped.  The channel to
+ * the root-zone daemon, instruction decode for ISV=0, and data-abort
+ * injection come next (README.md).
+ */
+#include <arm64/esr.h>
+#include <arm64/hyp.h>
+#include <arm64/stage2.h>
+#include <arm64/sysreg.h>
+#include <arm64/vcpu.h>
+#include <hyp/printk.h>
+#include <hyp/zone.h>
+
+/* EL1 runs AArch64 under stage 2; SMC (PSCI) traps to us. */
+#define HCR_EL2_ZONE	(HCR_RW | HCR_VM | HCR_TSC)
+/* SCTLR_EL1 RES1 (ARMv8.0): bits 11, 20, 22, 23, 28, 29; MMU off. */
+#define SCTLR_EL1_RES1	0x30d00800ull
+/* CNTHCTL_EL2: EL1 may read the physical counter and use its timer. */
+#define CNTHCTL_EL1PCTEN	(1ull << 0)
+#define CNTHCTL_EL1PCEN		(1ull << 1)
+
+extern __u8 hyp_stacks[];
+
+static struct hyp_zone *hyp_vcpu_zone[HYP_MAX_CPUS];
+/* The first entry's frame: not on the stack hyp_arm64_enter_lower()
+ * resets. */
+static struct hyp_trap_frame hyp_vcpu_boot_frame[HYP_MAX_CPUS];
+
+static const struct hyp_mem_region *zone_ram_at(const struct hyp_zone *z,
+						__u64 ipa, __u64 size)
+{
+	const struct hyp_zone_config *cfg = z->cfg;
+	__u32 i;
+
+	for (i = 0; i < cfg->nr_mem; i++) {
+		const struct hyp_mem_region *r = &cfg->mem[i];
+
+		if (!(r->flags & HYP_MEM_IO) && ipa >= r->ipa_start &&
+		    ipa - r->ipa_start < r->size &&
+		    size <= r->size - (ipa - r->ipa_start))
+			return r;
+	}
+	return 0;
+}
+
+/*
+ * Copy the guest image to its entry IPA.  The guest starts with its MMU
+ * and caches off, so the copy is cleaned to the point of coherency, and
+ * the I-cache is invalidated so it fetches the new code.
+ */
+static int zone_load_image(const struct hyp_zone *z)
+{
+	const struct hyp_zone_config *cfg = z->cfg;
+	const struct hyp_mem_region *r;
+	const __u64 *src = cfg->image;
+	volatile __u64 *dst;
+	__u64 size = (__u64)cfg->image_end - (__u64)cfg->image;
+	__u64 i, words = (size + 7) / 8, line, a;
+
+	if (!size)
+		return 0;
+	r = zone_ram_at(z, cfg->entry, words * 8);
+	if (!r)
+		return -1;
+	dst = (volatile __u64 *)(r->phys_start + (cfg->entry - r->ipa_start));
+	/* volatile: no compiler-made memcpy call in a freestanding image. */
+	for (i = 0; i < words; i++)
+		dst[i] = src[i];
+	line = 4ull << ((arm64_read_sysreg(ctr_el0) >> 16) & 0xf);
+	for (a = (__u64)dst & ~(line - 1); a < (__u64)dst + words * 8;
+	     a += line)
+		__asm__ volatile("dc cvac, %0" : : "r"(a) : "memory");
+	__asm__ volatile("dsb ish\n\tic iallu\n\tdsb ish\n\tisb" ::: "memory");
+	return 0;
+}
+
+void hyp_arm64_zone_start(struct hyp_zone *z)
+{
+	__u32 cpu = hyp_arm64_cpu_id();
+	struct hyp_trap_frame *tf = &hyp_vcpu_boot_frame[cpu];
+	const struct hyp_zone_config *cfg = z->cfg;
+
+	if (zone_load_image(z)) {
+		hyp_printk("hvbridge-hyp: %s: image does not fit its RAM\n",
+			   cfg->name);
+		arm64_halt();
+	}
+	hyp_arm64_stage2_load(z);
+	arm64_write_sysreg(sctlr_el1, SCTLR_EL1_RES1);
+	arm64_write_sysreg(vpidr_el2, arm64_read_sysreg(midr_el1));
+	arm64_write_sysreg(vmpidr_el2, arm64_read_sysreg(mpidr_el1));
+	arm64_write_sysreg(cnthctl_el2, arm64_read_sysreg(cnthctl_el2) |
+			   CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN);
+	arm64_write_sysreg(cntvoff_el2, 0);
+	arm64_write_sysreg(hcr_el2, HCR_EL2_ZONE);
+	arm64_isb();
+
+	tf->x[0] = cfg->entry_arg[0];
+	tf->x[1] = cfg->entry_arg[1];
+	tf->sp_el1 = cfg->stack;
+	tf->elr = cfg->entry;
+	tf->spsr = SPSR_DAIF | SPSR_MODE_EL1H;
+	hyp_vcpu_zone[cpu] = z;
+
+	hyp_printk("hvbridge-hyp: %s: stage 2 on: VMID %u, VTTBR_EL2 0x%lx, VTCR_EL2 0x%lx, %u table pages\n",
+		   cfg->name, z->vmid, arm64_read_sysreg(vttbr_el2),
+		   arm64_read_sysreg(vtcr_el2), hyp_arm64_stage2_pages(z));
+	hyp_printk("hvbridge-hyp: %s: entering EL1 at IPA 0x%lx on CPU %u\n",
+		   cfg->name, cfg->entry, cpu);
+	hyp_arm64_enter_lower(tf, (__u64)hyp_stacks +
+			      (cpu + 1) * (__u64)HYP_STACK_SIZE);
+}
+
+static struct hyp_zone *hyp_vcpu_current(void)
+{
+	__u32 cpu = hyp_arm64_cpu_id();
+
+	return cpu < HYP_MAX_CPUS ? hyp_vcpu_zone[cpu] : 0;
+}
+
+enum hyp_trap_result hyp_vcpu_dabt(struct hyp_trap_frame *tf)
+{
+	struct hyp_zone *z = hyp_vcpu_current();
+	__u64 esr = tf->esr, ipa, value = 0;
+	const struct hyp_mmio_window *w;
+	unsigned int size, rt, fsc = esr_dabt_dfsc(esr);
+
+	/* Only a stage-2 translation fault on the data itself is an MMIO
+	 * access; anything else is reported by the caller. */
+	if (!z || (fsc & 0x3c) != 0x04 || esr_dabt_s1ptw(esr))
+		return HYP_TRAP_UNHANDLED;
+	/* HPFAR_EL2.FIPA [47:4] is IPA [51:12]; the page offset is FAR's. */
+	ipa = ((tf->hpfar & 0x0000fffffffffff0ull) << 8) | (tf->far & 0xfff);
+	if (!esr_dabt_isv(esr)) {
+		hyp_printk("hvbridge-hyp: %s: MMIO at IPA 0x%lx without syndrome (ISV 0), ELR 0x%lx: instruction decode not wired yet\n",
+			   z->cfg->name, ipa, tf->elr);
+		return HYP_TRAP_UNHANDLED;
+	}
+	size = 1u << esr_dabt_sas(esr);
+	rt = esr_dabt_srt(esr);
+	w = hyp_zone_find_mmio(z, ipa, size);
+	if (esr_dabt_wnr(esr)) {
+		value = hyp_trap_reg(tf, rt);
+		if (size < 8)
+			value &= (1ull << (size * 8)) - 1;
+	}
+	hyp_printk("hvbridge-hyp: %s: MMIO %s IPA 0x%lx size %u x%u%s 0x%lx [ISV 1 SAS %u SSE %u SRT %u SF %u AR %u WnR %u] ELR 0x%lx window %s\n",
+		   z->cfg->name, esr_dabt_wnr(esr) ? "write" : "read", ipa,
+		   size, rt, esr_dabt_wnr(esr) ? " =" : " <-", value,
+		   esr_dabt_sas(esr), esr_dabt_sse(esr), rt, esr_dabt_sf(esr),
+		   esr_dabt_ar(esr), esr_dabt_wnr(esr), tf->elr,
+		   w ? w->name : "none (abort injection not yet: skipped)");
+	/* No device model yet: reads as zero, writes ignored. */
+	if (!esr_dabt_wnr(esr))
+		hyp_trap_set_reg(tf, rt, 0);
+	tf->elr += 4;	/* A64: every instruction is 4 bytes (IL = 1) */
+	return HYP_TRAP_HANDLED;
+}
+
+enum hyp_trap_result hyp_vcpu_hvc(struct hyp_trap_frame *tf)
+{
+	struct hyp_zone *z = hyp_vcpu_current();
+	__u32 imm = esr_iss(tf->esr) & 0xffff;
+
+	if (!z)
+		return HYP_TRAP_UNHANDLED;
+	if (imm == HYP_HVC_TEST_EXIT) {
+		hyp_printk("hvbridge-hyp: %s: exit, code %lu\n",
+			   z->cfg->name, tf->x[0]);
+		hyp_printk("hvbridge-hyp: CPU %u idle\n", hyp_arm64_cpu_id());
+		arm64_halt();
+	}
+	/* SMCCC: unknown function.  ELR already points past the HVC. */
+	tf->x[0] = ~0ull;
+	return HYP_TRAP_HANDLED;
+}

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Zone creation: validate a static config, then let the arch build its
+ * stage-2 map.  A config error is a build-time mistake of whoever wrote
+ * it, but it is still checked here: a bad map would hand one zone another
+ * zone's or the hypervisor's memory.
+ */
+#include <hyp/printk.h>
+#include <hyp/zone.h>
+
+static struct hyp_zone hyp_zones[HYP_MAX_ZONES];
+static __u32 hyp_nr_zones;
+
+static int range_overlaps(__u64 a, __u64 asize, __u64 b, __u64 bsize)
+{
+	return a < b + bsize && b < a + asize;
+}
+
+static int range_wraps(__u64 base, __u64 size)
+{
+	return base + size < base;
+}
+
+static int hyp_zone_check(const struct hyp_zone_config *cfg)
+{
+	const struct hyp_mem_region *m = cfg->mem;
+	const struct hyp_mmio_window *w = cfg->mmio;
+	__u32 i, j;
+
+	for (i = 0; i < cfg->nr_mem; i++) {
+		if (!m[i].size || range_wraps(m[i].ipa_start, m[i].size) ||
+		    range_wraps(m[i].phys_start, m[i].size) ||
+		    (m[i].phys_start | m[i].ipa_start | m[i].size) %
+		    HYP_ZONE_PAGE) {
+			hyp_printk("hvbridge-hyp: %s: region %u is empty, wraps or is not page aligned\n",
+				   cfg->name, i);
+			return -1;
+		}
+		if (hyp_arch_is_hyp_memory(m[i].phys_start, m[i].size)) {
+			hyp_printk("hvbridge-hyp: %s: region %u overlaps the hypervisor\n",
+				   cfg->name, i);
+			return -1;
+		}
+		for (j = 0; j < i; j++)
+			if (range_overlaps(m[i].ipa_start, m[i].size,
+					   m[j].ipa_start, m[j].size)) {
+				hyp_printk("hvbridge-hyp: %s: regions %u and %u overlap\n",
+					   cfg->name, j, i);
+				return -1;
+			}
+	}
+	for (i = 0; i < cfg->nr_mmio; i++) {
+		if (!w[i].size || range_wraps(w[i].base, w[i].size)) {
+			hyp_printk("hvbridge-hyp: %s: window %u is empty or wraps\n",
+				   cfg->name, i);
+			return -1;
+		}
+		/* A mapped region would hide the window: no trap, no
+		 * emulation. */
+		for (j = 0; j < cfg->nr_mem; j++)
+			if (range_overlaps(w[i].base, w[i].size,
+					   m[j].ipa_start, m[j].size)) {
+				hyp_printk("hvbridge-hyp: %s: window %s overlaps region %u\n",
+					   cfg->name, w[i].name, j);
+				return -1;
+			}
+		for (j = 0; j < i; j++)
+			if (range_overlaps(w[i].base, w[i].size, w[j].base,
+					   w[j].size)) {
+				hyp_printk("hvbridge-hyp: %s: windows %s and %s overlap\n",
+					   cfg->name, w[j].name, w[i].name);
+				return -1;
+			}
+	}
+	return 0;
+}
+
+struct hyp_zone *hyp_zone_create(const struct hyp_zone_config *cfg)
+{
+	struct hyp_zone *z;
+	__u32 i;
+
+	if (hyp_nr_zones >= HYP_MAX_ZONES) {
+		hyp_printk("hvbridge-hyp: %s: no free zone slot\n",
+			   cfg->name);
+		return 0;
+	}
+	if (hyp_zone_check(cfg))
+		return 0;
+	z = &hyp_zones[hyp_nr_zones];
+	z->cfg = cfg;
+	z->index = hyp_nr_zones;
+	z->vmid = hyp_nr_zones + 1;
+	if (hyp_arch_zone_init(z))
+		return 0;
+	for (i = 0; i < cfg->nr_mem; i++)
+		if (hyp_arch_zone_map(z, &cfg->mem[i])) {
+			hyp_printk("hvbridge-hyp: %s: cannot map region %u\n",
+				   cfg->name, i);
+			return 0;
+		}
+	hyp_nr_zones++;
+	return z;
+}
+
+const struct hyp_mmio_window *hyp_zone_find_mmio(const struct hyp_zone *z,
+						 __u64 ipa, __u32 size)
+{
+	const struct hyp_zone_config *cfg = z->cfg;
+	__u32 i;
+
+	for (i = 0; i < cfg->nr_mmio; i++) {
+		const struct hyp_mmio_window *w = &cfg->mmio[i];
+
+		if (ipa >= w->base && ipa - w->base < w->size &&
+		    size <= w->size - (ipa - w->base))
+			return w;
+	}
+	return 0;
+}

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * hyp/zone.h - zones: what a guest may touch, described statically in C
+ * (in the style of a Jailhouse cell config) and checked once at creation.
+ *
+ * A zone has memory regions, mapped at stage 2 (RAM, or a device passed
+ * through), and emulated MMIO windows, which are never mapped: a guest
+ * access traps and is served by the hypervisor (later: by the root-zone
+ * daemon through the channel).  Addresses seen by the guest are IPAs.
+ */
+#ifndef HYP_ZONE_H
+#define HYP_ZONE_H
+
+#include <hvbridge/types.h>
+
+#define HYP_MAX_ZONES		4u
+
+/* hyp_mem_region.flags */
+#define HYP_MEM_READ		0x1u
+#define HYP_MEM_WRITE		0x2u
+#define HYP_MEM_EXEC		0x4u
+#define HYP_MEM_IO		0x8u	/* device memory, not RAM */
+
+/* Granule every region is aligned to. */
+#define HYP_ZONE_PAGE		0x1000ull
+
+struct hyp_mem_region {
+	__u64 phys_start;
+	__u64 ipa_start;
+	__u64 size;
+	__u32 flags;		/* HYP_MEM_* */
+	__u32 pad;
+};
+
+struct hyp_mmio_window {
+	__u64 base;		/* IPA */
+	__u64 size;
+	const char *name;
+};
+
+struct hyp_zone_config {
+	const char *name;
+	__u32 id;		/* zone id carried in channel requests */
+	__u32 nr_mem;
+	const struct hyp_mem_region *mem;
+	__u32 nr_mmio;
+	__u32 pad;
+	const struct hyp_mmio_window *mmio;
+	__u64 entry;		/* IPA of the first instruction */
+	__u64 entry_arg[2];	/* x0, x1 at entry */
+	__u64 stack;		/* initial SP of the guest's EL, an IPA */
+	const void *image;	/* [image, image_end) is copied to @entry */
+	const void *image_end;	/* before the start; one RAM region */
+};
+
+struct hyp_zone {
+	const struct hyp_zone_config *cfg;
+	__u32 index;		/* slot in the zone table; arch state index */
+	__u32 vmid;		/* stage-2 tag, never 0 (0: no zone) */
+};
+
+/*
+ * Check @cfg (alignment, overlaps, no hypervisor memory) and build its
+ * stage-2 map.  Returns the zone, or NULL after printing why not.
+ */
+struct hyp_zone *hyp_zone_create(const struct hyp_zone_config *cfg);
+
+/* The emulated window holding [@ipa, @ipa + @size), or NULL. */
+const struct hyp_mmio_window *hyp_zone_find_mmio(const struct hyp_zone *z,
+						 __u64 ipa, __u32 size);
+
+/* Arch hooks (hyp/arch/<arch>/). */
+
+/* Non-zero if [@phys, @phys + @size) overlaps the hypervisor's memory. */
+int hyp_arch_is_hyp_memory(__u64 phys, __u64 size);
+/* Prepare an empty stage-2 map for @z; 0 or -1. */
+int hyp_arch_zone_init(struct hyp_zone *z);
+/* Map @r into @z's stage 2; 0, or -1 when out of table memory. */
+int hyp_arch_zone_map(struct hyp_zone *z, const struct hyp_mem_region *r);
+
+#endif /* HYP_ZONE_H */
