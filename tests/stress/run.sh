@@ -6,7 +6,10 @@
 # level (gcc, clang x -O2, -O3, -O3 -flto) into build/stress/<config>, and
 # runs hvbridge-sim from each against the real daemon (a separate
 # process): many producers x many requests, then a sleep/wake run that
-# makes the daemon sleep and be woken hundreds of times.  Then a
+# makes the daemon sleep and be woken hundreds of times, and a wake race
+# run whose requests land at random points of the daemon's decision to
+# sleep (one vCPU, so no other vCPU's request can hide a lost wake-up:
+# it turns into a producer timeout, a failure).  Then a
 # ThreadSanitizer build (--inproc, so TSan sees both sides) that must
 # report no race, and the teeth: a build with the broken completion wait
 # of broken_wait.c must hang and be caught by the watchdog.
@@ -35,12 +38,12 @@ unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES EXTRA_CFLAGS EXTRA_LDFLAGS
 case $MODE in
 quick)
 	CPUS=2 REQS=100000
-	SW_CPUS=2 SW_REQS=4000 SW_MIN=500
+	SW_CPUS=2 SW_REQS=4000 SW_MIN=500 WR_REQS=40000
 	TSAN_REQS=20000 TSAN_SW_REQS=2000 TSAN_SW_MIN=200
 	;;
 full)
 	CPUS=4 REQS=1000000
-	SW_CPUS=2 SW_REQS=40000 SW_MIN=5000
+	SW_CPUS=2 SW_REQS=40000 SW_MIN=5000 WR_REQS=400000
 	TSAN_REQS=200000 TSAN_SW_REQS=10000 TSAN_SW_MIN=1000
 	;;
 *)
@@ -51,6 +54,11 @@ esac
 # Sleep/wake: a pause after every 4 requests, long enough for a daemon
 # with a 64-poll spin budget to go to sleep; every next request wakes it.
 SW_ARGS="--burst 4 --pause-us 200 --spin-budget 64"
+# Wake race: after every request a random 0..5 us busy pause, about the
+# time the daemon takes to spend its 64-poll budget.  Measured here, a
+# daemon without its last look for work after announcing SLEEPING
+# (barrier W1) loses a wake-up about once in 5,000 requests this way.
+WR_ARGS="--cpus 1 --burst 1 --jitter-ns 5000 --spin-budget 64 --timeout-ms 1000"
 CONFIGS=("gcc|-O2" "gcc|-O3" "gcc|-O3 -flto"
 	 "clang|-O2" "clang|-O3" "clang|-O3 -flto")
 # Longest a single case may take before it counts as hung, seconds; the
@@ -200,7 +208,7 @@ teeth() {
 	fi
 }
 
-echo "stress ($MODE): ${CPUS} vCPUs x ${REQS} requests, sleep/wake >= ${SW_MIN} cycles, ${#CONFIGS[@]} builds + TSan + teeth"
+echo "stress ($MODE): ${CPUS} vCPUs x ${REQS} requests, sleep/wake >= ${SW_MIN} cycles, wake race x ${WR_REQS}, ${#CONFIGS[@]} builds + TSan + teeth"
 
 seed=1
 for cfg in "${CONFIGS[@]}"; do
@@ -218,6 +226,10 @@ for cfg in "${CONFIGS[@]}"; do
 	sim_case "sleep/wake $name" "$LOGS/sleepwake-$name.log" \
 		"$sim" --cpus "$SW_CPUS" --requests "$SW_REQS" $SW_ARGS \
 		--min-sleeps "$SW_MIN" --seed $((seed + 100))
+	# shellcheck disable=SC2086
+	sim_case "wake race $name" "$LOGS/wakerace-$name.log" \
+		"$sim" --requests "$WR_REQS" $WR_ARGS --min-sleeps "$SW_MIN" \
+		--seed $((seed + 200))
 	seed=$((seed + 1))
 done
 
@@ -230,7 +242,8 @@ if ! build "$dir" clang -O1 "-fsanitize=thread" "-fsanitize=thread"; then
 else
 	export TSAN_OPTIONS="halt_on_error=1 exitcode=66"
 	for c in "tsan --inproc 2x$TSAN_REQS|--cpus 2 --requests $TSAN_REQS" \
-		 "tsan --inproc sleep/wake|--cpus 2 --requests $TSAN_SW_REQS $SW_ARGS --min-sleeps $TSAN_SW_MIN"; do
+		 "tsan --inproc sleep/wake|--cpus 2 --requests $TSAN_SW_REQS $SW_ARGS --min-sleeps $TSAN_SW_MIN" \
+		 "tsan --inproc wake race|--requests $TSAN_SW_REQS $WR_ARGS"; do
 		name=${c%%|*}
 		log=$LOGS/${name//[ \/]/-}.log
 		# shellcheck disable=SC2086

@@ -42,7 +42,9 @@ static void sim_usage(FILE *f, const char *argv0)
 "                    mailbox+kick, ERROR accesses (default 45,40,10,5)\n"
 "  --seed S          PRNG seed (default 1)\n"
 "  --burst B         pause after every B requests ...\n"
-"  --pause-us U      ... for U microseconds (lets the daemon sleep)\n"
+"  --pause-us U      ... sleep U microseconds (lets the daemon sleep)\n"
+"  --jitter-ns J     ... or spin a random 0..J ns (hits the moment the\n"
+"                    daemon decides to sleep)\n"
 "  --spin-budget N   daemon polls before it sleeps (default 16384)\n"
 "  --min-sleeps K    require >= K daemon sleeps and wake-ups\n"
 "  --timeout-ms T    producer gives up on a request after T ms (5000)\n"
@@ -108,6 +110,7 @@ static int sim_parse(struct sim_opts *o, int argc, char **argv)
 		{ "seed", required_argument, NULL, 's' },
 		{ "burst", required_argument, NULL, 'b' },
 		{ "pause-us", required_argument, NULL, 'p' },
+		{ "jitter-ns", required_argument, NULL, 'j' },
 		{ "spin-budget", required_argument, NULL, 'S' },
 		{ "min-sleeps", required_argument, NULL, 'k' },
 		{ "timeout-ms", required_argument, NULL, 't' },
@@ -153,6 +156,10 @@ static int sim_parse(struct sim_opts *o, int argc, char **argv)
 		case 'p':
 			err = sim_parse_uint(optarg, "--pause-us", 1000000u,
 					     &o->pause_us);
+			break;
+		case 'j':
+			err = sim_parse_uint(optarg, "--jitter-ns", 1000000000u,
+					     &o->jitter_ns);
 			break;
 		case 'S':
 			err = sim_parse_ull(optarg, "--spin-budget", ~0ull,

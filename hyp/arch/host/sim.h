@@ -43,6 +43,7 @@ struct sim_opts {
 	unsigned long long seed;
 	unsigned int burst;		/* pause after this many requests */
 	unsigned int pause_us;
+	unsigned int jitter_ns;		/* ... or spin a random 0..N ns */
 	unsigned long long spin_budget;	/* daemon polls before it sleeps */
 	unsigned long long min_sleeps;
 	unsigned int watchdog_s;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include <hvbridge/barrier.h>
 #include <hvbridge/testdev.h>
 
 #include "sim.h"
@@ -16,8 +17,10 @@
 #define SIM_ZONE	HVB_TESTDEV_DEFAULT_ZONE
 #define SIM_BASE	HVB_TESTDEV_DEFAULT_BASE
 
-/* How long the final kick check waits for the daemon to drain. */
+/* How long a kick check waits for the daemon to drain the kick. */
 #define SIM_KICK_WAIT_NS	5000000000ull
+/* One kick in this many (on average) waits until the daemon saw it. */
+#define SIM_KICK_SETTLE_EVERY	8u
 
 /* xorshift64*: fast, seedable, good enough to pick operations. */
 static __u64 sim_rand(struct sim_vcpu *v)
@@ -126,10 +129,40 @@ static void sim_op_scratch(struct sim_vcpu *v)
 }
 
 /*
+ * No kick lost: the daemon copies mailbox q into KICK_SEEN(q) when it
+ * drains kick q, so once the kick of value n is posted, KICK_SEEN(q)
+ * must reach n.  Each poll is a synchronous read, a round trip through
+ * the daemon, which drains kicks before it serves requests.
+ */
+static void sim_kick_settle(struct sim_vcpu *v)
+{
+	__u64 start = hyp_arch_now_ns(), seen = 0;
+	__u32 q = v->cpu;
+
+	for (;;) {
+		if (sim_sync(v, HVB_TESTDEV_KICK_SEEN(q), 8, 0, &seen) !=
+		    HVB_STATUS_OK) {
+			sim_fail(v, "read of KICK_SEEN(%u) failed", q);
+			return;
+		}
+		if (seen == v->mailbox)
+			return;
+		if (hyp_arch_now_ns() - start > SIM_KICK_WAIT_NS) {
+			sim_fail(v, "kick lost: KICK_SEEN(%u) = %llu after %llus, mailbox value kicked %llu",
+				 q, (unsigned long long)seen,
+				 SIM_KICK_WAIT_NS / 1000000000ull,
+				 (unsigned long long)v->mailbox);
+			return;
+		}
+	}
+}
+
+/*
  * CPU c owns kick queue c: write an increasing value to its mailbox (a
- * synchronous write, answered before we go on), then post the kick.  The
- * daemon copies the mailbox into KICK_SEEN(c) when it drains the kick, so
- * after the last kick KICK_SEEN(c) must reach the last value.
+ * synchronous write, answered before we go on), then post the kick.
+ * Kicks coalesce, so only a kick with no later one behind it must show;
+ * every SIM_KICK_SETTLE_EVERY-th kick (on average) waits to see it, so
+ * a lost kick anywhere in the run is caught, not only the last one.
  */
 static void sim_op_kick(struct sim_vcpu *v)
 {
@@ -141,6 +174,8 @@ static void sim_op_kick(struct sim_vcpu *v)
 	if (hyp_channel_kick(&v->prod, HVB_TESTDEV_KICK_DEV, v->cpu))
 		sim_fail(v, "kick of queue %u refused", v->cpu);
 	v->kicks++;
+	if (sim_rand(v) % SIM_KICK_SETTLE_EVERY == 0)
+		sim_kick_settle(v);
 }
 
 static void sim_op_error(struct sim_vcpu *v)
@@ -161,44 +196,43 @@ static void sim_op_error(struct sim_vcpu *v)
 			 HVB_STATUS_IO_ERROR);
 }
 
-static void sim_pause(unsigned int us)
+/*
+ * Between bursts: sleep long enough for the daemon to go to sleep, so
+ * the next request must wake it; or busy-wait a random time of the order
+ * of the daemon's spin budget, so requests land at every point of its
+ * decision to sleep, including between its last poll and its SLEEPING
+ * store (the window the handshake's barriers W1/W2 close).
+ */
+static void sim_pause(struct sim_vcpu *v, const struct sim_opts *o)
 {
 	struct timespec ts = {
-		.tv_sec = us / 1000000u,
-		.tv_nsec = (long)(us % 1000000u) * 1000,
+		.tv_sec = o->pause_us / 1000000u,
+		.tv_nsec = (long)(o->pause_us % 1000000u) * 1000,
 	};
+	__u64 until;
 
-	while (nanosleep(&ts, &ts))
-		;
+	if (o->pause_us) {
+		while (nanosleep(&ts, &ts))
+			;
+		return;
+	}
+	if (!o->jitter_ns)
+		return;
+	until = hyp_arch_now_ns() + sim_rand(v) % (o->jitter_ns + 1ull);
+	while (hyp_arch_now_ns() < until)
+		hvb_cpu_relax();
 }
 
-/* No kick lost: KICK_SEEN(q) reaches the last mailbox value (bounded). */
+/* The last kick shows, and kicks of one queue coalesce: at least one
+ * drain per kicked queue, never more drains than kicks. */
 static void sim_check_kicks(struct sim_vcpu *v)
 {
-	__u64 start = hyp_arch_now_ns(), seen = 0, count = 0;
 	__u32 q = v->cpu;
+	__u64 count = 0;
 
 	if (q >= HVB_TESTDEV_QUEUES)
 		return;
-	for (;;) {
-		if (sim_sync(v, HVB_TESTDEV_KICK_SEEN(q), 8, 0, &seen) !=
-		    HVB_STATUS_OK) {
-			sim_fail(v, "read of KICK_SEEN(%u) failed", q);
-			return;
-		}
-		if (seen == v->mailbox)
-			break;
-		if (hyp_arch_now_ns() - start > SIM_KICK_WAIT_NS) {
-			sim_fail(v, "kick lost: KICK_SEEN(%u) = %llu after %llus, last mailbox value %llu",
-				 q, (unsigned long long)seen,
-				 SIM_KICK_WAIT_NS / 1000000000ull,
-				 (unsigned long long)v->mailbox);
-			return;
-		}
-		sim_pause(100);
-	}
-	/* Kicks of one queue coalesce: at least one drain per kicked
-	 * queue, never more drains than kicks. */
+	sim_kick_settle(v);
 	if (sim_sync(v, HVB_TESTDEV_KICK_COUNT(q), 8, 0, &count) !=
 	    HVB_STATUS_OK)
 		sim_fail(v, "read of KICK_COUNT(%u) failed", q);
@@ -226,7 +260,7 @@ void *sim_vcpu_main(void *arg)
 		else
 			sim_op_error(v);
 		if (o->burst && (i + 1) % o->burst == 0)
-			sim_pause(o->pause_us);
+			sim_pause(v, o);
 	}
 	sim_check_kicks(v);
 	return NULL;
