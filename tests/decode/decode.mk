@@ -1,12 +1,15 @@
 # tests/decode: the data-abort decoder (hyp/arch/arm64/decode.c), built
 # for the host and checked against encodings the aarch64 assembler makes
-# from cases.txt at build time (gen_cases.py writes them into cases.h).
+# from cases.txt at build time (gen_cases.py writes them into cases.h),
+# and against binutils' disassembly of pseudo-random words (gen_random.py
+# writes random.h).
 DECODE_DIR := $(TOP)/tests/decode
 DECODE_OUT := $(O)/tests/decode
 DECODE_BIN := $(DECODE_OUT)/hvb-decode-test
 DECODE_CFLAGS := $(TEST_CFLAGS) -I$(TOP)/hyp/arch/arm64 -I$(DECODE_OUT)
 DECODE_AS := aarch64-linux-gnu-as
 DECODE_OBJCOPY := aarch64-linux-gnu-objcopy
+DECODE_OBJDUMP := aarch64-linux-gnu-objdump
 
 $(DECODE_OUT)/cases.h: $(DECODE_DIR)/cases.txt $(DECODE_DIR)/gen_cases.py
 	@mkdir -p $(dir $@)
@@ -14,13 +17,18 @@ $(DECODE_OUT)/cases.h: $(DECODE_DIR)/cases.txt $(DECODE_DIR)/gen_cases.py
 	$(Q)python3 $(DECODE_DIR)/gen_cases.py $< $@ \
 		--as $(DECODE_AS) --objcopy $(DECODE_OBJCOPY)
 
+$(DECODE_OUT)/random.h: $(DECODE_DIR)/gen_random.py $(DECODE_DIR)/gen_cases.py
+	@mkdir -p $(dir $@)
+	$(call quiet,GEN,$@)
+	$(Q)python3 $< $@ --objdump $(DECODE_OBJDUMP)
+
 $(DECODE_OUT)/decode.o: $(TOP)/hyp/arch/arm64/decode.c
 	@mkdir -p $(dir $@)
 	$(call quiet,CC,$@)
 	$(Q)$(CC) $(DECODE_CFLAGS) -MMD -MP -c $< -o $@
 
 $(DECODE_OUT)/decode_test.o: $(DECODE_DIR)/decode_test.c \
-		$(DECODE_OUT)/cases.h
+		$(DECODE_OUT)/cases.h $(DECODE_OUT)/random.h
 	@mkdir -p $(dir $@)
 	$(call quiet,CC,$@)
 	$(Q)$(CC) $(DECODE_CFLAGS) -MMD -MP -c $< -o $@

@@ -6,10 +6,11 @@
  * extension).
  *
  * The instruction words come from cases.txt, assembled at build time by
- * gen_cases.py into cases.h; this file holds no instruction hex.
+ * gen_cases.py into cases.h, and from gen_random.py, which has binutils'
+ * disassembler judge pseudo-random words (random.h); this file holds no
+ * instruction hex.
  */
 #include <criterion/criterion.h>
-#include <criterion/parameterized.h>
 #include <string.h>
 
 #include <decode.h>
@@ -18,7 +19,8 @@
 
 enum decode_form {
 	DECODE_UIMM, DECODE_UNSCALED, DECODE_PRE, DECODE_POST, DECODE_REG,
-	DECODE_PAIR_OFF, DECODE_PAIR_PRE, DECODE_PAIR_POST, DECODE_NR_FORMS
+	DECODE_PAIR_OFF, DECODE_PAIR_PRE, DECODE_PAIR_POST, DECODE_NR_FORMS,
+	DECODE_RANDOM = DECODE_NR_FORMS	/* random.h: form not recorded */
 };
 
 static const char *const form_names[DECODE_NR_FORMS] = {
@@ -46,6 +48,7 @@ struct decode_reject {
 };
 
 #include "cases.h"
+#include "random.h"
 
 /* A fault address per case, so a decoder that mixes cases up shows. */
 static __u64 case_addr(int line)
@@ -62,53 +65,37 @@ static const struct decode_case *find_case(const char *text)
 	return NULL;
 }
 
-static void decode_ok(const struct decode_case *c, struct hyp_mmio_access *a)
+/* Where a case comes from: its line in cases.txt, or its index among the
+ * random words. */
+#define CASE_SRC(c) \
+	((c)->form == DECODE_RANDOM ? "random word" : "cases.txt")
+
+static int decode_ok(const struct decode_case *c, struct hyp_mmio_access *a)
 {
 	enum hyp_decode_result res;
 
 	res = hyp_decode_insn(c->insn, case_addr(c->line), a);
-	cr_assert_eq(res, HYP_DECODE_OK, "cases.txt:%d \"%s\" (%#010x): %s",
-		     c->line, c->text, c->insn, hyp_decode_strerror(res));
+	cr_expect_eq(res, HYP_DECODE_OK, "%s:%d \"%s\" (%#010x): %s",
+		     CASE_SRC(c), c->line, c->text, c->insn,
+		     hyp_decode_strerror(res));
+	return res == HYP_DECODE_OK;
 }
 
 #define EXPECT_FIELD(c, name, got, want)				\
 	cr_expect_eq((long long)(got), (long long)(want),		\
-		     "cases.txt:%d \"%s\" (%#010x): %s is %lld, want %lld", \
-		     (c)->line, (c)->text, (c)->insn, name,		\
+		     "%s:%d \"%s\" (%#010x): %s is %lld, want %lld",	\
+		     CASE_SRC(c), (c)->line, (c)->text, (c)->insn, name, \
 		     (long long)(got), (long long)(want))
 
-static void free_case_indices(struct criterion_test_params *p)
+/* Decode @c at its fault address and check every field of the result. */
+static void check_case(const struct decode_case *c)
 {
-	cr_free(p->params);
-}
-
-/*
- * The parameters are indices into the tables: Criterion may run a test in
- * a freshly started process, where a pointer taken in this one (the case's
- * text) would point nowhere.
- */
-static struct criterion_test_params case_indices(size_t n)
-{
-	size_t *idx = cr_malloc(n * sizeof(*idx));
-
-	for (size_t i = 0; i < n; i++)
-		idx[i] = i;
-	return cr_make_param_array(size_t, idx, n, free_case_indices);
-}
-
-ParameterizedTestParameters(decode, accepted)
-{
-	return case_indices(ARRAY_SIZE(decode_accept));
-}
-
-ParameterizedTest(size_t *i, decode, accepted, .timeout = 10)
-{
-	const struct decode_case *c = &decode_accept[*i];
 	struct hyp_mmio_access a;
 	__u64 addr = case_addr(c->line), xn = 0x40001000ull;
 	int pair = c->rt2 != HYP_MMIO_REG_NONE;
 
-	decode_ok(c, &a);
+	if (!decode_ok(c, &a))
+		return;
 	EXPECT_FIELD(c, "addr", a.addr, addr);
 	EXPECT_FIELD(c, "addr2", a.addr2, pair ? addr + c->size : 0);
 	EXPECT_FIELD(c, "is_write", a.is_write, c->is_write);
@@ -134,21 +121,28 @@ ParameterizedTest(size_t *i, decode, accepted, .timeout = 10)
 			     xn + c->wb_offset);
 }
 
-ParameterizedTestParameters(decode, rejected)
+/* Every case of cases.txt, each reported on its own when it fails. */
+Test(decode, accepted, .timeout = 10)
 {
-	return case_indices(ARRAY_SIZE(decode_reject));
+	for (size_t i = 0; i < ARRAY_SIZE(decode_accept); i++)
+		check_case(&decode_accept[i]);
 }
 
-ParameterizedTest(size_t *i, decode, rejected, .timeout = 10)
+Test(decode, rejected, .timeout = 10)
 {
-	const struct decode_reject *c = &decode_reject[*i];
 	struct hyp_mmio_access a;
-	enum hyp_decode_result res = hyp_decode_insn(c->insn, 0x0a000000, &a);
 
-	cr_expect_eq(res, c->reason,
-		     "cases.txt:%d \"%s\" (%#010x): %s, want %s", c->line,
-		     c->text, c->insn, hyp_decode_strerror(res),
-		     hyp_decode_strerror(c->reason));
+	for (size_t i = 0; i < ARRAY_SIZE(decode_reject); i++) {
+		const struct decode_reject *c = &decode_reject[i];
+		enum hyp_decode_result res;
+
+		res = hyp_decode_insn(c->insn, 0x0a000000, &a);
+		cr_expect_eq(res, c->reason,
+			     "cases.txt:%d \"%s\" (%#010x): %s, want %s",
+			     c->line, c->text, c->insn,
+			     hyp_decode_strerror(res),
+			     hyp_decode_strerror(c->reason));
+	}
 }
 
 /* 0..12: STRB STRH STR-W STR-X LDRB LDRH LDR-W LDR-X LDRSB-W LDRSB-X
@@ -277,6 +271,39 @@ Test(decode, random_words_invariants, .timeout = 20)
 				  "%#010x: writeback onto Rt", w);
 	}
 	cr_expect_gt(ok, 1000, "only %u random words decoded", ok);
+}
+
+/*
+ * random.h: words drawn at build time and read by binutils' disassembler
+ * (gen_random.py); its reading, not ours, says what each must decode to.
+ * "line" is the word's index there.
+ */
+Test(decode, random_words_against_objdump, .timeout = 20)
+{
+	struct hyp_mmio_access a;
+	enum hyp_decode_result res;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(decode_random_ok); i++)
+		check_case(&decode_random_ok[i]);
+	for (i = 0; i < ARRAY_SIZE(decode_random_unpredictable); i++) {
+		const struct decode_reject *c = &decode_random_unpredictable[i];
+
+		res = hyp_decode_insn(c->insn, 0, &a);
+		cr_expect_eq(res, HYP_DECODE_UNPREDICTABLE,
+			     "word %d \"%s\" (%#010x): %s", c->line, c->text,
+			     c->insn, hyp_decode_strerror(res));
+	}
+	for (i = 0; i < ARRAY_SIZE(decode_random_refused); i++) {
+		const struct decode_reject *c = &decode_random_refused[i];
+
+		res = hyp_decode_insn(c->insn, 0, &a);
+		cr_expect_neq(res, HYP_DECODE_OK, "word %d \"%s\" (%#010x)",
+			      c->line, c->text, c->insn);
+	}
+	/* Enough of each that the comparison means something. */
+	cr_expect_geq(ARRAY_SIZE(decode_random_ok), 500);
+	cr_expect_geq(ARRAY_SIZE(decode_random_refused), 500);
 }
 
 /* ESR_EL2 of a data abort from a lower EL, ISV set, built field by field
@@ -420,22 +447,22 @@ Test(decode, ldrsb_into_w_and_x, .timeout = 10)
 {
 	struct hyp_mmio_access a;
 
-	decode_ok(find_case("ldrsb w8, [x9]"), &a);
+	cr_assert(decode_ok(find_case("ldrsb w8, [x9]"), &a));
 	cr_expect_eq(hyp_mmio_load_value(0x80, a.size, a.sign_extend, a.sf),
 		     0x00000000ffffff80ull);
-	decode_ok(find_case("ldrsb x9, [x10, #3]"), &a);
+	cr_assert(decode_ok(find_case("ldrsb x9, [x10, #3]"), &a));
 	cr_expect_eq(hyp_mmio_load_value(0x80, a.size, a.sign_extend, a.sf),
 		     0xffffffffffffff80ull);
-	decode_ok(find_case("ldrsh w10, [x11, #6]"), &a);
+	cr_assert(decode_ok(find_case("ldrsh w10, [x11, #6]"), &a));
 	cr_expect_eq(hyp_mmio_load_value(0x12348000, a.size, a.sign_extend,
 					 a.sf), 0x00000000ffff8000ull);
-	decode_ok(find_case("ldrsw x12, [x13, #12]"), &a);
+	cr_assert(decode_ok(find_case("ldrsw x12, [x13, #12]"), &a));
 	cr_expect_eq(hyp_mmio_load_value(0x80000000, a.size, a.sign_extend,
 					 a.sf), 0xffffffff80000000ull);
-	decode_ok(find_case("ldrb w4, [x5, #4095]"), &a);
+	cr_assert(decode_ok(find_case("ldrb w4, [x5, #4095]"), &a));
 	cr_expect_eq(hyp_mmio_load_value(0xff80, a.size, a.sign_extend, a.sf),
 		     0x80ull);
-	decode_ok(find_case("ldr w6, [x7, #16380]"), &a);
+	cr_assert(decode_ok(find_case("ldr w6, [x7, #16380]"), &a));
 	cr_expect_eq(hyp_mmio_load_value(~0ull, a.size, a.sign_extend, a.sf),
 		     0xffffffffull);
 }
@@ -449,7 +476,7 @@ Test(decode, str_w9_post_index, .timeout = 10)
 
 	x[0] = 0xffff800010000000ull;
 	x[9] = 0xaaaaaaaa12345678ull;
-	decode_ok(c, &a);
+	cr_assert(decode_ok(c, &a));
 	cr_expect(a.is_write && a.size == 4 && a.rt == 9 && a.rn == 0);
 	cr_expect_eq(hyp_mmio_ea(&a, x[0], 0), x[0], "post-index: at Xn");
 	cr_expect_eq(hyp_mmio_store_value(a.rt, hyp_mmio_xreg_read(x, a.rt),
@@ -462,15 +489,15 @@ Test(decode, pair_second_access_and_sp, .timeout = 10)
 	struct hyp_mmio_access a;
 	__u64 sp = 0x80000;
 
-	decode_ok(find_case("ldp x29, x30, [sp], #16"), &a);
+	cr_assert(decode_ok(find_case("ldp x29, x30, [sp], #16"), &a));
 	cr_expect_eq(a.addr2, a.addr + 8);
 	cr_expect_eq(a.rn, HYP_MMIO_REG_ZR_SP);
 	cr_expect_eq(hyp_mmio_ea(&a, sp, 0), sp);
 	cr_expect_eq(hyp_mmio_writeback(&a, sp), sp + 16);
-	decode_ok(find_case("stp x29, x30, [sp, #-16]!"), &a);
+	cr_assert(decode_ok(find_case("stp x29, x30, [sp, #-16]!"), &a));
 	cr_expect_eq(hyp_mmio_ea(&a, sp, 0), sp - 16);
 	cr_expect_eq(hyp_mmio_writeback(&a, sp), sp - 16);
-	decode_ok(find_case("ldpsw x23, x24, [x25, #-4]!"), &a);
+	cr_assert(decode_ok(find_case("ldpsw x23, x24, [x25, #-4]!"), &a));
 	cr_expect_eq(a.addr2, a.addr + 4);
 }
 
@@ -494,7 +521,7 @@ Test(decode, register_offset_address, .timeout = 10)
 	struct hyp_mmio_access a;
 
 	for (size_t i = 0; i < ARRAY_SIZE(k); i++) {
-		decode_ok(find_case(k[i].text), &a);
+		cr_assert(decode_ok(find_case(k[i].text), &a));
 		cr_expect_eq(hyp_mmio_ea(&a, 0x10000, k[i].xm), k[i].ea,
 			     "%s: ea %#llx", k[i].text,
 			     (unsigned long long)hyp_mmio_ea(&a, 0x10000,
@@ -517,11 +544,11 @@ Test(decode, xzr_reads_zero_and_drops_writes, .timeout = 10)
 	hyp_mmio_xreg_write(x, 0, 0x1234);
 	cr_expect_eq(x[0], 0x1234);
 
-	decode_ok(find_case("str xzr, [x1]"), &a);
+	cr_assert(decode_ok(find_case("str xzr, [x1]"), &a));
 	cr_expect_eq(hyp_mmio_store_value(a.rt, ~0ull, a.size), 0);
-	decode_ok(find_case("strb wzr, [x2, #4]"), &a);
+	cr_assert(decode_ok(find_case("strb wzr, [x2, #4]"), &a));
 	cr_expect_eq(hyp_mmio_store_value(a.rt, ~0ull, a.size), 0);
-	decode_ok(find_case("ldr wzr, [x0]"), &a);
+	cr_assert(decode_ok(find_case("ldr wzr, [x0]"), &a));
 	cr_expect_eq(a.rt, 31);
 }
 
