@@ -28,7 +28,8 @@ PACKAGES="build-essential gcc clang lld llvm libclang-rt-14-dev
 	gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
 	qemu-system-arm device-tree-compiler libfdt-dev
 	liburing-dev libcriterion-dev libcjson-dev pkg-config
-	cpio busybox-static fio linux-kbuild-6.1 iproute2 xz-utils file"
+	cpio busybox-static fio linux-kbuild-6.1 iproute2 xz-utils file
+	python3"
 PACKAGES=${HVB_DEPS_PACKAGES:-$PACKAGES}
 
 dry_run=0
