@@ -26,7 +26,7 @@ extern const unsigned int bench_prods[BENCH_NR_PRODS];
 /* The sizes of one run; --quick shrinks them. */
 struct bench_cfg {
 	unsigned int rounds;	/* each section is run this many times */
-	size_t warmup;		/* untimed requests before each measurement */
+	size_t warmup;		/* untimed requests before each run */
 	size_t iters;		/* timed requests, polling sections */
 	size_t wake_warmup;	/* untimed requests, sleeping sections */
 	size_t wake_iters;	/* timed requests, sleeping sections */
@@ -98,10 +98,14 @@ static inline __u64 bench_addr(__u64 i)
 /*
  * The timing loops every method goes through (bench_run.c).  @req sends
  * request number @i from producer @idx and returns 0, or -1 when it failed
- * or returned a wrong value.  bench_lat_run() times @warmup + @n requests
- * of producer 0 on this thread (pinned to BENCH_CPU_REQ), each after
- * @prep (if not NULL: e.g. wait until the server announced that it sleeps)
- * and @gap_ns of idling, both untimed, and keeps the last @n; bench_tput_run() runs @nprod producer threads, all pinned to
+ * or returned a wrong value.
+ *
+ * bench_lat_run() times @warmup + @n requests of producer 0 on this
+ * thread (pinned to BENCH_CPU_REQ) and keeps the last @n.  Before each,
+ * untimed: @prep (if not NULL; e.g. wait until the server announced that
+ * it sleeps) and @gap_ns of idling.
+ *
+ * bench_tput_run() runs @nprod producer threads, all pinned to
  * BENCH_CPU_REQ, for cfg->tput_seconds.
  */
 typedef int bench_req_fn(void *ctx, unsigned int idx, __u64 i);

@@ -11,7 +11,8 @@ BENCH_ALL_SRCS := $(sort $(wildcard $(TOP)/tests/bench/*.c))
 BENCH_DIAG_SRCS := $(sort $(wildcard $(TOP)/tests/bench/bench_diag*.c))
 BENCH_SRCS := $(filter-out $(BENCH_DIAG_SRCS),$(BENCH_ALL_SRCS))
 BENCH_OBJS := $(BENCH_SRCS:$(TOP)/tests/bench/%.c=$(O)/tests/bench/%.o)
-BENCH_DIAG_OBJS := $(BENCH_DIAG_SRCS:$(TOP)/tests/bench/%.c=$(O)/tests/bench/%.o)
+BENCH_DIAG_OBJS := \
+	$(BENCH_DIAG_SRCS:$(TOP)/tests/bench/%.c=$(O)/tests/bench/%.o)
 BENCH_BIN := $(O)/tests/bench/bench-channel
 BENCH_DIAG_BIN := $(O)/tests/bench/bench-channel-diag
 BENCH_JSON := $(TOP)/build/bench/channel.json

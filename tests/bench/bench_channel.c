@@ -73,8 +73,9 @@ static int bench_lat_group(const struct bench_cfg *cfg,
 }
 
 /* Median of each percentile over the rounds. */
-static struct bench_lat bench_lat_median(struct bench_lat (*per_round)[BENCH_GROUP],
-					 unsigned int rounds, unsigned int j)
+static struct bench_lat
+bench_lat_median(struct bench_lat (*per_round)[BENCH_GROUP],
+		 unsigned int rounds, unsigned int j)
 {
 	double p50[BENCH_MAX_ROUNDS], p99[BENCH_MAX_ROUNDS];
 	double p999[BENCH_MAX_ROUNDS], mean[BENCH_MAX_ROUNDS];

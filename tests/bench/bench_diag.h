@@ -23,14 +23,18 @@ void bench_diag_clock_init(void);
  * The ingredients of the channel's round trip, added one at a time to the
  * raw cache-line ping-pong (bench_diag_model.c).
  */
-#define BENCH_M_CLOCK	(1u << 0)	/* 2 clock_gettime() per request */
+#define BENCH_M_CLOCK	(1u << 0)	/* 2 clock_gettime() a request */
 #define BENCH_M_PENDING	(1u << 1)	/* fetch-or a pending bit; the
 					 * server polls it, then exchanges */
 #define BENCH_M_W2	(1u << 2)	/* full fence + wake-state read */
-#define BENCH_M_SERVE	(1u << 3)	/* the server's seqlock re-check,
-					 * duplicate check and counters */
+#define BENCH_M_CHECK	(1u << 3)	/* the server's seqlock re-check,
+					 * duplicate and stale checks */
+#define BENCH_M_STATS	(1u << 4)	/* the counters of both sides */
+#define BENCH_M_PREFETCH (1u << 5)	/* a candidate fix: the server
+					 * prefetches the request line of a
+					 * bit it saw before it exchanges */
 #define BENCH_M_ALL	(BENCH_M_CLOCK | BENCH_M_PENDING | BENCH_M_W2 | \
-			 BENCH_M_SERVE)
+			 BENCH_M_CHECK | BENCH_M_STATS)
 
 int bench_model_lat(unsigned int features, const struct bench_cfg *cfg,
 		    __u64 *ticks, size_t n);

@@ -63,6 +63,9 @@ static __u64 bench_m_wait_req(struct bench_model *m, __u64 want)
 	/* As hvb_consumer_poll(): a plain look, then the exchange. */
 	while (!hvb_read_once_u64(&m->pending))
 		hvb_cpu_relax();
+	/* Overlaps the request line's transfer with the exchange's. */
+	if (m->features & BENCH_M_PREFETCH)
+		__builtin_prefetch(&m->req_seq);
 	hvb_xchg_u64(&m->pending, 0);
 	return hvb_load_acquire_u64(&m->req_seq);
 }
@@ -78,7 +81,7 @@ static void *bench_m_ponger(void *arg)
 		if (seq == BENCH_M_STOP)
 			return NULL;
 		addr = hvb_read_once_u64(&m->req_addr);
-		if (m->features & BENCH_M_SERVE) {
+		if (m->features & BENCH_M_CHECK) {
 			/* Seqlock re-check, duplicate and stale checks. */
 			hvb_rmb();
 			if (hvb_read_once_u64(&m->req_seq) != seq ||
@@ -90,7 +93,7 @@ static void *bench_m_ponger(void *arg)
 		hvb_write_once_u32(&m->resp_status, 0);
 		/* Pairs with the pinger's acquire spin on resp_seq. */
 		hvb_store_release_u64(&m->resp_seq, seq);
-		if (m->features & BENCH_M_SERVE) {
+		if (m->features & BENCH_M_STATS) {
 			bench_m_stat(&m->cstats[0], 1);
 			bench_m_stat(&m->cstats[1], 1);
 		}
@@ -112,7 +115,7 @@ static int bench_m_req(void *ctx, unsigned int idx, __u64 i)
 	hvb_store_release_u64(&m->req_seq, seq);
 	if (f & BENCH_M_PENDING)
 		hvb_fetch_or_u64(&m->pending, 1);
-	if (f & BENCH_M_SERVE)
+	if (f & BENCH_M_STATS)
 		bench_m_stat(&m->pstats[0], 1);
 	if (f & BENCH_M_W2) {
 		hvb_mb();
@@ -130,8 +133,11 @@ static int bench_m_req(void *ctx, unsigned int idx, __u64 i)
 		return -1;
 	if (f & BENCH_M_CLOCK) {
 		ns = bench_m_now() - start;
-		bench_m_stat(&m->pstats[1], ns);
-		bench_m_stat(&m->pstats[2 + (hvb_lat_bucket(ns) & 1)], 1);
+		if (f & BENCH_M_STATS) {
+			bench_m_stat(&m->pstats[1], ns);
+			bench_m_stat(&m->pstats[2 + (hvb_lat_bucket(ns) & 1)],
+				     1);
+		}
 	}
 	return 0;
 }

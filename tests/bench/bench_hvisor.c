@@ -42,7 +42,7 @@ struct bh_req {
 
 struct bh_bridge {
 	__u32 req_front;		/* daemon: next entry to serve */
-	__u32 req_rear;			/* producers, locked: next free */
+	__u32 req_rear;			/* producers, locked: next one */
 	struct bh_req req_list[BH_MAX_REQ];
 	_Alignas(64) __u64 cfg_flags[BH_MAX_CPUS];	/* daemon: +1 */
 	__u64 cfg_values[BH_MAX_CPUS];			/* daemon */
@@ -56,7 +56,7 @@ _Static_assert(__builtin_offsetof(struct bh_bridge, cfg_values) -
 struct bh {
 	struct bh_bridge *br;		/* the shared page */
 	_Alignas(128) _Atomic int lock;	/* hypervisor-private */
-	_Alignas(128) volatile int stop;	/* main thread: daemon, return */
+	_Alignas(128) volatile int stop;	/* main: daemon, return */
 	pthread_t th;
 };
 

@@ -29,8 +29,8 @@ struct bench_pp {
 	_Alignas(128) __u64 pong;
 	_Alignas(128) int efd_req;	/* eventfd: pinger -> ponger */
 	int efd_resp;			/* eventfd: ponger -> pinger */
-	__u32 fut_req;			/* futex word: written by the pinger */
-	__u32 fut_resp;			/* futex word: written by the ponger */
+	__u32 fut_req;			/* futex word of the pinger */
+	__u32 fut_resp;			/* futex word of the ponger */
 	_Atomic int stop;		/* pinger: ponger, return */
 };
 
