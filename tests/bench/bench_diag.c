@@ -71,8 +71,15 @@ static int bench_diag_one(struct bench_diag_row *row,
 		/* A constant clock would look like a timeout. */
 		bench_ours_timeout_ns = row->clock == BENCH_CLOCK_NONE ?
 					0 : 2000000000ull;
+		bench_diag_clock_calls = 0;
 		err = bench_ours_sync_lat(cfg, ticks, cfg->iters);
 		bench_diag_clock = BENCH_CLOCK_REAL;
+		if (!err && !bench_diag_clock_calls) {
+			fprintf(stderr, "bench: the producer's clock was not "
+				"swapped (-flto binds it before --wrap); build "
+				"without -flto\n");
+			return -1;
+		}
 		break;
 	default:
 		err = bench_hvisor_lat(cfg, ticks, cfg->iters);

@@ -17,6 +17,7 @@ enum {
 };
 
 extern int bench_diag_clock;
+extern __u64 bench_diag_clock_calls;	/* calls through the swap */
 void bench_diag_clock_init(void);
 
 /*
