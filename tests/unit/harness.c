@@ -134,11 +134,19 @@ static void *unit_call_thread(void *arg)
 void unit_call_start(struct unit_call *call, struct hyp_producer *p,
 		     __u64 addr, __u32 size, __u32 flags, __u64 value)
 {
+	unit_call_start_zone(call, p, HVB_TESTDEV_DEFAULT_ZONE, addr, size,
+			     flags, value);
+}
+
+void unit_call_start_zone(struct unit_call *call, struct hyp_producer *p,
+			  __u32 zone_id, __u64 addr, __u32 size, __u32 flags,
+			  __u64 value)
+{
 	int err;
 
 	memset(call, 0, sizeof(*call));
 	call->p = p;
-	call->zone_id = 1;
+	call->zone_id = zone_id;
 	call->addr = addr;
 	call->size = size;
 	call->flags = flags;
@@ -204,9 +212,18 @@ hyp_status_t unit_roundtrip(struct hvb_consumer *c, struct hyp_producer *p,
 			    __u64 addr, __u32 size, __u32 flags,
 			    __u64 *value)
 {
+	return unit_roundtrip_zone(c, p, HVB_TESTDEV_DEFAULT_ZONE, addr, size,
+				   flags, value);
+}
+
+hyp_status_t unit_roundtrip_zone(struct hvb_consumer *c,
+				 struct hyp_producer *p, __u32 zone_id,
+				 __u64 addr, __u32 size, __u32 flags,
+				 __u64 *value)
+{
 	struct unit_call call;
 
-	unit_call_start(&call, p, addr, size, flags, *value);
+	unit_call_start_zone(&call, p, zone_id, addr, size, flags, *value);
 	cr_assert(unit_serve_until_done(c, &call, UNIT_WAIT_MS),
 		  "request %#llx/%u not completed within %u ms",
 		  (unsigned long long)addr, size, UNIT_WAIT_MS);

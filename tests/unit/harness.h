@@ -84,8 +84,12 @@ struct unit_call {
 	bool joined;
 };
 
+/* Zone HVB_TESTDEV_DEFAULT_ZONE, where the tests put their devices. */
 void unit_call_start(struct unit_call *call, struct hyp_producer *p,
 		     __u64 addr, __u32 size, __u32 flags, __u64 value);
+void unit_call_start_zone(struct unit_call *call, struct hyp_producer *p,
+			  __u32 zone_id, __u64 addr, __u32 size, __u32 flags,
+			  __u64 value);
 /* Wait up to @ms for the call to return, then join it.  False: still
  * blocked (the test then fails; the thread dies with the test process). */
 bool unit_call_wait(struct unit_call *call, unsigned int ms);
@@ -104,6 +108,10 @@ bool unit_serve_until_done(struct hvb_consumer *c, struct unit_call *call,
 hyp_status_t unit_roundtrip(struct hvb_consumer *c, struct hyp_producer *p,
 			    __u64 addr, __u32 size, __u32 flags,
 			    __u64 *value);
+hyp_status_t unit_roundtrip_zone(struct hvb_consumer *c,
+				 struct hyp_producer *p, __u32 zone_id,
+				 __u64 addr, __u32 size, __u32 flags,
+				 __u64 *value);
 
 /* The real serving loop, hvb_consumer_run(), on its own thread. */
 struct unit_daemon {

@@ -135,9 +135,9 @@ static void expect_region_size(__u32 n, __u64 expected)
 	__u64 end = HVB_SLOTS_OFF + (__u64)n * sizeof(struct hvb_cpu_slot) +
 		    (__u64)n * sizeof(struct hvb_cpu_stats);
 
-	cr_expect_eq(size, expected, "region for %u CPUs: %llu bytes, want %llu",
-		     n, (unsigned long long)size,
-		     (unsigned long long)expected);
+	cr_expect_eq(size, expected,
+		     "region for %u CPUs: %llu bytes, want %llu", n,
+		     (unsigned long long)size, (unsigned long long)expected);
 	cr_expect_eq(size % HVB_REGION_ALIGN, 0ull, "4 KiB multiple");
 	cr_expect_geq(size, end, "covers slots and stats");
 	cr_expect_lt(size - end, (__u64)HVB_REGION_ALIGN, "no spare page");

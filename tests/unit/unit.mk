@@ -7,7 +7,7 @@ UNIT_DIR := $(TOP)/tests/unit
 UNIT_OUT := $(O)/tests/unit
 UNIT_SRCS := $(sort $(wildcard $(UNIT_DIR)/*.c))
 UNIT_OBJS := $(UNIT_SRCS:$(UNIT_DIR)/%.c=$(UNIT_OUT)/%.o)
-UNIT_LINK_OBJS := $(HYP_HOST_OBJS) $(O)/tool/consumer.o
+UNIT_LINK_OBJS := $(HYP_HOST_OBJS) $(TOOL_CORE_OBJS)
 UNIT_BIN := $(UNIT_OUT)/hvb-unit
 
 $(UNIT_OUT)/%.o: $(UNIT_DIR)/%.c
@@ -17,13 +17,14 @@ $(UNIT_OUT)/%.o: $(UNIT_DIR)/%.c
 
 $(UNIT_BIN): $(UNIT_OBJS) $(UNIT_LINK_OBJS)
 	$(call quiet,LD,$@)
-	$(Q)$(CC) $(HOST_LDFLAGS) -pthread -o $@ $^ -lcriterion
+	$(Q)$(CC) $(HOST_LDFLAGS) -pthread -o $@ $^ $(TOOL_CORE_LIBS) \
+		-lcriterion
 
 TEST_BINS += $(UNIT_BIN)
 TEST_TARGETS += unit-test
 
-# Two jobs: the machine has two cores, and the tests that need two
-# threads running at once still get them from the kernel.
+# Two test processes at a time, one per core of the machine; Criterion
+# ends with its "Synthesis" line, which `make test` reports.
 .PHONY: unit-test
 unit-test: $(UNIT_BIN)
 	$(Q)$(UNIT_BIN) --jobs 2

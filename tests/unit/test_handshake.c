@@ -1,0 +1,685 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Description: the sleep/wake handshake.  The daemon sleeps only when
+ * there is no work; a producer that publishes while it sleeps wakes it
+ * exactly once; the token the daemon waits with is the wake_gen it read
+ * before announcing SLEEPING, so a wake in between is never lost; and a
+ * restarted daemon serves what a dead one took but never answered.
+ *
+ * The transport here is the test's own: a futex on wake_gen (what the
+ * host arch's hyp_arch_wake_consumer() signals) that records every call.
+ */
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <linux/futex.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+
+#include "harness.h"
+
+TestSuite(handshake, .timeout = UNIT_SUITE_TIMEOUT_S);
+
+#define HS_ADDR		0x0b002000ull
+
+struct hs_transport {
+	struct hvb_transport t;		/* first: wait() gets &t */
+	/* Set by the test before hvb_consumer_sleep(). */
+	bool check_token;
+	__u32 expect_token;
+	void (*in_wait)(struct hs_transport *ht);
+	struct hyp_producer *racer;
+	unsigned int futex_ms;
+	/* Recorded by wait(), which may run on the daemon thread. */
+	atomic_uint waits;
+	atomic_uint bad_tokens;
+	atomic_uint returned_at_once;
+	atomic_uint timeouts;
+	atomic_uint last_token;
+};
+
+static bool hs_can_sleep(struct hvb_transport *t)
+{
+	(void)t;
+	return true;
+}
+
+static int hs_wait(struct hvb_transport *t, __u32 *word, __u32 token)
+{
+	struct hs_transport *ht = (struct hs_transport *)t;
+	struct timespec ts = {
+		.tv_sec = ht->futex_ms / 1000,
+		.tv_nsec = (long)(ht->futex_ms % 1000) * 1000000L,
+	};
+
+	atomic_fetch_add(&ht->waits, 1);
+	atomic_store(&ht->last_token, token);
+	if (ht->check_token && token != ht->expect_token)
+		atomic_fetch_add(&ht->bad_tokens, 1);
+	if (ht->in_wait)
+		ht->in_wait(ht);
+	/* What a real transport must do: never block on a changed word. */
+	if (hvb_load_acquire_u32(word) != token) {
+		atomic_fetch_add(&ht->returned_at_once, 1);
+		return 0;
+	}
+	/* Shared futex, as hyp_arch_wake_consumer() wakes it. */
+	if (syscall(SYS_futex, word, FUTEX_WAIT, token, &ts, NULL, 0) == 0)
+		return 0;
+	if (errno == EAGAIN)
+		return 0;
+	if (errno == EINTR)
+		return -EINTR;
+	if (errno == ETIMEDOUT)
+		atomic_fetch_add(&ht->timeouts, 1);
+	return -errno;
+}
+
+static const struct hvb_transport_ops hs_transport_ops = {
+	.name = "unit-futex",
+	.can_sleep = hs_can_sleep,
+	.wait = hs_wait,
+};
+
+struct hs_env {
+	void *mem;
+	__u64 size;
+	struct hvb_wake *wake;
+	struct hvb_daemon_stats *ds;
+	struct hvb_consumer c;
+	struct unit_dev dev;
+	struct hs_transport ht;
+};
+
+static void hs_setup(struct hs_env *e, __u32 nr_cpus)
+{
+	memset(e, 0, sizeof(*e));
+	e->mem = unit_region_new(nr_cpus, &e->size);
+	e->wake = hvb_region_wake(e->mem);
+	e->ds = hvb_region_daemon_stats(e->mem);
+	unit_consumer_attach(&e->c, e->mem, e->size, &e->dev);
+	e->ht.t.ops = &hs_transport_ops;
+	e->ht.t.region = e->mem;
+	e->ht.t.size = e->size;
+	e->ht.futex_ms = UNIT_WAIT_MS;
+}
+
+static __u64 hs_wakes(struct hs_env *e, __u32 cpu)
+{
+	return hvb_read_once_u64(&hvb_region_cpu_stats(e->mem, cpu)->wakes);
+}
+
+Test(handshake, the_daemon_does_not_sleep_while_a_request_is_pending)
+{
+	struct hs_env e;
+	struct hyp_producer p;
+	struct unit_call call;
+
+	hs_setup(&e, 2);
+	unit_producer_attach(&p, e.mem, e.size, 1);
+	unit_call_start(&call, &p, HS_ADDR, 4, 0, 0);
+	cr_assert(unit_call_wait_published(&call, UNIT_WAIT_MS));
+	cr_expect_eq(hvb_consumer_sleep(&e.c, &e.ht.t), 0,
+		     "it slept with a pending bit set");
+	cr_expect_eq(e.ht.waits, 0u, "the transport was asked to wait");
+	cr_expect_eq(e.wake->consumer_state, HVB_CONSUMER_RUNNING);
+	cr_expect_eq(e.ds->sleeps, 0ull);
+	cr_assert(unit_serve_until_done(&e.c, &call, UNIT_WAIT_MS));
+	cr_expect_eq(call.value, unit_dev_value(HS_ADDR, 4));
+}
+
+Test(handshake, the_daemon_does_not_sleep_while_a_kick_is_pending)
+{
+	struct hs_env e;
+	struct hyp_producer p;
+
+	hs_setup(&e, 2);
+	unit_producer_attach(&p, e.mem, e.size, 0);
+	cr_assert_eq(hyp_channel_kick(&p, 7, 1), 0);
+	cr_expect_eq(hvb_consumer_sleep(&e.c, &e.ht.t), 0,
+		     "it slept with a kick pending");
+	cr_expect_eq(e.ht.waits, 0u);
+	cr_expect_eq(e.wake->consumer_state, HVB_CONSUMER_RUNNING);
+	cr_expect_eq(e.ds->sleeps, 0ull);
+	cr_expect_eq(hvb_consumer_poll(&e.c), 1u);
+	cr_expect_eq(e.dev.kicks[7][1], 1u);
+}
+
+Test(handshake, a_producer_that_sees_sleeping_wakes_the_daemon_once)
+{
+	struct hs_env e;
+	struct hyp_producer p;
+	__u32 gen;
+
+	hs_setup(&e, 2);
+	unit_producer_attach(&p, e.mem, e.size, 1);
+	hvb_write_once_u32(&e.wake->consumer_state, HVB_CONSUMER_SLEEPING);
+	gen = e.wake->wake_gen;
+	cr_assert_eq(hyp_channel_kick(&p, 0, 3), 0);
+	cr_expect_eq(e.wake->consumer_state, HVB_CONSUMER_RUNNING,
+		     "the producer took the wake duty");
+	cr_expect_eq(e.wake->wake_gen, gen + 1);
+	cr_expect_eq(hs_wakes(&e, 1), 1ull);
+	/* The daemon is RUNNING now: more work wakes nobody. */
+	cr_assert_eq(hyp_channel_kick(&p, 0, 4), 0);
+	cr_expect_eq(e.wake->wake_gen, gen + 1, "woke a running daemon");
+	cr_expect_eq(hs_wakes(&e, 1), 1ull);
+}
+
+Test(handshake, a_synchronous_request_wakes_a_sleeping_daemon_once)
+{
+	struct hs_env e;
+	struct hyp_producer p;
+	struct unit_call call;
+	__u32 gen;
+
+	hs_setup(&e, 2);
+	unit_producer_attach(&p, e.mem, e.size, 1);
+	hvb_write_once_u32(&e.wake->consumer_state, HVB_CONSUMER_SLEEPING);
+	gen = e.wake->wake_gen;
+	unit_call_start(&call, &p, HS_ADDR, 8, 0, 0);
+	cr_assert(unit_wait_u32(&e.wake->wake_gen, gen + 1, UNIT_WAIT_MS),
+		  "a request published while SLEEPING woke nobody");
+	cr_expect_eq(e.wake->consumer_state, HVB_CONSUMER_RUNNING);
+	cr_expect_eq(hs_wakes(&e, 1), 1ull);
+	cr_assert(unit_serve_until_done(&e.c, &call, UNIT_WAIT_MS));
+	cr_expect_eq(e.wake->wake_gen, gen + 1, "woken exactly once");
+	cr_expect_eq(call.value, unit_dev_value(HS_ADDR, 8));
+}
+
+Test(handshake, a_producer_leaves_a_running_or_absent_daemon_alone)
+{
+	struct hs_env e;
+	struct hyp_producer p;
+	struct unit_call call;
+	__u32 gen;
+
+	hs_setup(&e, 2);
+	unit_producer_attach(&p, e.mem, e.size, 0);
+	gen = e.wake->wake_gen;
+	cr_assert_eq(e.wake->consumer_state, HVB_CONSUMER_RUNNING);
+	cr_assert_eq(hyp_channel_kick(&p, 1, 1), 0);
+	unit_call_start(&call, &p, HS_ADDR, 2, 0, 0);
+	cr_assert(unit_serve_until_done(&e.c, &call, UNIT_WAIT_MS));
+	cr_expect_eq(e.wake->wake_gen, gen, "RUNNING: wake_gen touched");
+	cr_expect_eq(e.wake->consumer_state, HVB_CONSUMER_RUNNING);
+	cr_expect_eq(hs_wakes(&e, 0), 0ull);
+	hvb_consumer_detach(&e.c);
+	cr_assert_eq(hyp_channel_kick(&p, 1, 2), 0);
+	cr_expect_eq(e.wake->wake_gen, gen, "ABSENT: wake_gen touched");
+	cr_expect_eq(e.wake->consumer_state, HVB_CONSUMER_ABSENT,
+		     "a producer resurrected a detached daemon");
+	cr_expect_eq(hs_wakes(&e, 0), 0ull);
+}
+
+/*
+ * Two producers find SLEEPING at the same moment: one wake, not two.  The
+ * racers meet at a spinning barrier so both are on a CPU and kick within
+ * a few hundred nanoseconds of each other; racer 0 also plays the daemon
+ * that announces SLEEPING and checks wake_gen after each race.
+ */
+#define HS_RACES	20000u
+#define HS_RACERS	2u
+
+struct hs_race {
+	atomic_uint arrived;
+	atomic_uint phase;
+	atomic_int timed_out;
+	__u64 deadline;
+	struct hvb_wake *wake;
+	unsigned int doubled, missed;
+};
+
+struct hs_racer {
+	struct hs_race *race;
+	struct hyp_producer p;
+	unsigned int id, phase;
+	pthread_t thread;
+};
+
+/* Both racers arrive before either leaves.  False after the deadline. */
+static bool hs_race_meet(struct hs_racer *r)
+{
+	struct hs_race *race = r->race;
+	unsigned int ph = r->phase++, spins = 0;
+
+	if (atomic_fetch_add(&race->arrived, 1) + 1 == HS_RACERS) {
+		atomic_store(&race->arrived, 0);
+		atomic_store(&race->phase, ph + 1);
+		return true;
+	}
+	while (atomic_load(&race->phase) == ph) {
+		if (++spins % 256)
+			continue;
+		if (atomic_load(&race->timed_out) ||
+		    unit_now_ns() > race->deadline) {
+			atomic_store(&race->timed_out, 1);
+			return false;
+		}
+		sched_yield();
+	}
+	return true;
+}
+
+static void *hs_racer_thread(void *arg)
+{
+	struct hs_racer *r = arg;
+	struct hs_race *race = r->race;
+	unsigned int i;
+	__u32 gen = 0;
+
+	for (i = 0; i < HS_RACES; i++) {
+		if (r->id == 0) {
+			gen = hvb_read_once_u32(&race->wake->wake_gen);
+			hvb_store_release_u32(&race->wake->consumer_state,
+					      HVB_CONSUMER_SLEEPING);
+		}
+		if (!hs_race_meet(r))
+			break;
+		hyp_channel_kick(&r->p, r->p.cpu, 0);
+		if (!hs_race_meet(r))
+			break;
+		if (r->id == 0) {
+			__u32 now = hvb_read_once_u32(&race->wake->wake_gen);
+
+			race->doubled += now - gen > 1;
+			race->missed += now == gen;
+		}
+	}
+	return NULL;
+}
+
+Test(handshake, two_producers_racing_on_sleeping_wake_the_daemon_once)
+{
+	static struct hs_race race;
+	struct hs_env e;
+	struct hs_racer r[HS_RACERS];
+	unsigned int i;
+
+	hs_setup(&e, HS_RACERS);
+	memset(&race, 0, sizeof(race));
+	race.wake = e.wake;
+	race.deadline = unit_now_ns() + 3 * UNIT_WAIT_MS * 1000000ull;
+	for (i = 0; i < HS_RACERS; i++) {
+		memset(&r[i], 0, sizeof(r[i]));
+		r[i].race = &race;
+		r[i].id = i;
+		unit_producer_attach(&r[i].p, e.mem, e.size, i);
+		cr_assert_eq(pthread_create(&r[i].thread, NULL,
+					    hs_racer_thread, &r[i]), 0);
+	}
+	for (i = 0; i < HS_RACERS; i++)
+		pthread_join(r[i].thread, NULL);
+	cr_assert(!atomic_load(&race.timed_out), "the racers never met");
+	cr_expect_eq(race.doubled, 0u, "%u races woke the daemon twice",
+		     race.doubled);
+	cr_expect_eq(race.missed, 0u, "%u races woke nobody", race.missed);
+	cr_expect_eq(e.wake->wake_gen, HS_RACES);
+	cr_expect_eq(hs_wakes(&e, 0) + hs_wakes(&e, 1), (__u64)HS_RACES,
+		     "one wake counted per race");
+	cr_expect_eq(e.wake->consumer_state, HVB_CONSUMER_RUNNING);
+}
+
+/* Kicks from the daemon thread, as a producer on another CPU would. */
+static void hs_kick_in_wait(struct hs_transport *ht)
+{
+	hyp_channel_kick(ht->racer, 2, 2);
+}
+
+Test(handshake, a_wake_between_sleeping_and_the_wait_is_not_lost)
+{
+	struct hs_env e;
+	struct hyp_producer p;
+	__u32 gen;
+	__u64 t0;
+
+	hs_setup(&e, 2);
+	unit_producer_attach(&p, e.mem, e.size, 0);
+	gen = e.wake->wake_gen;
+	e.ht.check_token = true;
+	e.ht.expect_token = gen;
+	/*
+	 * The producer publishes after the daemon's last look for work and
+	 * before it blocks: it sees SLEEPING and bumps wake_gen.  The daemon
+	 * must wait with the token it read before SLEEPING, so the wait
+	 * returns at once; with a fresher token it would block until the
+	 * futex times out.
+	 */
+	e.ht.in_wait = hs_kick_in_wait;
+	e.ht.racer = &p;
+	t0 = unit_now_ns();
+	cr_expect_eq(hvb_consumer_sleep(&e.c, &e.ht.t), 1);
+	cr_expect_eq(e.ht.waits, 1u);
+	cr_expect_eq(e.ht.bad_tokens, 0u,
+		     "waited with token %u, wake_gen before SLEEPING was %u",
+		     e.ht.last_token, gen);
+	cr_expect_eq(e.ht.returned_at_once, 1u);
+	cr_expect_eq(e.ht.timeouts, 0u, "the wake-up was lost");
+	cr_expect_lt(unit_now_ns() - t0, UNIT_WAIT_MS * 1000000ull / 2);
+	cr_expect_eq(e.wake->wake_gen, gen + 1);
+	cr_expect_eq(e.wake->consumer_state, HVB_CONSUMER_RUNNING);
+	cr_expect_eq(e.ds->sleeps, 1ull);
+	cr_expect_eq(e.ds->wakeups, 1ull);
+	cr_expect_eq(e.ds->empty_wakeups, 0ull, "the kick is there");
+	cr_expect_eq(hvb_consumer_poll(&e.c), 1u);
+	cr_expect_eq(e.dev.kicks[2][2], 1u);
+}
+
+/*
+ * The narrowest window: the producer publishes after the daemon's last
+ * look for work has missed it, sees SLEEPING and bumps wake_gen, all
+ * before the daemon calls wait().  To land a wake exactly there, the
+ * daemon's kick bitmap pointer is aimed at an inaccessible page: its
+ * first read, the look for work after SLEEPING, faults, and the handler
+ * plays that producer on the real region before letting the read see an
+ * empty bitmap.  A daemon that waits with a token read any later than
+ * Barrier W0 blocks on the new wake_gen and sleeps through the wake.
+ */
+static struct {
+	char *page;
+	struct hyp_producer *p;		/* whom the handler plays */
+	__u32 dev, queue;		/* what it kicks */
+	int prot_after;			/* the page's protection after */
+	volatile sig_atomic_t fired;
+} hs_trap;
+
+/* On the first fault in hs_trap.page: kick as hs_trap.p, then let the
+ * faulting access go on.  Any other fault is a real crash. */
+static void hs_trap_handler(int sig, siginfo_t *si, void *uc)
+{
+	char *a = si->si_addr;
+
+	(void)uc;
+	if (hs_trap.fired || a < hs_trap.page || a >= hs_trap.page + 4096) {
+		signal(sig, SIG_DFL);
+		return;
+	}
+	hs_trap.fired = 1;
+	hyp_channel_kick(hs_trap.p, hs_trap.dev, hs_trap.queue);
+	mprotect(hs_trap.page, 4096, hs_trap.prot_after);
+}
+
+static void hs_trap_arm(char *page, struct hyp_producer *p, __u32 dev,
+			__u32 queue, int prot_after, struct sigaction *old)
+{
+	struct sigaction sa;
+
+	hs_trap.page = page;
+	hs_trap.p = p;
+	hs_trap.dev = dev;
+	hs_trap.queue = queue;
+	hs_trap.prot_after = prot_after;
+	hs_trap.fired = 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = hs_trap_handler;
+	sa.sa_flags = SA_SIGINFO;
+	sigemptyset(&sa.sa_mask);
+	cr_assert_eq(sigaction(SIGSEGV, &sa, old), 0);
+}
+
+Test(handshake, a_wake_after_the_last_look_for_work_still_ends_the_wait)
+{
+	struct hs_env e;
+	struct hyp_producer p;
+	struct sigaction old;
+	struct hvb_kicks *real_kicks;
+	char *page;
+	__u32 gen;
+	int ret;
+
+	hs_setup(&e, 2);
+	unit_producer_attach(&p, e.mem, e.size, 0);
+	gen = e.wake->wake_gen;
+	e.ht.check_token = true;
+	e.ht.expect_token = gen;
+	e.ht.futex_ms = 500;
+	page = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	cr_assert(page != MAP_FAILED);
+	hs_trap_arm(page, &p, 6, 6, PROT_READ, &old);
+	real_kicks = e.c.kicks;
+	e.c.kicks = (struct hvb_kicks *)page;
+
+	ret = hvb_consumer_sleep(&e.c, &e.ht.t);
+
+	e.c.kicks = real_kicks;
+	sigaction(SIGSEGV, &old, NULL);
+	munmap(page, 4096);
+	cr_assert(hs_trap.fired,
+		  "the daemon did not look at the kick bitmap after SLEEPING");
+	cr_expect_eq(e.ht.timeouts, 0u,
+		     "the daemon slept through the wake (token %u, wake_gen "
+		     "before SLEEPING %u)", e.ht.last_token, gen);
+	cr_expect_eq(ret, 1);
+	cr_expect_eq(e.ht.bad_tokens, 0u, "waited with token %u, want %u",
+		     e.ht.last_token, gen);
+	cr_expect_eq(e.ht.returned_at_once, 1u);
+	cr_expect_eq(e.wake->wake_gen, gen + 1);
+	cr_expect_eq(e.wake->consumer_state, HVB_CONSUMER_RUNNING);
+	cr_expect_eq(hvb_consumer_poll(&e.c), 1u, "the kick is served");
+	cr_expect_eq(e.dev.kicks[6][6], 1u);
+}
+
+/*
+ * The swap itself, deterministically: producer A reads SLEEPING, and
+ * producer B publishes and wakes the daemon before A moves the state.
+ * A's wake block is a second, read-only mapping of the region's first
+ * page, so A's attempt to move the state faults; the handler runs all of
+ * B's kick, then lets A's access go on.  Only the producer that won the
+ * SLEEPING -> RUNNING swap may bump wake_gen: one wake, not two.
+ */
+Test(handshake, a_producer_that_loses_the_swap_does_not_wake_the_daemon_again)
+{
+	struct hyp_producer a, b;
+	struct sigaction old;
+	struct hvb_wake *wake;
+	__u64 size = hvb_region_size(2);
+	char *mem, *alias;
+	int fd = memfd_create("hvb-unit", 0);
+	__u32 gen;
+
+	cr_assert(fd >= 0, "memfd_create: %s", strerror(errno));
+	cr_assert_eq(ftruncate(fd, (off_t)size), 0);
+	mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	alias = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+	cr_assert(mem != MAP_FAILED && alias != MAP_FAILED);
+	cr_assert_eq(hvb_region_format(mem, size, 2), HVB_REGION_OK);
+	unit_producer_attach(&a, mem, size, 0);
+	unit_producer_attach(&b, mem, size, 1);
+	a.wake = (struct hvb_wake *)(alias + HVB_WAKE_OFF);
+	wake = hvb_region_wake(mem);
+	hvb_write_once_u32(&wake->consumer_state, HVB_CONSUMER_SLEEPING);
+	gen = wake->wake_gen;
+
+	hs_trap_arm(alias, &b, 1, 1, PROT_READ | PROT_WRITE, &old);
+	cr_expect_eq(hyp_channel_kick(&a, 0, 0), 0);
+	sigaction(SIGSEGV, &old, NULL);
+
+	cr_assert(hs_trap.fired, "producer A never tried to move the state");
+	cr_expect_eq(wake->wake_gen, gen + 1, "wake_gen moved by %u",
+		     wake->wake_gen - gen);
+	cr_expect_eq(hvb_region_cpu_stats(mem, 1)->wakes, 1ull,
+		     "B, the winner, wakes");
+	cr_expect_eq(hvb_region_cpu_stats(mem, 0)->wakes, 0ull,
+		     "A, the loser, woke the daemon too");
+	cr_expect_eq(wake->consumer_state, HVB_CONSUMER_RUNNING);
+	munmap(alias, 4096);
+	munmap(mem, size);
+	close(fd);
+}
+
+/* The daemon sleeps on its own thread; the test wakes it. */
+struct hs_sleeper {
+	struct hs_env *e;
+	int ret;
+	atomic_int done;
+	pthread_t thread;
+};
+
+static void *hs_sleeper_thread(void *arg)
+{
+	struct hs_sleeper *s = arg;
+
+	s->ret = hvb_consumer_sleep(&s->e->c, &s->e->ht.t);
+	atomic_store(&s->done, 1);
+	return NULL;
+}
+
+Test(handshake, a_sleeping_daemon_waits_with_the_wake_gen_it_read_and_is_woken)
+{
+	struct hs_env e;
+	struct hyp_producer p;
+	struct hs_sleeper s = { 0 };
+	__u32 gen;
+
+	hs_setup(&e, 2);
+	unit_producer_attach(&p, e.mem, e.size, 1);
+	hyp_channel_kick(&p, 0, 0);	/* a few wakes' worth of history */
+	hvb_consumer_poll(&e.c);
+	gen = e.wake->wake_gen;
+	e.ht.check_token = true;
+	e.ht.expect_token = gen;
+	s.e = &e;
+	cr_assert_eq(pthread_create(&s.thread, NULL, hs_sleeper_thread, &s),
+		     0);
+	cr_assert(unit_wait_u32(&e.wake->consumer_state,
+				HVB_CONSUMER_SLEEPING, UNIT_WAIT_MS),
+		  "the daemon never announced SLEEPING");
+	/* It stays asleep without work... */
+	unit_sleep_ms(UNIT_QUIET_MS);
+	cr_assert(!atomic_load(&s.done), "woke up with nothing to do");
+	/* ...and a kick wakes it. */
+	cr_assert_eq(hyp_channel_kick(&p, 4, 4), 0);
+	cr_assert(unit_wait_u32((__u32 *)&s.done, 1, UNIT_WAIT_MS),
+		  "the kick did not wake the daemon");
+	pthread_join(s.thread, NULL);
+	cr_expect_eq(s.ret, 1);
+	cr_expect_eq(e.ht.bad_tokens, 0u, "token %u, wake_gen was %u",
+		     e.ht.last_token, gen);
+	cr_expect_eq(e.ht.timeouts, 0u);
+	cr_expect_eq(e.wake->wake_gen, gen + 1);
+	cr_expect_eq(hs_wakes(&e, 1), 1ull);
+	cr_expect_eq(e.wake->consumer_state, HVB_CONSUMER_RUNNING);
+	cr_expect_eq(e.ds->wakeups, 1ull);
+	cr_expect_eq(hvb_consumer_poll(&e.c), 1u);
+	cr_expect_eq(e.dev.kicks[4][4], 1u);
+}
+
+Test(handshake, a_restarted_daemon_serves_a_request_a_dead_one_took)
+{
+	struct hs_env e;
+	struct hvb_consumer dead_c, c2;
+	struct hyp_producer p;
+	struct unit_call call;
+	struct hvb_request req;
+	struct unit_dev dev2 = { 0 };
+
+	hs_setup(&e, 4);
+	dead_c = e.c;
+	/* CPU 2: the dead daemon's peek at its last slot (CPU 0) misses. */
+	unit_producer_attach(&p, e.mem, e.size, 2);
+	unit_call_start(&call, &p, HS_ADDR, 8, 0, 0);
+	cr_assert(unit_call_wait_published(&call, UNIT_WAIT_MS));
+	/* The dead daemon took the pending bit and read the request, then
+	 * died (and had announced SLEEPING before, for good measure). */
+	hvb_xchg_u64(&hvb_region_pending(e.mem)->cpu_bits[0], 0);
+	cr_assert_eq(hvb_consumer_fetch(&dead_c, 2, &req), 1);
+	hvb_write_once_u32(&e.wake->consumer_state, HVB_CONSUMER_SLEEPING);
+	/* Nothing announces the request any more. */
+	cr_expect_eq(hvb_consumer_poll(&dead_c), 0u);
+	unit_sleep_ms(UNIT_QUIET_MS);
+	cr_assert(!unit_call_is_done(&call));
+
+	memset(&c2, 0, sizeof(c2));
+	cr_assert_eq(hvb_consumer_attach(&c2, e.mem, e.size, &unit_dev_ops,
+					 &dev2), 0);
+	cr_expect_eq(e.wake->consumer_state, HVB_CONSUMER_RUNNING);
+	cr_expect_eq(e.wake->consumer_epoch, 2u);
+	cr_expect(hvb_consumer_has_work(&c2), "the attach scan is work");
+	cr_assert(unit_serve_until_done(&c2, &call, UNIT_WAIT_MS),
+		  "the restarted daemon did not serve the orphaned request");
+	cr_expect_eq(call.status, HVB_STATUS_OK);
+	cr_expect_eq(call.value, unit_dev_value(HS_ADDR, 8));
+	cr_expect_eq(dev2.sync_calls, 1u);
+	cr_expect_eq(e.ds->attach_scans, 2ull);
+	/* The dead daemon's late completion is refused. */
+	cr_expect_eq(hvb_consumer_complete(&dead_c, &req, HVB_STATUS_OK, 1),
+		     -EALREADY);
+}
+
+/*
+ * The real serving loop, sleeping after every empty poll, against
+ * producers issuing back-to-back requests: every request completes
+ * (a lost wake-up would leave one waiting until its producer gives up).
+ */
+#define HS_STRESS_CPUS		2u
+#define HS_STRESS_REQUESTS	20000u
+
+struct hs_vcpu {
+	struct hyp_producer p;
+	unsigned int bad, timeouts;
+	pthread_t thread;
+};
+
+static void *hs_vcpu_thread(void *arg)
+{
+	struct hs_vcpu *v = arg;
+	unsigned int i;
+
+	for (i = 0; i < HS_STRESS_REQUESTS; i++) {
+		__u64 addr = HS_ADDR + 8 * (i % 64), value = 0;
+		hyp_status_t st = hyp_channel_sync(&v->p, 1, addr, 8, 0,
+						   &value);
+
+		if (st == HVB_STATUS_TIMEOUT)
+			v->timeouts++;
+		else if (st != HVB_STATUS_OK ||
+			 value != unit_dev_value(addr, 8))
+			v->bad++;
+	}
+	return NULL;
+}
+
+Test(handshake, no_wake_up_is_lost_when_the_daemon_sleeps_after_every_poll)
+{
+	struct hs_env e;
+	struct unit_daemon d;
+	struct hs_vcpu v[HS_STRESS_CPUS];
+	unsigned int i;
+
+	hs_setup(&e, HS_STRESS_CPUS + 1);
+	e.c.spin_budget = 1;
+	unit_daemon_start(&d, &e.c, &e.ht.t);
+	for (i = 0; i < HS_STRESS_CPUS; i++) {
+		memset(&v[i], 0, sizeof(v[i]));
+		unit_producer_attach(&v[i].p, e.mem, e.size, i);
+		v[i].p.timeout_ns = 2ull * 1000 * 1000 * 1000;
+		cr_assert_eq(pthread_create(&v[i].thread, NULL,
+					    hs_vcpu_thread, &v[i]), 0);
+	}
+	for (i = 0; i < HS_STRESS_CPUS; i++)
+		pthread_join(v[i].thread, NULL);
+	{
+		struct hyp_producer waker;
+
+		unit_producer_attach(&waker, e.mem, e.size, HS_STRESS_CPUS);
+		cr_assert(unit_daemon_stop(&d, &waker, UNIT_WAIT_MS),
+			  "the daemon did not stop");
+	}
+	cr_expect_eq(d.err, 0, "the serving loop failed: %s",
+		     strerror(-d.err));
+	for (i = 0; i < HS_STRESS_CPUS; i++) {
+		cr_expect_eq(v[i].timeouts, 0u,
+			     "CPU %u: %u requests never woke the daemon", i,
+			     v[i].timeouts);
+		cr_expect_eq(v[i].bad, 0u, "CPU %u: %u wrong answers", i,
+			     v[i].bad);
+	}
+	cr_expect_eq(e.ht.timeouts, 0u, "the daemon slept through work");
+	cr_expect_gt(e.ds->sleeps, 0ull, "the daemon never slept");
+	cr_expect_eq(e.dev.sync_calls, HS_STRESS_CPUS * HS_STRESS_REQUESTS);
+}
