@@ -13,7 +13,8 @@ endif
 HYP_A64 := $(O)/arm64/hyp
 HYP_A64_SRCS := arch/arm64/head.S arch/arm64/entry.S arch/arm64/setup.c arch/arm64/mmu.c \
 	arch/arm64/traps.c arch/arm64/esr.c arch/arm64/stage2.c \
-	arch/arm64/vcpu.c arch/arm64/zones.c arch/arm64/guest.S core/zone.c \
+	arch/arm64/vcpu.c arch/arm64/mmio_trap.c arch/arm64/zones.c \
+	arch/arm64/guest.S core/zone.c core/mmio.c core/testdev.c \
 	arch/arm64/pl011.c arch/arm64/arch.c core/printk.c
 HYP_A64_OBJS := $(addprefix $(HYP_A64)/,$(addsuffix .o,$(basename $(HYP_A64_SRCS))))
 HYP_A64_ALL_OBJS := $(HYP_A64_OBJS) $(HYP_A64)/arch/arm64/selftest.o \
@@ -44,12 +45,16 @@ define hyp_a64_link
 	$(Q)mv $@.tmp $@
 endef
 
+# decode.o: built by decode.mk (its owner's rules and checks).
+HYP_A64_DECODE := $(HYP_A64)/arch/arm64/decode.o
+
 $(HYP_A64)/hvbridge-hyp.elf: $(HYP_A64_OBJS) $(HYP_A64)/arch/arm64/selftest.o \
-		$(HYP_A64)/core.o $(HYP_A64_LDS) $(HYP_A64_CHECK)
+		$(HYP_A64)/core.o $(HYP_A64_DECODE) $(HYP_A64_LDS) $(HYP_A64_CHECK)
 	$(hyp_a64_link)
 
 $(HYP_A64)/hvbridge-hyp-crashtest.elf: $(HYP_A64_OBJS) \
 		$(HYP_A64)/arch/arm64/selftest-crash.o $(HYP_A64)/core.o \
+		$(HYP_A64_DECODE) \
 		$(HYP_A64_LDS) $(HYP_A64_CHECK)
 	$(hyp_a64_link)
 

@@ -1,69 +1,317 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A tiny EL1 guest, carried in the image as data and copied into zone1's
- * RAM before it starts (the hypervisor's own memory is mapped in no
- * zone).  Position-independent: PC-relative addresses only.
+ * A tiny EL1 test guest, carried in the image as data and copied into
+ * zone1's RAM before it starts (the hypervisor's own memory is mapped in
+ * no zone).  Position-independent: PC-relative addresses only.
  *
- * Entry: EL1h, MMU off, x0 = base of an emulated MMIO window (trapped),
- * x1 = a pass-through PL011.  It says hello on the UART, makes three
- * accesses to the emulated window, each of a form with a full syndrome
- * (ISV=1), checks the load read as zero (the hypervisor has no device
- * model yet), and leaves through HVC #HYP_HVC_TEST_EXIT with x0 = 0 on
- * success, 1 if the load did not read zero.
+ * Entry: EL1h, MMU off, x0 = base of the emulated test device window
+ * (<hvbridge/testdev.h>), x1 = a pass-through PL011.  It runs numbered
+ * checks of MMIO emulation: loads and stores with a syndrome (ISV=1),
+ * writeback and pair forms without one (ISV=0), SP as a base, sign
+ * extension, and aborts injected for an access outside every window and
+ * for the device's ERROR register.  A failing check prints its number
+ * and the value seen.  It leaves through HVC #HYP_HVC_TEST_EXIT with
+ * x0 = the number of failed checks.
+ *
+ * Registers: x19 failures, x20 window, x21 UART, x23 check number,
+ * x24/x25/x26 ESR_EL1/FAR_EL1/count of the aborts its vector took.
  */
 #include <arm64/vcpu.h>
 
+#define TESTDEV_ID_LO	0x5648
+#define ID_REG		0xf000
+#define ERROR_REG	0xf008
+#define PATTERN		0x8000
+#define OUTSIDE		0x0c000000	/* in no region and no window */
+#define EC_DABT_CUR	0x25
+
+/* Check @got == @want (registers); on a miss print and count it. */
+.macro	expect got, want
+	add	x23, x23, #1
+	cmp	\got, \want
+	b.eq	.Lok\@
+	mov	x2, \got
+	bl	guest_fail
+.Lok\@:
+.endm
+
+/* Check @got == the constant @val. */
+.macro	expecti got, val
+	ldr	x9, =\val
+	expect	\got, x9
+.endm
+
+/* An injected data abort: the vector ran once more, EC and FAR right. */
+.macro	expect_abort far
+	add	x27, x27, #1
+	expect	x26, x27
+	lsr	x9, x24, #26
+	expecti	x9, EC_DABT_CUR
+	expect	x25, \far
+.endm
+
 	.section .rodata.hyp_guest, "a"
-	.balign	16
+	.balign	2048
 	.globl	hyp_guest_start
 hyp_guest_start:
-	mov	x20, x0			/* emulated window */
-	mov	x21, x1			/* UART */
-	adr	x2, guest_hello
+	b	guest_main
+
+	/* VBAR_EL1: only "current EL, SPx, synchronous" is expected. */
+	.balign	2048
+guest_vectors:
+	.rept	4
+	.balign	0x80
+	b	guest_unexpected
+	.endr
+	.balign	0x80
+	b	guest_sync		/* 0x200 */
+	.rept	11
+	.balign	0x80
+	b	guest_unexpected
+	.endr
+
+guest_sync:
+	mrs	x24, esr_el1
+	mrs	x25, far_el1
+	add	x26, x26, #1
+	mrs	x9, elr_el1
+	add	x9, x9, #4		/* skip the access that aborted */
+	msr	elr_el1, x9
+	eret
+
+guest_unexpected:
+	adr	x2, msg_unexpected
+	bl	guest_puts
+	mov	x0, #255
+	hvc	#HYP_HVC_TEST_EXIT
+	b	.
+
+guest_main:
+	mov	x20, x0
+	mov	x21, x1
+	mov	x19, #0
+	mov	x23, #0
+	mov	x26, #0
+	mov	x27, #0
+	adr	x9, guest_vectors
+	msr	vbar_el1, x9
+	isb
+	adr	x2, msg_hello
 	bl	guest_puts
 
+	/* 1: a 4-byte store and load with a syndrome. */
 	mov	w3, #0x5678
 	movk	w3, #0x1234, lsl #16
-	str	w3, [x20, #0x10]	/* 4-byte store, Rt = x3 */
-	str	xzr, [x20, #0x18]	/* 8-byte store of XZR, Rt = 31 */
+	str	w3, [x20, #0x10]
 	mov	x4, #-1
-	add	x6, x20, #0xf000	/* the test device's ID register */
-	ldr	x4, [x6]		/* 8-byte load into x4 */
+	ldr	w4, [x20, #0x10]
+	expect	x4, x3
 
-	mov	x0, #0
-	adr	x2, guest_read_zero
-	cbz	x4, 1f
-	mov	x0, #1
-	adr	x2, guest_read_bad
-1:	mov	x22, x0
-	bl	guest_puts
-	mov	x0, x22
+	/* 2: a store of XZR (Rt = 31) clears what was there. */
+	str	x3, [x20, #0x18]
+	str	xzr, [x20, #0x18]
+	mov	x4, #-1
+	ldr	x4, [x20, #0x18]
+	expecti	x4, 0
+
+	/* 3: the ID register. */
+	add	x6, x20, #ID_REG
+	ldr	x4, [x6]
+	expecti	x4, 0x0001544256485648
+
+	/* 4, 5: PATTERN, 4 and 8 bytes, against the same function. */
+	add	x6, x20, #PATTERN
+	ldr	w4, [x6]
+	mov	x2, #PATTERN
+	bl	guest_pattern
+	mov	w2, w2
+	expect	x4, x2
+	ldr	x4, [x6, #8]
+	mov	x2, #(PATTERN + 8)
+	bl	guest_pattern
+	expect	x4, x2
+
+	/* 6, 7: sign extension to W (upper half zero) and to X. */
+	mov	w3, #0x80
+	strb	w3, [x20, #0x20]
+	ldrsb	w4, [x20, #0x20]
+	expecti	x4, 0xffffff80
+	ldrsb	x4, [x20, #0x20]
+	expecti	x4, 0xffffffffffffff80
+
+	/* 8, 9: the exact post-index store of hvisor's bug: no syndrome,
+	 * decoded from the instruction, base written back. */
+	add	x0, x20, #0x100
+	add	x10, x20, #0x104
+	mov	w9, #0xabcd
+	str	w9, [x0], #4
+	expect	x0, x10
+	ldr	w4, [x20, #0x100]
+	expecti	x4, 0xabcd
+
+	/* 10, 11: pre-index load back to the same word. */
+	ldr	w4, [x0, #-4]!
+	sub	x10, x10, #4
+	expect	x0, x10
+	expecti	x4, 0xabcd
+
+	/* 12, 13: STP, then LDP with post-index writeback (14). */
+	ldr	x5, =0x1111222233334444
+	ldr	x7, =0x5555666677778888
+	stp	x5, x7, [x20, #0x1f0]
+	add	x12, x20, #0x1f0
+	add	x13, x20, #0x200
+	ldp	x10, x11, [x12], #16
+	expect	x10, x5
+	expect	x11, x7
+	expect	x12, x13
+
+	/* 15, 16, 17: SP as the base, pre- and post-index. */
+	mov	x14, sp
+	add	x9, x20, #0x300
+	mov	sp, x9
+	str	x5, [sp, #-16]!
+	mov	x9, sp
+	add	x13, x20, #0x2f0
+	expect	x9, x13
+	ldr	x10, [sp], #16
+	mov	x9, sp
+	mov	sp, x14
+	expect	x10, x5
+	add	x13, x20, #0x300
+	expect	x9, x13
+
+	/* 18: register offset. */
+	mov	x15, #0x10
+	ldr	w4, [x20, x15]
+	expecti	x4, 0x12345678
+
+	/* 19..21: outside every window: an abort, not a stop. */
+	mov	x9, #OUTSIDE
+	ldr	w4, [x9]
+	mov	x13, #OUTSIDE
+	expect_abort x13
+
+	/* 22..24: the device fails the access: an abort. */
+	add	x6, x20, #ID_REG
+	add	x6, x6, #(ERROR_REG - ID_REG)
+	ldr	x4, [x6]
+	expect_abort x6
+
+	mov	x2, x23
+	adr	x22, msg_checks
+	bl	guest_report
+	mov	x0, x19
 	hvc	#HYP_HVC_TEST_EXIT
-2:	wfi
-	b	2b
+	b	.
 
-/* Print the NUL-terminated string at x2 on the PL011 at x21. */
+/* x2 = value seen for check x23: print both, count a failure. */
+guest_fail:
+	mov	x28, x30
+	mov	x22, x2
+	adr	x2, msg_fail
+	bl	guest_puts
+	mov	x2, x23
+	bl	guest_puthex
+	adr	x2, msg_got
+	bl	guest_puts
+	mov	x2, x22
+	bl	guest_puthex
+	mov	w3, #'\n'
+	bl	guest_putc
+	add	x19, x19, #1
+	mov	x30, x28
+	ret
+
+/* "guest: <x2 in hex> checks, <x19> failed" */
+guest_report:
+	mov	x28, x30
+	mov	x22, x2
+	adr	x2, msg_guest
+	bl	guest_puts
+	mov	x2, x22
+	bl	guest_puthex
+	adr	x2, msg_checks
+	bl	guest_puts
+	mov	x2, x19
+	bl	guest_puthex
+	adr	x2, msg_failed
+	bl	guest_puts
+	mov	x30, x28
+	ret
+
+/* x2 = hvb_testdev_pattern(x2) (splitmix64's finaliser); x3 clobbered. */
+guest_pattern:
+	ldr	x3, =0x9e3779b97f4a7c15
+	add	x2, x2, x3
+	eor	x2, x2, x2, lsr #30
+	ldr	x3, =0xbf58476d1ce4e5b9
+	mul	x2, x2, x3
+	eor	x2, x2, x2, lsr #27
+	ldr	x3, =0x94d049bb133111eb
+	mul	x2, x2, x3
+	eor	x2, x2, x2, lsr #31
+	ret
+
+/* Print x2 as 0x + 16 hex digits; x2..x5 clobbered. */
+guest_puthex:
+	mov	x5, x30
+	mov	x4, x2
+	mov	w3, #'0'
+	bl	guest_putc
+	mov	w3, #'x'
+	bl	guest_putc
+	mov	x6, #60
+1:	lsr	x3, x4, x6
+	and	x3, x3, #0xf
+	cmp	x3, #10
+	add	x7, x3, #'0'
+	add	x3, x3, #('a' - 10)
+	csel	x3, x7, x3, lo
+	bl	guest_putc
+	subs	x6, x6, #4
+	b.pl	1b
+	mov	x30, x5
+	ret
+
+/* Print the NUL-terminated string at x2; x2..x4 clobbered. */
 guest_puts:
-	ldrb	w3, [x2], #1		/* RAM, not MMIO: writeback is fine */
-	cbz	w3, 3f
+	mov	x8, x30
+1:	ldrb	w3, [x2], #1		/* RAM, not MMIO: writeback is fine */
+	cbz	w3, 2f
+	bl	guest_putc
+	b	1b
+2:	mov	x30, x8
+	ret
+
+/* Print the byte in w3 (a '\n' as "\r\n") on the PL011 at x21. */
+guest_putc:
 	cmp	w3, #'\n'
 	b.ne	2f
-	mov	w5, #'\r'
-1:	ldr	w4, [x21, #0x18]	/* FR */
-	tbnz	w4, #5, 1b		/* TXFF */
-	str	w5, [x21]
-2:	ldr	w4, [x21, #0x18]
-	tbnz	w4, #5, 2b
+	mov	w4, #'\r'
+1:	ldr	w9, [x21, #0x18]	/* FR */
+	tbnz	w9, #5, 1b		/* TXFF */
+	str	w4, [x21]
+2:	ldr	w9, [x21, #0x18]
+	tbnz	w9, #5, 2b
 	str	w3, [x21]		/* DR */
-	b	guest_puts
-3:	ret
+	ret
 
-guest_hello:
+	.ltorg
+msg_hello:
 	.asciz	"guest: hello from EL1 in zone1\n"
-guest_read_zero:
-	.asciz	"guest: MMIO load read 0, as expected\n"
-guest_read_bad:
-	.asciz	"guest: MMIO load did not read 0\n"
+msg_unexpected:
+	.asciz	"guest: unexpected exception\n"
+msg_fail:
+	.asciz	"guest: FAIL check "
+msg_got:
+	.asciz	" got "
+msg_guest:
+	.asciz	"guest: "
+msg_checks:
+	.asciz	" checks, "
+msg_failed:
+	.asciz	" failed\n"
 	.balign	16
 	.globl	hyp_guest_end
 hyp_guest_end:

@@ -1,13 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * A zone's vCPU on this CPU: entering EL1 for the first time, and the
- * lower-EL traps it takes (stage-2 data aborts, HVC).
- *
- * MMIO today: an access to an emulated window is decoded from its
- * syndrome (ISV=1), logged, and completed without a device: loads read
- * zero, stores are dropped, the instruction is skipped.  The channel to
- * the root-zone daemon, instruction decode for ISV=0, and data-abort
- * injection come next (README.md).
+ * HVC trap.  Stage-2 data aborts are in mmio_trap.c.
  */
 #include <arm64/esr.h>
 #include <arm64/hyp.h>
@@ -117,50 +111,11 @@ void hyp_arm64_zone_start(struct hyp_zone *z)
 			      (cpu + 1) * (__u64)HYP_STACK_SIZE);
 }
 
-static struct hyp_zone *hyp_vcpu_current(void)
+struct hyp_zone *hyp_vcpu_current(void)
 {
 	__u32 cpu = hyp_arm64_cpu_id();
 
 	return cpu < HYP_MAX_CPUS ? hyp_vcpu_zone[cpu] : 0;
-}
-
-enum hyp_trap_result hyp_vcpu_dabt(struct hyp_trap_frame *tf)
-{
-	struct hyp_zone *z = hyp_vcpu_current();
-	__u64 esr = tf->esr, ipa, value = 0;
-	const struct hyp_mmio_window *w;
-	unsigned int size, rt, fsc = esr_dabt_dfsc(esr);
-
-	/* Only a stage-2 translation fault on the data itself is an MMIO
-	 * access; anything else is reported by the caller. */
-	if (!z || (fsc & 0x3c) != 0x04 || esr_dabt_s1ptw(esr))
-		return HYP_TRAP_UNHANDLED;
-	/* HPFAR_EL2.FIPA [47:4] is IPA [51:12]; the page offset is FAR's. */
-	ipa = ((tf->hpfar & 0x0000fffffffffff0ull) << 8) | (tf->far & 0xfff);
-	if (!esr_dabt_isv(esr)) {
-		hyp_printk("hvbridge-hyp: %s: MMIO at IPA 0x%lx without syndrome (ISV 0), ELR 0x%lx: instruction decode not wired yet\n",
-			   z->cfg->name, ipa, tf->elr);
-		return HYP_TRAP_UNHANDLED;
-	}
-	size = 1u << esr_dabt_sas(esr);
-	rt = esr_dabt_srt(esr);
-	w = hyp_zone_find_mmio(z, ipa, size);
-	if (esr_dabt_wnr(esr)) {
-		value = hyp_trap_reg(tf, rt);
-		if (size < 8)
-			value &= (1ull << (size * 8)) - 1;
-	}
-	hyp_printk("hvbridge-hyp: %s: MMIO %s IPA 0x%lx size %u x%u%s 0x%lx [ISV 1 SAS %u SSE %u SRT %u SF %u AR %u WnR %u] ELR 0x%lx window %s\n",
-		   z->cfg->name, esr_dabt_wnr(esr) ? "write" : "read", ipa,
-		   size, rt, esr_dabt_wnr(esr) ? " =" : " <-", value,
-		   esr_dabt_sas(esr), esr_dabt_sse(esr), rt, esr_dabt_sf(esr),
-		   esr_dabt_ar(esr), esr_dabt_wnr(esr), tf->elr,
-		   w ? w->name : "none (abort injection not yet: skipped)");
-	/* No device model yet: reads as zero, writes ignored. */
-	if (!esr_dabt_wnr(esr))
-		hyp_trap_set_reg(tf, rt, 0);
-	tf->elr += 4;	/* A64: every instruction is 4 bytes (IL = 1) */
-	return HYP_TRAP_HANDLED;
 }
 
 enum hyp_trap_result hyp_vcpu_hvc(struct hyp_trap_frame *tf)

@@ -4,12 +4,14 @@
  *
  * zone1: 2 MiB of RAM at PA 0x50000000, seen by the guest at IPA
  * 0x40000000 (so a wrong stage 2 shows at once); the PL011 passed
- * through; the daemon's test device as an emulated window at
- * HVB_TESTDEV_DEFAULT_BASE, never mapped.
+ * through; the test device as an emulated window at
+ * HVB_TESTDEV_DEFAULT_BASE, never mapped, served for now by the
+ * hypervisor's own model (the daemon's once the channel is wired).
  */
 #include <hvbridge/testdev.h>
 #include <arm64/vcpu.h>
 #include <arm64/zones.h>
+#include <hyp/mmio.h>
 
 #define ZONE1_RAM_PA	0x50000000ull
 #define ZONE1_RAM_IPA	0x40000000ull
@@ -30,17 +32,22 @@ static const struct hyp_mem_region zone1_mem[] = {
 	},
 };
 
+static struct hyp_testdev zone1_testdev;
+
 static const struct hyp_mmio_window zone1_mmio[] = {
 	{
 		.base = HVB_TESTDEV_DEFAULT_BASE,
 		.size = HVB_TESTDEV_SIZE,
 		.name = "testdev",
+		.handler = hyp_testdev_access,
+		.priv = &zone1_testdev,
 	},
 };
 
 const struct hyp_zone_config hyp_zone1_config = {
 	.name = "zone1",
 	.id = HVB_TESTDEV_DEFAULT_ZONE,
+	.flags = HYP_ZONE_TRACE_MMIO,
 	.nr_mem = sizeof(zone1_mem) / sizeof(zone1_mem[0]),
 	.mem = zone1_mem,
 	.nr_mmio = sizeof(zone1_mmio) / sizeof(zone1_mmio[0]),

@@ -12,6 +12,7 @@
 #define HYP_ZONE_H
 
 #include <hvbridge/types.h>
+#include <hyp/mmio.h>
 
 #define HYP_MAX_ZONES		4u
 
@@ -36,12 +37,19 @@ struct hyp_mmio_window {
 	__u64 base;		/* IPA */
 	__u64 size;
 	const char *name;
+	hyp_mmio_handler_t handler;	/* NULL: the daemon's (channel) */
+	void *priv;			/* the handler's device state */
 };
+
+/* hyp_zone_config.flags */
+#define HYP_ZONE_TRACE_MMIO	0x1u	/* log every emulated access */
 
 struct hyp_zone_config {
 	const char *name;
 	__u32 id;		/* zone id carried in channel requests */
+	__u32 flags;		/* HYP_ZONE_* */
 	__u32 nr_mem;
+	__u32 pad0;
 	const struct hyp_mem_region *mem;
 	__u32 nr_mmio;
 	__u32 pad;

@@ -20,6 +20,9 @@ struct hyp_zone;
 /* Start @z's first vCPU on this CPU at EL1; does not return. */
 void hyp_arm64_zone_start(struct hyp_zone *z) __attribute__((noreturn));
 
+/* The zone running on this CPU, or NULL. */
+struct hyp_zone *hyp_vcpu_current(void);
+
 /* Lower-EL trap handlers for hyp_trap_handlers[] (traps.c). */
 enum hyp_trap_result hyp_vcpu_dabt(struct hyp_trap_frame *tf);
 enum hyp_trap_result hyp_vcpu_hvc(struct hyp_trap_frame *tf);

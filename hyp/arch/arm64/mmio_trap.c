@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Stage-2 data aborts of a zone: the trap side of MMIO emulation.
+ *
+ *   ISV=1  the syndrome describes the access (decode.c, hyp_decode_esr)
+ *   ISV=0  fetch the instruction at ELR through the guest's own stage 1
+ *          and stage 2 (AT S12E1R/S12E0R), decode it (hyp_decode_insn),
+ *          and check that it addresses FAR_EL2 before trusting it
+ *
+ * The neutral access then goes to hyp_mmio_dispatch(); loads are written
+ * to their registers only once every part of the access succeeded, then
+ * the base register is written back and the instruction skipped.  Any
+ * failure (not a translation fault, undecodable, no window, device
+ * error) injects a synchronous external abort into the guest: a guest
+ * can never stop the hypervisor from here.
+ */
+#include <arm64/esr.h>
+#include <arm64/hyp.h>
+#include <arm64/pgtable.h>
+#include <arm64/sysreg.h>
+#include <arm64/vcpu.h>
+#include <hyp/mmio.h>
+#include <hyp/printk.h>
+#include <hyp/zone.h>
+
+#include "decode.h"
+
+#define ESR_DABT_FNV		(1u << 10)	/* FAR not valid */
+#define ESR_DABT_WNR		(1u << 6)
+#define DFSC_SYNC_EXT_ABORT	0x10u
+#define SPSR_MODE_MASK		0xfu
+#define SPSR_MODE_EL0T		0x0u
+#define SPSR_MODE_EL1T		0x4u
+
+/* Offsets in the guest's VBAR_EL1 table of a synchronous exception. */
+#define VEC_CUR_SP0		0x000u
+#define VEC_CUR_SPX		0x200u
+#define VEC_LOW_A64		0x400u
+
+/* The guest's SP as an Rn of 31: that of the EL it trapped from. */
+static __u64 *guest_sp(struct hyp_trap_frame *tf)
+{
+	return (tf->spsr & SPSR_MODE_MASK) == SPSR_MODE_EL1H ?
+	       &tf->sp_el1 : &tf->sp_el0;
+}
+
+/*
+ * Deliver a synchronous external abort on data to the guest, as the
+ * hardware would: ESR/FAR/ELR/SPSR_EL1, then its VBAR_EL1 vector with
+ * every exception masked.  Only AArch64 guests exist (HCR_EL2.RW).
+ */
+static void hyp_vcpu_inject_dabt(struct hyp_trap_frame *tf)
+{
+	__u32 mode = tf->spsr & SPSR_MODE_MASK;
+	__u64 esr, off;
+
+	if (mode == SPSR_MODE_EL0T) {
+		esr = (__u64)ESR_EC_DABT_LOW << 26;
+		off = VEC_LOW_A64;
+	} else {
+		esr = (__u64)ESR_EC_DABT_CUR << 26;
+		off = mode == SPSR_MODE_EL1T ? VEC_CUR_SP0 : VEC_CUR_SPX;
+	}
+	esr |= 1ull << 25 | (tf->esr & ESR_DABT_WNR) | DFSC_SYNC_EXT_ABORT;
+	arm64_write_sysreg(esr_el1, esr);
+	arm64_write_sysreg(far_el1, tf->far);
+	arm64_write_sysreg(elr_el1, tf->elr);
+	arm64_write_sysreg(spsr_el1, tf->spsr);
+	tf->elr = arm64_read_sysreg(vbar_el1) + off;
+	tf->spsr = SPSR_DAIF | SPSR_MODE_EL1H;
+}
+
+/* The instruction at the guest's ELR, read through its translation. */
+static int hyp_vcpu_fetch_insn(const struct hyp_trap_frame *tf, __u32 *insn)
+{
+	__u64 saved = arm64_read_sysreg(par_el1), par, pa;
+
+	/* PAR_EL1 is the guest's register: give it back unchanged. */
+	if ((tf->spsr & SPSR_MODE_MASK) == SPSR_MODE_EL0T)
+		__asm__ volatile("at s12e0r, %0" : : "r"(tf->elr));
+	else
+		__asm__ volatile("at s12e1r, %0" : : "r"(tf->elr));
+	arm64_isb();
+	par = arm64_read_sysreg(par_el1);
+	arm64_write_sysreg(par_el1, saved);
+	if (par & 1)
+		return -1;
+	pa = (par & PT_ADDR_MASK) | (tf->elr & 0xfff);
+	/* Only RAM the EL2 map covers, never the hypervisor itself. */
+	if (pa & 3 || pa < HYP_RAM_BASE || pa - HYP_RAM_BASE > HYP_RAM_SIZE - 4 ||
+	    hyp_arch_is_hyp_memory(pa, 4))
+		return -1;
+	*insn = *(const volatile __u32 *)pa;
+	return 0;
+}
+
+/* Perform @acc; 0, or -1 when any part failed (registers untouched). */
+static int hyp_vcpu_mmio_do(const struct hyp_zone *z,
+			    struct hyp_trap_frame *tf,
+			    const struct hyp_mmio_access *acc, __u64 *data)
+{
+	unsigned int i, n = acc->is_pair ? 2 : 1;
+	__u32 rt[2] = { acc->rt, acc->rt2 };
+	__u64 addr[2] = { acc->addr, acc->addr2 };
+	__u64 *sp;
+
+	for (i = 0; i < n; i++) {
+		if (acc->is_write)
+			data[i] = hyp_mmio_store_value(rt[i],
+					hyp_mmio_xreg_read(tf->x, rt[i]),
+					acc->size);
+		if (hyp_mmio_dispatch(z, addr[i], acc->size, acc->is_write,
+				      &data[i]) != HYP_MMIO_OK)
+			return -1;
+	}
+	for (i = 0; i < n && !acc->is_write; i++) {
+		data[i] = hyp_mmio_load_value(data[i], acc->size,
+					      acc->sign_extend, acc->sf);
+		hyp_mmio_xreg_write(tf->x, rt[i], data[i]);
+	}
+	if (acc->writeback) {
+		if (acc->rn == HYP_MMIO_REG_ZR_SP) {
+			sp = guest_sp(tf);
+			*sp = hyp_mmio_writeback(acc, *sp);
+		} else {
+			tf->x[acc->rn] = hyp_mmio_writeback(acc,
+							    tf->x[acc->rn]);
+		}
+	}
+	return 0;
+}
+
+static void hyp_vcpu_mmio_trace(const struct hyp_zone *z,
+				const struct hyp_trap_frame *tf,
+				const struct hyp_mmio_access *acc,
+				const __u64 *data, int has_insn, __u32 insn)
+{
+	__u64 esr = tf->esr;
+	const struct hyp_mmio_window *w =
+		hyp_zone_find_mmio(z, acc->addr, acc->size);
+
+	hyp_printk("hvbridge-hyp: %s: MMIO %s IPA 0x%lx size %u x%u %s 0x%lx",
+		   z->cfg->name, acc->is_write ? "write" : "read", acc->addr,
+		   acc->size, acc->rt, acc->is_write ? "=" : "<-", data[0]);
+	if (acc->is_pair)
+		hyp_printk(", x%u %s 0x%lx", acc->rt2,
+			   acc->is_write ? "=" : "<-", data[1]);
+	if (has_insn)
+		hyp_printk(" [ISV 0 insn 0x%08x%s]", insn,
+			   acc->writeback ? " writeback" : "");
+	else
+		hyp_printk(" [ISV 1 SAS %u SSE %u SRT %u SF %u AR %u WnR %u]",
+			   esr_dabt_sas(esr), esr_dabt_sse(esr),
+			   esr_dabt_srt(esr), esr_dabt_sf(esr),
+			   esr_dabt_ar(esr), esr_dabt_wnr(esr));
+	hyp_printk(" ELR 0x%lx window %s\n", tf->elr, w ? w->name : "?");
+}
+
+static enum hyp_trap_result hyp_vcpu_abort(const struct hyp_zone *z,
+					   struct hyp_trap_frame *tf,
+					   __u64 ipa, const char *why)
+{
+	hyp_printk("hvbridge-hyp: %s: MMIO at IPA 0x%lx ELR 0x%lx ESR 0x%lx: %s: data abort injected\n",
+		   z->cfg->name, ipa, tf->elr, tf->esr, why);
+	hyp_vcpu_inject_dabt(tf);
+	return HYP_TRAP_HANDLED;
+}
+
+enum hyp_trap_result hyp_vcpu_dabt(struct hyp_trap_frame *tf)
+{
+	struct hyp_zone *z = hyp_vcpu_current();
+	struct hyp_mmio_access acc;
+	enum hyp_decode_result res;
+	__u64 esr = tf->esr, ipa, data[2] = { 0, 0 }, xn, xm;
+	unsigned int fsc = esr_dabt_dfsc(esr);
+	__u32 insn = 0;
+	int has_insn = 0;
+
+	if (!z)
+		return HYP_TRAP_UNHANDLED;	/* no guest: a hypervisor bug */
+	/* HPFAR_EL2.FIPA [47:4] is IPA [51:12]; the page offset is FAR's. */
+	ipa = ((tf->hpfar & 0x0000fffffffffff0ull) << 8) | (tf->far & 0xfff);
+	/* Emulated windows are unmapped: only a translation fault on the
+	 * access itself is MMIO.  Permission faults, faults on the guest's
+	 * own table walk, external aborts: the guest's problem. */
+	if ((fsc & 0x3c) != 0x04 || esr_dabt_s1ptw(esr))
+		return hyp_vcpu_abort(z, tf, ipa, esr_fsc_name(fsc));
+
+	res = hyp_decode_esr(esr, ipa, &acc);
+	if (res == HYP_DECODE_NO_SYNDROME) {
+		if (esr & ESR_DABT_FNV || hyp_vcpu_fetch_insn(tf, &insn))
+			return hyp_vcpu_abort(z, tf, ipa,
+					      "no syndrome, cannot fetch the instruction");
+		has_insn = 1;
+		res = hyp_decode_insn(insn, ipa, &acc);
+	}
+	if (res != HYP_DECODE_OK)
+		return hyp_vcpu_abort(z, tf, ipa, hyp_decode_strerror(res));
+	if (has_insn) {
+		/* The code may have changed since the fault: only emulate an
+		 * instruction that addresses what faulted. */
+		xn = acc.rn == HYP_MMIO_REG_ZR_SP ? *guest_sp(tf) :
+						    tf->x[acc.rn];
+		xm = acc.rm == HYP_MMIO_REG_NONE ? 0 :
+		     hyp_mmio_xreg_read(tf->x, acc.rm);
+		if (hyp_mmio_ea(&acc, xn, xm) != tf->far)
+			return hyp_vcpu_abort(z, tf, ipa,
+					      "instruction does not match FAR");
+	}
+	if (!hyp_zone_find_mmio(z, acc.addr, acc.size))
+		return hyp_vcpu_abort(z, tf, ipa, "outside every window");
+	if (hyp_vcpu_mmio_do(z, tf, &acc, data))
+		return hyp_vcpu_abort(z, tf, ipa, "device error");
+	if (z->cfg->flags & HYP_ZONE_TRACE_MMIO)
+		hyp_vcpu_mmio_trace(z, tf, &acc, data, has_insn, insn);
+	tf->elr += 4;	/* A64: every instruction is 4 bytes (IL = 1) */
+	return HYP_TRAP_HANDLED;
+}
