@@ -42,6 +42,9 @@ int bench_lat_run(bench_req_fn *req, bench_prep_fn *prep, void *ctx,
 	return 0;
 }
 
+/* Untimed requests of each throughput worker before the start. */
+#define BENCH_TPUT_WARMUP	2000u
+
 struct bench_worker {
 	bench_req_fn *req;
 	void *ctx;
@@ -59,10 +62,17 @@ static void *bench_worker_main(void *arg)
 	__u64 i = 0;
 
 	bench_pin(BENCH_CPU_REQ);
+	/* Warm up: caches, branch predictors, the consumer's loop. */
+	for (; i < BENCH_TPUT_WARMUP; i++)
+		if (w->req(w->ctx, w->idx, i)) {
+			w->err = -1;
+			break;
+		}
 	atomic_fetch_add(w->ready, 1);
 	while (!atomic_load_explicit(w->go, memory_order_acquire))
 		hvb_cpu_relax();
-	while (!atomic_load_explicit(w->stop, memory_order_relaxed)) {
+	while (!w->err &&
+	       !atomic_load_explicit(w->stop, memory_order_relaxed)) {
 		if (w->req(w->ctx, w->idx, i++)) {
 			w->err = -1;
 			break;
