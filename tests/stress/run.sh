@@ -53,12 +53,13 @@ full)
 esac
 # Sleep/wake: a pause after every 4 requests, long enough for a daemon
 # with a 64-poll spin budget to go to sleep; every next request wakes it.
-SW_ARGS="--burst 4 --pause-us 200 --spin-budget 64"
+SW_ARGS=(--burst 4 --pause-us 200 --spin-budget 64)
 # Wake race: after every request a random 0..5 us busy pause, about the
 # time the daemon takes to spend its 64-poll budget.  Measured here, a
 # daemon without its last look for work after announcing SLEEPING
 # (barrier W1) loses a wake-up about once in 5,000 requests this way.
-WR_ARGS="--cpus 1 --burst 1 --jitter-ns 5000 --spin-budget 64 --timeout-ms 1000"
+WR_ARGS=(--cpus 1 --burst 1 --jitter-ns 5000 --spin-budget 64
+	 --timeout-ms 1000)
 CONFIGS=("gcc|-O2" "gcc|-O3" "gcc|-O3 -flto"
 	 "clang|-O2" "clang|-O3" "clang|-O3 -flto")
 # Longest a single case may take before it counts as hung, seconds; the
@@ -94,7 +95,7 @@ cfg_name() {
 # top Makefile orders them.
 build() {
 	local dir=$1 cc=$2 opt=$3 cflags="$4 $STRESS_CFLAGS" ldflags=$5
-	local log=$LOGS/build-$(basename "$dir").log
+	local log=$LOGS/build-${1##*/}.log
 
 	make -j"$JOBS" --no-print-directory -C "$TOP/tool" O="$dir" \
 		CC="$cc" OPT="$opt" EXTRA_CFLAGS="$cflags" \
@@ -151,8 +152,10 @@ loop_loads() {
 		[ "$t" -le "${addr[i]}" ] || continue
 		load=0
 		for j in "${!insn[@]}"; do
-			[ "${addr[j]}" -ge "$t" ] && [ "${addr[j]}" -le "${addr[i]}" ] ||
+			if [ "${addr[j]}" -lt "$t" ] ||
+			   [ "${addr[j]}" -gt "${addr[i]}" ]; then
 				continue
+			fi
 			case ${insn[j]} in
 			nop*|lea*) ;;		# address syntax, no access
 			*"("*) load=1 ;;
@@ -165,6 +168,19 @@ loop_loads() {
 		verdict=reload
 	done
 	echo $verdict
+}
+
+# tsan_case NAME LOGNAME SIM-ARGS...: TSan stops the process at its first
+# report, past the simulation's cleanup, so the region lives in the build
+# directory and this removes it.
+tsan_case() {
+	local name=$1 log=$LOGS/$2.log region=$OUT/clang-tsan/region
+
+	shift 2
+	rm -f "$region"
+	sim_case "$name" "$log" "$OUT/clang-tsan/hyp/hvbridge-sim" --inproc \
+		--region "$region" "$@"
+	rm -f "$region"
 }
 
 # The teeth of one compiler: a build whose completion spin is the plain
@@ -224,32 +240,30 @@ for cfg in "${CONFIGS[@]}"; do
 	sim_case "sim $name ${CPUS}x$REQS" "$LOGS/sim-$name.log" \
 		"$sim" --cpus "$CPUS" --requests "$REQS" --seed $seed
 	sim_case "sleep/wake $name" "$LOGS/sleepwake-$name.log" \
-		"$sim" --cpus "$SW_CPUS" --requests "$SW_REQS" $SW_ARGS \
+		"$sim" --cpus "$SW_CPUS" --requests "$SW_REQS" "${SW_ARGS[@]}" \
 		--min-sleeps "$SW_MIN" --seed $((seed + 100))
-	# shellcheck disable=SC2086
 	sim_case "wake race $name" "$LOGS/wakerace-$name.log" \
-		"$sim" --requests "$WR_REQS" $WR_ARGS --min-sleeps "$SW_MIN" \
-		--seed $((seed + 200))
+		"$sim" --requests "$WR_REQS" "${WR_ARGS[@]}" \
+		--min-sleeps "$SW_MIN" --seed $((seed + 200))
 	seed=$((seed + 1))
 done
 
-# ThreadSanitizer: clang (gcc's -fsanitize=thread rejects
-# atomic_thread_fence under -Werror).  Any report is a failure: TSan exits
-# 66 at the first one, and its banner in the log counts too.
+# ThreadSanitizer: clang (gcc 12 warns, -Wtsan, that its TSan does not
+# support atomic_thread_fence, which -Werror makes fatal).  Any report is
+# a failure: TSan exits 66 at the first one, and its banner in the log
+# counts too.
 dir=$OUT/clang-tsan
 if ! build "$dir" clang -O1 "-fsanitize=thread" "-fsanitize=thread"; then
 	fail "build clang-tsan" "make failed" "$LOGS/build-clang-tsan.log"
 else
 	export TSAN_OPTIONS="halt_on_error=1 exitcode=66"
-	for c in "tsan --inproc 2x$TSAN_REQS|--cpus 2 --requests $TSAN_REQS" \
-		 "tsan --inproc sleep/wake|--cpus 2 --requests $TSAN_SW_REQS $SW_ARGS --min-sleeps $TSAN_SW_MIN" \
-		 "tsan --inproc wake race|--requests $TSAN_SW_REQS $WR_ARGS"; do
-		name=${c%%|*}
-		log=$LOGS/${name//[ \/]/-}.log
-		# shellcheck disable=SC2086
-		sim_case "$name" "$log" "$dir/hyp/hvbridge-sim" --inproc \
-			${c#*|}
-	done
+	tsan_case "tsan --inproc 2x$TSAN_REQS" tsan \
+		--cpus 2 --requests "$TSAN_REQS"
+	tsan_case "tsan --inproc sleep/wake" tsan-sleepwake \
+		--cpus 2 --requests "$TSAN_SW_REQS" "${SW_ARGS[@]}" \
+		--min-sleeps "$TSAN_SW_MIN"
+	tsan_case "tsan --inproc wake race" tsan-wakerace \
+		--requests "$TSAN_SW_REQS" "${WR_ARGS[@]}"
 	unset TSAN_OPTIONS
 fi
 

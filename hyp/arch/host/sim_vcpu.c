@@ -42,7 +42,8 @@ static void sim_progress(struct sim_vcpu *v)
 	__atomic_store_n(&v->progress, v->progress + 1, __ATOMIC_RELAXED);
 }
 
-static void sim_fail(struct sim_vcpu *v, const char *fmt, ...)
+static void __attribute__((format(printf, 2, 3)))
+sim_fail(struct sim_vcpu *v, const char *fmt, ...)
 {
 	va_list ap;
 
