@@ -39,7 +39,22 @@ $(BENCH_DIAG_BIN): $(filter-out %/bench_channel.o,$(BENCH_OBJS)) \
 TEST_BINS += $(BENCH_BIN) $(BENCH_DIAG_BIN)
 BENCH_TARGETS += bench-channel
 
+# make does not rebuild an object when only OPT changed, so a shared
+# build/host may hold the core or the consumer from an OPT=-O0 build; say
+# so rather than publish its figures silently (gcc records its flags in
+# DW_AT_producer; clang does not, and is not checked).
+BENCH_CHECK_OPT = for o in $(HYP_HOST_OBJS) $(O)/tool/consumer.o; do \
+	p=$$(objdump --dwarf=info "$$o" 2>/dev/null | \
+	     grep -m1 DW_AT_producer); \
+	case "$$p" in *"GNU C"*) ;; *) continue ;; esac; \
+	case "$$p" in *" -O0"*|*" -Og"*) ;; *" -O"*) continue ;; esac; \
+	echo "bench: WARNING: $${o\#$(TOP)/} was built without" \
+	     "optimisation; rebuild it (make clean) for figures that" \
+	     "mean something" >&2; \
+	done
+
 .PHONY: bench-channel
 bench-channel: $(BENCH_BIN)
+	@$(BENCH_CHECK_OPT)
 	@mkdir -p $(dir $(BENCH_JSON))
 	$(Q)$(BENCH_BIN) $(BENCH_ARGS) --json $(BENCH_JSON)
