@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include <criterion/criterion.h>
+#include <criterion/logging.h>
+#include <hvbridge/testdev.h>
 
 #include "harness.h"
 
@@ -318,4 +320,93 @@ Test(seq, a_producer_reattached_after_a_timeout_never_reuses_the_lost_seq,
 		  "the old request's late completion answered the new one");
 	cr_assert(unit_serve_until_done(&e.c, &call, UNIT_WAIT_MS));
 	cr_expect_eq(call.value, unit_dev_value(SEQ_ADDR + 0x100, 8));
+}
+
+/*
+ * The seqlock on the request line (Barriers S/S'): a producer that gives
+ * up and reuses its slot rewrites the fields while the daemon may be
+ * reading them.  Here a producer times out on every request at once and
+ * publishes the next, whose fields are all functions of its seq, while
+ * the daemon fetches as fast as it can: every request fetch hands out
+ * must be one the producer wrote, never fields of two.
+ */
+#define SEQ_TORN_MS	2000u
+#define SEQ_TORN_ENOUGH	2000ul
+
+static __u64 seq_torn_addr(__u64 seq)
+{
+	return 0x0b010000ull + (seq % 4096) * 8;
+}
+
+static __u32 seq_torn_size(__u64 seq)
+{
+	return 1u << (seq % 4);
+}
+
+static __u64 seq_torn_value(__u64 seq)
+{
+	return hvb_testdev_truncate(seq * 0x9e3779b97f4a7c15ull,
+				    seq_torn_size(seq));
+}
+
+struct seq_torn_vcpu {
+	struct hyp_producer *p;
+	atomic_int stop;
+	unsigned long requests;
+	pthread_t thread;
+};
+
+static void *seq_torn_thread(void *arg)
+{
+	struct seq_torn_vcpu *v = arg;
+
+	while (!atomic_load(&v->stop)) {
+		__u64 seq = v->p->next_seq, value = seq_torn_value(seq);
+
+		hyp_channel_sync(v->p, 1, seq_torn_addr(seq),
+				 seq_torn_size(seq), HVB_REQ_WRITE, &value);
+		v->requests++;
+	}
+	return NULL;
+}
+
+Test(seq, the_daemon_never_reads_a_mix_of_two_requests_from_a_reused_slot)
+{
+	struct seq_env e;
+	struct seq_torn_vcpu v = { 0 };
+	unsigned long served = 0, mixed = 0, torn = 0;
+	__u64 end;
+
+	seq_setup(&e);
+	e.p.timeout_ns = 1;	/* give up at the first check, reuse at once */
+	v.p = &e.p;
+	cr_assert_eq(pthread_create(&v.thread, NULL, seq_torn_thread, &v), 0);
+	/* Until enough reads raced a reuse to have caught a mix, or the
+	 * time is up (a loaded machine gives the producer fewer turns). */
+	end = unit_now_ns() + SEQ_TORN_MS * 1000000ull;
+	while (torn + mixed < SEQ_TORN_ENOUGH && unit_now_ns() < end) {
+		struct hvb_request req;
+		int got = hvb_consumer_fetch(&e.c, SEQ_CPU, &req);
+
+		if (got < 0)
+			torn++;
+		if (got != 1)
+			continue;
+		served++;
+		if (req.addr != seq_torn_addr(req.seq) ||
+		    req.size != seq_torn_size(req.seq) ||
+		    req.value != seq_torn_value(req.seq) ||
+		    req.flags != HVB_REQ_WRITE || req.cpu_echo != SEQ_CPU)
+			mixed++;
+	}
+	atomic_store(&v.stop, 1);
+	pthread_join(v.thread, NULL);
+	cr_expect_eq(mixed, 0ul,
+		     "%lu of %lu fetched requests mixed two requests' fields",
+		     mixed, served);
+	cr_expect_gt(served, 0ul, "the daemon never caught a request");
+	cr_expect_eq(hvb_region_cpu_stats(e.mem, SEQ_CPU)->torn_reads,
+		     (__u64)torn, "every dropped read is counted");
+	cr_log_info("%lu requests, %lu fetched whole, %lu torn reads dropped",
+		    v.requests, served, torn);
 }
