@@ -3,8 +3,21 @@
  * hyp_printk(): the format subset of hyp/printk.h.  Arch-neutral; the
  * console byte sink is hyp_arch_console_putc().
  */
+#include <hvbridge/barrier.h>
 #include <hvbridge/types.h>
 #include <hyp/printk.h>
+#include <hyp/spinlock.h>
+
+#define PRINTK_NO_CPU	0xffffffffu
+
+static struct hyp_spinlock printk_lock = HYP_SPINLOCK_INIT;
+static __u32 printk_smp;		/* written once, before other CPUs run */
+static __u32 printk_holder = PRINTK_NO_CPU;	/* written under the lock */
+
+void hyp_printk_smp_begin(void)
+{
+	printk_smp = 1;
+}
 
 static void printk_puts(const char *s)
 {
@@ -103,11 +116,59 @@ void hyp_vprintk(const char *fmt, va_list ap)
 	}
 }
 
+/*
+ * Take the console unless this CPU holds it already: a hyp_printk()
+ * inside hyp_printk_lock(), or a CPU that faulted inside hyp_printk()
+ * and prints its crash report, must not wait for its own lock.  Only the
+ * holder writes printk_holder, so another CPU can never read its own id
+ * there by mistake.  Returns 1 when the caller must release.
+ */
+static int printk_take(void)
+{
+	unsigned int cpu;
+
+	if (!printk_smp)
+		return 0;
+	cpu = hyp_arch_cpu_id();
+	if (hvb_read_once_u32(&printk_holder) == cpu)
+		return 0;
+	hyp_spin_lock(&printk_lock);
+	hvb_write_once_u32(&printk_holder, cpu);
+	return 1;
+}
+
+static void printk_release(void)
+{
+	hvb_write_once_u32(&printk_holder, PRINTK_NO_CPU);
+	hyp_spin_unlock(&printk_lock);
+}
+
+static int printk_outer;	/* hyp_printk_lock() took the lock */
+
+void hyp_printk_lock(void)
+{
+	int took = printk_take();
+
+	/* Written by the holder only, under the lock. */
+	printk_outer = took;
+}
+
+void hyp_printk_unlock(void)
+{
+	if (printk_outer) {
+		printk_outer = 0;
+		printk_release();
+	}
+}
+
 void hyp_printk(const char *fmt, ...)
 {
+	int took = printk_take();
 	va_list ap;
 
 	va_start(ap, fmt);
 	hyp_vprintk(fmt, ap);
 	va_end(ap);
+	if (took)
+		printk_release();
 }

@@ -27,6 +27,18 @@ static int hyp_zone_check(const struct hyp_zone_config *cfg)
 	const struct hyp_mmio_window *w = cfg->mmio;
 	__u32 i, j;
 
+	if (!cfg->cpus || cfg->cpus & ~hyp_arch_cpu_mask()) {
+		hyp_printk("hvbridge-hyp: %s: CPU set 0x%lx is empty or names a CPU the hypervisor does not run (0x%lx)\n",
+			   cfg->name, cfg->cpus, hyp_arch_cpu_mask());
+		return -1;
+	}
+	for (i = 0; i < hyp_nr_zones; i++)
+		if (hyp_zones[i].cfg->cpus & cfg->cpus) {
+			hyp_printk("hvbridge-hyp: %s: shares CPUs 0x%lx with %s\n",
+				   cfg->name, hyp_zones[i].cfg->cpus & cfg->cpus,
+				   hyp_zones[i].cfg->name);
+			return -1;
+		}
 	for (i = 0; i < cfg->nr_mem; i++) {
 		if (!m[i].size || range_wraps(m[i].ipa_start, m[i].size) ||
 		    range_wraps(m[i].phys_start, m[i].size) ||
@@ -101,6 +113,16 @@ struct hyp_zone *hyp_zone_create(const struct hyp_zone_config *cfg)
 		}
 	hyp_nr_zones++;
 	return z;
+}
+
+struct hyp_zone *hyp_zone_of_cpu(__u32 cpu)
+{
+	__u32 i;
+
+	for (i = 0; i < hyp_nr_zones && cpu < 64; i++)
+		if (hyp_zones[i].cfg->cpus & 1ull << cpu)
+			return &hyp_zones[i];
+	return 0;
 }
 
 const struct hyp_mmio_window *hyp_zone_find_mmio(const struct hyp_zone *z,

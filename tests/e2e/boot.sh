@@ -95,30 +95,41 @@ case_start() {
 	fi
 }
 
-# 1. A clean boot: EL2, MMU on, vectors installed, zone1 under stage 2.
+# 1. A clean boot: EL2, MMU on, vectors installed, PSCI; two zones, each
+# under its own stage 2 and VMID, run on CPU 0 and on CPU 1 (started by
+# PSCI CPU_ON) at the same time, and both exit.
 n=boot
 log_of=boot
 if case_start $n "$img/hvbridge-hyp.elf"; then
-	boot $n "$img/hvbridge-hyp.elf" "hvbridge-hyp: CPU 0 idle"
+	boot $n "$img/hvbridge-hyp.elf" "hvbridge-hyp: all zones exited"
 	want $n "hvbridge-hyp: EL2 reached on CPU 0, CurrentEL 2" \
 		"hvbridge-hyp: DTB at 0x40000000" \
 		"hvbridge-hyp: MMU on: SCTLR_EL2 0x30c5183d" \
 		"hvbridge-hyp: vectors installed, VBAR_EL2 0x" \
+		"hvbridge-hyp: PSCI 1." \
+		"hvbridge-hyp: 2 of 2 zones created" \
+		"hvbridge-hyp: CPU 1 online, MMU on" \
 		"hvbridge-hyp: zone1: stage 2 on: VMID 1, VTTBR_EL2 0x1" \
-		"hvbridge-hyp: zone1: entering EL1 at IPA 0x40000000 on CPU 0" \
-		"guest: hello from EL1 in zone1" \
+		"hvbridge-hyp: zone2: stage 2 on: VMID 2, VTTBR_EL2 0x2" \
+		"hvbridge-hyp: zone1: entering EL1 at IPA 0x40000000 on CPU 1" \
+		"hvbridge-hyp: zone2: entering EL1 at IPA 0x40000000 on CPU 0" \
+		"[zone1] guest: hello from EL1" \
+		"[zone2] guest: hello from EL1" \
 		"hvbridge-hyp: zone1: exit, code " \
-		"hvbridge-hyp: CPU 0 idle"
-	never $n "***" "FAILED" "stopped" "unexpected exception"
+		"hvbridge-hyp: zone2: exit, code " \
+		"hvbridge-hyp: all zones exited"
+	never $n "***" "FAILED" "stopped" "unexpected exception" \
+		"CPU_ON failed"
 fi
 result $n
 
-# 2. zone1's guest checks MMIO emulation from the same boot: syndrome
-# (ISV=1) accesses, the ISV=0 writeback and pair forms decoded from the
-# instruction, and aborts injected (not a stop) for an access outside
-# every window and for a device error.  The guest counts its own failed
-# checks; the hypervisor's trace shows the decode.
-n=zone1-mmio
+# 2. The guests check MMIO emulation in that same boot: syndrome (ISV=1)
+# accesses, the ISV=0 writeback and pair forms decoded from the
+# instruction, SP as a base, sign extension; aborts injected (not a stop)
+# for an access outside every window, a device error and RAM beyond the
+# zone's own; a pass-through device; PSCI over SMC; an unknown HVC.  Each
+# guest counts its failed checks; the hypervisor's trace shows the decode.
+n=zone-mmio
 rm -f "$work/$n.why"
 if [ -f "$work/boot.log.txt" ]; then
 	want $n "hvbridge-hyp: zone1: MMIO write IPA 0xb000010 size 4 x3 = 0x12345678 [ISV 1 SAS 2 SSE 0 SRT 3 SF 0 AR 0 WnR 1]" \
@@ -128,12 +139,15 @@ if [ -f "$work/boot.log.txt" ]; then
 		"hvbridge-hyp: zone1: MMIO write IPA 0xb000100 size 4 x9 = 0xabcd [ISV 0 insn 0xb8004409 writeback]" \
 		"hvbridge-hyp: zone1: MMIO read IPA 0xb0001f0 size 8 x10 <- 0x1111222233334444, x11 <- 0x5555666677778888 [ISV 0 insn 0xa8c12d8a writeback]" \
 		"hvbridge-hyp: zone1: MMIO at IPA 0xc000000 " \
-		": outside every window: data abort injected" \
 		"hvbridge-hyp: zone1: MMIO at IPA 0xb00f008 " \
+		"hvbridge-hyp: zone1: MMIO at IPA 0x40200000 " \
+		": outside every window: data abort injected" \
 		": device error: data abort injected" \
-		"guest: 0x0000000000000018 checks, 0x0000000000000000 failed" \
-		"hvbridge-hyp: zone1: exit, code 0"
-	never $n "guest: FAIL"
+		"[zone1] guest: 0x000000000000001f checks, 0x0000000000000000 failed" \
+		"[zone2] guest: 0x000000000000001f checks, 0x0000000000000000 failed" \
+		"hvbridge-hyp: zone1: exit, code 0" \
+		"hvbridge-hyp: zone2: exit, code 0"
+	never $n "guest: FAIL" "IPA 0x9000fe0"
 else
 	echo "no boot log" > "$work/$n.why"
 fi

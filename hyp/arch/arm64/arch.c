@@ -1,10 +1,18 @@
 // SPDX-License-Identifier: MIT
 /*
- * The hyp/arch.h hooks of the channel core, for EL2 on aarch64.
+ * The hyp_arch_* hooks of the arch-neutral core (hyp/arch.h, and the
+ * CPU id of hyp/printk.h), for EL2 on aarch64.
  */
+#include <arm64/hyp.h>
 #include <arm64/sysreg.h>
 #include <hyp/arch.h>
 #include <hyp/channel.h>
+#include <hyp/printk.h>
+
+unsigned int hyp_arch_cpu_id(void)
+{
+	return hyp_arm64_cpu_id();
+}
 
 __u64 hyp_arch_now_ns(void)
 {

@@ -11,11 +11,13 @@ HYP_LD := aarch64-linux-gnu-ld
 endif
 
 HYP_A64 := $(O)/arm64/hyp
-HYP_A64_SRCS := arch/arm64/head.S arch/arm64/entry.S arch/arm64/setup.c arch/arm64/mmu.c \
-	arch/arm64/traps.c arch/arm64/esr.c arch/arm64/stage2.c \
-	arch/arm64/vcpu.c arch/arm64/mmio_trap.c arch/arm64/zones.c \
-	arch/arm64/guest.S core/zone.c core/mmio.c core/testdev.c \
-	arch/arm64/pl011.c arch/arm64/arch.c core/printk.c
+HYP_A64_SRCS := \
+	arch/arm64/head.S arch/arm64/entry.S arch/arm64/setup.c \
+	arch/arm64/mmu.c arch/arm64/traps.c arch/arm64/esr.c \
+	arch/arm64/stage2.c arch/arm64/vcpu.c arch/arm64/mmio_trap.c \
+	arch/arm64/psci.c arch/arm64/zones.c arch/arm64/guest.S \
+	arch/arm64/pl011.c arch/arm64/arch.c \
+	core/printk.c core/zone.c core/mmio.c core/testdev.c
 HYP_A64_OBJS := $(addprefix $(HYP_A64)/,$(addsuffix .o,$(basename $(HYP_A64_SRCS))))
 HYP_A64_ALL_OBJS := $(HYP_A64_OBJS) $(HYP_A64)/arch/arm64/selftest.o \
 	$(HYP_A64)/arch/arm64/selftest-crash.o

@@ -8,10 +8,13 @@
  * (<hvbridge/testdev.h>), x1 = a pass-through PL011.  It runs numbered
  * checks of MMIO emulation: loads and stores with a syndrome (ISV=1),
  * writeback and pair forms without one (ISV=0), SP as a base, sign
- * extension, and aborts injected for an access outside every window and
- * for the device's ERROR register.  A failing check prints its number
- * and the value seen.  It leaves through HVC #HYP_HVC_TEST_EXIT with
- * x0 = the number of failed checks.
+ * extension, and aborts injected for an access outside every window,
+ * for the device's ERROR register and for RAM beyond its own; then the
+ * pass-through UART (read without a trap), PSCI over SMC and an unknown
+ * HVC.  A failing check prints its number and the value seen.  Output
+ * goes through HVC #HYP_HVC_TEST_PUTC, so the hypervisor prints whole
+ * lines of guests that run at the same time.  It leaves through
+ * HVC #HYP_HVC_TEST_EXIT with x0 = the number of failed checks.
  *
  * Registers: x19 failures, x20 window, x21 UART, x23 check number,
  * x24/x25/x26 ESR_EL1/FAR_EL1/count of the aborts its vector took.
@@ -24,6 +27,10 @@
 #define PATTERN		0x8000
 #define OUTSIDE		0x0c000000	/* in no region and no window */
 #define EC_DABT_CUR	0x25
+#define RAM_END		0x40200000	/* the zone's 2 MiB at IPA 0x40000000 */
+#define PL011_PERIPHID0	0xfe0
+#define PSCI_VERSION	0x84000000
+#define PSCI_UNKNOWN	0x8400ffff
 
 /* Check @got == @want (registers); on a miss print and count it. */
 .macro	expect got, want
@@ -198,8 +205,30 @@ guest_main:
 	ldr	x4, [x6]
 	expect_abort x6
 
+	/* 25..27: RAM beyond the zone's own is not there: an abort. */
+	mov	x13, #RAM_END
+	ldr	x4, [x13]
+	expect_abort x13
+
+	/* 28: the pass-through UART reads without a trap. */
+	ldr	w4, [x21, #PL011_PERIPHID0]
+	expecti	x4, 0x11
+
+	/* 29, 30: PSCI over a trapped SMC: version 1.x; unknown function. */
+	ldr	x0, =PSCI_VERSION
+	smc	#0
+	lsr	x9, x0, #16
+	expecti	x9, 1
+	ldr	x0, =PSCI_UNKNOWN
+	smc	#0
+	expecti	x0, 0xffffffffffffffff
+
+	/* 31: an unknown HVC: SMCCC NOT_SUPPORTED, and the guest goes on. */
+	mov	x0, #0
+	hvc	#0
+	expecti	x0, 0xffffffffffffffff
+
 	mov	x2, x23
-	adr	x22, msg_checks
 	bl	guest_report
 	mov	x0, x19
 	hvc	#HYP_HVC_TEST_EXIT
@@ -284,22 +313,17 @@ guest_puts:
 2:	mov	x30, x8
 	ret
 
-/* Print the byte in w3 (a '\n' as "\r\n") on the PL011 at x21. */
+/* Print the byte in w3 through the console hypercall; x0 kept. */
 guest_putc:
-	cmp	w3, #'\n'
-	b.ne	2f
-	mov	w4, #'\r'
-1:	ldr	w9, [x21, #0x18]	/* FR */
-	tbnz	w9, #5, 1b		/* TXFF */
-	str	w4, [x21]
-2:	ldr	w9, [x21, #0x18]
-	tbnz	w9, #5, 2b
-	str	w3, [x21]		/* DR */
+	mov	x9, x0
+	mov	x0, x3
+	hvc	#HYP_HVC_TEST_PUTC
+	mov	x0, x9
 	ret
 
 	.ltorg
 msg_hello:
-	.asciz	"guest: hello from EL1 in zone1\n"
+	.asciz	"guest: hello from EL1\n"
 msg_unexpected:
 	.asciz	"guest: unexpected exception\n"
 msg_fail:

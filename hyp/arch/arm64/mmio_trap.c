@@ -139,6 +139,7 @@ static void hyp_vcpu_mmio_trace(const struct hyp_zone *z,
 	const struct hyp_mmio_window *w =
 		hyp_zone_find_mmio(z, acc->addr, acc->size);
 
+	hyp_printk_lock();
 	hyp_printk("hvbridge-hyp: %s: MMIO %s IPA 0x%lx size %u x%u %s 0x%lx",
 		   z->cfg->name, acc->is_write ? "write" : "read", acc->addr,
 		   acc->size, acc->rt, acc->is_write ? "=" : "<-", data[0]);
@@ -154,6 +155,7 @@ static void hyp_vcpu_mmio_trace(const struct hyp_zone *z,
 			   esr_dabt_srt(esr), esr_dabt_sf(esr),
 			   esr_dabt_ar(esr), esr_dabt_wnr(esr));
 	hyp_printk(" ELR 0x%lx window %s\n", tf->elr, w ? w->name : "?");
+	hyp_printk_unlock();
 }
 
 static enum hyp_trap_result hyp_vcpu_abort(const struct hyp_zone *z,

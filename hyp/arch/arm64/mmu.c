@@ -101,12 +101,10 @@ static int hyp_mmu_check(void)
 	return bad;
 }
 
-void hyp_arm64_mmu_init(void)
+/* Turn this CPU's EL2 MMU on with the tables hyp_arm64_mmu_init() built. */
+void hyp_arm64_mmu_enable(void)
 {
 	__u64 sctlr;
-
-	hyp_mmu_build();
-	hyp_mmu_flush_tables();
 
 	arm64_write_sysreg(mair_el2,
 			   MAIR_ATTR_NORMAL_WB << (8 * MAIR_IDX_NORMAL) |
@@ -124,7 +122,13 @@ void hyp_arm64_mmu_init(void)
 	sctlr |= SCTLR_M | SCTLR_C | SCTLR_I | SCTLR_SA;
 	arm64_write_sysreg(sctlr_el2, sctlr);
 	arm64_isb();
+}
 
+void hyp_arm64_mmu_init(void)
+{
+	hyp_mmu_build();
+	hyp_mmu_flush_tables();
+	hyp_arm64_mmu_enable();
 	if (!(arm64_read_sysreg(sctlr_el2) & SCTLR_M) || hyp_mmu_check()) {
 		hyp_printk("hvbridge-hyp: MMU setup FAILED\n");
 		arm64_halt();

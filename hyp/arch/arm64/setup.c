@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
- * hyp_main(): CPU 0's path from head.S to a running hypervisor.  Each
- * step prints one line; tests/e2e asserts those lines.
+ * From head.S to running zones.  CPU 0 (hyp_main) brings the hypervisor
+ * up, creates the zones, starts the other CPUs that run one, and enters
+ * its own; every other CPU (hyp_secondary_main) turns its MMU on and
+ * enters its zone.  Each step prints one line; tests/e2e asserts them.
  */
 #include <arm64/hyp.h>
+#include <arm64/psci.h>
 #include <arm64/sysreg.h>
 #include <arm64/vcpu.h>
 #include <arm64/zones.h>
@@ -31,9 +34,54 @@ static void hyp_report_dtb(__u64 boot_x0)
 			   HYP_RAM_BASE, boot_x0);
 }
 
+/* The CPU that starts @z's first vCPU: the lowest of its set. */
+static __u32 zone_boot_cpu(const struct hyp_zone *z)
+{
+	return (__u32)__builtin_ctzll(z->cfg->cpus);
+}
+
+static void hyp_create_zones(void)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < hyp_nr_zone_configs; i++)
+		if (hyp_zone_create(hyp_zone_configs[i]))
+			n++;
+	hyp_vcpu_set_running(n);
+	hyp_printk("hvbridge-hyp: %u of %u zones created\n", n,
+		   hyp_nr_zone_configs);
+}
+
+static void hyp_start_secondaries(void)
+{
+	struct hyp_zone *z;
+	__u32 cpu;
+	int err;
+
+	for (cpu = 1; cpu < HYP_MAX_CPUS; cpu++) {
+		z = hyp_zone_of_cpu(cpu);
+		if (!z || zone_boot_cpu(z) != cpu)
+			continue;
+		err = hyp_psci_cpu_on(cpu);
+		if (err)
+			hyp_printk("hvbridge-hyp: CPU %u: CPU_ON failed (%d), %s not started\n",
+				   cpu, err, z->cfg->name);
+	}
+}
+
+static __attribute__((noreturn)) void hyp_run(__u32 cpu)
+{
+	struct hyp_zone *z = hyp_zone_of_cpu(cpu);
+
+	if (z && zone_boot_cpu(z) == cpu)
+		hyp_arm64_zone_start(z);
+	hyp_printk("hvbridge-hyp: CPU %u idle\n", cpu);
+	arm64_halt();
+}
+
 void hyp_main(__u64 cpu, __u64 boot_x0)
 {
-	struct hyp_zone *zone;
+	__s64 psci;
 
 	hyp_arm64_console_init();
 	hyp_printk("\nhvbridge-hyp: EL2 reached on CPU %lu, CurrentEL %lu, image 0x%lx-0x%lx\n",
@@ -44,9 +92,21 @@ void hyp_main(__u64 cpu, __u64 boot_x0)
 	hyp_printk("hvbridge-hyp: vectors installed, VBAR_EL2 0x%lx\n",
 		   arm64_read_sysreg(vbar_el2));
 	hyp_arm64_selftest();
-	zone = hyp_zone_create(&hyp_zone1_config);
-	if (zone)
-		hyp_arm64_zone_start(zone);
-	hyp_printk("hvbridge-hyp: CPU %lu idle\n", cpu);
-	arm64_halt();
+	psci = hyp_psci_call(PSCI_0_2_VERSION, 0, 0, 0);
+	hyp_printk("hvbridge-hyp: PSCI %lu.%lu, CPUs 0x%lx\n",
+		   (__u64)psci >> 16, (__u64)psci & 0xffff, hyp_arch_cpu_mask());
+	hyp_create_zones();
+	/* From here on other CPUs print too. */
+	hyp_printk_smp_begin();
+	hyp_start_secondaries();
+	hyp_run((__u32)cpu);
+}
+
+void hyp_secondary_main(__u64 cpu)
+{
+	/* First, before any shared data: with the MMU off, loads are
+	 * non-cacheable and could miss what CPU 0 has in its cache. */
+	hyp_arm64_mmu_enable();
+	hyp_printk("hvbridge-hyp: CPU %lu online, MMU on\n", cpu);
+	hyp_run((__u32)cpu);
 }

@@ -11,6 +11,7 @@
 
 #include <arm64/esr.h>
 #include <arm64/hyp.h>
+#include <arm64/psci.h>
 #include <arm64/sysreg.h>
 #include <arm64/traps.h>
 #include <arm64/vcpu.h>
@@ -51,6 +52,7 @@ static const char *const hyp_trap_type_names[] = {
 static const hyp_trap_handler_t hyp_trap_handlers[ESR_EC_MAX + 1] = {
 	[ESR_EC_DABT_LOW] = hyp_vcpu_dabt,
 	[ESR_EC_HVC64] = hyp_vcpu_hvc,
+	[ESR_EC_SMC64] = hyp_vcpu_smc,
 };
 
 void hyp_trap_dump(const struct hyp_trap_frame *tf)
@@ -81,11 +83,13 @@ static __attribute__((noreturn)) void hyp_trap_crash(
 			arm64_halt();
 		in_crash[cpu] = 1;
 	}
+	hyp_printk_lock();	/* one report, not interleaved with others */
 	hyp_printk("\nhvbridge-hyp: *** %s: %s exception from %s on CPU %u ***\n",
 		   why, hyp_trap_type_names[kind & 3],
 		   hyp_trap_src_names[kind >> 2], cpu);
 	hyp_trap_dump(tf);
 	hyp_printk("hvbridge-hyp: CPU %u stopped\n", cpu);
+	hyp_printk_unlock();
 	arm64_halt();
 }
 

@@ -1,60 +1,84 @@
 // SPDX-License-Identifier: MIT
 /*
- * The zones of QEMU virt (-m 1G), in the style of Jailhouse cell configs.
+ * The zones of QEMU virt (-smp 2 -m 1G), in the style of Jailhouse cell
+ * configs.  Until the root zone exists, two test zones run the built-in
+ * guest (guest.S), one per CPU:
  *
- * zone1: 2 MiB of RAM at PA 0x50000000, seen by the guest at IPA
- * 0x40000000 (so a wrong stage 2 shows at once); the PL011 passed
- * through; the test device as an emulated window at
- * HVB_TESTDEV_DEFAULT_BASE, never mapped, served for now by the
- * hypervisor's own model (the daemon's once the channel is wired).
+ *   zone1  CPU 1, 2 MiB RAM at PA 0x50000000
+ *   zone2  CPU 0, 2 MiB RAM at PA 0x50200000
+ *
+ * Both see their RAM at IPA 0x40000000 (so a wrong stage 2 or VMID shows
+ * at once), the PL011 passed through (read-only use: the guests print
+ * through the hypervisor's console hypercall), and a test device window
+ * at HVB_TESTDEV_DEFAULT_BASE, never mapped, each zone with its own
+ * device served by the hypervisor's model (later: the daemon's).
  */
 #include <hvbridge/testdev.h>
 #include <arm64/vcpu.h>
 #include <arm64/zones.h>
 #include <hyp/mmio.h>
 
-#define ZONE1_RAM_PA	0x50000000ull
-#define ZONE1_RAM_IPA	0x40000000ull
-#define ZONE1_RAM_SIZE	0x00200000ull
+#define ZONE_RAM_IPA	0x40000000ull
+#define ZONE_RAM_SIZE	0x00200000ull
 #define QEMU_VIRT_UART	0x09000000ull
 
-static const struct hyp_mem_region zone1_mem[] = {
-	{
-		.phys_start = ZONE1_RAM_PA,
-		.ipa_start = ZONE1_RAM_IPA,
-		.size = ZONE1_RAM_SIZE,
-		.flags = HYP_MEM_READ | HYP_MEM_WRITE | HYP_MEM_EXEC,
-	}, {
-		.phys_start = QEMU_VIRT_UART,
-		.ipa_start = QEMU_VIRT_UART,
-		.size = 0x1000,
-		.flags = HYP_MEM_READ | HYP_MEM_WRITE | HYP_MEM_IO,
-	},
-};
+#define ZONE_MEM(pa) {							\
+	{								\
+		.phys_start = (pa),					\
+		.ipa_start = ZONE_RAM_IPA,				\
+		.size = ZONE_RAM_SIZE,					\
+		.flags = HYP_MEM_READ | HYP_MEM_WRITE | HYP_MEM_EXEC,	\
+	}, {								\
+		.phys_start = QEMU_VIRT_UART,				\
+		.ipa_start = QEMU_VIRT_UART,				\
+		.size = 0x1000,						\
+		.flags = HYP_MEM_READ | HYP_MEM_WRITE | HYP_MEM_IO,	\
+	},								\
+}
 
-static struct hyp_testdev zone1_testdev;
+#define ZONE_TESTDEV(dev) {						\
+	{								\
+		.base = HVB_TESTDEV_DEFAULT_BASE,			\
+		.size = HVB_TESTDEV_SIZE,				\
+		.name = "testdev",					\
+		.handler = hyp_testdev_access,				\
+		.priv = (dev),						\
+	},								\
+}
 
-static const struct hyp_mmio_window zone1_mmio[] = {
-	{
-		.base = HVB_TESTDEV_DEFAULT_BASE,
-		.size = HVB_TESTDEV_SIZE,
-		.name = "testdev",
-		.handler = hyp_testdev_access,
-		.priv = &zone1_testdev,
-	},
-};
+#define ZONE_CONFIG(zname, zid, cpu, zmem, zmmio) {			\
+	.name = (zname),						\
+	.id = (zid),							\
+	.flags = HYP_ZONE_TRACE_MMIO,					\
+	.cpus = 1ull << (cpu),						\
+	.nr_mem = sizeof(zmem) / sizeof((zmem)[0]),			\
+	.mem = (zmem),							\
+	.nr_mmio = sizeof(zmmio) / sizeof((zmmio)[0]),			\
+	.mmio = (zmmio),						\
+	.entry = ZONE_RAM_IPA,						\
+	.entry_arg = { HVB_TESTDEV_DEFAULT_BASE, QEMU_VIRT_UART },	\
+	.stack = ZONE_RAM_IPA + ZONE_RAM_SIZE,				\
+	.image = hyp_guest_start,					\
+	.image_end = hyp_guest_end,					\
+}
 
-const struct hyp_zone_config hyp_zone1_config = {
-	.name = "zone1",
-	.id = HVB_TESTDEV_DEFAULT_ZONE,
-	.flags = HYP_ZONE_TRACE_MMIO,
-	.nr_mem = sizeof(zone1_mem) / sizeof(zone1_mem[0]),
-	.mem = zone1_mem,
-	.nr_mmio = sizeof(zone1_mmio) / sizeof(zone1_mmio[0]),
-	.mmio = zone1_mmio,
-	.entry = ZONE1_RAM_IPA,
-	.entry_arg = { HVB_TESTDEV_DEFAULT_BASE, QEMU_VIRT_UART },
-	.stack = ZONE1_RAM_IPA + ZONE1_RAM_SIZE,
-	.image = hyp_guest_start,
-	.image_end = hyp_guest_end,
+static struct hyp_testdev zone1_testdev, zone2_testdev;
+static const struct hyp_mem_region zone1_mem[] = ZONE_MEM(0x50000000ull);
+static const struct hyp_mem_region zone2_mem[] = ZONE_MEM(0x50200000ull);
+static const struct hyp_mmio_window zone1_mmio[] =
+	ZONE_TESTDEV(&zone1_testdev);
+static const struct hyp_mmio_window zone2_mmio[] =
+	ZONE_TESTDEV(&zone2_testdev);
+
+static const struct hyp_zone_config zone1_config =
+	ZONE_CONFIG("zone1", HVB_TESTDEV_DEFAULT_ZONE, 1, zone1_mem,
+		    zone1_mmio);
+static const struct hyp_zone_config zone2_config =
+	ZONE_CONFIG("zone2", 2, 0, zone2_mem, zone2_mmio);
+
+const struct hyp_zone_config *const hyp_zone_configs[] = {
+	&zone1_config,
+	&zone2_config,
 };
+const unsigned int hyp_nr_zone_configs =
+	sizeof(hyp_zone_configs) / sizeof(hyp_zone_configs[0]);

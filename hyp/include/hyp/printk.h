@@ -15,6 +15,19 @@
 /* Write one byte to the console; the driver turns '\n' into whatever
  * line end its device needs. */
 void hyp_arch_console_putc(char c);
+/* The physical CPU running the caller (0-based). */
+unsigned int hyp_arch_cpu_id(void);
+
+/*
+ * Until this is called, only one CPU prints and the console is not
+ * locked (the lock needs the MMU on).  Call it before starting another
+ * CPU; from then on each hyp_printk() is atomic against other CPUs.
+ */
+void hyp_printk_smp_begin(void);
+
+/* Keep the console for one line built by several hyp_printk() calls. */
+void hyp_printk_lock(void);
+void hyp_printk_unlock(void);
 
 void hyp_vprintk(const char *fmt, va_list ap);
 void hyp_printk(const char *fmt, ...)

@@ -50,6 +50,8 @@ struct hyp_zone_config {
 	__u32 flags;		/* HYP_ZONE_* */
 	__u32 nr_mem;
 	__u32 pad0;
+	__u64 cpus;		/* physical CPUs, bit n = CPU n; the lowest
+				 * runs the first vCPU */
 	const struct hyp_mem_region *mem;
 	__u32 nr_mmio;
 	__u32 pad;
@@ -73,12 +75,17 @@ struct hyp_zone {
  */
 struct hyp_zone *hyp_zone_create(const struct hyp_zone_config *cfg);
 
+/* The zone that owns physical CPU @cpu, or NULL. */
+struct hyp_zone *hyp_zone_of_cpu(__u32 cpu);
+
 /* The emulated window holding [@ipa, @ipa + @size), or NULL. */
 const struct hyp_mmio_window *hyp_zone_find_mmio(const struct hyp_zone *z,
 						 __u64 ipa, __u32 size);
 
 /* Arch hooks (hyp/arch/<arch>/). */
 
+/* Physical CPUs present (the bits hyp_zone_config.cpus may use). */
+__u64 hyp_arch_cpu_mask(void);
 /* Non-zero if [@phys, @phys + @size) overlaps the hypervisor's memory. */
 int hyp_arch_is_hyp_memory(__u64 phys, __u64 size);
 /* Prepare an empty stage-2 map for @z; 0 or -1. */

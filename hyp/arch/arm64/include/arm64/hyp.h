@@ -21,7 +21,12 @@
 void hyp_main(__u64 cpu, __u64 boot_x0) __attribute__((noreturn));
 
 void hyp_arm64_console_init(void);
+/* CPU 0: build the EL2 map, turn the MMU on, check the map. */
 void hyp_arm64_mmu_init(void);
+/* Any CPU, after hyp_arm64_mmu_init(): turn its MMU on. */
+void hyp_arm64_mmu_enable(void);
+/* head.S -> C on a CPU started by PSCI CPU_ON. */
+void hyp_secondary_main(__u64 cpu) __attribute__((noreturn));
 /* Runs the self-test the image was built with (none, or a crash). */
 void hyp_arm64_selftest(void);
 

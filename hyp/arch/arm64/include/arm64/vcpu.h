@@ -7,10 +7,13 @@
 #define ARM64_VCPU_H
 
 /*
- * HVC immediate of the test guest's "I am done, x0 = exit code" call.
- * Test-only: real hypercall numbers will live in common/ with the ABI.
+ * HVC immediates of the test guest (test-only: real hypercall numbers
+ * will live in common/ with the ABI):
+ *   EXIT  "I am done", x0 = exit code; the CPU stops
+ *   PUTC  x0 = one byte for the console; printed a whole line at a time
  */
 #define HYP_HVC_TEST_EXIT	0xe2e
+#define HYP_HVC_TEST_PUTC	0xe2c
 
 #ifndef __ASSEMBLER__
 #include <arm64/traps.h>
@@ -19,6 +22,10 @@ struct hyp_zone;
 
 /* Start @z's first vCPU on this CPU at EL1; does not return. */
 void hyp_arm64_zone_start(struct hyp_zone *z) __attribute__((noreturn));
+
+/* How many zones run a test guest whose exit is awaited (CPU 0, before
+ * other CPUs start). */
+void hyp_vcpu_set_running(__u32 nr_zones);
 
 /* The zone running on this CPU, or NULL. */
 struct hyp_zone *hyp_vcpu_current(void);

@@ -7,6 +7,7 @@
 
 #include <hyp/zone.h>
 
-extern const struct hyp_zone_config hyp_zone1_config;
+extern const struct hyp_zone_config *const hyp_zone_configs[];
+extern const unsigned int hyp_nr_zone_configs;
 
 #endif /* ARM64_ZONES_H */
