@@ -5,19 +5,21 @@
 # and hyp/ with the real Makefiles for every compiler and optimisation
 # level (gcc, clang x -O2, -O3, -O3 -flto) into build/stress/<config>, and
 # runs hvbridge-sim from each against the real daemon (a separate
-# process): many producers x many requests, then a sleep/wake run that
-# makes the daemon sleep and be woken hundreds of times, and a wake race
-# run whose requests land at random points of the daemon's decision to
-# sleep (one vCPU, so no other vCPU's request can hide a lost wake-up:
-# it turns into a producer timeout, a failure).  Then a
-# ThreadSanitizer build (--inproc, so TSan sees both sides) that must
-# report no race, and the teeth: a build with the broken completion wait
-# of broken_wait.c must hang and be caught by the watchdog.
+# process):
+#   sim         a few vCPUs x many requests
+#   sim 16x     16 vCPUs on the few cores there are
+#   sleep/wake  pauses make the daemon sleep and be woken hundreds of times
+#   wake race   requests land at random points of the daemon's decision
+#               to sleep; one vCPU, so no other vCPU's request can hide a
+#               lost wake-up (it becomes a producer timeout, a failure)
+# Then a ThreadSanitizer build (--inproc, so TSan sees both sides) that
+# must report no race, and the teeth: a build with the broken completion
+# wait of broken_wait.c must hang and be caught by the watchdog.
 #
 #   run.sh quick   part of `make test`: 2 vCPUs x 100,000 requests,
-#                  >= 500 sleep/wake cycles per config
+#                  >= 500 sleep/wake cycles per config (about a minute)
 #   run.sh full    `make stress`: 4 vCPUs x 1,000,000 requests,
-#                  >= 5,000 sleep/wake cycles per config
+#                  >= 5,000 sleep/wake cycles per config (about 5 minutes)
 #
 # Prints PASS/FAIL per case and ends with "stress: N passed, N failed";
 # exits non-zero on any failure.  Logs: build/stress/logs/.
@@ -37,12 +39,12 @@ unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES EXTRA_CFLAGS EXTRA_LDFLAGS
 
 case $MODE in
 quick)
-	CPUS=2 REQS=100000
+	CPUS=2 REQS=100000 MANY_REQS=10000
 	SW_CPUS=2 SW_REQS=4000 SW_MIN=500 WR_REQS=40000
 	TSAN_REQS=20000 TSAN_SW_REQS=2000 TSAN_SW_MIN=200
 	;;
 full)
-	CPUS=4 REQS=1000000
+	CPUS=4 REQS=1000000 MANY_REQS=100000
 	SW_CPUS=2 SW_REQS=40000 SW_MIN=5000 WR_REQS=400000
 	TSAN_REQS=200000 TSAN_SW_REQS=10000 TSAN_SW_MIN=1000
 	;;
@@ -239,6 +241,10 @@ for cfg in "${CONFIGS[@]}"; do
 	sim=$dir/hyp/hvbridge-sim
 	sim_case "sim $name ${CPUS}x$REQS" "$LOGS/sim-$name.log" \
 		"$sim" --cpus "$CPUS" --requests "$REQS" --seed $seed
+	# 16 vCPUs on a few cores: every kick queue in use, and waiting
+	# vCPUs must yield (hyp_arch_wait_check) for the daemon to run.
+	sim_case "sim $name 16x$MANY_REQS" "$LOGS/sim16-$name.log" \
+		"$sim" --cpus 16 --requests "$MANY_REQS" --seed $((seed + 300))
 	sim_case "sleep/wake $name" "$LOGS/sleepwake-$name.log" \
 		"$sim" --cpus "$SW_CPUS" --requests "$SW_REQS" "${SW_ARGS[@]}" \
 		--min-sleeps "$SW_MIN" --seed $((seed + 100))

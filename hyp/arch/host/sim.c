@@ -434,7 +434,7 @@ int main(int argc, char **argv)
 	double secs;
 
 	if (sim_parse(&s->opt, argc, argv)) {
-		sim_usage(stderr, argv[0]);
+		fprintf(stderr, "Try '%s --help'.\n", argv[0]);
 		return SIM_EXIT_USAGE;
 	}
 	signal(SIGINT, sim_on_signal);

@@ -56,6 +56,23 @@ sim_fail(struct sim_vcpu *v, const char *fmt, ...)
 	va_end(ap);
 }
 
+static const char *sim_status_name(hyp_status_t st)
+{
+	switch (st) {
+	case HVB_STATUS_OK:
+		return "OK";
+	case HVB_STATUS_INVALID:
+		return "INVALID";
+	case HVB_STATUS_NO_DEVICE:
+		return "NO_DEVICE";
+	case HVB_STATUS_IO_ERROR:
+		return "IO_ERROR";
+	case HVB_STATUS_TIMEOUT:
+		return "TIMEOUT (no response)";
+	}
+	return "unknown";
+}
+
 static hyp_status_t sim_sync(struct sim_vcpu *v, __u32 off, __u32 size,
 			     __u32 flags, __u64 *value)
 {
@@ -77,7 +94,8 @@ static void sim_read_expect(struct sim_vcpu *v, __u32 off, __u32 size,
 	hyp_status_t st = sim_sync(v, off, size, 0, &got);
 
 	if (st != HVB_STATUS_OK)
-		sim_fail(v, "read 0x%x size %u: status %u", off, size, st);
+		sim_fail(v, "read 0x%x size %u: status %s", off, size,
+			 sim_status_name(st));
 	else if (got != want)
 		sim_fail(v, "read 0x%x size %u: got 0x%llx want 0x%llx", off,
 			 size, (unsigned long long)got,
@@ -90,7 +108,8 @@ static void sim_write_expect_ok(struct sim_vcpu *v, __u32 off, __u32 size,
 	hyp_status_t st = sim_sync(v, off, size, HVB_REQ_WRITE, &value);
 
 	if (st != HVB_STATUS_OK)
-		sim_fail(v, "write 0x%x size %u: status %u", off, size, st);
+		sim_fail(v, "write 0x%x size %u: status %s", off, size,
+			 sim_status_name(st));
 }
 
 static void sim_op_read(struct sim_vcpu *v)
@@ -192,9 +211,8 @@ static void sim_op_error(struct sim_vcpu *v)
 	if (st == HVB_STATUS_IO_ERROR)
 		v->expected_errors++;
 	else
-		sim_fail(v, "ERROR register %s size %u: status %u, want %u",
-			 flags ? "write" : "read", size, st,
-			 HVB_STATUS_IO_ERROR);
+		sim_fail(v, "ERROR register %s size %u: status %s, want IO_ERROR",
+			 flags ? "write" : "read", size, sim_status_name(st));
 }
 
 /*
@@ -250,7 +268,9 @@ void *sim_vcpu_main(void *arg)
 	unsigned long long i;
 	__u64 r;
 
-	for (i = 0; i < o->requests; i++) {
+	/* After a timeout every further request would likely wait its full
+	 * timeout too (a dead daemon): stop, the run has failed already. */
+	for (i = 0; i < o->requests && !v->timeouts; i++) {
 		r = sim_rand(v) % 100;
 		if (r < o->mix_read)
 			sim_op_read(v);
@@ -263,6 +283,7 @@ void *sim_vcpu_main(void *arg)
 		if (o->burst && (i + 1) % o->burst == 0)
 			sim_pause(v, o);
 	}
-	sim_check_kicks(v);
+	if (!v->timeouts)
+		sim_check_kicks(v);
 	return NULL;
 }
