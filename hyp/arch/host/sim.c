@@ -227,14 +227,18 @@ static void sim_on_signal(int sig)
 
 static int sim_region_create(struct sim *s)
 {
-	int fd;
+	int fd, n;
 
 	if (s->opt.region_path)
-		snprintf(s->region_path, sizeof(s->region_path), "%s",
-			 s->opt.region_path);
+		n = snprintf(s->region_path, sizeof(s->region_path), "%s",
+			     s->opt.region_path);
 	else
-		snprintf(s->region_path, sizeof(s->region_path),
-			 "/dev/shm/hvbridge-sim-%d", (int)getpid());
+		n = snprintf(s->region_path, sizeof(s->region_path),
+			     "/dev/shm/hvbridge-sim-%d", (int)getpid());
+	if (n < 0 || (size_t)n >= sizeof(s->region_path)) {
+		fprintf(stderr, "hvbridge-sim: region path too long\n");
+		return -1;
+	}
 	s->size = hvb_region_size(s->opt.cpus);
 	/* O_EXCL: never format (or later delete) someone else's file. */
 	fd = open(s->region_path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
