@@ -281,11 +281,11 @@ bool unit_wait_u32(const __u32 *word, __u32 want, unsigned int ms)
 	return true;
 }
 
-bool unit_wait_u64(const __u64 *word, __u64 want, unsigned int ms)
+bool unit_wait_flag(atomic_int *flag, unsigned int ms)
 {
 	__u64 end = unit_deadline(ms);
 
-	while (hvb_load_acquire_u64(word) != want) {
+	while (!atomic_load_explicit(flag, memory_order_acquire)) {
 		if (unit_now_ns() > end)
 			return false;
 		sched_yield();

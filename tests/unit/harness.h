@@ -128,8 +128,9 @@ void unit_daemon_start(struct unit_daemon *d, struct hvb_consumer *c,
 bool unit_daemon_stop(struct unit_daemon *d, struct hyp_producer *waker,
 		      unsigned int ms);
 
-/* Spin (yielding) until *@word == @want or @ms pass; acquire loads. */
+/* Yield until *@word == @want (acquire loads) or @ms pass. */
 bool unit_wait_u32(const __u32 *word, __u32 want, unsigned int ms);
-bool unit_wait_u64(const __u64 *word, __u64 want, unsigned int ms);
+/* Until another thread sets *@flag non-zero, or @ms pass. */
+bool unit_wait_flag(atomic_int *flag, unsigned int ms);
 
 #endif /* HVB_TESTS_UNIT_HARNESS_H */

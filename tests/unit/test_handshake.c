@@ -554,7 +554,7 @@ Test(handshake, a_sleeping_daemon_waits_with_the_wake_gen_it_read_and_is_woken)
 	cr_assert(!atomic_load(&s.done), "woke up with nothing to do");
 	/* ...and a kick wakes it. */
 	cr_assert_eq(hyp_channel_kick(&p, 4, 4), 0);
-	cr_assert(unit_wait_u32((__u32 *)&s.done, 1, UNIT_WAIT_MS),
+	cr_assert(unit_wait_flag(&s.done, UNIT_WAIT_MS),
 		  "the kick did not wake the daemon");
 	pthread_join(s.thread, NULL);
 	cr_expect_eq(s.ret, 1);
