@@ -36,6 +36,8 @@ static struct bench_diag_row bench_rows[] = {
 	BENCH_MODEL("  + all but the clock", BENCH_M_ALL & ~BENCH_M_CLOCK),
 	BENCH_MODEL("  + all but clock, prefetch",
 		    (BENCH_M_ALL & ~BENCH_M_CLOCK) | BENCH_M_PREFETCH),
+	BENCH_MODEL("  + all but clock, late clear",
+		    (BENCH_M_ALL & ~BENCH_M_CLOCK) | BENCH_M_LATECLR),
 	BENCH_CHAN("channel, clock_gettime", BENCH_CLOCK_REAL),
 	BENCH_CHAN("channel, raw TSC clock", BENCH_CLOCK_TICKS),
 	BENCH_CHAN("channel, no clock", BENCH_CLOCK_NONE),

@@ -34,6 +34,11 @@ void bench_diag_clock_init(void);
 #define BENCH_M_PREFETCH (1u << 5)	/* a candidate fix: the server
 					 * prefetches the request line of a
 					 * bit it saw before it exchanges */
+#define BENCH_M_LATECLR	(1u << 6)	/* a candidate fix: the server
+					 * serves on a plain look at the
+					 * bit and exchanges it after the
+					 * response, then re-checks the
+					 * request line */
 #define BENCH_M_ALL	(BENCH_M_CLOCK | BENCH_M_PENDING | BENCH_M_W2 | \
 			 BENCH_M_CHECK | BENCH_M_STATS)
 

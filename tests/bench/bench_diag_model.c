@@ -49,7 +49,7 @@ static inline __u64 bench_m_now(void)
 }
 
 /* The server's wait for request @want; returns the seq it found. */
-static __u64 bench_m_wait_req(struct bench_model *m, __u64 want)
+static __u64 bench_m_wait_req(struct bench_model *m, __u64 want, int again)
 {
 	__u64 seq;
 
@@ -61,8 +61,11 @@ static __u64 bench_m_wait_req(struct bench_model *m, __u64 want)
 		return seq;
 	}
 	/* As hvb_consumer_poll(): a plain look, then the exchange. */
-	while (!hvb_read_once_u64(&m->pending))
+	while (!again && !hvb_read_once_u64(&m->pending))
 		hvb_cpu_relax();
+	/* Late clear: the exchange comes after the response. */
+	if (m->features & BENCH_M_LATECLR)
+		return hvb_load_acquire_u64(&m->req_seq);
 	/* Overlaps the request line's transfer with the exchange's. */
 	if (m->features & BENCH_M_PREFETCH)
 		__builtin_prefetch(&m->req_seq);
@@ -74,10 +77,11 @@ static void *bench_m_ponger(void *arg)
 {
 	struct bench_model *m = arg;
 	__u64 want = 1, seq, addr;
+	int again = 0;
 
 	bench_pin(BENCH_CPU_SRV);
 	for (;;) {
-		seq = bench_m_wait_req(m, want);
+		seq = bench_m_wait_req(m, want, again);
 		if (seq == BENCH_M_STOP)
 			return NULL;
 		addr = hvb_read_once_u64(&m->req_addr);
@@ -96,6 +100,14 @@ static void *bench_m_ponger(void *arg)
 		if (m->features & BENCH_M_STATS) {
 			bench_m_stat(&m->cstats[0], 1);
 			bench_m_stat(&m->cstats[1], 1);
+		}
+		if (m->features & BENCH_M_LATECLR) {
+			/* Fully ordered: a bit set before this exchange
+			 * belongs to a request published before it, which
+			 * the load below then finds; a bit set after it
+			 * stays for the next look. */
+			hvb_xchg_u64(&m->pending, 0);
+			again = hvb_load_acquire_u64(&m->req_seq) != seq;
 		}
 		want = seq + 1;
 	}
