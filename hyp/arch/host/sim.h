@@ -43,8 +43,8 @@ struct sim_opts {
 	unsigned long long seed;
 	unsigned int burst;		/* pause after this many requests */
 	unsigned int pause_us;
-	unsigned int jitter_ns;		/* ... or spin a random 0..N ns */
-	unsigned long long spin_budget;	/* daemon polls before it sleeps */
+	unsigned int jitter_ns;		/* or spin a random 0..N ns */
+	unsigned long long spin_budget;	/* daemon's polls before sleep */
 	unsigned long long min_sleeps;
 	unsigned int watchdog_s;
 	unsigned long long timeout_ms;	/* producer bounded wait */
@@ -70,10 +70,10 @@ struct sim_vcpu {
 	/* What this vCPU did, as it counted it. */
 	__u64 sync;			/* hyp_channel_sync() calls */
 	__u64 kicks;			/* hyp_channel_kick() calls */
-	__u64 expected_errors;		/* ERROR accesses, IO_ERROR seen */
+	__u64 expected_errors;		/* ERROR accesses that failed */
 	__u64 failures;			/* wrong value or status */
 	__u64 timeouts;			/* HVB_STATUS_TIMEOUT seen */
-	__u64 mailbox;			/* last value kicked (queue == cpu) */
+	__u64 mailbox;			/* last value kicked, queue cpu */
 	__u32 scratch_off;		/* this vCPU's SCRATCH bytes */
 	__u32 scratch_len;
 	__u8 shadow[SIM_SCRATCH_MAX];	/* what they must read back as */

@@ -46,7 +46,7 @@ struct sim_inproc {
 	struct hvb_transport trans;
 	pthread_t thread;
 	int stop;		/* written by the consumer thread only */
-	int result;		/* hvb_consumer_run()'s; read after the join */
+	int result;		/* of hvb_consumer_run(), read after join */
 };
 
 static __u32 sim_inproc_sync(void *ctx, const struct hvb_request *req,
