@@ -1,13 +1,36 @@
 // SPDX-License-Identifier: MIT
 /*
- * MMIO dispatch: find the zone's window for an access and call its
- * handler.  Sizes other than 1, 2, 4, 8 and accesses that leave the
- * window are refused here, so no handler sees them.
+ * MMIO dispatch: find the zone's window for an access and serve it, by
+ * the window's in-hypervisor handler or through the channel.  Sizes
+ * other than 1, 2, 4, 8 and accesses that leave the window are refused
+ * here, so neither a handler nor the daemon sees them.
  */
+#include <hyp/channel.h>
 #include <hyp/mmio.h>
 #include <hyp/zone.h>
 
-enum hyp_mmio_result hyp_mmio_dispatch(const struct hyp_zone *z, __u64 ipa,
+static enum hyp_mmio_result hyp_mmio_channel(const struct hyp_zone *z,
+					     struct hyp_producer *p,
+					     __u64 ipa, __u32 size,
+					     int is_write, __u64 *value)
+{
+	if (!p)
+		return HYP_MMIO_NO_DEVICE;
+	switch (hyp_channel_sync(p, z->cfg->id, ipa, size,
+				 is_write ? HVB_REQ_WRITE : 0, value)) {
+	case HVB_STATUS_OK:
+		return HYP_MMIO_OK;
+	case HVB_STATUS_TIMEOUT:
+		return HYP_MMIO_TIMEOUT;
+	case HVB_STATUS_NO_DEVICE:
+		return HYP_MMIO_NO_DEVICE;
+	default:
+		return HYP_MMIO_ERROR;
+	}
+}
+
+enum hyp_mmio_result hyp_mmio_dispatch(const struct hyp_zone *z,
+				       struct hyp_producer *p, __u64 ipa,
 				       __u32 size, int is_write,
 				       __u64 *value)
 {
@@ -16,7 +39,24 @@ enum hyp_mmio_result hyp_mmio_dispatch(const struct hyp_zone *z, __u64 ipa,
 	if (size != 1 && size != 2 && size != 4 && size != 8)
 		return HYP_MMIO_ERROR;
 	w = hyp_zone_find_mmio(z, ipa, size);
-	if (!w || !w->handler)
-		return HYP_MMIO_ERROR;
+	if (!w)
+		return HYP_MMIO_NO_DEVICE;
+	if (!w->handler)
+		return hyp_mmio_channel(z, p, ipa, size, is_write, value);
 	return w->handler(w->priv, ipa - w->base, size, is_write, value);
+}
+
+const char *hyp_mmio_strerror(enum hyp_mmio_result res)
+{
+	switch (res) {
+	case HYP_MMIO_OK:
+		return "ok";
+	case HYP_MMIO_ERROR:
+		return "device error";
+	case HYP_MMIO_NO_DEVICE:
+		return "no device";
+	case HYP_MMIO_TIMEOUT:
+		return "daemon timeout";
+	}
+	return "?";
 }

@@ -18,13 +18,18 @@ fail=0
 QEMU="qemu-system-aarch64 -M virt,virtualization=on,gic-version=3
 	-cpu cortex-a57 -smp 2 -m 1G -display none -monitor none"
 
-# boot NAME ELF DONE_LINE: run QEMU until DONE_LINE shows, the CPU stops
-# on a crash, or the watchdog fires; the log is $work/NAME.log.
+# RAM in a shared file, so the host sees the channel region (region.py).
+ram=$work/ram.img
+QEMU_SHARED_RAM="-object memory-backend-file,id=ram,size=1G,mem-path=$ram,share=on
+	-machine memory-backend=ram"
+
+# boot NAME ELF DONE_LINE [QEMU ARGS]: run QEMU until DONE_LINE shows, the
+# CPU stops on a crash, or the watchdog fires; the log is $work/NAME.log.
 boot() {
 	log=$work/$1.log
 	: > "$log"
 	# shellcheck disable=SC2086
-	timeout $((tmo + 5)) $QEMU -serial "file:$log" -kernel "$2" \
+	timeout $((tmo + 5)) $QEMU ${4:-} -serial "file:$log" -kernel "$2" \
 		>"$work/$1.qemu" 2>&1 &
 	qpid=$!
 	t=0
@@ -101,7 +106,10 @@ case_start() {
 n=boot
 log_of=boot
 if case_start $n "$img/hvbridge-hyp.elf"; then
-	boot $n "$img/hvbridge-hyp.elf" "hvbridge-hyp: all zones exited"
+	rm -f "$ram"
+	truncate -s 1G "$ram"
+	boot $n "$img/hvbridge-hyp.elf" "hvbridge-hyp: all zones exited" \
+		"$QEMU_SHARED_RAM"
 	want $n "hvbridge-hyp: EL2 reached on CPU 0, CurrentEL 2" \
 		"hvbridge-hyp: DTB at 0x40000000" \
 		"hvbridge-hyp: MMU on: SCTLR_EL2 0x30c5183d" \
@@ -132,19 +140,19 @@ result $n
 n=zone-mmio
 rm -f "$work/$n.why"
 if [ -f "$work/boot.log.txt" ]; then
-	want $n "hvbridge-hyp: zone1: MMIO write IPA 0xb000010 size 4 x3 = 0x12345678 [ISV 1 SAS 2 SSE 0 SRT 3 SF 0 AR 0 WnR 1]" \
-		"hvbridge-hyp: zone1: MMIO write IPA 0xb000018 size 8 x31 = 0x0 [ISV 1 SAS 3 SSE 0 SRT 31 SF 1 AR 0 WnR 1]" \
-		"hvbridge-hyp: zone1: MMIO read IPA 0xb00f000 size 8 x4 <- 0x1544256485648 [ISV 1 SAS 3 SSE 0 SRT 4 SF 1 AR 0 WnR 0]" \
-		"hvbridge-hyp: zone1: MMIO read IPA 0xb000020 size 1 x4 <- 0xffffff80 [ISV 1 SAS 0 SSE 1 SRT 4 SF 0 AR 0 WnR 0]" \
-		"hvbridge-hyp: zone1: MMIO write IPA 0xb000100 size 4 x9 = 0xabcd [ISV 0 insn 0xb8004409 writeback]" \
-		"hvbridge-hyp: zone1: MMIO read IPA 0xb0001f0 size 8 x10 <- 0x1111222233334444, x11 <- 0x5555666677778888 [ISV 0 insn 0xa8c12d8a writeback]" \
+	want $n "hvbridge-hyp: zone1: MMIO write IPA 0xb100010 size 4 x3 = 0x12345678 [ISV 1 SAS 2 SSE 0 SRT 3 SF 0 AR 0 WnR 1]" \
+		"hvbridge-hyp: zone1: MMIO write IPA 0xb100018 size 8 x31 = 0x0 [ISV 1 SAS 3 SSE 0 SRT 31 SF 1 AR 0 WnR 1]" \
+		"hvbridge-hyp: zone1: MMIO read IPA 0xb10f000 size 8 x4 <- 0x1544256485648 [ISV 1 SAS 3 SSE 0 SRT 4 SF 1 AR 0 WnR 0]" \
+		"hvbridge-hyp: zone1: MMIO read IPA 0xb100020 size 1 x4 <- 0xffffff80 [ISV 1 SAS 0 SSE 1 SRT 4 SF 0 AR 0 WnR 0]" \
+		"hvbridge-hyp: zone1: MMIO write IPA 0xb100100 size 4 x9 = 0xabcd [ISV 0 insn 0xb8004409 writeback]" \
+		"hvbridge-hyp: zone1: MMIO read IPA 0xb1001f0 size 8 x10 <- 0x1111222233334444, x11 <- 0x5555666677778888 [ISV 0 insn 0xa8c12d8a writeback]" \
 		"hvbridge-hyp: zone1: MMIO at IPA 0xc000000 " \
-		"hvbridge-hyp: zone1: MMIO at IPA 0xb00f008 " \
+		"hvbridge-hyp: zone1: MMIO at IPA 0xb10f008 " \
 		"hvbridge-hyp: zone1: MMIO at IPA 0x40200000 " \
 		": outside every window: data abort injected" \
 		": device error: data abort injected" \
-		"[zone1] guest: 0x000000000000001f checks, 0x0000000000000000 failed" \
-		"[zone2] guest: 0x000000000000001f checks, 0x0000000000000000 failed" \
+		"[zone1] guest: 0x0000000000000020 checks, 0x0000000000000000 failed" \
+		"[zone2] guest: 0x0000000000000020 checks, 0x0000000000000000 failed" \
 		"hvbridge-hyp: zone1: exit, code 0" \
 		"hvbridge-hyp: zone2: exit, code 0"
 	never $n "guest: FAIL" "IPA 0x9000fe0"
@@ -153,7 +161,59 @@ else
 fi
 result $n boot
 
-# 3. An EL2 data abort at a known unmapped address gives the crash report.
+# 3. No daemon: each zone's access to the channel window waits for the
+# timeout and aborts; the region (read from QEMU's RAM file) holds both
+# requests, invalidated, and each producer counted one timeout.
+n=channel-timeout
+rm -f "$work/$n.why"
+if [ -f "$work/boot.log.txt" ]; then
+	want $n "hvbridge-hyp: channel region at PA 0x7ff00000, 0x10000 bytes, 8 CPU slots" \
+		"hvbridge-hyp: zone1: MMIO at IPA 0xb00f000 " \
+		"hvbridge-hyp: zone2: MMIO at IPA 0xb00f000 " \
+		": daemon timeout: data abort injected" \
+		"[zone1] guest: channel: the access aborted" \
+		"[zone2] guest: channel: the access aborted"
+	# cpu:zone:requests:timeouts:errors
+	"$here/region.py" check "$ram" "1:1:1:1:0 0:2:1:1:0" \
+		>> "$work/$n.why" 2>&1
+fi
+result $n boot
+
+# 4. A stand-in daemon on the host serves the region through QEMU's RAM
+# file: zone1's read of the test device ID completes with the value the
+# daemon wrote; zone2 (no device for it) gets NO_DEVICE and an abort.
+n=channel-daemon
+log_of=$n
+if case_start $n "$img/hvbridge-hyp.elf"; then
+	rm -f "$ram"
+	truncate -s 1G "$ram"
+	"$here/region.py" serve "$ram" $((tmo + 2)) > "$work/$n.serve" 2>&1 &
+	spid=$!
+	t=0
+	while ! grep -q "region: serving" "$work/$n.serve" && [ $t -lt 100 ]; do
+		sleep 0.1
+		t=$((t + 1))
+	done
+	boot $n "$img/hvbridge-hyp.elf" "hvbridge-hyp: all zones exited" \
+		"$QEMU_SHARED_RAM"
+	kill "$spid" 2>/dev/null
+	wait "$spid" 2>/dev/null
+	want $n "hvbridge-hyp: zone1: MMIO read IPA 0xb00f000 size 8 x4 <- 0x1544256485648 [ISV 1 SAS 3 SSE 0 SRT 4 SF 1 AR 0 WnR 0]" \
+		"window testdev" \
+		"[zone1] guest: channel: the daemon answered" \
+		"hvbridge-hyp: zone2: MMIO at IPA 0xb00f000 " \
+		": no device: data abort injected" \
+		"[zone2] guest: channel: the access aborted" \
+		"[zone1] guest: 0x0000000000000020 checks, 0x0000000000000000 failed" \
+		"[zone2] guest: 0x0000000000000020 checks, 0x0000000000000000 failed"
+	never $n "guest: FAIL" "daemon timeout"
+	"$here/region.py" check "$ram" "1:1:1:0:0 0:2:1:0:1" \
+		>> "$work/$n.why" 2>&1
+fi
+result $n
+rm -f "$ram"
+
+# 5. An EL2 data abort at a known unmapped address gives the crash report.
 n=crash
 log_of=crash
 if case_start $n "$img/hvbridge-hyp-crashtest.elf"; then
@@ -172,7 +232,7 @@ if case_start $n "$img/hvbridge-hyp-crashtest.elf"; then
 fi
 result $n
 
-# 4. The build's MMIO check: a writeback accessor fails it, a plain one
+# 6. The build's MMIO check: a writeback accessor fails it, a plain one
 # passes.  Without this, a check that never fires would look green.
 n=mmio-writeback-check
 rm -f "$work/$n.why"

@@ -4,19 +4,24 @@
  * zone1's RAM before it starts (the hypervisor's own memory is mapped in
  * no zone).  Position-independent: PC-relative addresses only.
  *
- * Entry: EL1h, MMU off, x0 = base of the emulated test device window
- * (<hvbridge/testdev.h>), x1 = a pass-through PL011.  It runs numbered
+ * Entry: EL1h, MMU off, x0 = base of a test device window
+ * (<hvbridge/testdev.h>) served in the hypervisor, x1 = a pass-through
+ * PL011, x2 = base of a test device window served through the channel
+ * by the root-zone daemon.  It runs numbered
  * checks of MMIO emulation: loads and stores with a syndrome (ISV=1),
  * writeback and pair forms without one (ISV=0), SP as a base, sign
  * extension, and aborts injected for an access outside every window,
  * for the device's ERROR register and for RAM beyond its own; then the
  * pass-through UART (read without a trap), PSCI over SMC and an unknown
- * HVC.  A failing check prints its number and the value seen.  Output
+ * HVC, and one access through the channel (answered by a daemon, or an
+ * abort after the hypervisor's timeout if none runs).  A failing check
+ * prints its number and the value seen.  Output
  * goes through HVC #HYP_HVC_TEST_PUTC, so the hypervisor prints whole
  * lines of guests that run at the same time.  It leaves through
  * HVC #HYP_HVC_TEST_EXIT with x0 = the number of failed checks.
  *
- * Registers: x19 failures, x20 window, x21 UART, x23 check number,
+ * Registers: x17 channel window, x19 failures, x20 window, x21 UART,
+ * x23 check number,
  * x24/x25/x26 ESR_EL1/FAR_EL1/count of the aborts its vector took.
  */
 #include <arm64/vcpu.h>
@@ -96,6 +101,7 @@ guest_unexpected:
 guest_main:
 	mov	x20, x0
 	mov	x21, x1
+	mov	x17, x2
 	mov	x19, #0
 	mov	x23, #0
 	mov	x26, #0
@@ -228,6 +234,24 @@ guest_main:
 	hvc	#0
 	expecti	x0, 0xffffffffffffffff
 
+	/* 32: the channel's test device: its ID if a daemon serves this
+	 * zone, else an abort (no such device, or no answer before the
+	 * hypervisor's timeout). */
+	add	x6, x17, #ID_REG
+	mov	x16, x26
+	mov	x4, #-1
+	ldr	x4, [x6]
+	cmp	x26, x16
+	b.ne	1f
+	adr	x2, msg_chan_daemon
+	bl	guest_puts
+	expecti	x4, 0x0001544256485648
+	b	2f
+1:	add	x27, x27, #1		/* keep expect_abort's count in step */
+	adr	x2, msg_chan_abort
+	bl	guest_puts
+	expect	x25, x6
+2:
 	mov	x2, x23
 	bl	guest_report
 	mov	x0, x19
@@ -322,6 +346,10 @@ guest_putc:
 	ret
 
 	.ltorg
+msg_chan_daemon:
+	.asciz	"guest: channel: the daemon answered\n"
+msg_chan_abort:
+	.asciz	"guest: channel: the access aborted\n"
 msg_hello:
 	.asciz	"guest: hello from EL1\n"
 msg_unexpected:

@@ -14,6 +14,7 @@
  * error) injects a synchronous external abort into the guest: a guest
  * can never stop the hypervisor from here.
  */
+#include <arm64/chan.h>
 #include <arm64/esr.h>
 #include <arm64/hyp.h>
 #include <arm64/pgtable.h>
@@ -94,14 +95,17 @@ static int hyp_vcpu_fetch_insn(const struct hyp_trap_frame *tf, __u32 *insn)
 	return 0;
 }
 
-/* Perform @acc; 0, or -1 when any part failed (registers untouched). */
-static int hyp_vcpu_mmio_do(const struct hyp_zone *z,
-			    struct hyp_trap_frame *tf,
-			    const struct hyp_mmio_access *acc, __u64 *data)
+/* Perform @acc; on failure the registers are untouched. */
+static enum hyp_mmio_result hyp_vcpu_mmio_do(const struct hyp_zone *z,
+					     struct hyp_trap_frame *tf,
+					     const struct hyp_mmio_access *acc,
+					     __u64 *data)
 {
 	unsigned int i, n = acc->is_pair ? 2 : 1;
 	__u32 rt[2] = { acc->rt, acc->rt2 };
 	__u64 addr[2] = { acc->addr, acc->addr2 };
+	struct hyp_producer *p = hyp_arm64_producer();
+	enum hyp_mmio_result res;
 	__u64 *sp;
 
 	for (i = 0; i < n; i++) {
@@ -109,9 +113,10 @@ static int hyp_vcpu_mmio_do(const struct hyp_zone *z,
 			data[i] = hyp_mmio_store_value(rt[i],
 					hyp_mmio_xreg_read(tf->x, rt[i]),
 					acc->size);
-		if (hyp_mmio_dispatch(z, addr[i], acc->size, acc->is_write,
-				      &data[i]) != HYP_MMIO_OK)
-			return -1;
+		res = hyp_mmio_dispatch(z, p, addr[i], acc->size,
+					acc->is_write, &data[i]);
+		if (res != HYP_MMIO_OK)
+			return res;
 	}
 	for (i = 0; i < n && !acc->is_write; i++) {
 		data[i] = hyp_mmio_load_value(data[i], acc->size,
@@ -127,7 +132,7 @@ static int hyp_vcpu_mmio_do(const struct hyp_zone *z,
 							    tf->x[acc->rn]);
 		}
 	}
-	return 0;
+	return HYP_MMIO_OK;
 }
 
 static void hyp_vcpu_mmio_trace(const struct hyp_zone *z,
@@ -173,6 +178,7 @@ enum hyp_trap_result hyp_vcpu_dabt(struct hyp_trap_frame *tf)
 	struct hyp_zone *z = hyp_vcpu_current();
 	struct hyp_mmio_access acc;
 	enum hyp_decode_result res;
+	enum hyp_mmio_result mres;
 	__u64 esr = tf->esr, ipa, data[2] = { 0, 0 }, xn, xm;
 	unsigned int fsc = esr_dabt_dfsc(esr);
 	__u32 insn = 0;
@@ -211,8 +217,9 @@ enum hyp_trap_result hyp_vcpu_dabt(struct hyp_trap_frame *tf)
 	}
 	if (!hyp_zone_find_mmio(z, acc.addr, acc.size))
 		return hyp_vcpu_abort(z, tf, ipa, "outside every window");
-	if (hyp_vcpu_mmio_do(z, tf, &acc, data))
-		return hyp_vcpu_abort(z, tf, ipa, "device error");
+	mres = hyp_vcpu_mmio_do(z, tf, &acc, data);
+	if (mres != HYP_MMIO_OK)
+		return hyp_vcpu_abort(z, tf, ipa, hyp_mmio_strerror(mres));
 	if (z->cfg->flags & HYP_ZONE_TRACE_MMIO)
 		hyp_vcpu_mmio_trace(z, tf, &acc, data, has_insn, insn);
 	tf->elr += 4;	/* A64: every instruction is 4 bytes (IL = 1) */

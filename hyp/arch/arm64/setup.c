@@ -5,6 +5,7 @@
  * its own; every other CPU (hyp_secondary_main) turns its MMU on and
  * enters its zone.  Each step prints one line; tests/e2e asserts them.
  */
+#include <arm64/chan.h>
 #include <arm64/hyp.h>
 #include <arm64/psci.h>
 #include <arm64/sysreg.h>
@@ -95,6 +96,7 @@ void hyp_main(__u64 cpu, __u64 boot_x0)
 	psci = hyp_psci_call(PSCI_0_2_VERSION, 0, 0, 0);
 	hyp_printk("hvbridge-hyp: PSCI %lu.%lu, CPUs 0x%lx\n",
 		   (__u64)psci >> 16, (__u64)psci & 0xffff, hyp_arch_cpu_mask());
+	hyp_arm64_channel_init();
 	hyp_create_zones();
 	/* From here on other CPUs print too. */
 	hyp_printk_smp_begin();

@@ -9,6 +9,7 @@
  *
  * Tables come from a static pool per zone; nothing is ever unmapped yet.
  */
+#include <arm64/chan.h>
 #include <arm64/hyp.h>
 #include <arm64/pgtable.h>
 #include <arm64/stage2.h>
@@ -117,11 +118,17 @@ int hyp_arch_zone_map(struct hyp_zone *z, const struct hyp_mem_region *r)
 	return 0;
 }
 
+static int overlaps(__u64 a, __u64 asize, __u64 b, __u64 bsize)
+{
+	return a < b + bsize && b < a + asize;
+}
+
+/* The image (code, data, stacks, tables) and the channel region. */
 int hyp_arch_is_hyp_memory(__u64 phys, __u64 size)
 {
-	__u64 start = (__u64)__hyp_start, end = (__u64)__hyp_end;
-
-	return phys < end && start < phys + size;
+	return overlaps(phys, size, (__u64)__hyp_start,
+			(__u64)__hyp_end - (__u64)__hyp_start) ||
+	       overlaps(phys, size, HYP_CHANNEL_BASE, HYP_CHANNEL_SIZE);
 }
 
 void hyp_arm64_stage2_load(const struct hyp_zone *z)

@@ -107,6 +107,7 @@ void hyp_arm64_zone_start(struct hyp_zone *z)
 
 	tf->x[0] = cfg->entry_arg[0];
 	tf->x[1] = cfg->entry_arg[1];
+	tf->x[2] = cfg->entry_arg[2];
 	tf->sp_el1 = cfg->stack;
 	tf->elr = cfg->entry;
 	tf->spsr = SPSR_DAIF | SPSR_MODE_EL1H;

@@ -9,9 +9,15 @@
  *
  * Both see their RAM at IPA 0x40000000 (so a wrong stage 2 or VMID shows
  * at once), the PL011 passed through (read-only use: the guests print
- * through the hypervisor's console hypercall), and a test device window
- * at HVB_TESTDEV_DEFAULT_BASE, never mapped, each zone with its own
- * device served by the hypervisor's model (later: the daemon's).
+ * through the hypervisor's console hypercall), and two emulated windows
+ * of the test device, never mapped:
+ *
+ *   0x0b100000  "testdev-hyp": served in the hypervisor, one per zone
+ *   0x0b000000  "testdev": HVB_TESTDEV_DEFAULT_BASE, served by the
+ *               root-zone daemon through the channel
+ *
+ * the same device both ways, so the cost of the channel can be measured
+ * against an in-hypervisor handler in one run.
  */
 #include <hvbridge/testdev.h>
 #include <arm64/vcpu.h>
@@ -21,6 +27,7 @@
 #define ZONE_RAM_IPA	0x40000000ull
 #define ZONE_RAM_SIZE	0x00200000ull
 #define QEMU_VIRT_UART	0x09000000ull
+#define TESTDEV_HYP	0x0b100000ull
 
 #define ZONE_MEM(pa) {							\
 	{								\
@@ -38,11 +45,15 @@
 
 #define ZONE_TESTDEV(dev) {						\
 	{								\
+		.base = TESTDEV_HYP,					\
+		.size = HVB_TESTDEV_SIZE,				\
+		.name = "testdev-hyp",					\
+		.handler = hyp_testdev_access,				\
+		.priv = (dev),						\
+	}, {								\
 		.base = HVB_TESTDEV_DEFAULT_BASE,			\
 		.size = HVB_TESTDEV_SIZE,				\
 		.name = "testdev",					\
-		.handler = hyp_testdev_access,				\
-		.priv = (dev),						\
 	},								\
 }
 
@@ -56,7 +67,8 @@
 	.nr_mmio = sizeof(zmmio) / sizeof((zmmio)[0]),			\
 	.mmio = (zmmio),						\
 	.entry = ZONE_RAM_IPA,						\
-	.entry_arg = { HVB_TESTDEV_DEFAULT_BASE, QEMU_VIRT_UART },	\
+	.entry_arg = { TESTDEV_HYP, QEMU_VIRT_UART,			\
+		       HVB_TESTDEV_DEFAULT_BASE },			\
 	.stack = ZONE_RAM_IPA + ZONE_RAM_SIZE,				\
 	.image = hyp_guest_start,					\
 	.image_end = hyp_guest_end,					\

@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Description: look at the EL2 hypervisor's channel region from the host.
+
+QEMU runs with its RAM in a shared file (memory-backend-file,share=on), so
+the region the hypervisor formats at PA 0x7ff00000 is at file offset
+0x3ff00000.  Two modes:
+
+  region.py serve FILE SECONDS   a minimal stand-in for the daemon: answers
+                                 8-byte reads of the test device's ID
+                                 register for zone 1, NO_DEVICE otherwise
+  region.py check FILE EXPECT    after QEMU stopped: compare the header,
+                                 slots and producer counters with EXPECT,
+                                 a list of cpu:zone:requests:timeouts:errors
+
+It reads the layout from the header (common/include/hvbridge/channel.h)
+and prints one line per mismatch; exit status 1 on any.  Writes are plain
+stores through a shared mapping: on this x86 host (TSO) they become
+visible in program order, data before the sequence number that publishes
+it, which is the release the protocol asks for (Barrier C).
+"""
+import mmap
+import struct
+import sys
+import time
+
+REGION_OFF = 0x7ff00000 - 0x40000000
+MAGIC = 0x52425648
+ABI_MAJOR = 1
+TESTDEV_BASE = 0x0b000000
+TESTDEV_ID = 0x0001544256485648
+STATUS_OK = 0
+STATUS_NO_DEVICE = 2
+
+
+def header(m):
+    (magic, major, _minor, size, _hsize, nr_cpus, _wake, pending, _kick,
+     _dstats, slots, slot_size, stats, stats_size) = struct.unpack_from(
+        "<IHHQIIIIIIIIII", m, REGION_OFF)
+    return dict(magic=magic, major=major, size=size, nr_cpus=nr_cpus,
+                pending=pending, slots=slots, slot_size=slot_size,
+                stats=stats, stats_size=stats_size)
+
+
+def slot(h, cpu):
+    return REGION_OFF + h["slots"] + cpu * h["slot_size"]
+
+
+def serve(m, seconds):
+    deadline = time.monotonic() + seconds
+    served = 0
+    print("region: serving", flush=True)
+    while time.monotonic() < deadline:
+        h = header(m)
+        if h["magic"] != MAGIC or h["major"] != ABI_MAJOR:
+            time.sleep(0.001)
+            continue
+        for cpu in range(h["nr_cpus"]):
+            s = slot(h, cpu)
+            seq, addr, _val, zone, _cpu, size, flags = struct.unpack_from(
+                "<QQQIIII", m, s)
+            (rseq,) = struct.unpack_from("<Q", m, s + 128)
+            if seq == 0 or seq == rseq:
+                continue
+            # Seqlock (Barrier S): drop a request rewritten meanwhile.
+            if struct.unpack_from("<Q", m, s)[0] != seq:
+                continue
+            if (zone == 1 and addr == TESTDEV_BASE + 0xf000 and size == 8
+                    and flags == 0):
+                value, status = TESTDEV_ID, STATUS_OK
+            else:
+                value, status = 0, STATUS_NO_DEVICE
+            struct.pack_into("<QI", m, s + 136, value, status)
+            struct.pack_into("<Q", m, s + 128, seq)     # Barrier C
+            served += 1
+        time.sleep(0.0005)
+    print("region: served %d" % served)
+    return 0
+
+
+def check(m, expect):
+    h = header(m)
+    bad = []
+    for k, want in (("magic", MAGIC), ("major", ABI_MAJOR),
+                    ("size", 0x10000), ("nr_cpus", 8)):
+        if h[k] != want:
+            bad.append("header %s 0x%x, want 0x%x" % (k, h[k], want))
+    if bad:
+        return bad
+    for e in expect.split():
+        cpu, zone, reqs, timeouts, errors = (int(x) for x in e.split(":"))
+        s = slot(h, cpu)
+        seq, addr, _v, rzone, rcpu, size, flags = struct.unpack_from(
+            "<QQQIIII", m, s)
+        (rseq,) = struct.unpack_from("<Q", m, s + 128)
+        st = REGION_OFF + h["stats"] + cpu * h["stats_size"]
+        nreq, _kicks, _wakes, nerr, nto = struct.unpack_from("<QQQQQ", m, st)
+        got = dict(addr=addr, zone=rzone, cpu=rcpu, size=size, flags=flags,
+                   requests=nreq, timeouts=nto, errors=nerr)
+        want = dict(addr=TESTDEV_BASE + 0xf000, zone=zone, cpu=cpu, size=8,
+                    flags=0, requests=reqs, timeouts=timeouts, errors=errors)
+        for k in want:
+            if got[k] != want[k]:
+                bad.append("cpu %d: %s 0x%x, want 0x%x"
+                           % (cpu, k, got[k], want[k]))
+        # A timed-out request is invalidated (seq 0); an answered one is
+        # DONE (resp.seq == req.seq).
+        if timeouts and seq != 0:
+            bad.append("cpu %d: req.seq %d after a timeout, want 0"
+                       % (cpu, seq))
+        if not timeouts and (seq == 0 or rseq != seq):
+            bad.append("cpu %d: req.seq %d resp.seq %d, want equal"
+                       % (cpu, seq, rseq))
+    return bad
+
+
+def main():
+    mode, path = sys.argv[1], sys.argv[2]
+    with open(path, "r+b") as f:
+        m = mmap.mmap(f.fileno(), 0)
+        if mode == "serve":
+            return serve(m, float(sys.argv[3]))
+        bad = check(m, sys.argv[3])
+        for b in bad:
+            print("region: " + b)
+        return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
