@@ -148,6 +148,7 @@ struct bench_results {
 	struct bench_lat futex;		/* raw futex ping-pong */
 	double tput[BENCH_NR_PRODS];	/* channel, Mreq/s */
 	double hvisor_tput[BENCH_NR_PRODS];
+	double tput_ratio[BENCH_NR_PRODS];	/* median of paired ratios */
 	double wall_s;			/* the whole run */
 };
 

@@ -95,28 +95,40 @@ bench_lat_median(struct bench_lat (*per_round)[BENCH_GROUP],
 	return l;
 }
 
+/*
+ * Per producer count, A B B A in halves of tput_seconds (B A A B on odd
+ * rounds): load from other processes that drifts during the round weighs
+ * on both methods alike.  Fills ours, theirs and their ratio.
+ */
 static int bench_tput_round(const struct bench_cfg *cfg, unsigned int round,
 			    double (*ours)[BENCH_NR_PRODS],
-			    double (*theirs)[BENCH_NR_PRODS])
+			    double (*theirs)[BENCH_NR_PRODS],
+			    double (*ratio)[BENCH_NR_PRODS])
 {
-	unsigned int i, k;
+	struct bench_cfg half = *cfg;
+	double sum[2], mops;
+	unsigned int i, k, m;
 	int err;
 
+	half.tput_seconds /= 2;
 	for (i = 0; i < BENCH_NR_PRODS; i++) {
-		for (k = 0; k < 2; k++) {
+		sum[0] = sum[1] = 0;
+		for (k = 0; k < 4; k++) {
+			m = (round + (k == 1 || k == 2)) % 2;
 			bench_watchdog("throughput", 60);
-			if ((k + round) % 2)
-				err = bench_hvisor_tput(cfg, bench_prods[i],
-							&theirs[round][i]);
-			else
-				err = bench_ours_tput(cfg, bench_prods[i],
-						      &ours[round][i]);
+			err = m ? bench_hvisor_tput(&half, bench_prods[i],
+						    &mops) :
+				  bench_ours_tput(&half, bench_prods[i], &mops);
 			if (err) {
 				fprintf(stderr, "bench: throughput with %u "
 					"producers: FAILED\n", bench_prods[i]);
 				return -1;
 			}
+			sum[m] += mops / 2;
 		}
+		ours[round][i] = sum[0];
+		theirs[round][i] = sum[1];
+		ratio[round][i] = sum[1] > 0 ? sum[0] / sum[1] : 0;
 	}
 	return 0;
 }
@@ -149,6 +161,7 @@ int main(int argc, char **argv)
 	struct bench_lat wake_rounds[BENCH_MAX_ROUNDS][BENCH_GROUP];
 	double ours[BENCH_MAX_ROUNDS][BENCH_NR_PRODS];
 	double theirs[BENCH_MAX_ROUNDS][BENCH_NR_PRODS];
+	double ratio[BENCH_MAX_ROUNDS][BENCH_NR_PRODS];
 	const struct bench_cfg *cfg = &bench_full;
 	double col[BENCH_MAX_ROUNDS], t0;
 	const char *json = NULL;
@@ -184,7 +197,7 @@ int main(int argc, char **argv)
 		fflush(stdout);
 		if (bench_lat_group(cfg, sync_m, r, sync_rounds, ticks) ||
 		    bench_lat_group(cfg, wake_m, r, wake_rounds, ticks) ||
-		    bench_tput_round(cfg, r, ours, theirs))
+		    bench_tput_round(cfg, r, ours, theirs, ratio))
 			return 1;
 	}
 	bench_watchdog("", 0);
@@ -202,6 +215,9 @@ int main(int argc, char **argv)
 		for (r = 0; r < cfg->rounds; r++)
 			col[r] = theirs[r][i];
 		res.hvisor_tput[i] = bench_median(col, cfg->rounds);
+		for (r = 0; r < cfg->rounds; r++)
+			col[r] = ratio[r][i];
+		res.tput_ratio[i] = bench_median(col, cfg->rounds);
 	}
 	bench_report_print(&res);
 	if (json && bench_report_json(&res, json))
