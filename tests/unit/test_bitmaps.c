@@ -8,10 +8,12 @@
  */
 #include <sched.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <criterion/criterion.h>
 
 #include "harness.h"
+#include "trap.h"
 
 TestSuite(bitmaps, .timeout = UNIT_SUITE_TIMEOUT_S);
 
@@ -222,6 +224,109 @@ Test(bitmaps, a_kick_outside_the_map_is_refused_and_sets_nothing)
 	cr_expect_not(hvb_consumer_has_work(&e.c));
 	cr_expect_eq(hvb_consumer_poll(&e.c), 0u);
 	cr_expect_eq(e.dev.kick_calls, 0u);
+}
+
+/*
+ * A request published while the daemon takes a pending word (trap.h):
+ * the daemon's pending pointer is a read-only alias, so its take of the
+ * word faults; CPU 1 then publishes a request exactly as
+ * hyp_channel_sync() does before it waits, and the take goes on.  A read
+ * and a separate clear would wipe CPU 1's bit, and nothing would ever
+ * announce its request again.
+ */
+#define BM_TRAP_SEQ	1ull
+
+static void bm_publish_cpu1(void *mem)
+{
+	struct hvb_sync_req *r = &hvb_region_slot(mem, 1)->req;
+
+	hvb_write_once_u64(&r->addr, BM_ADDR + 8);
+	hvb_write_once_u64(&r->value, 0);
+	hvb_write_once_u32(&r->zone_id, 1);
+	hvb_write_once_u32(&r->cpu, 1);
+	hvb_write_once_u32(&r->size, 8);
+	hvb_write_once_u32(&r->flags, 0);
+	hvb_store_release_u64(&r->seq, BM_TRAP_SEQ);
+	hvb_fetch_or_u64(&hvb_region_pending(mem)->cpu_bits[0], 1ull << 1);
+}
+
+Test(bitmaps, a_request_published_while_the_daemon_takes_its_bit_is_served)
+{
+	struct unit_alias r;
+	struct hvb_consumer c;
+	struct unit_dev dev = { 0 };
+	struct hyp_producer p;
+	struct unit_call call;
+	struct hvb_pending *real_pending;
+	unsigned int i;
+
+	unit_alias_new(&r, 2);
+	unit_consumer_attach(&c, r.mem, r.size, &dev);
+	unit_producer_attach(&p, r.mem, r.size, 0);
+	unit_call_start(&call, &p, BM_ADDR, 8, 0, 0);
+	cr_assert(unit_call_wait_published(&call, UNIT_WAIT_MS));
+	real_pending = c.pending;
+	c.pending = (struct hvb_pending *)(r.alias + HVB_PENDING_OFF);
+
+	unit_trap_arm(r.alias, bm_publish_cpu1, r.mem,
+		      PROT_READ | PROT_WRITE);
+	hvb_consumer_poll(&c);
+	unit_trap_disarm();
+	c.pending = real_pending;
+
+	cr_assert(unit_trap_fired(), "the poll never took the pending word");
+	cr_assert(unit_call_wait(&call, UNIT_WAIT_MS), "CPU 0 not served");
+	cr_expect_eq(call.value, unit_dev_value(BM_ADDR, 8));
+	for (i = 0; i < 3; i++)
+		hvb_consumer_poll(&c);
+	cr_expect_eq(hvb_region_slot(r.mem, 1)->resp.seq, BM_TRAP_SEQ,
+		     "CPU 1's request, published during the take, was lost");
+	cr_expect_eq(hvb_region_slot(r.mem, 1)->resp.value,
+		     unit_dev_value(BM_ADDR + 8, 8));
+	cr_expect_eq(dev.sync_calls, 2u);
+	unit_alias_free(&r);
+}
+
+/*
+ * A kick posted while the daemon takes the summary word (trap.h): the
+ * daemon's kick pointer is a read-only alias of the region, so its first
+ * write there, taking the summary, faults; a producer then kicks a pair
+ * in another word, and the take goes on.  Taking the summary with a
+ * read and a separate clear would wipe the new word's summary bit and
+ * strand its kick; the exchange takes it along.
+ */
+Test(bitmaps, a_kick_posted_while_the_daemon_takes_the_summary_is_not_lost)
+{
+	struct unit_alias r;
+	struct hvb_consumer c;
+	struct unit_dev dev = { 0 };
+	struct hyp_producer p, q;
+	struct hvb_kicks *real_kicks;
+
+	unit_alias_new(&r, 2);
+	unit_consumer_attach(&c, r.mem, r.size, &dev);
+	unit_producer_attach(&p, r.mem, r.size, 0);
+	unit_producer_attach(&q, r.mem, r.size, 1);
+	cr_assert_eq(hyp_channel_kick(&p, 1, 0), 0);	/* word 0 */
+	real_kicks = c.kicks;
+	c.kicks = (struct hvb_kicks *)(r.alias + HVB_KICK_OFF);
+
+	/* (5, 3) is kick bit 83, in word 1 */
+	unit_trap_arm_kick(r.alias, &q, 5, 3, PROT_READ | PROT_WRITE);
+	hvb_consumer_poll(&c);
+	unit_trap_disarm();
+	c.kicks = real_kicks;
+
+	cr_assert(unit_trap_fired(), "the drain never took the summary");
+	hvb_consumer_poll(&c);	/* whatever the first drain left */
+	cr_expect_eq(dev.kicks[1][0], 1u);
+	cr_expect_eq(dev.kicks[5][3], 1u,
+		     "the kick posted during the take was lost");
+	cr_expect_eq(dev.kick_calls, 2u);
+	cr_expect_not(hvb_consumer_has_work(&c));
+	cr_expect_eq(real_kicks->words[hvb_kick_bit(5, 3) / 64], 0ull,
+		     "its word bit is still set: stranded");
+	unit_alias_free(&r);
 }
 
 /*

@@ -10,11 +10,10 @@
  * host arch's hyp_arch_wake_consumer() signals) that records every call.
  */
 #include <errno.h>
-#include <sched.h>
-#include <signal.h>
-#include <sys/mman.h>
 #include <linux/futex.h>
+#include <sched.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -22,6 +21,7 @@
 #include <criterion/criterion.h>
 
 #include "harness.h"
+#include "trap.h"
 
 TestSuite(handshake, .timeout = UNIT_SUITE_TIMEOUT_S);
 
@@ -373,60 +373,17 @@ Test(handshake, a_wake_between_sleeping_and_the_wait_is_not_lost)
 /*
  * The narrowest window: the producer publishes after the daemon's last
  * look for work has missed it, sees SLEEPING and bumps wake_gen, all
- * before the daemon calls wait().  To land a wake exactly there, the
- * daemon's kick bitmap pointer is aimed at an inaccessible page: its
- * first read, the look for work after SLEEPING, faults, and the handler
- * plays that producer on the real region before letting the read see an
+ * before the daemon calls wait().  To land a wake exactly there
+ * (trap.h), the daemon's kick bitmap pointer is aimed at an inaccessible
+ * page: its first read, the look for work after SLEEPING, faults, and the
+ * producer kicks on the real region before the read goes on to see an
  * empty bitmap.  A daemon that waits with a token read any later than
  * Barrier W0 blocks on the new wake_gen and sleeps through the wake.
  */
-static struct {
-	char *page;
-	struct hyp_producer *p;		/* whom the handler plays */
-	__u32 dev, queue;		/* what it kicks */
-	int prot_after;			/* the page's protection after */
-	volatile sig_atomic_t fired;
-} hs_trap;
-
-/* On the first fault in hs_trap.page: kick as hs_trap.p, then let the
- * faulting access go on.  Any other fault is a real crash. */
-static void hs_trap_handler(int sig, siginfo_t *si, void *uc)
-{
-	char *a = si->si_addr;
-
-	(void)uc;
-	if (hs_trap.fired || a < hs_trap.page || a >= hs_trap.page + 4096) {
-		signal(sig, SIG_DFL);
-		return;
-	}
-	hs_trap.fired = 1;
-	hyp_channel_kick(hs_trap.p, hs_trap.dev, hs_trap.queue);
-	mprotect(hs_trap.page, 4096, hs_trap.prot_after);
-}
-
-static void hs_trap_arm(char *page, struct hyp_producer *p, __u32 dev,
-			__u32 queue, int prot_after, struct sigaction *old)
-{
-	struct sigaction sa;
-
-	hs_trap.page = page;
-	hs_trap.p = p;
-	hs_trap.dev = dev;
-	hs_trap.queue = queue;
-	hs_trap.prot_after = prot_after;
-	hs_trap.fired = 0;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_sigaction = hs_trap_handler;
-	sa.sa_flags = SA_SIGINFO;
-	sigemptyset(&sa.sa_mask);
-	cr_assert_eq(sigaction(SIGSEGV, &sa, old), 0);
-}
-
 Test(handshake, a_wake_after_the_last_look_for_work_still_ends_the_wait)
 {
 	struct hs_env e;
 	struct hyp_producer p;
-	struct sigaction old;
 	struct hvb_kicks *real_kicks;
 	char *page;
 	__u32 gen;
@@ -440,16 +397,16 @@ Test(handshake, a_wake_after_the_last_look_for_work_still_ends_the_wait)
 	e.ht.futex_ms = 500;
 	page = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	cr_assert(page != MAP_FAILED);
-	hs_trap_arm(page, &p, 6, 6, PROT_READ, &old);
+	unit_trap_arm_kick(page, &p, 6, 6, PROT_READ);
 	real_kicks = e.c.kicks;
 	e.c.kicks = (struct hvb_kicks *)page;
 
 	ret = hvb_consumer_sleep(&e.c, &e.ht.t);
 
 	e.c.kicks = real_kicks;
-	sigaction(SIGSEGV, &old, NULL);
+	unit_trap_disarm();
 	munmap(page, 4096);
-	cr_assert(hs_trap.fired,
+	cr_assert(unit_trap_fired(),
 		  "the daemon did not look at the kick bitmap after SLEEPING");
 	cr_expect_eq(e.ht.timeouts, 0u,
 		     "the daemon slept through the wake (token %u, wake_gen "
@@ -474,42 +431,32 @@ Test(handshake, a_wake_after_the_last_look_for_work_still_ends_the_wait)
  */
 Test(handshake, a_producer_that_loses_the_swap_does_not_wake_the_daemon_again)
 {
+	struct unit_alias r;
 	struct hyp_producer a, b;
-	struct sigaction old;
 	struct hvb_wake *wake;
-	__u64 size = hvb_region_size(2);
-	char *mem, *alias;
-	int fd = memfd_create("hvb-unit", 0);
 	__u32 gen;
 
-	cr_assert(fd >= 0, "memfd_create: %s", strerror(errno));
-	cr_assert_eq(ftruncate(fd, (off_t)size), 0);
-	mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	alias = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
-	cr_assert(mem != MAP_FAILED && alias != MAP_FAILED);
-	cr_assert_eq(hvb_region_format(mem, size, 2), HVB_REGION_OK);
-	unit_producer_attach(&a, mem, size, 0);
-	unit_producer_attach(&b, mem, size, 1);
-	a.wake = (struct hvb_wake *)(alias + HVB_WAKE_OFF);
-	wake = hvb_region_wake(mem);
+	unit_alias_new(&r, 2);
+	unit_producer_attach(&a, r.mem, r.size, 0);
+	unit_producer_attach(&b, r.mem, r.size, 1);
+	a.wake = (struct hvb_wake *)(r.alias + HVB_WAKE_OFF);
+	wake = hvb_region_wake(r.mem);
 	hvb_write_once_u32(&wake->consumer_state, HVB_CONSUMER_SLEEPING);
 	gen = wake->wake_gen;
 
-	hs_trap_arm(alias, &b, 1, 1, PROT_READ | PROT_WRITE, &old);
+	unit_trap_arm_kick(r.alias, &b, 1, 1, PROT_READ | PROT_WRITE);
 	cr_expect_eq(hyp_channel_kick(&a, 0, 0), 0);
-	sigaction(SIGSEGV, &old, NULL);
+	unit_trap_disarm();
 
-	cr_assert(hs_trap.fired, "producer A never tried to move the state");
+	cr_assert(unit_trap_fired(), "A never tried to move the state");
 	cr_expect_eq(wake->wake_gen, gen + 1, "wake_gen moved by %u",
 		     wake->wake_gen - gen);
-	cr_expect_eq(hvb_region_cpu_stats(mem, 1)->wakes, 1ull,
+	cr_expect_eq(hvb_region_cpu_stats(r.mem, 1)->wakes, 1ull,
 		     "B, the winner, wakes");
-	cr_expect_eq(hvb_region_cpu_stats(mem, 0)->wakes, 0ull,
+	cr_expect_eq(hvb_region_cpu_stats(r.mem, 0)->wakes, 0ull,
 		     "A, the loser, woke the daemon too");
 	cr_expect_eq(wake->consumer_state, HVB_CONSUMER_RUNNING);
-	munmap(alias, 4096);
-	munmap(mem, size);
-	close(fd);
+	unit_alias_free(&r);
 }
 
 /* The daemon sleeps on its own thread; the test wakes it. */
