@@ -378,7 +378,7 @@ Test(seq, the_daemon_never_reads_a_mix_of_two_requests_from_a_reused_slot)
 	__u64 end;
 
 	seq_setup(&e);
-	e.p.timeout_ns = 1;	/* give up at the first check, reuse at once */
+	e.p.timeout_ns = 1;	/* give up at the first check, reuse */
 	v.p = &e.p;
 	cr_assert_eq(pthread_create(&v.thread, NULL, seq_torn_thread, &v), 0);
 	/* Until enough reads raced a reuse to have caught a mix, or the
