@@ -72,7 +72,7 @@ static int bench_diag_one(struct bench_diag_row *row,
 		bench_diag_clock = row->clock;
 		/* A constant clock would look like a timeout. */
 		bench_ours_timeout_ns = row->clock == BENCH_CLOCK_NONE ?
-					0 : 2000000000ull;
+					0 : 20000000000ull;
 		bench_diag_clock_calls = 0;
 		err = bench_ours_sync_lat(cfg, ticks, cfg->iters);
 		bench_diag_clock = BENCH_CLOCK_REAL;
@@ -122,7 +122,7 @@ static int bench_diag_tput(struct bench_cfg *cfg)
 				bench_diag_clock = k == 1 ? BENCH_CLOCK_NONE :
 					BENCH_CLOCK_REAL;
 				bench_ours_timeout_ns = k == 1 ? 0 :
-					2000000000ull;
+					20000000000ull;
 				err = k == 2 ?
 					bench_hvisor_tput(cfg, bench_prods[i],
 							  &v[k][i][r]) :

@@ -4,6 +4,7 @@
  * same code, so the figures differ only by what the methods do.
  */
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <time.h>
@@ -69,8 +70,10 @@ static void *bench_worker_main(void *arg)
 			break;
 		}
 	atomic_fetch_add(w->ready, 1);
+	/* Yield, not spin: the other workers share this CPU and may still
+	 * be warming up, with a request in flight. */
 	while (!atomic_load_explicit(w->go, memory_order_acquire))
-		hvb_cpu_relax();
+		sched_yield();
 	while (!w->err &&
 	       !atomic_load_explicit(w->stop, memory_order_relaxed)) {
 		if (w->req(w->ctx, w->idx, i++)) {
