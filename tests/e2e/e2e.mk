@@ -1,8 +1,10 @@
 # tests/e2e: QEMU end-to-end tests of the EL2 image.  Included by
-# tests/Makefile.  `make -C tests e2e-boot` boots hvbridge-hyp.elf and
-# hvbridge-hyp-crashtest.elf under qemu-system-aarch64 (20 s watchdog
-# each) and checks the serial log; it also proves that the build's MMIO
-# writeback check rejects a writeback accessor.
+# tests/Makefile.  `make -C tests e2e-boot` boots hvbridge-hyp.elf (test
+# zones; with build/arm64/Image from scripts/fetch-arm64.sh also the root
+# zone's Linux) and hvbridge-hyp-crashtest.elf under qemu-system-aarch64,
+# each with a watchdog (E2E_TIMEOUT s, 3x for Linux), and checks the
+# serial logs and the channel region; it also proves that the build's
+# MMIO writeback check rejects a writeback accessor.
 E2E_DIR := $(TOP)/tests/e2e
 E2E_TIMEOUT ?= 20
 
@@ -11,5 +13,6 @@ TEST_TARGETS += e2e-boot
 .PHONY: e2e-boot
 e2e-boot:
 	@$(MAKE) --no-print-directory -s -C $(TOP)/hyp image
-	@E2E_TIMEOUT=$(E2E_TIMEOUT) $(E2E_DIR)/boot.sh $(O)/arm64/hyp \
+	@E2E_TIMEOUT=$(E2E_TIMEOUT) E2E_ARM64=$(TOP)/build/arm64 \
+		$(E2E_DIR)/boot.sh $(O)/arm64/hyp \
 		$(O)/test/e2e

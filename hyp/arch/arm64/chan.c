@@ -3,8 +3,9 @@
  * The channel region at EL2: where it lives, who formats it, and each
  * CPU's producer (hyp/channel.h).
  *
- * The hypervisor creates the region at a fixed physical address, the
- * last MiB of QEMU virt's 1 GiB RAM, mapped in no zone.  With QEMU's RAM
+ * The hypervisor creates the region at a fixed physical address in the
+ * last MiB of QEMU virt's 1 GiB RAM, mapped in no zone yet (the root
+ * zone will map it for the kernel module).  With QEMU's RAM
  * in a shared file (memory-backend-file,share=on) a daemon on the build
  * machine finds it at file offset HYP_CHANNEL_BASE - HYP_RAM_BASE; in
  * the root zone the kernel module will map it.

@@ -80,7 +80,6 @@ static int hyp_mmu_check(void)
 		int mapped;
 	} probes[] = {
 		{ 0x09000000ul, 1 },			/* PL011 */
-		{ HYP_RAM_BASE + 0x200123, 1 },		/* the image */
 		{ HYP_RAM_BASE + HYP_RAM_SIZE - 8, 1 },
 		{ HYP_RAM_BASE + HYP_RAM_SIZE, 0 },
 		{ 0xdead0000ul, 0 },
@@ -88,6 +87,10 @@ static int hyp_mmu_check(void)
 	unsigned int i;
 	int bad = 0;
 
+	if (hyp_mmu_probe((__u64)hyp_main) != (__u64)hyp_main) {
+		hyp_printk("hvbridge-hyp: MMU check: the image is not identity mapped\n");
+		bad = 1;
+	}
 	for (i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
 		__u64 pa = hyp_mmu_probe(probes[i].va);
 		__u64 want = probes[i].mapped ? probes[i].va : ~0ull;

@@ -6,8 +6,9 @@
  * or start a CPU that is not its own.
  *
  * Offered to zones today: PSCI_VERSION (the firmware's), PSCI_FEATURES,
- * and NOT_SUPPORTED for everything else.  CPU_ON/CPU_OFF for a zone's
- * own CPUs come with multi-vCPU zones.
+ * SYSTEM_OFF and SYSTEM_RESET for the root zone only (forwarded: the
+ * machine goes with it), and NOT_SUPPORTED for everything else.
+ * CPU_ON/CPU_OFF for a zone's own CPUs come with multi-vCPU zones.
  */
 #include <arm64/hyp.h>
 #include <arm64/psci.h>
@@ -82,6 +83,17 @@ enum hyp_trap_result hyp_vcpu_smc(struct hyp_trap_frame *tf)
 		break;
 	case PSCI_1_0_FEATURES:
 		ret = hyp_vcpu_psci_features((__u32)tf->x[1]);
+		break;
+	case PSCI_0_2_SYSTEM_OFF:
+	case PSCI_0_2_SYSTEM_RESET:
+		if (!(z->cfg->flags & HYP_ZONE_ROOT)) {
+			ret = PSCI_DENIED;
+			break;
+		}
+		hyp_printk("hvbridge-hyp: %s: %s\n", z->cfg->name,
+			   fn == PSCI_0_2_SYSTEM_OFF ? "SYSTEM_OFF" :
+			   "SYSTEM_RESET");
+		ret = hyp_psci_call(fn, 0, 0, 0);	/* returns on failure */
 		break;
 	default:
 		ret = PSCI_NOT_SUPPORTED;

@@ -43,14 +43,18 @@ static __u32 zone_boot_cpu(const struct hyp_zone *z)
 
 static void hyp_create_zones(void)
 {
-	unsigned int i, n = 0;
+	const struct hyp_zone_config *const *cfgs;
+	unsigned int i, nr, n = 0;
 
-	for (i = 0; i < hyp_nr_zone_configs; i++)
-		if (hyp_zone_create(hyp_zone_configs[i]))
+	cfgs = hyp_zone_configs(&nr);
+	for (i = 0; i < nr; i++)
+		if (hyp_zone_create(cfgs[i])) {
+			hyp_printk("hvbridge-hyp: zone %s created (id %u)\n",
+				   cfgs[i]->name, cfgs[i]->id);
 			n++;
+		}
 	hyp_vcpu_set_running(n);
-	hyp_printk("hvbridge-hyp: %u of %u zones created\n", n,
-		   hyp_nr_zone_configs);
+	hyp_printk("hvbridge-hyp: %u of %u zones created\n", n, nr);
 }
 
 static void hyp_start_secondaries(void)

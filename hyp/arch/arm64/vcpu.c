@@ -16,6 +16,14 @@
 #define HCR_EL2_ZONE	(HCR_RW | HCR_VM | HCR_TSC)
 /* SCTLR_EL1 RES1 (ARMv8.0): bits 11, 20, 22, 23, 28, 29; MMU off. */
 #define SCTLR_EL1_RES1	0x30d00800ull
+/*
+ * ICC_SRE_EL2: SRE, DFB, DIB, and Enable: EL1 may use the GICv3 system
+ * register interface (the root zone drives the physical GIC itself,
+ * HCR_EL2.IMO/FMO clear).  ICH_HCR_EL2 = 0: no virtual CPU interface.
+ */
+#define ICC_SRE_EL2		S3_4_C12_C9_5
+#define ICH_HCR_EL2		S3_4_C12_C11_0
+#define ICC_SRE_EL2_BOOT	0xfull
 /* CNTHCTL_EL2: EL1 may read the physical counter and use its timer. */
 #define CNTHCTL_EL1PCTEN	(1ull << 0)
 #define CNTHCTL_EL1PCEN		(1ull << 1)
@@ -102,6 +110,9 @@ void hyp_arm64_zone_start(struct hyp_zone *z)
 	arm64_write_sysreg(cnthctl_el2, arm64_read_sysreg(cnthctl_el2) |
 			   CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN);
 	arm64_write_sysreg(cntvoff_el2, 0);
+	arm64_write_sysreg(ICC_SRE_EL2, ICC_SRE_EL2_BOOT);
+	arm64_isb();
+	arm64_write_sysreg(ICH_HCR_EL2, 0);
 	arm64_write_sysreg(hcr_el2, HCR_EL2_ZONE);
 	arm64_isb();
 

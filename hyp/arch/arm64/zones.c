@@ -1,11 +1,18 @@
 // SPDX-License-Identifier: MIT
 /*
  * The zones of QEMU virt (-smp 2 -m 1G), in the style of Jailhouse cell
- * configs.  Until the root zone exists, two test zones run the built-in
- * guest (guest.S), one per CPU:
+ * configs.  Two sets, chosen at boot by what QEMU loaded:
  *
- *   zone1  CPU 1, 2 MiB RAM at PA 0x50000000
- *   zone2  CPU 0, 2 MiB RAM at PA 0x50200000
+ *   a Linux Image at ROOT_KERNEL (-device loader): the root zone on CPU
+ *   0 (its kernel, with the DTB at ROOT_DTB) and zone1 on CPU 1;
+ *
+ *   otherwise two test zones running the built-in guest (guest.S):
+ *   zone1 on CPU 1 (RAM at PA 0x50000000) and zone2 on CPU 0 (RAM at
+ *   PA 0x50200000).
+ *
+ * The root zone owns RAM 0x40000000-0x4fffffff and every device of the
+ * low 1 GiB, identity mapped, and keeps the physical GIC; the DTB it gets
+ * says so (tests/e2e/mkroot.sh makes it from QEMU's).
  *
  * Both see their RAM at IPA 0x40000000 (so a wrong stage 2 or VMID shows
  * at once), the PL011 passed through (read-only use: the guests print
@@ -28,6 +35,12 @@
 #define ZONE_RAM_SIZE	0x00200000ull
 #define QEMU_VIRT_UART	0x09000000ull
 #define TESTDEV_HYP	0x0b100000ull
+
+#define ROOT_RAM	0x40000000ull
+#define ROOT_RAM_SIZE	0x10000000ull
+#define ROOT_KERNEL	0x40200000ull	/* 2 MiB aligned, text_offset 0 */
+#define ROOT_DTB	0x48000000ull
+#define ARM64_IMAGE_MAGIC	0x644d5241u	/* "ARM\x64" at offset 0x38 */
 
 #define ZONE_MEM(pa) {							\
 	{								\
@@ -88,9 +101,52 @@ static const struct hyp_zone_config zone1_config =
 static const struct hyp_zone_config zone2_config =
 	ZONE_CONFIG("zone2", 2, 0, zone2_mem, zone2_mmio);
 
-const struct hyp_zone_config *const hyp_zone_configs[] = {
+static const struct hyp_mem_region root_mem[] = {
+	{
+		.phys_start = ROOT_RAM,
+		.ipa_start = ROOT_RAM,
+		.size = ROOT_RAM_SIZE,
+		.flags = HYP_MEM_READ | HYP_MEM_WRITE | HYP_MEM_EXEC,
+	}, {
+		/* GIC, UART, RTC, virtio-mmio, ...: the whole low 1 GiB. */
+		.phys_start = 0,
+		.ipa_start = 0,
+		.size = 0x40000000ull,
+		.flags = HYP_MEM_READ | HYP_MEM_WRITE | HYP_MEM_IO,
+	},
+};
+
+static const struct hyp_zone_config root_config = {
+	.name = "root",
+	.id = 0,
+	.flags = HYP_ZONE_ROOT,
+	.cpus = 1ull << 0,
+	.nr_mem = sizeof(root_mem) / sizeof(root_mem[0]),
+	.mem = root_mem,
+	.entry = ROOT_KERNEL,
+	.entry_arg = { ROOT_DTB, 0, 0 },	/* arm64 boot protocol */
+	.stack = 0,
+};
+
+static const struct hyp_zone_config *const test_zones[] = {
 	&zone1_config,
 	&zone2_config,
 };
-const unsigned int hyp_nr_zone_configs =
-	sizeof(hyp_zone_configs) / sizeof(hyp_zone_configs[0]);
+
+static const struct hyp_zone_config *const root_zones[] = {
+	&root_config,
+	&zone1_config,
+};
+
+const struct hyp_zone_config *const *hyp_zone_configs(unsigned int *nr)
+{
+	const volatile __u32 *magic =
+		(const volatile __u32 *)(ROOT_KERNEL + 0x38);
+
+	if (*magic == ARM64_IMAGE_MAGIC) {
+		*nr = sizeof(root_zones) / sizeof(root_zones[0]);
+		return root_zones;
+	}
+	*nr = sizeof(test_zones) / sizeof(test_zones[0]);
+	return test_zones;
+}

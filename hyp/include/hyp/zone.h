@@ -43,6 +43,7 @@ struct hyp_mmio_window {
 
 /* hyp_zone_config.flags */
 #define HYP_ZONE_TRACE_MMIO	0x1u	/* log every emulated access */
+#define HYP_ZONE_ROOT		0x2u	/* may power the machine off/reset */
 
 struct hyp_zone_config {
 	const char *name;

@@ -58,15 +58,20 @@
 #ifndef __ASSEMBLER__
 #include <hvbridge/types.h>
 
+/* One level of indirection: a register given as a macro (an S3_... name
+ * the assembler may not know by its architectural name) is expanded. */
+#define ARM64_STR(x)	#x
+
 #define arm64_read_sysreg(reg) ({					\
 	__u64 __v;							\
-	__asm__ volatile("mrs %0, " #reg : "=r"(__v));			\
+	__asm__ volatile("mrs %0, " ARM64_STR(reg) : "=r"(__v));	\
 	__v;								\
 })
 
 #define arm64_write_sysreg(reg, v) do {					\
 	__u64 __v = (__u64)(v);						\
-	__asm__ volatile("msr " #reg ", %0" : : "r"(__v) : "memory");	\
+	__asm__ volatile("msr " ARM64_STR(reg) ", %0"			\
+			 : : "r"(__v) : "memory");			\
 } while (0)
 
 static inline void arm64_isb(void)

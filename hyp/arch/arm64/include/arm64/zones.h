@@ -7,7 +7,10 @@
 
 #include <hyp/zone.h>
 
-extern const struct hyp_zone_config *const hyp_zone_configs[];
-extern const unsigned int hyp_nr_zone_configs;
+/*
+ * The zones to create, @nr of them: the root zone and zone1 if QEMU
+ * loaded a Linux Image for the root zone, else the two test zones.
+ */
+const struct hyp_zone_config *const *hyp_zone_configs(unsigned int *nr);
 
 #endif /* ARM64_ZONES_H */

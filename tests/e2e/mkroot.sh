@@ -1,0 +1,49 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Description: make the root zone's DTB and a test initramfs.
+#
+# mkroot.sh WORK BUSYBOX
+#   WORK/root.dtb          QEMU virt's own DTB (dumpdtb, same machine
+#                          options as the run) cut down to what the root
+#                          zone owns: RAM 0x40000000-0x4fffffff, CPU 0 only
+#                          (CPU 1 runs zone1), no PCIe (not mapped); the
+#                          initramfs and the command line in /chosen
+#   WORK/initramfs.cpio.gz busybox and an /init that says so and powers
+#                          the machine off (PSCI SYSTEM_OFF via the
+#                          hypervisor)
+# Load addresses must match hyp/arch/arm64/zones.c (ROOT_*).
+set -eu
+work=$1
+busybox=$2
+DTB_ADDR=0x48000000
+INITRD_ADDR=0x49000000
+
+mkdir -p "$work"
+qemu-system-aarch64 -M virt,virtualization=on,gic-version=3,dumpdtb="$work/virt.dtb" \
+	-cpu cortex-a57 -smp 2 -m 1G -display none >/dev/null 2>&1
+
+root=$work/initramfs
+rm -rf "$root"
+mkdir -p "$root/bin" "$root/proc"
+cp "$busybox" "$root/bin/busybox"
+cat > "$root/init" <<'INIT'
+#!/bin/busybox sh
+bb=/bin/busybox
+$bb mount -t proc proc /proc
+echo "root zone: init running, $($bb grep -c ^processor /proc/cpuinfo) CPU(s), $($bb uname -m)"
+$bb poweroff -f
+INIT
+chmod +x "$root/init"
+(cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 > "$work/initramfs.cpio.gz"
+size=$(stat -c %s "$work/initramfs.cpio.gz")
+
+dtb=$work/root.dtb
+cp "$work/virt.dtb" "$dtb"
+fdtput -t x "$dtb" /memory@40000000 reg 0 0x40000000 0 0x10000000
+fdtput -r "$dtb" /cpus/cpu-map
+fdtput -r "$dtb" /cpus/cpu@1
+fdtput -r "$dtb" /pcie@10000000
+fdtput -t s "$dtb" /chosen bootargs "console=ttyAMA0 rdinit=/init panic=-1"
+fdtput -t x "$dtb" /chosen linux,initrd-start $INITRD_ADDR
+fdtput -t x "$dtb" /chosen linux,initrd-end \
+	"$(printf '0x%x' $((INITRD_ADDR + size)))"
