@@ -44,6 +44,8 @@ struct bench_lat {
 void bench_clock_init(void);
 double bench_ticks_ns(__u64 ticks);
 double bench_now_s(void);
+/* The usual non-zero difference of two bench_ticks() (its step). */
+__u64 bench_clock_step(void);
 
 #if defined(__x86_64__)
 #include <x86intrin.h>

@@ -133,7 +133,11 @@ void bench_report_print(const struct bench_results *r)
 				r->tput_ratio[i], ">= 1.00",
 				r->tput_ratio[i] >= 1.0);
 	}
-	printf("\n");
+	printf("\n  Throughput ratios are the median of each round's paired "
+	       "ratio (A B B A\n  under the same load), not the ratio of "
+	       "the medians shown.  Means carry\n  the preemptions by other "
+	       "processes; percentiles are in steps of the\n  clock (about "
+	       "%.0f ns here).\n\n", bench_ticks_ns(bench_clock_step()));
 }
 
 static cJSON *bench_json_tput(const double *v)

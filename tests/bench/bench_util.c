@@ -17,6 +17,8 @@ const unsigned int bench_prods[BENCH_NR_PRODS] = { 1, 2, 4 };
 
 static double bench_ns_per_tick = 1.0;
 
+static int bench_cmp_u64(const void *a, const void *b);
+
 double bench_now_s(void)
 {
 	struct timespec ts;
@@ -39,6 +41,23 @@ void bench_clock_init(void)
 	while (t1 - t0 < 0.02);
 	k1 = bench_ticks();
 	bench_ns_per_tick = (t1 - t0) * 1e9 / (double)(k1 - k0);
+}
+
+__u64 bench_clock_step(void)
+{
+	__u64 a, b, d[101];
+	int i;
+
+	/* The median, not the minimum: some virtual TSCs mostly move in
+	 * large steps but now and then by one. */
+	for (i = 0; i < 101; i++) {
+		a = bench_ticks();
+		while ((b = bench_ticks()) == a)
+			;
+		d[i] = b - a;
+	}
+	qsort(d, 101, sizeof(d[0]), bench_cmp_u64);
+	return d[50];
 }
 
 double bench_ticks_ns(__u64 ticks)
