@@ -62,7 +62,8 @@ int hvb_consumer_fetch(struct hvb_consumer *c, __u32 cpu,
 	/* Barrier A': pairs with the producer's release of req.seq
 	 * (Barrier A); the fields read below are the published ones. */
 	seq = hvb_load_acquire_u64(&r->seq);
-	if (seq == 0 || seq == hvb_read_once_u64(&slot->resp.seq))
+	if (seq == 0 || (seq & HVB_SEQ_INVALID) ||
+	    seq == hvb_read_once_u64(&slot->resp.seq))
 		return 0;
 	req->seq = seq;
 	req->cpu = cpu;

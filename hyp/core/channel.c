@@ -38,8 +38,10 @@ int hyp_channel_attach(struct hyp_producer *p, void *region, __u64 size,
 	p->kicks = hvb_region_kicks(region);
 	p->timeout_ns = timeout_ns;
 	/* Continue above whatever an earlier producer of this slot used, so
-	 * no completion left in the region can match our first request. */
-	req_seq = hvb_read_once_u64(&p->slot->req.seq);
+	 * no completion left in the region can match our first request,
+	 * including the late completion of one an earlier producer gave up
+	 * on (its seq is kept under HVB_SEQ_INVALID). */
+	req_seq = hvb_read_once_u64(&p->slot->req.seq) & ~HVB_SEQ_INVALID;
 	resp_seq = hvb_read_once_u64(&p->slot->resp.seq);
 	p->next_seq = (req_seq > resp_seq ? req_seq : resp_seq) + 1;
 	return HVB_REGION_OK;
@@ -114,12 +116,13 @@ hyp_status_t hyp_channel_sync(struct hyp_producer *p, __u32 zone_id,
 	if (hyp_channel_wait_resp(p, seq, start_ns)) {
 		/*
 		 * Timeout policy: give up on this request.  Barrier S:
-		 * invalidate the slot before any later request rewrites its
+		 * invalidate the slot (keeping seq, so no later producer of
+		 * this slot reuses it) before any later request rewrites its
 		 * fields; pairs with the daemon's seqlock re-check (hvb_rmb,
 		 * then req.seq again) so it drops a torn read.  A late
 		 * completion carries the old seq and never matches again.
 		 */
-		hvb_write_once_u64(&req->seq, 0);
+		hvb_write_once_u64(&req->seq, seq | HVB_SEQ_INVALID);
 		hvb_wmb();
 		stat_add(&p->stats->timeouts, 1);
 		return HVB_STATUS_TIMEOUT;

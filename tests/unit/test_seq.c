@@ -193,8 +193,9 @@ Test(seq, a_producer_that_times_out_invalidates_its_slot)
 	cr_assert(unit_call_wait(&call, UNIT_WAIT_MS),
 		  "the bounded wait never gave up");
 	cr_expect_eq(call.status, HVB_STATUS_TIMEOUT);
-	cr_expect_eq(hvb_load_acquire_u64(&e.slot->req.seq), 0ull,
-		     "a timed-out slot is INVALID (req.seq 0)");
+	cr_expect_eq(hvb_load_acquire_u64(&e.slot->req.seq),
+		     call.seq | HVB_SEQ_INVALID,
+		     "a timed-out slot is INVALID and keeps its seq");
 	cr_expect_eq(st->timeouts, 1ull);
 	cr_expect_eq(e.p.next_seq, call.seq + 1, "its seq is never reused");
 	/* The late completion is refused and leaves the line alone. */
@@ -280,19 +281,14 @@ Test(seq, a_reattached_producer_continues_above_every_seq_in_its_slot)
 }
 
 /*
- * The producer timed out on n (req.seq = 0, resp.seq = n - 1) while the
- * daemon still holds request n; the producer is then attached again to
- * the same slot.  If its first seq is n again, the daemon's late
- * completion of the old n passes every check and completes the new
- * request with the old request's value.
- *
- * Disabled until hyp_channel_attach() can see the lost seq: the timeout
- * path stores req.seq = 0, so the region no longer holds n.  Enable it
- * with the fix (e.g. invalidate with a flag bit, req.seq = n | 1 << 63,
- * so attach still sees n and the daemon still sees a changed seq).
+ * The producer timed out on n (resp.seq = n - 1) while the daemon still
+ * holds request n; the producer is then attached again to the same
+ * slot.  If its first seq were n again, the daemon's late completion of
+ * the old n would pass every check and complete the new request with
+ * the old request's value.  The invalidation keeps n under
+ * HVB_SEQ_INVALID, so attach starts above it.
  */
-Test(seq, a_producer_reattached_after_a_timeout_never_reuses_the_lost_seq,
-     .disabled = true)
+Test(seq, a_producer_reattached_after_a_timeout_never_reuses_the_lost_seq)
 {
 	struct seq_env e;
 	struct hyp_producer q;

@@ -20,7 +20,9 @@
  *
  * hvb_cpu_relax() deliberately has no "memory" clobber: correctness must
  * come from the acquire load, never from a compiler barrier hidden in a
- * relax hint.  tests/stress proves that a plain load in the same loop hangs.
+ * relax hint.  tests/stress proves that a plain load in an empty spin
+ * hangs at -O2 (with this volatile-asm hint in the loop gcc 12 and clang
+ * 14 happen to reload, which no rule guarantees).
  *
  * The read-modify-write operations (hvb_xchg_*, hvb_fetch_or_u64,
  * hvb_fetch_add_u32, hvb_cmpxchg_u32) are fully ordered, like the Linux

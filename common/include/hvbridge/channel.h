@@ -38,9 +38,11 @@
  *        v
  *     IDLE
  *
- *   A producer that gives up waiting (timeout policy) stores req.seq = 0
- *   before it reuses the slot (INVALID), so a daemon still reading the old
- *   fields sees the seq change and drops what it read (Barrier S).
+ *   A producer that gives up waiting (timeout policy) stores
+ *   req.seq = n | HVB_SEQ_INVALID before it reuses the slot (INVALID), so
+ *   a daemon still reading the old fields sees the seq change and drops
+ *   what it read (Barrier S), and a producer attaching later still sees
+ *   n and never reuses it.
  *
  * Completion is matched by the sequence number: the producer waits for
  * resp.seq == n exactly, so a stale or duplicated completion (seq != n)
@@ -78,6 +80,10 @@
 /* Latency histogram: bucket i counts round trips of [2^i, 2^(i+1)) ns;
  * bucket 0 also counts 0 ns, the last bucket everything above. */
 #define HVB_LAT_BUCKETS		32u
+
+/* Set in req.seq by a producer that gave up on request (seq & ~bit); a
+ * slot with it set holds no request.  Sequence numbers stay below it. */
+#define HVB_SEQ_INVALID		(1ull << 63)
 
 /* struct hvb_sync_req.flags */
 #define HVB_REQ_WRITE		(1u << 0)
@@ -161,7 +167,7 @@ struct hvb_kicks {
 /* One CPU's synchronous request line; written only by that CPU's
  * producer, read only by the daemon. */
 struct hvb_sync_req {
-	__u64 seq;		/* written last (release); 0: INVALID */
+	__u64 seq;		/* written last (release); see HVB_SEQ_INVALID */
 	__u64 addr;		/* guest physical (IPA) address */
 	__u64 value;		/* data of a write, low @size bytes */
 	__u32 zone_id;		/* zone of the trapping vCPU */
