@@ -52,6 +52,7 @@ static void sim_usage(FILE *f, const char *argv0)
 "  --region PATH     region file (default /dev/shm/hvbridge-sim-<pid>)\n"
 "  --daemon PATH     daemon binary (default ../tool/hvbridge from here)\n"
 "  --inproc          serve in a thread of this process (for TSan)\n"
+"  --keep-region     leave the region file at exit (for hvbridge stat)\n"
 "  --verbose         daemon log level info\n"
 "exit: 0 pass, 1 check failed, 2 usage, 3 watchdog\n",
 		argv0, HVB_MAX_CPUS);
@@ -118,6 +119,7 @@ static int sim_parse(struct sim_opts *o, int argc, char **argv)
 		{ "region", required_argument, NULL, 'r' },
 		{ "daemon", required_argument, NULL, 'd' },
 		{ "inproc", no_argument, NULL, 'i' },
+		{ "keep-region", no_argument, NULL, 'K' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -187,6 +189,9 @@ static int sim_parse(struct sim_opts *o, int argc, char **argv)
 			break;
 		case 'i':
 			o->inproc = true;
+			break;
+		case 'K':
+			o->keep_region = true;
 			break;
 		case 'v':
 			o->verbose = true;
@@ -273,7 +278,8 @@ static void sim_region_remove(struct sim *s)
 	if (s->region)
 		munmap(s->region, s->size);
 	s->region = NULL;
-	if (s->region_created)
+	/* --keep-region: leave it for `hvbridge stat` (scripts/run.sh). */
+	if (s->region_created && !s->opt.keep_region)
 		unlink(s->region_path);
 	s->region_created = false;
 }

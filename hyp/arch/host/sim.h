@@ -52,6 +52,7 @@ struct sim_opts {
 	const char *daemon_path;	/* NULL: ../tool/hvbridge */
 	bool inproc;
 	bool verbose;
+	bool keep_region;		/* do not unlink the region at exit */
 };
 
 struct sim;
