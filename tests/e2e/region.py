@@ -31,6 +31,7 @@ TESTDEV_BASE = 0x0b000000
 TESTDEV_ID = 0x0001544256485648
 STATUS_OK = 0
 STATUS_NO_DEVICE = 2
+SEQ_INVALID = 1 << 63      # HVB_SEQ_INVALID: a timed-out request
 
 
 def header(m):
@@ -60,7 +61,7 @@ def serve(m, seconds):
             seq, addr, _val, zone, _cpu, size, flags = struct.unpack_from(
                 "<QQQIIII", m, s)
             (rseq,) = struct.unpack_from("<Q", m, s + 128)
-            if seq == 0 or seq == rseq:
+            if seq == 0 or seq & SEQ_INVALID or seq == rseq:
                 continue
             # Seqlock (Barrier S): drop a request rewritten meanwhile.
             if struct.unpack_from("<Q", m, s)[0] != seq:
@@ -103,11 +104,11 @@ def check(m, expect):
             if got[k] != want[k]:
                 bad.append("cpu %d: %s 0x%x, want 0x%x"
                            % (cpu, k, got[k], want[k]))
-        # A timed-out request is invalidated (seq 0); an answered one is
-        # DONE (resp.seq == req.seq).
-        if timeouts and seq != 0:
-            bad.append("cpu %d: req.seq %d after a timeout, want 0"
-                       % (cpu, seq))
+        # A timed-out request is invalidated (its seq kept under
+        # HVB_SEQ_INVALID); an answered one is DONE (resp.seq == req.seq).
+        if timeouts and seq != (reqs | SEQ_INVALID):
+            bad.append("cpu %d: req.seq 0x%x after a timeout, want 0x%x"
+                       % (cpu, seq, reqs | SEQ_INVALID))
         if not timeouts and (seq == 0 or rseq != seq):
             bad.append("cpu %d: req.seq %d resp.seq %d, want equal"
                        % (cpu, seq, rseq))
