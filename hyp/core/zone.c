@@ -21,6 +21,34 @@ static int range_wraps(__u64 base, __u64 size)
 	return base + size < base;
 }
 
+/*
+ * Does RAM region @r of a new zone overlap RAM of a zone that exists,
+ * other than where both sides declared it shared?  Devices (HYP_MEM_IO)
+ * may be passed through to several zones.
+ */
+static int hyp_zone_ram_clash(const struct hyp_mem_region *r)
+{
+	__u32 i, j;
+
+	if (r->flags & HYP_MEM_IO)
+		return 0;
+	for (i = 0; i < hyp_nr_zones; i++) {
+		const struct hyp_zone_config *o = hyp_zones[i].cfg;
+
+		for (j = 0; j < o->nr_mem; j++) {
+			const struct hyp_mem_region *q = &o->mem[j];
+
+			if (q->flags & HYP_MEM_IO ||
+			    !range_overlaps(r->phys_start, r->size,
+					    q->phys_start, q->size))
+				continue;
+			if (!(r->flags & q->flags & HYP_MEM_SHARED))
+				return 1;
+		}
+	}
+	return 0;
+}
+
 static int hyp_zone_check(const struct hyp_zone_config *cfg)
 {
 	const struct hyp_mem_region *m = cfg->mem;
@@ -48,8 +76,22 @@ static int hyp_zone_check(const struct hyp_zone_config *cfg)
 				   cfg->name, i);
 			return -1;
 		}
-		if (hyp_arch_is_hyp_memory(m[i].phys_start, m[i].size)) {
+		if (m[i].flags & HYP_MEM_CHANNEL) {
+			if (!(cfg->flags & HYP_ZONE_ROOT) ||
+			    !hyp_arch_is_channel_region(m[i].phys_start,
+							m[i].size)) {
+				hyp_printk("hvbridge-hyp: %s: region %u: only the root zone maps the channel region, and all of it\n",
+					   cfg->name, i);
+				return -1;
+			}
+		} else if (hyp_arch_is_hyp_memory(m[i].phys_start,
+						  m[i].size)) {
 			hyp_printk("hvbridge-hyp: %s: region %u overlaps the hypervisor\n",
+				   cfg->name, i);
+			return -1;
+		}
+		if (hyp_zone_ram_clash(&m[i])) {
+			hyp_printk("hvbridge-hyp: %s: region %u overlaps another zone's RAM\n",
 				   cfg->name, i);
 			return -1;
 		}

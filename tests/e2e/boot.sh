@@ -183,6 +183,8 @@ result $n boot
 # 4. A stand-in daemon on the host serves the region through QEMU's RAM
 # file: zone1's read of the test device ID completes with the value the
 # daemon wrote; zone2 (no device for it) gets NO_DEVICE and an abort.
+# The daemon announced it sleeps: one producer wakes it, through the
+# handshake in the region and the wake SPI in the GIC distributor.
 n=channel-daemon
 log_of=$n
 if case_start $n "$img/hvbridge-hyp.elf"; then
@@ -206,9 +208,11 @@ if case_start $n "$img/hvbridge-hyp.elf"; then
 		": no device: data abort injected" \
 		"[zone2] guest: channel: the access aborted" \
 		"[zone1] guest: 0x0000000000000020 checks, 0x0000000000000000 failed" \
-		"[zone2] guest: 0x0000000000000020 checks, 0x0000000000000000 failed"
+		"[zone2] guest: 0x0000000000000020 checks, 0x0000000000000000 failed" \
+		"hvbridge-hyp: channel: wake SPI 120 set pending (GICD_ISPENDR4 0x1000000)"
 	never $n "guest: FAIL" "daemon timeout"
-	"$here/region.py" check "$ram" "1:1:1:0:0 0:2:1:0:1" \
+	# One wake: the first producer finds the daemon asleep.
+	"$here/region.py" check "$ram" "1:1:1:0:0 0:2:1:0:1" 1 \
 		>> "$work/$n.why" 2>&1
 fi
 result $n
@@ -216,8 +220,10 @@ rm -f "$ram"
 
 # 5. The root zone: Debian's arm64 kernel (build/arm64/Image, from
 # scripts/fetch-arm64.sh) boots at EL1 on CPU 0 under stage 2 with a DTB
-# cut to what the zone owns, runs a busybox /init and powers the machine
-# off through the hypervisor's PSCI, while zone1's guest runs on CPU 1.
+# cut to what the zone owns, runs a busybox /init that finds the hvbridge
+# node and reads the channel region (the hypervisor's magic) and zone1's
+# RAM through its stage 2, and powers the machine off through the
+# hypervisor's PSCI, while zone1's guest runs on CPU 1.
 n=root-linux
 log_of=$n
 kernel=${E2E_ARM64:-}/Image
@@ -245,6 +251,9 @@ else
 			"CPU: All CPU(s) started at EL1" \
 			"Run /init as init process" \
 			"root zone: init running, 1 CPU(s), aarch64" \
+			"root zone: hvbridge node: hvbridge,channel" \
+			"root zone: channel region magic 0x52425648" \
+			"root zone: zone1 RAM readable: 0x" \
 			"[zone1] guest: 0x0000000000000020 checks, 0x0000000000000000 failed" \
 			"hvbridge-hyp: root: SYSTEM_OFF"
 		never $n "***" "Kernel panic" "Internal error" \

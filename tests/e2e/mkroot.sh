@@ -6,12 +6,23 @@
 #   WORK/root.dtb          QEMU virt's own DTB (dumpdtb, same machine
 #                          options as the run) cut down to what the root
 #                          zone owns: RAM 0x40000000-0x4fffffff, CPU 0 only
-#                          (CPU 1 runs zone1), no PCIe (not mapped); the
-#                          initramfs and the command line in /chosen
-#   WORK/initramfs.cpio.gz busybox and an /init that says so and powers
-#                          the machine off (PSCI SYSTEM_OFF via the
-#                          hypervisor)
-# Load addresses must match hyp/arch/arm64/zones.c (ROOT_*).
+#                          (CPU 1 runs zone1), no PCIe (not mapped); an
+#                          hvbridge node (below); the initramfs and the
+#                          command line in /chosen
+#   WORK/initramfs.cpio.gz busybox and an /init that reads the hvbridge
+#                          node and the channel region, then powers the
+#                          machine off (PSCI SYSTEM_OFF via the hypervisor)
+# Addresses must match hyp/arch/arm64/zones.c (ROOT_*), chan.h
+# (HYP_CHANNEL_*) and zone1's RAM.
+#
+# The hvbridge node (a proposal for hvbridge.ko's binding):
+#   hvbridge@7ff00000 {
+#       compatible = "hvbridge,channel";
+#       reg = <0 0x7ff00000 0 0x10000>,     the channel region
+#             <0 0x50000000 0 0x200000>;    zone1's RAM (virtqueues)
+#       reg-names = "region", "zone1";
+#       interrupts = <0 120 1>;             wake: SPI 120, edge rising
+#   };
 set -eu
 work=$1
 busybox=$2
@@ -26,11 +37,17 @@ root=$work/initramfs
 rm -rf "$root"
 mkdir -p "$root/bin" "$root/proc"
 cp "$busybox" "$root/bin/busybox"
+mkdir -p "$root/dev" "$root/sys"
 cat > "$root/init" <<'INIT'
 #!/bin/busybox sh
 bb=/bin/busybox
 $bb mount -t proc proc /proc
+$bb mount -t devtmpfs dev /dev
+$bb mount -t sysfs sys /sys
 echo "root zone: init running, $($bb grep -c ^processor /proc/cpuinfo) CPU(s), $($bb uname -m)"
+echo "root zone: hvbridge node: $($bb cat /proc/device-tree/hvbridge@7ff00000/compatible)"
+echo "root zone: channel region magic $($bb devmem 0x7ff00000 32)"
+echo "root zone: zone1 RAM readable: $($bb devmem 0x50000000 32)"
 $bb poweroff -f
 INIT
 chmod +x "$root/init"
@@ -43,6 +60,12 @@ fdtput -t x "$dtb" /memory@40000000 reg 0 0x40000000 0 0x10000000
 fdtput -r "$dtb" /cpus/cpu-map
 fdtput -r "$dtb" /cpus/cpu@1
 fdtput -r "$dtb" /pcie@10000000
+node=/hvbridge@7ff00000
+fdtput -c "$dtb" $node
+fdtput -t s "$dtb" $node compatible "hvbridge,channel"
+fdtput -t x "$dtb" $node reg 0 0x7ff00000 0 0x10000 0 0x50000000 0 0x200000
+fdtput -t s "$dtb" $node reg-names region zone1
+fdtput -t x "$dtb" $node interrupts 0 120 1
 fdtput -t s "$dtb" /chosen bootargs "console=ttyAMA0 rdinit=/init panic=-1"
 fdtput -t x "$dtb" /chosen linux,initrd-start $INITRD_ADDR
 fdtput -t x "$dtb" /chosen linux,initrd-end \

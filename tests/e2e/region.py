@@ -6,12 +6,17 @@ QEMU runs with its RAM in a shared file (memory-backend-file,share=on), so
 the region the hypervisor formats at PA 0x7ff00000 is at file offset
 0x3ff00000.  Two modes:
 
-  region.py serve FILE SECONDS   a minimal stand-in for the daemon: answers
+  region.py serve FILE SECONDS   a minimal stand-in for the daemon: says
+                                 it sleeps (consumer_state SLEEPING, so
+                                 the first producer wakes it), answers
                                  8-byte reads of the test device's ID
                                  register for zone 1, NO_DEVICE otherwise
-  region.py check FILE EXPECT    after QEMU stopped: compare the header,
+  region.py check FILE EXPECT [WAKES]
+                                 after QEMU stopped: compare the header,
                                  slots and producer counters with EXPECT,
-                                 a list of cpu:zone:requests:timeouts:errors
+                                 a list of cpu:zone:requests:timeouts:errors,
+                                 and the wake handshake with WAKES (the
+                                 wakes all producers signalled)
 
 It reads the layout from the header (common/include/hvbridge/channel.h)
 and prints one line per mismatch; exit status 1 on any.  Writes are plain
@@ -32,6 +37,8 @@ TESTDEV_ID = 0x0001544256485648
 STATUS_OK = 0
 STATUS_NO_DEVICE = 2
 SEQ_INVALID = 1 << 63      # HVB_SEQ_INVALID: a timed-out request
+CONSUMER_RUNNING = 1
+CONSUMER_SLEEPING = 2
 
 
 def header(m):
@@ -39,7 +46,7 @@ def header(m):
      _dstats, slots, slot_size, stats, stats_size) = struct.unpack_from(
         "<IHHQIIIIIIIIII", m, REGION_OFF)
     return dict(magic=magic, major=major, size=size, nr_cpus=nr_cpus,
-                pending=pending, slots=slots, slot_size=slot_size,
+                wake=_wake, pending=pending, slots=slots, slot_size=slot_size,
                 stats=stats, stats_size=stats_size)
 
 
@@ -50,12 +57,19 @@ def slot(h, cpu):
 def serve(m, seconds):
     deadline = time.monotonic() + seconds
     served = 0
+    asleep = False
     print("region: serving", flush=True)
     while time.monotonic() < deadline:
         h = header(m)
         if h["magic"] != MAGIC or h["major"] != ABI_MAJOR:
             time.sleep(0.001)
             continue
+        if not asleep:
+            # As a daemon that went to sleep: the next producer must
+            # take the SLEEPING -> RUNNING swap and signal.
+            struct.pack_into("<I", m, REGION_OFF + h["wake"],
+                             CONSUMER_SLEEPING)
+            asleep = True
         for cpu in range(h["nr_cpus"]):
             s = slot(h, cpu)
             seq, addr, _val, zone, _cpu, size, flags = struct.unpack_from(
@@ -79,7 +93,7 @@ def serve(m, seconds):
     return 0
 
 
-def check(m, expect):
+def check(m, expect, wakes):
     h = header(m)
     bad = []
     for k, want in (("magic", MAGIC), ("major", ABI_MAJOR),
@@ -88,6 +102,8 @@ def check(m, expect):
             bad.append("header %s 0x%x, want 0x%x" % (k, h[k], want))
     if bad:
         return bad
+    state, gen = struct.unpack_from("<II", m, REGION_OFF + h["wake"])
+    total_wakes = 0
     for e in expect.split():
         cpu, zone, reqs, timeouts, errors = (int(x) for x in e.split(":"))
         s = slot(h, cpu)
@@ -95,7 +111,8 @@ def check(m, expect):
             "<QQQIIII", m, s)
         (rseq,) = struct.unpack_from("<Q", m, s + 128)
         st = REGION_OFF + h["stats"] + cpu * h["stats_size"]
-        nreq, _kicks, _wakes, nerr, nto = struct.unpack_from("<QQQQQ", m, st)
+        nreq, _kicks, nwakes, nerr, nto = struct.unpack_from("<QQQQQ", m, st)
+        total_wakes += nwakes
         got = dict(addr=addr, zone=rzone, cpu=rcpu, size=size, flags=flags,
                    requests=nreq, timeouts=nto, errors=nerr)
         want = dict(addr=TESTDEV_BASE + 0xf000, zone=zone, cpu=cpu, size=8,
@@ -112,6 +129,13 @@ def check(m, expect):
         if not timeouts and (seq == 0 or rseq != seq):
             bad.append("cpu %d: req.seq %d resp.seq %d, want equal"
                        % (cpu, seq, rseq))
+    # The wake handshake: each wake is one SLEEPING -> RUNNING swap and
+    # one wake_gen increment.
+    if total_wakes != wakes or gen != wakes:
+        bad.append("wakes %d, wake_gen %d, want %d" % (total_wakes, gen, wakes))
+    if wakes and state != CONSUMER_RUNNING:
+        bad.append("consumer_state %d after a wake, want %d"
+                   % (state, CONSUMER_RUNNING))
     return bad
 
 
@@ -121,7 +145,8 @@ def main():
         m = mmap.mmap(f.fileno(), 0)
         if mode == "serve":
             return serve(m, float(sys.argv[3]))
-        bad = check(m, sys.argv[3])
+        bad = check(m, sys.argv[3],
+                    int(sys.argv[4]) if len(sys.argv) > 4 else 0)
         for b in bad:
             print("region: " + b)
         return 1 if bad else 0

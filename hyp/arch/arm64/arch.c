@@ -3,7 +3,10 @@
  * The hyp_arch_* hooks of the arch-neutral core (hyp/arch.h, and the
  * CPU id of hyp/printk.h), for EL2 on aarch64.
  */
+#include <hvbridge/barrier.h>
+#include <arm64/chan.h>
 #include <arm64/hyp.h>
+#include <arm64/mmio.h>
 #include <arm64/sysreg.h>
 #include <hyp/arch.h>
 #include <hyp/channel.h>
@@ -29,9 +32,20 @@ __u64 hyp_arch_now_ns(void)
 
 void hyp_arch_wake_consumer(struct hyp_producer *p)
 {
-	/* The wake SPI (GICD_ISPENDR) comes with the root zone; until then
-	 * a sleeping daemon is only found by its own polling. */
+	static __u32 reported;
+	__u32 intid = 32 + HYP_CHANNEL_WAKE_SPI, bit = 1u << (intid % 32);
+	volatile void *reg = (volatile void *)(HYP_GICD_BASE +
+					       HYP_GICD_ISPENDR + intid / 32 * 4);
+
 	(void)p;
+	/* The wake_gen increment before this call is fully ordered, so
+	 * the daemon that takes the interrupt sees it (Barrier W0). */
+	mmio_write32(reg, bit);
+	/* Once, for the log: the distributor took it. */
+	if (!hvb_xchg_u32(&reported, 1))
+		hyp_printk("hvbridge-hyp: channel: wake SPI %u set pending (GICD_ISPENDR%u 0x%x)\n",
+			   HYP_CHANNEL_WAKE_SPI, intid / 32,
+			   mmio_read32(reg) & bit);
 }
 
 int hyp_arch_wait_check(struct hyp_producer *p, __u64 start_ns)

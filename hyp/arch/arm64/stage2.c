@@ -123,6 +123,11 @@ static int overlaps(__u64 a, __u64 asize, __u64 b, __u64 bsize)
 	return a < b + bsize && b < a + asize;
 }
 
+int hyp_arch_is_channel_region(__u64 phys, __u64 size)
+{
+	return phys == HYP_CHANNEL_BASE && size == HYP_CHANNEL_SIZE;
+}
+
 /* The image (code, data, stacks, tables) and the channel region. */
 int hyp_arch_is_hyp_memory(__u64 phys, __u64 size)
 {

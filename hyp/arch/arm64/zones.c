@@ -11,8 +11,10 @@
  *   PA 0x50200000).
  *
  * The root zone owns RAM 0x40000000-0x4fffffff and every device of the
- * low 1 GiB, identity mapped, and keeps the physical GIC; the DTB it gets
- * says so (tests/e2e/mkroot.sh makes it from QEMU's).
+ * low 1 GiB, identity mapped, and keeps the physical GIC; it also maps
+ * the channel region and zone1's RAM (shared), for hvbridge.ko and the
+ * daemon.  The DTB it gets says so (tests/e2e/mkroot.sh makes it from
+ * QEMU's, with an hvbridge node).
  *
  * Both see their RAM at IPA 0x40000000 (so a wrong stage 2 or VMID shows
  * at once), the PL011 passed through (read-only use: the guests print
@@ -27,6 +29,7 @@
  * against an in-hypervisor handler in one run.
  */
 #include <hvbridge/testdev.h>
+#include <arm64/chan.h>
 #include <arm64/vcpu.h>
 #include <arm64/zones.h>
 #include <hyp/mmio.h>
@@ -35,6 +38,7 @@
 #define ZONE_RAM_SIZE	0x00200000ull
 #define QEMU_VIRT_UART	0x09000000ull
 #define TESTDEV_HYP	0x0b100000ull
+#define ZONE1_RAM	0x50000000ull
 
 #define ROOT_RAM	0x40000000ull
 #define ROOT_RAM_SIZE	0x10000000ull
@@ -42,12 +46,13 @@
 #define ROOT_DTB	0x48000000ull
 #define ARM64_IMAGE_MAGIC	0x644d5241u	/* "ARM\x64" at offset 0x38 */
 
-#define ZONE_MEM(pa) {							\
+#define ZONE_MEM(pa, share) {						\
 	{								\
 		.phys_start = (pa),					\
 		.ipa_start = ZONE_RAM_IPA,				\
 		.size = ZONE_RAM_SIZE,					\
-		.flags = HYP_MEM_READ | HYP_MEM_WRITE | HYP_MEM_EXEC,	\
+		.flags = HYP_MEM_READ | HYP_MEM_WRITE | HYP_MEM_EXEC |	\
+			 (share),					\
 	}, {								\
 		.phys_start = QEMU_VIRT_UART,				\
 		.ipa_start = QEMU_VIRT_UART,				\
@@ -88,8 +93,10 @@
 }
 
 static struct hyp_testdev zone1_testdev, zone2_testdev;
-static const struct hyp_mem_region zone1_mem[] = ZONE_MEM(0x50000000ull);
-static const struct hyp_mem_region zone2_mem[] = ZONE_MEM(0x50200000ull);
+/* zone1's RAM is shared with the root zone, where the daemon runs. */
+static const struct hyp_mem_region zone1_mem[] =
+	ZONE_MEM(ZONE1_RAM, HYP_MEM_SHARED);
+static const struct hyp_mem_region zone2_mem[] = ZONE_MEM(0x50200000ull, 0);
 static const struct hyp_mmio_window zone1_mmio[] =
 	ZONE_TESTDEV(&zone1_testdev);
 static const struct hyp_mmio_window zone2_mmio[] =
@@ -113,6 +120,18 @@ static const struct hyp_mem_region root_mem[] = {
 		.ipa_start = 0,
 		.size = 0x40000000ull,
 		.flags = HYP_MEM_READ | HYP_MEM_WRITE | HYP_MEM_IO,
+	}, {
+		/* zone1's RAM, for the daemon's virtqueue access. */
+		.phys_start = ZONE1_RAM,
+		.ipa_start = ZONE1_RAM,
+		.size = ZONE_RAM_SIZE,
+		.flags = HYP_MEM_READ | HYP_MEM_WRITE | HYP_MEM_SHARED,
+	}, {
+		/* The channel region, for hvbridge.ko and the daemon. */
+		.phys_start = HYP_CHANNEL_BASE,
+		.ipa_start = HYP_CHANNEL_BASE,
+		.size = HYP_CHANNEL_SIZE,
+		.flags = HYP_MEM_READ | HYP_MEM_WRITE | HYP_MEM_CHANNEL,
 	},
 };
 

@@ -21,6 +21,11 @@
 #define HYP_MEM_WRITE		0x2u
 #define HYP_MEM_EXEC		0x4u
 #define HYP_MEM_IO		0x8u	/* device memory, not RAM */
+/* RAM another zone may map too (zone1's RAM in the root zone, for the
+ * daemon's virtqueue access); every zone mapping it must say so. */
+#define HYP_MEM_SHARED		0x10u
+/* Exactly the channel region; root zone only (the kernel module). */
+#define HYP_MEM_CHANNEL		0x20u
 
 /* Granule every region is aligned to. */
 #define HYP_ZONE_PAGE		0x1000ull
@@ -87,8 +92,11 @@ const struct hyp_mmio_window *hyp_zone_find_mmio(const struct hyp_zone *z,
 
 /* Physical CPUs present (the bits hyp_zone_config.cpus may use). */
 __u64 hyp_arch_cpu_mask(void);
-/* Non-zero if [@phys, @phys + @size) overlaps the hypervisor's memory. */
+/* Non-zero if [@phys, @phys + @size) overlaps the hypervisor's memory
+ * (its image or the channel region). */
 int hyp_arch_is_hyp_memory(__u64 phys, __u64 size);
+/* Non-zero if [@phys, @phys + @size) is exactly the channel region. */
+int hyp_arch_is_channel_region(__u64 phys, __u64 size);
 /* Prepare an empty stage-2 map for @z; 0 or -1. */
 int hyp_arch_zone_init(struct hyp_zone *z);
 /* Map @r into @z's stage 2; 0, or -1 when out of table memory. */

@@ -11,6 +11,16 @@
 #define HYP_CHANNEL_SIZE	0x10000ul
 #define HYP_CHANNEL_TIMEOUT_NS	500000000ull	/* 500 ms */
 
+/*
+ * The wake interrupt: an SPI no QEMU virt device uses, set pending in the
+ * distributor (GICD_ISPENDR, write-one-to-set: safe next to the root
+ * zone's own GIC driver) when a producer finds the daemon asleep.  The
+ * root zone's DTB names it in its hvbridge node.
+ */
+#define HYP_CHANNEL_WAKE_SPI	120u
+#define HYP_GICD_BASE		0x08000000ul
+#define HYP_GICD_ISPENDR	0x0200u
+
 struct hyp_producer;
 
 /* CPU 0, once, before other CPUs run: zero and format the region. */
