@@ -262,7 +262,32 @@ else
 	result $n
 fi
 
-# 6. An EL2 data abort at a known unmapped address gives the crash report.
+# 6. Zone configs that each break one rule are refused, each for its own
+# reason; the good zones still run.  -smp 3: a free CPU, so the CPU rule
+# does not refuse the others first.
+n=zone-config
+log_of=$n
+if case_start $n "$img/hvbridge-hyp-zonetest.elf"; then
+	boot $n "$img/hvbridge-hyp-zonetest.elf" "hvbridge-hyp: all zones exited" \
+		"-smp 3"
+	want $n "hvbridge-hyp: bad-unaligned: region 0 is empty, wraps or is not page aligned" \
+		"hvbridge-hyp: bad-wraps: region 0 is empty, wraps or is not page aligned" \
+		"hvbridge-hyp: bad-hyp-image: region 0 overlaps the hypervisor" \
+		"hvbridge-hyp: bad-channel-not-root: region 0: only the root zone maps the channel region" \
+		"hvbridge-hyp: bad-ipa-overlap: regions 0 and 1 overlap" \
+		"hvbridge-hyp: bad-ram-clash: region 0 overlaps another zone's RAM" \
+		"hvbridge-hyp: bad-no-cpu: CPU set 0x0 is empty" \
+		"hvbridge-hyp: bad-cpu-absent: CPU set 0x80 is empty or names a CPU the hypervisor does not run (0x7)" \
+		"hvbridge-hyp: bad-cpu-shared: shares CPUs 0x2 with zone1" \
+		"hvbridge-hyp: bad-window-over-ram: window w overlaps region 0" \
+		"hvbridge-hyp: selftest: 10 of 10 bad zone configs refused" \
+		"[zone1] guest: 0x0000000000000020 checks, 0x0000000000000000 failed" \
+		"[zone2] guest: 0x0000000000000020 checks, 0x0000000000000000 failed"
+	never $n "FAILED" "***"
+fi
+result $n
+
+# 7. An EL2 data abort at a known unmapped address gives the crash report.
 n=crash
 log_of=crash
 if case_start $n "$img/hvbridge-hyp-crashtest.elf"; then
@@ -281,7 +306,7 @@ if case_start $n "$img/hvbridge-hyp-crashtest.elf"; then
 fi
 result $n
 
-# 7. The build's MMIO check: a writeback accessor fails it, a plain one
+# 8. The build's MMIO check: a writeback accessor fails it, a plain one
 # passes.  Without this, a check that never fires would look green.
 n=mmio-writeback-check
 rm -f "$work/$n.why"

@@ -2,6 +2,7 @@
 # (paths relative to hyp/).  Builds
 #   $(O)/arm64/hyp/hvbridge-hyp.elf            the hypervisor
 #   $(O)/arm64/hyp/hvbridge-hyp-crashtest.elf  same, plus an EL2 data abort
+#   $(O)/arm64/hyp/hvbridge-hyp-zonetest.elf   same, plus bad zone configs
 # and checks every MMIO accessor of both for a writeback addressing form.
 
 ifeq ($(findstring clang,$(CC)),clang)
@@ -20,7 +21,8 @@ HYP_A64_SRCS := \
 	core/printk.c core/zone.c core/mmio.c core/testdev.c
 HYP_A64_OBJS := $(addprefix $(HYP_A64)/,$(addsuffix .o,$(basename $(HYP_A64_SRCS))))
 HYP_A64_ALL_OBJS := $(HYP_A64_OBJS) $(HYP_A64)/arch/arm64/selftest.o \
-	$(HYP_A64)/arch/arm64/selftest-crash.o
+	$(HYP_A64)/arch/arm64/selftest-crash.o \
+	$(HYP_A64)/arch/arm64/selftest-zones.o
 
 # -mstrict-align: C runs before the MMU is on, when every data access is
 # Device memory and an unaligned one faults.
@@ -35,6 +37,12 @@ $(HYP_A64)/arch/arm64/selftest-crash.o: arch/arm64/selftest.c
 	@mkdir -p $(dir $@)
 	$(call quiet,CROSSCC,$@)
 	$(Q)$(CROSS_CC) $(CROSS_CFLAGS) $(HYP_CFLAGS) -DHYP_SELFTEST_CRASH \
+		-MMD -MP -c $< -o $@
+
+$(HYP_A64)/arch/arm64/selftest-zones.o: arch/arm64/selftest.c
+	@mkdir -p $(dir $@)
+	$(call quiet,CROSSCC,$@)
+	$(Q)$(CROSS_CC) $(CROSS_CFLAGS) $(HYP_CFLAGS) -DHYP_SELFTEST_ZONES \
 		-MMD -MP -c $< -o $@
 
 HYP_A64_LDS := arch/arm64/hyp.lds
@@ -56,10 +64,15 @@ $(HYP_A64)/hvbridge-hyp.elf: $(HYP_A64_OBJS) $(HYP_A64)/arch/arm64/selftest.o \
 
 $(HYP_A64)/hvbridge-hyp-crashtest.elf: $(HYP_A64_OBJS) \
 		$(HYP_A64)/arch/arm64/selftest-crash.o $(HYP_A64)/core.o \
-		$(HYP_A64_DECODE) \
-		$(HYP_A64_LDS) $(HYP_A64_CHECK)
+		$(HYP_A64_DECODE) $(HYP_A64_LDS) $(HYP_A64_CHECK)
+	$(hyp_a64_link)
+
+$(HYP_A64)/hvbridge-hyp-zonetest.elf: $(HYP_A64_OBJS) \
+		$(HYP_A64)/arch/arm64/selftest-zones.o $(HYP_A64)/core.o \
+		$(HYP_A64_DECODE) $(HYP_A64_LDS) $(HYP_A64_CHECK)
 	$(hyp_a64_link)
 
 .PHONY: image
-image: $(HYP_A64)/hvbridge-hyp.elf $(HYP_A64)/hvbridge-hyp-crashtest.elf
+image: $(HYP_A64)/hvbridge-hyp.elf $(HYP_A64)/hvbridge-hyp-crashtest.elf \
+	$(HYP_A64)/hvbridge-hyp-zonetest.elf
 all: image

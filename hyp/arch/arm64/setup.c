@@ -102,6 +102,7 @@ void hyp_main(__u64 cpu, __u64 boot_x0)
 		   (__u64)psci >> 16, (__u64)psci & 0xffff, hyp_arch_cpu_mask());
 	hyp_arm64_channel_init();
 	hyp_create_zones();
+	hyp_arm64_selftest_zones();
 	/* From here on other CPUs print too. */
 	hyp_printk_smp_begin();
 	hyp_start_secondaries();

@@ -27,8 +27,10 @@ void hyp_arm64_mmu_init(void);
 void hyp_arm64_mmu_enable(void);
 /* head.S -> C on a CPU started by PSCI CPU_ON. */
 void hyp_secondary_main(__u64 cpu) __attribute__((noreturn));
-/* Runs the self-test the image was built with (none, or a crash). */
+/* The self-tests the image was built with (selftest.c): before the zones
+ * are created, and after (none, a crash, bad zone configs). */
 void hyp_arm64_selftest(void);
+void hyp_arm64_selftest_zones(void);
 
 extern char hyp_vectors[];
 extern char __hyp_start[], __hyp_end[];
