@@ -11,7 +11,7 @@
 #define PRINTK_NO_CPU	0xffffffffu
 
 static struct hyp_spinlock printk_lock = HYP_SPINLOCK_INIT;
-static __u32 printk_smp;		/* written once, before other CPUs run */
+static __u32 printk_smp;	/* written once, before other CPUs run */
 static __u32 printk_holder = PRINTK_NO_CPU;	/* written under the lock */
 
 void hyp_printk_smp_begin(void)

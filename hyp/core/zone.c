@@ -63,7 +63,8 @@ static int hyp_zone_check(const struct hyp_zone_config *cfg)
 	for (i = 0; i < hyp_nr_zones; i++)
 		if (hyp_zones[i].cfg->cpus & cfg->cpus) {
 			hyp_printk("hvbridge-hyp: %s: shares CPUs 0x%lx with %s\n",
-				   cfg->name, hyp_zones[i].cfg->cpus & cfg->cpus,
+				   cfg->name,
+				   hyp_zones[i].cfg->cpus & cfg->cpus,
 				   hyp_zones[i].cfg->name);
 			return -1;
 		}

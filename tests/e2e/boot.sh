@@ -231,16 +231,18 @@ if [ ! -f "$kernel" ] || [ ! -f "${E2E_ARM64:-}/busybox" ]; then
 	echo "SKIP $n (no $kernel: run scripts/fetch-arm64.sh)"
 else
 	rm -f "$work/$n.why" "$work/$n.log.txt"
-	if ! "$here/mkroot.sh" "$work/root" "$E2E_ARM64/busybox" \
+	rootd=$work/root
+	if ! "$here/mkroot.sh" "$rootd" "$E2E_ARM64/busybox" \
 			> "$work/$n.mkroot" 2>&1; then
 		{ echo "mkroot.sh failed:"; cat "$work/$n.mkroot"; } > "$work/$n.why"
 	else
 		tmo_saved=$tmo
 		tmo=$((tmo * 3))	# a kernel boot under TCG
+		ld="-device loader,force-raw=on"
 		boot $n "$img/hvbridge-hyp.elf" "hvbridge-hyp: root: SYSTEM_OFF" \
-			"-device loader,file=$kernel,addr=0x40200000,force-raw=on
-			 -device loader,file=$work/root/root.dtb,addr=0x48000000,force-raw=on
-			 -device loader,file=$work/root/initramfs.cpio.gz,addr=0x49000000,force-raw=on"
+			"$ld,addr=0x40200000,file=$kernel
+			 $ld,addr=0x48000000,file=$rootd/root.dtb
+			 $ld,addr=0x49000000,file=$rootd/initramfs.cpio.gz"
 		tmo=$tmo_saved
 		want $n "hvbridge-hyp: zone root created (id 0)" \
 			"hvbridge-hyp: zone zone1 created (id 1)" \
@@ -311,7 +313,8 @@ result $n
 n=mmio-writeback-check
 rm -f "$work/$n.why"
 for form in plain writeback; do
-	if [ $form = plain ]; then insn='str w0, [x1]'; else insn='str w0, [x1], #4'; fi
+	insn='str w0, [x1]'
+	[ $form = plain ] || insn='str w0, [x1], #4'
 	printf '\t.text\n\t.globl _start\n_start:\n1:\t%s\n\tret\n\t.pushsection .hyp_mmio_sites, "a"\n\t.balign 8\n\t.quad 1b\n\t.popsection\n' \
 		"$insn" > "$work/$n-$form.S"
 	if ! aarch64-linux-gnu-as -o "$work/$n-$form.o" "$work/$n-$form.S" ||

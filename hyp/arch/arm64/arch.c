@@ -34,8 +34,8 @@ void hyp_arch_wake_consumer(struct hyp_producer *p)
 {
 	static __u32 reported;
 	__u32 intid = 32 + HYP_CHANNEL_WAKE_SPI, bit = 1u << (intid % 32);
-	volatile void *reg = (volatile void *)(HYP_GICD_BASE +
-					       HYP_GICD_ISPENDR + intid / 32 * 4);
+	volatile void *reg = (volatile void *)
+		(HYP_GICD_BASE + HYP_GICD_ISPENDR + intid / 32 * 4);
 
 	(void)p;
 	/* The wake_gen increment before this call is fully ordered, so

@@ -19,14 +19,16 @@ HYP_A64_SRCS := \
 	arch/arm64/psci.c arch/arm64/zones.c arch/arm64/guest.S \
 	arch/arm64/pl011.c arch/arm64/arch.c arch/arm64/chan.c \
 	core/printk.c core/zone.c core/mmio.c core/testdev.c
-HYP_A64_OBJS := $(addprefix $(HYP_A64)/,$(addsuffix .o,$(basename $(HYP_A64_SRCS))))
+HYP_A64_OBJS := \
+	$(addprefix $(HYP_A64)/,$(addsuffix .o,$(basename $(HYP_A64_SRCS))))
 HYP_A64_ALL_OBJS := $(HYP_A64_OBJS) $(HYP_A64)/arch/arm64/selftest.o \
 	$(HYP_A64)/arch/arm64/selftest-crash.o \
 	$(HYP_A64)/arch/arm64/selftest-zones.o
 
 # -mstrict-align: C runs before the MMU is on, when every data access is
 # Device memory and an unaligned one faults.
-$(HYP_A64_ALL_OBJS): HYP_CFLAGS += -I$(TOP)/hyp/arch/arm64/include -mstrict-align
+$(HYP_A64_ALL_OBJS): HYP_CFLAGS += -I$(TOP)/hyp/arch/arm64/include \
+	-mstrict-align
 
 $(HYP_A64)/%.o: %.S
 	@mkdir -p $(dir $@)
@@ -50,7 +52,8 @@ HYP_A64_CHECK := arch/arm64/check-mmio.sh
 
 define hyp_a64_link
 	$(call quiet,LD,$@)
-	$(Q)$(HYP_LD) -nostdlib -static -T $(HYP_A64_LDS) -o $@.tmp $(filter %.o,$^)
+	$(Q)$(HYP_LD) -nostdlib -static -T $(HYP_A64_LDS) -o $@.tmp \
+		$(filter %.o,$^)
 	$(Q)$(HYP_A64_CHECK) $@.tmp
 	$(Q)mv $@.tmp $@
 endef
@@ -59,7 +62,8 @@ endef
 HYP_A64_DECODE := $(HYP_A64)/arch/arm64/decode.o
 
 $(HYP_A64)/hvbridge-hyp.elf: $(HYP_A64_OBJS) $(HYP_A64)/arch/arm64/selftest.o \
-		$(HYP_A64)/core.o $(HYP_A64_DECODE) $(HYP_A64_LDS) $(HYP_A64_CHECK)
+		$(HYP_A64)/core.o $(HYP_A64_DECODE) $(HYP_A64_LDS) \
+		$(HYP_A64_CHECK)
 	$(hyp_a64_link)
 
 $(HYP_A64)/hvbridge-hyp-crashtest.elf: $(HYP_A64_OBJS) \

@@ -88,7 +88,8 @@ static int hyp_vcpu_fetch_insn(const struct hyp_trap_frame *tf, __u32 *insn)
 		return -1;
 	pa = (par & PT_ADDR_MASK) | (tf->elr & 0xfff);
 	/* Only RAM the EL2 map covers, never the hypervisor itself. */
-	if (pa & 3 || pa < HYP_RAM_BASE || pa - HYP_RAM_BASE > HYP_RAM_SIZE - 4 ||
+	if (pa & 3 || pa < HYP_RAM_BASE ||
+	    pa - HYP_RAM_BASE > HYP_RAM_SIZE - 4 ||
 	    hyp_arch_is_hyp_memory(pa, 4))
 		return -1;
 	*insn = *(const volatile __u32 *)pa;

@@ -99,7 +99,8 @@ void hyp_main(__u64 cpu, __u64 boot_x0)
 	hyp_arm64_selftest();
 	psci = hyp_psci_call(PSCI_0_2_VERSION, 0, 0, 0);
 	hyp_printk("hvbridge-hyp: PSCI %lu.%lu, CPUs 0x%lx\n",
-		   (__u64)psci >> 16, (__u64)psci & 0xffff, hyp_arch_cpu_mask());
+		   (__u64)psci >> 16, (__u64)psci & 0xffff,
+		   hyp_arch_cpu_mask());
 	hyp_arm64_channel_init();
 	hyp_create_zones();
 	hyp_arm64_selftest_zones();

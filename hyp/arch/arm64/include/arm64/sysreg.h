@@ -21,12 +21,14 @@
 
 /* HCR_EL2 */
 #define HCR_VM			ARM64_BITUL(0)	/* stage-2 translation on */
-#define HCR_SWIO		ARM64_BITUL(1)	/* set/way inval -> clean+inval */
+/* set/way inval -> clean+inval */
+#define HCR_SWIO		ARM64_BITUL(1)
 #define HCR_FMO			ARM64_BITUL(3)
 #define HCR_IMO			ARM64_BITUL(4)
 #define HCR_AMO			ARM64_BITUL(5)
 #define HCR_FB			ARM64_BITUL(9)	/* broadcast TLB/cache maint. */
-#define HCR_BSU_IS		(ARM64_ULL(1) << 10)	/* barriers: inner shareable */
+/* barriers: inner shareable */
+#define HCR_BSU_IS		(ARM64_ULL(1) << 10)
 #define HCR_TWI			ARM64_BITUL(13)
 #define HCR_TWE			ARM64_BITUL(14)
 #define HCR_TSC			ARM64_BITUL(19)	/* trap SMC (PSCI) */

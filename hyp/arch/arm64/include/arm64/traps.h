@@ -40,10 +40,10 @@ struct hyp_trap_frame {
 	__u64 x[31];		/* x0..x30 of the interrupted context */
 	__u64 sp_el0;		/* restored on return */
 	__u64 sp_el1;		/* restored on return */
-	__u64 sp_el2;		/* SP before the trap (EL2 traps); not restored */
+	__u64 sp_el2;	/* SP before the trap (EL2 traps); not restored */
 	__u64 elr;		/* ELR_EL2: restored; skip an insn with += 4 */
 	__u64 spsr;		/* SPSR_EL2: restored */
-	__u64 esr;		/* ESR_EL2, FAR_EL2, HPFAR_EL2: read-only info */
+	__u64 esr;	/* ESR_EL2, FAR_EL2, HPFAR_EL2: read-only info */
 	__u64 far;
 	__u64 hpfar;
 	__u64 pad;
