@@ -166,12 +166,21 @@ int hvb_devices_create(struct hvb_devices *tab, const char *type_name,
 	d->base = args->base;
 	d->size = args->size ? args->size : type->size;
 	d->kick_dev = args->kick_dev;
+	d->irq = args->irq;
 	err = type->init(d);
 	if (err) {
 		free(d);
 		return hvb_devices_refuse(why, "device init failed", err);
 	}
-	err = hvb_devices_add(tab, d, why);
+	if (type->configure) {
+		const char *cwhy = "device configure failed";
+
+		err = type->configure(d, args, &cwhy);
+		if (err)
+			hvb_devices_refuse(why, cwhy, err);
+	}
+	if (!err)
+		err = hvb_devices_add(tab, d, why);
 	if (err) {
 		if (d->ops->destroy)
 			d->ops->destroy(d);

@@ -48,16 +48,33 @@ struct hvb_device {
 	__u64 base;		/* guest-physical [base, base + size) */
 	__u64 size;
 	int kick_dev;		/* its kick bitmap device index, or -1 */
+	__u32 irq;		/* the interrupt it raises, or 0: none */
 	void *priv;		/* the model's state */
 };
 
-/* Where a device goes; filled by the caller (command line, config). */
+/* cJSON's object type (<cjson/cJSON.h>); only pointers to it here. */
+struct cJSON;
+
+/*
+ * Where a device goes; filled by the caller (command line, config).  A
+ * zero-filled field means "not given", so callers that predate a field
+ * keep working.
+ */
 struct hvb_device_args {
 	const char *name;	/* NULL: the type name */
 	__u32 zone_id;
 	__u64 base;
 	__u64 size;		/* 0: the type's fixed size */
 	int kick_dev;		/* -1: no kicks */
+	__u32 irq;		/* interrupt it raises; 0: none */
+	/*
+	 * The device's backend options: a JSON object (docs/config.md),
+	 * or NULL when there are none.  The config has checked that its
+	 * keys are all in the type's options[]; values are the type's to
+	 * check (config_opts.h reads them with messages that name the
+	 * key).  It lives until configure() returns: copy what you keep.
+	 */
+	const struct cJSON *opts;
 };
 
 struct hvb_device_type {
@@ -66,6 +83,20 @@ struct hvb_device_type {
 	/* Set d->ops and d->priv; returns 0 or a negative errno. */
 	int (*init)(struct hvb_device *d);
 	struct hvb_device_type *next;	/* registry link */
+	/*
+	 * Optional: the backend option keys the type takes, NULL-terminated.
+	 * NULL: it takes none.  The config refuses any other key, so a typo
+	 * ("imgg") is an error at start-up, not a silent default.
+	 */
+	const char *const *options;
+	/*
+	 * Optional, called after init() and before the device joins the
+	 * table: take args->irq and args->opts (open the image, the tap).
+	 * Returns 0, or a negative errno with *why set to a static string;
+	 * the table then calls ops->destroy and frees the device.
+	 */
+	int (*configure)(struct hvb_device *d,
+			 const struct hvb_device_args *args, const char **why);
 };
 
 void hvb_device_type_register(struct hvb_device_type *type);
