@@ -6,6 +6,10 @@
  *         with a futex on the region's wake_gen word
  *   host  (later) the file QEMU uses as guest RAM; polls
  *   kmod  (later) /dev/hvbridge in the root zone; sleeps in poll()
+ *
+ * Besides the region, a transport gives the virtio devices (tool/virtio/)
+ * the two things they need of the root zone: guest memory (map_phys) and
+ * guest interrupts (raise_irq).
  */
 #ifndef HVB_TOOL_TRANSPORT_H
 #define HVB_TOOL_TRANSPORT_H
@@ -36,6 +40,33 @@ struct hvb_transport_ops {
 	 * @wake_word is the word wait() sleeps on.
 	 */
 	void (*interrupt)(struct hvb_transport *t, __u32 *wake_word);
+	/*
+	 * Optional.  Map root-zone physical range [@phys, @phys + @size)
+	 * (hvisor's zone0_ipa of a zone's memory region) into the daemon,
+	 * read-write and shared with the guest, and return its address; on
+	 * failure return NULL with a reason in *why.  The mapping stays
+	 * until close().  Each transport backs "physical memory" its own way:
+	 *   sim   a file given by hvb_transport_sim_set_phys(), standing for
+	 *         physical [phys_base, phys_base + file size)
+	 *   host  the file QEMU uses as RAM (memory-backend-file), at
+	 *         offset phys - the RAM base of the machine
+	 *   kmod  mmap() of /dev/hvbridge at offset @phys, which the module
+	 *         allows only inside a zone's window
+	 * Called while the daemon sets up, from one thread.
+	 */
+	void *(*map_phys)(struct hvb_transport *t, __u64 phys, __u64 size,
+			  const char **why);
+	/*
+	 * Optional.  Raise interrupt @irq in zone @zone (a virtio device's
+	 * used-buffer or config-change notification).  Thread-safe: device
+	 * I/O threads call it concurrently with the serving thread.  Edge
+	 * semantics: one call, one interrupt; the hypervisor (kmod: the
+	 * hypercall) checks that @irq belongs to @zone.  Returns 0 or a
+	 * negative errno (-ENOTSUP: this transport cannot interrupt).
+	 *   sim   increments counter @irq of the interrupt page given by
+	 *         hvb_transport_sim_set_irq() and wakes its futex
+	 */
+	int (*raise_irq)(struct hvb_transport *t, __u32 zone, __u32 irq);
 };
 
 struct hvb_transport {
@@ -50,6 +81,9 @@ struct hvb_transport {
 	 * consumer's last stop check and its sleep (see daemon.c).
 	 */
 	const volatile int *stop;
+	/* Transport-private state (sim: the phys and interrupt mappings);
+	 * NULL until a setter needs it, freed by close(). */
+	void *priv;
 	char error[256];
 };
 
@@ -60,5 +94,30 @@ const struct hvb_transport_ops *hvb_transport_find(const char *name);
 extern const struct hvb_transport_ops *const hvb_transport_table[];
 
 extern const struct hvb_transport_ops hvb_transport_sim;
+
+/*
+ * The sim transport's stand-ins for physical memory and the interrupt
+ * controller, shared with the test that plays the guest.  Both may be set
+ * before or after open(); close() unmaps them.
+ *
+ * hvb_transport_sim_set_phys(): file @path (e.g. in /dev/shm) is physical
+ * memory [@phys_base, @phys_base + its size); map_phys() hands out ranges
+ * of it.  hvb_transport_sim_set_irq(): file @path holds a struct
+ * hvb_sim_irq_page; raise_irq(zone, irq) adds 1 to count[irq] and
+ * FUTEX_WAKEs it (a shared futex: the guest may be another process).  The
+ * sim has no zones: @zone is not checked.  Both return 0 or a negative
+ * errno with a message in t->error.
+ */
+#define HVB_SIM_IRQS	1024u
+
+struct hvb_sim_irq_page {
+	/* Written by the daemon (atomic add, then futex wake), read by the
+	 * guest (acquire load or FUTEX_WAIT on the word it last saw). */
+	__u32 count[HVB_SIM_IRQS];
+};
+
+int hvb_transport_sim_set_phys(struct hvb_transport *t, const char *path,
+			       __u64 phys_base);
+int hvb_transport_sim_set_irq(struct hvb_transport *t, const char *path);
 
 #endif /* HVB_TOOL_TRANSPORT_H */

@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * virtio.h - the virtio device model of the daemon (kvmtool-style layers):
+ *
+ *   transport  tool/virtio/mmio.c: the virtio-mmio version 2 register
+ *              file, a struct hvb_device_ops served by the device table
+ *   device     tool/virtio/<dev>.c: fills a struct hvb_virtio_ops
+ *              (device id, features, queues, config space, notify, reset)
+ *   backend    what the device uses: getrandom(), io_uring on an image
+ *              file, a tap, a pty...
+ *
+ * A device is one file that ends with
+ *
+ *	HVB_VIRTIO_DEVICE(rng_type, "virtio-rng", rng_ops);
+ *
+ * and one line in tool/objs.mk.  Constants and layouts come from the
+ * Linux uapi headers (<linux/virtio_mmio.h>, <linux/virtio_config.h>,
+ * <linux/virtio_ring.h>, <linux/virtio_ids.h>, ...).  Everything is
+ * little-endian on the wire; the daemon runs on little-endian hosts only
+ * (aarch64 and x86-64), which virtio.c asserts at build time.
+ *
+ * Creating one.  A virtio device needs its zone's memory map and a way to
+ * interrupt the guest, which struct hvb_device_args cannot carry, so it is
+ * made with hvb_virtio_create() (same table, same errors as
+ * hvb_devices_create(), plus the environment).  hvb_devices_create() of a
+ * virtio type fails with -EINVAL.
+ *
+ * Threading and ownership.
+ *  - The register file (struct hvb_virtio_dev) belongs to the thread
+ *    serving the region (the consumer thread): every ops callback below
+ *    runs on it, except where said otherwise.
+ *  - After the driver sets QueueReady, the queue's ring state (struct
+ *    hvb_virtqueue, virtqueue.h) belongs to the DEVICE: ops->notify() is
+ *    the consumer thread handing it a kick; a device with its own I/O
+ *    thread (virtio-blk on io_uring) forwards the kick there (eventfd,
+ *    io_uring_prep_poll ...) and pops, completes and pushes on that
+ *    thread.  The core never touches a ready queue's rings.
+ *  - ops->reset() takes the queues back: when it returns the device must
+ *    have stopped touching every queue and guest buffer (an I/O thread is
+ *    parked or joined, in-flight requests completed or dropped).  The
+ *    core then forgets the rings.  Reset happens on a Status write of 0
+ *    and before destroy().
+ *  - Interrupts: hvb_virtio_raise() (and hvb_vq_notify_guest() on top of
+ *    it) may be called from any thread: InterruptStatus is set with an
+ *    atomic OR and the transport's raise_irq() is thread-safe.
+ *  - Status: written by the consumer thread; DEVICE_NEEDS_RESET may be
+ *    ORed in from any thread (hvb_virtio_needs_reset()), so it is read
+ *    and written with atomics.
+ */
+#ifndef HVB_TOOL_VIRTIO_H
+#define HVB_TOOL_VIRTIO_H
+
+#include <stdbool.h>
+
+#include <linux/virtio_config.h>
+#include <linux/virtio_mmio.h>
+#include <linux/virtio_ring.h>
+
+#include "device.h"
+#include "guestmem.h"
+#include "transport.h"
+
+struct hvb_virtio_dev;
+struct hvb_virtqueue;
+
+/* Largest queue a device may offer; bounds every descriptor chain too. */
+#define HVB_VIRTIO_QUEUE_MAX	256u
+/* Most queues of one device (net: rx, tx, ctrl). */
+#define HVB_VIRTIO_MAX_QUEUES	8u
+/* Window size used when the config does not give one; the registers end
+ * at VIRTIO_MMIO_CONFIG, the device's config space follows. */
+#define HVB_VIRTIO_MMIO_SIZE	0x200u
+
+/* Feature bits every device offers on top of its own (ops->features):
+ * VIRTIO_F_VERSION_1 (and the driver must accept it), indirect
+ * descriptors and event-index notification suppression. */
+#define HVB_VIRTIO_CORE_FEATURES					\
+	((1ull << VIRTIO_F_VERSION_1) |					\
+	 (1ull << VIRTIO_RING_F_INDIRECT_DESC) |			\
+	 (1ull << VIRTIO_RING_F_EVENT_IDX))
+
+/* A backend option from the config ("img" = "disk.raw", ...). */
+struct hvb_virtio_opt {
+	const char *key;
+	const char *value;
+};
+
+/*
+ * What a virtio device gets from whoever creates it (the config).  The
+ * pointed-to objects must outlive the device; @opts is read only during
+ * ops->init().
+ */
+struct hvb_virtio_env {
+	const struct hvb_guestmem *mem;	/* the zone's memory map */
+	struct hvb_transport *transport; /* raise_irq(); NULL: no interrupts */
+	__u32 irq;			/* the device's interrupt in its zone */
+	const struct hvb_virtio_opt *opts;
+	unsigned int nr_opts;
+};
+
+/* Option @key of @env, or NULL. */
+const char *hvb_virtio_opt(const struct hvb_virtio_env *env,
+			   const char *key);
+
+struct hvb_virtio_ops {
+	__u32 device_id;	/* VIRTIO_ID_* */
+	__u64 features;		/* device-specific bits (< 24 or >= 41) */
+	__u32 nr_queues;	/* <= HVB_VIRTIO_MAX_QUEUES */
+	__u32 queue_max;	/* QueueNumMax: power of two, <=
+				 * HVB_VIRTIO_QUEUE_MAX */
+	/*
+	 * Set up the device: allocate vd->priv, open the backend from
+	 * @env's options, point vd->config at the config space (or leave it
+	 * NULL with config_size 0).  Returns 0 or a negative errno, with a
+	 * message in *why.  Runs once, before the device is in the table.
+	 */
+	int (*init)(struct hvb_virtio_dev *vd, const struct hvb_virtio_env *env,
+		    const char **why);
+	/* Optional: free what init() made.  Runs after reset(). */
+	void (*destroy)(struct hvb_virtio_dev *vd);
+	/*
+	 * Optional: a driver write to config space at @offset, @size bytes
+	 * (1, 2 or 4), little-endian in @value.  The core has checked that it
+	 * lies inside vd->config_size.  Returns false to refuse it (the
+	 * access then fails with an I/O error).  NULL: config is read-only
+	 * and writes fail.
+	 */
+	bool (*config_write)(struct hvb_virtio_dev *vd, __u32 offset,
+			     __u32 size, __u32 value);
+	/*
+	 * Optional: the driver set FEATURES_OK with @features (VERSION_1 is
+	 * in, nothing outside what was offered).  Return false to refuse
+	 * the combination: FEATURES_OK then stays clear.
+	 */
+	bool (*features_ok)(struct hvb_virtio_dev *vd, __u64 features);
+	/*
+	 * Optional: the driver set DRIVER_OK; the queues it made ready may
+	 * now be used (start an I/O thread here, or already in init()).
+	 */
+	void (*driver_ok)(struct hvb_virtio_dev *vd);
+	/*
+	 * A kick of ready queue @vq: a QueueNotify write or a posted kick,
+	 * on the consumer thread.  Process the queue (or hand it to the
+	 * device's thread).  Not called before DRIVER_OK, nor for a queue
+	 * that is not ready, nor after NEEDS_RESET.
+	 */
+	void (*notify)(struct hvb_virtio_dev *vd, struct hvb_virtqueue *vq);
+	/*
+	 * Stop touching every queue and guest buffer before returning, and
+	 * forget per-queue state: the driver reset the device (Status 0), or
+	 * it is being destroyed.  Config space keeps its values.
+	 */
+	void (*reset)(struct hvb_virtio_dev *vd);
+};
+
+/*
+ * One virtio-mmio device.  Fields marked (core) are the register file's
+ * and are written by the consumer thread only, unless said otherwise.
+ */
+struct hvb_virtio_dev {
+	struct hvb_device *dev;		/* the table entry (name, window) */
+	const struct hvb_virtio_ops *ops;
+	const struct hvb_guestmem *mem;	/* from the env */
+	struct hvb_transport *transport;
+	__u32 irq;
+	void *priv;			/* the device's state */
+	/* Config space, little-endian, set by ops->init(): reads copy from
+	 * it; writes go through ops->config_write().  A device that changes
+	 * it while the guest runs calls hvb_virtio_config_changed() after. */
+	void *config;
+	__u32 config_size;
+
+	/* (core) Status: consumer thread stores; NEEDS_RESET may be ORed
+	 * in by any thread; atomic accesses only. */
+	__u32 status;
+	/* (core) InterruptStatus: ORed by any thread (hvb_virtio_raise()),
+	 * cleared by the consumer thread on InterruptACK; atomics only. */
+	__u32 isr;
+	/* (core) ConfigGeneration: incremented by any thread. */
+	__u32 config_gen;
+	__u32 device_features_sel;
+	__u32 driver_features_sel;
+	__u32 queue_sel;
+	__u64 driver_features;		/* as written so far */
+	__u64 features;			/* negotiated, valid after FEATURES_OK */
+	struct hvb_virtqueue *vqs;	/* ops->nr_queues of them */
+};
+
+/* Registers virtio device type @var named @name (e.g. "virtio-rng") that
+ * @vops (a struct hvb_virtio_ops) implements. */
+#define HVB_VIRTIO_DEVICE(var, name, vops)				\
+	static int var##_init(struct hvb_device *d)			\
+	{								\
+		return hvb_virtio_device_init(d, &(vops));		\
+	}								\
+	static struct hvb_device_type var = {				\
+		.name = (name),						\
+		.size = 0,						\
+		.init = var##_init,					\
+	};								\
+	HVB_DEVICE_TYPE(var)
+
+/* For HVB_VIRTIO_DEVICE(): set up @d as a virtio-mmio device of @vops
+ * (the env comes through hvb_virtio_create()). */
+int hvb_virtio_device_init(struct hvb_device *d,
+			   const struct hvb_virtio_ops *vops);
+
+/*
+ * Create virtio device @type_name at @args with @env and add it to @tab.
+ * @args->size 0 means HVB_VIRTIO_MMIO_SIZE; a window too small for the
+ * registers and the config space is refused.  Returns 0, or the errors
+ * of hvb_devices_create() and of the device's init(), with *why set.
+ */
+int hvb_virtio_create(struct hvb_devices *tab, const char *type_name,
+		      const struct hvb_device_args *args,
+		      const struct hvb_virtio_env *env, const char **why);
+
+/* The virtio device behind table entry @d, or NULL if it is not one. */
+struct hvb_virtio_dev *hvb_virtio_from_device(struct hvb_device *d);
+
+/*
+ * Set @bits (VIRTIO_MMIO_INT_VRING, VIRTIO_MMIO_INT_CONFIG) in
+ * InterruptStatus and interrupt the guest.  Any thread.
+ */
+void hvb_virtio_raise(struct hvb_virtio_dev *vd, __u32 bits);
+
+/*
+ * The device hit an error it cannot recover from by itself (a bad ring,
+ * a hostile descriptor): set DEVICE_NEEDS_RESET, raise a config-change
+ * interrupt (virtio 1.2, 2.1.2).  The caller logs what went wrong, with
+ * hvb_log_once().  After it no queue is notified until the driver resets
+ * the device.  Any thread.
+ */
+void hvb_virtio_needs_reset(struct hvb_virtio_dev *vd);
+
+/* Has the device been marked NEEDS_RESET?  Any thread. */
+bool hvb_virtio_is_broken(const struct hvb_virtio_dev *vd);
+
+/* Config space changed: bump ConfigGeneration, interrupt.  Any thread. */
+void hvb_virtio_config_changed(struct hvb_virtio_dev *vd);
+
+/* Was feature bit @bit negotiated? */
+static inline bool hvb_virtio_has_feature(const struct hvb_virtio_dev *vd,
+					  unsigned int bit)
+{
+	return bit < 64 && (vd->features >> bit) & 1;
+}
+
+#endif /* HVB_TOOL_VIRTIO_H */
