@@ -28,9 +28,14 @@ void bench_diag_clock_init(void);
 #define BENCH_M_PENDING	(1u << 1)	/* fetch-or a pending bit; the
 					 * server polls it, then exchanges */
 #define BENCH_M_W2	(1u << 2)	/* full fence + wake-state read */
-#define BENCH_M_CHECK	(1u << 3)	/* the server's seqlock re-check,
-					 * duplicate and stale checks */
-#define BENCH_M_STATS	(1u << 4)	/* the counters of both sides */
+#define BENCH_M_CHECK	(1u << 3)	/* the server's seqlock re-check
+					 * and stale check (request line) */
+#define BENCH_M_STATS	(1u << 4)	/* the server's counters */
+#define BENCH_M_PSTATS	(1u << 8)	/* the requester's counters */
+#define BENCH_M_DUPREAD	(1u << 7)	/* the server reads resp_seq
+					 * before it writes it, as
+					 * hvb_consumer_fetch and _complete
+					 * do; else it keeps it privately */
 #define BENCH_M_PREFETCH (1u << 5)	/* a candidate fix: the server
 					 * prefetches the request line of a
 					 * bit it saw before it exchanges */
@@ -40,7 +45,8 @@ void bench_diag_clock_init(void);
 					 * response, then re-checks the
 					 * request line */
 #define BENCH_M_ALL	(BENCH_M_CLOCK | BENCH_M_PENDING | BENCH_M_W2 | \
-			 BENCH_M_CHECK | BENCH_M_STATS)
+			 BENCH_M_CHECK | BENCH_M_STATS | BENCH_M_PSTATS | \
+			 BENCH_M_DUPREAD)
 
 int bench_model_lat(unsigned int features, const struct bench_cfg *cfg,
 		    __u64 *ticks, size_t n);
