@@ -11,9 +11,14 @@
  * without overflow.  A range that straddles two regions is refused even if
  * they happen to be adjacent: their host mappings need not be.
  *
- * Threading: regions are added while the zone is set up, before any
- * device serves it; afterwards the map is read-only and any thread may
- * translate through it without locking.
+ * A zone's map also names the transport that reaches the zone (it mapped
+ * the memory and raises the zone's interrupts), and is registered by zone
+ * id, so a virtio device created by the config finds the memory of the
+ * zone it serves (hvb_guestmem_find()).
+ *
+ * Threading: regions are added and zones registered while the daemon sets
+ * up, before any device serves them; afterwards maps are read-only and
+ * any thread may translate through them without locking.
  */
 #ifndef HVB_TOOL_GUESTMEM_H
 #define HVB_TOOL_GUESTMEM_H
@@ -36,6 +41,9 @@ struct hvb_guestmem_region {
 
 struct hvb_guestmem {
 	__u32 zone_id;
+	/* Raises the zone's interrupts; set by hvb_guestmem_map() or by
+	 * the caller.  NULL: the zone's devices cannot interrupt. */
+	struct hvb_transport *transport;
 	unsigned int nr;
 	struct hvb_guestmem_region regions[HVB_GUESTMEM_MAX_REGIONS];
 };
@@ -75,5 +83,19 @@ static inline bool hvb_guestmem_is_valid(const struct hvb_guestmem *gm,
 {
 	return hvb_guestmem_translate(gm, ipa, len) != NULL;
 }
+
+/* Zones one daemon serves at most. */
+#define HVB_GUESTMEM_MAX_ZONES		16u
+
+/*
+ * Make @gm the memory map of zone gm->zone_id for devices created from
+ * now on.  @gm must stay valid until unregistered.  Returns 0, -EEXIST
+ * (the zone has one) or -ENOSPC.
+ */
+int hvb_guestmem_register(struct hvb_guestmem *gm);
+/* Forget @gm (after its zone's devices are destroyed). */
+void hvb_guestmem_unregister(struct hvb_guestmem *gm);
+/* The registered map of zone @zone_id, or NULL. */
+const struct hvb_guestmem *hvb_guestmem_find(__u32 zone_id);
 
 #endif /* HVB_TOOL_GUESTMEM_H */

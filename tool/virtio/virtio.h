@@ -17,13 +17,16 @@
  * Linux uapi headers (<linux/virtio_mmio.h>, <linux/virtio_config.h>,
  * <linux/virtio_ring.h>, <linux/virtio_ids.h>, ...).  Everything is
  * little-endian on the wire; the daemon runs on little-endian hosts only
- * (aarch64 and x86-64), which virtio.c asserts at build time.
+ * (aarch64 and x86-64), which mmio.c asserts at build time.
  *
- * Creating one.  A virtio device needs its zone's memory map and a way to
- * interrupt the guest, which struct hvb_device_args cannot carry, so it is
- * made with hvb_virtio_create() (same table, same errors as
- * hvb_devices_create(), plus the environment).  hvb_devices_create() of a
- * virtio type fails with -EINVAL.
+ * Creating one.  A virtio device is made like any other, with
+ * hvb_devices_create(): struct hvb_device_args gives its window, kick
+ * index, interrupt (args->irq) and backend options (args->opts, a JSON
+ * object read with config_opts.h).  Its zone's memory map and the
+ * transport that interrupts the zone come from the zone registry of
+ * guestmem.h: register the zone (hvb_guestmem_register()) before
+ * creating its devices.  The window must hold the registers and the
+ * config space (HVB_VIRTIO_MMIO_SIZE, 0x200, as hvisor-tool uses, does).
  *
  * Threading and ownership.
  *  - The register file (struct hvb_virtio_dev) belongs to the thread
@@ -79,44 +82,27 @@ struct hvb_virtqueue;
 	 (1ull << VIRTIO_RING_F_INDIRECT_DESC) |			\
 	 (1ull << VIRTIO_RING_F_EVENT_IDX))
 
-/* A backend option from the config ("img" = "disk.raw", ...). */
-struct hvb_virtio_opt {
-	const char *key;
-	const char *value;
-};
-
-/*
- * What a virtio device gets from whoever creates it (the config).  The
- * pointed-to objects must outlive the device; @opts is read only during
- * ops->init().
- */
-struct hvb_virtio_env {
-	const struct hvb_guestmem *mem;	/* the zone's memory map */
-	struct hvb_transport *transport; /* raise_irq(); NULL: no interrupts */
-	__u32 irq;			/* the device's interrupt in its zone */
-	const struct hvb_virtio_opt *opts;
-	unsigned int nr_opts;
-};
-
-/* Option @key of @env, or NULL. */
-const char *hvb_virtio_opt(const struct hvb_virtio_env *env,
-			   const char *key);
-
 struct hvb_virtio_ops {
 	__u32 device_id;	/* VIRTIO_ID_* */
 	__u64 features;		/* device-specific bits (< 24 or >= 41) */
 	__u32 nr_queues;	/* <= HVB_VIRTIO_MAX_QUEUES */
 	__u32 queue_max;	/* QueueNumMax: power of two, <=
 				 * HVB_VIRTIO_QUEUE_MAX */
+	/* Backend option keys it takes (NULL-terminated), or NULL: none;
+	 * the config refuses any other key (device.h). */
+	const char *const *options;
 	/*
 	 * Set up the device: allocate vd->priv, open the backend from
-	 * @env's options, point vd->config at the config space (or leave it
-	 * NULL with config_size 0).  Returns 0 or a negative errno, with a
-	 * message in *why.  Runs once, before the device is in the table.
+	 * @args->opts (may be NULL: all defaults), point vd->config at the
+	 * config space (or leave it NULL with config_size 0).  vd->mem,
+	 * vd->transport and vd->irq are set.  Returns 0 or a negative errno,
+	 * with a static message in *why.  Runs once, on the thread creating
+	 * devices, before the device is in the table.
 	 */
-	int (*init)(struct hvb_virtio_dev *vd, const struct hvb_virtio_env *env,
-		    const char **why);
-	/* Optional: free what init() made.  Runs after reset(). */
+	int (*init)(struct hvb_virtio_dev *vd,
+		    const struct hvb_device_args *args, const char **why);
+	/* Optional: free what init() made (only called if init() succeeded).
+	 * Runs after reset(). */
 	void (*destroy)(struct hvb_virtio_dev *vd);
 	/*
 	 * Optional: a driver write to config space at @offset, @size bytes
@@ -160,9 +146,10 @@ struct hvb_virtio_ops {
 struct hvb_virtio_dev {
 	struct hvb_device *dev;		/* the table entry (name, window) */
 	const struct hvb_virtio_ops *ops;
-	const struct hvb_guestmem *mem;	/* from the env */
-	struct hvb_transport *transport;
-	__u32 irq;
+	const struct hvb_guestmem *mem;	/* the zone's memory map */
+	struct hvb_transport *transport; /* raise_irq(); NULL: no interrupts */
+	__u32 irq;			/* its interrupt in the zone; 0: none */
+	bool live;			/* ops->init() succeeded */
 	void *priv;			/* the device's state */
 	/* Config space, little-endian, set by ops->init(): reads copy from
 	 * it; writes go through ops->config_write().  A device that changes
@@ -186,8 +173,10 @@ struct hvb_virtio_dev {
 	struct hvb_virtqueue *vqs;	/* ops->nr_queues of them */
 };
 
-/* Registers virtio device type @var named @name (e.g. "virtio-rng") that
- * @vops (a struct hvb_virtio_ops) implements. */
+/*
+ * Registers virtio device type @var named @name (e.g. "virtio-rng") that
+ * @vops (a struct hvb_virtio_ops) implements; before main() runs.
+ */
 #define HVB_VIRTIO_DEVICE(var, name, vops)				\
 	static int var##_init(struct hvb_device *d)			\
 	{								\
@@ -195,25 +184,31 @@ struct hvb_virtio_dev {
 	}								\
 	static struct hvb_device_type var = {				\
 		.name = (name),						\
-		.size = 0,						\
+		.size = 0,	/* the config gives the window */	\
 		.init = var##_init,					\
+		.configure = hvb_virtio_device_configure,		\
 	};								\
-	HVB_DEVICE_TYPE(var)
-
-/* For HVB_VIRTIO_DEVICE(): set up @d as a virtio-mmio device of @vops
- * (the env comes through hvb_virtio_create()). */
-int hvb_virtio_device_init(struct hvb_device *d,
-			   const struct hvb_virtio_ops *vops);
+	static void __attribute__((constructor)) var##_register(void)	\
+	{								\
+		var.options = (vops).options;				\
+		hvb_virtio_type_register(&var);				\
+	}
 
 /*
- * Create virtio device @type_name at @args with @env and add it to @tab.
- * @args->size 0 means HVB_VIRTIO_MMIO_SIZE; a window too small for the
- * registers and the config space is refused.  Returns 0, or the errors
- * of hvb_devices_create() and of the device's init(), with *why set.
+ * For HVB_VIRTIO_DEVICE(): init() makes the register file of @vops in
+ * d->priv (no backend yet); configure() finds the zone, takes args->irq
+ * and calls vops->init() with @args.  hvb_virtio_type_register() adds the
+ * type to the device registry and remembers it is a virtio type.
  */
-int hvb_virtio_create(struct hvb_devices *tab, const char *type_name,
-		      const struct hvb_device_args *args,
-		      const struct hvb_virtio_env *env, const char **why);
+int hvb_virtio_device_init(struct hvb_device *d,
+			   const struct hvb_virtio_ops *vops);
+int hvb_virtio_device_configure(struct hvb_device *d,
+				const struct hvb_device_args *args,
+				const char **why);
+void hvb_virtio_type_register(struct hvb_device_type *type);
+
+/* Is @type_name a registered virtio device type? */
+bool hvb_virtio_is_type(const char *type_name);
 
 /* The virtio device behind table entry @d, or NULL if it is not one. */
 struct hvb_virtio_dev *hvb_virtio_from_device(struct hvb_device *d);
