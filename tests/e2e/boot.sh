@@ -152,8 +152,8 @@ if [ -f "$work/boot.log.txt" ]; then
 		"hvbridge-hyp: zone1: MMIO at IPA 0x40200000 " \
 		": outside every window: data abort injected" \
 		": device error: data abort injected" \
-		"[zone1] guest: 0x0000000000000020 checks, 0x0000000000000000 failed" \
-		"[zone2] guest: 0x0000000000000020 checks, 0x0000000000000000 failed" \
+		"[zone1] guest: 0x0000000000000021 checks, 0x0000000000000000 failed" \
+		"[zone2] guest: 0x0000000000000021 checks, 0x0000000000000000 failed" \
 		"hvbridge-hyp: zone1: exit, code 0" \
 		"hvbridge-hyp: zone2: exit, code 0"
 	never $n "guest: FAIL" "IPA 0x9000fe0"
@@ -175,7 +175,7 @@ if [ -f "$work/boot.log.txt" ]; then
 		"[zone1] guest: channel: the access aborted" \
 		"[zone2] guest: channel: the access aborted"
 	# cpu:zone:requests:timeouts:errors
-	"$here/region.py" check "$ram" "1:1:1:1:0 0:2:1:1:0" \
+	"$here/region.py" check "$ram" "1:1:2:2:0 0:2:2:2:0" \
 		>> "$work/$n.why" 2>&1
 fi
 result $n boot
@@ -183,8 +183,9 @@ result $n boot
 # 4. A stand-in daemon on the host serves the region through QEMU's RAM
 # file: zone1's read of the test device ID completes with the value the
 # daemon wrote; zone2 (no device for it) gets NO_DEVICE and an abort.
-# The daemon announced it sleeps: one producer wakes it, through the
-# handshake in the region and the wake SPI in the GIC distributor.
+# The daemon announces it sleeps before each answer: a later request
+# wakes it, through the handshake in the region and the wake SPI in the
+# GIC distributor.
 n=channel-daemon
 log_of=$n
 if case_start $n "$img/hvbridge-hyp.elf"; then
@@ -207,23 +208,24 @@ if case_start $n "$img/hvbridge-hyp.elf"; then
 		"hvbridge-hyp: zone2: MMIO at IPA 0xb00f000 " \
 		": no device: data abort injected" \
 		"[zone2] guest: channel: the access aborted" \
-		"[zone1] guest: 0x0000000000000020 checks, 0x0000000000000000 failed" \
-		"[zone2] guest: 0x0000000000000020 checks, 0x0000000000000000 failed" \
+		"[zone1] guest: 0x0000000000000021 checks, 0x0000000000000000 failed" \
+		"[zone2] guest: 0x0000000000000021 checks, 0x0000000000000000 failed" \
 		"hvbridge-hyp: channel: wake SPI 120 set pending (GICD_ISPENDR4 0x1000000)"
 	never $n "guest: FAIL" "daemon timeout"
-	# One wake: the first producer finds the daemon asleep.
-	"$here/region.py" check "$ram" "1:1:1:0:0 0:2:1:0:1" 1 \
+	# At least one wake: a second request finds the daemon asleep.
+	"$here/region.py" check "$ram" "1:1:2:0:0 0:2:2:0:2" 1 \
 		>> "$work/$n.why" 2>&1
 fi
 result $n
 rm -f "$ram"
 
 # 5. The root zone: Debian's arm64 kernel (build/arm64/Image, from
-# scripts/fetch-arm64.sh) boots at EL1 on CPU 0 under stage 2 with a DTB
+# scripts/fetch-arm64.sh) boots at EL1 on CPU 0 under stage 2, starts
+# CPU 1 with PSCI CPU_ON through the hypervisor, with a DTB
 # cut to what the zone owns, runs a busybox /init that finds the hvbridge
 # node and reads the channel region (the hypervisor's magic) and zone1's
 # RAM through its stage 2, and powers the machine off through the
-# hypervisor's PSCI, while zone1's guest runs on CPU 1.
+# hypervisor's PSCI, while zone1's guest runs on CPU 2 (-smp 3).
 n=root-linux
 log_of=$n
 kernel=${E2E_ARM64:-}/Image
@@ -240,23 +242,27 @@ else
 		tmo=$((tmo * 3))	# a kernel boot under TCG
 		ld="-device loader,force-raw=on"
 		boot $n "$img/hvbridge-hyp.elf" "hvbridge-hyp: root: SYSTEM_OFF" \
-			"$ld,addr=0x40200000,file=$kernel
+			"-smp 3 $ld,addr=0x40200000,file=$kernel
 			 $ld,addr=0x48000000,file=$rootd/root.dtb
 			 $ld,addr=0x49000000,file=$rootd/initramfs.cpio.gz"
 		tmo=$tmo_saved
 		want $n "hvbridge-hyp: zone root created (id 0)" \
 			"hvbridge-hyp: zone zone1 created (id 1)" \
 			"hvbridge-hyp: root: entering EL1 at IPA 0x40200000 on CPU 0" \
+			"hvbridge-hyp: zone1: entering EL1 at IPA 0x40000000 on CPU 2" \
+			"hvbridge-hyp: root: PSCI CPU_ON CPU 1 at IPA 0x" \
+			"hvbridge-hyp: CPU 1 online, MMU on" \
+			"smp: Brought up 1 node, 2 CPUs" \
 			"Booting Linux on physical CPU 0x0000000000" \
 			"NUMA: Faking a node at [mem 0x0000000040000000-0x000000004fffffff]" \
 			"psci: PSCIv1.1 detected in firmware." \
 			"CPU: All CPU(s) started at EL1" \
 			"Run /init as init process" \
-			"root zone: init running, 1 CPU(s), aarch64" \
+			"root zone: init running, 2 CPU(s), aarch64" \
 			"root zone: hvbridge node: hvbridge,channel" \
 			"root zone: channel region magic 0x52425648" \
 			"root zone: zone1 RAM readable: 0x" \
-			"[zone1] guest: 0x0000000000000020 checks, 0x0000000000000000 failed" \
+			"[zone1] guest: 0x0000000000000021 checks, 0x0000000000000000 failed" \
 			"hvbridge-hyp: root: SYSTEM_OFF"
 		never $n "***" "Kernel panic" "Internal error" \
 			"Unable to handle" "hvbridge-hyp: root: MMIO" "guest: FAIL"
@@ -283,8 +289,8 @@ if case_start $n "$img/hvbridge-hyp-zonetest.elf"; then
 		"hvbridge-hyp: bad-cpu-shared: shares CPUs 0x2 with zone1" \
 		"hvbridge-hyp: bad-window-over-ram: window w overlaps region 0" \
 		"hvbridge-hyp: selftest: 10 of 10 bad zone configs refused" \
-		"[zone1] guest: 0x0000000000000020 checks, 0x0000000000000000 failed" \
-		"[zone2] guest: 0x0000000000000020 checks, 0x0000000000000000 failed"
+		"[zone1] guest: 0x0000000000000021 checks, 0x0000000000000000 failed" \
+		"[zone2] guest: 0x0000000000000021 checks, 0x0000000000000000 failed"
 	never $n "FAILED" "***"
 fi
 result $n

@@ -5,8 +5,8 @@
 # mkroot.sh WORK BUSYBOX
 #   WORK/root.dtb          QEMU virt's own DTB (dumpdtb, same machine
 #                          options as the run) cut down to what the root
-#                          zone owns: RAM 0x40000000-0x4fffffff, CPU 0 only
-#                          (CPU 1 runs zone1), no PCIe (not mapped); an
+#                          zone owns: RAM 0x40000000-0x4fffffff, CPUs 0
+#                          and 1 (CPU 2 runs zone1), no PCIe (not mapped); an
 #                          hvbridge node (below); the initramfs and the
 #                          command line in /chosen
 #   WORK/initramfs.cpio.gz busybox and an /init that reads the hvbridge
@@ -31,7 +31,7 @@ INITRD_ADDR=0x49000000
 
 mkdir -p "$work"
 qemu-system-aarch64 -M virt,virtualization=on,gic-version=3,dumpdtb="$work/virt.dtb" \
-	-cpu cortex-a57 -smp 2 -m 1G -display none >/dev/null 2>&1
+	-cpu cortex-a57 -smp 3 -m 1G -display none >/dev/null 2>&1
 
 root=$work/initramfs
 rm -rf "$root"
@@ -58,7 +58,7 @@ dtb=$work/root.dtb
 cp "$work/virt.dtb" "$dtb"
 fdtput -t x "$dtb" /memory@40000000 reg 0 0x40000000 0 0x10000000
 fdtput -r "$dtb" /cpus/cpu-map
-fdtput -r "$dtb" /cpus/cpu@1
+fdtput -r "$dtb" /cpus/cpu@2
 fdtput -r "$dtb" /pcie@10000000
 node=/hvbridge@7ff00000
 fdtput -c "$dtb" $node

@@ -13,7 +13,7 @@
  * extension, and aborts injected for an access outside every window,
  * for the device's ERROR register and for RAM beyond its own; then the
  * pass-through UART (read without a trap), PSCI over SMC and an unknown
- * HVC, and one access through the channel (answered by a daemon, or an
+ * HVC, and two accesses through the channel (answered by a daemon, or an
  * abort after the hypervisor's timeout if none runs).  A failing check
  * prints its number and the value seen.  Output
  * goes through HVC #HYP_HVC_TEST_PUTC, so the hypervisor prints whole
@@ -54,6 +54,25 @@
 .endm
 
 /* An injected data abort: the vector ran once more, EC and FAR right. */
+/* Read the channel's ID register at x6 and check the outcome. */
+.macro	chan_read
+	mov	x16, x26
+	mov	x4, #-1
+	ldr	x4, [x6]
+	cmp	x26, x16
+	b.ne	.Laborted\@
+	adr	x2, msg_chan_daemon
+	bl	guest_puts
+	expecti	x4, 0x0001544256485648
+	b	.Ldone\@
+.Laborted\@:
+	add	x27, x27, #1		/* keep expect_abort's count in step */
+	adr	x2, msg_chan_abort
+	bl	guest_puts
+	expect	x25, x6
+.Ldone\@:
+.endm
+
 .macro	expect_abort far
 	add	x27, x27, #1
 	expect	x26, x27
@@ -234,24 +253,13 @@ guest_main:
 	hvc	#0
 	expecti	x0, 0xffffffffffffffff
 
-	/* 32: the channel's test device: its ID if a daemon serves this
-	 * zone, else an abort (no such device, or no answer before the
-	 * hypervisor's timeout). */
+	/* 32, 33: the channel's test device, twice: its ID if a daemon
+	 * serves this zone, else an abort (no such device, or no answer
+	 * before the hypervisor's timeout). */
 	add	x6, x17, #ID_REG
-	mov	x16, x26
-	mov	x4, #-1
-	ldr	x4, [x6]
-	cmp	x26, x16
-	b.ne	1f
-	adr	x2, msg_chan_daemon
-	bl	guest_puts
-	expecti	x4, 0x0001544256485648
-	b	2f
-1:	add	x27, x27, #1		/* keep expect_abort's count in step */
-	adr	x2, msg_chan_abort
-	bl	guest_puts
-	expect	x25, x6
-2:
+	chan_read
+	chan_read
+
 	mov	x2, x23
 	bl	guest_report
 	mov	x0, x19

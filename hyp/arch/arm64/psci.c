@@ -5,10 +5,11 @@
  * and nothing is forwarded blindly: a zone must not turn off the machine
  * or start a CPU that is not its own.
  *
- * Offered to zones today: PSCI_VERSION (the firmware's), PSCI_FEATURES,
- * SYSTEM_OFF and SYSTEM_RESET for the root zone only (forwarded: the
- * machine goes with it), and NOT_SUPPORTED for everything else.
- * CPU_ON/CPU_OFF for a zone's own CPUs come with multi-vCPU zones.
+ * Offered to zones: PSCI_VERSION (the firmware's), PSCI_FEATURES,
+ * CPU_ON, CPU_OFF and AFFINITY_INFO for the zone's own CPUs (a started
+ * CPU enters the hypervisor first, then the zone: vcpu.c), SYSTEM_OFF
+ * and SYSTEM_RESET for the root zone only (forwarded: the machine goes
+ * with it), and NOT_SUPPORTED for everything else.
  */
 #include <arm64/hyp.h>
 #include <arm64/psci.h>
@@ -64,6 +65,9 @@ static __s64 hyp_vcpu_psci_features(__u32 fn)
 	switch (fn) {
 	case PSCI_0_2_VERSION:
 	case PSCI_1_0_FEATURES:
+	case PSCI_0_2_CPU_ON_64:
+	case PSCI_0_2_CPU_OFF:
+	case PSCI_0_2_AFFINITY_INFO_64:
 		return PSCI_SUCCESS;
 	}
 	return PSCI_NOT_SUPPORTED;
@@ -83,6 +87,16 @@ enum hyp_trap_result hyp_vcpu_smc(struct hyp_trap_frame *tf)
 		break;
 	case PSCI_1_0_FEATURES:
 		ret = hyp_vcpu_psci_features((__u32)tf->x[1]);
+		break;
+	case PSCI_0_2_CPU_ON_64:
+		ret = hyp_vcpu_cpu_on(z, tf->x[1], tf->x[2], tf->x[3]);
+		break;
+	case PSCI_0_2_AFFINITY_INFO_64:
+		ret = tf->x[2] ? PSCI_INVALID_PARAMS :
+		      hyp_vcpu_affinity_info(z, tf->x[1]);
+		break;
+	case PSCI_0_2_CPU_OFF:
+		ret = hyp_vcpu_cpu_off(z);	/* returns on failure only */
 		break;
 	case PSCI_0_2_SYSTEM_OFF:
 	case PSCI_0_2_SYSTEM_RESET:

@@ -80,6 +80,8 @@ static __attribute__((noreturn)) void hyp_run(__u32 cpu)
 
 	if (z && zone_boot_cpu(z) == cpu)
 		hyp_arm64_zone_start(z);
+	if (z)
+		hyp_arm64_vcpu_start_pending(z);
 	hyp_printk("hvbridge-hyp: CPU %u idle\n", cpu);
 	arm64_halt();
 }

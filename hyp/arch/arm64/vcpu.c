@@ -6,6 +6,7 @@
 #include <hvbridge/barrier.h>
 #include <arm64/esr.h>
 #include <arm64/hyp.h>
+#include <arm64/psci.h>
 #include <arm64/stage2.h>
 #include <arm64/sysreg.h>
 #include <arm64/vcpu.h>
@@ -43,6 +44,27 @@ static __u32 hyp_vcpu_line_len[HYP_MAX_CPUS];
 /* The first entry's frame: not on the stack hyp_arm64_enter_lower()
  * resets. */
 static struct hyp_trap_frame hyp_vcpu_boot_frame[HYP_MAX_CPUS];
+
+/*
+ * PSCI power state of the vCPU on each physical CPU.  state moves
+ * OFF -> STARTING (compare-and-swap by the CPU_ON caller, so one caller
+ * wins) -> ON_PENDING (release, after entry/context) -> ON (the started
+ * CPU, release) -> OFF (CPU_OFF).  entry/context: written by the winner
+ * of the swap, read by the started CPU after its acquire of ON_PENDING.
+ */
+#define HYP_VCPU_OFF		0u
+#define HYP_VCPU_STARTING	1u
+#define HYP_VCPU_ON_PENDING	2u
+#define HYP_VCPU_ON		3u
+
+struct hyp_vcpu_power {
+	__u64 entry;
+	__u64 context;
+	__u32 state;
+	__u32 pad;
+};
+
+static struct hyp_vcpu_power hyp_vcpu_power[HYP_MAX_CPUS];
 
 static const struct hyp_mem_region *zone_ram_at(const struct hyp_zone *z,
 						__u64 ipa, __u64 size)
@@ -92,17 +114,20 @@ static int zone_load_image(const struct hyp_zone *z)
 	return 0;
 }
 
-void hyp_arm64_zone_start(struct hyp_zone *z)
+/*
+ * Enter EL1 of zone @z on this CPU for the first time, at @entry with
+ * x0..x2 = @arg and SP_EL1 = @sp, MMU off, every exception masked: the
+ * state the arm64 boot protocol and PSCI CPU_ON promise.
+ */
+static __attribute__((noreturn)) void hyp_vcpu_enter(struct hyp_zone *z,
+						      __u64 entry,
+						      const __u64 *arg,
+						      __u64 sp)
 {
 	__u32 cpu = hyp_arm64_cpu_id();
 	struct hyp_trap_frame *tf = &hyp_vcpu_boot_frame[cpu];
 	const struct hyp_zone_config *cfg = z->cfg;
 
-	if (zone_load_image(z)) {
-		hyp_printk("hvbridge-hyp: %s: image does not fit its RAM\n",
-			   cfg->name);
-		arm64_halt();
-	}
 	hyp_arm64_stage2_load(z);
 	arm64_write_sysreg(sctlr_el1, SCTLR_EL1_RES1);
 	arm64_write_sysreg(vpidr_el2, arm64_read_sysreg(midr_el1));
@@ -116,21 +141,111 @@ void hyp_arm64_zone_start(struct hyp_zone *z)
 	arm64_write_sysreg(hcr_el2, HCR_EL2_ZONE);
 	arm64_isb();
 
-	tf->x[0] = cfg->entry_arg[0];
-	tf->x[1] = cfg->entry_arg[1];
-	tf->x[2] = cfg->entry_arg[2];
-	tf->sp_el1 = cfg->stack;
-	tf->elr = cfg->entry;
+	tf->x[0] = arg[0];
+	tf->x[1] = arg[1];
+	tf->x[2] = arg[2];
+	tf->sp_el1 = sp;
+	tf->elr = entry;
 	tf->spsr = SPSR_DAIF | SPSR_MODE_EL1H;
 	hyp_vcpu_zone[cpu] = z;
+	/* Pairs with the acquire in hyp_vcpu_cpu_on()/affinity_info(). */
+	hvb_store_release_u32(&hyp_vcpu_power[cpu].state, HYP_VCPU_ON);
 
 	hyp_printk("hvbridge-hyp: %s: stage 2 on: VMID %u, VTTBR_EL2 0x%lx, VTCR_EL2 0x%lx, %u table pages\n",
 		   cfg->name, z->vmid, arm64_read_sysreg(vttbr_el2),
 		   arm64_read_sysreg(vtcr_el2), hyp_arm64_stage2_pages(z));
 	hyp_printk("hvbridge-hyp: %s: entering EL1 at IPA 0x%lx on CPU %u\n",
-		   cfg->name, cfg->entry, cpu);
+		   cfg->name, entry, cpu);
 	hyp_arm64_enter_lower(tf, (__u64)hyp_stacks +
 			      (cpu + 1) * (__u64)HYP_STACK_SIZE);
+}
+
+void hyp_arm64_zone_start(struct hyp_zone *z)
+{
+	const struct hyp_zone_config *cfg = z->cfg;
+
+	if (zone_load_image(z)) {
+		hyp_printk("hvbridge-hyp: %s: image does not fit its RAM\n",
+			   cfg->name);
+		arm64_halt();
+	}
+	hyp_vcpu_enter(z, cfg->entry, cfg->entry_arg, cfg->stack);
+}
+
+void hyp_arm64_vcpu_start_pending(struct hyp_zone *z)
+{
+	__u32 cpu = hyp_arm64_cpu_id();
+	struct hyp_vcpu_power *pw = &hyp_vcpu_power[cpu];
+	__u64 arg[3];
+
+	/* Pairs with the release in hyp_vcpu_cpu_on(): entry and context
+	 * are those the caller wrote. */
+	if (hvb_load_acquire_u32(&pw->state) != HYP_VCPU_ON_PENDING)
+		return;
+	arg[0] = pw->context;
+	arg[1] = 0;
+	arg[2] = 0;
+	hyp_vcpu_enter(z, pw->entry, arg, 0);
+}
+
+/* PSCI CPU_ON from a vCPU of @z: start physical CPU @mpidr in the zone. */
+__s64 hyp_vcpu_cpu_on(struct hyp_zone *z, __u64 mpidr, __u64 entry,
+		      __u64 context)
+{
+	__u64 cpu = mpidr;
+	struct hyp_vcpu_power *pw;
+	__u32 seen;
+	int err;
+
+	/* MPIDR_EL1 == VMPIDR_EL2: Aff0 numbers the CPUs, the higher
+	 * affinity fields are 0, so the value is the CPU index. */
+	if (cpu >= HYP_MAX_CPUS || !(z->cfg->cpus & 1ull << cpu))
+		return PSCI_INVALID_PARAMS;
+	pw = &hyp_vcpu_power[cpu];
+	seen = hvb_cmpxchg_u32(&pw->state, HYP_VCPU_OFF,
+			       HYP_VCPU_STARTING);
+	if (seen != HYP_VCPU_OFF)
+		return seen == HYP_VCPU_ON ? PSCI_ALREADY_ON : PSCI_ON_PENDING;
+	pw->entry = entry;
+	pw->context = context;
+	/* Barrier: entry and context before the state the new CPU reads
+	 * with acquire (hyp_arm64_vcpu_start_pending()). */
+	hvb_store_release_u32(&pw->state, HYP_VCPU_ON_PENDING);
+	hyp_printk("hvbridge-hyp: %s: PSCI CPU_ON CPU %lu at IPA 0x%lx\n",
+		   z->cfg->name, cpu, entry);
+	err = hyp_psci_cpu_on((__u32)cpu);
+	if (err) {
+		hvb_store_release_u32(&pw->state, HYP_VCPU_OFF);
+		return err;
+	}
+	return PSCI_SUCCESS;
+}
+
+/* PSCI AFFINITY_INFO, level 0, for a CPU of @z. */
+__s64 hyp_vcpu_affinity_info(struct hyp_zone *z, __u64 mpidr)
+{
+	if (mpidr >= HYP_MAX_CPUS || !(z->cfg->cpus & 1ull << mpidr))
+		return PSCI_INVALID_PARAMS;
+	switch (hvb_load_acquire_u32(&hyp_vcpu_power[mpidr].state)) {
+	case HYP_VCPU_ON:
+		return 0;		/* ON */
+	case HYP_VCPU_OFF:
+		return 1;		/* OFF */
+	}
+	return 2;			/* ON_PENDING */
+}
+
+/* PSCI CPU_OFF: this vCPU stops and its CPU powers down until the zone
+ * starts it again. */
+__s64 hyp_vcpu_cpu_off(struct hyp_zone *z)
+{
+	__u32 cpu = hyp_arm64_cpu_id();
+
+	hyp_printk("hvbridge-hyp: %s: PSCI CPU_OFF CPU %u\n", z->cfg->name,
+		   cpu);
+	hyp_vcpu_zone[cpu] = 0;
+	hvb_store_release_u32(&hyp_vcpu_power[cpu].state, HYP_VCPU_OFF);
+	return hyp_psci_call(PSCI_0_2_CPU_OFF, 0, 0, 0);
 }
 
 struct hyp_zone *hyp_vcpu_current(void)

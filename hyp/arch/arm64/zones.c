@@ -3,8 +3,9 @@
  * The zones of QEMU virt (-smp 2 -m 1G), in the style of Jailhouse cell
  * configs.  Two sets, chosen at boot by what QEMU loaded:
  *
- *   a Linux Image at ROOT_KERNEL (-device loader): the root zone on CPU
- *   0 (its kernel, with the DTB at ROOT_DTB) and zone1 on CPU 1;
+ *   a Linux Image at ROOT_KERNEL (-device loader): the root zone on CPUs
+ *   0 and 1 (its kernel, with the DTB at ROOT_DTB; Linux starts CPU 1
+ *   with PSCI) and zone1 on CPU 2 (-smp 3);
  *
  *   otherwise two test zones running the built-in guest (guest.S):
  *   zone1 on CPU 1 (RAM at PA 0x50000000) and zone2 on CPU 0 (RAM at
@@ -107,6 +108,10 @@ static const struct hyp_zone_config zone1_config =
 		    zone1_mmio);
 static const struct hyp_zone_config zone2_config =
 	ZONE_CONFIG("zone2", 2, 0, zone2_mem, zone2_mmio);
+/* Next to the root zone, zone1 takes the third CPU (-smp 3). */
+static const struct hyp_zone_config zone1_root_config =
+	ZONE_CONFIG("zone1", HVB_TESTDEV_DEFAULT_ZONE, 2, zone1_mem,
+		    zone1_mmio);
 
 static const struct hyp_mem_region root_mem[] = {
 	{
@@ -139,7 +144,7 @@ static const struct hyp_zone_config root_config = {
 	.name = "root",
 	.id = 0,
 	.flags = HYP_ZONE_ROOT,
-	.cpus = 1ull << 0,
+	.cpus = (1ull << 0) | (1ull << 1),	/* Linux starts CPU 1 */
 	.nr_mem = sizeof(root_mem) / sizeof(root_mem[0]),
 	.mem = root_mem,
 	.entry = ROOT_KERNEL,
@@ -154,7 +159,7 @@ static const struct hyp_zone_config *const test_zones[] = {
 
 static const struct hyp_zone_config *const root_zones[] = {
 	&root_config,
-	&zone1_config,
+	&zone1_root_config,
 };
 
 const struct hyp_zone_config *const *hyp_zone_configs(unsigned int *nr)

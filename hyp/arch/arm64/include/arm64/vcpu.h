@@ -23,6 +23,16 @@ struct hyp_zone;
 /* Start @z's first vCPU on this CPU at EL1; does not return. */
 void hyp_arm64_zone_start(struct hyp_zone *z) __attribute__((noreturn));
 
+/* On a CPU the zone started with PSCI CPU_ON: enter its vCPU at the
+ * requested entry (does not return); returns if nothing is pending. */
+void hyp_arm64_vcpu_start_pending(struct hyp_zone *z);
+
+/* The zone's PSCI power calls (psci.c decodes, these act). */
+__s64 hyp_vcpu_cpu_on(struct hyp_zone *z, __u64 mpidr, __u64 entry,
+		      __u64 context);
+__s64 hyp_vcpu_affinity_info(struct hyp_zone *z, __u64 mpidr);
+__s64 hyp_vcpu_cpu_off(struct hyp_zone *z);
+
 /* How many zones run a test guest whose exit is awaited (CPU 0, before
  * other CPUs start). */
 void hyp_vcpu_set_running(__u32 nr_zones);
