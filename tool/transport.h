@@ -98,7 +98,8 @@ extern const struct hvb_transport_ops hvb_transport_sim;
 /*
  * The sim transport's stand-ins for physical memory and the interrupt
  * controller, shared with the test that plays the guest.  Both may be set
- * before or after open(); close() unmaps them.
+ * before or after open(); close() unmaps them (call it even when open()
+ * failed after a setter ran).
  *
  * hvb_transport_sim_set_phys(): file @path (e.g. in /dev/shm) is physical
  * memory [@phys_base, @phys_base + its size); map_phys() hands out ranges

@@ -174,16 +174,16 @@ struct hvb_virtio_dev {
 };
 
 /*
- * Registers virtio device type @var named @name (e.g. "virtio-rng") that
+ * Registers virtio device type @var named @type_name ("virtio-rng") that
  * @vops (a struct hvb_virtio_ops) implements; before main() runs.
  */
-#define HVB_VIRTIO_DEVICE(var, name, vops)				\
+#define HVB_VIRTIO_DEVICE(var, type_name, vops)				\
 	static int var##_init(struct hvb_device *d)			\
 	{								\
 		return hvb_virtio_device_init(d, &(vops));		\
 	}								\
 	static struct hvb_device_type var = {				\
-		.name = (name),						\
+		.name = (type_name),					\
 		.size = 0,	/* the config gives the window */	\
 		.init = var##_init,					\
 		.configure = hvb_virtio_device_configure,		\
