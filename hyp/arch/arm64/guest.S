@@ -13,7 +13,8 @@
  * extension, and aborts injected for an access outside every window,
  * for the device's ERROR register and for RAM beyond its own; then the
  * pass-through UART (read without a trap), PSCI over SMC and an unknown
- * HVC, and two accesses through the channel (answered by a daemon, or an
+ * HVC, PSCI CPU_ON/AFFINITY_INFO/SYSTEM_OFF limits, and two accesses
+ * through the channel (answered by a daemon, or an
  * abort after the hypervisor's timeout if none runs).  A failing check
  * prints its number and the value seen.  Output
  * goes through HVC #HYP_HVC_TEST_PUTC, so the hypervisor prints whole
@@ -36,6 +37,9 @@
 #define PL011_PERIPHID0	0xfe0
 #define PSCI_VERSION	0x84000000
 #define PSCI_UNKNOWN	0x8400ffff
+#define PSCI_CPU_ON	0xc4000003
+#define PSCI_AFF_INFO	0xc4000004
+#define PSCI_SYSTEM_OFF	0x84000008
 
 /* Check @got == @want (registers); on a miss print and count it. */
 .macro	expect got, want
@@ -253,7 +257,26 @@ guest_main:
 	hvc	#0
 	expecti	x0, 0xffffffffffffffff
 
-	/* 32, 33: the channel's test device, twice: its ID if a daemon
+	/* 32: CPU_ON for a CPU that is not the zone's: INVALID_PARAMETERS.
+	 * 33: AFFINITY_INFO of its own CPU: ON.  34: SYSTEM_OFF from a zone
+	 * that is not the root zone: DENIED, and the machine stays up. */
+	ldr	x0, =PSCI_CPU_ON
+	mov	x1, #7
+	adr	x2, guest_main
+	mov	x3, #0
+	smc	#0
+	expecti	x0, 0xfffffffffffffffe
+	ldr	x0, =PSCI_AFF_INFO
+	mrs	x1, mpidr_el1
+	and	x1, x1, #0xff
+	mov	x2, #0
+	smc	#0
+	expecti	x0, 0
+	ldr	x0, =PSCI_SYSTEM_OFF
+	smc	#0
+	expecti	x0, 0xfffffffffffffffd
+
+	/* 35, 36: the channel's test device, twice: its ID if a daemon
 	 * serves this zone, else an abort (no such device, or no answer
 	 * before the hypervisor's timeout). */
 	add	x6, x17, #ID_REG
