@@ -1,6 +1,10 @@
 # hvbridge: top-level Makefile.  Delegates to the sub-directories; quiet
 # unless V=1; warnings are errors everywhere.  See README.md.
 TOP := $(CURDIR)
+# gcc unless told otherwise; exported so every sub-make builds alike.
+ifeq ($(origin CC),default)
+CC := gcc
+endif
 export V CC OPT
 
 .PHONY: all deps hyp tool tests test stress bench run clean fuzz

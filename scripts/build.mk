@@ -7,7 +7,10 @@ O ?= $(TOP)/build/host
 ifeq ($(origin CC),default)
 CC := gcc
 endif
-OPT ?= -O2
+# Empty counts as unset: the top Makefile exports OPT even when not given.
+ifeq ($(strip $(OPT)),)
+OPT := -O2
+endif
 V ?= 0
 ifeq ($(V),1)
 Q :=
@@ -32,3 +35,14 @@ CROSS_OBJDUMP := aarch64-linux-gnu-objdump
 CROSS_CFLAGS := -std=gnu11 $(WARN) $(OPT) -g -ffreestanding -nostdlib \
 	-fno-builtin -fno-stack-protector -mgeneral-regs-only \
 	-fno-pic -fno-pie -DHVB_ENV_HYP -I$(TOP)/common/include
+
+# Objects remember the flags they were built with: when CC, OPT or the
+# EXTRA_* flags differ from the last build in $(O), its objects go, so
+# nothing links a leftover built another way (e.g. a -O0 object into a
+# benchmark).
+BUILD_FLAGS := $(strip $(CC) | $(OPT) | $(EXTRA_CFLAGS) | $(EXTRA_LDFLAGS))
+FLAGS_STAMP := $(O)/.build-flags
+ifneq ($(BUILD_FLAGS),$(strip $(shell cat $(FLAGS_STAMP) 2>/dev/null)))
+$(shell mkdir -p $(O) && find $(O) -name '*.o' -delete 2>/dev/null; \
+	printf '%s\n' '$(BUILD_FLAGS)' >$(FLAGS_STAMP))
+endif

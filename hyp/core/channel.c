@@ -74,9 +74,9 @@ static void hyp_channel_wake_consumer(struct hyp_producer *p)
 	hyp_arch_wake_consumer(p);
 }
 
-static void hyp_channel_account(struct hyp_producer *p, __u64 start_ns)
+static void hyp_channel_account(struct hyp_producer *p, __u64 start_cycles)
 {
-	__u64 ns = hyp_arch_now_ns() - start_ns;
+	__u64 ns = hyp_arch_cycles_to_ns(hyp_arch_cycles() - start_cycles);
 
 	stat_add(&p->stats->lat_total_ns, ns);
 	stat_add(&p->stats->lat_hist[hvb_lat_bucket(ns)], 1);
@@ -89,7 +89,7 @@ hyp_status_t hyp_channel_sync(struct hyp_producer *p, __u32 zone_id,
 	struct hvb_sync_req *req = &p->slot->req;
 	struct hvb_sync_resp *resp = &p->slot->resp;
 	__u64 seq = p->next_seq++;
-	__u64 start_ns = hyp_arch_now_ns();
+	__u64 start = hyp_arch_cycles();
 	__u32 status;
 
 	/*
@@ -113,7 +113,7 @@ hyp_status_t hyp_channel_sync(struct hyp_producer *p, __u32 zone_id,
 	stat_add(&p->stats->sync_requests, 1);
 	hyp_channel_wake_consumer(p);
 
-	if (hyp_channel_wait_resp(p, seq, start_ns)) {
+	if (hyp_channel_wait_resp(p, seq, start)) {
 		/*
 		 * Timeout policy: give up on this request.  Barrier S:
 		 * invalidate the slot (keeping seq, so no later producer of
@@ -135,7 +135,7 @@ hyp_status_t hyp_channel_sync(struct hyp_producer *p, __u32 zone_id,
 	} else {
 		stat_add(&p->stats->error_responses, 1);
 	}
-	hyp_channel_account(p, start_ns);
+	hyp_channel_account(p, start);
 	return status;
 }
 

@@ -7,7 +7,8 @@
 #include <hyp/channel.h>
 #include <hvbridge/barrier.h>
 
-int hyp_channel_wait_resp(struct hyp_producer *p, __u64 seq, __u64 start_ns)
+int hyp_channel_wait_resp(struct hyp_producer *p, __u64 seq,
+			  __u64 start_cycles)
 {
 	struct hvb_sync_resp *resp = &p->slot->resp;
 	__u32 spins = 0;
@@ -21,7 +22,7 @@ int hyp_channel_wait_resp(struct hyp_producer *p, __u64 seq, __u64 start_ns)
 	while (hvb_load_acquire_u64(&resp->seq) != seq) {
 		hvb_cpu_relax();
 		if (++spins % HYP_WAIT_CHECK_SPINS == 0 &&
-		    hyp_arch_wait_check(p, start_ns))
+		    hyp_arch_wait_check(p, start_cycles))
 			return -1;
 	}
 	return 0;

@@ -23,11 +23,12 @@
  */
 #include <hyp/channel.h>
 
-int hyp_channel_wait_resp(struct hyp_producer *p, __u64 seq, __u64 start_ns)
+int hyp_channel_wait_resp(struct hyp_producer *p, __u64 seq,
+			  __u64 start_cycles)
 {
 	struct hvb_sync_resp *resp = &p->slot->resp;
 
-	(void)start_ns;
+	(void)start_cycles;
 	while (resp->seq != seq) {
 		/* BROKEN: a plain load, hoisted out of the loop */
 	}

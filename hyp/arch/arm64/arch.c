@@ -30,6 +30,23 @@ __u64 hyp_arch_now_ns(void)
 	return cnt / frq * 1000000000ull + cnt % frq * 1000000000ull / frq;
 }
 
+__u64 hyp_arch_cycles(void)
+{
+	/* No isb: a round-trip histogram can take a count read a few
+	 * instructions early; the hot path should not pay a pipeline flush. */
+	return arm64_read_sysreg(cntpct_el0);
+}
+
+__u64 hyp_arch_cycles_to_ns(__u64 cycles)
+{
+	__u64 frq = arm64_read_sysreg(cntfrq_el0);
+
+	if (!frq)
+		return 0;
+	return cycles / frq * 1000000000ull +
+	       cycles % frq * 1000000000ull / frq;
+}
+
 void hyp_arch_wake_consumer(struct hyp_producer *p)
 {
 	static __u32 reported;
@@ -48,7 +65,9 @@ void hyp_arch_wake_consumer(struct hyp_producer *p)
 			   mmio_read32(reg) & bit);
 }
 
-int hyp_arch_wait_check(struct hyp_producer *p, __u64 start_ns)
+int hyp_arch_wait_check(struct hyp_producer *p, __u64 start_cycles)
 {
-	return p->timeout_ns && hyp_arch_now_ns() - start_ns > p->timeout_ns;
+	return p->timeout_ns &&
+	       hyp_arch_cycles_to_ns(hyp_arch_cycles() - start_cycles) >
+	       p->timeout_ns;
 }

@@ -64,6 +64,7 @@ int hyp_channel_kick(struct hyp_producer *p, __u32 dev, __u32 queue);
  * stress tests can link a deliberately broken one in its place.  Returns
  * 0 when resp.seq == @seq, -1 when the bounded-wait hook gave up.
  */
-int hyp_channel_wait_resp(struct hyp_producer *p, __u64 seq, __u64 start_ns);
+int hyp_channel_wait_resp(struct hyp_producer *p, __u64 seq,
+			  __u64 start_cycles);
 
 #endif /* HYP_CHANNEL_H */
