@@ -30,6 +30,7 @@
 #include <hvbridge/barrier.h>
 #include <hvbridge/testdev.h>
 
+#include "config.h"
 #include "consumer.h"
 #include "daemon.h"
 #include "device.h"
@@ -58,14 +59,21 @@ static volatile int hvb_daemon_stop;
 static struct hvb_transport *volatile hvb_daemon_transport;
 static __u32 *volatile hvb_daemon_wake_word;
 
+/* The command line; with -c, what it does not say comes from the file. */
 struct hvb_daemon_opts {
-	const char *transport;
+	const char *transport;	/* NULL: the config's, or "sim" */
 	const char *region;
 	__u64 spin_budget;
 	bool poll;
 	bool has_budget;
+	bool has_testdev;
 	__u64 testdev_base;
 	__u64 testdev_zone;
+	const char *config;	/* -c FILE, or NULL: the test device only */
+	enum hvb_config_format format;
+	bool check;		/* --check: print the resolved config, exit */
+	bool has_log_level;
+	bool syslog;
 };
 
 static void hvb_daemon_usage(FILE *f)
@@ -73,11 +81,18 @@ static void hvb_daemon_usage(FILE *f)
 	const struct hvb_transport_ops *const *t;
 
 	fprintf(f,
-"Usage: hvbridge daemon [--transport NAME] --region PATH [OPTIONS]\n"
+"Usage: hvbridge daemon -c CONFIG [--transport NAME] [--region PATH] [OPTIONS]\n"
+"       hvbridge daemon [--transport NAME] --region PATH [OPTIONS]\n"
 "\n"
 "Attach to a channel region as its consumer and serve its requests with\n"
-"the device models until SIGTERM or SIGINT; then print a summary.\n"
+"the device models until SIGTERM or SIGINT; then print a summary.  The\n"
+"devices come from CONFIG (docs/config.md: our JSON format, or\n"
+"hvisor-tool's virtio_cfg.json as it is); without -c, the test device.\n"
+"Options given here override the config's.\n"
 "\n"
+"  -c, --config FILE      zones, memory and devices (and transport, log)\n"
+"  -f, --format F         auto (default), native or hvisor\n"
+"      --check            check CONFIG, print the device table, exit\n"
 "  -t, --transport NAME   how to reach the region (default sim); known:");
 	for (t = hvb_transport_table; *t; t++)
 		fprintf(f, " %s", (*t)->name);
@@ -86,12 +101,16 @@ static void hvb_daemon_usage(FILE *f)
 "  -s, --spin-budget N    empty polls before sleeping (default %u, about\n"
 "                         0.5 ms of spinning; 0 or 1: sleep at once)\n"
 "  -p, --poll             never sleep: poll for the lowest latency\n"
-"      --testdev-base A   test device window base (default 0x%llx)\n"
-"      --testdev-zone Z   test device zone (default %u)\n"
+"      --testdev-base A   test device window base (default 0x%llx; not\n"
+"                         with -c)\n"
+"      --testdev-zone Z   test device zone (default %u; not with -c)\n"
 "  -l, --log-level L      error, warn, info (default) or debug\n"
+"      --syslog           log to syslog (facility daemon), not stderr,\n"
+"                         once started\n"
 "  -h, --help             this text\n"
 "\n"
-"Exit status: 0 after a signal stopped it, 1 on failure, 2 on bad usage.\n",
+"Exit status: 0 after a signal stopped it (or --check passed), 1 on\n"
+"failure or a bad config, 2 on bad usage.\n",
 		HVB_DAEMON_SPIN_BUDGET,
 		(unsigned long long)HVB_TESTDEV_DEFAULT_BASE,
 		HVB_TESTDEV_DEFAULT_ZONE);
@@ -134,6 +153,13 @@ static int hvb_daemon_signals(bool block)
 	return 0;
 }
 
+static int hvb_daemon_misuse(const char *what)
+{
+	fprintf(stderr, "hvbridge daemon: %s\n"
+			"Try 'hvbridge daemon --help'.\n", what);
+	return HVB_EXIT_USAGE;
+}
+
 /* The long name of option @val, for messages about its value. */
 static const char *hvb_daemon_opt_name(const struct option *opts, int val)
 {
@@ -146,8 +172,12 @@ static const char *hvb_daemon_opt_name(const struct option *opts, int val)
 static int hvb_daemon_parse(int argc, char **argv,
 			    struct hvb_daemon_opts *o)
 {
-	enum { OPT_BASE = 0x100, OPT_ZONE };
+	enum { OPT_BASE = 0x100, OPT_ZONE, OPT_CHECK, OPT_SYSLOG };
 	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "check", no_argument, NULL, OPT_CHECK },
+		{ "syslog", no_argument, NULL, OPT_SYSLOG },
 		{ "transport", required_argument, NULL, 't' },
 		{ "region", required_argument, NULL, 'r' },
 		{ "spin-budget", required_argument, NULL, 's' },
@@ -161,9 +191,24 @@ static int hvb_daemon_parse(int argc, char **argv,
 	int opt, level;
 
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":t:r:s:pl:h", opts,
+	while ((opt = getopt_long(argc, argv, ":c:f:t:r:s:pl:h", opts,
 				  NULL)) != -1) {
 		switch (opt) {
+		case 'c':
+			o->config = optarg;
+			break;
+		case 'f':
+			level = hvb_config_parse_format(optarg);
+			if (level < 0)
+				goto bad_value;
+			o->format = (enum hvb_config_format)level;
+			break;
+		case OPT_CHECK:
+			o->check = true;
+			break;
+		case OPT_SYSLOG:
+			o->syslog = true;
+			break;
 		case 't':
 			o->transport = optarg;
 			break;
@@ -181,17 +226,20 @@ static int hvb_daemon_parse(int argc, char **argv,
 		case OPT_BASE:
 			if (!hvb_parse_u64(optarg, &o->testdev_base))
 				goto bad_value;
+			o->has_testdev = true;
 			break;
 		case OPT_ZONE:
 			if (!hvb_parse_u64(optarg, &o->testdev_zone) ||
 			    o->testdev_zone > UINT32_MAX)
 				goto bad_value;
+			o->has_testdev = true;
 			break;
 		case 'l':
 			level = hvb_log_parse_level(optarg);
 			if (level < 0)
 				goto bad_value;
 			hvb_log_threshold = (enum hvb_log_level)level;
+			o->has_log_level = true;
 			break;
 		case 'h':
 			hvb_daemon_usage(stdout);
@@ -202,17 +250,15 @@ static int hvb_daemon_parse(int argc, char **argv,
 	}
 	if (optind < argc)
 		return -hvb_usage_error("daemon", 0, argv);
-	if (!o->region) {
-		fprintf(stderr, "hvbridge daemon: --region is required\n"
-				"Try 'hvbridge daemon --help'.\n");
-		return -HVB_EXIT_USAGE;
-	}
-	if (o->poll && o->has_budget) {
-		fprintf(stderr, "hvbridge daemon: --poll and --spin-budget exclude each other\n"
-				"Try 'hvbridge daemon --help'.\n");
-		return -HVB_EXIT_USAGE;
-	}
-	if (!hvb_transport_find(o->transport)) {
+	if (o->config && o->has_testdev)
+		return -hvb_daemon_misuse("--testdev-base and --testdev-zone are for running without -c");
+	if (o->check && !o->config)
+		return -hvb_daemon_misuse("--check needs -c CONFIG");
+	if (!o->region && !o->config)
+		return -hvb_daemon_misuse("--region is required (or -c CONFIG naming it)");
+	if (o->poll && o->has_budget)
+		return -hvb_daemon_misuse("--poll and --spin-budget exclude each other");
+	if (o->transport && !hvb_transport_find(o->transport)) {
 		fprintf(stderr, "hvbridge daemon: unknown transport '%s'\n"
 				"Try 'hvbridge daemon --help'.\n",
 			o->transport);
@@ -274,26 +320,42 @@ static void hvb_daemon_summary(const struct hvb_daemon_tally *a,
 		 (unsigned long long)(b->wakeups - a->wakeups));
 }
 
-static int hvb_daemon_serve(const struct hvb_daemon_opts *o,
-			    struct hvb_transport *t)
+/* The devices: the config's, or the test device of the command line. */
+static int hvb_daemon_devices(const struct hvb_daemon_opts *o,
+			      struct hvb_config *cfg, struct hvb_devices *devs)
 {
 	struct hvb_device_args args = {
 		.zone_id = (__u32)o->testdev_zone,
 		.base = o->testdev_base,
 		.kick_dev = HVB_TESTDEV_KICK_DEV,
 	};
+	const char *why = NULL;
+
+	if (cfg) {
+		if (!hvb_config_create_devices(cfg, devs))
+			return 0;
+		hvb_err("%s", cfg->error);
+		return -1;
+	}
+	if (!hvb_devices_create(devs, HVB_TESTDEV_TYPE, &args, &why))
+		return 0;
+	hvb_err("test device at zone %u base 0x%llx: %s", args.zone_id,
+		(unsigned long long)args.base, why);
+	return -1;
+}
+
+static int hvb_daemon_serve(const struct hvb_daemon_opts *o,
+			    struct hvb_config *cfg, struct hvb_transport *t)
+{
 	struct hvb_daemon_tally start, end;
 	struct hvb_consumer c = { 0 };
 	struct hvb_devices devs;
-	const char *why = NULL;
+	char what[96];
 	double t0;
 	int err;
 
 	hvb_devices_init(&devs);
-	err = hvb_devices_create(&devs, HVB_TESTDEV_TYPE, &args, &why);
-	if (err) {
-		hvb_err("test device at zone %u base 0x%llx: %s", args.zone_id,
-			(unsigned long long)args.base, why);
+	if (hvb_daemon_devices(o, cfg, &devs)) {
 		hvb_devices_fini(&devs);
 		return HVB_EXIT_FAIL;
 	}
@@ -310,10 +372,16 @@ static int hvb_daemon_serve(const struct hvb_daemon_opts *o,
 	hvb_daemon_tally(&c, &start);
 	hvb_daemon_wake_word = &c.wake->wake_gen;
 	hvb_daemon_transport = t;
-	hvb_info("serving %s (%s, %u CPUs, epoch %u): testdev at zone %u 0x%llx, %s",
+	if (cfg)
+		snprintf(what, sizeof(what), "%u device%s from %s", devs.nr,
+			 devs.nr == 1 ? "" : "s", cfg->file);
+	else
+		snprintf(what, sizeof(what), "testdev at zone %u 0x%llx",
+			 (__u32)o->testdev_zone,
+			 (unsigned long long)o->testdev_base);
+	hvb_info("serving %s (%s, %u CPUs, epoch %u): %s, %s",
 		 o->region, t->ops->name, c.nr_cpus,
-		 hvb_read_once_u32(&c.wake->consumer_epoch), args.zone_id,
-		 (unsigned long long)args.base,
+		 hvb_read_once_u32(&c.wake->consumer_epoch), what,
 		 o->poll ? "polling" : "sleeps when idle");
 	t0 = hvb_daemon_now();
 
@@ -333,31 +401,83 @@ static int hvb_daemon_serve(const struct hvb_daemon_opts *o,
 	return err ? HVB_EXIT_FAIL : HVB_EXIT_OK;
 }
 
+/*
+ * What the command line left out, from the config.  The command line
+ * wins; --poll and --spin-budget count as one setting.
+ */
+static void hvb_daemon_merge(struct hvb_daemon_opts *o,
+			     const struct hvb_config *cfg)
+{
+	if (!o->transport)
+		o->transport = cfg->transport;
+	if (!o->region)
+		o->region = cfg->region;
+	if (!o->has_log_level && cfg->has_log_level)
+		hvb_log_threshold = (enum hvb_log_level)cfg->log_level;
+	if (cfg->has_syslog && cfg->syslog)
+		o->syslog = true;
+	if (!o->poll && !o->has_budget) {
+		o->poll = cfg->has_poll && cfg->poll;
+		o->has_budget = cfg->has_spin_budget;
+		o->spin_budget = cfg->spin_budget;
+	}
+}
+
+/* Load -c FILE.  Returns 0, or an exit status for the command. */
+static int hvb_daemon_config(struct hvb_daemon_opts *o,
+			     struct hvb_config *cfg)
+{
+	if (hvb_config_load(cfg, o->config, o->format)) {
+		hvb_err("%s", cfg->error);
+		return HVB_EXIT_FAIL;
+	}
+	hvb_daemon_merge(o, cfg);
+	if (o->check) {
+		hvb_config_print(cfg, stdout);
+		return -1;
+	}
+	if (!o->region)
+		return hvb_daemon_misuse("no region: give --region, or transport.region in the config");
+	return 0;
+}
+
 int hvb_cmd_daemon(int argc, char **argv)
 {
 	struct hvb_daemon_opts o = {
-		.transport = "sim",
 		.testdev_base = HVB_TESTDEV_DEFAULT_BASE,
 		.testdev_zone = HVB_TESTDEV_DEFAULT_ZONE,
 	};
 	struct hvb_transport t = { .fd = -1, .stop = &hvb_daemon_stop };
+	struct hvb_config cfg = { 0 };
 	int ret;
 
 	ret = hvb_daemon_parse(argc, argv, &o);
 	if (ret)
 		return ret > 0 ? HVB_EXIT_OK : -ret;
+	if (o.config) {
+		ret = hvb_daemon_config(&o, &cfg);
+		if (ret) {
+			hvb_config_free(&cfg);
+			return ret < 0 ? HVB_EXIT_OK : ret;
+		}
+	}
+	if (!o.transport)
+		o.transport = "sim";
 	t.ops = hvb_transport_find(o.transport);
+	if (o.syslog)
+		hvb_log_to_syslog("hvbridge");
 	/* Before the region is ours: a signal during start-up stops the
 	 * daemon cleanly instead of killing it half-attached. */
 	if (hvb_daemon_signals(false)) {
 		hvb_err("cannot install signal handlers: %s", strerror(errno));
-		return HVB_EXIT_FAIL;
-	}
-	if (t.ops->open(&t, o.region)) {
+		ret = HVB_EXIT_FAIL;
+	} else if (t.ops->open(&t, o.region)) {
 		hvb_err("%s", t.error);
-		return HVB_EXIT_FAIL;
+		ret = HVB_EXIT_FAIL;
+	} else {
+		ret = hvb_daemon_serve(&o, o.config ? &cfg : NULL, &t);
+		t.ops->close(&t);
 	}
-	ret = hvb_daemon_serve(&o, &t);
-	t.ops->close(&t);
+	hvb_config_free(&cfg);
 	return ret;
 }

@@ -14,10 +14,11 @@
 #define HVB_EXIT_FAIL	1	/* the command ran and failed */
 #define HVB_EXIT_USAGE	2	/* bad command line */
 
-/* `hvbridge daemon ...` (daemon.c) and `hvbridge stat ...` (stat.c);
- * argv[0] is the command name. */
+/* `hvbridge daemon ...` (daemon.c), `hvbridge stat ...` (stat.c) and
+ * `hvbridge config-check ...` (config_cmd.c); argv[0] is the command. */
 int hvb_cmd_daemon(int argc, char **argv);
 int hvb_cmd_stat(int argc, char **argv);
+int hvb_cmd_config_check(int argc, char **argv);
 
 /* A whole decimal, 0x-hex or 0-octal unsigned number, nothing else. */
 bool hvb_parse_u64(const char *s, __u64 *out);

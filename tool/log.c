@@ -2,11 +2,14 @@
 /*
  * Diagnostics to stderr.  Each message is formatted into one buffer and
  * written with a single write(2), so lines from concurrent threads (the
- * simulation runs the consumer in-process) do not interleave.
+ * simulation runs the consumer in-process) do not interleave.  With
+ * --syslog the same lines go to syslog(3), which is thread-safe.
  */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -28,6 +31,22 @@ static const char *const hvb_log_tags[] = {
 	[HVB_LOG_DEBUG] = "debug: ",
 };
 
+/* Set once, at start-up, before any thread logs. */
+static bool hvb_log_syslog;
+
+static const int hvb_log_priorities[] = {
+	[HVB_LOG_ERROR] = LOG_ERR,
+	[HVB_LOG_WARN] = LOG_WARNING,
+	[HVB_LOG_INFO] = LOG_INFO,
+	[HVB_LOG_DEBUG] = LOG_DEBUG,
+};
+
+void hvb_log_to_syslog(const char *ident)
+{
+	openlog(ident, LOG_PID, LOG_DAEMON);
+	hvb_log_syslog = true;
+}
+
 int hvb_log_parse_level(const char *name)
 {
 	unsigned int i;
@@ -46,6 +65,14 @@ void hvb_log(enum hvb_log_level level, const char *fmt, ...)
 
 	if (!hvb_log_enabled(level))
 		return;
+	if (hvb_log_syslog) {
+		/* syslog has its own ident and priority: no prefix. */
+		va_start(ap, fmt);
+		vsnprintf(line, sizeof(line), fmt, ap);
+		va_end(ap);
+		syslog(hvb_log_priorities[level], "%s", line);
+		return;
+	}
 	n = snprintf(line, sizeof(line), "hvbridge: %s", hvb_log_tags[level]);
 	va_start(ap, fmt);
 	m = vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * log.h - the daemon's diagnostics: one line per event on stderr, each
- * prefixed "hvbridge: ", filtered by a level chosen with --log-level.
+ * prefixed "hvbridge: ", filtered by a level chosen with --log-level; or,
+ * after hvb_log_to_syslog(), to syslog (facility daemon) instead.
  *
  * Nothing on the request path logs at the default level (info): a line
  * per request would cost more than the request.  Messages provoked by a
@@ -33,6 +34,9 @@ static inline bool hvb_log_enabled(enum hvb_log_level level)
 
 void hvb_log(enum hvb_log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* From now on, send lines to syslog as @ident[pid] (--syslog). */
+void hvb_log_to_syslog(const char *ident);
 
 #define hvb_err(...)	hvb_log(HVB_LOG_ERROR, __VA_ARGS__)
 #define hvb_warn(...)	hvb_log(HVB_LOG_WARN, __VA_ARGS__)

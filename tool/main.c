@@ -18,6 +18,8 @@ static const struct {
 } hvb_commands[] = {
 	{ "daemon", hvb_cmd_daemon, "serve a channel region's requests" },
 	{ "stat", hvb_cmd_stat, "print a region's counters and latency" },
+	{ "config-check", hvb_cmd_config_check,
+	  "check a config; print its zones and devices" },
 };
 
 #define HVB_NR_COMMANDS (sizeof(hvb_commands) / sizeof(hvb_commands[0]))
@@ -29,7 +31,7 @@ static void hvb_main_usage(FILE *f)
 	fprintf(f, "Usage: hvbridge COMMAND [OPTIONS]\n"
 		   "       hvbridge COMMAND --help\n\nCommands:\n");
 	for (i = 0; i < HVB_NR_COMMANDS; i++)
-		fprintf(f, "  %-8s %s\n", hvb_commands[i].name,
+		fprintf(f, "  %-13s %s\n", hvb_commands[i].name,
 			hvb_commands[i].what);
 	fprintf(f, "\nOptions:\n  -h, --help  this text\n");
 }

@@ -1,17 +1,23 @@
 # Object lists of tool/, shared with hyp/Makefile (the simulation links
 # the consumer in-process) and tests/Makefile.  Needs $(O).
 #   core: the consumer, transports, device table and device models; links
-#         with $(TOOL_CORE_LIBS) (none: anything may link it)
+#         with $(TOOL_CORE_LIBS) (cJSON: device types read their backend
+#         options through config_opts.c)
 #   main: the hvbridge commands; they add $(TOOL_MAIN_LIBS)
 # A new device model is one file here; it registers itself by type name.
 TOOL_CORE_SRCS := consumer.c transport.c transport_sim.c device.c testdev.c log.c
+TOOL_CORE_SRCS += config_opts.c
 # The virtio device model (docs/virtio.md): guest memory, the mmio
 # register file, split virtqueues, and one file per virtio device.
 TOOL_VIRTIO_SRCS := guestmem.c virtio/core.c virtio/mmio.c virtio/virtqueue.c
 TOOL_VIRTIO_DEVS := virtio/rng.c
 TOOL_CORE_SRCS += $(TOOL_VIRTIO_SRCS) $(TOOL_VIRTIO_DEVS)
 TOOL_CORE_OBJS := $(TOOL_CORE_SRCS:%.c=$(O)/tool/%.o)
-TOOL_CORE_LIBS :=
+TOOL_CORE_LIBS := -lcjson
 TOOL_MAIN_SRCS := main.c daemon.c stat.c
+# The JSON config (docs/config.md) and `hvbridge config-check`.
+TOOL_CONFIG_SRCS := config.c config_hvisor.c
+TOOL_CONFIG_OBJS := $(TOOL_CONFIG_SRCS:%.c=$(O)/tool/%.o)
+TOOL_MAIN_SRCS += $(TOOL_CONFIG_SRCS) config_cmd.c
 TOOL_MAIN_OBJS := $(TOOL_MAIN_SRCS:%.c=$(O)/tool/%.o)
 TOOL_MAIN_LIBS := -lcjson
