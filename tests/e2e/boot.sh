@@ -152,8 +152,10 @@ if [ -f "$work/boot.log.txt" ]; then
 		"hvbridge-hyp: zone1: MMIO at IPA 0x40200000 " \
 		": outside every window: data abort injected" \
 		": device error: data abort injected" \
-		"[zone1] guest: 0x0000000000000024 checks, 0x0000000000000000 failed" \
-		"[zone2] guest: 0x0000000000000024 checks, 0x0000000000000000 failed" \
+		"hvbridge-hyp: zone1: EC 0x18 SYS64 at ELR 0x" \
+		": undefined instruction injected" \
+		"[zone1] guest: 0x0000000000000026 checks, 0x0000000000000000 failed" \
+		"[zone2] guest: 0x0000000000000026 checks, 0x0000000000000000 failed" \
 		"hvbridge-hyp: zone1: exit, code 0" \
 		"hvbridge-hyp: zone2: exit, code 0"
 	never $n "guest: FAIL" "IPA 0x9000fe0"
@@ -208,8 +210,8 @@ if case_start $n "$img/hvbridge-hyp.elf"; then
 		"hvbridge-hyp: zone2: MMIO at IPA 0xb00f000 " \
 		": no device: data abort injected" \
 		"[zone2] guest: channel: the access aborted" \
-		"[zone1] guest: 0x0000000000000024 checks, 0x0000000000000000 failed" \
-		"[zone2] guest: 0x0000000000000024 checks, 0x0000000000000000 failed" \
+		"[zone1] guest: 0x0000000000000026 checks, 0x0000000000000000 failed" \
+		"[zone2] guest: 0x0000000000000026 checks, 0x0000000000000000 failed" \
 		"hvbridge-hyp: channel: wake SPI 120 set pending (GICD_ISPENDR4 0x1000000)"
 	never $n "guest: FAIL" "daemon timeout"
 	# At least one wake: a second request finds the daemon asleep.
@@ -262,7 +264,7 @@ else
 			"root zone: hvbridge node: hvbridge,channel" \
 			"root zone: channel region magic 0x52425648" \
 			"root zone: zone1 RAM readable: 0x" \
-			"[zone1] guest: 0x0000000000000024 checks, 0x0000000000000000 failed" \
+			"[zone1] guest: 0x0000000000000026 checks, 0x0000000000000000 failed" \
 			"hvbridge-hyp: root: SYSTEM_OFF"
 		never $n "***" "Kernel panic" "Internal error" \
 			"Unable to handle" "hvbridge-hyp: root: MMIO" "guest: FAIL"
@@ -289,8 +291,8 @@ if case_start $n "$img/hvbridge-hyp-zonetest.elf"; then
 		"hvbridge-hyp: bad-cpu-shared: shares CPUs 0x2 with zone1" \
 		"hvbridge-hyp: bad-window-over-ram: window w overlaps region 0" \
 		"hvbridge-hyp: selftest: 10 of 10 bad zone configs refused" \
-		"[zone1] guest: 0x0000000000000024 checks, 0x0000000000000000 failed" \
-		"[zone2] guest: 0x0000000000000024 checks, 0x0000000000000000 failed"
+		"[zone1] guest: 0x0000000000000026 checks, 0x0000000000000000 failed" \
+		"[zone2] guest: 0x0000000000000026 checks, 0x0000000000000000 failed"
 	never $n "FAILED" "***"
 fi
 result $n

@@ -13,7 +13,8 @@
  * extension, and aborts injected for an access outside every window,
  * for the device's ERROR register and for RAM beyond its own; then the
  * pass-through UART (read without a trap), PSCI over SMC and an unknown
- * HVC, PSCI CPU_ON/AFFINITY_INFO/SYSTEM_OFF limits, and two accesses
+ * HVC, an undefined instruction injected for a trapped ACTLR_EL1 read,
+ * PSCI CPU_ON/AFFINITY_INFO/SYSTEM_OFF limits, and two accesses
  * through the channel (answered by a daemon, or an
  * abort after the hypervisor's timeout if none runs).  A failing check
  * prints its number and the value seen.  Output
@@ -75,6 +76,14 @@
 	bl	guest_puts
 	expect	x25, x6
 .Ldone\@:
+.endm
+
+/* An injected undefined instruction: the vector ran, EC 0. */
+.macro	expect_undef
+	add	x27, x27, #1
+	expect	x26, x27
+	lsr	x9, x24, #26
+	expecti	x9, 0
 .endm
 
 .macro	expect_abort far
@@ -257,8 +266,12 @@ guest_main:
 	hvc	#0
 	expecti	x0, 0xffffffffffffffff
 
-	/* 32: CPU_ON for a CPU that is not the zone's: INVALID_PARAMETERS.
-	 * 33: AFFINITY_INFO of its own CPU: ON.  34: SYSTEM_OFF from a zone
+	/* 32, 33: ACTLR_EL1 is the hypervisor's to refuse: undefined. */
+	mrs	x4, actlr_el1
+	expect_undef
+
+	/* 34: CPU_ON for a CPU that is not the zone's: INVALID_PARAMETERS.
+	 * 35: AFFINITY_INFO of its own CPU: ON.  36: SYSTEM_OFF from a zone
 	 * that is not the root zone: DENIED, and the machine stays up. */
 	ldr	x0, =PSCI_CPU_ON
 	mov	x1, #7
@@ -276,7 +289,7 @@ guest_main:
 	smc	#0
 	expecti	x0, 0xfffffffffffffffd
 
-	/* 35, 36: the channel's test device, twice: its ID if a daemon
+	/* 37, 38: the channel's test device, twice: its ID if a daemon
 	 * serves this zone, else an abort (no such device, or no answer
 	 * before the hypervisor's timeout). */
 	add	x6, x17, #ID_REG

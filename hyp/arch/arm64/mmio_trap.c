@@ -29,14 +29,6 @@
 #define ESR_DABT_FNV		(1u << 10)	/* FAR not valid */
 #define ESR_DABT_WNR		(1u << 6)
 #define DFSC_SYNC_EXT_ABORT	0x10u
-#define SPSR_MODE_MASK		0xfu
-#define SPSR_MODE_EL0T		0x0u
-#define SPSR_MODE_EL1T		0x4u
-
-/* Offsets in the guest's VBAR_EL1 table of a synchronous exception. */
-#define VEC_CUR_SP0		0x000u
-#define VEC_CUR_SPX		0x200u
-#define VEC_LOW_A64		0x400u
 
 /* The guest's SP as an Rn of 31: that of the EL it trapped from. */
 static __u64 *guest_sp(struct hyp_trap_frame *tf)
@@ -45,30 +37,15 @@ static __u64 *guest_sp(struct hyp_trap_frame *tf)
 	       &tf->sp_el1 : &tf->sp_el0;
 }
 
-/*
- * Deliver a synchronous external abort on data to the guest, as the
- * hardware would: ESR/FAR/ELR/SPSR_EL1, then its VBAR_EL1 vector with
- * every exception masked.  Only AArch64 guests exist (HCR_EL2.RW).
- */
+/* A synchronous external abort on data, as the hardware would report
+ * it to the guest's EL1. */
 static void hyp_vcpu_inject_dabt(struct hyp_trap_frame *tf)
 {
-	__u32 mode = tf->spsr & SPSR_MODE_MASK;
-	__u64 esr, off;
+	__u64 ec = (tf->spsr & SPSR_MODE_MASK) == SPSR_MODE_EL0T ?
+		   ESR_EC_DABT_LOW : ESR_EC_DABT_CUR;
 
-	if (mode == SPSR_MODE_EL0T) {
-		esr = (__u64)ESR_EC_DABT_LOW << 26;
-		off = VEC_LOW_A64;
-	} else {
-		esr = (__u64)ESR_EC_DABT_CUR << 26;
-		off = mode == SPSR_MODE_EL1T ? VEC_CUR_SP0 : VEC_CUR_SPX;
-	}
-	esr |= 1ull << 25 | (tf->esr & ESR_DABT_WNR) | DFSC_SYNC_EXT_ABORT;
-	arm64_write_sysreg(esr_el1, esr);
-	arm64_write_sysreg(far_el1, tf->far);
-	arm64_write_sysreg(elr_el1, tf->elr);
-	arm64_write_sysreg(spsr_el1, tf->spsr);
-	tf->elr = arm64_read_sysreg(vbar_el1) + off;
-	tf->spsr = SPSR_DAIF | SPSR_MODE_EL1H;
+	hyp_vcpu_inject_sync(tf, ec << 26 | (tf->esr & ESR_DABT_WNR) |
+			     DFSC_SYNC_EXT_ABORT, tf->far);
 }
 
 /* The instruction at the guest's ELR, read through its translation. */

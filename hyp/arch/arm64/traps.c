@@ -48,7 +48,8 @@ static const char *const hyp_trap_type_names[] = {
 	[TRAP_TYPE_SERROR] = "SError",
 };
 
-/* Lower-EL synchronous handlers, by EC; an empty slot is reported. */
+/* Lower-EL synchronous handlers, by EC; an empty slot makes the guest
+ * see an undefined instruction. */
 static const hyp_trap_handler_t hyp_trap_handlers[ESR_EC_MAX + 1] = {
 	[ESR_EC_DABT_LOW] = hyp_vcpu_dabt,
 	[ESR_EC_HVC64] = hyp_vcpu_hvc,
@@ -103,7 +104,10 @@ void hyp_trap_dispatch(struct hyp_trap_frame *tf, __u64 kind)
 			       "EL2 crash" : "unexpected trap");
 	if ((kind & 3) != TRAP_TYPE_SYNC)
 		hyp_trap_crash(tf, kind, "unexpected trap");
-	handler = hyp_trap_handlers[ec];
-	if (!handler || handler(tf) != HYP_TRAP_HANDLED)
+	/* Nothing a guest does stops the hypervisor: a trap it has no
+	 * handler for is an undefined instruction for the guest. */
+	handler = hyp_trap_handlers[ec] ? hyp_trap_handlers[ec] :
+					  hyp_vcpu_undef;
+	if (handler(tf) != HYP_TRAP_HANDLED)
 		hyp_trap_crash(tf, kind, "unhandled trap");
 }

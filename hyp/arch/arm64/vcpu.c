@@ -13,8 +13,12 @@
 #include <hyp/printk.h>
 #include <hyp/zone.h>
 
-/* EL1 runs AArch64 under stage 2; SMC (PSCI) traps to us. */
-#define HCR_EL2_ZONE	(HCR_RW | HCR_VM | HCR_TSC)
+/*
+ * EL1 runs AArch64 under stage 2; SMC (PSCI) traps to us, and so do
+ * accesses to ACTLR_EL1 (IMPLEMENTATION DEFINED core behaviour no zone
+ * gets to change; refused as undefined, like any trap without a handler).
+ */
+#define HCR_EL2_ZONE	(HCR_RW | HCR_VM | HCR_TSC | HCR_TACR)
 /* SCTLR_EL1 RES1 (ARMv8.0): bits 11, 20, 22, 23, 28, 29; MMU off. */
 #define SCTLR_EL1_RES1	0x30d00800ull
 /*
@@ -253,6 +257,39 @@ struct hyp_zone *hyp_vcpu_current(void)
 	__u32 cpu = hyp_arm64_cpu_id();
 
 	return cpu < HYP_MAX_CPUS ? hyp_vcpu_zone[cpu] : 0;
+}
+
+/* Offsets in the guest's VBAR_EL1 table of a synchronous exception. */
+#define VEC_CUR_SP0		0x000u
+#define VEC_CUR_SPX		0x200u
+#define VEC_LOW_A64		0x400u
+
+void hyp_vcpu_inject_sync(struct hyp_trap_frame *tf, __u64 esr, __u64 far)
+{
+	__u32 mode = tf->spsr & SPSR_MODE_MASK;
+	__u64 off = mode == SPSR_MODE_EL0T ? VEC_LOW_A64 :
+		    mode == SPSR_MODE_EL1T ? VEC_CUR_SP0 : VEC_CUR_SPX;
+
+	arm64_write_sysreg(esr_el1, esr | 1ull << 25);	/* IL: 32-bit */
+	arm64_write_sysreg(far_el1, far);
+	arm64_write_sysreg(elr_el1, tf->elr);
+	arm64_write_sysreg(spsr_el1, tf->spsr);
+	tf->elr = arm64_read_sysreg(vbar_el1) + off;
+	tf->spsr = SPSR_DAIF | SPSR_MODE_EL1H;
+}
+
+enum hyp_trap_result hyp_vcpu_undef(struct hyp_trap_frame *tf)
+{
+	struct hyp_zone *z = hyp_vcpu_current();
+	unsigned int ec = esr_ec(tf->esr);
+
+	if (!z)
+		return HYP_TRAP_UNHANDLED;
+	hyp_printk("hvbridge-hyp: %s: EC 0x%02x %s at ELR 0x%lx: undefined instruction injected\n",
+		   z->cfg->name, ec, esr_ec_name(ec), tf->elr);
+	/* EC 0, "unknown reason": what an UNDEFINED instruction reports. */
+	hyp_vcpu_inject_sync(tf, 0, 0);
+	return HYP_TRAP_HANDLED;
 }
 
 void hyp_vcpu_set_running(__u32 nr_zones)

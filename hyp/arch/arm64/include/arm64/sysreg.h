@@ -32,6 +32,7 @@
 #define HCR_TWI			ARM64_BITUL(13)
 #define HCR_TWE			ARM64_BITUL(14)
 #define HCR_TSC			ARM64_BITUL(19)	/* trap SMC (PSCI) */
+#define HCR_TACR		ARM64_BITUL(21)	/* trap ACTLR_EL1 */
 #define HCR_TGE			ARM64_BITUL(27)
 #define HCR_RW			ARM64_BITUL(31)	/* EL1 is AArch64 */
 #define HCR_E2H			ARM64_BITUL(34)
@@ -52,6 +53,9 @@
 #define SPSR_I			ARM64_BIT(7)
 #define SPSR_F			ARM64_BIT(6)
 #define SPSR_DAIF		(SPSR_D | SPSR_A | SPSR_I | SPSR_F)
+#define SPSR_MODE_MASK		0xf
+#define SPSR_MODE_EL0T		0x0
+#define SPSR_MODE_EL1T		0x4
 #define SPSR_MODE_EL1H		0x5
 
 /* MPIDR_EL1: the affinity level 0 field numbers CPUs on QEMU virt. */

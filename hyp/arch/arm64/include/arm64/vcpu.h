@@ -40,6 +40,18 @@ void hyp_vcpu_set_running(__u32 nr_zones);
 /* The zone running on this CPU, or NULL. */
 struct hyp_zone *hyp_vcpu_current(void);
 
+/*
+ * Deliver a synchronous exception to the guest's EL1 as the hardware
+ * would: @esr (IL is added) and @far in ESR/FAR_EL1, ELR/SPSR_EL1 from
+ * the trap, then its VBAR_EL1 vector with every exception masked.  Only
+ * AArch64 guests exist (HCR_EL2.RW).
+ */
+void hyp_vcpu_inject_sync(struct hyp_trap_frame *tf, __u64 esr, __u64 far);
+
+/* A lower-EL trap no handler takes: an UNDEFINED instruction for the
+ * guest (traps.c's default). */
+enum hyp_trap_result hyp_vcpu_undef(struct hyp_trap_frame *tf);
+
 /* Lower-EL trap handlers for hyp_trap_handlers[] (traps.c). */
 enum hyp_trap_result hyp_vcpu_dabt(struct hyp_trap_frame *tf);
 enum hyp_trap_result hyp_vcpu_hvc(struct hyp_trap_frame *tf);
