@@ -284,7 +284,7 @@ static const char *const hvb_native_top[] = {
 	"version", "transport", "daemon", "zones", NULL,
 };
 static const char *const hvb_native_transport[] = {
-	"type", "region", "memory", NULL,
+	"type", "region", "memory", "memory_base", "interrupts", NULL,
 };
 static const char *const hvb_native_daemon[] = {
 	"log_level", "syslog", "spin_budget", "poll", NULL,
@@ -315,7 +315,11 @@ static int hvb_native_transport_read(struct hvb_config *cfg,
 	    hvb_config_string(cfg, t, "region", "transport", false,
 			      &cfg->region) < 0 ||
 	    hvb_config_string(cfg, t, "memory", "transport", false,
-			      &cfg->memory) < 0)
+			      &cfg->memory) < 0 ||
+	    hvb_config_u64(cfg, t, "memory_base", "transport", false,
+			   UINT64_MAX, &cfg->memory_base) < 0 ||
+	    hvb_config_string(cfg, t, "interrupts", "transport", false,
+			      &cfg->interrupts) < 0)
 		return -1;
 	if (!cfg->transport || hvb_transport_find(cfg->transport))
 		return 0;
@@ -922,8 +926,49 @@ int hvb_config_load(struct hvb_config *cfg, const char *file,
 	return err;
 }
 
+int hvb_config_map_zones(struct hvb_config *cfg, struct hvb_transport *t)
+{
+	const char *why = NULL;
+	unsigned int i, j;
+
+	for (i = 0; i < cfg->nr_zones; i++) {
+		struct hvb_config_zone *z = &cfg->zones[i];
+
+		hvb_guestmem_init(&z->map, z->id);
+		z->map.transport = t;
+		for (j = 0; t && j < z->nr_mem; j++) {
+			const struct hvb_config_mem *m = &z->mem[j];
+
+			if (hvb_guestmem_map(&z->map, t, m->ipa, m->phys,
+					     m->size, &why))
+				return hvb_config_fail(cfg, m->path,
+						       "cannot map it: %s",
+						       why);
+		}
+		if (hvb_guestmem_register(&z->map))
+			return hvb_config_fail(cfg, z->path,
+					       "cannot register the zone's memory (more than %u zones?)",
+					       HVB_GUESTMEM_MAX_ZONES);
+		z->registered = true;
+	}
+	return 0;
+}
+
+void hvb_config_unmap_zones(struct hvb_config *cfg)
+{
+	unsigned int i;
+
+	/* The mappings themselves go when the transport is closed. */
+	for (i = 0; i < cfg->nr_zones; i++) {
+		if (cfg->zones[i].registered)
+			hvb_guestmem_unregister(&cfg->zones[i].map);
+		cfg->zones[i].registered = false;
+	}
+}
+
 void hvb_config_free(struct hvb_config *cfg)
 {
+	hvb_config_unmap_zones(cfg);
 	cJSON_Delete(cfg->root);
 	cJSON_Delete(cfg->made);
 	cfg->root = NULL;
@@ -977,7 +1022,10 @@ void hvb_config_print(const struct hvb_config *cfg, FILE *f)
 	fprintf(f, "transport: %s, region %s", cfg->transport ? cfg->transport :
 		"(command line)", cfg->region ? cfg->region : "(command line)");
 	if (cfg->memory)
-		fprintf(f, ", memory %s", cfg->memory);
+		fprintf(f, ", memory %s at 0x%llx", cfg->memory,
+			(unsigned long long)cfg->memory_base);
+	if (cfg->interrupts)
+		fprintf(f, ", interrupts %s", cfg->interrupts);
 	fprintf(f, "\n");
 	for (i = 0; i < cfg->nr_zones; i++) {
 		const struct hvb_config_zone *z = &cfg->zones[i];

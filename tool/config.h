@@ -25,6 +25,9 @@
 #include <hvbridge/types.h>
 
 #include "device.h"
+#include "guestmem.h"
+
+struct hvb_transport;
 
 enum hvb_config_format {
 	HVB_CONFIG_AUTO,
@@ -33,8 +36,8 @@ enum hvb_config_format {
 };
 
 /* Limits of one config. */
-#define HVB_CONFIG_MAX_ZONES	32u
-#define HVB_CONFIG_MAX_REGIONS	16u	/* per zone, as HVB_GUESTMEM_MAX_REGIONS */
+#define HVB_CONFIG_MAX_ZONES	HVB_GUESTMEM_MAX_ZONES
+#define HVB_CONFIG_MAX_REGIONS	HVB_GUESTMEM_MAX_REGIONS	/* per zone */
 #define HVB_CONFIG_MAX_IRQ	1023u	/* GIC INTIDs < 1020, PLIC < 1024 */
 /* Memory regions are mmap()ed, so they are whole pages. */
 #define HVB_CONFIG_PAGE		4096u
@@ -57,6 +60,10 @@ struct hvb_config_zone {
 	unsigned int nr_mem;
 	struct hvb_config_mem mem[HVB_CONFIG_MAX_REGIONS];
 	char path[HVB_CONFIG_PATH_MAX];
+	/* Its memory as the devices see it, once hvb_config_map_zones()
+	 * has mapped and registered it. */
+	struct hvb_guestmem map;
+	bool registered;
 };
 
 /* One enabled device, resolved: every field has its final value. */
@@ -79,7 +86,9 @@ struct hvb_config {
 	/* Transport (native only; NULL: not given, the command line says) */
 	const char *transport;
 	const char *region;
-	const char *memory;	/* sim: the zones' physical memory file */
+	const char *memory;	/* sim: the file standing for physical memory */
+	__u64 memory_base;	/* sim: the physical address of its byte 0 */
+	const char *interrupts;	/* sim: the interrupt page file */
 	/* Daemon settings (native only); has_* say whether given. */
 	bool has_log_level, has_syslog, has_spin_budget, has_poll;
 	int log_level;		/* enum hvb_log_level */
@@ -121,6 +130,16 @@ void hvb_config_free(struct hvb_config *cfg);
  */
 int hvb_config_create_devices(struct hvb_config *cfg,
 			      struct hvb_devices *tab);
+
+/*
+ * Map every zone's memory regions through transport @t and register each
+ * zone's map (guestmem.h) for the devices created next; @t NULL registers
+ * empty maps (config-check --open: backends only).  Returns 0, or -1 with
+ * cfg->error naming the region.  Undo with hvb_config_unmap_zones() after
+ * the devices are destroyed.
+ */
+int hvb_config_map_zones(struct hvb_config *cfg, struct hvb_transport *t);
+void hvb_config_unmap_zones(struct hvb_config *cfg);
 
 /* The resolved zones and device table, for `hvbridge config-check`. */
 void hvb_config_print(const struct hvb_config *cfg, FILE *f);

@@ -28,7 +28,8 @@ static void hvb_config_check_usage(FILE *f)
 "                      virtio_cfg.json)\n"
 "      --open          also create the devices, as the daemon does, so\n"
 "                      their backends are opened (image files, taps),\n"
-"                      then close them again\n"
+"                      then close them again (guest memory is not\n"
+"                      mapped: that needs the transport)\n"
 "  -h, --help          this text\n"
 "\n"
 "Device types in this hvbridge: %s\n"
@@ -92,12 +93,16 @@ int hvb_cmd_config_check(int argc, char **argv)
 		hvb_err("%s", cfg.error);
 		ret = HVB_EXIT_FAIL;
 	} else if (open) {
+		/* No transport: the zones get empty memory maps, so the
+		 * devices open their backends but map no guest memory. */
 		hvb_devices_init(&devs);
-		if (hvb_config_create_devices(&cfg, &devs)) {
+		if (hvb_config_map_zones(&cfg, NULL) ||
+		    hvb_config_create_devices(&cfg, &devs)) {
 			hvb_err("%s", cfg.error);
 			ret = HVB_EXIT_FAIL;
 		}
 		hvb_devices_fini(&devs);
+		hvb_config_unmap_zones(&cfg);
 	}
 	if (ret == HVB_EXIT_OK)
 		hvb_config_print(&cfg, stdout);

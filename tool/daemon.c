@@ -69,6 +69,10 @@ struct hvb_daemon_opts {
 	bool has_testdev;
 	__u64 testdev_base;
 	__u64 testdev_zone;
+	const char *memory;	/* sim: physical memory file, or NULL */
+	__u64 memory_base;
+	bool has_memory_base;
+	const char *interrupts;	/* sim: interrupt page file, or NULL */
 	const char *config;	/* -c FILE, or NULL: the test device only */
 	enum hvb_config_format format;
 	bool check;		/* --check: print the resolved config, exit */
@@ -98,6 +102,10 @@ static void hvb_daemon_usage(FILE *f)
 		fprintf(f, " %s", (*t)->name);
 	fprintf(f, "\n"
 "  -r, --region PATH      the region (sim: the file hvbridge-sim created)\n"
+"      --memory PATH      sim: the file standing for physical memory, from\n"
+"                         which the zones' memory regions are mapped\n"
+"      --memory-base A    sim: the physical address of its first byte (0)\n"
+"      --interrupts PATH  sim: the page of interrupt counters\n"
 "  -s, --spin-budget N    empty polls before sleeping (default %u, about\n"
 "                         0.5 ms of spinning; 0 or 1: sleep at once)\n"
 "  -p, --poll             never sleep: poll for the lowest latency\n"
@@ -172,12 +180,18 @@ static const char *hvb_daemon_opt_name(const struct option *opts, int val)
 static int hvb_daemon_parse(int argc, char **argv,
 			    struct hvb_daemon_opts *o)
 {
-	enum { OPT_BASE = 0x100, OPT_ZONE, OPT_CHECK, OPT_SYSLOG };
+	enum {
+		OPT_BASE = 0x100, OPT_ZONE, OPT_CHECK, OPT_SYSLOG, OPT_MEMORY,
+		OPT_MEMORY_BASE, OPT_INTERRUPTS,
+	};
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "check", no_argument, NULL, OPT_CHECK },
 		{ "syslog", no_argument, NULL, OPT_SYSLOG },
+		{ "memory", required_argument, NULL, OPT_MEMORY },
+		{ "memory-base", required_argument, NULL, OPT_MEMORY_BASE },
+		{ "interrupts", required_argument, NULL, OPT_INTERRUPTS },
 		{ "transport", required_argument, NULL, 't' },
 		{ "region", required_argument, NULL, 'r' },
 		{ "spin-budget", required_argument, NULL, 's' },
@@ -208,6 +222,17 @@ static int hvb_daemon_parse(int argc, char **argv,
 			break;
 		case OPT_SYSLOG:
 			o->syslog = true;
+			break;
+		case OPT_MEMORY:
+			o->memory = optarg;
+			break;
+		case OPT_MEMORY_BASE:
+			if (!hvb_parse_u64(optarg, &o->memory_base))
+				goto bad_value;
+			o->has_memory_base = true;
+			break;
+		case OPT_INTERRUPTS:
+			o->interrupts = optarg;
 			break;
 		case 't':
 			o->transport = optarg;
@@ -322,7 +347,8 @@ static void hvb_daemon_summary(const struct hvb_daemon_tally *a,
 
 /* The devices: the config's, or the test device of the command line. */
 static int hvb_daemon_devices(const struct hvb_daemon_opts *o,
-			      struct hvb_config *cfg, struct hvb_devices *devs)
+			      struct hvb_config *cfg, struct hvb_transport *t,
+			      struct hvb_devices *devs)
 {
 	struct hvb_device_args args = {
 		.zone_id = (__u32)o->testdev_zone,
@@ -332,7 +358,8 @@ static int hvb_daemon_devices(const struct hvb_daemon_opts *o,
 	const char *why = NULL;
 
 	if (cfg) {
-		if (!hvb_config_create_devices(cfg, devs))
+		if (!hvb_config_map_zones(cfg, t) &&
+		    !hvb_config_create_devices(cfg, devs))
 			return 0;
 		hvb_err("%s", cfg->error);
 		return -1;
@@ -355,7 +382,7 @@ static int hvb_daemon_serve(const struct hvb_daemon_opts *o,
 	int err;
 
 	hvb_devices_init(&devs);
-	if (hvb_daemon_devices(o, cfg, &devs)) {
+	if (hvb_daemon_devices(o, cfg, t, &devs)) {
 		hvb_devices_fini(&devs);
 		return HVB_EXIT_FAIL;
 	}
@@ -367,6 +394,8 @@ static int hvb_daemon_serve(const struct hvb_daemon_opts *o,
 	if (err) {
 		hvb_err("%s: %s", o->region, hvb_region_strerror(err));
 		hvb_devices_fini(&devs);
+		if (cfg)
+			hvb_config_unmap_zones(cfg);
 		return HVB_EXIT_FAIL;
 	}
 	hvb_daemon_tally(&c, &start);
@@ -398,6 +427,9 @@ static int hvb_daemon_serve(const struct hvb_daemon_opts *o,
 		hvb_err("serving %s failed: %s", o->region, strerror(-err));
 	hvb_daemon_summary(&start, &end, &devs, hvb_daemon_now() - t0);
 	hvb_devices_fini(&devs);
+	/* The zones' maps outlive their devices, not the transport. */
+	if (cfg)
+		hvb_config_unmap_zones(cfg);
 	return err ? HVB_EXIT_FAIL : HVB_EXIT_OK;
 }
 
@@ -412,6 +444,12 @@ static void hvb_daemon_merge(struct hvb_daemon_opts *o,
 		o->transport = cfg->transport;
 	if (!o->region)
 		o->region = cfg->region;
+	if (!o->memory)
+		o->memory = cfg->memory;
+	if (!o->has_memory_base)
+		o->memory_base = cfg->memory_base;
+	if (!o->interrupts)
+		o->interrupts = cfg->interrupts;
 	if (!o->has_log_level && cfg->has_log_level)
 		hvb_log_threshold = (enum hvb_log_level)cfg->log_level;
 	if (cfg->has_syslog && cfg->syslog)
@@ -421,6 +459,29 @@ static void hvb_daemon_merge(struct hvb_daemon_opts *o,
 		o->has_budget = cfg->has_spin_budget;
 		o->spin_budget = cfg->spin_budget;
 	}
+}
+
+/* The sim transport's stand-ins for physical memory and interrupts. */
+static int hvb_daemon_sim_setup(const struct hvb_daemon_opts *o,
+				struct hvb_transport *t)
+{
+	if (!o->memory && !o->interrupts)
+		return 0;
+	if (t->ops != &hvb_transport_sim) {
+		hvb_err("memory and interrupt files are for the sim transport, not %s",
+			t->ops->name);
+		return -1;
+	}
+	if (o->memory &&
+	    hvb_transport_sim_set_phys(t, o->memory, o->memory_base)) {
+		hvb_err("%s", t->error);
+		return -1;
+	}
+	if (o->interrupts && hvb_transport_sim_set_irq(t, o->interrupts)) {
+		hvb_err("%s", t->error);
+		return -1;
+	}
+	return 0;
 }
 
 /* Load -c FILE.  Returns 0, or an exit status for the command. */
@@ -474,6 +535,9 @@ int hvb_cmd_daemon(int argc, char **argv)
 	} else if (t.ops->open(&t, o.region)) {
 		hvb_err("%s", t.error);
 		ret = HVB_EXIT_FAIL;
+	} else if (hvb_daemon_sim_setup(&o, &t)) {
+		ret = HVB_EXIT_FAIL;
+		t.ops->close(&t);
 	} else {
 		ret = hvb_daemon_serve(&o, o.config ? &cfg : NULL, &t);
 		t.ops->close(&t);
