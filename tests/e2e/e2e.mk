@@ -14,5 +14,6 @@ TEST_TARGETS += e2e-boot
 e2e-boot:
 	@$(MAKE) --no-print-directory -s -C $(TOP)/hyp image
 	@E2E_TIMEOUT=$(E2E_TIMEOUT) E2E_ARM64=$(TOP)/build/arm64 \
+		E2E_HVBRIDGE=$(O)/tool/hvbridge \
 		$(E2E_DIR)/boot.sh $(O)/arm64/hyp \
 		$(O)/test/e2e

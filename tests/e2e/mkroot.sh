@@ -16,9 +16,9 @@
 # (HYP_CHANNEL_*) and zone1's RAM.
 #
 # The hvbridge node (a proposal for hvbridge.ko's binding):
-#   hvbridge@7ff00000 {
+#   hvbridge@7fff0000 {
 #       compatible = "hvbridge,channel";
-#       reg = <0 0x7ff00000 0 0x10000>,     the channel region
+#       reg = <0 0x7fff0000 0 0x10000>,     the channel region
 #             <0 0x50000000 0 0x200000>;    zone1's RAM (virtqueues)
 #       reg-names = "region", "zone1";
 #       interrupts = <0 120 1>;             wake: SPI 120, edge rising
@@ -45,8 +45,8 @@ $bb mount -t proc proc /proc
 $bb mount -t devtmpfs dev /dev
 $bb mount -t sysfs sys /sys
 echo "root zone: init running, $($bb grep -c ^processor /proc/cpuinfo) CPU(s), $($bb uname -m)"
-echo "root zone: hvbridge node: $($bb cat /proc/device-tree/hvbridge@7ff00000/compatible)"
-echo "root zone: channel region magic $($bb devmem 0x7ff00000 32)"
+echo "root zone: hvbridge node: $($bb cat /proc/device-tree/hvbridge@7fff0000/compatible)"
+echo "root zone: channel region magic $($bb devmem 0x7fff0000 32)"
 echo "root zone: zone1 RAM readable: $($bb devmem 0x50000000 32)"
 $bb poweroff -f
 INIT
@@ -60,10 +60,10 @@ fdtput -t x "$dtb" /memory@40000000 reg 0 0x40000000 0 0x10000000
 fdtput -r "$dtb" /cpus/cpu-map
 fdtput -r "$dtb" /cpus/cpu@2
 fdtput -r "$dtb" /pcie@10000000
-node=/hvbridge@7ff00000
+node=/hvbridge@7fff0000
 fdtput -c "$dtb" $node
 fdtput -t s "$dtb" $node compatible "hvbridge,channel"
-fdtput -t x "$dtb" $node reg 0 0x7ff00000 0 0x10000 0 0x50000000 0 0x200000
+fdtput -t x "$dtb" $node reg 0 0x7fff0000 0 0x10000 0 0x50000000 0 0x200000
 fdtput -t s "$dtb" $node reg-names region zone1
 fdtput -t x "$dtb" $node interrupts 0 120 1
 fdtput -t s "$dtb" /chosen bootargs "console=ttyAMA0 rdinit=/init panic=-1"

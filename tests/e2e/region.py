@@ -3,8 +3,8 @@
 """Description: look at the EL2 hypervisor's channel region from the host.
 
 QEMU runs with its RAM in a shared file (memory-backend-file,share=on), so
-the region the hypervisor formats at PA 0x7ff00000 is at file offset
-0x3ff00000.  Two modes:
+the region the hypervisor formats at PA 0x7fff0000 is at file offset
+0x3fff0000.  Two modes:
 
   region.py serve FILE SECONDS   a minimal stand-in for the daemon: answers
                                  8-byte reads of the test device's ID
@@ -33,7 +33,7 @@ import struct
 import sys
 import time
 
-REGION_OFF = 0x7ff00000 - 0x40000000
+REGION_OFF = 0x7fff0000 - 0x40000000
 MAGIC = 0x52425648
 ABI_MAJOR = 1
 TESTDEV_BASE = 0x0b000000

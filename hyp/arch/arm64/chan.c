@@ -3,12 +3,14 @@
  * The channel region at EL2: where it lives, who formats it, and each
  * CPU's producer (hyp/channel.h).
  *
- * The hypervisor creates the region at a fixed physical address in the
- * last MiB of QEMU virt's 1 GiB RAM, mapped in no zone yet (the root
- * zone will map it for the kernel module).  With QEMU's RAM
- * in a shared file (memory-backend-file,share=on) a daemon on the build
- * machine finds it at file offset HYP_CHANNEL_BASE - HYP_RAM_BASE; in
- * the root zone the kernel module will map it.
+ * The hypervisor creates the region at a fixed physical address, the
+ * last 64 KiB of QEMU virt's 1 GiB RAM, mapped only in the root zone
+ * (for the kernel module).  On the build machine a daemon can reach it
+ * too: with QEMU's RAM in a shared file it is at file offset
+ * HYP_CHANNEL_BASE - HYP_RAM_BASE; with the RAM split into two NUMA
+ * nodes, the second a 64 KiB memory-backend-file, that file is the
+ * region itself and `hvbridge daemon --region FILE` serves it as is
+ * (tests/e2e, channel-hvbridge).
  *
  * Policy for a daemon that is gone or slow: a synchronous request waits
  * at most HYP_CHANNEL_TIMEOUT_NS, then the producer invalidates its slot

@@ -7,7 +7,7 @@
 
 #include <hvbridge/types.h>
 
-#define HYP_CHANNEL_BASE	0x7ff00000ul	/* last MiB of the RAM */
+#define HYP_CHANNEL_BASE	0x7fff0000ul	/* the last 64 KiB of RAM */
 #define HYP_CHANNEL_SIZE	0x10000ul
 #define HYP_CHANNEL_TIMEOUT_NS	500000000ull	/* 500 ms */
 
