@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * A virtio device that exists only in the tests: what virtio-rng lacks,
- * a config space (a read-only word, then a writable one), so the config
+ * a config space (a read-only word, then a writable 16-bit field), so the config
  * rules of the register file can be tested; its one queue echoes the
  * readable bytes of each chain into its writable ones.
  */
@@ -14,7 +14,7 @@
 #include "vtest.h"
 
 struct vtest_dev {
-	__u32 config[VT_DEV_CONFIG / 4];
+	__u32 config[2];	/* VT_DEV_CONFIG bytes of it */
 	struct hvb_vq_chain chain;
 	__u8 bounce[4096];
 };
@@ -46,9 +46,9 @@ static bool vtest_config_write(struct hvb_virtio_dev *vd, __u32 offset,
 {
 	struct vtest_dev *t = vd->priv;
 
-	if (offset != 4 || size != 4)
+	if (offset != 4 || size != 2)
 		return false;
-	t->config[1] = value;
+	t->config[1] = value & 0xffff;
 	return true;
 }
 
