@@ -80,8 +80,9 @@ int hvb_json_u64(const struct cJSON *item, __u64 max, __u64 *out,
 			*why = "is negative";
 			return -EINVAL;
 		}
-		/* Past 2^53 the double already lost the low bits. */
-		if (!(d <= (double)HVB_JSON_EXACT_MAX)) {
+		/* From 2^53 on a double cannot tell n from n + 1: the text
+		 * may have said a number the parser rounded. */
+		if (!(d < (double)HVB_JSON_EXACT_MAX)) {
 			*why = "is too large for a JSON number: write it as a string, e.g. \"0x...\"";
 			return -EINVAL;
 		}

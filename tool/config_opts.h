@@ -5,7 +5,7 @@
  *
  * Numbers may be written as JSON numbers or as strings ("0xa003c00",
  * "4096"), as hvisor-tool's files do: a JSON number is a double, exact
- * only up to 2^53, so a larger address must be a string.
+ * only below 2^53, so a larger address must be a string.
  *
  * The hvb_opt_* readers return 0 with *out set; -ENOENT when the key is
  * absent (*out untouched: set the default first); -EINVAL when it is
@@ -23,7 +23,8 @@
 
 struct cJSON;
 
-/* The largest integer a JSON number holds exactly. */
+/* JSON numbers must stay below this: from here on a double cannot tell
+ * consecutive integers apart. */
 #define HVB_JSON_EXACT_MAX	(1ull << 53)
 
 /*
