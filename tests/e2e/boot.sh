@@ -113,7 +113,7 @@ if case_start $n "$img/hvbridge-hyp.elf"; then
 		"$QEMU_SHARED_RAM"
 	want $n "hvbridge-hyp: EL2 reached on CPU 0, CurrentEL 2" \
 		"hvbridge-hyp: DTB at 0x40000000" \
-		"hvbridge-hyp: MMU on: SCTLR_EL2 0x30c5183d" \
+		"hvbridge-hyp: MMU on: SCTLR_EL2 0x30cd183d" \
 		"hvbridge-hyp: vectors installed, VBAR_EL2 0x" \
 		"hvbridge-hyp: PSCI 1." \
 		"hvbridge-hyp: 2 of 2 zones created" \

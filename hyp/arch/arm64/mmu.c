@@ -6,12 +6,15 @@
  *   0x00000000-0x3fffffff  Device-nGnRE, execute-never (QEMU virt's
  *                          devices: GIC, PL011, virtio-mmio, ...)
  *   0x40000000-0x7fffffff  Normal WB, inner shareable, 2 MiB blocks
- *                          (HYP_RAM_SIZE: the -m 1G the e2e tests use)
+ *                          (HYP_RAM_SIZE: the -m 1G the e2e tests use),
+ *                          read-write, execute-never, except:
+ *   the image's 2 MiB      4 KiB pages: text read-only and executable,
+ *                          rodata read-only, the rest read-write; and
+ *                          SCTLR_EL2.WXN on, so nothing is both
  *   everything else        unmapped: an access is a translation fault
  *
  * The tables are static, in BSS, so the image carries them and nothing
- * allocates.  RAM is mapped with level-2 blocks so a later change can
- * split out the hypervisor's own carve-out or a zone's range.
+ * allocates.
  */
 #include <arm64/hyp.h>
 #include <arm64/pgtable.h>
@@ -22,11 +25,31 @@
 
 static __u64 hyp_pt_l1[PT_ENTRIES] __attribute__((aligned(4096)));
 static __u64 hyp_pt_l2_ram[PT_ENTRIES] __attribute__((aligned(4096)));
+static __u64 hyp_pt_l3_image[PT_ENTRIES] __attribute__((aligned(4096)));
+
+/* The image's 2 MiB in pages: W^X by section (hyp.lds). */
+static void hyp_mmu_build_image(__u64 normal)
+{
+	__u64 base = (__u64)__hyp_start, pa, attr;
+	unsigned int i;
+
+	for (i = 0; i < PT_ENTRIES; i++) {
+		pa = base + ((__u64)i << PT_L3_SHIFT);
+		if (pa < (__u64)__text_end)
+			attr = normal | PT_AP_EL2_RO;
+		else if (pa < (__u64)__rodata_end)
+			attr = normal | PT_AP_EL2_RO | PT_XN;
+		else
+			attr = normal | PT_AP_EL2_RW | PT_XN;
+		hyp_pt_l3_image[i] = pa | attr | PT_PAGE;
+	}
+	hyp_pt_l2_ram[(base - HYP_RAM_BASE) >> PT_L2_SHIFT] =
+		(__u64)hyp_pt_l3_image | PT_TABLE;
+}
 
 static void hyp_mmu_build(void)
 {
-	__u64 normal = PT_BLOCK | PT_ATTRIDX(MAIR_IDX_NORMAL) | PT_AF |
-		       PT_SH_INNER | PT_AP_EL2_RW;
+	__u64 normal = PT_ATTRIDX(MAIR_IDX_NORMAL) | PT_AF | PT_SH_INNER;
 	__u64 device = PT_BLOCK | PT_ATTRIDX(MAIR_IDX_DEVICE) | PT_AF |
 		       PT_AP_EL2_RW | PT_XN;
 	unsigned int i;
@@ -34,7 +57,8 @@ static void hyp_mmu_build(void)
 	hyp_pt_l1[0] = 0 | device;
 	for (i = 0; i < HYP_RAM_SIZE >> PT_L2_SHIFT; i++)
 		hyp_pt_l2_ram[i] = (HYP_RAM_BASE + ((__u64)i << PT_L2_SHIFT)) |
-				   normal;
+				   normal | PT_AP_EL2_RW | PT_XN | PT_BLOCK;
+	hyp_mmu_build_image(normal);
 	hyp_pt_l1[HYP_RAM_BASE >> PT_L1_SHIFT] = (__u64)hyp_pt_l2_ram |
 						 PT_TABLE;
 }
@@ -56,20 +80,32 @@ static void hyp_mmu_flush_tables(void)
 	for (a = (__u64)hyp_pt_l2_ram;
 	     a < (__u64)hyp_pt_l2_ram + sizeof(hyp_pt_l2_ram); a += line)
 		__asm__ volatile("dc civac, %0" : : "r"(a) : "memory");
+	for (a = (__u64)hyp_pt_l3_image;
+	     a < (__u64)hyp_pt_l3_image + sizeof(hyp_pt_l3_image); a += line)
+		__asm__ volatile("dc civac, %0" : : "r"(a) : "memory");
 	arm64_dsb_sy();
 }
 
-/* Translate @va with the EL2 stage-1 regime: its PA, or ~0 on a fault. */
-static __u64 hyp_mmu_probe(__u64 va)
+/* Translate @va with the EL2 stage-1 regime: its PA, or ~0 on a fault;
+ * @write: as a store would. */
+static __u64 hyp_mmu_probe_rw(__u64 va, int write)
 {
 	__u64 par;
 
-	__asm__ volatile("at s1e2r, %0" : : "r"(va) : "memory");
+	if (write)
+		__asm__ volatile("at s1e2w, %0" : : "r"(va) : "memory");
+	else
+		__asm__ volatile("at s1e2r, %0" : : "r"(va) : "memory");
 	arm64_isb();
 	par = arm64_read_sysreg(par_el1);
 	if (par & 1)			/* PAR_EL1.F: the walk faulted */
 		return ~0ull;
 	return (par & PT_ADDR_MASK) | (va & 0xfff);
+}
+
+static __u64 hyp_mmu_probe(__u64 va)
+{
+	return hyp_mmu_probe_rw(va, 0);
 }
 
 /* Refuse to go on with a map that does not say what the comment says. */
@@ -89,6 +125,13 @@ static int hyp_mmu_check(void)
 
 	if (hyp_mmu_probe((__u64)hyp_main) != (__u64)hyp_main) {
 		hyp_printk("hvbridge-hyp: MMU check: the image is not identity mapped\n");
+		bad = 1;
+	}
+	/* W^X: text and rodata refuse a store, data takes it. */
+	if (hyp_mmu_probe_rw((__u64)hyp_main, 1) != ~0ull ||
+	    hyp_mmu_probe_rw((__u64)__rodata_end - 8, 1) != ~0ull ||
+	    hyp_mmu_probe_rw((__u64)hyp_pt_l1, 1) != (__u64)hyp_pt_l1) {
+		hyp_printk("hvbridge-hyp: MMU check: text/rodata writable or data read-only\n");
 		bad = 1;
 	}
 	for (i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
@@ -122,7 +165,7 @@ void hyp_arm64_mmu_enable(void)
 			 ::: "memory");
 
 	sctlr = arm64_read_sysreg(sctlr_el2);
-	sctlr |= SCTLR_M | SCTLR_C | SCTLR_I | SCTLR_SA;
+	sctlr |= SCTLR_M | SCTLR_C | SCTLR_I | SCTLR_SA | SCTLR_WXN;
 	arm64_write_sysreg(sctlr_el2, sctlr);
 	arm64_isb();
 }

@@ -34,6 +34,7 @@ void hyp_arm64_selftest_zones(void);
 
 extern char hyp_vectors[];
 extern char __hyp_start[], __hyp_end[];
+extern char __text_end[], __rodata_end[];	/* hyp.lds */
 
 static inline __u32 hyp_arm64_cpu_id(void)
 {

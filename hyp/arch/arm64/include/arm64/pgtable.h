@@ -22,6 +22,7 @@
 /* Stage 1 attributes. */
 #define PT_ATTRIDX(i)		((__u64)(i) << 2)	/* into MAIR_EL2 */
 #define PT_AP_EL2_RW		(1ull << 6)	/* AP[1] is RES1 at EL2 */
+#define PT_AP_EL2_RO		(3ull << 6)	/* AP[2]: read-only */
 #define PT_SH_INNER		(3ull << 8)
 #define PT_AF			(1ull << 10)	/* else an access flag fault */
 #define PT_XN			(1ull << 54)
