@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Description: the hvbridge binary on configs: `config-check` and
+ * `daemon --check` print the resolved table of a good config and exit 0;
+ * a bad config exits 1 with "FILE: PATH: why" on stderr; bad usage exits
+ * 2; every command answers --help; and the simulation, served by a daemon
+ * whose devices come from configs/zone1-sim.json, passes its checks.
+ * Every run is under timeout(1), so a hang fails instead of stalling.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+
+#include "cfgtest.h"
+
+#define BIN		HVB_TEST_HVBRIDGE
+#define GOOD		HVB_TEST_TOP "/configs/zone1-sim.json"
+#define HVISOR		HVB_TEST_TOP "/tests/config/samples/hvisor.json"
+
+static char cli_dir[64];
+
+static void cli_setup(void)
+{
+	snprintf(cli_dir, sizeof(cli_dir), "/tmp/hvb-cfgtest-XXXXXX");
+	cr_assert(mkdtemp(cli_dir), "mkdtemp");
+}
+
+static void cli_teardown(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", cli_dir);
+	if (system(cmd))
+		cr_log_warn("cannot remove %s", cli_dir);
+}
+
+TestSuite(cli, .init = cli_setup, .fini = cli_teardown,
+	  .timeout = CFG_CLI_TIMEOUT_S);
+
+struct cli_run {
+	int status;		/* exit status, or -1 */
+	char out[8192];
+	char err[8192];
+};
+
+static void cli_slurp(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	size_t n = 0;
+
+	if (f) {
+		n = fread(buf, 1, len - 1, f);
+		fclose(f);
+	}
+	buf[n] = '\0';
+}
+
+/* Run "@args" (shell words) under timeout(1); capture both streams. */
+static void cli(struct cli_run *r, const char *args)
+{
+	char cmd[2048], out[128], err[128];
+	int st;
+
+	snprintf(out, sizeof(out), "%s/out", cli_dir);
+	snprintf(err, sizeof(err), "%s/err", cli_dir);
+	snprintf(cmd, sizeof(cmd), "timeout 30 %s >'%s' 2>'%s'", args, out,
+		 err);
+	st = system(cmd);
+	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	cli_slurp(out, r->out, sizeof(r->out));
+	cli_slurp(err, r->err, sizeof(r->err));
+	cr_assert_neq(r->status, 124, "timed out: %s", args);
+}
+
+/* A config file in the test's directory holding @text. */
+static const char *cli_file(const char *name, const char *text)
+{
+	static char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", cli_dir, name);
+	f = fopen(path, "w");
+	cr_assert(f);
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+static const char bad_cfg[] =
+	"{\"version\": 1, \"zones\": [\n"
+	"  {\"id\": 1, \"devices\": [{\"type\": \"testdev\", \"base\": \"0xb000000\"}]},\n"
+	"  {\"id\": 1}]}\n";
+
+Test(cli, config_check_good)
+{
+	struct cli_run r;
+
+	cli(&r, BIN " config-check -c " GOOD);
+	cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+	cr_expect(strstr(r.out, "(native format)"), "%s", r.out);
+	cr_expect(strstr(r.out, "zone 1: 1 memory region"), "%s", r.out);
+	cr_expect(strstr(r.out, "devices: 2"), "%s", r.out);
+	cr_expect(strstr(r.out, "testdev"), "%s", r.out);
+	cr_expect(strstr(r.out, "virtio-rng"), "%s", r.out);
+	cr_expect_str_empty(r.err);
+
+	cli(&r, BIN " daemon --check -c " GOOD);
+	cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+	cr_expect(strstr(r.out, "devices: 2"), "%s", r.out);
+}
+
+/*
+ * hvisor-tool's file: accepted when this build has the virtio types it
+ * maps to; otherwise refused, saying which type is missing.
+ */
+Test(cli, config_check_hvisor)
+{
+	struct cli_run r, help;
+	bool has_all;
+
+	cli(&help, BIN " config-check --help");
+	has_all = strstr(help.out, "virtio-blk") &&
+		  strstr(help.out, "virtio-console") &&
+		  strstr(help.out, "virtio-net") &&
+		  strstr(help.out, "virtio-rng");
+	cli(&r, BIN " config-check -c " HVISOR);
+	if (has_all) {
+		cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+		cr_expect(strstr(r.out, "(hvisor-tool format)"), "%s", r.out);
+		cr_expect(strstr(r.out, "devices: 4 (1 disabled, skipped)"),
+			  "%s", r.out);
+		cr_expect(strstr(r.out, "{\"img\":\"rootfs2.ext4\"}"), "%s",
+			  r.out);
+	} else {
+		cr_expect_eq(r.status, 1);
+		cr_expect(strstr(r.err, "hvbridge: error: " HVISOR ": zones[0].devices[0].type: \"blk\" needs device type \"virtio-blk\", which this hvbridge does not have"),
+			  "%s", r.err);
+	}
+}
+
+Test(cli, bad_config_exits_1)
+{
+	const char *f = cli_file("bad.json", bad_cfg);
+	char args[512], want[256];
+	struct cli_run r;
+
+	snprintf(want, sizeof(want),
+		 "hvbridge: error: %s: zones[1].id: zone 1 is also zones[0]\n",
+		 f);
+	snprintf(args, sizeof(args), BIN " config-check -c '%s'", f);
+	cli(&r, args);
+	cr_expect_eq(r.status, 1);
+	cr_expect_str_eq(r.err, want);
+	cr_expect_str_empty(r.out);
+
+	snprintf(args, sizeof(args), BIN " daemon -c '%s' --region /nonexistent",
+		 f);
+	cli(&r, args);
+	cr_expect_eq(r.status, 1);
+	cr_expect_str_eq(r.err, want);
+
+	/* --syslog takes over only once the daemon is started. */
+	snprintf(args, sizeof(args),
+		 BIN " daemon --syslog -c '%s' --region /nonexistent", f);
+	cli(&r, args);
+	cr_expect_eq(r.status, 1);
+	cr_expect_str_eq(r.err, want);
+
+	f = cli_file("broken.json", "{\"version\": 1,\n \"zones\": [}\n");
+	snprintf(args, sizeof(args), BIN " config-check -c '%s'", f);
+	cli(&r, args);
+	cr_expect_eq(r.status, 1);
+	cr_expect(strstr(r.err, "broken.json: line 2, column 12: not valid JSON"),
+		  "%s", r.err);
+
+	cli(&r, BIN " config-check -c /nonexistent/x.json");
+	cr_expect_eq(r.status, 1);
+	cr_expect_str_eq(r.err, "hvbridge: error: /nonexistent/x.json: cannot open: No such file or directory\n");
+}
+
+Test(cli, usage_exits_2)
+{
+	static const char *const cases[][2] = {
+		{ "config-check", "-c CONFIG is required" },
+		{ "config-check -c x.json --format xml", "bad value 'xml' for --format" },
+		{ "config-check -c x.json extra", "unexpected argument 'extra'" },
+		{ "config-check --bogus", "unknown option '--bogus'" },
+		{ "daemon --check", "--check needs -c CONFIG" },
+		{ "daemon", "--region is required" },
+		{ "daemon -c " GOOD, "no region: give --region, or transport.region" },
+		{ "daemon -c " GOOD " --testdev-base 0x1000 --region x", "--testdev-base and --testdev-zone are for running without -c" },
+		{ "daemon -c " GOOD " --format yaml", "bad value 'yaml' for --format" },
+		{ "daemon -c " GOOD " --transport kmod", "unknown transport 'kmod'" },
+		{ "daemon -c " GOOD " --memory-base -1", "bad value '-1' for --memory-base" },
+	};
+	char args[512];
+	struct cli_run r;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(args, sizeof(args), BIN " %s", cases[i][0]);
+		cli(&r, args);
+		cr_expect_eq(r.status, 2, "%s: exit %d, %s", cases[i][0],
+			     r.status, r.err);
+		cr_expect(strstr(r.err, cases[i][1]), "%s: %s", cases[i][0],
+			  r.err);
+		cr_expect(strstr(r.err, "--help"), "%s: no pointer to --help: %s",
+			  cases[i][0], r.err);
+	}
+}
+
+Test(cli, help_everywhere)
+{
+	static const char *const cmds[] = {
+		"--help", "daemon --help", "stat --help",
+		"config-check --help", "daemon -h", "config-check -h",
+	};
+	char args[256];
+	struct cli_run r;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		snprintf(args, sizeof(args), BIN " %s", cmds[i]);
+		cli(&r, args);
+		cr_expect_eq(r.status, 0, "%s", cmds[i]);
+		cr_expect(strstr(r.out, "Usage: hvbridge"), "%s: %s", cmds[i],
+			  r.out);
+	}
+	cli(&r, BIN " --help");
+	cr_expect(strstr(r.out, "config-check"), "%s", r.out);
+	cli(&r, BIN " daemon --help");
+	cr_expect(strstr(r.out, "-c, --config FILE"), "%s", r.out);
+	cr_expect(strstr(r.out, "--syslog"), "%s", r.out);
+	cli(&r, BIN " config-check --help");
+	cr_expect(strstr(r.out, "Device types in this hvbridge: "), "%s",
+		  r.out);
+	cr_expect(strstr(r.out, "testdev"), "%s", r.out);
+}
+
+/*
+ * The simulation's vCPUs check every response of the test device and
+ * every kick; here the daemon gets that device (and a virtio-rng on the
+ * zone's memory) from the config instead of its --testdev defaults.
+ */
+Test(cli, sim_served_from_config)
+{
+	char wrapper[128], mem[128], args[512];
+	struct cli_run r;
+	FILE *f;
+
+	snprintf(mem, sizeof(mem), "%s/phys", cli_dir);
+	f = fopen(mem, "w");
+	cr_assert(f);
+	cr_assert_eq(ftruncate(fileno(f), 16 << 20), 0);
+	fclose(f);
+	snprintf(wrapper, sizeof(wrapper), "%s/daemon.sh", cli_dir);
+	f = fopen(wrapper, "w");
+	cr_assert(f);
+	fprintf(f, "#!/bin/sh\nexec %s \"$@\" -c %s --memory %s --memory-base 0x50000000 --log-level info\n",
+		BIN, GOOD, mem);
+	fclose(f);
+	cr_assert_eq(chmod(wrapper, 0755), 0);
+
+	snprintf(args, sizeof(args),
+		 HVB_TEST_SIM " --cpus 2 --requests 5000 --watchdog-s 20 --daemon %s",
+		 wrapper);
+	cli(&r, args);
+	cr_expect_eq(r.status, 0, "sim: %s %s", r.out, r.err);
+	cr_expect(strstr(r.out, "PASS") || strstr(r.err, "PASS"), "%s %s",
+		  r.out, r.err);
+	cr_expect(strstr(r.err, "2 devices from " GOOD), "%s", r.err);
+}
