@@ -848,6 +848,7 @@ int hvb_config_parse(struct hvb_config *cfg, const char *text,
 {
 	const char *end = NULL;
 	unsigned int line, col;
+	size_t snip;
 	int err;
 
 	memset(cfg, 0, sizeof(*cfg));
@@ -861,8 +862,11 @@ int hvb_config_parse(struct hvb_config *cfg, const char *text,
 		if (!*end)
 			return hvb_config_fail(cfg, NULL, "line %u, column %u: the JSON ends too early (an unclosed { or [?)",
 					       line, col);
-		return hvb_config_fail(cfg, NULL, "line %u, column %u: not valid JSON here: \"%.20s\"",
-				       line, col, end);
+		/* A snippet of the rest of the line, enough to spot it. */
+		snip = strcspn(end, "\r\n");
+		return hvb_config_fail(cfg, NULL, "line %u, column %u: not valid JSON here: \"%.*s\"",
+				       line, col, (int)(snip < 24 ? snip : 24),
+				       end);
 	}
 	if (!cJSON_IsObject(cfg->root))
 		return hvb_config_fail(cfg, NULL, "expected a JSON object {...} at the top");
