@@ -9,11 +9,17 @@ E2E_DIR := $(TOP)/tests/e2e
 E2E_TIMEOUT ?= 20
 
 TEST_TARGETS += e2e-boot
+BENCH_TARGETS += e2e-bench
 
-.PHONY: e2e-boot
+.PHONY: e2e-boot e2e-bench
 e2e-boot:
 	@$(MAKE) --no-print-directory -s -C $(TOP)/hyp image
 	@E2E_TIMEOUT=$(E2E_TIMEOUT) E2E_ARM64=$(TOP)/build/arm64 \
 		E2E_HVBRIDGE=$(O)/tool/hvbridge \
 		$(E2E_DIR)/boot.sh $(O)/arm64/hyp \
 		$(O)/test/e2e
+
+# MMIO exits/s through the channel vs in the hypervisor, one QEMU run.
+e2e-bench:
+	@$(MAKE) --no-print-directory -s -C $(TOP)/hyp image
+	@$(E2E_DIR)/bench.sh $(O)/arm64/hyp $(O)/test/e2e $(O)/tool/hvbridge

@@ -3,7 +3,8 @@
 #   $(O)/arm64/hyp/hvbridge-hyp.elf            the hypervisor
 #   $(O)/arm64/hyp/hvbridge-hyp-crashtest.elf  same, plus an EL2 data abort
 #   $(O)/arm64/hyp/hvbridge-hyp-zonetest.elf   same, plus bad zone configs
-# and checks every MMIO accessor of both for a writeback addressing form.
+#   $(O)/arm64/hyp/hvbridge-hyp-bench.elf      zone1 alone, timing MMIO
+# and checks every MMIO accessor of each for a writeback addressing form.
 
 ifeq ($(findstring clang,$(CC)),clang)
 HYP_LD := ld.lld
@@ -16,14 +17,18 @@ HYP_A64_SRCS := \
 	arch/arm64/head.S arch/arm64/entry.S arch/arm64/setup.c \
 	arch/arm64/mmu.c arch/arm64/traps.c arch/arm64/esr.c \
 	arch/arm64/stage2.c arch/arm64/vcpu.c arch/arm64/mmio_trap.c \
-	arch/arm64/psci.c arch/arm64/zones.c arch/arm64/guest.S \
+	arch/arm64/psci.c arch/arm64/guest.S \
 	arch/arm64/pl011.c arch/arm64/arch.c arch/arm64/chan.c \
 	core/printk.c core/zone.c core/mmio.c core/testdev.c
 HYP_A64_OBJS := \
 	$(addprefix $(HYP_A64)/,$(addsuffix .o,$(basename $(HYP_A64_SRCS))))
+# Built in variants, one per image: zones (test/root, or bench) and
+# self-tests (none, crash, zone configs).
+HYP_A64_ZONES := $(HYP_A64)/arch/arm64/zones.o
 HYP_A64_ALL_OBJS := $(HYP_A64_OBJS) $(HYP_A64)/arch/arm64/selftest.o \
 	$(HYP_A64)/arch/arm64/selftest-crash.o \
-	$(HYP_A64)/arch/arm64/selftest-zones.o
+	$(HYP_A64)/arch/arm64/selftest-zones.o $(HYP_A64_ZONES) \
+	$(HYP_A64)/arch/arm64/zones-bench.o
 
 # -mstrict-align: C runs before the MMU is on, when every data access is
 # Device memory and an unaligned one faults.
@@ -39,6 +44,12 @@ $(HYP_A64)/arch/arm64/selftest-crash.o: arch/arm64/selftest.c
 	@mkdir -p $(dir $@)
 	$(call quiet,CROSSCC,$@)
 	$(Q)$(CROSS_CC) $(CROSS_CFLAGS) $(HYP_CFLAGS) -DHYP_SELFTEST_CRASH \
+		-MMD -MP -c $< -o $@
+
+$(HYP_A64)/arch/arm64/zones-bench.o: arch/arm64/zones.c
+	@mkdir -p $(dir $@)
+	$(call quiet,CROSSCC,$@)
+	$(Q)$(CROSS_CC) $(CROSS_CFLAGS) $(HYP_CFLAGS) -DHYP_BENCH \
 		-MMD -MP -c $< -o $@
 
 $(HYP_A64)/arch/arm64/selftest-zones.o: arch/arm64/selftest.c
@@ -61,22 +72,29 @@ endef
 # decode.o: built by decode.mk (its owner's rules and checks).
 HYP_A64_DECODE := $(HYP_A64)/arch/arm64/decode.o
 
-$(HYP_A64)/hvbridge-hyp.elf: $(HYP_A64_OBJS) $(HYP_A64)/arch/arm64/selftest.o \
+$(HYP_A64)/hvbridge-hyp.elf: $(HYP_A64_OBJS) $(HYP_A64_ZONES) \
+		$(HYP_A64)/arch/arm64/selftest.o \
 		$(HYP_A64)/core.o $(HYP_A64_DECODE) $(HYP_A64_LDS) \
 		$(HYP_A64_CHECK)
 	$(hyp_a64_link)
 
-$(HYP_A64)/hvbridge-hyp-crashtest.elf: $(HYP_A64_OBJS) \
+$(HYP_A64)/hvbridge-hyp-crashtest.elf: $(HYP_A64_OBJS) $(HYP_A64_ZONES) \
 		$(HYP_A64)/arch/arm64/selftest-crash.o $(HYP_A64)/core.o \
 		$(HYP_A64_DECODE) $(HYP_A64_LDS) $(HYP_A64_CHECK)
 	$(hyp_a64_link)
 
-$(HYP_A64)/hvbridge-hyp-zonetest.elf: $(HYP_A64_OBJS) \
+$(HYP_A64)/hvbridge-hyp-zonetest.elf: $(HYP_A64_OBJS) $(HYP_A64_ZONES) \
 		$(HYP_A64)/arch/arm64/selftest-zones.o $(HYP_A64)/core.o \
+		$(HYP_A64_DECODE) $(HYP_A64_LDS) $(HYP_A64_CHECK)
+	$(hyp_a64_link)
+
+$(HYP_A64)/hvbridge-hyp-bench.elf: $(HYP_A64_OBJS) \
+		$(HYP_A64)/arch/arm64/zones-bench.o \
+		$(HYP_A64)/arch/arm64/selftest.o $(HYP_A64)/core.o \
 		$(HYP_A64_DECODE) $(HYP_A64_LDS) $(HYP_A64_CHECK)
 	$(hyp_a64_link)
 
 .PHONY: image
 image: $(HYP_A64)/hvbridge-hyp.elf $(HYP_A64)/hvbridge-hyp-crashtest.elf \
-	$(HYP_A64)/hvbridge-hyp-zonetest.elf
+	$(HYP_A64)/hvbridge-hyp-zonetest.elf $(HYP_A64)/hvbridge-hyp-bench.elf
 all: image

@@ -22,7 +22,12 @@
  * lines of guests that run at the same time.  It leaves through
  * HVC #HYP_HVC_TEST_EXIT with x0 = the number of failed checks.
  *
- * Registers: x17 channel window, x19 failures, x20 window, x21 UART,
+ * With x3 = N at entry it then times N reads of the ID register of each
+ * window (in-hypervisor, then through the channel) with CNTVCT and
+ * prints the tick counts: the design's side-by-side measure.
+ *
+ * Registers: x17 channel window, x18 bench iterations, x19 failures,
+ * x20 window, x21 UART,
  * x23 check number,
  * x24/x25/x26 ESR_EL1/FAR_EL1/count of the aborts its vector took.
  */
@@ -134,6 +139,7 @@ guest_main:
 	mov	x20, x0
 	mov	x21, x1
 	mov	x17, x2
+	mov	x18, x3
 	mov	x19, #0
 	mov	x23, #0
 	mov	x26, #0
@@ -298,9 +304,75 @@ guest_main:
 
 	mov	x2, x23
 	bl	guest_report
+	cbz	x18, 9f
+	bl	guest_bench
+9:
 	mov	x0, x19
 	hvc	#HYP_HVC_TEST_EXIT
 	b	.
+
+/*
+ * Time x18 reads of the ID register through each window.  A warm-up
+ * read of the channel first, repeated while it aborts (a daemon that
+ * attached after the request timed out), so the timed loop measures
+ * completions.  Prints "guest: bench n N hyp T channel T freq F aborts A"
+ * in hex; T in CNTVCT ticks.
+ */
+guest_bench:
+	mov	x28, x30
+	add	x6, x17, #ID_REG
+	mov	x12, #20
+1:	mov	x16, x26
+	ldr	x4, [x6]
+	cmp	x26, x16
+	b.eq	2f
+	subs	x12, x12, #1
+	b.ne	1b
+2:	add	x7, x20, #ID_REG
+	mov	x12, x18
+	isb
+	mrs	x13, cntvct_el0
+3:	ldr	x4, [x7]
+	subs	x12, x12, #1
+	b.ne	3b
+	isb
+	mrs	x14, cntvct_el0
+	sub	x13, x14, x13
+	mov	x12, x18
+	mov	x16, x26
+	isb
+	mrs	x14, cntvct_el0
+4:	ldr	x4, [x6]
+	subs	x12, x12, #1
+	b.ne	4b
+	isb
+	mrs	x15, cntvct_el0
+	sub	x14, x15, x14
+	sub	x16, x26, x16		/* aborts during the timed loop */
+	adr	x2, msg_bench_n
+	bl	guest_puts
+	mov	x2, x18
+	bl	guest_puthex
+	adr	x2, msg_bench_hyp
+	bl	guest_puts
+	mov	x2, x13
+	bl	guest_puthex
+	adr	x2, msg_bench_chan
+	bl	guest_puts
+	mov	x2, x14
+	bl	guest_puthex
+	adr	x2, msg_bench_freq
+	bl	guest_puts
+	mrs	x2, cntfrq_el0
+	bl	guest_puthex
+	adr	x2, msg_bench_aborts
+	bl	guest_puts
+	mov	x2, x16
+	bl	guest_puthex
+	mov	w3, #'\n'
+	bl	guest_putc
+	mov	x30, x28
+	ret
 
 /* x2 = value seen for check x23: print both, count a failure. */
 guest_fail:
@@ -390,6 +462,16 @@ guest_putc:
 	ret
 
 	.ltorg
+msg_bench_n:
+	.asciz	"guest: bench n "
+msg_bench_hyp:
+	.asciz	" hyp "
+msg_bench_chan:
+	.asciz	" channel "
+msg_bench_freq:
+	.asciz	" freq "
+msg_bench_aborts:
+	.asciz	" aborts "
 msg_chan_daemon:
 	.asciz	"guest: channel: the daemon answered\n"
 msg_chan_abort:

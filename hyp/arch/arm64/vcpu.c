@@ -120,7 +120,7 @@ static int zone_load_image(const struct hyp_zone *z)
 
 /*
  * Enter EL1 of zone @z on this CPU for the first time, at @entry with
- * x0..x2 = @arg and SP_EL1 = @sp, MMU off, every exception masked: the
+ * x0..x3 = @arg and SP_EL1 = @sp, MMU off, every exception masked: the
  * state the arm64 boot protocol and PSCI CPU_ON promise.
  */
 static __attribute__((noreturn)) void hyp_vcpu_enter(struct hyp_zone *z,
@@ -148,6 +148,7 @@ static __attribute__((noreturn)) void hyp_vcpu_enter(struct hyp_zone *z,
 	tf->x[0] = arg[0];
 	tf->x[1] = arg[1];
 	tf->x[2] = arg[2];
+	tf->x[3] = arg[3];
 	tf->sp_el1 = sp;
 	tf->elr = entry;
 	tf->spsr = SPSR_DAIF | SPSR_MODE_EL1H;
@@ -180,15 +181,13 @@ void hyp_arm64_vcpu_start_pending(struct hyp_zone *z)
 {
 	__u32 cpu = hyp_arm64_cpu_id();
 	struct hyp_vcpu_power *pw = &hyp_vcpu_power[cpu];
-	__u64 arg[3];
+	__u64 arg[4] = { 0, 0, 0, 0 };
 
 	/* Pairs with the release in hyp_vcpu_cpu_on(): entry and context
 	 * are those the caller wrote. */
 	if (hvb_load_acquire_u32(&pw->state) != HYP_VCPU_ON_PENDING)
 		return;
 	arg[0] = pw->context;
-	arg[1] = 0;
-	arg[2] = 0;
 	hyp_vcpu_enter(z, pw->entry, arg, 0);
 }
 

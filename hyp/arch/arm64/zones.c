@@ -35,6 +35,20 @@
 #include <arm64/zones.h>
 #include <hyp/mmio.h>
 
+/*
+ * Built twice: as is, and with HYP_BENCH for hvbridge-hyp-bench.elf,
+ * where zone1 alone runs, untraced, and its guest then times
+ * HYP_BENCH_ITERS reads of each test device window (x3 at entry).
+ */
+#ifdef HYP_BENCH
+#define ZONE_FLAGS	0u
+#define ZONE_BENCH	HYP_BENCH_ITERS
+#define HYP_BENCH_ITERS	20000u
+#else
+#define ZONE_FLAGS	HYP_ZONE_TRACE_MMIO
+#define ZONE_BENCH	0u
+#endif
+
 #define ZONE_RAM_IPA	0x40000000ull
 #define ZONE_RAM_SIZE	0x00200000ull
 #define QEMU_VIRT_UART	0x09000000ull
@@ -79,7 +93,7 @@
 #define ZONE_CONFIG(zname, zid, cpu, zmem, zmmio) {			\
 	.name = (zname),						\
 	.id = (zid),							\
-	.flags = HYP_ZONE_TRACE_MMIO,					\
+	.flags = ZONE_FLAGS,						\
 	.cpus = 1ull << (cpu),						\
 	.nr_mem = sizeof(zmem) / sizeof((zmem)[0]),			\
 	.mem = (zmem),							\
@@ -87,27 +101,31 @@
 	.mmio = (zmmio),						\
 	.entry = ZONE_RAM_IPA,						\
 	.entry_arg = { TESTDEV_HYP, QEMU_VIRT_UART,			\
-		       HVB_TESTDEV_DEFAULT_BASE },			\
+		       HVB_TESTDEV_DEFAULT_BASE, ZONE_BENCH },		\
 	.stack = ZONE_RAM_IPA + ZONE_RAM_SIZE,				\
 	.image = hyp_guest_start,					\
 	.image_end = hyp_guest_end,					\
 }
 
-static struct hyp_testdev zone1_testdev, zone2_testdev;
+static struct hyp_testdev zone1_testdev;
 /* zone1's RAM is shared with the root zone, where the daemon runs. */
 static const struct hyp_mem_region zone1_mem[] =
 	ZONE_MEM(ZONE1_RAM, HYP_MEM_SHARED);
-static const struct hyp_mem_region zone2_mem[] = ZONE_MEM(0x50200000ull, 0);
+
 static const struct hyp_mmio_window zone1_mmio[] =
 	ZONE_TESTDEV(&zone1_testdev);
-static const struct hyp_mmio_window zone2_mmio[] =
-	ZONE_TESTDEV(&zone2_testdev);
 
 static const struct hyp_zone_config zone1_config =
 	ZONE_CONFIG("zone1", HVB_TESTDEV_DEFAULT_ZONE, 1, zone1_mem,
 		    zone1_mmio);
+#ifndef HYP_BENCH
+static struct hyp_testdev zone2_testdev;
+static const struct hyp_mem_region zone2_mem[] = ZONE_MEM(0x50200000ull, 0);
+static const struct hyp_mmio_window zone2_mmio[] =
+	ZONE_TESTDEV(&zone2_testdev);
 static const struct hyp_zone_config zone2_config =
 	ZONE_CONFIG("zone2", 2, 0, zone2_mem, zone2_mmio);
+#endif
 /* Next to the root zone, zone1 takes the third CPU (-smp 3). */
 static const struct hyp_zone_config zone1_root_config =
 	ZONE_CONFIG("zone1", HVB_TESTDEV_DEFAULT_ZONE, 2, zone1_mem,
@@ -148,13 +166,15 @@ static const struct hyp_zone_config root_config = {
 	.nr_mem = sizeof(root_mem) / sizeof(root_mem[0]),
 	.mem = root_mem,
 	.entry = ROOT_KERNEL,
-	.entry_arg = { ROOT_DTB, 0, 0 },	/* arm64 boot protocol */
+	.entry_arg = { ROOT_DTB, 0, 0, 0 },	/* arm64 boot protocol */
 	.stack = 0,
 };
 
 static const struct hyp_zone_config *const test_zones[] = {
 	&zone1_config,
+#ifndef HYP_BENCH
 	&zone2_config,
+#endif
 };
 
 static const struct hyp_zone_config *const root_zones[] = {

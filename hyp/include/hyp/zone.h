@@ -63,7 +63,7 @@ struct hyp_zone_config {
 	__u32 pad;
 	const struct hyp_mmio_window *mmio;
 	__u64 entry;		/* IPA of the first instruction */
-	__u64 entry_arg[3];	/* x0, x1, x2 at entry */
+	__u64 entry_arg[4];	/* x0..x3 at entry */
 	__u64 stack;		/* initial SP of the guest's EL, an IPA */
 	const void *image;	/* [image, image_end) is copied to @entry */
 	const void *image_end;	/* before the start; one RAM region */

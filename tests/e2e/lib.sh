@@ -1,0 +1,127 @@
+# SPDX-License-Identifier: MIT
+# lib.sh: what the e2e scripts share: booting QEMU with a watchdog,
+# checking its serial log, starting the daemon on the channel region.
+# Sourced; the caller sets img, work, tmo, here, pass, fail.
+
+QEMU="qemu-system-aarch64 -M virt,virtualization=on,gic-version=3
+	-cpu cortex-a57 -smp 2 -m 1G -display none -monitor none"
+
+# RAM in a shared file, so the host sees the channel region (region.py).
+ram=$work/ram.img
+QEMU_SHARED_RAM="-object memory-backend-file,id=ram,size=1G,mem-path=$ram,share=on
+	-machine memory-backend=ram"
+
+# boot NAME ELF DONE_LINE [QEMU ARGS]: run QEMU until DONE_LINE shows, the
+# CPU stops on a crash, or the watchdog fires; the log is $work/NAME.log.
+boot() {
+	log=$work/$1.log
+	: > "$log"
+	# shellcheck disable=SC2086
+	timeout $((tmo + 5)) $QEMU ${4:-} -serial "file:$log" -kernel "$2" \
+		>"$work/$1.qemu" 2>&1 &
+	qpid=$!
+	t=0
+	while ! grep -qF -e "$3" -e "hvbridge-hyp: CPU 0 stopped" "$log" \
+			2>/dev/null; do
+		if [ "$t" -ge $((tmo * 10)) ]; then
+			echo "e2e: $1: watchdog: no \"$3\" after ${tmo}s" \
+				>> "$work/$1.why"
+			break
+		fi
+		if ! kill -0 "$qpid" 2>/dev/null; then
+			grep -qF "$3" "$log" ||
+				echo "e2e: $1: QEMU exited early" >> "$work/$1.why"
+			break
+		fi
+		sleep 0.1
+		t=$((t + 1))
+	done
+	kill "$qpid" 2>/dev/null
+	wait "$qpid" 2>/dev/null
+	tr -d '\r' < "$log" > "$log.txt"
+}
+
+# result NAME [LOG]: PASS if no reason to fail was recorded, else FAIL
+# and the serial log of boot LOG (default NAME).
+result() {
+	lg=${2:-$1}
+	if [ -s "$work/$1.why" ]; then
+		echo "FAIL $1"
+		sed 's/^/  /' "$work/$1.why"
+		if [ -f "$work/$lg.log.txt" ]; then
+			echo "  --- serial log of $lg ---"
+			sed 's/^/  | /' "$work/$lg.log.txt"
+			sed 's/^/  qemu: /' "$work/$lg.qemu"
+		fi
+		fail=$((fail + 1))
+	else
+		echo "PASS $1"
+		pass=$((pass + 1))
+	fi
+}
+
+# want NAME LINE...: each LINE must appear (fixed string) in the log of
+# boot $log.
+want() {
+	n=$1
+	shift
+	for l in "$@"; do
+		grep -qF -- "$l" "$work/$log_of.log.txt" ||
+			echo "missing: $l" >> "$work/$n.why"
+	done
+}
+
+# never NAME LINE...: no LINE may appear in the log.
+never() {
+	n=$1
+	shift
+	for l in "$@"; do
+		! grep -qF -- "$l" "$work/$log_of.log.txt" ||
+			echo "unexpected: $l" >> "$work/$n.why"
+	done
+}
+
+case_start() {
+	rm -f "$work/$1.why" "$work/$1.log.txt"
+	if [ ! -f "$2" ]; then
+		echo "no image $2" > "$work/$1.why"
+		return 1
+	fi
+}
+
+# The channel region as a file of its own: QEMU's RAM in two NUMA nodes,
+# the second a 64 KiB shared file that is exactly the region (the last
+# 64 KiB of RAM, PA 0x7fff0000).
+QEMU_SPLIT_RAM="-m 1G -object memory-backend-ram,id=m0,size=1048512K
+	-object memory-backend-file,id=m1,size=64K,mem-path=REGION,share=on
+	-numa node,memdev=m0 -numa node,memdev=m1"
+
+# split_ram REGION: the QEMU arguments for it (REGION emptied first).
+split_ram() {
+	rm -f "$1"
+	truncate -s 64K "$1"
+	echo "$QEMU_SPLIT_RAM" | sed "s|REGION|$1|"
+}
+
+# start_daemon NAME REGION [OPTIONS]: in the background, wait for boot
+# NAME's hypervisor to format the region (the daemon refuses anything
+# else), then run `hvbridge daemon` ($hvb) on it; output in
+# $work/NAME.daemon, pid in $dpid.  Empty $work/NAME.log first, so an
+# old log cannot start it early.
+start_daemon() {
+	sd_name=$1
+	sd_log=$work/$1.log
+	sd_region=$2
+	shift 2
+	(
+		t=0
+		while ! grep -qF "hvbridge-hyp: channel region at" \
+				"$sd_log" 2>/dev/null; do
+			[ $t -lt $((tmo * 50)) ] || exit 1
+			sleep 0.02
+			t=$((t + 1))
+		done
+		exec "$hvb" daemon --region "$sd_region" "$@"
+	) > "$work/$sd_name.daemon" 2>&1 &
+	dpid=$!
+}
