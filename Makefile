@@ -34,6 +34,11 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory -C tests bench
 
+# libFuzzer over the virtio device model, FUZZ_LONG_S (300) s per target.
+fuzz: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory -C tests fuzz
+
 run: deps
 	@$(MAKE) --no-print-directory all
 	@$(TOP)/scripts/run.sh
