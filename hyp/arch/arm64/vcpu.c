@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * A zone's vCPU on this CPU: entering EL1 for the first time, and the
- * HVC trap.  Stage-2 data aborts are in mmio_trap.c.
+ * A zone's vCPU on this CPU: entering EL1 (at the zone's start, or where
+ * the zone's PSCI CPU_ON asked), its PSCI power state, and exceptions
+ * injected into it.  Stage-2 data aborts are in mmio_trap.c, PSCI calls
+ * decoded in psci.c, hypercalls in hvc.c.
  */
 #include <hvbridge/barrier.h>
 #include <arm64/esr.h>
@@ -36,15 +38,6 @@
 extern __u8 hyp_stacks[];
 
 static struct hyp_zone *hyp_vcpu_zone[HYP_MAX_CPUS];
-/* Zones whose test guest has not exited: set once by CPU 0 before other
- * CPUs run, then by fetch_add. */
-static __u32 hyp_vcpu_running;
-
-/* The console hypercall's line, per CPU: a guest line is printed whole,
- * so lines of guests on different CPUs never interleave. */
-#define HYP_VCPU_LINE	120
-static char hyp_vcpu_line[HYP_MAX_CPUS][HYP_VCPU_LINE + 1];
-static __u32 hyp_vcpu_line_len[HYP_MAX_CPUS];
 /* The first entry's frame: not on the stack hyp_arm64_enter_lower()
  * resets. */
 static struct hyp_trap_frame hyp_vcpu_boot_frame[HYP_MAX_CPUS];
@@ -288,62 +281,5 @@ enum hyp_trap_result hyp_vcpu_undef(struct hyp_trap_frame *tf)
 		   z->cfg->name, ec, esr_ec_name(ec), tf->elr);
 	/* EC 0, "unknown reason": what an UNDEFINED instruction reports. */
 	hyp_vcpu_inject_sync(tf, 0, 0);
-	return HYP_TRAP_HANDLED;
-}
-
-void hyp_vcpu_set_running(__u32 nr_zones)
-{
-	hyp_vcpu_running = nr_zones;
-}
-
-static void hyp_vcpu_putc(const struct hyp_zone *z, __u32 cpu, char c)
-{
-	char *line = hyp_vcpu_line[cpu];
-	__u32 *len = &hyp_vcpu_line_len[cpu];
-
-	if (c == '\r')
-		return;
-	if (c != '\n') {
-		/* Printable ASCII only: the guest does not get to send
-		 * escape sequences to the hypervisor's console. */
-		line[(*len)++] = c >= 0x20 && c < 0x7f ? c : '?';
-		if (*len < HYP_VCPU_LINE)
-			return;
-	}
-	line[*len] = '\0';
-	hyp_printk("[%s] %s\n", z->cfg->name, line);
-	*len = 0;
-}
-
-static __attribute__((noreturn)) void hyp_vcpu_exit(const struct hyp_zone *z,
-						    __u32 cpu, __u64 code)
-{
-	hyp_printk("hvbridge-hyp: %s: exit, code %lu\n", z->cfg->name, code);
-	/* Fully ordered: the last zone to leave says so, once. */
-	if (hvb_fetch_add_u32(&hyp_vcpu_running, (__u32)-1) == 1)
-		hyp_printk("hvbridge-hyp: all zones exited\n");
-	hyp_printk("hvbridge-hyp: CPU %u idle\n", cpu);
-	arm64_halt();
-}
-
-enum hyp_trap_result hyp_vcpu_hvc(struct hyp_trap_frame *tf)
-{
-	struct hyp_zone *z = hyp_vcpu_current();
-	__u32 imm = esr_iss(tf->esr) & 0xffff, cpu = hyp_arm64_cpu_id();
-
-	if (!z)
-		return HYP_TRAP_UNHANDLED;
-	switch (imm) {
-	case HYP_HVC_TEST_PUTC:
-		hyp_vcpu_putc(z, cpu, (char)tf->x[0]);
-		tf->x[0] = 0;
-		break;
-	case HYP_HVC_TEST_EXIT:
-		hyp_vcpu_exit(z, cpu, tf->x[0]);
-	default:
-		/* SMCCC: unknown function.  ELR already points past it. */
-		tf->x[0] = ~0ull;
-		break;
-	}
 	return HYP_TRAP_HANDLED;
 }
