@@ -4,6 +4,7 @@
  * each names its pair on the producer side (hyp/core/channel.c).
  */
 #include <errno.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <hvbridge/barrier.h>
@@ -35,12 +36,18 @@ int hvb_consumer_attach(struct hvb_consumer *c, void *region, __u64 size,
 	c->ops = ops;
 	c->ops_ctx = ctx;
 	c->scan_all = true;
-	c->hot_cpu = 0;
+	c->hot_cpu = HVB_HOT_NONE;
+	c->last_cpu = HVB_HOT_NONE;
+	memset(c->recheck, 0, sizeof(c->recheck));
 	if (!c->spin_budget)
 		c->spin_budget = 1u << 14;
+	/* A dead daemon's hot slot is no longer peeked; the attach scan
+	 * below covers requests published without a bit meanwhile. */
+	hvb_write_once_u32(&c->wake->hot_cpu, HVB_HOT_NONE);
 	hvb_write_once_u32(&c->wake->consumer_pid, (__u32)getpid());
 	hvb_fetch_add_u32(&c->wake->consumer_epoch, 1);
-	/* Fully ordered; a producer that still sees SLEEPING from a dead
+	/* Fully ordered (also Barrier H for the hot_cpu store above, before
+	 * the attach scan); a producer that still sees SLEEPING from a dead
 	 * daemon wakes nobody, and our first poll scans every slot anyway. */
 	hvb_xchg_u32(&c->wake->consumer_state, HVB_CONSUMER_RUNNING);
 	return 0;
@@ -48,6 +55,7 @@ int hvb_consumer_attach(struct hvb_consumer *c, void *region, __u64 size,
 
 void hvb_consumer_detach(struct hvb_consumer *c)
 {
+	hvb_write_once_u32(&c->wake->hot_cpu, HVB_HOT_NONE);
 	hvb_xchg_u32(&c->wake->consumer_state, HVB_CONSUMER_ABSENT);
 	hvb_write_once_u32(&c->wake->consumer_pid, 0);
 }
@@ -134,6 +142,26 @@ int hvb_consumer_complete(struct hvb_consumer *c,
 	return 0;
 }
 
+/*
+ * Make @cpu the hot slot: the one looked at on every poll, whose producer
+ * then skips its pending bit.  Barrier H: the new hot_cpu is stored
+ * before the old hot slot is looked at once more (c->recheck, next in
+ * this poll); pairs with Barrier W2 in the producer (publish req.seq;
+ * mb; load hot_cpu).  Either that producer saw its slot still hot and
+ * we see its request in the recheck, or it saw the change and set its
+ * pending bit.
+ */
+static void hvb_consumer_set_hot(struct hvb_consumer *c, __u32 cpu)
+{
+	__u32 old = c->hot_cpu;
+
+	c->hot_cpu = cpu;
+	hvb_write_once_u32(&c->wake->hot_cpu, cpu);
+	hvb_mb();
+	if (old < c->nr_cpus)
+		c->recheck[old / 64] |= 1ull << (old % 64);
+}
+
 /* Serve CPU @cpu's request if one is pending; returns 1 if it did. */
 static unsigned int hvb_consumer_serve(struct hvb_consumer *c, __u32 cpu)
 {
@@ -143,7 +171,11 @@ static unsigned int hvb_consumer_serve(struct hvb_consumer *c, __u32 cpu)
 
 	if (hvb_consumer_fetch(c, cpu, &req) != 1)
 		return 0;
-	c->hot_cpu = cpu;
+	/* Twice in a row: a vCPU in a burst of accesses.  Vcpus taking
+	 * turns do not move the hot slot back and forth. */
+	if (cpu == c->last_cpu && cpu != c->hot_cpu)
+		hvb_consumer_set_hot(c, cpu);
+	c->last_cpu = cpu;
 	status = hvb_request_check(c, &req);
 	if (status == HVB_STATUS_OK) {
 		status = c->ops->sync(c->ops_ctx, &req, &value);
@@ -208,13 +240,12 @@ unsigned int hvb_consumer_poll(struct hvb_consumer *c)
 		return n + 1;
 	}
 	/*
-	 * Peek at the slot served last before the bitmap.  One slot, so
-	 * still O(1); a vCPU in a burst of accesses is then seen as soon as
-	 * its req.seq is visible, while its fetch-or of the pending bit is
-	 * still in flight.  The bit it leaves is taken below or next poll
-	 * and finds the slot idle (fetch compares req.seq with resp.seq).
+	 * The hot slot first.  One slot, so still O(1); its producer sets
+	 * no pending bit (a cache-line transfer on every request saved), so
+	 * this look is how its requests are found.
 	 */
-	n += hvb_consumer_serve(c, c->hot_cpu);
+	if (c->hot_cpu < c->nr_cpus)
+		n += hvb_consumer_serve(c, c->hot_cpu);
 	for (w = 0; w < words; w++) {
 		if (!hvb_read_once_u64(&c->pending->cpu_bits[w]))
 			continue;
@@ -228,7 +259,25 @@ unsigned int hvb_consumer_poll(struct hvb_consumer *c)
 				n += hvb_consumer_serve(c, cpu);
 		}
 	}
+	/* Slots that stopped being hot, looked at after Barrier H. */
+	for (w = 0; w < words; w++) {
+		while (c->recheck[w]) {
+			cpu = w * 64 + (__u32)__builtin_ctzll(c->recheck[w]);
+			c->recheck[w] &= c->recheck[w] - 1;
+			n += hvb_consumer_serve(c, cpu);
+		}
+	}
 	return n;
+}
+
+/* Does CPU @cpu's slot hold a request not yet answered?  Reads only. */
+static bool hvb_consumer_slot_pending(struct hvb_consumer *c, __u32 cpu)
+{
+	struct hvb_cpu_slot *slot = hvb_region_slot(c->region, cpu);
+	__u64 seq = hvb_load_acquire_u64(&slot->req.seq);
+
+	return seq && !(seq & HVB_SEQ_INVALID) &&
+	       seq != hvb_read_once_u64(&slot->resp.seq);
 }
 
 bool hvb_consumer_has_work(struct hvb_consumer *c)
@@ -238,9 +287,12 @@ bool hvb_consumer_has_work(struct hvb_consumer *c)
 	if (c->scan_all || hvb_read_once_u64(&c->kicks->summary))
 		return true;
 	for (w = 0; w < words; w++)
-		if (hvb_read_once_u64(&c->pending->cpu_bits[w]))
+		if (c->recheck[w] ||
+		    hvb_read_once_u64(&c->pending->cpu_bits[w]))
 			return true;
-	return false;
+	/* Its producer set no pending bit. */
+	return c->hot_cpu < c->nr_cpus &&
+	       hvb_consumer_slot_pending(c, c->hot_cpu);
 }
 
 int hvb_consumer_sleep(struct hvb_consumer *c, struct hvb_transport *t)

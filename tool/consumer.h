@@ -44,7 +44,10 @@ struct hvb_consumer {
 	__u64 size;
 	__u32 nr_cpus;
 	bool scan_all;		/* next poll looks at every slot (attach) */
-	__u32 hot_cpu;		/* slot served last: peeked first */
+	__u32 hot_cpu;		/* slot peeked every poll (= wake.hot_cpu) */
+	__u32 last_cpu;		/* slot served last */
+	/* Old hot slots to look at once more after Barrier H. */
+	__u64 recheck[HVB_PENDING_WORDS];
 	struct hvb_wake *wake;
 	struct hvb_pending *pending;
 	struct hvb_kicks *kicks;

@@ -48,18 +48,15 @@ int hyp_channel_attach(struct hyp_producer *p, void *region, __u64 size,
 }
 
 /*
- * Wake the daemon if it announced that it sleeps.  Called after a request
- * or kick has been published.
+ * Wake the daemon if it announced that it sleeps.  The caller published
+ * its work (req.seq and maybe the pending bit, or the kick bits) and then
+ * executed Barrier W2, a full barrier that orders that publication before
+ * the load of consumer_state below.  W2 pairs with Barrier W1 in the
+ * daemon, between its store of SLEEPING and its last look for work:
+ * either it sees our work, or we see SLEEPING.
  */
 static void hyp_channel_wake_consumer(struct hyp_producer *p)
 {
-	/*
-	 * Barrier W2: orders the publication before (req.seq, pending bit,
-	 * kick bits) against the load of consumer_state below.  Pairs with
-	 * Barrier W1 in the daemon, between its store of SLEEPING and its
-	 * last look for work: either it sees our work, or we see SLEEPING.
-	 */
-	hvb_mb();
 	if (hvb_read_once_u32(&p->wake->consumer_state) !=
 	    HVB_CONSUMER_SLEEPING)
 		return;
@@ -106,10 +103,22 @@ hyp_status_t hyp_channel_sync(struct hyp_producer *p, __u32 zone_id,
 	/* Barrier A: publishes the fields above with the sequence number;
 	 * pairs with the daemon's acquire load of req.seq (Barrier A'). */
 	hvb_store_release_u64(&req->seq, seq);
-	/* Fully ordered: after req.seq, so a daemon that takes the bit (its
-	 * exchange is fully ordered too) finds the request published. */
-	hvb_fetch_or_u64(&p->pending->cpu_bits[p->cpu / 64],
-			 1ull << (p->cpu % 64));
+	/*
+	 * Barrier W2 (and H'): req.seq before the loads of hot_cpu and
+	 * consumer_state.  Pairs with Barrier H, the daemon's full barrier
+	 * between moving hot_cpu away from a slot and its last look at that
+	 * slot: if we see our slot hot, the daemon will look at it, so the
+	 * pending bit (a line transfer on every request) can be skipped.
+	 */
+	hvb_mb();
+	if (hvb_read_once_u32(&p->wake->hot_cpu) != p->cpu) {
+		/* Fully ordered: after req.seq, so a daemon that takes the
+		 * bit (its exchange is fully ordered too) finds the request;
+		 * and before the state load of the wake check (W2). */
+		hvb_fetch_or_u64(&p->pending->cpu_bits[p->cpu / 64],
+				 1ull << (p->cpu % 64));
+		hvb_mb();
+	}
 	stat_add(&p->stats->sync_requests, 1);
 	hyp_channel_wake_consumer(p);
 
@@ -156,6 +165,8 @@ int hyp_channel_kick(struct hyp_producer *p, __u32 dev, __u32 queue)
 	 */
 	hvb_fetch_or_u64(&p->kicks->words[bit / 64], 1ull << (bit % 64));
 	hvb_fetch_or_u64(&p->kicks->summary, 1ull << (bit / 64));
+	/* Barrier W2: the kick bits before the wake check's state load. */
+	hvb_mb();
 	stat_add(&p->stats->kicks, 1);
 	hyp_channel_wake_consumer(p);
 	return 0;

@@ -185,8 +185,10 @@ bool unit_call_wait_published(struct unit_call *call, unsigned int ms)
 	const __u64 *bits = &p->pending->cpu_bits[p->cpu / 64];
 	__u64 end = unit_deadline(ms);
 
+	/* Announced: its pending bit, or no bit because its slot is hot. */
 	while (hvb_load_acquire_u64(&p->slot->req.seq) != call->seq ||
-	       !(hvb_load_acquire_u64(bits) & (1ull << (p->cpu % 64)))) {
+	       (!(hvb_load_acquire_u64(bits) & (1ull << (p->cpu % 64))) &&
+		hvb_load_acquire_u32(&p->wake->hot_cpu) != p->cpu)) {
 		if (unit_now_ns() > end)
 			return false;
 		sched_yield();

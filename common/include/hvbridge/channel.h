@@ -101,6 +101,9 @@
 #define HVB_CONSUMER_RUNNING	1u	/* attached, polling or serving */
 #define HVB_CONSUMER_SLEEPING	2u	/* attached, will sleep: wake it */
 
+/* struct hvb_wake.hot_cpu when the daemon peeks at no slot. */
+#define HVB_HOT_NONE		0xffffffffu
+
 /* Written once by the region's creator (kmod, simulation or hypervisor)
  * before any other agent attaches; read by every agent on attach. */
 struct hvb_region_header {
@@ -145,7 +148,16 @@ struct hvb_wake {
 	/* Written by the daemon on attach/detach, read by tools. */
 	__u32 consumer_pid;
 	__u32 consumer_epoch;	/* daemon: +1 on every attach */
-	__u32 reserved[28];
+	/*
+	 * Written by the daemon: the slot it looks at on every poll, before
+	 * the pending bitmap (HVB_HOT_NONE: none).  Read by producers after
+	 * Barrier W2: the producer of the hot slot skips its pending bit.
+	 * The daemon stores a new value, then a full barrier (Barrier H),
+	 * then looks at the old hot slot once more, so a request published
+	 * without a bit is always found (docs/abi.md "The hot slot").
+	 */
+	__u32 hot_cpu;
+	__u32 reserved[27];
 };
 
 /* Set by a producer (fetch-or, after publishing its request), taken by

@@ -88,6 +88,8 @@ static inline int hvb_region_format(void *mem, __u64 size, __u32 nr_cpus)
 	h->stats_size = sizeof(struct hvb_cpu_stats);
 	h->kick_devs = HVB_KICK_DEVS;
 	h->kick_queues = HVB_KICK_QUEUES;
+	((struct hvb_wake *)((char *)mem + HVB_WAKE_OFF))->hot_cpu =
+		HVB_HOT_NONE;
 	/* The magic last: a half-formatted region never looks valid. */
 	h->magic = HVB_MAGIC;
 	return HVB_REGION_OK;
