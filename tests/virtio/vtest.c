@@ -51,6 +51,11 @@ static void *vt_serve(void *arg)
 
 struct vt_env *vt_start(const char *type)
 {
+	return vt_start_opts(type, NULL);
+}
+
+struct vt_env *vt_start_opts(const char *type, const struct cJSON *opts)
+{
 	struct vt_env *e = &vt_env;
 	char region_path[96], phys_path[96], irq_path[96];
 	struct hvb_device_args args = {
@@ -59,6 +64,7 @@ struct vt_env *vt_start(const char *type)
 		.size = VT_WINDOW,
 		.kick_dev = VT_KICK_DEV,
 		.irq = VT_IRQ,
+		.opts = opts,
 	};
 	__u64 rsize = hvb_region_size(2);
 	const char *why = "";

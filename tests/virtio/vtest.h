@@ -63,6 +63,9 @@ struct vt_env {
 /* Start the zone with one device of @type; asserts.  The env is a
  * process-wide one (Criterion runs each test in its own process). */
 struct vt_env *vt_start(const char *type);
+/* The same with backend options @opts (a JSON object, or NULL), as the
+ * config would give them (device.h); devices copy what they keep. */
+struct vt_env *vt_start_opts(const char *type, const struct cJSON *opts);
 /* Stop the daemon thread and free everything; for TestSuite .fini. */
 void vt_stop(void);
 
