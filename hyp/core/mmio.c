@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * MMIO dispatch: find the zone's window for an access and serve it, by
- * the window's in-hypervisor handler or through the channel.  Sizes
+ * the window's in-hypervisor handler or through the channel (a
+ * synchronous request, or a posted kick for a QueueNotify write).  Sizes
  * other than 1, 2, 4, 8 and accesses that leave the window are refused
  * here, so neither a handler nor the daemon sees them.
  */
@@ -41,8 +42,14 @@ enum hyp_mmio_result hyp_mmio_dispatch(const struct hyp_zone *z,
 	w = hyp_zone_find_mmio(z, ipa, size);
 	if (!w)
 		return HYP_MMIO_NO_DEVICE;
-	if (!w->handler)
+	if (!w->handler) {
+		/* A QueueNotify: posted, unless its queue has no kick bit. */
+		if (w->flags & HYP_MMIO_NOTIFY && is_write && size == 4 &&
+		    ipa - w->base == w->notify_off && p &&
+		    !hyp_channel_kick(p, w->kick_dev, (__u32)*value))
+			return HYP_MMIO_OK;
 		return hyp_mmio_channel(z, p, ipa, size, is_write, value);
+	}
 	return w->handler(w->priv, ipa - w->base, size, is_write, value);
 }
 

@@ -131,7 +131,9 @@ if case_start $n "$img/hvbridge-hyp.elf"; then
 		"hvbridge-hyp: channel: wake SPI 120 set pending (GICD_ISPENDR4 0x1000000)"
 	never $n "guest: FAIL" "daemon timeout"
 	# At least one wake: a second request finds the daemon asleep.
-	"$here/region.py" check "$ram" "1:1:2:0:0 0:2:2:0:2" 1 \
+	# zone1 then tries the mailbox write of the kick test: the stand-in
+	# has no scratch (NO_DEVICE), so it stops there.
+	"$here/region.py" check "$ram" "1:1:3:0:1:0xb007818:1 0:2:2:0:2" 1 \
 		>> "$work/$n.why" 2>&1
 fi
 result $n
@@ -144,7 +146,10 @@ rm -f "$ram"
 # HVB_TESTDEV_DEFAULT_BASE).  It attaches once the hypervisor has
 # formatted the region, so zone1's first read may have timed out; at
 # least one read must complete with the ID through the daemon, and
-# zone2, which has no device there, gets aborts.
+# zone2, which has no device there, gets aborts.  zone1 then posts a
+# kick (QueueNotify write, the vCPU does not wait) after a mailbox
+# write, and reads back through the channel that the daemon drained it
+# and saw the mailbox.
 n=channel-hvbridge
 log_of=$n
 hvb=${E2E_HVBRIDGE:-}
@@ -164,11 +169,13 @@ else
 		"[zone1] guest: channel: the daemon answered" \
 		"hvbridge-hyp: zone2: MMIO at IPA 0xb00f000 " \
 		"[zone2] guest: channel: the access aborted" \
-		"[zone1] guest: 0x0000000000000026 checks, 0x0000000000000000 failed" \
+		"[zone1] guest: channel: posted kick delivered" \
+		"[zone1] guest: 0x0000000000000028 checks, 0x0000000000000000 failed" \
 		"[zone2] guest: 0x0000000000000026 checks, 0x0000000000000000 failed"
 	never $n "guest: FAIL"
 	for l in "testdev at zone 1 0xb000000" \
 		"zone 2 accessed 0xb00f000 (8 bytes) where no device is" \
+		"1 kicks (0 unclaimed)" \
 		"hvbridge: stopped after"; do
 		grep -qF -- "$l" "$work/$n.daemon" ||
 			echo "daemon: missing: $l" >> "$work/$n.why"

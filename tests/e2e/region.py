@@ -17,7 +17,9 @@ the region the hypervisor formats at PA 0x7fff0000 is at file offset
   region.py check FILE EXPECT [WAKES]
                                  after QEMU stopped: compare the header,
                                  slots and producer counters with EXPECT,
-                                 a list of cpu:zone:requests:timeouts:errors,
+                                 a list of cpu:zone:requests:timeouts:errors
+                                 [:addr:flags] (the last request's; by
+                                 default the ID register, a read),
                                  and the wake handshake with WAKES (the
                                  least number of wakes all producers
                                  signalled; wake_gen counts each)
@@ -106,7 +108,10 @@ def check(m, expect, wakes):
     state, gen = struct.unpack_from("<II", m, REGION_OFF + h["wake"])
     total_wakes = 0
     for e in expect.split():
-        cpu, zone, reqs, timeouts, errors = (int(x) for x in e.split(":"))
+        f = [int(x, 0) for x in e.split(":")]
+        cpu, zone, reqs, timeouts, errors = f[:5]
+        last_addr, last_flags = (f[5], f[6]) if len(f) > 5 else \
+            (TESTDEV_BASE + 0xf000, 0)
         s = slot(h, cpu)
         seq, addr, _v, rzone, rcpu, size, flags = struct.unpack_from(
             "<QQQIIII", m, s)
@@ -116,8 +121,9 @@ def check(m, expect, wakes):
         total_wakes += nwakes
         got = dict(addr=addr, zone=rzone, cpu=rcpu, size=size, flags=flags,
                    requests=nreq, timeouts=nto, errors=nerr)
-        want = dict(addr=TESTDEV_BASE + 0xf000, zone=zone, cpu=cpu, size=8,
-                    flags=0, requests=reqs, timeouts=timeouts, errors=errors)
+        want = dict(addr=last_addr, zone=zone, cpu=cpu, size=8,
+                    flags=last_flags, requests=reqs, timeouts=timeouts,
+                    errors=errors)
         for k in want:
             if got[k] != want[k]:
                 bad.append("cpu %d: %s 0x%x, want 0x%x"

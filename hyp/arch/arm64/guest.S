@@ -14,8 +14,8 @@
  * for the device's ERROR register and for RAM beyond its own; then the
  * pass-through UART (read without a trap), PSCI over SMC and an unknown
  * HVC, an undefined instruction injected for a trapped ACTLR_EL1 read,
- * PSCI CPU_ON/AFFINITY_INFO/SYSTEM_OFF limits, and two accesses
- * through the channel (answered by a daemon, or an
+ * PSCI CPU_ON/AFFINITY_INFO/SYSTEM_OFF limits, two accesses through
+ * the channel, and, if the daemon's test device answers, a posted kick (answered by a daemon, or an
  * abort after the hypervisor's timeout if none runs).  A failing check
  * prints its number and the value seen.  Output
  * goes through HVC #HYP_HVC_TEST_PUTC, so the hypervisor prints whole
@@ -41,6 +41,12 @@
 #define EC_DABT_CUR	0x25
 #define RAM_END		0x40200000	/* the zone's 2 MiB at IPA 0x40000000 */
 #define PL011_PERIPHID0	0xfe0
+/* The channel's test device: queue 3's mailbox, kick counters, and the
+ * QueueNotify of this hypervisor's zones (zones.c, TESTDEV_NOTIFY). */
+#define MAILBOX3	0x7818
+#define KICK_COUNT3	0xf118
+#define KICK_SEEN3	0xf218
+#define NOTIFY		0xf300
 #define PSCI_VERSION	0x84000000
 #define PSCI_UNKNOWN	0x8400ffff
 #define PSCI_CPU_ON	0xc4000003
@@ -64,13 +70,16 @@
 .endm
 
 /* An injected data abort: the vector ran once more, EC and FAR right. */
-/* Read the channel's ID register at x6 and check the outcome. */
+/* Read the channel's ID register at x6 and check the outcome; x11 = 1
+ * if a daemon answered. */
 .macro	chan_read
 	mov	x16, x26
 	mov	x4, #-1
+	mov	x11, #0
 	ldr	x4, [x6]
 	cmp	x26, x16
 	b.ne	.Laborted\@
+	mov	x11, #1
 	adr	x2, msg_chan_daemon
 	bl	guest_puts
 	expecti	x4, 0x0001544256485648
@@ -302,6 +311,38 @@ guest_main:
 	chan_read
 	chan_read
 
+	/* 39, 40, only if the daemon's test device answers, scratch too:
+	 * a mailbox write, a posted kick of queue 3 (QueueNotify: the vCPU
+	 * does not wait), then the daemon's KICK_COUNT(3) and KICK_SEEN(3),
+	 * which must show the kick and the mailbox value it read. */
+	cbz	x11, 8f
+	mov	x9, #MAILBOX3
+	add	x6, x17, x9
+	ldr	x5, =0x1234abcd5678ef01
+	mov	x16, x26
+	str	x5, [x6]
+	cmp	x26, x16
+	b.ne	8f			/* no scratch: not the test device */
+	mov	x9, #NOTIFY
+	add	x10, x17, x9
+	mov	w9, #3
+	str	w9, [x10]
+	mov	x9, #KICK_COUNT3
+	add	x10, x17, x9
+	mov	x12, #20000
+1:	ldr	x4, [x10]
+	cbnz	x4, 2f
+	subs	x12, x12, #1
+	b.ne	1b
+2:	expecti	x4, 1
+	mov	x9, #KICK_SEEN3
+	add	x10, x17, x9
+	ldr	x4, [x10]
+	expect	x4, x5
+	adr	x2, msg_kick
+	bl	guest_puts
+8:
+
 	mov	x2, x23
 	bl	guest_report
 	cbz	x18, 9f
@@ -472,6 +513,8 @@ msg_bench_freq:
 	.asciz	" freq "
 msg_bench_aborts:
 	.asciz	" aborts "
+msg_kick:
+	.asciz	"guest: channel: posted kick delivered\n"
 msg_chan_daemon:
 	.asciz	"guest: channel: the daemon answered\n"
 msg_chan_abort:

@@ -44,7 +44,20 @@ struct hyp_mmio_window {
 	const char *name;
 	hyp_mmio_handler_t handler;	/* NULL: the daemon's (channel) */
 	void *priv;			/* the handler's device state */
+	/*
+	 * Channel windows: a 4-byte write of queue q to @notify_off (a
+	 * QueueNotify) is posted as kick (@kick_dev, q) instead of a
+	 * synchronous request, if HYP_MMIO_NOTIFY; the vCPU goes on at
+	 * once.  q >= HVB_KICK_QUEUES goes as a synchronous write.
+	 */
+	__u32 flags;
+	__u32 notify_off;
+	__u32 kick_dev;
+	__u32 pad;
 };
+
+/* hyp_mmio_window.flags */
+#define HYP_MMIO_NOTIFY		0x1u
 
 /* hyp_zone_config.flags */
 #define HYP_ZONE_TRACE_MMIO	0x1u	/* log every emulated access */
