@@ -15,11 +15,11 @@
  * pass-through UART (read without a trap), PSCI over SMC and an unknown
  * HVC, an undefined instruction injected for a trapped ACTLR_EL1 read,
  * PSCI CPU_ON/AFFINITY_INFO/SYSTEM_OFF limits, two accesses through
- * the channel, and, if the daemon's test device answers, a posted kick (answered by a daemon, or an
- * abort after the hypervisor's timeout if none runs).  A failing check
- * prints its number and the value seen.  Output
- * goes through HVC #HYP_HVC_TEST_PUTC, so the hypervisor prints whole
- * lines of guests that run at the same time.  It leaves through
+ * the channel (answered by a daemon, or an abort after the hypervisor's
+ * timeout if none runs), and, if the daemon's test device answers, a
+ * posted kick.  A failing check prints its number and the value seen.
+ * Output goes through HVC #HYP_HVC_TEST_PUTC, so the hypervisor prints
+ * whole lines of guests that run at the same time.  It leaves through
  * HVC #HYP_HVC_TEST_EXIT with x0 = the number of failed checks.
  *
  * With x3 = N at entry it then times N reads of the ID register of each
