@@ -68,6 +68,8 @@ static int testdev_queue_reg(__u64 offset, __u64 reg)
 	return q < HVB_TESTDEV_QUEUES ? (int)q : -1;
 }
 
+static void testdev_kick(struct hvb_device *d, __u32 queue);
+
 static __u32 testdev_access(struct hvb_device *d, __u64 offset, __u32 size,
 			    bool is_write, __u64 *value)
 {
@@ -89,6 +91,13 @@ static __u32 testdev_access(struct hvb_device *d, __u64 offset, __u32 size,
 		if (!is_write)	/* writes are ignored */
 			*value = hvb_testdev_truncate(
 					hvb_testdev_pattern(offset), size);
+		return HVB_STATUS_OK;
+	}
+	if (offset == HVB_TESTDEV_NOTIFY && is_write && size == 4) {
+		/* The synchronous form of a posted kick. */
+		if (*value >= HVB_TESTDEV_QUEUES)
+			return HVB_STATUS_IO_ERROR;
+		testdev_kick(d, (__u32)*value);
 		return HVB_STATUS_OK;
 	}
 	if (is_write || size != 8)

@@ -301,3 +301,24 @@ Test(testdev, kicks_posted_before_one_drain_count_once)
 	cr_expect_eq(td_read_ok(&e, HVB_TESTDEV_KICK_COUNT(0), 8), 0ull);
 	td_teardown(&e);
 }
+
+Test(testdev, a_synchronous_notify_write_is_a_kick_of_that_queue)
+{
+	struct td_env e;
+	__u64 v = 0;
+
+	td_setup(&e);
+	td_write_ok(&e, HVB_TESTDEV_MAILBOX(5), 8, 0x77);
+	td_write_ok(&e, HVB_TESTDEV_NOTIFY, 4, 5);
+	cr_expect_eq(td_read_ok(&e, HVB_TESTDEV_KICK_COUNT(5), 8), 1ull);
+	cr_expect_eq(td_read_ok(&e, HVB_TESTDEV_KICK_SEEN(5), 8), 0x77ull);
+	/* No such queue, other widths, reads: refused. */
+	cr_expect_eq(td_write(&e, HVB_TESTDEV_NOTIFY, 4, HVB_TESTDEV_QUEUES),
+		     HVB_STATUS_IO_ERROR);
+	cr_expect_eq(td_write(&e, HVB_TESTDEV_NOTIFY, 8, 5),
+		     HVB_STATUS_IO_ERROR);
+	cr_expect_eq(td_read(&e, HVB_TESTDEV_NOTIFY, 4, &v),
+		     HVB_STATUS_IO_ERROR);
+	cr_expect_eq(td_read_ok(&e, HVB_TESTDEV_KICK_COUNT(5), 8), 1ull);
+	td_teardown(&e);
+}

@@ -19,6 +19,10 @@
  *   0xf200 + 8q    KICK_SEEN(q), q < 16 (RO): the 8-byte SCRATCH word at
  *                  HVB_TESTDEV_MAILBOX(q) as the daemon read it when it last
  *                  drained kick q (a guest writes the mailbox, then kicks).
+ *   0xf300         NOTIFY (WO, 4 bytes): QueueNotify-style doorbell; a write
+ *                  of q < 16 kicks (HVB_TESTDEV_KICK_DEV, q).  A hypervisor
+ *                  posts it as a kick and does not wait; sent synchronously
+ *                  it has the same effect, and q >= 16 fails.
  *   any other      fails with HVB_STATUS_IO_ERROR.
  */
 #ifndef HVBRIDGE_TESTDEV_H
@@ -36,6 +40,7 @@
 #define HVB_TESTDEV_KICK_COUNT(q)	(0xf100u + 8u * (q))
 #define HVB_TESTDEV_KICK_SEEN(q)	(0xf200u + 8u * (q))
 #define HVB_TESTDEV_MAILBOX(q)		(0x7800u + 8u * (q))
+#define HVB_TESTDEV_NOTIFY		0xf300u
 #define HVB_TESTDEV_QUEUES		16u
 
 #define HVB_TESTDEV_ID			0x0001544256485648ull /* "HVHVBT\1" */
