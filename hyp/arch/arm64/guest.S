@@ -41,8 +41,8 @@
 #define EC_DABT_CUR	0x25
 #define RAM_END		0x40200000	/* the zone's 2 MiB at IPA 0x40000000 */
 #define PL011_PERIPHID0	0xfe0
-/* The channel's test device: queue 3's mailbox, kick counters, and the
- * QueueNotify of this hypervisor's zones (zones.c, TESTDEV_NOTIFY). */
+/* The channel's test device (<hvbridge/testdev.h>, which is C only):
+ * queue 3's mailbox and kick counters, and NOTIFY. */
 #define MAILBOX3	0x7818
 #define KICK_COUNT3	0xf118
 #define KICK_SEEN3	0xf218

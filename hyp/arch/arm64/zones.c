@@ -53,13 +53,6 @@
 #define ZONE_RAM_SIZE	0x00200000ull
 #define QEMU_VIRT_UART	0x09000000ull
 #define TESTDEV_HYP	0x0b100000ull
-/*
- * The test device's QueueNotify, by this hypervisor's convention: a
- * write of q here posts kick (HVB_TESTDEV_KICK_DEV, q).  An offset the
- * device map leaves unused (as a synchronous access it is an error), so
- * it belongs in <hvbridge/testdev.h> (asked for).
- */
-#define TESTDEV_NOTIFY	0xf300u
 #define ZONE1_RAM	0x50000000ull
 
 #define ROOT_RAM	0x40000000ull
@@ -95,7 +88,7 @@
 		.size = HVB_TESTDEV_SIZE,				\
 		.name = "testdev",					\
 		.flags = HYP_MMIO_NOTIFY,				\
-		.notify_off = TESTDEV_NOTIFY,				\
+		.notify_off = HVB_TESTDEV_NOTIFY,			\
 		.kick_dev = HVB_TESTDEV_KICK_DEV,			\
 	},								\
 }
