@@ -27,7 +27,7 @@ for t in "$@"; do
 	if "$out/$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
 		-print_final_stats=1 -artifact_prefix="$out/crashes/$t-" \
 		"$work" "$corpus" >>"$log" 2>&1; then
-		execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+		execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
 		echo "PASS $t (${execs:-?} inputs in ${secs} s)"
 		pass=$((pass + 1))
 	else
