@@ -494,6 +494,12 @@ static int hvb_daemon_config(struct hvb_daemon_opts *o,
 	}
 	hvb_daemon_merge(o, cfg);
 	if (o->check) {
+		/* Show what this daemon would use: file and command line. */
+		cfg->transport = o->transport ? o->transport : "sim";
+		cfg->region = o->region;
+		cfg->memory = o->memory;
+		cfg->memory_base = o->memory_base;
+		cfg->interrupts = o->interrupts;
 		hvb_config_print(cfg, stdout);
 		return -1;
 	}
