@@ -14,6 +14,12 @@ TOOL_VIRTIO_DEVS := virtio/rng.c
 TOOL_CORE_SRCS += $(TOOL_VIRTIO_SRCS) $(TOOL_VIRTIO_DEVS)
 TOOL_CORE_OBJS := $(TOOL_CORE_SRCS:%.c=$(O)/tool/%.o)
 TOOL_CORE_LIBS := -lcjson
+# virtio-blk (docs/virtio-blk.md): io_uring, and its options through
+# config_opts.c, so not in TOOL_VIRTIO_DEVS, which the fuzz targets link
+# without either.
+TOOL_BLK_SRCS := virtio/blk.c virtio/blk_req.c virtio/blk_io.c
+TOOL_CORE_OBJS += $(TOOL_BLK_SRCS:%.c=$(O)/tool/%.o)
+TOOL_CORE_LIBS += -luring
 TOOL_MAIN_SRCS := main.c daemon.c stat.c
 # The JSON config (docs/config.md) and `hvbridge config-check`.
 TOOL_CONFIG_SRCS := config.c config_hvisor.c
