@@ -11,6 +11,10 @@
  *   zone1 on CPU 1 (RAM at PA 0x50000000) and zone2 on CPU 0 (RAM at
  *   PA 0x50200000).
  *
+ * A zone1 image of the user's (docs/run.md), put by QEMU's loader at
+ * zone1's RAM (PA 0x50000000, IPA 0x40000000), replaces the built-in
+ * guest: zone1 then runs it alone (or next to the root zone), untraced.
+ *
  * The root zone owns RAM 0x40000000-0x4fffffff and every device of the
  * low 1 GiB, identity mapped, and keeps the physical GIC; it also maps
  * the channel region and zone1's RAM (shared), for hvbridge.ko and the
@@ -34,6 +38,7 @@
 #include <arm64/vcpu.h>
 #include <arm64/zones.h>
 #include <hyp/mmio.h>
+#include <hyp/printk.h>
 
 /*
  * Built twice: as is, and with HYP_BENCH for hvbridge-hyp-bench.elf,
@@ -93,10 +98,16 @@
 	},								\
 }
 
-#define ZONE_CONFIG(zname, zid, cpu, zmem, zmmio) {			\
+#define ZONE_CONFIG(zname, zid, cpu, zmem, zmmio)			\
+	ZONE_CONFIG_IMAGE(zname, zid, cpu, zmem, zmmio, ZONE_FLAGS,	\
+			  hyp_guest_start, hyp_guest_end)
+
+/* An empty image: the zone runs what is already in its RAM. */
+#define ZONE_CONFIG_IMAGE(zname, zid, cpu, zmem, zmmio, zflags, img,	\
+			  img_end) {					\
 	.name = (zname),						\
 	.id = (zid),							\
-	.flags = ZONE_FLAGS,						\
+	.flags = (zflags),						\
 	.cpus = 1ull << (cpu),						\
 	.nr_mem = sizeof(zmem) / sizeof((zmem)[0]),			\
 	.mem = (zmem),							\
@@ -106,8 +117,8 @@
 	.entry_arg = { TESTDEV_HYP, QEMU_VIRT_UART,			\
 		       HVB_TESTDEV_DEFAULT_BASE, ZONE_BENCH },		\
 	.stack = ZONE_RAM_IPA + ZONE_RAM_SIZE,				\
-	.image = hyp_guest_start,					\
-	.image_end = hyp_guest_end,					\
+	.image = (img),							\
+	.image_end = (img_end),						\
 }
 
 static struct hyp_testdev zone1_testdev;
@@ -133,6 +144,15 @@ static const struct hyp_zone_config zone2_config =
 static const struct hyp_zone_config zone1_root_config =
 	ZONE_CONFIG("zone1", HVB_TESTDEV_DEFAULT_ZONE, 2, zone1_mem,
 		    zone1_mmio);
+
+/* zone1 with the user's image (zone1_has_image()), alone or next to
+ * the root zone. */
+static const struct hyp_zone_config zone1_image_config =
+	ZONE_CONFIG_IMAGE("zone1", HVB_TESTDEV_DEFAULT_ZONE, 1, zone1_mem,
+			  zone1_mmio, 0u, 0, 0);
+static const struct hyp_zone_config zone1_root_image_config =
+	ZONE_CONFIG_IMAGE("zone1", HVB_TESTDEV_DEFAULT_ZONE, 2, zone1_mem,
+			  zone1_mmio, 0u, 0, 0);
 
 static const struct hyp_mem_region root_mem[] = {
 	{
@@ -185,14 +205,46 @@ static const struct hyp_zone_config *const root_zones[] = {
 	&zone1_root_config,
 };
 
+static const struct hyp_zone_config *const image_zones[] = {
+	&zone1_image_config,
+};
+
+static const struct hyp_zone_config *const root_image_zones[] = {
+	&root_config,
+	&zone1_root_image_config,
+};
+
+/*
+ * QEMU starts with its RAM zeroed and its loaders run before any CPU, so
+ * a non-zero first word of zone1's RAM is an image someone loaded there
+ * (no entry instruction is all zeros: that is UDF #0).
+ */
+static int zone1_has_image(void)
+{
+	return *(const volatile __u64 *)ZONE1_RAM != 0;
+}
+
 const struct hyp_zone_config *const *hyp_zone_configs(unsigned int *nr)
 {
 	const volatile __u32 *magic =
 		(const volatile __u32 *)(ROOT_KERNEL + 0x38);
 
+	int image = zone1_has_image();
+
+	if (image)
+		hyp_printk("hvbridge-hyp: zone1: image loaded at PA 0x%lx, entry IPA 0x%lx\n",
+			   (__u64)ZONE1_RAM, (__u64)ZONE_RAM_IPA);
+	if (*magic == ARM64_IMAGE_MAGIC && image) {
+		*nr = sizeof(root_image_zones) / sizeof(root_image_zones[0]);
+		return root_image_zones;
+	}
 	if (*magic == ARM64_IMAGE_MAGIC) {
 		*nr = sizeof(root_zones) / sizeof(root_zones[0]);
 		return root_zones;
+	}
+	if (image) {
+		*nr = sizeof(image_zones) / sizeof(image_zones[0]);
+		return image_zones;
 	}
 	*nr = sizeof(test_zones) / sizeof(test_zones[0]);
 	return test_zones;
