@@ -69,9 +69,12 @@ struct hvb_daemon_opts {
 	bool has_testdev;
 	__u64 testdev_base;
 	__u64 testdev_zone;
-	const char *memory;	/* sim: physical memory file, or NULL */
-	__u64 memory_base;
+	const char *memory;	/* sim: physical memory file; host: QEMU's
+				 * RAM file (--mem); or NULL */
+	__u64 memory_base;	/* host: --ram-base */
 	bool has_memory_base;
+	__u64 region_phys;	/* host: where the region is */
+	bool has_region_phys;
 	const char *interrupts;	/* sim: interrupt page file, or NULL */
 	const char *config;	/* -c FILE, or NULL: the test device only */
 	enum hvb_config_format format;
@@ -87,6 +90,8 @@ static void hvb_daemon_usage(FILE *f)
 	fprintf(f,
 "Usage: hvbridge daemon -c CONFIG [--transport NAME] [--region PATH] [OPTIONS]\n"
 "       hvbridge daemon [--transport NAME] --region PATH [OPTIONS]\n"
+"       hvbridge daemon --transport host --mem FILE [--region-phys A]\n"
+"                       [--ram-base A] [OPTIONS]\n"
 "\n"
 "Attach to a channel region as its consumer and serve its requests with\n"
 "the device models until SIGTERM or SIGINT; then print a summary.  The\n"
@@ -106,6 +111,16 @@ static void hvb_daemon_usage(FILE *f)
 "                         which the zones' memory regions are mapped\n"
 "      --memory-base A    sim: the physical address of its first byte (0)\n"
 "      --interrupts PATH  sim: the page of interrupt counters\n"
+"      --mem FILE         host: the file QEMU uses as the machine's RAM\n"
+"                         (memory-backend-file,share=on); the region and\n"
+"                         the zones' memory are found in it\n"
+"      --ram-base A       host: the physical address of its first byte\n"
+"                         (default 0x%llx, QEMU virt)\n"
+"      --region-phys A    host: the channel region's physical address\n"
+"                         (default 0x%llx, the hypervisor's)\n"
+"                         The host transport always polls: the wake SPI\n"
+"                         cannot leave QEMU, and it cannot raise guest\n"
+"                         interrupts (docs/transports.md).\n"
 "  -s, --spin-budget N    empty polls before sleeping (default %u, about\n"
 "                         0.5 ms of spinning; 0 or 1: sleep at once)\n"
 "  -p, --poll             never sleep: poll for the lowest latency\n"
@@ -119,6 +134,7 @@ static void hvb_daemon_usage(FILE *f)
 "\n"
 "Exit status: 0 after a signal stopped it (or --check passed), 1 on\n"
 "failure or a bad config, 2 on bad usage.\n",
+		HVB_HOST_RAM_BASE, HVB_HOST_REGION_PHYS,
 		HVB_DAEMON_SPIN_BUDGET,
 		(unsigned long long)HVB_TESTDEV_DEFAULT_BASE,
 		HVB_TESTDEV_DEFAULT_ZONE);
@@ -182,7 +198,8 @@ static int hvb_daemon_parse(int argc, char **argv,
 {
 	enum {
 		OPT_BASE = 0x100, OPT_ZONE, OPT_CHECK, OPT_SYSLOG, OPT_MEMORY,
-		OPT_MEMORY_BASE, OPT_INTERRUPTS,
+		OPT_MEMORY_BASE, OPT_INTERRUPTS, OPT_REGION_PHYS, OPT_MEM,
+		OPT_RAM_BASE,
 	};
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
@@ -191,6 +208,10 @@ static int hvb_daemon_parse(int argc, char **argv,
 		{ "syslog", no_argument, NULL, OPT_SYSLOG },
 		{ "memory", required_argument, NULL, OPT_MEMORY },
 		{ "memory-base", required_argument, NULL, OPT_MEMORY_BASE },
+		/* host: the same two settings under the names of its docs */
+		{ "mem", required_argument, NULL, OPT_MEM },
+		{ "ram-base", required_argument, NULL, OPT_RAM_BASE },
+		{ "region-phys", required_argument, NULL, OPT_REGION_PHYS },
 		{ "interrupts", required_argument, NULL, OPT_INTERRUPTS },
 		{ "transport", required_argument, NULL, 't' },
 		{ "region", required_argument, NULL, 'r' },
@@ -224,15 +245,22 @@ static int hvb_daemon_parse(int argc, char **argv,
 			o->syslog = true;
 			break;
 		case OPT_MEMORY:
+		case OPT_MEM:
 			o->memory = optarg;
 			break;
 		case OPT_MEMORY_BASE:
+		case OPT_RAM_BASE:
 			if (!hvb_parse_u64(optarg, &o->memory_base))
 				goto bad_value;
 			o->has_memory_base = true;
 			break;
 		case OPT_INTERRUPTS:
 			o->interrupts = optarg;
+			break;
+		case OPT_REGION_PHYS:
+			if (!hvb_parse_u64(optarg, &o->region_phys))
+				goto bad_value;
+			o->has_region_phys = true;
 			break;
 		case 't':
 			o->transport = optarg;
@@ -279,7 +307,8 @@ static int hvb_daemon_parse(int argc, char **argv,
 		return -hvb_daemon_misuse("--testdev-base and --testdev-zone are for running without -c");
 	if (o->check && !o->config)
 		return -hvb_daemon_misuse("--check needs -c CONFIG");
-	if (!o->region && !o->config)
+	if (!o->region && !o->config &&
+	    !(o->transport && !strcmp(o->transport, "host")))
 		return -hvb_daemon_misuse("--region is required (or -c CONFIG naming it)");
 	if (o->poll && o->has_budget)
 		return -hvb_daemon_misuse("--poll and --spin-budget exclude each other");
@@ -411,7 +440,8 @@ static int hvb_daemon_serve(const struct hvb_daemon_opts *o,
 	hvb_info("serving %s (%s, %u CPUs, epoch %u): %s, %s",
 		 o->region, t->ops->name, c.nr_cpus,
 		 hvb_read_once_u32(&c.wake->consumer_epoch), what,
-		 o->poll ? "polling" : "sleeps when idle");
+		 o->poll || !t->ops->can_sleep(t) ? "polling" :
+		 "sleeps when idle");
 	t0 = hvb_daemon_now();
 
 	err = hvb_consumer_run(&c, t, &hvb_daemon_stop);
@@ -461,10 +491,47 @@ static void hvb_daemon_merge(struct hvb_daemon_opts *o,
 	}
 }
 
+/*
+ * The host transport's layout, before open(): its region is inside the
+ * RAM file, so --region means nothing to it.  A config's memory_base of
+ * 0 counts as not given (no QEMU machine has its RAM at 0 here).
+ * Returns 0 or an exit status.
+ */
+static int hvb_daemon_host_setup(struct hvb_daemon_opts *o,
+				 struct hvb_transport *t)
+{
+	__u64 ram_base;
+
+	if (t->ops != &hvb_transport_host) {
+		if (o->has_region_phys)
+			return hvb_daemon_misuse("--region-phys is for the host transport");
+		return 0;
+	}
+	if (o->region)
+		return hvb_daemon_misuse("the host transport finds the region in --mem FILE at --region-phys; --region is for sim");
+	if (!o->memory)
+		return hvb_daemon_misuse("the host transport needs --mem FILE, the file QEMU uses as RAM");
+	if (o->interrupts)
+		return hvb_daemon_misuse("--interrupts is for the sim transport; the host transport cannot raise guest interrupts");
+	ram_base = o->has_memory_base || o->memory_base ? o->memory_base :
+		   HVB_HOST_RAM_BASE;
+	if (hvb_transport_host_set_layout(t, ram_base, o->has_region_phys ?
+					  o->region_phys :
+					  HVB_HOST_REGION_PHYS)) {
+		hvb_err("%s", t->error);
+		return HVB_EXIT_FAIL;
+	}
+	/* What the messages name as "the region". */
+	o->region = o->memory;
+	return 0;
+}
+
 /* The sim transport's stand-ins for physical memory and interrupts. */
 static int hvb_daemon_sim_setup(const struct hvb_daemon_opts *o,
 				struct hvb_transport *t)
 {
+	if (t->ops == &hvb_transport_host)
+		return 0;	/* its memory is the RAM file it opened */
 	if (!o->memory && !o->interrupts)
 		return 0;
 	if (t->ops != &hvb_transport_sim) {
@@ -503,7 +570,7 @@ static int hvb_daemon_config(struct hvb_daemon_opts *o,
 		hvb_config_print(cfg, stdout);
 		return -1;
 	}
-	if (!o->region)
+	if (!o->region && strcmp(o->transport ? o->transport : "sim", "host"))
 		return hvb_daemon_misuse("no region: give --region, or transport.region in the config");
 	return 0;
 }
@@ -531,6 +598,13 @@ int hvb_cmd_daemon(int argc, char **argv)
 	if (!o.transport)
 		o.transport = "sim";
 	t.ops = hvb_transport_find(o.transport);
+	ret = hvb_daemon_host_setup(&o, &t);
+	if (ret) {
+		if (t.ops->close)
+			t.ops->close(&t);
+		hvb_config_free(&cfg);
+		return ret;
+	}
 	if (o.syslog)
 		hvb_log_to_syslog("hvbridge");
 	/* Before the region is ours: a signal during start-up stops the

@@ -5,7 +5,8 @@
 #         options through config_opts.c)
 #   main: the hvbridge commands; they add $(TOOL_MAIN_LIBS)
 # A new device model is one file here; it registers itself by type name.
-TOOL_CORE_SRCS := consumer.c transport.c transport_sim.c device.c testdev.c log.c
+TOOL_CORE_SRCS := consumer.c transport.c transport_sim.c transport_host.c \
+	device.c testdev.c log.c
 TOOL_CORE_SRCS += config_opts.c
 # The virtio device model (docs/virtio.md): guest memory, the mmio
 # register file, split virtqueues, and one file per virtio device.

@@ -10,6 +10,7 @@
 
 const struct hvb_transport_ops *const hvb_transport_table[] = {
 	&hvb_transport_sim,
+	&hvb_transport_host,
 	NULL,
 };
 

@@ -4,7 +4,7 @@
  *
  *   sim   a shared file (e.g. in /dev/shm) created by hvbridge-sim; sleeps
  *         with a futex on the region's wake_gen word
- *   host  (later) the file QEMU uses as guest RAM; polls
+ *   host  the file QEMU uses as guest RAM (transport_host.c); polls
  *   kmod  (later) /dev/hvbridge in the root zone; sleeps in poll()
  *
  * Besides the region, a transport gives the virtio devices (tool/virtio/)
@@ -94,6 +94,20 @@ const struct hvb_transport_ops *hvb_transport_find(const char *name);
 extern const struct hvb_transport_ops *const hvb_transport_table[];
 
 extern const struct hvb_transport_ops hvb_transport_sim;
+extern const struct hvb_transport_ops hvb_transport_host;
+
+/*
+ * The host transport's layout (docs/transports.md): the RAM file's byte 0
+ * is physical @ram_base, and the hypervisor's channel region is at
+ * physical @region_phys.  Defaults, without a call: QEMU virt's RAM base
+ * and the region hyp/arch/arm64 formats (the last 64 KiB of 1 GiB).
+ * Call before open(); returns 0 or a negative errno.
+ */
+#define HVB_HOST_RAM_BASE	0x40000000ull
+#define HVB_HOST_REGION_PHYS	0x7fff0000ull
+
+int hvb_transport_host_set_layout(struct hvb_transport *t, __u64 ram_base,
+				  __u64 region_phys);
 
 /*
  * The sim transport's stand-ins for physical memory and the interrupt
