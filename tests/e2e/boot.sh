@@ -139,30 +139,28 @@ fi
 result $n
 rm -f "$ram"
 
-# 5. The real daemon serves the hypervisor: QEMU's RAM is split into two
-# NUMA nodes, the second a 64 KiB shared file that is exactly the channel
-# region, and `hvbridge daemon --region FILE --poll` (the sim transport,
-# which maps a region file) serves it with its test device (zone 1,
-# HVB_TESTDEV_DEFAULT_BASE).  It attaches once the hypervisor has
-# formatted the region, so zone1's first read may have timed out; at
-# least one read must complete with the ID through the daemon, and
-# zone2, which has no device there, gets aborts.  zone1 then posts a
-# kick (QueueNotify write, the vCPU does not wait) after a mailbox
-# write, and reads back through the channel that the daemon drained it
-# and saw the mailbox.
+# 5. The real daemon serves the hypervisor: QEMU's RAM is a shared file,
+# and `hvbridge daemon --transport host --mem FILE` maps all of it, finds
+# the region the hypervisor formatted at PA 0x7fff0000 and serves it with
+# its test device (zone 1, HVB_TESTDEV_DEFAULT_BASE), polling.  It
+# attaches once the hypervisor has formatted the region, so zone1's first
+# read may have timed out; at least one read must complete with the ID
+# through the daemon, and zone2, which has no device there, gets aborts.
+# zone1 then posts a kick (QueueNotify write, the vCPU does not wait)
+# after a mailbox write, and reads back through the channel that the
+# daemon drained it and saw the mailbox.
 n=channel-hvbridge
 log_of=$n
 hvb=${E2E_HVBRIDGE:-}
 if [ ! -x "$hvb" ]; then
 	echo "SKIP $n (no $hvb: make tool)"
 else
-	rm -f "$work/$n.why" "$work/$n.log.txt"
-	regfile=$work/region.bin
-	ram_args=$(split_ram "$regfile")
+	rm -f "$work/$n.why" "$work/$n.log.txt" "$ram"
+	truncate -s 1G "$ram"
 	: > "$work/$n.log"
-	start_daemon $n "$regfile" --poll
+	start_daemon_host $n
 	boot $n "$img/hvbridge-hyp.elf" "hvbridge-hyp: all zones exited" \
-		"$ram_args"
+		"$QEMU_SHARED_RAM"
 	kill "$dpid" 2>/dev/null
 	wait "$dpid" 2>/dev/null
 	want $n "hvbridge-hyp: channel region at PA 0x7fff0000" \
@@ -173,7 +171,8 @@ else
 		"[zone1] guest: 0x0000000000000028 checks, 0x0000000000000000 failed" \
 		"[zone2] guest: 0x0000000000000026 checks, 0x0000000000000000 failed"
 	never $n "guest: FAIL"
-	for l in "testdev at zone 1 0xb000000" \
+	for l in "serving $ram (host, 8 CPUs" \
+		"testdev at zone 1 0xb000000, polling" \
 		"zone 2 accessed 0xb00f000 (8 bytes) where no device is" \
 		"1 kicks (0 unclaimed)" \
 		"hvbridge: stopped after"; do
@@ -185,6 +184,36 @@ else
 	fi
 fi
 [ -x "$hvb" ] && result $n
+
+# 5b. The host transport refuses a RAM file whose region is not where
+# it was told to look, with the address and the reason: QEMU's RAM of
+# case 5 still holds the formatted region at PA 0x7fff0000, so the only
+# thing wrong is --region-phys (then --ram-base), and the daemon exits 1
+# without serving.
+n=channel-host-mismatch
+log_of=channel-hvbridge
+if [ -x "$hvb" ] && [ -f "$ram" ]; then
+	rm -f "$work/$n.why"
+	for bad in "--region-phys 0x7ffe0000:no channel region at PA 0x7ffe0000 (file offset 0x3ffe0000): bad magic" \
+		"--ram-base 0x40010000:no channel region at PA 0x7fff0000 (file offset 0x3ffe0000): bad magic" \
+		"--region-phys 0x80000000:region PA 0x80000000 is not inside the RAM"; do
+		opt=${bad%%:*}
+		msg=${bad#*:}
+		# shellcheck disable=SC2086
+		timeout 5 "$hvb" daemon --transport host --mem "$ram" $opt \
+			> "$work/$n.out" 2>&1
+		rc=$?
+		[ $rc -eq 1 ] ||
+			echo "$opt: exit $rc, not 1" >> "$work/$n.why"
+		grep -qF -- "$msg" "$work/$n.out" ||
+			{ echo "$opt: no \"$msg\" in:"; cat "$work/$n.out"; } \
+				>> "$work/$n.why"
+		! grep -qF "serving" "$work/$n.out" ||
+			echo "$opt: served anyway" >> "$work/$n.why"
+	done
+	result $n
+fi
+rm -f "$ram"
 
 # 6. The root zone: Debian's arm64 kernel (build/arm64/Image, from
 # scripts/fetch-arm64.sh) boots at EL1 on CPU 0 under stage 2, starts

@@ -125,3 +125,23 @@ start_daemon() {
 	) > "$work/$sd_name.daemon" 2>&1 &
 	dpid=$!
 }
+
+# start_daemon_host NAME [OPTIONS]: as start_daemon, but the daemon maps
+# all of QEMU's RAM ($ram, QEMU_SHARED_RAM) with the host transport and
+# finds the region in it at the hypervisor's PA (docs/transports.md).
+start_daemon_host() {
+	sd_name=$1
+	sd_log=$work/$1.log
+	shift
+	(
+		t=0
+		while ! grep -qF "hvbridge-hyp: channel region at" \
+				"$sd_log" 2>/dev/null; do
+			[ $t -lt $((tmo * 50)) ] || exit 1
+			sleep 0.02
+			t=$((t + 1))
+		done
+		exec "$hvb" daemon --transport host --mem "$ram" "$@"
+	) > "$work/$sd_name.daemon" 2>&1 &
+	dpid=$!
+}
