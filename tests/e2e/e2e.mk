@@ -19,7 +19,9 @@ e2e-boot:
 		$(E2E_DIR)/boot.sh $(O)/arm64/hyp \
 		$(O)/test/e2e
 
-# MMIO exits/s through the channel vs in the hypervisor, one QEMU run.
+# MMIO exits/s through the channel vs in the hypervisor, one QEMU run;
+# also build/bench/exits.json.
 e2e-bench:
 	@$(MAKE) --no-print-directory -s -C $(TOP)/hyp image
-	@$(E2E_DIR)/bench.sh $(O)/arm64/hyp $(O)/test/e2e $(O)/tool/hvbridge
+	@$(E2E_DIR)/bench.sh $(O)/arm64/hyp $(O)/test/e2e $(O)/tool/hvbridge \
+		$(TOP)/build/bench/exits.json
