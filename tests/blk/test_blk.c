@@ -57,7 +57,7 @@ Test(blk, config_space)
  * (block, @gen); reads are checked against it.
  */
 static void rw_stream(struct blkenv *e, __u32 type, const unsigned int *order,
-		      __u32 gen)
+		      unsigned int n, __u32 gen)
 {
 	unsigned int next = 0, done = 0, slot, inflight = 0, bad = 0;
 	unsigned int block_of[RW_DEPTH];
@@ -65,8 +65,8 @@ static void rw_stream(struct blkenv *e, __u32 type, const unsigned int *order,
 	__u8 st;
 	int s;
 
-	while (done < RW_BLOCKS) {
-		for (slot = 0; slot < RW_DEPTH && next < RW_BLOCKS; slot++) {
+	while (done < n) {
+		for (slot = 0; slot < e->nr_slots && next < n; slot++) {
 			__u64 sector;
 
 			if (e->slots[slot].head >= 0)
@@ -85,8 +85,7 @@ static void rw_stream(struct blkenv *e, __u32 type, const unsigned int *order,
 		}
 		cr_assert(blkenv_kick(e) == 0, "%s", e->err);
 		s = blkenv_reap(e, BT_WAIT_MS, &len, &st);
-		cr_assert(s >= 0, "%s after %u of %u", e->err, done,
-			  RW_BLOCKS);
+		cr_assert(s >= 0, "%s after %u of %u", e->err, done, n);
 		cr_assert_eq(st, VIRTIO_BLK_S_OK, "block %u: status %u",
 			     block_of[s], st);
 		cr_assert_eq(len, type == VIRTIO_BLK_T_IN ? RW_BLOCK + 1 : 1u);
@@ -103,8 +102,7 @@ static void rw_stream(struct blkenv *e, __u32 type, const unsigned int *order,
 		done++;
 	}
 	cr_assert_eq(inflight, 0u);
-	cr_assert_eq(bad, 0u, "%u of %u blocks read back wrong", bad,
-		     RW_BLOCKS);
+	cr_assert_eq(bad, 0u, "%u of %u blocks read back wrong", bad, n);
 }
 
 static void shuffle(unsigned int *a, unsigned int n, unsigned int seed)
@@ -131,7 +129,7 @@ Test(blk, write_flush_read_many_in_flight)
 	unsigned int i, bad = 0;
 
 	shuffle(order, RW_BLOCKS, 1);
-	rw_stream(e, VIRTIO_BLK_T_OUT, order, 7);
+	rw_stream(e, VIRTIO_BLK_T_OUT, order, RW_BLOCKS, 7);
 	cr_assert_eq(bt_do(e, 0, VIRTIO_BLK_T_FLUSH, 0, 0, NULL),
 		     VIRTIO_BLK_S_OK);
 	/* The image holds what the guest wrote, block by block. */
@@ -142,8 +140,35 @@ Test(blk, write_flush_read_many_in_flight)
 	}
 	cr_assert_eq(bad, 0u, "%u blocks of the file differ", bad);
 	shuffle(order, RW_BLOCKS, 2);
-	rw_stream(e, VIRTIO_BLK_T_IN, order, 7);
+	rw_stream(e, VIRTIO_BLK_T_IN, order, RW_BLOCKS, 7);
 	cr_assert_eq(blkenv_status(e) & VIRTIO_CONFIG_S_NEEDS_RESET, 0u);
+}
+
+/* The other notification paths: posted kicks, and no EVENT_IDX (the
+ * device's NO_NOTIFY flag and the driver's NO_INTERRUPT instead). */
+static void rw_small(bool posted, __u64 features)
+{
+	struct blkenv *e = bt_start("/tmp", BT_IMG_SIZE, "", 128, RW_DEPTH,
+				    RW_BLOCK);
+	static unsigned int order[256];
+
+	cr_assert(blkenv_init_driver(e, features, 128, RW_DEPTH, RW_BLOCK) ==
+		  0, "%s", e->err);
+	e->drv.posted_kicks = posted;
+	shuffle(order, 256, 3);
+	rw_stream(e, VIRTIO_BLK_T_OUT, order, 256, 5);
+	shuffle(order, 256, 4);
+	rw_stream(e, VIRTIO_BLK_T_IN, order, 256, 5);
+}
+
+Test(blk, posted_kicks)
+{
+	rw_small(true, BT_FEATURES);
+}
+
+Test(blk, no_event_idx)
+{
+	rw_small(false, BT_FEATURES & ~(1ull << VIRTIO_RING_F_EVENT_IDX));
 }
 
 Test(blk, writes_without_flush_feature)
