@@ -31,10 +31,14 @@
  *               root-zone daemon through the channel
  *
  * the same device both ways, so the cost of the channel can be measured
- * against an in-hypervisor handler in one run.
+ * against an in-hypervisor handler in one run; and a third:
+ *
+ *   0x0b200000  "console": the write-only console (hyp/console.h),
+ *               one per zone, lines printed as "[zoneN] ..."
  */
 #include <hvbridge/testdev.h>
 #include <arm64/chan.h>
+#include <arm64/console.h>
 #include <arm64/vcpu.h>
 #include <arm64/zones.h>
 #include <hyp/mmio.h>
@@ -81,7 +85,7 @@
 	},								\
 }
 
-#define ZONE_TESTDEV(dev) {						\
+#define ZONE_TESTDEV(dev, con) {					\
 	{								\
 		.base = TESTDEV_HYP,					\
 		.size = HVB_TESTDEV_SIZE,				\
@@ -95,6 +99,12 @@
 		.flags = HYP_MMIO_NOTIFY,				\
 		.notify_off = HVB_TESTDEV_NOTIFY,			\
 		.kick_dev = HVB_TESTDEV_KICK_DEV,			\
+	}, {								\
+		.base = HYP_ARM64_CONSOLE_IPA,				\
+		.size = HYP_CONSOLE_SIZE,				\
+		.name = "console",					\
+		.handler = hyp_console_access,				\
+		.priv = (con),						\
 	},								\
 }
 
@@ -122,21 +132,23 @@
 }
 
 static struct hyp_testdev zone1_testdev;
+static struct hyp_console zone1_console = HYP_CONSOLE_INIT("zone1");
 /* zone1's RAM is shared with the root zone, where the daemon runs. */
 static const struct hyp_mem_region zone1_mem[] =
 	ZONE_MEM(ZONE1_RAM, HYP_MEM_SHARED);
 
 static const struct hyp_mmio_window zone1_mmio[] =
-	ZONE_TESTDEV(&zone1_testdev);
+	ZONE_TESTDEV(&zone1_testdev, &zone1_console);
 
 static const struct hyp_zone_config zone1_config =
 	ZONE_CONFIG("zone1", HVB_TESTDEV_DEFAULT_ZONE, 1, zone1_mem,
 		    zone1_mmio);
 #ifndef HYP_BENCH
 static struct hyp_testdev zone2_testdev;
+static struct hyp_console zone2_console = HYP_CONSOLE_INIT("zone2");
 static const struct hyp_mem_region zone2_mem[] = ZONE_MEM(0x50200000ull, 0);
 static const struct hyp_mmio_window zone2_mmio[] =
-	ZONE_TESTDEV(&zone2_testdev);
+	ZONE_TESTDEV(&zone2_testdev, &zone2_console);
 static const struct hyp_zone_config zone2_config =
 	ZONE_CONFIG("zone2", 2, 0, zone2_mem, zone2_mmio);
 #endif
