@@ -1,0 +1,127 @@
+#!/bin/bash
+# Description: boot the EL2 hypervisor under QEMU with a zone1 image, and
+# the hvbridge daemon on this machine serving zone1's test device through
+# the channel; show the serial console; exit with the guest's exit code.
+#
+# Usage: run-zone1.sh IMAGE.bin
+#   IMAGE.bin  a flat binary, loaded at PA 0x50000000 = zone1's IPA
+#              0x40000000, entered at its first byte (docs/run.md)
+# Environment: O (build dir, default build/host), RUN_TIMEOUT (seconds
+# before the run is called hung, default 60), RUN_QUIET=1 (print only the
+# guest's summary line, and the whole log on failure).
+#
+# Exit: the guest's exit code (the hypervisor's "zone1: exit, code N");
+# 124 if it did not finish in time, 125 if the hypervisor stopped or
+# QEMU died, 2 on a usage error.
+set -euo pipefail
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+O=${O:-$TOP/build/host}
+HYP=$O/arm64/hyp/hvbridge-hyp.elf
+HVB=$O/tool/hvbridge
+ZONE1_PA=0x50000000
+ZONE1_MAX=$((2 * 1024 * 1024))
+tmo=${RUN_TIMEOUT:-60}
+quiet=${RUN_QUIET:-0}
+
+img=${1:-}
+if [ -z "$img" ] || [ ! -f "$img" ]; then
+	echo "usage: $0 IMAGE.bin (a flat zone1 image; see docs/run.md)" >&2
+	exit 2
+fi
+size=$(stat -c %s "$img")
+if [ "$size" -eq 0 ] || [ "$size" -gt $ZONE1_MAX ]; then
+	echo "run-zone1: $img: $size bytes; zone1 has 2 MiB" >&2
+	exit 2
+fi
+# The hypervisor runs its built-in guest when the first word is zero.
+if [ "$(od -An -tx8 -N8 "$img" | tr -d ' ')" = 0000000000000000 ]; then
+	echo "run-zone1: $img: the first 8 bytes are zero; the entry must be there" >&2
+	exit 2
+fi
+for f in "$HYP" "$HVB"; do
+	[ -x "$f" ] || [ -f "$f" ] ||
+		{ echo "run-zone1: no $f (run make)" >&2; exit 2; }
+done
+
+work=$(mktemp -d /tmp/hvbridge-run.XXXXXX)
+qpid= dpid= tpid=
+cleanup() {
+	for p in $tpid $dpid $qpid; do
+		kill "$p" 2>/dev/null || true
+	done
+	wait 2>/dev/null || true
+	rm -rf "$work"
+}
+trap cleanup EXIT
+log=$work/serial.log
+region=$work/region.bin
+: > "$log"
+truncate -s 64K "$region"
+
+# The channel region (the last 64 KiB of RAM, PA 0x7fff0000) is a file
+# of its own that the daemon maps: QEMU's RAM in two NUMA nodes.
+qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 \
+	-cpu cortex-a57 -smp 2 -display none -monitor none \
+	-m 1G -object memory-backend-ram,id=m0,size=1048512K \
+	-object memory-backend-file,id=m1,size=64K,mem-path="$region",share=on \
+	-numa node,memdev=m0 -numa node,memdev=m1 \
+	-device loader,file="$img",addr=$ZONE1_PA,force-raw=on \
+	-kernel "$HYP" -serial file:"$log" > "$work/qemu.out" 2>&1 &
+qpid=$!
+
+if [ "$quiet" != 1 ]; then
+	tail -n +1 -f "$log" 2>/dev/null | tr -d '\r' &
+	tpid=$!
+fi
+
+# The daemon attaches once the hypervisor has formatted the region (it
+# refuses anything else); --poll: the wake SPI cannot reach this machine.
+t=0
+while ! grep -qF "hvbridge-hyp: channel region at" "$log"; do
+	if [ $t -ge $((tmo * 50)) ] || ! kill -0 $qpid 2>/dev/null; then
+		break
+	fi
+	sleep 0.02
+	t=$((t + 1))
+done
+"$HVB" daemon --region "$region" --poll > "$work/daemon.out" 2>&1 &
+dpid=$!
+
+rc=124
+t=0
+while [ $t -lt $((tmo * 10)) ]; do
+	if grep -qF "hvbridge-hyp: all zones exited" "$log"; then
+		rc=$(sed -n 's/.*hvbridge-hyp: zone1: exit, code \([0-9]*\).*/\1/p' \
+			"$log" | head -n 1)
+		rc=${rc:-125}
+		break
+	fi
+	if grep -qE "hvbridge-hyp: CPU [0-9]+ stopped" "$log" ||
+	   ! kill -0 $qpid 2>/dev/null; then
+		rc=125
+		break
+	fi
+	sleep 0.1
+	t=$((t + 1))
+done
+sleep 0.2	# let tail print the last lines
+
+case $rc in
+124) echo "run-zone1: no \"all zones exited\" after ${tmo}s" >&2 ;;
+125) echo "run-zone1: the hypervisor stopped or QEMU exited" >&2 ;;
+esac
+if [ "$quiet" = 1 ]; then
+	if [ "$rc" = 0 ]; then
+		tr -d '\r' < "$log" | grep -E "guest: [0-9]+ passed, [0-9]+ failed" ||
+			true
+	else
+		tr -d '\r' < "$log"
+	fi
+fi
+if [ "$rc" != 0 ]; then
+	echo "--- daemon ---" >&2
+	cat "$work/daemon.out" >&2
+	echo "--- qemu ---" >&2
+	cat "$work/qemu.out" >&2
+fi
+exit "$rc"

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tests/guest/guest.h - what the torture image's C harness (main.c) and
+ * its assembly (start.S, cases.S) share: the case table's flags, and the
+ * layout of the record the exception vector fills.
+ */
+#ifndef GUEST_H
+#define GUEST_H
+
+/* Where the image runs: zone1's RAM as the guest sees it (docs/run.md). */
+#define GUEST_RAM_BASE		0x40000000
+#define GUEST_RAM_SIZE		0x00200000
+
+/* guest_case.flags */
+#define GC_WINDOW	0x1	/* once per test device window, x0 = base */
+#define GC_ONCE		0x2	/* once, x0 = the in-hypervisor window */
+#define GC_ABORT	0x4	/* takes exactly one data abort, on purpose */
+
+/* struct guest_abort: written by the vector (start.S), read by cases. */
+#define GA_COUNT	0
+#define GA_ESR		8
+#define GA_FAR		16
+#define GA_ELR		24
+
+/* struct guest_fail: written by gcase_fail (cases.S) on a miss. */
+#define GF_AT		0
+#define GF_GOT		8
+#define GF_WANT		16
+
+#ifndef __ASSEMBLER__
+#include <hvbridge/types.h>
+
+struct guest_case {
+	const char *name;
+	__u64 (*run)(__u64 base);	/* 0: every check held */
+	__u64 flags;			/* GC_* */
+};
+
+/* The last synchronous exception: count, ESR_EL1, FAR_EL1, ELR_EL1. */
+struct guest_abort {
+	__u64 count;
+	__u64 esr;
+	__u64 far;
+	__u64 elr;
+};
+
+/* The first check of a case that missed: its PC, what it saw, wanted. */
+struct guest_fail {
+	__u64 at;
+	__u64 got;
+	__u64 want;
+};
+
+extern struct guest_abort guest_abort;
+extern struct guest_fail guest_fail;
+extern const struct guest_case __gcase_start[], __gcase_end[];
+
+/* start.S */
+void guest_putc(int c);
+void guest_exit(__u64 code) __attribute__((noreturn));
+/* cases.S: one 8-byte load, 0 if it aborted (a recorded MMIO site). */
+__u64 guest_mmio_read64(__u64 addr);
+#endif
+
+#endif /* GUEST_H */

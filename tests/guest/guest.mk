@@ -1,0 +1,48 @@
+# tests/guest: the bare-metal zone1 torture image (docs/run.md).
+# Included by tests/Makefile.  Builds, with the cross compiler CC picks
+# (gcc, or clang --target=aarch64-linux-gnu and ld.lld):
+#   $(O)/arm64/guest/hvbridge-guest.elf  linked at IPA 0x40000000
+#   $(O)/arm64/guest/hvbridge-guest.bin  the flat image QEMU loads
+# and runs check-mmio.sh on it: no writeback MMIO access outside the
+# deliberate cases listed in writeback.allow.
+GUEST_DIR := $(TOP)/tests/guest
+GUEST_OUT := $(O)/arm64/guest
+GUEST_OBJS := $(addprefix $(GUEST_OUT)/,start.o cases.o main.o)
+GUEST_ELF := $(GUEST_OUT)/hvbridge-guest.elf
+GUEST_BIN := $(GUEST_OUT)/hvbridge-guest.bin
+GUEST_CHECK := $(TOP)/hyp/arch/arm64/check-mmio.sh
+GUEST_ALLOW := $(GUEST_DIR)/writeback.allow
+GUEST_CFLAGS := -I$(GUEST_DIR) -I$(TOP)/hyp/arch/arm64/include
+
+ifeq ($(findstring clang,$(CC)),clang)
+GUEST_LD := ld.lld
+else
+GUEST_LD := aarch64-linux-gnu-ld
+endif
+
+TEST_BINS += $(GUEST_BIN)
+
+$(GUEST_OUT)/%.o: $(GUEST_DIR)/%.S
+	@mkdir -p $(dir $@)
+	$(call quiet,CROSSAS,$@)
+	$(Q)$(CROSS_CC) $(CROSS_CFLAGS) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(GUEST_OUT)/%.o: $(GUEST_DIR)/%.c
+	@mkdir -p $(dir $@)
+	$(call quiet,CROSSCC,$@)
+	$(Q)$(CROSS_CC) $(CROSS_CFLAGS) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(GUEST_ELF): $(GUEST_OBJS) $(GUEST_DIR)/guest.lds $(GUEST_CHECK) \
+		$(GUEST_ALLOW)
+	$(call quiet,LD,$@)
+	$(Q)$(GUEST_LD) -nostdlib -static -T $(GUEST_DIR)/guest.lds \
+		-o $@.tmp $(GUEST_OBJS)
+	$(Q)$(GUEST_CHECK) $$(sed -n 's/^\([^#].*\)/-a \1/p' $(GUEST_ALLOW)) \
+		$@.tmp
+	$(Q)mv $@.tmp $@
+
+$(GUEST_BIN): $(GUEST_ELF)
+	$(call quiet,OBJCOPY,$@)
+	$(Q)aarch64-linux-gnu-objcopy -O binary -R .hyp_mmio_sites $< $@
+
+-include $(wildcard $(GUEST_OUT)/*.d)

@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The torture image's harness: runs every case of the table cases.S
+ * builds (each an assembly function, so the exact instruction is the
+ * one the case names) against each test device window, prints one
+ * "PASS <window>/<case>" or "FAIL <window>/<case>" line per case and a
+ * summary, and leaves with the failure count as its exit code.
+ *
+ * Windows: "hyp" (0x0b100000, served in the hypervisor) first, then
+ * "chan" (0x0b000000, served by the daemon through the channel), so the
+ * daemon has time to attach; "zone" cases (isolation) run once.
+ */
+#include <hvbridge/testdev.h>
+#include "guest.h"
+
+struct guest_abort guest_abort;
+struct guest_fail guest_fail;
+
+static __u64 guest_passed, guest_failed;
+
+static void guest_puts(const char *s)
+{
+	while (*s)
+		guest_putc(*s++);
+}
+
+static void guest_puthex(__u64 v)
+{
+	int shift = 60;
+
+	guest_puts("0x");
+	while (shift > 0 && !(v >> shift))
+		shift -= 4;
+	for (; shift >= 0; shift -= 4)
+		guest_putc("0123456789abcdef"[(v >> shift) & 0xf]);
+}
+
+static void guest_putdec(__u64 v)
+{
+	char buf[21];
+	int i = 20;
+
+	buf[i] = '\0';
+	do {
+		buf[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	guest_puts(&buf[i]);
+}
+
+/* For the cases: the PATTERN register's value at @offset. */
+__u64 guest_pattern(__u64 offset)
+{
+	return hvb_testdev_pattern(offset);
+}
+
+/* The vector's report (start.S): record, print, resume after it. */
+void guest_sync(__u64 esr, __u64 far, __u64 elr)
+{
+	guest_abort.esr = esr;
+	guest_abort.far = far;
+	guest_abort.elr = elr;
+	guest_abort.count++;
+	guest_puts("guest: data abort: EC ");
+	guest_puthex(esr >> 26);
+	guest_puts(" ISS ");
+	guest_puthex(esr & 0x1ffffff);
+	guest_puts(" FAR ");
+	guest_puthex(far);
+	guest_puts(" ELR ");
+	guest_puthex(elr);
+	guest_putc('\n');
+}
+
+void guest_unexpected(__u64 esr, __u64 far, __u64 elr)
+{
+	guest_puts("guest: unexpected exception: ESR ");
+	guest_puthex(esr);
+	guest_puts(" FAR ");
+	guest_puthex(far);
+	guest_puts(" ELR ");
+	guest_puthex(elr);
+	guest_puts("\nguest: 0 passed, 1 failed\n");
+	guest_exit(255);
+}
+
+static void guest_result(const char *win, const struct guest_case *c,
+			 int ok, const char *why)
+{
+	guest_puts(ok ? "PASS " : "FAIL ");
+	guest_puts(win);
+	guest_putc('/');
+	guest_puts(c->name);
+	if (why) {
+		guest_puts(": ");
+		guest_puts(why);
+	}
+	guest_putc('\n');
+	if (ok)
+		guest_passed++;
+	else
+		guest_failed++;
+}
+
+static void guest_run(const char *win, const struct guest_case *c,
+		      __u64 base)
+{
+	__u64 before = guest_abort.count, r, aborts;
+
+	r = c->run(base);
+	aborts = guest_abort.count - before;
+	if (r) {
+		guest_result(win, c, 0, 0);
+		guest_puts("  check at ");
+		guest_puthex(guest_fail.at);
+		guest_puts(" got ");
+		guest_puthex(guest_fail.got);
+		guest_puts(" want ");
+		guest_puthex(guest_fail.want);
+		guest_putc('\n');
+	} else if (aborts != (c->flags & GC_ABORT ? 1u : 0u)) {
+		guest_result(win, c, 0, "wrong number of data aborts");
+	} else {
+		guest_result(win, c, 1, 0);
+	}
+}
+
+static void guest_window(const char *win, __u64 base, int usable)
+{
+	const struct guest_case *c;
+
+	for (c = __gcase_start; c < __gcase_end; c++) {
+		if (!(c->flags & GC_WINDOW))
+			continue;
+		if (usable)
+			guest_run(win, c, base);
+		else
+			guest_result(win, c, 0, "window not served");
+	}
+}
+
+/*
+ * The daemon attaches once the hypervisor has formatted the channel
+ * region; until then a request times out (an abort).  Try for a while.
+ */
+static int guest_wait_daemon(__u64 base)
+{
+	__u64 before;
+	int i;
+
+	for (i = 0; i < 20; i++) {
+		before = guest_abort.count;
+		if (guest_mmio_read64(base + HVB_TESTDEV_ID_REG) ==
+		    HVB_TESTDEV_ID && guest_abort.count == before)
+			return 1;
+	}
+	return 0;
+}
+
+__u64 guest_main(__u64 hyp_win, __u64 uart, __u64 chan_win)
+{
+	const struct guest_case *c;
+	__u64 n = 0;
+
+	(void)uart;
+	for (c = __gcase_start; c < __gcase_end; c++)
+		n += c->flags & GC_WINDOW ? 2 : 1;
+	guest_puts("guest: torture image, EL1 MMU and caches on, ");
+	guest_putdec(n);
+	guest_puts(" cases\n");
+
+	guest_window("hyp", hyp_win, 1);
+	guest_window("chan", chan_win, guest_wait_daemon(chan_win));
+	for (c = __gcase_start; c < __gcase_end; c++)
+		if (c->flags & GC_ONCE)
+			guest_run("zone", c, hyp_win);
+
+	guest_puts("guest: ");
+	guest_putdec(guest_passed);
+	guest_puts(" passed, ");
+	guest_putdec(guest_failed);
+	guest_puts(" failed\n");
+	return guest_failed;
+}

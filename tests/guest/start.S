@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The torture image's entry, vectors and stage 1.  docs/run.md is the
+ * contract: loaded at IPA 0x40000000 (zone1's RAM, PA 0x50000000), entry
+ * at the first byte, EL1h, MMU off, x0 = the in-hypervisor test device
+ * window, x1 = the PL011, x2 = the channel's test device window, x3 = 0.
+ *
+ * It turns its own MMU and caches on before any test: the hypervisor's
+ * ISV=0 path must fetch the faulting instruction through the guest's
+ * translation, and Device attributes are what a real driver maps its
+ * registers with.
+ */
+#include <arm64/vcpu.h>
+#include "guest.h"
+
+/* Stage-1 block descriptors (4 KiB granule, level 2: 2 MiB). */
+#define PTE_TABLE	0x3
+#define PTE_BLOCK	0x1
+#define PTE_ATTR(i)	((i) << 2)	/* MAIR_EL1 index */
+#define PTE_SH_INNER	(3 << 8)
+#define PTE_AF		(1 << 10)
+#define PTE_PXN		(1 << 53)
+#define PTE_UXN		(1 << 54)
+#define ATTR_NORMAL	0		/* MAIR attr0: Normal WB RW-allocate */
+#define ATTR_DEVICE	1		/* MAIR attr1: Device-nGnRE */
+#define MAIR_VALUE	0x04ff
+/* T0SZ 25 (39-bit VA, walk from level 1), inner/outer WB WA, inner
+ * shareable, 4 KiB granule, no TTBR1 walks (EPD1), 40-bit PA. */
+#define TCR_VALUE	(25 | (1 << 8) | (1 << 10) | (3 << 12) | (1 << 23) | \
+			 (2 << 32))
+#define SCTLR_M		(1 << 0)
+#define SCTLR_C		(1 << 2)
+#define SCTLR_I		(1 << 12)
+#define CPACR_FPEN	(3 << 20)
+
+#define L2_INDEX(a)	(((a) >> 21) & 511)
+
+	.section .text.head, "ax"
+	.globl	_start
+_start:
+	mov	x19, x0
+	mov	x20, x1
+	mov	x21, x2
+	mov	x22, x3
+	ldr	x9, =guest_stack_top
+	mov	sp, x9
+	ldr	x9, =guest_vectors
+	msr	vbar_el1, x9
+	/* FP/SIMD usable at EL1: one case aborts a SIMD load. */
+	mov	x9, #CPACR_FPEN
+	msr	cpacr_el1, x9
+	isb
+	/* .bss: RAM at start is QEMU's zeros, but do not rely on it. */
+	ldr	x9, =__bss_start
+	ldr	x10, =__bss_end
+1:	cmp	x9, x10
+	b.hs	2f
+	str	xzr, [x9], #8		/* RAM, not MMIO */
+	b	1b
+2:
+	ldr	x9, =MAIR_VALUE
+	msr	mair_el1, x9
+	ldr	x9, =TCR_VALUE
+	msr	tcr_el1, x9
+	ldr	x9, =guest_l1
+	msr	ttbr0_el1, x9
+	isb
+	tlbi	vmalle1
+	dsb	nsh
+	isb
+	mrs	x9, sctlr_el1
+	orr	x9, x9, #SCTLR_M
+	orr	x9, x9, #SCTLR_C
+	orr	x9, x9, #SCTLR_I
+	msr	sctlr_el1, x9
+	isb
+	ic	iallu
+	dsb	nsh
+	isb
+	mov	x0, x19
+	mov	x1, x20
+	mov	x2, x21
+	mov	x3, x22
+	bl	guest_main
+	b	guest_exit
+
+	.text
+/* Print the byte in w0 through the console hypercall. */
+	.globl	guest_putc
+guest_putc:
+	hvc	#HYP_HVC_TEST_PUTC
+	ret
+
+/* Leave with exit code x0; the hypervisor stops this CPU. */
+	.globl	guest_exit
+guest_exit:
+	hvc	#HYP_HVC_TEST_EXIT
+	b	.
+
+/*
+ * VBAR_EL1.  Only "current EL with SPx, synchronous" is expected (the
+ * aborts the hypervisor injects, and the guest's own faults); anything
+ * else reports and exits.
+ */
+	.balign	2048
+guest_vectors:
+	.rept	4
+	.balign	0x80
+	b	guest_vec_other
+	.endr
+	.balign	0x80
+	b	guest_vec_sync		/* 0x200 */
+	.rept	11
+	.balign	0x80
+	b	guest_vec_other
+	.endr
+
+/*
+ * A synchronous exception: on a stack of its own (a case may have put SP
+ * into a device window), every register saved, guest_sync() records and
+ * prints it, and the guest resumes after the instruction that took it.
+ * TPIDR_EL1 and TPIDRRO_EL0 hold x0 and the interrupted SP meanwhile.
+ */
+guest_vec_sync:
+	msr	tpidr_el1, x0
+	mov	x0, sp
+	msr	tpidrro_el0, x0
+	ldr	x0, =guest_exc_stack_top
+	mov	sp, x0
+	stp	x1, x2, [sp, #-16]!
+	stp	x3, x4, [sp, #-16]!
+	stp	x5, x6, [sp, #-16]!
+	stp	x7, x8, [sp, #-16]!
+	stp	x9, x10, [sp, #-16]!
+	stp	x11, x12, [sp, #-16]!
+	stp	x13, x14, [sp, #-16]!
+	stp	x15, x16, [sp, #-16]!
+	stp	x17, x18, [sp, #-16]!
+	stp	x19, x20, [sp, #-16]!
+	stp	x21, x22, [sp, #-16]!
+	stp	x23, x24, [sp, #-16]!
+	stp	x25, x26, [sp, #-16]!
+	stp	x27, x28, [sp, #-16]!
+	stp	x29, x30, [sp, #-16]!
+	mrs	x0, esr_el1
+	mrs	x1, far_el1
+	mrs	x2, elr_el1
+	bl	guest_sync
+	mrs	x0, elr_el1
+	add	x0, x0, #4		/* A64: skip the instruction */
+	msr	elr_el1, x0
+	ldp	x29, x30, [sp], #16
+	ldp	x27, x28, [sp], #16
+	ldp	x25, x26, [sp], #16
+	ldp	x23, x24, [sp], #16
+	ldp	x21, x22, [sp], #16
+	ldp	x19, x20, [sp], #16
+	ldp	x17, x18, [sp], #16
+	ldp	x15, x16, [sp], #16
+	ldp	x13, x14, [sp], #16
+	ldp	x11, x12, [sp], #16
+	ldp	x9, x10, [sp], #16
+	ldp	x7, x8, [sp], #16
+	ldp	x5, x6, [sp], #16
+	ldp	x3, x4, [sp], #16
+	ldp	x1, x2, [sp], #16
+	mrs	x0, tpidrro_el0
+	mov	sp, x0
+	mrs	x0, tpidr_el1
+	eret
+
+guest_vec_other:
+	ldr	x0, =guest_exc_stack_top
+	mov	sp, x0
+	mrs	x0, esr_el1
+	mrs	x1, far_el1
+	mrs	x2, elr_el1
+	bl	guest_unexpected
+	b	guest_exit
+	.ltorg
+
+/*
+ * Stage 1: an identity map in 2 MiB blocks.  Zone1's RAM is Normal
+ * write-back; the PL011, the two test device windows and an address in
+ * no window are Device-nGnRE; the probes of other memory (beyond zone1's
+ * RAM, the root zone's RAM, the hypervisor's carve-out and the channel
+ * region) are mapped Normal too, so that only stage 2 stops them.
+ */
+.macro	block addr, attr, extra
+	.quad	\addr | PTE_ATTR(\attr) | PTE_AF | PTE_BLOCK | (\extra)
+.endm
+/* Pad table @table up to the entry of @addr (fails if already past). */
+.macro	skip_to table, addr
+	.skip	8 * L2_INDEX(\addr) - (. - \table)
+.endm
+
+	.section .data.pgtable, "aw"
+	.balign	4096
+guest_l1:
+	.quad	guest_l2_low + PTE_TABLE	/* 0x00000000-0x3fffffff */
+	.quad	guest_l2_high + PTE_TABLE	/* 0x40000000-0x7fffffff */
+	.skip	510 * 8
+
+guest_l2_low:
+	skip_to	guest_l2_low, 0x09000000
+	block	0x09000000, ATTR_DEVICE, PTE_PXN | PTE_UXN	/* PL011 */
+	skip_to	guest_l2_low, 0x0b000000
+	/* both test device windows, 0x0b000000 and 0x0b100000 */
+	block	0x0b000000, ATTR_DEVICE, PTE_PXN | PTE_UXN
+	skip_to	guest_l2_low, 0x0c000000
+	block	0x0c000000, ATTR_DEVICE, PTE_PXN | PTE_UXN	/* nothing */
+	.skip	4096 - (. - guest_l2_low)
+
+guest_l2_high:
+	block	0x40000000, ATTR_NORMAL, PTE_SH_INNER		/* our RAM */
+	block	0x40200000, ATTR_NORMAL, PTE_SH_INNER | PTE_PXN	/* beyond */
+	skip_to	guest_l2_high, 0x48000000
+	block	0x48000000, ATTR_NORMAL, PTE_SH_INNER | PTE_PXN	/* root */
+	skip_to	guest_l2_high, 0x7fc00000
+	block	0x7fc00000, ATTR_NORMAL, PTE_SH_INNER | PTE_PXN	/* hyp */
+	block	0x7fe00000, ATTR_NORMAL, PTE_SH_INNER | PTE_PXN	/* chan */
+
+	.bss
+	.balign	16
+	.skip	16384
+	.globl	guest_stack_top
+guest_stack_top:
+	.skip	4096
+guest_exc_stack_top:
