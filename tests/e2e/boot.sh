@@ -80,6 +80,38 @@ else
 fi
 result $n boot
 
+# 2b. The write-only console window (hyp/console.h) in that same boot:
+# each zone's lines come out whole and prefixed with the zone; control
+# bytes and a backslash escaped, '\r' dropped; a line too long is cut at
+# 120 characters with a trailing '\' and goes on in the next; a read, a
+# 2- and an 8-byte write and a write past TX each abort in the guest.
+n=zone-console
+rm -f "$work/$n.why"
+xs=$(printf '%99s' '' | tr ' ' x)	# the first 120 characters: 21 + 99
+if [ -f "$work/boot.log.txt" ]; then
+	for z in zone1 zone2; do
+		for l in "[$z] guest: console: hello through the MMIO window" \
+			"[$z] guest: console: esc \\x1b[1m bell \\x07 bs \\\\ cr del \\x7f end" \
+			"[$z] guest: console: long $xs\\" \
+			"[$z] xxxxxxxxxxx" \
+			"[$z] guest: console: 4 misuses aborted"; do
+			grep -qxF -- "$l" "$work/boot.log.txt" ||
+				printf "missing line: %s\n" "$l" >> "$work/$n.why"
+		done
+		for off in 0xb200000 0xb200004; do
+			grep -qF "hvbridge-hyp: $z: MMIO at IPA $off ELR" \
+				"$work/boot.log.txt" ||
+				echo "no abort for $z at $off" >> "$work/$n.why"
+		done
+		[ "$(grep -c "hvbridge-hyp: $z: MMIO at IPA 0xb20000.*device error" \
+			"$work/boot.log.txt")" -eq 4 ] ||
+			echo "$z: not 4 console aborts" >> "$work/$n.why"
+	done
+else
+	echo "no boot log" > "$work/$n.why"
+fi
+result $n boot
+
 # 3. No daemon: each zone's access to the channel window waits for the
 # timeout and aborts; the region (read from QEMU's RAM file) holds both
 # requests, invalidated, and each producer counted one timeout.

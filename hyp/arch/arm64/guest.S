@@ -22,6 +22,11 @@
  * whole lines of guests that run at the same time.  It leaves through
  * HVC #HYP_HVC_TEST_EXIT with x0 = the number of failed checks.
  *
+ * Before the checks it writes three lines through the hypervisor's
+ * write-only console window (arm64/console.h): a plain one, one with
+ * bytes the hypervisor must escape, one too long for a line; then four
+ * misuses of it that must each abort (outside the numbered checks).
+ *
  * With x3 = N at entry it then times N reads of the ID register of each
  * window (in-hypervisor, then through the channel) with CNTVCT and
  * prints the tick counts: the design's side-by-side measure.
@@ -31,6 +36,7 @@
  * x23 check number,
  * x24/x25/x26 ESR_EL1/FAR_EL1/count of the aborts its vector took.
  */
+#include <arm64/console.h>
 #include <arm64/vcpu.h>
 
 #define TESTDEV_ID_LO	0x5648
@@ -158,6 +164,7 @@ guest_main:
 	isb
 	adr	x2, msg_hello
 	bl	guest_puts
+	bl	guest_console
 
 	/* 1: a 4-byte store and load with a syndrome. */
 	mov	w3, #0x5678
@@ -494,6 +501,56 @@ guest_puts:
 2:	mov	x30, x8
 	ret
 
+/*
+ * The console window: three lines, then a read, a 2-byte and an 8-byte
+ * write, and a write past TX, each of which must abort.  The aborts go
+ * into x27 as expect_abort's do, so the numbered checks after it are
+ * unchanged; if one did not abort, a FAIL line says so (and the next
+ * expect_abort check fails too).
+ */
+guest_console:
+	mov	x11, x30
+	adr	x2, msg_console
+	bl	guest_mmio_puts
+	adr	x2, msg_console_esc
+	bl	guest_mmio_puts
+	adr	x2, msg_console_long
+	bl	guest_mmio_puts
+	mov	w3, #'x'
+	mov	x12, #110
+1:	strb	w3, [x10, #HYP_CONSOLE_TX]
+	subs	x12, x12, #1
+	b.ne	1b
+	mov	w3, #'\n'
+	str	w3, [x10, #HYP_CONSOLE_TX]	/* 4 bytes: bits 7:0 */
+	mov	x16, x26
+	ldr	w4, [x10, #HYP_CONSOLE_TX]
+	strh	w3, [x10, #HYP_CONSOLE_TX]
+	str	x3, [x10, #HYP_CONSOLE_TX]
+	strb	w3, [x10, #(HYP_CONSOLE_TX + 4)]
+	add	x27, x27, #4
+	sub	x16, x26, x16
+	adr	x2, msg_console_aborts
+	cmp	x16, #4
+	b.eq	2f
+	adr	x2, msg_console_fail
+	bl	guest_puts
+	mov	x30, x11
+	ret
+2:	bl	guest_mmio_puts
+	mov	x30, x11
+	ret
+
+/* Write the NUL-terminated string at x2 to the console window, a byte
+ * per store; x10 = the window after it; x2, x3 clobbered. */
+guest_mmio_puts:
+	ldr	x10, =HYP_ARM64_CONSOLE_IPA
+1:	ldrb	w3, [x2], #1		/* RAM, not MMIO: writeback is fine */
+	cbz	w3, 2f
+	strb	w3, [x10, #HYP_CONSOLE_TX]
+	b	1b
+2:	ret
+
 /* Print the byte in w3 through the console hypercall; x0 kept. */
 guest_putc:
 	mov	x9, x0
@@ -521,6 +578,16 @@ msg_chan_abort:
 	.asciz	"guest: channel: the access aborted\n"
 msg_hello:
 	.asciz	"guest: hello from EL1\n"
+msg_console:
+	.asciz	"guest: console: hello through the MMIO window\n"
+msg_console_esc:
+	.asciz	"guest: console: esc \033[1m bell \007 bs \\ cr\r del \177 end\n"
+msg_console_long:
+	.asciz	"guest: console: long "
+msg_console_aborts:
+	.asciz	"guest: console: 4 misuses aborted\n"
+msg_console_fail:
+	.asciz	"guest: FAIL console: a misuse did not abort\n"
 msg_unexpected:
 	.asciz	"guest: unexpected exception\n"
 msg_fail:
