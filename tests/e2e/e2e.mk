@@ -8,16 +8,24 @@
 E2E_DIR := $(TOP)/tests/e2e
 E2E_TIMEOUT ?= 20
 
-TEST_TARGETS += e2e-boot
+TEST_TARGETS += e2e-boot e2e-guest
 BENCH_TARGETS += e2e-bench
 
-.PHONY: e2e-boot e2e-bench
+.PHONY: e2e-boot e2e-guest e2e-bench
 e2e-boot:
 	@$(MAKE) --no-print-directory -s -C $(TOP)/hyp image
 	@E2E_TIMEOUT=$(E2E_TIMEOUT) E2E_ARM64=$(TOP)/build/arm64 \
 		E2E_HVBRIDGE=$(O)/tool/hvbridge \
 		$(E2E_DIR)/boot.sh $(O)/arm64/hyp \
 		$(O)/test/e2e
+
+# The zone1 torture image (tests/guest) with the daemon on the channel,
+# and check-mmio.sh's exclusions by name.
+e2e-guest: $(O)/arm64/guest/hvbridge-guest.bin
+	@$(MAKE) --no-print-directory -s -C $(TOP)/hyp image
+	@E2E_TIMEOUT=$(E2E_TIMEOUT) E2E_HVBRIDGE=$(O)/tool/hvbridge \
+		$(E2E_DIR)/guest.sh $(O)/arm64/hyp $(GUEST_ELF) $(GUEST_BIN) \
+		$(O)/test/e2e-guest
 
 # MMIO exits/s through the channel vs in the hypervisor, one QEMU run;
 # also build/bench/exits.json.
