@@ -108,7 +108,8 @@ static int be_create_device(struct blkenv *e, const char *opts_json)
 	return 0;
 }
 
-int blkenv_start(struct blkenv *e, const char *opts_json, __u64 mem_size)
+int blkenv_start(struct blkenv *e, const char *opts_json, __u64 mem_size,
+		 __u64 spin_budget)
 {
 	char region_path[96], phys_path[96], irq_path[96];
 	__u64 rsize = hvb_region_size(2);
@@ -164,9 +165,7 @@ int blkenv_start(struct blkenv *e, const char *opts_json, __u64 mem_size)
 				  &hvb_devices_consumer_ops, &e->devs);
 	if (err)
 		return be_fail(e, "attach: %s", hvb_region_strerror(err));
-	/* Sleep soon when idle: two cores, shared with the guest thread
-	 * and the device's I/O thread. */
-	e->c.spin_budget = 256;
+	e->c.spin_budget = spin_budget;
 	err = pthread_create(&e->thread, NULL, be_serve, e);
 	if (err)
 		return be_fail(e, "pthread_create: %s", strerror(err));

@@ -66,9 +66,12 @@ struct blkenv {
 /*
  * Start the zone (@mem_size bytes of guest memory) with a virtio-blk
  * device whose options are the JSON object @opts_json ("{\"img\": ...}").
- * Returns 0, or -1 with e->err set (then call blkenv_stop()).
+ * The consumer polls @spin_budget times before it sleeps (0: the
+ * daemon's default).  Returns 0, or -1 with e->err set (then call
+ * blkenv_stop()).
  */
-int blkenv_start(struct blkenv *e, const char *opts_json, __u64 mem_size);
+int blkenv_start(struct blkenv *e, const char *opts_json, __u64 mem_size,
+		 __u64 spin_budget);
 /* Stop the daemon thread and free everything; safe after a failure. */
 void blkenv_stop(struct blkenv *e);
 

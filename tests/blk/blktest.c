@@ -24,7 +24,9 @@ struct blkenv *bt_start(const char *dir, __u64 size, const char *extra_opts,
 	cr_assert(err == 0, "make image %s: %s", bt_img, strerror(-err));
 	snprintf(opts, sizeof(opts), "{ \"img\": \"%s\"%s }", bt_img,
 		 extra_opts);
-	cr_assert(blkenv_start(e, opts, BT_MEM_SIZE) == 0, "%s", e->err);
+	/* Sleep soon when idle: two cores, shared with the test thread
+	 * and the device's I/O thread. */
+	cr_assert(blkenv_start(e, opts, BT_MEM_SIZE, 256) == 0, "%s", e->err);
 	cr_assert(blkenv_init_driver(e, BT_FEATURES, qsize, nr_slots,
 				     slot_len) == 0, "%s", e->err);
 	return e;

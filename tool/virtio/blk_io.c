@@ -235,6 +235,13 @@ static unsigned int blk_io_pop(struct blk *b)
 		 * broken ring or device waits for the driver's reset. */
 		if (ret < 0 || !b->free || hvb_virtio_is_broken(b->vd))
 			break;
+		if (b->inflight) {
+			/* Busy: the next completion brings us back here
+			 * to look again, so the driver need not kick
+			 * meanwhile (under EVENT_IDX: at most once more). */
+			hvb_vq_disable_kicks(vq);
+			break;
+		}
 	} while (hvb_vq_enable_kicks(vq));
 	return pushed;
 }
@@ -254,8 +261,8 @@ static void blk_io_resubmit(struct blk *b, struct blk_req *r, __u64 done)
 	blk_io_submit(b, r);
 }
 
-/* Take every completion; sets *pop when a kick came.  Returns the
- * chains pushed. */
+/* Take every completion; sets *pop when a kick came or a request
+ * completed.  Returns the chains pushed. */
 static unsigned int blk_io_reap(struct blk *b, bool *pop)
 {
 	struct io_uring_cqe *cqe;
@@ -278,6 +285,9 @@ static unsigned int blk_io_reap(struct blk *b, bool *pop)
 			continue;
 		}
 		b->inflight--;
+		/* A slot came back: look at the queue again (kicks stay
+		 * off while requests are in flight, blk_io_pop()). */
+		*pop = true;
 		if (r->kind == BLK_REQ_RW && res > 0 && (__u64)res < r->len) {
 			r->offset += (__u64)res;
 			r->len -= (__u64)res;
