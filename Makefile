@@ -7,7 +7,8 @@ CC := gcc
 endif
 export V CC OPT
 
-.PHONY: all deps hyp tool tests test stress bench run clean fuzz
+.PHONY: all deps hyp tool tests test stress bench run run-sim run-zone1 \
+	clean fuzz
 
 all: hyp tool tests
 
@@ -39,9 +40,23 @@ fuzz: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory -C tests fuzz
 
+# The QEMU system: the hypervisor, zone1 running the torture image, the
+# daemon serving it through the channel; exit 0 if every case passed.
 run: deps
 	@$(MAKE) --no-print-directory all
 	@$(TOP)/scripts/run.sh
+
+# The host simulation (simulated vCPU threads, the daemon in a process).
+run-sim: deps
+	@$(MAKE) --no-print-directory all
+	@$(TOP)/scripts/run-sim.sh
+
+# ZONE1=path/to/image.bin: your own zone1 image (docs/run.md); without
+# it, the torture image with every line shown.
+run-zone1: deps
+	@$(MAKE) --no-print-directory all
+	@$(TOP)/scripts/run-zone1.sh \
+		$(or $(ZONE1),$(TOP)/build/host/arm64/guest/hvbridge-guest.bin)
 
 clean:
 	rm -rf $(TOP)/build/host $(TOP)/build/stress $(TOP)/build/bench \

@@ -1,8 +1,8 @@
 #!/bin/bash
-# Description: `make run` - the main job.  Until the QEMU system exists it
-# runs the host simulation: simulated vCPU threads executing the real
-# hypervisor producer against the real daemon in another process, every
-# response checked; then shows the region's live counters (hvbridge stat).
+# Description: `make run-sim` - the host simulation: simulated vCPU
+# threads executing the real hypervisor producer against the real daemon
+# in another process, every response checked; then shows the region's
+# live counters (hvbridge stat).  (`make run` boots the QEMU system.)
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 O=${O:-$TOP/build/host}

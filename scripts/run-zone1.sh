@@ -44,9 +44,9 @@ for f in "$HYP" "$HVB"; do
 done
 
 work=$(mktemp -d /tmp/hvbridge-run.XXXXXX)
-qpid= dpid= tpid=
+qpid= dpid=
 cleanup() {
-	for p in $tpid $dpid $qpid; do
+	for p in $dpid $qpid; do
 		kill "$p" 2>/dev/null || true
 	done
 	wait 2>/dev/null || true
@@ -69,10 +69,16 @@ qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 \
 	-kernel "$HYP" -serial file:"$log" > "$work/qemu.out" 2>&1 &
 qpid=$!
 
-if [ "$quiet" != 1 ]; then
-	tail -n +1 -f "$log" 2>/dev/null | tr -d '\r' &
-	tpid=$!
-fi
+# Print the serial lines that are complete and not shown yet.
+shown=0
+show_new() {
+	[ "$quiet" != 1 ] || return 0
+	lines=$(wc -l < "$log")
+	if [ "$lines" -gt "$shown" ]; then
+		sed -n "$((shown + 1)),${lines}p" "$log" | tr -d '\r'
+		shown=$lines
+	fi
+}
 
 # The daemon attaches once the hypervisor has formatted the region (it
 # refuses anything else); --poll: the wake SPI cannot reach this machine.
@@ -84,6 +90,7 @@ while ! grep -qF "hvbridge-hyp: channel region at" "$log"; do
 	sleep 0.02
 	t=$((t + 1))
 done
+show_new
 "$HVB" daemon --region "$region" --poll > "$work/daemon.out" 2>&1 &
 dpid=$!
 
@@ -101,10 +108,17 @@ while [ $t -lt $((tmo * 10)) ]; do
 		rc=125
 		break
 	fi
+	show_new
 	sleep 0.1
 	t=$((t + 1))
 done
-sleep 0.2	# let tail print the last lines
+sleep 0.1	# the lines after the one waited for
+show_new
+kill $qpid $dpid 2>/dev/null || true
+wait $qpid $dpid 2>/dev/null || true
+qpid= dpid=
+# The daemon's own report (what it served) when it stopped.
+cat "$work/daemon.out"
 
 case $rc in
 124) echo "run-zone1: no \"all zones exited\" after ${tmo}s" >&2 ;;
@@ -119,8 +133,6 @@ if [ "$quiet" = 1 ]; then
 	fi
 fi
 if [ "$rc" != 0 ]; then
-	echo "--- daemon ---" >&2
-	cat "$work/daemon.out" >&2
 	echo "--- qemu ---" >&2
 	cat "$work/qemu.out" >&2
 fi

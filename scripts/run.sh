@@ -1,0 +1,30 @@
+#!/bin/bash
+# Description: `make run` - the main job: the QEMU system.  The EL2
+# hypervisor boots under qemu-system-aarch64; zone1 runs the MMIO torture
+# image (tests/guest) with its own MMU on; the hvbridge daemon, on this
+# machine, serves zone1's test device through the channel region (a file
+# QEMU shares with it).  Prints the boot, each failing case, and the
+# guest's summary; exits 0 only if every case passed.
+# (`make run-sim` is the host simulation; `make run-zone1 ZONE1=...` runs
+# your own image: docs/run.md.)
+set -euo pipefail
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+O=${O:-$TOP/build/host}
+img=$O/arm64/guest/hvbridge-guest.bin
+log=$(mktemp /tmp/hvbridge-run.XXXXXX)
+trap 'rm -f "$log"' EXIT
+
+echo "== QEMU virt: the EL2 hypervisor; zone1 runs the torture image;"
+echo "== the daemon on this machine serves its test device through the channel"
+rc=0
+"$TOP/scripts/run-zone1.sh" "$img" > "$log" 2>&1 || rc=$?
+# The hypervisor's boot, what the daemon and the guest said of note.
+grep -E "^hvbridge-hyp: (EL2 reached|MMU on|channel region|zone1: (image|entering|exit))|^\[zone1\] (guest: torture|guest: [0-9]+ passed|FAIL|  check)|^hvbridge: " \
+	"$log" || true
+if [ "$rc" -ne 0 ]; then
+	echo "== make run: FAILED (exit $rc); the whole log:"
+	cat "$log"
+	exit "$rc"
+fi
+n=$(grep -c "^\[zone1\] PASS " "$log" || true)
+echo "== make run: $n cases passed (every PASS line: scripts/run-zone1.sh $img)"
