@@ -51,5 +51,21 @@ for h in "$hdrdir"/*.h; do
 	result $rc "header $name"
 done
 
+# Every primitive emitted and assembled: user space (both compilers,
+# host) and the hypervisor (aarch64, both compilers).
+use=$TOP/tests/build/barrier_use.c
+for env in "gcc user" "clang user" "aarch64-linux-gnu-gcc hyp" \
+	   "clang --target=aarch64-linux-gnu hyp"; do
+	set -- $env
+	kind=${*: -1}
+	cc=${*:1:$#-1}
+	flags=""
+	[ "$kind" = hyp ] && flags="-ffreestanding -DHVB_ENV_HYP"
+	# shellcheck disable=SC2086
+	$cc -std=gnu11 -Wall -Wextra -Werror -O2 $flags -I"$TOP/common/include" \
+		-c "$use" -o "$TOP/build/matrix/barrier_use.o" >>"$log" 2>&1
+	result $? "barrier primitives assemble: $cc ($kind)"
+done
+
 echo "build: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -11,6 +11,7 @@
 
 static __u64 kabi_word;
 static __u32 kabi_word32;
+static __u16 kabi_word16;
 
 static int __init kabi_check_init(void)
 {
@@ -21,6 +22,9 @@ static int __init kabi_check_init(void)
 	hvb_store_release_u32(&kabi_word32, w + 1);
 	hvb_write_once_u64(&kabi_word, hvb_read_once_u64(&kabi_word));
 	hvb_write_once_u32(&kabi_word32, hvb_read_once_u32(&kabi_word32));
+	hvb_store_release_u16(&kabi_word16,
+			      hvb_load_acquire_u16(&kabi_word16) + 1);
+	hvb_write_once_u16(&kabi_word16, hvb_read_once_u16(&kabi_word16));
 	hvb_mb();
 	hvb_rmb();
 	hvb_wmb();

@@ -32,26 +32,6 @@
 #include "log.h"
 #include "virtqueue.h"
 
-static __u16 vq_load_acquire_u16(const __u16 *p)
-{
-	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
-}
-
-static __u16 vq_read_once_u16(const __u16 *p)
-{
-	return __atomic_load_n(p, __ATOMIC_RELAXED);
-}
-
-static void vq_write_once_u16(__u16 *p, __u16 v)
-{
-	__atomic_store_n(p, v, __ATOMIC_RELAXED);
-}
-
-static void vq_store_release_u16(__u16 *p, __u16 v)
-{
-	__atomic_store_n(p, v, __ATOMIC_RELEASE);
-}
-
 /* A broken ring: fail from now on, mark the device, log once per kind. */
 #define vq_refuse(vq, fmt, ...)						\
 	({								\
@@ -253,14 +233,14 @@ int hvb_vq_pop(struct hvb_virtqueue *vq, struct hvb_vq_chain *chain)
 		return -EINVAL;
 	/* Barrier VQ-A: pairs with the driver's write barrier before its
 	 * avail->idx update: the ring entry and descriptors are visible. */
-	avail_idx = vq_load_acquire_u16(&vq->avail->idx);
+	avail_idx = hvb_load_acquire_u16(&vq->avail->idx);
 	if (avail_idx == vq->last_avail)
 		return 0;
 	if ((__u16)(avail_idx - vq->last_avail) > vq->size)
 		return vq_refuse(vq, "avail index moved %u entries in a %u-entry queue",
 				 (__u16)(avail_idx - vq->last_avail),
 				 vq->size);
-	head = vq_read_once_u16(&vq->avail->ring[vq->last_avail %
+	head = hvb_read_once_u16(&vq->avail->ring[vq->last_avail %
 						 vq->size]);
 	if (head >= vq->size)
 		return vq_refuse(vq, "head descriptor %u out of range", head);
@@ -280,7 +260,7 @@ void hvb_vq_push(struct hvb_virtqueue *vq, __u16 head, __u32 written)
 	vq->used_idx++;
 	/* Barrier VQ-B: pairs with the driver's read barrier after it reads
 	 * used->idx: the element above is visible before the index. */
-	vq_store_release_u16(&vq->used->idx, vq->used_idx);
+	hvb_store_release_u16(&vq->used->idx, vq->used_idx);
 }
 
 bool hvb_vq_need_interrupt(struct hvb_virtqueue *vq)
@@ -293,12 +273,12 @@ bool hvb_vq_need_interrupt(struct hvb_virtqueue *vq)
 	 * it sees our new used->idx, or we see its new used_event. */
 	hvb_mb();
 	if (!vq->event_idx)
-		return !(vq_read_once_u16(&vq->avail->flags) &
+		return !(hvb_read_once_u16(&vq->avail->flags) &
 			 VRING_AVAIL_F_NO_INTERRUPT);
 	vq->signalled_used = new;
 	vq->signalled_valid = true;
 	return !valid ||
-	       vring_need_event(vq_read_once_u16(vq->used_event), new, old);
+	       vring_need_event(hvb_read_once_u16(vq->used_event), new, old);
 }
 
 void hvb_vq_notify_guest(struct hvb_virtqueue *vq)
@@ -311,7 +291,7 @@ bool hvb_vq_has_avail(struct hvb_virtqueue *vq)
 {
 	/* Barrier VQ-A, as in hvb_vq_pop(). */
 	return vq->ready &&
-	       vq_load_acquire_u16(&vq->avail->idx) != vq->last_avail;
+	       hvb_load_acquire_u16(&vq->avail->idx) != vq->last_avail;
 }
 
 bool hvb_vq_enable_kicks(struct hvb_virtqueue *vq)
@@ -319,20 +299,20 @@ bool hvb_vq_enable_kicks(struct hvb_virtqueue *vq)
 	if (!vq->ready || vq->broken)
 		return false;
 	if (vq->event_idx)
-		vq_write_once_u16(vq->avail_event, vq->last_avail);
+		hvb_write_once_u16(vq->avail_event, vq->last_avail);
 	else
-		vq_write_once_u16(&vq->used->flags, 0);
+		hvb_write_once_u16(&vq->used->flags, 0);
 	/* Barrier VQ-D: pairs with the driver's full barrier between its
 	 * avail->idx update and its read of avail_event (used->flags):
 	 * either it sees our request for a kick, or we see its new entry. */
 	hvb_mb();
-	return vq_load_acquire_u16(&vq->avail->idx) != vq->last_avail;
+	return hvb_load_acquire_u16(&vq->avail->idx) != vq->last_avail;
 }
 
 void hvb_vq_disable_kicks(struct hvb_virtqueue *vq)
 {
 	if (vq->ready && !vq->event_idx)
-		vq_write_once_u16(&vq->used->flags, VRING_USED_F_NO_NOTIFY);
+		hvb_write_once_u16(&vq->used->flags, VRING_USED_F_NO_NOTIFY);
 }
 
 size_t hvb_vq_chain_write(const struct hvb_vq_chain *chain, const void *src,

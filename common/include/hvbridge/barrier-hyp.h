@@ -44,6 +44,29 @@ static inline void hvb_store_release_u32(__u32 *p, __u32 v)
 	__asm__ volatile("stlr %w1, %0" : "=Q"(*p) : "r"(v) : "memory");
 }
 
+static inline __u16 hvb_load_acquire_u16(const __u16 *p)
+{
+	__u16 v;
+
+	__asm__ volatile("ldarh %w0, %1" : "=r"(v) : "Q"(*p) : "memory");
+	return v;
+}
+
+static inline void hvb_store_release_u16(__u16 *p, __u16 v)
+{
+	__asm__ volatile("stlrh %w1, %0" : "=Q"(*p) : "r"(v) : "memory");
+}
+
+static inline __u16 hvb_read_once_u16(const __u16 *p)
+{
+	return *(const volatile __u16 *)p;
+}
+
+static inline void hvb_write_once_u16(__u16 *p, __u16 v)
+{
+	*(volatile __u16 *)p = v;
+}
+
 static inline __u64 hvb_read_once_u64(const __u64 *p)
 {
 	return *(const volatile __u64 *)p;

@@ -33,6 +33,26 @@ static inline void hvb_store_release_u32(__u32 *p, __u32 v)
 	smp_store_release(p, v);
 }
 
+static inline __u16 hvb_load_acquire_u16(const __u16 *p)
+{
+	return smp_load_acquire(p);
+}
+
+static inline void hvb_store_release_u16(__u16 *p, __u16 v)
+{
+	smp_store_release(p, v);
+}
+
+static inline __u16 hvb_read_once_u16(const __u16 *p)
+{
+	return READ_ONCE(*p);
+}
+
+static inline void hvb_write_once_u16(__u16 *p, __u16 v)
+{
+	WRITE_ONCE(*p, v);
+}
+
 static inline __u64 hvb_read_once_u64(const __u64 *p)
 {
 	return READ_ONCE(*p);

@@ -13,11 +13,34 @@
 #include <stdatomic.h>
 #include <hvbridge/types.h>
 
+#define HVB_ATOMIC16(p) ((_Atomic __u16 *)(p))
 #define HVB_ATOMIC32(p) ((_Atomic __u32 *)(p))
 #define HVB_ATOMIC64(p) ((_Atomic __u64 *)(p))
 
 _Static_assert(sizeof(_Atomic __u64) == sizeof(__u64), "lock-free u64 atomics");
 _Static_assert(sizeof(_Atomic __u32) == sizeof(__u32), "lock-free u32 atomics");
+_Static_assert(sizeof(_Atomic __u16) == sizeof(__u16), "lock-free u16 atomics");
+
+/* 16-bit forms: the virtqueue ring indices (virtio split rings). */
+static inline __u16 hvb_load_acquire_u16(const __u16 *p)
+{
+	return atomic_load_explicit(HVB_ATOMIC16(p), memory_order_acquire);
+}
+
+static inline void hvb_store_release_u16(__u16 *p, __u16 v)
+{
+	atomic_store_explicit(HVB_ATOMIC16(p), v, memory_order_release);
+}
+
+static inline __u16 hvb_read_once_u16(const __u16 *p)
+{
+	return atomic_load_explicit(HVB_ATOMIC16(p), memory_order_relaxed);
+}
+
+static inline void hvb_write_once_u16(__u16 *p, __u16 v)
+{
+	atomic_store_explicit(HVB_ATOMIC16(p), v, memory_order_relaxed);
+}
 
 static inline __u64 hvb_load_acquire_u64(const __u64 *p)
 {
