@@ -118,7 +118,7 @@ kill $qpid $dpid 2>/dev/null || true
 wait $qpid $dpid 2>/dev/null || true
 qpid= dpid=
 # The daemon's own report (what it served) when it stopped.
-cat "$work/daemon.out"
+[ "$quiet" = 1 ] && [ "$rc" = 0 ] || cat "$work/daemon.out"
 
 case $rc in
 124) echo "run-zone1: no \"all zones exited\" after ${tmo}s" >&2 ;;

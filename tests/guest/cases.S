@@ -24,15 +24,6 @@
 #define EC_DABT_CUR	0x25
 #define DFSC_EXT_ABORT	0x10	/* what the hypervisor injects */
 
-/* One device access, its address recorded in .hyp_mmio_sites. */
-.macro	mmio insn:vararg
-9999:	\insn
-	.pushsection .hyp_mmio_sites, "a"
-	.balign	8
-	.quad	9999b
-	.popsection
-.endm
-
 .macro	CASE name, flags
 	.pushsection .rodata.gcase_names, "a"
 .Lgname_\name:

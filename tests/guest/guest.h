@@ -27,7 +27,17 @@
 #define GF_GOT		8
 #define GF_WANT		16
 
-#ifndef __ASSEMBLER__
+#ifdef __ASSEMBLER__
+/* One device access, its address recorded in .hyp_mmio_sites for
+ * check-mmio.sh (design rule 3). */
+.macro	mmio insn:vararg
+9999:	\insn
+	.pushsection .hyp_mmio_sites, "a"
+	.balign	8
+	.quad	9999b
+	.popsection
+.endm
+#else
 #include <hvbridge/types.h>
 
 struct guest_case {

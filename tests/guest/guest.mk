@@ -12,7 +12,8 @@ GUEST_ELF := $(GUEST_OUT)/hvbridge-guest.elf
 GUEST_BIN := $(GUEST_OUT)/hvbridge-guest.bin
 GUEST_CHECK := $(TOP)/hyp/arch/arm64/check-mmio.sh
 GUEST_ALLOW := $(GUEST_DIR)/writeback.allow
-GUEST_CFLAGS := -I$(GUEST_DIR) -I$(TOP)/hyp/arch/arm64/include
+GUEST_CFLAGS := -I$(GUEST_DIR) -I$(TOP)/hyp/include \
+	-I$(TOP)/hyp/arch/arm64/include
 
 ifeq ($(findstring clang,$(CC)),clang)
 GUEST_LD := ld.lld

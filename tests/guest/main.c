@@ -57,6 +57,14 @@ __u64 guest_pattern(__u64 offset)
 /* The vector's report (start.S): record, print, resume after it. */
 void guest_sync(__u64 esr, __u64 far, __u64 elr)
 {
+	/* volatile: the nested call is an exception, not a call. */
+	static volatile int busy;
+
+	/* An abort while reporting one (the console itself failing): no
+	 * way to say more. */
+	if (busy)
+		guest_exit(254);
+	busy = 1;
 	guest_abort.esr = esr;
 	guest_abort.far = far;
 	guest_abort.elr = elr;
@@ -70,6 +78,7 @@ void guest_sync(__u64 esr, __u64 far, __u64 elr)
 	guest_puts(" ELR ");
 	guest_puthex(elr);
 	guest_putc('\n');
+	busy = 0;
 }
 
 void guest_unexpected(__u64 esr, __u64 far, __u64 elr)

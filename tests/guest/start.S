@@ -10,6 +10,7 @@
  * translation, and Device attributes are what a real driver maps its
  * registers with.
  */
+#include <arm64/console.h>
 #include <arm64/vcpu.h>
 #include "guest.h"
 
@@ -85,10 +86,12 @@ _start:
 	b	guest_exit
 
 	.text
-/* Print the byte in w0 through the console hypercall. */
+/* Print the byte in w0: the zone's console window, a 1-byte write to
+ * TX (the hypervisor prints whole lines, "[zone1] ..."). */
 	.globl	guest_putc
 guest_putc:
-	hvc	#HYP_HVC_TEST_PUTC
+	mov	x1, #HYP_ARM64_CONSOLE_IPA
+	mmio	strb w0, [x1, #HYP_CONSOLE_TX]
 	ret
 
 /* Leave with exit code x0; the hypervisor stops this CPU. */
@@ -181,10 +184,11 @@ guest_vec_other:
 
 /*
  * Stage 1: an identity map in 2 MiB blocks.  Zone1's RAM is Normal
- * write-back; the PL011, the two test device windows and an address in
- * no window are Device-nGnRE; the probes of other memory (beyond zone1's
- * RAM, the root zone's RAM, the hypervisor's carve-out and the channel
- * region) are mapped Normal too, so that only stage 2 stops them.
+ * write-back; the PL011, the two test device windows, the console
+ * window and an address in no window are Device-nGnRE; the probes of
+ * other memory (beyond zone1's RAM, the root zone's RAM, the
+ * hypervisor's carve-out and the channel region) are mapped Normal too,
+ * so that only stage 2 stops them.
  */
 .macro	block addr, attr, extra
 	.quad	\addr | PTE_ATTR(\attr) | PTE_AF | PTE_BLOCK | (\extra)
@@ -207,6 +211,7 @@ guest_l2_low:
 	skip_to	guest_l2_low, 0x0b000000
 	/* both test device windows, 0x0b000000 and 0x0b100000 */
 	block	0x0b000000, ATTR_DEVICE, PTE_PXN | PTE_UXN
+	block	0x0b200000, ATTR_DEVICE, PTE_PXN | PTE_UXN	/* console */
 	skip_to	guest_l2_low, 0x0c000000
 	block	0x0c000000, ATTR_DEVICE, PTE_PXN | PTE_UXN	/* nothing */
 	.skip	4096 - (. - guest_l2_low)
