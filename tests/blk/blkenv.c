@@ -194,7 +194,8 @@ void blkenv_stop(struct blkenv *e)
 		clock_gettime(CLOCK_REALTIME, &until);
 		until.tv_sec += 3;
 		if (pthread_timedjoin_np(e->thread, NULL, &until))
-			fprintf(stderr, "blkenv: the daemon thread did not stop\n");
+			fprintf(stderr,
+				"blkenv: the daemon thread did not stop\n");
 		e->running = false;
 		hvb_consumer_detach(&e->c);
 	}

@@ -330,7 +330,8 @@ Test(blk_bad, reset_with_requests_in_flight)
 		for (i = 0; i < 32; i++)
 			cr_assert_eq(*(__u8 *)vdrv_ptr(&e->drv,
 						       e->slots[i].status),
-				     0xee, "round %u: status written after reset",
+				     0xee,
+				     "round %u: status written after reset",
 				     round);
 		for (i = 0; i < 32; i++)
 			cr_assert_eq(bt_sum(blkenv_buf(e, i), 65536),

@@ -23,13 +23,13 @@ static const char *const blk_options[] = { "img", "readonly", "serial",
 
 /* Bits every instance offers; a read-only one swaps the last two for
  * VIRTIO_BLK_F_RO (blk_init()). */
+#define BLK_BASE_FEATURES						\
+	((1ull << VIRTIO_BLK_F_FLUSH) | (1ull << VIRTIO_BLK_F_SEG_MAX) | \
+	 (1ull << VIRTIO_BLK_F_BLK_SIZE))
 #define BLK_FEATURES							\
-	((1ull << VIRTIO_BLK_F_FLUSH) | (1ull << VIRTIO_BLK_F_SEG_MAX) |	\
-	 (1ull << VIRTIO_BLK_F_BLK_SIZE) | (1ull << VIRTIO_BLK_F_DISCARD) |	\
+	(BLK_BASE_FEATURES | (1ull << VIRTIO_BLK_F_DISCARD) |		\
 	 (1ull << VIRTIO_BLK_F_WRITE_ZEROES))
-#define BLK_RO_FEATURES							\
-	((1ull << VIRTIO_BLK_F_FLUSH) | (1ull << VIRTIO_BLK_F_SEG_MAX) |	\
-	 (1ull << VIRTIO_BLK_F_BLK_SIZE) | (1ull << VIRTIO_BLK_F_RO))
+#define BLK_RO_FEATURES	(BLK_BASE_FEATURES | (1ull << VIRTIO_BLK_F_RO))
 
 /* Each device carries its own copy of the ops (the offered features
  * depend on "readonly"); the copy leads struct blk_dev so destroy can

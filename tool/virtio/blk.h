@@ -40,7 +40,7 @@ enum blk_req_kind {
 	BLK_REQ_RW,		/* readv/writev of r->iov at r->offset */
 	BLK_REQ_FLUSH,		/* fsync the image */
 	BLK_REQ_DWZ,		/* discard / write zeroes: r->dwz[] */
-	BLK_REQ_BROKEN,		/* no status byte: the device needs reset */
+	BLK_REQ_BROKEN,		/* no status byte: device needs reset */
 };
 
 /* A checked DISCARD / WRITE_ZEROES segment, host byte order. */
@@ -78,8 +78,8 @@ struct blk {
 
 	struct io_uring ring;		/* the I/O thread's */
 	bool has_ring;			/* ring set up (init/fini) */
-	int kick_fd;			/* eventfd: consumer -> I/O thread */
-	__u64 kick_val;			/* the armed eventfd read lands here */
+	int kick_fd;			/* eventfd: consumer -> I/O */
+	__u64 kick_val;			/* the armed eventfd read's */
 	bool kick_armed;		/* I/O thread */
 	struct blk_req *reqs;		/* BLK_QUEUE_MAX of them */
 	struct blk_req *free;		/* I/O thread */

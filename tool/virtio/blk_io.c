@@ -331,7 +331,7 @@ static void *blk_io_main(void *arg)
 		if (pushed)
 			hvb_vq_notify_guest(b->vq);
 		if (!b->inflight && !b->kick_armed)
-			break;	/* only once stopping: see blk_io_reap() */
+			break;	/* only when stopping (blk_io_reap()) */
 		ret = io_uring_submit_and_wait(&b->ring, 1);
 		if (ret < 0 && ret != -EINTR && ret != -EAGAIN &&
 		    ret != -EBUSY) {
