@@ -245,6 +245,49 @@ if [ -x "$hvb" ] && [ -f "$ram" ]; then
 	done
 	result $n
 fi
+
+# 5c. The host transport from a config, and the zones' memory through it:
+# "type": "host" with "memory" the RAM file serves a zone whose memory is
+# zone1's RAM (PA 0x50000000, an offset into the file); a zone memory
+# range that overlaps the channel region, or leaves the file, is refused
+# by map_phys with the range's JSON path, before anything is served.
+n=channel-host-config
+if [ -x "$hvb" ] && [ -f "$ram" ]; then
+	rm -f "$work/$n.why"
+	for c in "0x50000000:2 devices from $work/$n.json, polling" \
+		"0x7fe00000:zones[0].memory[0]: cannot map it: memory region overlaps the channel region" \
+		"0x7ff00000:zones[0].memory[0]: cannot map it: memory region lies outside QEMU's RAM file"; do
+		phys=${c%%:*}
+		msg=${c#*:}
+		cat > "$work/$n.json" <<-EOF
+		{
+			"version": 1,
+			"transport": { "type": "host", "memory": "$ram" },
+			"zones": [ {
+				"id": 1,
+				"memory": [ { "phys": "$phys", "ipa": "0x40000000", "size": "0x200000" } ],
+				"devices": [
+					{ "type": "testdev", "base": "0x0b000000" },
+					{ "type": "virtio-rng", "base": "0x0a003e00", "size": "0x200", "irq": 79 }
+				]
+			} ]
+		}
+		EOF
+		timeout -s INT 1 "$hvb" daemon -c "$work/$n.json" \
+			> "$work/$n.out" 2>&1
+		rc=$?
+		case $phys in
+		0x50000000) want_rc=124 ;;	# served until the SIGINT
+		*) want_rc=1 ;;
+		esac
+		[ $rc -eq $want_rc ] ||
+			echo "$phys: exit $rc, not $want_rc" >> "$work/$n.why"
+		grep -qF -- "$msg" "$work/$n.out" ||
+			{ echo "$phys: no \"$msg\" in:"; cat "$work/$n.out"; } \
+				>> "$work/$n.why"
+	done
+	result $n
+fi
 rm -f "$ram"
 
 # 6. The root zone: Debian's arm64 kernel (build/arm64/Image, from
