@@ -8,6 +8,7 @@
  * device answered and that it serves the next request (after a reset
  * where docs/virtio-blk.md says the device needs one).
  */
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -341,4 +342,90 @@ Test(blk_bad, reset_with_requests_in_flight)
 				     round, i);
 		bt_assert_recovers(e);
 	}
+}
+
+/*
+ * 2000 random requests: types known and unknown, sectors valid, at the
+ * edge and absurd, lengths whole and not, data split over up to three
+ * descriptors, and now and then no status byte.  Every request that has
+ * a status byte gets OK, IOERR or UNSUPP - OK exactly when it is a
+ * valid read or write - and one without makes the device need a reset,
+ * after which it serves again.
+ */
+Test(blk_bad, random_requests)
+{
+	struct blkenv *e = bt_start("/tmp", BT_IMG_SIZE, "", 64, 8, 65536);
+	static const __u32 types[] = {
+		VIRTIO_BLK_T_IN, VIRTIO_BLK_T_OUT, VIRTIO_BLK_T_FLUSH,
+		VIRTIO_BLK_T_GET_ID, VIRTIO_BLK_T_DISCARD,
+		VIRTIO_BLK_T_WRITE_ZEROES, 3, 0x80000001u,
+	};
+	unsigned int i, resets = 0, ok = 0;
+
+	srand(11);
+	for (i = 0; i < 2000; i++) {
+		__u32 type = types[(unsigned int)rand() % 8];
+		bool to_guest = type == VIRTIO_BLK_T_IN ||
+				type == VIRTIO_BLK_T_GET_ID;
+		__u64 sector = (__u64)rand() % (BT_SECTORS + 64);
+		__u32 len = (__u32)rand() % 8 * 512 +
+			    (rand() % 8 ? 0 : (__u32)rand() % 512);
+		bool no_status = rand() % 50 == 0;
+		struct vdrv_buf b[5];
+		unsigned int n = 0, cut;
+		__u32 used;
+		__u8 st;
+
+		if (rand() % 16 == 0)
+			sector = ~0ull - (__u64)(rand() % 8);
+		if (type == VIRTIO_BLK_T_DISCARD ||
+		    type == VIRTIO_BLK_T_WRITE_ZEROES)
+			/* Random segments: sectors and flags too. */
+			bt_pattern(blkenv_buf(e, 0), len, i, 0);
+		set_hdr(e, 0, type, sector);
+		b[n++] = (struct vdrv_buf){ .ipa = e->slots[0].hdr,
+					    .len = 16 };
+		cut = len ? (__u32)rand() % len : 0;
+		if (cut)
+			b[n++] = (struct vdrv_buf){ .ipa = e->slots[0].buf,
+						    .len = cut,
+						    .writable = to_guest };
+		if (len - cut)
+			b[n++] = (struct vdrv_buf){
+				.ipa = e->slots[0].buf + cut,
+				.len = len - cut, .writable = to_guest };
+		if (!no_status)
+			b[n++] = (struct vdrv_buf){ .ipa = e->slots[0].status,
+						    .len = 1,
+						    .writable = true };
+		add_raw(e, 0, b, n);
+		cr_assert_eq(blkenv_reap(e, BT_WAIT_MS, &used, &st), 0,
+			     "request %u: %s", i, e->err);
+		if (no_status && (!to_guest || !len)) {
+			cr_assert_eq(used, 0u);
+			cr_assert(blkenv_status(e) &
+				  VIRTIO_CONFIG_S_NEEDS_RESET);
+			bt_assert_recovers(e);
+			resets++;
+			continue;
+		}
+		if (no_status)	/* the last data byte became the status */
+			continue;
+		cr_assert(st <= VIRTIO_BLK_S_UNSUPP, "request %u: status %u",
+			  i, st);
+		if ((type == VIRTIO_BLK_T_IN || type == VIRTIO_BLK_T_OUT) &&
+		    !(len % 512) && sector <= BT_SECTORS &&
+		    len / 512 <= BT_SECTORS - sector) {
+			cr_assert_eq(st, VIRTIO_BLK_S_OK,
+				     "request %u: type %u sector %llu len %u",
+				     i, type, (unsigned long long)sector,
+				     len);
+			ok++;
+		}
+		cr_assert_eq(blkenv_status(e) & VIRTIO_CONFIG_S_NEEDS_RESET,
+			     0u, "request %u", i);
+	}
+	cr_assert_gt(resets, 0u);
+	cr_assert_gt(ok, 100u);
+	assert_still_serves(e);
 }
