@@ -44,7 +44,8 @@ for f in "$HYP" "$HVB"; do
 done
 
 work=$(mktemp -d /tmp/hvbridge-run.XXXXXX)
-qpid= dpid=
+qpid="" dpid=""
+# shellcheck disable=SC2317  # called by the trap
 cleanup() {
 	for p in $dpid $qpid; do
 		kill "$p" 2>/dev/null || true
@@ -116,9 +117,11 @@ sleep 0.1	# the lines after the one waited for
 show_new
 kill $qpid $dpid 2>/dev/null || true
 wait $qpid $dpid 2>/dev/null || true
-qpid= dpid=
+qpid="" dpid=""
 # The daemon's own report (what it served) when it stopped.
-[ "$quiet" = 1 ] && [ "$rc" = 0 ] || cat "$work/daemon.out"
+if [ "$quiet" != 1 ] || [ "$rc" != 0 ]; then
+	cat "$work/daemon.out"
+fi
 
 case $rc in
 124) echo "run-zone1: no \"all zones exited\" after ${tmo}s" >&2 ;;

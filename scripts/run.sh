@@ -17,7 +17,9 @@ trap 'rm -f "$log"' EXIT
 echo "== QEMU virt: the EL2 hypervisor; zone1 runs the torture image;"
 echo "== the daemon on this machine serves its test device through the channel"
 rc=0
-"$TOP/scripts/run-zone1.sh" "$img" > "$log" 2>&1 || rc=$?
+# It takes about a second; a hang is called one after 30.
+RUN_TIMEOUT=${RUN_TIMEOUT:-30} "$TOP/scripts/run-zone1.sh" "$img" \
+	> "$log" 2>&1 || rc=$?
 # The hypervisor's boot, what the daemon and the guest said of note.
 grep -E "^hvbridge-hyp: (EL2 reached|MMU on|channel region|zone1: (image|entering|exit))|^\[zone1\] (guest: torture|guest: [0-9]+ passed|FAIL|  check)|^hvbridge: " \
 	"$log" || true

@@ -21,6 +21,7 @@ mkdir -p "$work"
 pass=0
 fail=0
 
+# shellcheck source=tests/e2e/lib.sh
 . "$here/lib.sh"
 
 # guest_expect ELF: one "PASS window/name" line per case and window, from
