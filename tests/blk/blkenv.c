@@ -189,7 +189,9 @@ void blkenv_stop(struct blkenv *e)
 	struct timespec until;
 
 	if (e->running) {
-		e->stop = 1;
+		/* Release: pairs with the consumer's read of its stop flag
+		 * (tool/consumer.c reads it through a volatile pointer). */
+		__atomic_store_n(&e->stop, 1, __ATOMIC_RELEASE);
 		e->t.ops->interrupt(&e->t, &e->c.wake->wake_gen);
 		clock_gettime(CLOCK_REALTIME, &until);
 		until.tv_sec += 3;
