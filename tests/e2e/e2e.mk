@@ -20,11 +20,12 @@ e2e-boot:
 		$(O)/test/e2e
 
 # The zone1 torture image (tests/guest) with the daemon on the channel,
+# alone and next to the root zone's Linux (if fetched),
 # and check-mmio.sh's exclusions by name.
 e2e-guest: $(O)/arm64/guest/hvbridge-guest.bin
 	@$(MAKE) --no-print-directory -s -C $(TOP)/hyp image
 	@E2E_TIMEOUT=$(E2E_TIMEOUT) E2E_HVBRIDGE=$(O)/tool/hvbridge \
-		$(E2E_DIR)/guest.sh $(O)/arm64/hyp $(GUEST_ELF) $(GUEST_BIN) \
+		E2E_ARM64=$(TOP)/build/arm64 $(E2E_DIR)/guest.sh $(O)/arm64/hyp $(GUEST_ELF) $(GUEST_BIN) \
 		$(O)/test/e2e-guest
 
 # MMIO exits/s through the channel vs in the hypervisor, one QEMU run;

@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Description: the zone1 torture image (tests/guest) under the EL2
-# hypervisor with the real daemon serving the channel, and the build's
-# writeback check with its by-name exclusions.
+# hypervisor with the real daemon serving the channel, alone and next to
+# the root zone's Linux; and the build's writeback check with its
+# by-name exclusions.
 #
 # guest.sh IMAGE_DIR GUEST_ELF GUEST_BIN WORK_DIR
 # The expected PASS lines come from the image's own case table (each
@@ -93,7 +94,49 @@ else
 fi
 result $n
 
-# 2. The writeback check's exclusions are by exact name: the torture
+# 2. The same next to the root zone's Linux (-smp 3: zone1 on CPU 2),
+# with the daemon: the image path of the root-zone config, and Linux
+# still boots and powers off while zone1 runs.
+n=guest-torture-root
+log_of=$n
+kernel=${E2E_ARM64:-}/Image
+if [ ! -f "$kernel" ] || [ ! -f "${E2E_ARM64:-}/busybox" ]; then
+	echo "SKIP $n (no $kernel: run scripts/fetch-arm64.sh)"
+elif [ -s "$work/guest-torture.why" ]; then
+	echo "SKIP $n (guest-torture failed)"
+else
+	rm -f "$work/$n.why" "$work/$n.log.txt"
+	rootd=$work/root
+	if ! "$here/mkroot.sh" "$rootd" "$E2E_ARM64/busybox" \
+			> "$work/$n.mkroot" 2>&1; then
+		{ echo "mkroot.sh failed:"; cat "$work/$n.mkroot"; } > "$work/$n.why"
+	else
+		regfile=$work/region.bin
+		ram_args=$(split_ram "$regfile")
+		: > "$work/$n.log"
+		start_daemon $n "$regfile" --poll
+		ld="-device loader,force-raw=on"
+		tmo_saved=$tmo
+		tmo=$((tmo * 3))	# a kernel boot under TCG
+		boot $n "$img/hvbridge-hyp.elf" "hvbridge-hyp: root: SYSTEM_OFF" \
+			"-smp 3 $ram_args $ld,addr=0x40200000,file=$kernel
+			 $ld,addr=0x48000000,file=$rootd/root.dtb
+			 $ld,addr=0x49000000,file=$rootd/initramfs.cpio.gz
+			 $ld,addr=0x50000000,file=$gbin"
+		tmo=$tmo_saved
+		kill "$dpid" 2>/dev/null
+		wait "$dpid" 2>/dev/null
+		want $n "hvbridge-hyp: zone1: entering EL1 at IPA 0x40000000 on CPU 2" \
+			"[zone1] guest: $total passed, 0 failed" \
+			"hvbridge-hyp: zone1: exit, code 0" \
+			"root zone: init running, 2 CPU(s), aarch64" \
+			"hvbridge-hyp: root: SYSTEM_OFF"
+		never $n "FAIL " "unexpected exception" "Kernel panic" "***"
+	fi
+	result $n
+fi
+
+# 3. The writeback check's exclusions are by exact name: the torture
 # image passes with writeback.allow, fails without it; in a sample with
 # a writeback site in an excluded and in another function, the other
 # one still fails; a name that is not in the ELF fails.
