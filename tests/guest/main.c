@@ -69,7 +69,9 @@ void guest_sync(__u64 esr, __u64 far, __u64 elr)
 	guest_abort.far = far;
 	guest_abort.elr = elr;
 	guest_abort.count++;
-	guest_puts("guest: data abort: EC ");
+	/* EC 0x24/0x25: a data abort (what the cases expect). */
+	guest_puts((esr >> 27) == 0x12 ? "guest: data abort: EC " :
+		   "guest: exception: EC ");
 	guest_puthex(esr >> 26);
 	guest_puts(" ISS ");
 	guest_puthex(esr & 0x1ffffff);
