@@ -251,6 +251,7 @@ fi
 # zone1's RAM (PA 0x50000000, an offset into the file); a zone memory
 # range that overlaps the channel region, or leaves the file, is refused
 # by map_phys with the range's JSON path, before anything is served.
+# While the good one serves, a second daemon on the same file is refused.
 n=channel-host-config
 if [ -x "$hvb" ] && [ -f "$ram" ]; then
 	rm -f "$work/$n.why"
@@ -274,7 +275,19 @@ if [ -x "$hvb" ] && [ -f "$ram" ]; then
 		}
 		EOF
 		timeout -s INT 1 "$hvb" daemon -c "$work/$n.json" \
-			> "$work/$n.out" 2>&1
+			> "$work/$n.out" 2>&1 &
+		cpid=$!
+		if [ "$phys" = 0x50000000 ]; then
+			# One daemon per RAM file: a second is refused.
+			sleep 0.3
+			timeout -s INT 2 "$hvb" daemon --transport host \
+				--mem "$ram" > "$work/$n.second" 2>&1
+			grep -qF "another daemon already serves $ram" \
+				"$work/$n.second" ||
+				{ echo "a second daemon was not refused:"
+				  cat "$work/$n.second"; } >> "$work/$n.why"
+		fi
+		wait $cpid
 		rc=$?
 		case $phys in
 		0x50000000) want_rc=124 ;;	# served until the SIGINT
