@@ -71,7 +71,7 @@ int hvb_transport_host_set_layout(struct hvb_transport *t, __u64 ram_base,
 		return -ENOMEM;
 	if (p->ram) {
 		snprintf(t->error, sizeof(t->error),
-			 "the layout is set before open()");
+			 "the layout must be set before open()");
 		return -EBUSY;
 	}
 	p->ram_base = ram_base;
