@@ -55,17 +55,16 @@ cleanup() {
 }
 trap cleanup EXIT
 log=$work/serial.log
-region=$work/region.bin
+ram=$work/ram.img
 : > "$log"
-truncate -s 64K "$region"
+truncate -s 1G "$ram"
 
-# The channel region (the last 64 KiB of RAM, PA 0x7fff0000) is a file
-# of its own that the daemon maps: QEMU's RAM in two NUMA nodes.
+# All of QEMU's RAM is a file the daemon maps too (its host transport,
+# docs/transports.md): it finds the channel region at PA 0x7fff0000.
 qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 \
-	-cpu cortex-a57 -smp 2 -display none -monitor none \
-	-m 1G -object memory-backend-ram,id=m0,size=1048512K \
-	-object memory-backend-file,id=m1,size=64K,mem-path="$region",share=on \
-	-numa node,memdev=m0 -numa node,memdev=m1 \
+	-cpu cortex-a57 -smp 2 -display none -monitor none -m 1G \
+	-object memory-backend-file,id=mem,size=1G,mem-path="$ram",share=on \
+	-machine memory-backend=mem \
 	-device loader,file="$img",addr=$ZONE1_PA,force-raw=on \
 	-kernel "$HYP" -serial file:"$log" > "$work/qemu.out" 2>&1 &
 qpid=$!
@@ -82,7 +81,8 @@ show_new() {
 }
 
 # The daemon attaches once the hypervisor has formatted the region (it
-# refuses anything else); --poll: the wake SPI cannot reach this machine.
+# refuses anything else).  It polls: the wake SPI cannot reach a process
+# outside QEMU.
 t=0
 while ! grep -qF "hvbridge-hyp: channel region at" "$log"; do
 	if [ $t -ge $((tmo * 50)) ] || ! kill -0 $qpid 2>/dev/null; then
@@ -92,7 +92,7 @@ while ! grep -qF "hvbridge-hyp: channel region at" "$log"; do
 	t=$((t + 1))
 done
 show_new
-"$HVB" daemon --region "$region" --poll > "$work/daemon.out" 2>&1 &
+"$HVB" daemon --transport host --mem "$ram" > "$work/daemon.out" 2>&1 &
 dpid=$!
 
 rc=124

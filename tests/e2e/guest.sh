@@ -1,9 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Description: the zone1 torture image (tests/guest) under the EL2
-# hypervisor with the real daemon serving the channel, alone and next to
-# the root zone's Linux; and the build's writeback check with its
-# by-name exclusions.
+# hypervisor with the real daemon serving the channel (its host
+# transport on QEMU's RAM file), alone and next to the root zone's
+# Linux; and the build's writeback check with its by-name exclusions.
 #
 # guest.sh IMAGE_DIR GUEST_ELF GUEST_BIN WORK_DIR
 # The expected PASS lines come from the image's own case table (each
@@ -64,12 +64,12 @@ elif ! guest_expect "$gelf" > "$work/$n.expect" ||
 	{ echo "cannot read the case table of $gelf:"
 	  cat "$work/$n.expect"; } > "$work/$n.why"
 else
-	regfile=$work/region.bin
-	ram_args=$(split_ram "$regfile")
+	rm -f "$ram"
+	truncate -s 1G "$ram"
 	: > "$work/$n.log"
-	start_daemon $n "$regfile" --poll
+	start_daemon_host $n
 	boot $n "$img/hvbridge-hyp.elf" "hvbridge-hyp: all zones exited" \
-		"$ram_args -device loader,file=$gbin,addr=0x50000000,force-raw=on"
+		"$QEMU_SHARED_RAM -device loader,file=$gbin,addr=0x50000000,force-raw=on"
 	kill "$dpid" 2>/dev/null
 	wait "$dpid" 2>/dev/null
 	total=$(wc -l < "$work/$n.expect")
@@ -111,15 +111,15 @@ else
 			> "$work/$n.mkroot" 2>&1; then
 		{ echo "mkroot.sh failed:"; cat "$work/$n.mkroot"; } > "$work/$n.why"
 	else
-		regfile=$work/region.bin
-		ram_args=$(split_ram "$regfile")
+		rm -f "$ram"
+		truncate -s 1G "$ram"
 		: > "$work/$n.log"
-		start_daemon $n "$regfile" --poll
+		start_daemon_host $n
 		ld="-device loader,force-raw=on"
 		tmo_saved=$tmo
 		tmo=$((tmo * 3))	# a kernel boot under TCG
 		boot $n "$img/hvbridge-hyp.elf" "hvbridge-hyp: root: SYSTEM_OFF" \
-			"-smp 3 $ram_args $ld,addr=0x40200000,file=$kernel
+			"-smp 3 $QEMU_SHARED_RAM $ld,addr=0x40200000,file=$kernel
 			 $ld,addr=0x48000000,file=$rootd/root.dtb
 			 $ld,addr=0x49000000,file=$rootd/initramfs.cpio.gz
 			 $ld,addr=0x50000000,file=$gbin"
@@ -135,6 +135,8 @@ else
 	fi
 	result $n
 fi
+
+rm -f "$ram"
 
 # 3. The writeback check's exclusions are by exact name: the torture
 # image passes with writeback.allow, fails without it; in a sample with
