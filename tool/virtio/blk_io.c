@@ -17,6 +17,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -351,6 +352,7 @@ static void *blk_io_main(void *arg)
 
 void blk_io_kick(struct blk *b, struct hvb_virtqueue *vq)
 {
+	sigset_t all, old;
 	unsigned int i;
 	int err;
 
@@ -374,7 +376,12 @@ void blk_io_kick(struct blk *b, struct hvb_virtqueue *vq)
 	b->inflight = 0;
 	b->kick_armed = false;
 	b->stop = 0;
+	/* The thread starts with every signal blocked: SIGTERM/SIGINT are
+	 * for the daemon's own threads (tool/daemon.c). */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
 	err = pthread_create(&b->thread, NULL, blk_io_main, b);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (err) {
 		hvb_log_once(HVB_LOG_ERROR,
 			     "%s: cannot start the I/O thread: %s; device needs reset (said once)",
