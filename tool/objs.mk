@@ -7,6 +7,7 @@
 # A new device model is one file here; it registers itself by type name.
 TOOL_CORE_SRCS := consumer.c transport.c transport_sim.c transport_host.c \
 	device.c testdev.c log.c
+TOOL_CORE_SRCS += transport_kmod.c
 TOOL_CORE_SRCS += config_opts.c
 # The virtio device model (docs/virtio.md): guest memory, the mmio
 # register file, split virtqueues, and one file per virtio device.
