@@ -332,7 +332,9 @@ int hvb_consumer_run(struct hvb_consumer *c, struct hvb_transport *t,
 	uint64_t idle = 0;
 	int err;
 
-	while (!*stop) {
+	/* The flag is set by a signal handler or another thread: an
+	 * acquire load, like every wait on another agent (rule 1). */
+	while (!__atomic_load_n(stop, __ATOMIC_ACQUIRE)) {
 		if (hvb_consumer_poll(c)) {
 			idle = 0;
 			continue;
