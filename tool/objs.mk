@@ -13,6 +13,8 @@ TOOL_CORE_SRCS += config_opts.c
 # register file, split virtqueues, and one file per virtio device.
 TOOL_VIRTIO_SRCS := guestmem.c virtio/core.c virtio/mmio.c virtio/virtqueue.c
 TOOL_VIRTIO_DEVS := virtio/rng.c
+# virtio-console (docs/virtio-console.md): its backends, on an I/O thread.
+TOOL_VIRTIO_DEVS += virtio/console.c virtio/console_be.c virtio/iothread.c
 TOOL_CORE_SRCS += $(TOOL_VIRTIO_SRCS) $(TOOL_VIRTIO_DEVS)
 TOOL_CORE_OBJS := $(TOOL_CORE_SRCS:%.c=$(O)/tool/%.o)
 TOOL_CORE_LIBS := -lcjson

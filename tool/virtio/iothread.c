@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: MIT
+/*
+ * A virtio device's I/O thread (iothread.h).
+ *
+ * Barrier IO-K: hvb_iothread_kick() ORs the queue bit with release before
+ * it writes the eventfd; hvb_iothread_take() reads the eventfd, then
+ * exchanges the bits with acquire (IO-K').  A kick is never lost: the bit
+ * is set before the eventfd is written, and the thread clears the eventfd
+ * before it takes the bits, so a bit set after the exchange comes with a
+ * count that wakes the next poll().  The acquire also makes what the
+ * consumer thread wrote before notify() (a queue made ready late) visible
+ * to the thread.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "iothread.h"
+
+int hvb_iothread_init(struct hvb_iothread *t)
+{
+	t->kicked = 0;
+	t->stop = 0;
+	t->running = false;
+	t->event_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	return t->event_fd < 0 ? -errno : 0;
+}
+
+void hvb_iothread_fini(struct hvb_iothread *t)
+{
+	if (t->event_fd >= 0)
+		close(t->event_fd);
+	t->event_fd = -1;
+}
+
+static void hvb_iothread_wake(struct hvb_iothread *t)
+{
+	uint64_t one = 1;
+
+	/* Only fails when the counter is about to overflow: the thread
+	 * is awake then anyway. */
+	if (write(t->event_fd, &one, sizeof(one)) < 0)
+		return;
+}
+
+int hvb_iothread_start(struct hvb_iothread *t, void *(*fn)(void *),
+		       void *arg)
+{
+	sigset_t all, old;
+	int err;
+
+	if (t->running)
+		return 0;
+	__atomic_store_n(&t->stop, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&t->kicked, 0, __ATOMIC_RELAXED);
+	/* The new thread inherits the mask: it never takes a signal. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	err = pthread_create(&t->thread, NULL, fn, arg);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (err)
+		return -err;
+	t->running = true;
+	return 0;
+}
+
+void hvb_iothread_stop(struct hvb_iothread *t)
+{
+	if (!t->running)
+		return;
+	/* Release: pairs with the acquire in hvb_iothread_should_stop(). */
+	__atomic_store_n(&t->stop, 1, __ATOMIC_RELEASE);
+	hvb_iothread_wake(t);
+	/* The join is what hands the queues back (virtio.h): every access
+	 * of the thread happens before it returns. */
+	pthread_join(t->thread, NULL);
+	t->running = false;
+}
+
+void hvb_iothread_kick(struct hvb_iothread *t, unsigned int queue)
+{
+	/* Barrier IO-K: pairs with IO-K' in hvb_iothread_take(). */
+	__atomic_fetch_or(&t->kicked, 1u << queue, __ATOMIC_RELEASE);
+	hvb_iothread_wake(t);
+}
+
+unsigned int hvb_iothread_take(struct hvb_iothread *t)
+{
+	uint64_t n;
+
+	/* Clear first, then take: see Barrier IO-K above.  EAGAIN: the
+	 * count was already cleared; the bits are still worth taking. */
+	if (read(t->event_fd, &n, sizeof(n)) < 0)
+		n = 0;
+	/* Barrier IO-K': pairs with IO-K in hvb_iothread_kick(). */
+	return __atomic_exchange_n(&t->kicked, 0, __ATOMIC_ACQUIRE);
+}
+
+bool hvb_iothread_should_stop(const struct hvb_iothread *t)
+{
+	return __atomic_load_n(&t->stop, __ATOMIC_ACQUIRE);
+}
