@@ -284,7 +284,8 @@ static const char *const hvb_native_top[] = {
 	"version", "transport", "daemon", "zones", NULL,
 };
 static const char *const hvb_native_transport[] = {
-	"type", "region", "memory", "memory_base", "interrupts", NULL,
+	"type", "region", "memory", "memory_base", "region_phys", "interrupts",
+	NULL,
 };
 static const char *const hvb_native_daemon[] = {
 	"log_level", "syslog", "spin_budget", "poll", NULL,
@@ -306,6 +307,7 @@ static int hvb_native_transport_read(struct hvb_config *cfg,
 	const struct hvb_transport_ops *const *ops;
 	char known[128] = "";
 	size_t used = 0;
+	int base, phys;
 
 	if (hvb_config_object(cfg, t, "transport") ||
 	    hvb_config_keys(cfg, t, "transport", hvb_native_transport,
@@ -316,11 +318,16 @@ static int hvb_native_transport_read(struct hvb_config *cfg,
 			      &cfg->region) < 0 ||
 	    hvb_config_string(cfg, t, "memory", "transport", false,
 			      &cfg->memory) < 0 ||
-	    hvb_config_u64(cfg, t, "memory_base", "transport", false,
-			   UINT64_MAX, &cfg->memory_base) < 0 ||
+	    (base = hvb_config_u64(cfg, t, "memory_base", "transport", false,
+				   UINT64_MAX, &cfg->memory_base)) < 0 ||
+	    (phys = hvb_config_u64(cfg, t, "region_phys", "transport", false,
+				   UINT64_MAX, &cfg->region_phys)) < 0 ||
 	    hvb_config_string(cfg, t, "interrupts", "transport", false,
 			      &cfg->interrupts) < 0)
 		return -1;
+	/* hvb_config_u64(): 0 when given, 1 when absent. */
+	cfg->has_memory_base = base == 0;
+	cfg->has_region_phys = phys == 0;
 	if (!cfg->transport || hvb_transport_find(cfg->transport))
 		return 0;
 	for (ops = hvb_transport_table; *ops && used < sizeof(known); ops++)
@@ -1025,9 +1032,15 @@ void hvb_config_print(const struct hvb_config *cfg, FILE *f)
 		cfg->format == HVB_CONFIG_HVISOR ? "hvisor-tool" : "native");
 	fprintf(f, "transport: %s, region %s", cfg->transport ? cfg->transport :
 		"(command line)", cfg->region ? cfg->region : "(command line)");
-	if (cfg->memory)
+	if (cfg->memory && cfg->has_memory_base)
 		fprintf(f, ", memory %s at 0x%llx", cfg->memory,
 			(unsigned long long)cfg->memory_base);
+	else if (cfg->memory)
+		fprintf(f, ", memory %s at the transport's default base",
+			cfg->memory);
+	if (cfg->has_region_phys)
+		fprintf(f, ", region at 0x%llx",
+			(unsigned long long)cfg->region_phys);
 	if (cfg->interrupts)
 		fprintf(f, ", interrupts %s", cfg->interrupts);
 	fprintf(f, "\n");

@@ -87,7 +87,10 @@ struct hvb_config {
 	const char *transport;
 	const char *region;
 	const char *memory;	/* sim: the file standing for physical memory */
-	__u64 memory_base;	/* sim: the physical address of its byte 0 */
+	__u64 memory_base;	/* sim/host: the physical address of byte 0 */
+	bool has_memory_base;
+	__u64 region_phys;	/* host: the region's physical address */
+	bool has_region_phys;
 	const char *interrupts;	/* sim: the interrupt page file */
 	/* Daemon settings (native only); has_* say whether given. */
 	bool has_log_level, has_syslog, has_spin_budget, has_poll;

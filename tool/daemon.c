@@ -476,8 +476,14 @@ static void hvb_daemon_merge(struct hvb_daemon_opts *o,
 		o->region = cfg->region;
 	if (!o->memory)
 		o->memory = cfg->memory;
-	if (!o->has_memory_base)
+	if (!o->has_memory_base && cfg->has_memory_base) {
 		o->memory_base = cfg->memory_base;
+		o->has_memory_base = true;
+	}
+	if (!o->has_region_phys && cfg->has_region_phys) {
+		o->region_phys = cfg->region_phys;
+		o->has_region_phys = true;
+	}
 	if (!o->interrupts)
 		o->interrupts = cfg->interrupts;
 	if (!o->has_log_level && cfg->has_log_level)
@@ -493,8 +499,7 @@ static void hvb_daemon_merge(struct hvb_daemon_opts *o,
 
 /*
  * The host transport's layout, before open(): its region is inside the
- * RAM file, so --region means nothing to it.  A config's memory_base of
- * 0 counts as not given (no QEMU machine has its RAM at 0 here).
+ * RAM file, so --region means nothing to it.
  * Returns 0 or an exit status.
  */
 static int hvb_daemon_host_setup(struct hvb_daemon_opts *o,
@@ -513,8 +518,7 @@ static int hvb_daemon_host_setup(struct hvb_daemon_opts *o,
 		return hvb_daemon_misuse("the host transport needs --mem FILE, the file QEMU uses as RAM");
 	if (o->interrupts)
 		return hvb_daemon_misuse("--interrupts is for the sim transport; the host transport cannot raise guest interrupts");
-	ram_base = o->has_memory_base || o->memory_base ? o->memory_base :
-		   HVB_HOST_RAM_BASE;
+	ram_base = o->has_memory_base ? o->memory_base : HVB_HOST_RAM_BASE;
 	if (hvb_transport_host_set_layout(t, ram_base, o->has_region_phys ?
 					  o->region_phys :
 					  HVB_HOST_REGION_PHYS)) {

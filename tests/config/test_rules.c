@@ -139,7 +139,7 @@ Test(rules, unknown_and_repeated_fields)
 	EXPECT_SET(NATIVE, "zones[0].name", "\"z\"",
 		   "zones[0].name: unknown field (a zone takes: id, memory, devices)");
 	EXPECT_SET(NATIVE, "transport.path", "\"x\"",
-		   "transport.path: unknown field (transport takes: type, region, memory, memory_base, interrupts)");
+		   "transport.path: unknown field (transport takes: type, region, memory, memory_base, region_phys, interrupts)");
 	EXPECT_SET(NATIVE, "daemon.level", "\"x\"",
 		   "daemon.level: unknown field");
 	EXPECT_SET(NATIVE, "zone", "[]",
