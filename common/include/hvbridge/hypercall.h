@@ -34,7 +34,9 @@
 
 /*
  * x0 = (HVB_HC_ABI_MAJOR << 16) | HVB_HC_ABI_MINOR.  A caller refuses any
- * other major.
+ * other major.  x1 = the CPU slots an attached region needs (the highest
+ * physical CPU the hypervisor runs, plus one): the root zone sees only its
+ * own CPUs, the producers run on every CPU.
  */
 #define HVB_HC_VERSION		HVB_HC_FN(0x10)
 

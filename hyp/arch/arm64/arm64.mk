@@ -17,6 +17,7 @@ HYP_A64_SRCS := \
 	arch/arm64/head.S arch/arm64/entry.S arch/arm64/setup.c \
 	arch/arm64/mmu.c arch/arm64/traps.c arch/arm64/esr.c \
 	arch/arm64/stage2.c arch/arm64/vcpu.c arch/arm64/hvc.c \
+	arch/arm64/hvc_bridge.c \
 	arch/arm64/mmio_trap.c \
 	arch/arm64/psci.c arch/arm64/guest.S \
 	arch/arm64/pl011.c arch/arm64/arch.c arch/arm64/chan.c \

@@ -15,21 +15,61 @@
  * Policy for a daemon that is gone or slow: a synchronous request waits
  * at most HYP_CHANNEL_TIMEOUT_NS, then the producer invalidates its slot
  * and the guest gets a data abort.  The guest's vCPU never hangs.
+ *
+ * hvbridge.ko brings its own region instead (HVB_HC_CHANNEL_ATTACH, in
+ * the root zone's RAM) and gives it back on unload (HVB_HC_CHANNEL_DETACH);
+ * docs/hypercalls.md.  Which region the producers use is one word,
+ * hyp_chan_sel; each CPU rebinds its own producer when it sees the word
+ * change, at the start of an access, so a producer is never changed
+ * under a request in flight.  Detach waits out every access that may
+ * have started on the old region (the grace period below) before it
+ * returns, so the root zone may free the memory afterwards.
  */
+#include <hvbridge/barrier.h>
+#include <hvbridge/hypercall.h>
 #include <hvbridge/region.h>
 #include <arm64/chan.h>
 #include <arm64/hyp.h>
 #include <arm64/sysreg.h>
+#include <arm64/hvc.h>
+#include <arm64/vcpu.h>
+#include <hyp/arch.h>
 #include <hyp/channel.h>
 #include <hyp/printk.h>
+#include <hyp/spinlock.h>
+#include <hyp/zone.h>
 
 static struct hyp_producer hyp_producers[HYP_MAX_CPUS];
 static __u32 hyp_producer_state[HYP_MAX_CPUS];	/* this CPU's only */
 #define PRODUCER_UNTRIED	0
 #define PRODUCER_OK		1
 #define PRODUCER_FAILED		2
+/* The hyp_chan_sel value this CPU's producer is bound to (its own). */
+static __u32 hyp_producer_sel[HYP_MAX_CPUS];
+/*
+ * When this CPU last took its producer for an access (hyp_arch_cycles());
+ * written by that CPU, read by a detaching CPU.  An access ends within
+ * HYP_CHAN_GRACE_NS of it: at most two synchronous requests (a pair),
+ * each bounded by HYP_CHANNEL_TIMEOUT_NS, plus the trap's own work.
+ */
+static __u64 hyp_producer_since[HYP_MAX_CPUS];
+#define HYP_CHAN_GRACE_NS	(2 * HYP_CHANNEL_TIMEOUT_NS + 100000000ull)
 
 static int hyp_channel_ready;	/* written by CPU 0 before others run */
+
+/*
+ * The region the producers use: bit 0 set for the attached region, else
+ * the built-in one; the bits above count switches, so a CPU bound to an
+ * earlier attached region sees a different value.  Written (release)
+ * under hyp_chan_lock by attach and detach, read (acquire) by every
+ * producer.  hyp_chan_base/size are those of the attached region: written
+ * before the release that publishes them, and changed again only after a
+ * detach has waited out every access that could still read them.
+ */
+#define HYP_CHAN_ATTACHED	1u
+static __u32 hyp_chan_sel;
+static __u64 hyp_chan_base, hyp_chan_size;
+static struct hyp_spinlock hyp_chan_lock = HYP_SPINLOCK_INIT;
 
 void hyp_arm64_channel_init(void)
 {
@@ -56,23 +96,186 @@ void hyp_arm64_channel_init(void)
 		   (__u64)(HYP_CHANNEL_TIMEOUT_NS / 1000000));
 }
 
-struct hyp_producer *hyp_arm64_producer(void)
+/* Does every part @p uses lie inside [@base, @base + @size)?  The header
+ * is in the root zone's memory: it is read once per attach here, not
+ * trusted to stay what hvb_region_check() saw. */
+static int hyp_producer_in(const struct hyp_producer *p, __u64 base,
+			   __u64 size)
 {
-	__u32 cpu = hyp_arm64_cpu_id();
+	__u64 end = base + size;
+
+	return (__u64)(p->slot + 1) <= end && (__u64)(p->stats + 1) <= end &&
+	       (__u64)p->slot >= base && (__u64)p->stats >= base;
+}
+
+static void hyp_producer_bind(__u32 cpu, __u32 sel)
+{
+	struct hyp_producer *p = &hyp_producers[cpu];
+	__u64 base = HYP_CHANNEL_BASE, size = HYP_CHANNEL_SIZE;
 	int err;
 
-	if (!hyp_channel_ready || cpu >= HYP_MAX_CPUS)
-		return 0;
-	if (hyp_producer_state[cpu] == PRODUCER_UNTRIED) {
-		err = hyp_channel_attach(&hyp_producers[cpu],
-					 (void *)HYP_CHANNEL_BASE,
-					 HYP_CHANNEL_SIZE, cpu,
-					 HYP_CHANNEL_TIMEOUT_NS);
-		hyp_producer_state[cpu] = err ? PRODUCER_FAILED : PRODUCER_OK;
-		if (err)
-			hyp_printk("hvbridge-hyp: CPU %u: channel attach: %s\n",
-				   cpu, hvb_region_strerror(err));
+	if (sel & HYP_CHAN_ATTACHED) {
+		base = hvb_read_once_u64(&hyp_chan_base);
+		size = hvb_read_once_u64(&hyp_chan_size);
 	}
+	err = hyp_channel_attach(p, (void *)base, size, cpu,
+				 HYP_CHANNEL_TIMEOUT_NS);
+	if (!err && !hyp_producer_in(p, base, size))
+		err = HVB_REGION_ELAYOUT;
+	hyp_producer_state[cpu] = err ? PRODUCER_FAILED : PRODUCER_OK;
+	hyp_producer_sel[cpu] = sel;
+	if (err)
+		hyp_printk("hvbridge-hyp: CPU %u: channel attach at PA 0x%lx: %s\n",
+			   cpu, base, hvb_region_strerror(err));
+}
+
+struct hyp_producer *hyp_arm64_producer(void)
+{
+	__u32 cpu = hyp_arm64_cpu_id(), sel;
+
+	if (cpu >= HYP_MAX_CPUS)
+		return 0;
+	/* A zone asked to stop parks here, at an exit (hvc_zone.c). */
+	hyp_hc_zone_exit_check(hyp_vcpu_current());
+	if (!hyp_channel_ready)
+		return 0;
+	hvb_write_once_u64(&hyp_producer_since[cpu], hyp_arch_cycles());
+	/* Barrier R: the timestamp before the load of the selector; pairs
+	 * with Barrier R' in hyp_arm64_channel_detach(): either we see its
+	 * new selector, or it sees our timestamp and waits for us. */
+	hvb_mb();
+	sel = hvb_load_acquire_u32(&hyp_chan_sel);
+	if (hyp_producer_state[cpu] == PRODUCER_UNTRIED ||
+	    hyp_producer_sel[cpu] != sel)
+		hyp_producer_bind(cpu, sel);
 	return hyp_producer_state[cpu] == PRODUCER_OK ?
 	       &hyp_producers[cpu] : 0;
+}
+
+/* [@pa, @pa + @size) inside one of the root zone's own RAM regions
+ * (identity mapped, shared with no zone) and in nobody else's memory. */
+static int hyp_chan_root_ram(const struct hyp_zone *root, __u64 pa,
+			     __u64 size)
+{
+	return hyp_hc_is_own_ram(root, pa, size) &&
+	       !hyp_arch_is_hyp_memory(pa, size) &&
+	       !hyp_hc_is_other_zones_ram(root, pa, size);
+}
+
+__u32 hyp_arm64_channel_min_cpus(void)
+{
+	__u64 mask = hyp_arch_cpu_mask();
+
+	return mask ? 64u - (__u32)__builtin_clzll(mask) : 1;
+}
+
+__s64 hyp_arm64_channel_attach(const struct hyp_zone *root, __u64 pa,
+			       __u64 size, __u64 *detail)
+{
+	const struct hvb_region_header *h = (const void *)pa;
+	__s64 ret = HVB_HC_OK;
+	int err;
+
+	*detail = 0;
+	if (!hyp_channel_ready)
+		return HVB_HC_ESTATE;
+	if ((pa | size) % HVB_REGION_ALIGN || size < HVB_HC_REGION_MIN ||
+	    size > HVB_HC_REGION_MAX || pa + size < pa ||
+	    !hyp_chan_root_ram(root, pa, size))
+		return HVB_HC_EINVAL;
+	hyp_spin_lock(&hyp_chan_lock);
+	if (hyp_chan_sel & HYP_CHAN_ATTACHED) {
+		ret = HVB_HC_EBUSY;
+		goto out;
+	}
+	err = hvb_region_check(h, size);
+	if (!err && hvb_read_once_u32(&h->nr_cpus) <
+	    hyp_arm64_channel_min_cpus())
+		err = HVB_REGION_ECPUS;
+	if (err) {
+		hyp_printk("hvbridge-hyp: channel: region at PA 0x%lx refused: %s\n",
+			   pa, hvb_region_strerror(err));
+		*detail = (__u64)(__s64)err;
+		ret = HVB_HC_EREGION;
+		goto out;
+	}
+	hyp_chan_base = pa;
+	hyp_chan_size = size;
+	/* Publishes base and size to the producers' acquire of the
+	 * selector (hyp_arm64_producer()). */
+	hvb_store_release_u32(&hyp_chan_sel,
+			      (hyp_chan_sel | HYP_CHAN_ATTACHED) + 2);
+	hyp_printk("hvbridge-hyp: channel: region at PA 0x%lx, 0x%lx bytes, %u CPU slots attached by %s\n",
+		   pa, size, h->nr_cpus, root->cfg->name);
+out:
+	hyp_spin_unlock(&hyp_chan_lock);
+	return ret;
+}
+
+/* Nanoseconds since @since (hyp_arch_cycles()); 0 if it is later. */
+static __u64 hyp_chan_age_ns(__u64 since)
+{
+	__u64 now = hyp_arch_cycles();
+
+	return now > since ? hyp_arch_cycles_to_ns(now - since) : 0;
+}
+
+/*
+ * Wait until no access that may have taken the old selector still runs:
+ * one that did took its timestamp before our Barrier R', so it ends
+ * within HYP_CHAN_GRACE_NS of the timestamp we read now (or of a later
+ * one the same CPU took since, which is only later still).
+ */
+static void hyp_chan_grace(void)
+{
+	__u32 cpu, self = hyp_arm64_cpu_id();
+	__u64 t0 = hyp_arch_cycles(), since;
+	int waited = 0;
+
+	for (cpu = 0; cpu < HYP_MAX_CPUS; cpu++) {
+		since = hvb_read_once_u64(&hyp_producer_since[cpu]);
+		if (cpu == self || !since)
+			continue;
+		while (hyp_chan_age_ns(since) < HYP_CHAN_GRACE_NS) {
+			waited = 1;
+			hvb_cpu_relax();
+		}
+	}
+	if (waited)
+		hyp_printk("hvbridge-hyp: channel: detach waited %lu ms for accesses in flight\n",
+			   hyp_chan_age_ns(t0) / 1000000);
+}
+
+__s64 hyp_arm64_channel_detach(const struct hyp_zone *root, __u64 pa)
+{
+	__s64 ret = HVB_HC_OK;
+
+	hyp_spin_lock(&hyp_chan_lock);
+	if (!(hyp_chan_sel & HYP_CHAN_ATTACHED)) {
+		ret = HVB_HC_ESTATE;
+		goto out;
+	}
+	if (pa != hyp_chan_base) {
+		ret = HVB_HC_EINVAL;
+		goto out;
+	}
+	hvb_store_release_u32(&hyp_chan_sel,
+			      (hyp_chan_sel & ~HYP_CHAN_ATTACHED) + 2);
+	/* Barrier R': the new selector before the timestamps; pairs with
+	 * Barrier R in hyp_arm64_producer(). */
+	hvb_mb();
+	hyp_chan_grace();
+	hyp_chan_base = 0;
+	hyp_chan_size = 0;
+	hyp_printk("hvbridge-hyp: channel: region at PA 0x%lx detached by %s, back to PA 0x%lx\n",
+		   pa, root->cfg->name, HYP_CHANNEL_BASE);
+out:
+	hyp_spin_unlock(&hyp_chan_lock);
+	return ret;
+}
+
+__u64 hyp_arm64_channel_attached(void)
+{
+	return hvb_load_acquire_u32(&hyp_chan_sel) & HYP_CHAN_ATTACHED ?
+	       hyp_chan_base : 0;
 }

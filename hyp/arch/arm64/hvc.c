@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
- * Hypercalls (HVC) of a zone.  Only the test guest's for now (test-only
- * immediates, arm64/vcpu.h): a console that prints whole lines, and an
+ * Hypercalls (HVC) of a zone, by immediate: #0 is the SMCCC calls of
+ * hvbridge/hypercall.h (hvc_bridge.c: the root zone's channel and zone
+ * control, a zone's interrupt poll); the test guest's are test-only
+ * immediates (arm64/vcpu.h): a console that prints whole lines, and an
  * exit that stops the CPU and reports when every zone is done.  Any
- * other HVC answers SMCCC NOT_SUPPORTED.  Real hypercall numbers will
- * live in common/ with the ABI.
+ * other HVC answers SMCCC NOT_SUPPORTED.
  */
 #include <hvbridge/barrier.h>
 #include <arm64/esr.h>
+#include <arm64/hvc.h>
 #include <arm64/hyp.h>
 #include <arm64/sysreg.h>
 #include <arm64/vcpu.h>
@@ -52,6 +54,7 @@ static __attribute__((noreturn)) void hyp_vcpu_exit(const struct hyp_zone *z,
 						    __u32 cpu, __u64 code)
 {
 	hyp_printk("hvbridge-hyp: %s: exit, code %lu\n", z->cfg->name, code);
+	hyp_hc_zone_exited(z);
 	/* Fully ordered: the last zone to leave says so, once. */
 	if (hvb_fetch_add_u32(&hyp_vcpu_running, (__u32)-1) == 1)
 		hyp_printk("hvbridge-hyp: all zones exited\n");
@@ -66,7 +69,12 @@ enum hyp_trap_result hyp_vcpu_hvc(struct hyp_trap_frame *tf)
 
 	if (!z)
 		return HYP_TRAP_UNHANDLED;
+	/* An exit: a zone asked to stop parks here. */
+	hyp_hc_zone_exit_check(z);
 	switch (imm) {
+	case 0:
+		hyp_hc_call(z, tf);
+		break;
 	case HYP_HVC_TEST_PUTC:
 		hyp_vcpu_putc(z, cpu, (char)tf->x[0]);
 		tf->x[0] = 0;

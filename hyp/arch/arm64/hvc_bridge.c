@@ -1,0 +1,389 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The root zone's hypercalls (hvbridge/hypercall.h, docs/hypercalls.md):
+ * decoding, argument checks, and the zone control behind them (list,
+ * memory windows, start, stop, interrupts).  The channel region's attach
+ * and detach live with the producers in chan.c.
+ *
+ * Nothing here trusts the caller: every address is checked against the
+ * caller's own RAM before the hypervisor writes there, every zone id and
+ * index against the zone table; an error is a return code, never a stop.
+ */
+#include <hvbridge/barrier.h>
+#include <hvbridge/hypercall.h>
+#include <arm64/hvc.h>
+#include <arm64/hyp.h>
+#include <arm64/psci.h>
+#include <arm64/sysreg.h>
+#include <arm64/vcpu.h>
+#include <hyp/printk.h>
+#include <hyp/zone.h>
+
+/*
+ * The interrupts of a non-root zone's devices: the INTIDs the daemon's
+ * configs give zone1's virtio-mmio windows (configs/ JSON: 75-79), as
+ * a range.  Zone configs carry no interrupts yet; when they do, this
+ * comes from hyp_zone_config.  The root zone gets none: it owns the GIC.
+ */
+#define HYP_HC_ZONE_IRQ_BASE	72u
+#define HYP_HC_ZONE_IRQ_COUNT	8u
+
+/*
+ * Run state of each zone (by zone index).  Zero is RUNNING, as every
+ * created zone is at boot.  RUNNING -> STOPPING by ZONE_STOP (cmpxchg),
+ * STOPPING -> STOPPED when every CPU of the zone is off, STOPPED ->
+ * RUNNING by ZONE_START (cmpxchg, before CPU_ON), any -> EXITED by the
+ * test guest's exit hypercall (its CPU halts, it is not powered off).
+ */
+#define HC_RUNNING	0u
+#define HC_STOPPING	1u
+#define HC_STOPPED	2u
+#define HC_EXITED	3u
+static __u32 hyp_hc_run[HYP_MAX_ZONES];
+
+/* Injected, not yet polled interrupts of each zone, bit n = INTID
+ * irq_base + n: fetch-or by the root zone's INJECT_IRQ, exchanged with 0
+ * by the zone's IRQ_POLL (both fully ordered). */
+static __u64 hyp_hc_irq_pending[HYP_MAX_ZONES];
+
+static int hc_overlaps(__u64 a, __u64 asize, __u64 b, __u64 bsize)
+{
+	return a < b + bsize && b < a + asize;
+}
+
+/*
+ * The zones in index order: the core keeps its table private, so walk
+ * the CPUs (every zone has at least one) and keep each zone once.
+ */
+static __u32 hyp_hc_zones(struct hyp_zone **out)
+{
+	struct hyp_zone *z;
+	__u32 cpu, i, n = 0;
+
+	for (i = 0; i < HYP_MAX_ZONES; i++)
+		out[i] = 0;
+	for (cpu = 0; cpu < HYP_MAX_CPUS; cpu++) {
+		z = hyp_zone_of_cpu(cpu);
+		if (z && z->index < HYP_MAX_ZONES && !out[z->index]) {
+			out[z->index] = z;
+			n++;
+		}
+	}
+	/* Indexes are dense from 0 (hyp_zone_create()). */
+	return n;
+}
+
+static struct hyp_zone *hyp_hc_zone_by_id(__u64 id)
+{
+	struct hyp_zone *zones[HYP_MAX_ZONES];
+	__u32 i, n = hyp_hc_zones(zones);
+
+	for (i = 0; i < n; i++)
+		if (zones[i] && zones[i]->cfg->id == id)
+			return zones[i];
+	return 0;
+}
+
+static int hyp_hc_is_root(const struct hyp_zone *z)
+{
+	return z->cfg->flags & HYP_ZONE_ROOT;
+}
+
+int hyp_hc_is_own_ram(const struct hyp_zone *z, __u64 pa, __u64 size)
+{
+	const struct hyp_zone_config *cfg = z->cfg;
+	__u32 i;
+
+	if (!size || pa + size < pa)
+		return 0;
+	for (i = 0; i < cfg->nr_mem; i++) {
+		const struct hyp_mem_region *r = &cfg->mem[i];
+
+		if (r->flags & (HYP_MEM_IO | HYP_MEM_SHARED |
+				HYP_MEM_CHANNEL) ||
+		    r->phys_start != r->ipa_start)
+			continue;
+		if (pa >= r->phys_start && pa - r->phys_start < r->size &&
+		    size <= r->size - (pa - r->phys_start))
+			return 1;
+	}
+	return 0;
+}
+
+int hyp_hc_is_other_zones_ram(const struct hyp_zone *z, __u64 pa,
+			      __u64 size)
+{
+	struct hyp_zone *zones[HYP_MAX_ZONES];
+	__u32 i, j, n = hyp_hc_zones(zones);
+
+	for (i = 0; i < n; i++) {
+		const struct hyp_zone_config *cfg;
+
+		if (!zones[i] || zones[i] == z)
+			continue;
+		cfg = zones[i]->cfg;
+		for (j = 0; j < cfg->nr_mem; j++)
+			if (!(cfg->mem[j].flags & HYP_MEM_IO) &&
+			    hc_overlaps(pa, size, cfg->mem[j].phys_start,
+					cfg->mem[j].size))
+				return 1;
+	}
+	return 0;
+}
+
+/* Is every CPU of @z powered off (PSCI AFFINITY_INFO says OFF)? */
+static int hyp_hc_zone_cpus_off(struct hyp_zone *z)
+{
+	__u32 cpu;
+
+	for (cpu = 0; cpu < HYP_MAX_CPUS; cpu++)
+		if (z->cfg->cpus & 1ull << cpu &&
+		    hyp_vcpu_affinity_info(z, cpu) != 1)
+			return 0;
+	return 1;
+}
+
+static __u32 hyp_hc_zone_state(struct hyp_zone *z)
+{
+	__u32 *run = &hyp_hc_run[z->index];
+	__u32 st = hvb_load_acquire_u32(run);
+
+	if (st == HC_STOPPING && hyp_hc_zone_cpus_off(z)) {
+		hvb_cmpxchg_u32(run, HC_STOPPING, HC_STOPPED);
+		st = hvb_load_acquire_u32(run);
+	}
+	switch (st) {
+	case HC_RUNNING:
+		return HVB_ZONE_RUNNING;
+	case HC_STOPPING:
+		return HVB_ZONE_STOPPING;
+	}
+	return HVB_ZONE_STOPPED;
+}
+
+void hyp_hc_zone_exit_check(struct hyp_zone *z)
+{
+	if (!z || hyp_hc_is_root(z) ||
+	    hvb_load_acquire_u32(&hyp_hc_run[z->index]) != HC_STOPPING)
+		return;
+	hyp_printk("hvbridge-hyp: %s: stopped by the root zone, CPU %u parked\n",
+		   z->cfg->name, hyp_arm64_cpu_id());
+	/* Powers this CPU off; returns only if the firmware refused. */
+	hyp_vcpu_cpu_off(z);
+	hyp_printk("hvbridge-hyp: %s: CPU_OFF refused, CPU %u halted\n",
+		   z->cfg->name, hyp_arm64_cpu_id());
+	arm64_halt();
+}
+
+void hyp_hc_zone_exited(const struct hyp_zone *z)
+{
+	hvb_xchg_u32(&hyp_hc_run[z->index], HC_EXITED);
+}
+
+static __s64 hyp_hc_zone_start(struct hyp_zone *z)
+{
+	__u32 *run = &hyp_hc_run[z->index];
+	__u32 cpu = (__u32)__builtin_ctzll(z->cfg->cpus);
+	int err;
+
+	if (hyp_hc_zone_state(z) != HVB_ZONE_STOPPED ||
+	    hvb_cmpxchg_u32(run, HC_STOPPED, HC_RUNNING) != HC_STOPPED)
+		return HVB_HC_ESTATE;
+	hyp_printk("hvbridge-hyp: %s: started by the root zone on CPU %u\n",
+		   z->cfg->name, cpu);
+	/* Into the hypervisor (hyp_secondary_entry), which enters the zone
+	 * as at boot; its power state is OFF, so nothing is pending. */
+	err = hyp_psci_cpu_on(cpu);
+	if (err) {
+		hyp_printk("hvbridge-hyp: %s: CPU_ON CPU %u failed (%d)\n",
+			   z->cfg->name, cpu, err);
+		hvb_store_release_u32(run, HC_STOPPED);
+		return HVB_HC_ESTATE;
+	}
+	return HVB_HC_OK;
+}
+
+static __s64 hyp_hc_zone_stop(struct hyp_zone *z)
+{
+	if (hvb_cmpxchg_u32(&hyp_hc_run[z->index], HC_RUNNING,
+			    HC_STOPPING) != HC_RUNNING)
+		return HVB_HC_ESTATE;
+	hyp_printk("hvbridge-hyp: %s: stop requested by the root zone\n",
+		   z->cfg->name);
+	return HVB_HC_OK;
+}
+
+/* The index-th RAM region of @z that ZONE_MEM reports, or NULL. */
+static const struct hyp_mem_region *hyp_hc_zone_ram(const struct hyp_zone *z,
+						    __u64 index)
+{
+	const struct hyp_zone_config *cfg = z->cfg;
+	__u32 i;
+	__u64 n = 0;
+
+	for (i = 0; i < cfg->nr_mem; i++) {
+		if (cfg->mem[i].flags & (HYP_MEM_IO | HYP_MEM_CHANNEL))
+			continue;
+		if (n++ == index)
+			return &cfg->mem[i];
+	}
+	return 0;
+}
+
+static __u32 hyp_hc_zone_nr_ram(const struct hyp_zone *z)
+{
+	__u32 n = 0;
+
+	while (hyp_hc_zone_ram(z, n))
+		n++;
+	return n;
+}
+
+static __s64 hyp_hc_zone_mem(struct hyp_zone *z, __u64 index,
+			     struct hyp_trap_frame *tf)
+{
+	const struct hyp_mem_region *r = hyp_hc_zone_ram(z, index);
+	__s64 flags = 0;
+
+	if (!r)
+		return HVB_HC_ENOENT;
+	if (r->flags & HYP_MEM_READ)
+		flags |= HVB_ZONE_MEM_READ;
+	if (r->flags & HYP_MEM_WRITE)
+		flags |= HVB_ZONE_MEM_WRITE;
+	if (r->flags & HYP_MEM_EXEC)
+		flags |= HVB_ZONE_MEM_EXEC;
+	if (r->flags & HYP_MEM_SHARED)
+		flags |= HVB_ZONE_MEM_SHARED;
+	tf->x[1] = r->phys_start;
+	tf->x[2] = r->ipa_start;
+	tf->x[3] = r->size;
+	return flags;
+}
+
+static void hyp_hc_zone_info(struct hyp_zone *z, struct hvb_zone_info *info)
+{
+	volatile __u64 *w = (volatile __u64 *)info;
+	const char *name = z->cfg->name;
+	__u32 i;
+
+	/* volatile: no compiler-made memset call in a freestanding image. */
+	for (i = 0; i < sizeof(*info) / 8; i++)
+		w[i] = 0;
+	info->id = z->cfg->id;
+	info->state = hyp_hc_zone_state(z);
+	info->flags = hyp_hc_is_root(z) ? HVB_ZONE_ROOT : 0;
+	info->nr_mem = hyp_hc_zone_nr_ram(z);
+	info->cpus = z->cfg->cpus;
+	if (!hyp_hc_is_root(z)) {
+		info->irq_base = HYP_HC_ZONE_IRQ_BASE;
+		info->irq_count = HYP_HC_ZONE_IRQ_COUNT;
+	}
+	for (i = 0; name && name[i] && i < HVB_ZONE_NAME_LEN - 1; i++)
+		info->name[i] = name[i];
+}
+
+static __s64 hyp_hc_zone_list(struct hyp_zone *root, __u64 pa, __u64 size)
+{
+	struct hyp_zone *zones[HYP_MAX_ZONES];
+	struct hvb_zone_info info;
+	__u32 i, j, n = hyp_hc_zones(zones);
+	__u64 max = size / sizeof(info);
+	volatile __u64 *dst;
+
+	if (!pa && !size)
+		return n;
+	if (pa % 8 || !hyp_hc_is_own_ram(root, pa, size) ||
+	    hyp_arch_is_hyp_memory(pa, size) ||
+	    hyp_hc_is_other_zones_ram(root, pa, size))
+		return HVB_HC_EINVAL;
+	for (i = 0; i < n && i < max; i++) {
+		hyp_hc_zone_info(zones[i], &info);
+		dst = (volatile __u64 *)(pa + i * sizeof(info));
+		for (j = 0; j < sizeof(info) / 8; j++)
+			dst[j] = ((const __u64 *)&info)[j];
+	}
+	return n;
+}
+
+static __s64 hyp_hc_inject_irq(__u64 id, __u64 intid)
+{
+	struct hyp_zone *z = hyp_hc_zone_by_id(id);
+
+	if (!z)
+		return HVB_HC_ENOENT;
+	if (hyp_hc_is_root(z))
+		return HVB_HC_EDENIED;
+	if (intid < HYP_HC_ZONE_IRQ_BASE ||
+	    intid - HYP_HC_ZONE_IRQ_BASE >= HYP_HC_ZONE_IRQ_COUNT)
+		return HVB_HC_EINVAL;
+	/* Fully ordered: whatever the daemon wrote before (used ring)
+	 * is visible to the zone that polls this bit. */
+	hvb_fetch_or_u64(&hyp_hc_irq_pending[z->index],
+			 1ull << (intid - HYP_HC_ZONE_IRQ_BASE));
+	return HVB_HC_OK;
+}
+
+/* A root-zone function that takes a non-root zone id in x1. */
+static struct hyp_zone *hyp_hc_guest_zone(__u64 id, __s64 *ret)
+{
+	struct hyp_zone *z = hyp_hc_zone_by_id(id);
+
+	if (!z)
+		*ret = HVB_HC_ENOENT;
+	else if (hyp_hc_is_root(z))
+		*ret = HVB_HC_EDENIED;
+	return z && !hyp_hc_is_root(z) ? z : 0;
+}
+
+static __s64 hyp_hc_root(struct hyp_zone *root, __u64 fn,
+			 struct hyp_trap_frame *tf)
+{
+	__u64 a1 = tf->x[1], a2 = tf->x[2], detail;
+	struct hyp_zone *z;
+	__s64 ret;
+
+	tf->x[1] = tf->x[2] = tf->x[3] = 0;
+	switch (fn) {
+	case HVB_HC_VERSION:
+		tf->x[1] = hyp_arm64_channel_min_cpus();
+		return HVB_HC_ABI_MAJOR << 16 | HVB_HC_ABI_MINOR;
+	case HVB_HC_CHANNEL_ATTACH:
+		ret = hyp_arm64_channel_attach(root, a1, a2, &detail);
+		tf->x[1] = detail;
+		return ret;
+	case HVB_HC_CHANNEL_DETACH:
+		return hyp_arm64_channel_detach(root, a1);
+	case HVB_HC_INJECT_IRQ:
+		return hyp_hc_inject_irq(a1, a2);
+	case HVB_HC_ZONE_LIST:
+		return hyp_hc_zone_list(root, a1, a2);
+	case HVB_HC_ZONE_MEM:
+		z = hyp_hc_zone_by_id(a1);
+		return z ? hyp_hc_zone_mem(z, a2, tf) : HVB_HC_ENOENT;
+	case HVB_HC_ZONE_START:
+		z = hyp_hc_guest_zone(a1, &ret);
+		return z ? hyp_hc_zone_start(z) : ret;
+	case HVB_HC_ZONE_STOP:
+		z = hyp_hc_guest_zone(a1, &ret);
+		return z ? hyp_hc_zone_stop(z) : ret;
+	}
+	return HVB_HC_EDENIED;		/* HVB_HC_IRQ_POLL */
+}
+
+void hyp_hc_call(struct hyp_zone *z, struct hyp_trap_frame *tf)
+{
+	__u64 fn = tf->x[0];
+	__s64 ret;
+
+	if (fn < HVB_HC_VERSION || fn > HVB_HC_IRQ_POLL) {
+		ret = HVB_HC_ENOTSUP;
+	} else if (hyp_hc_is_root(z)) {
+		ret = hyp_hc_root(z, fn, tf);
+	} else if (fn == HVB_HC_IRQ_POLL) {
+		ret = (__s64)hvb_xchg_u64(&hyp_hc_irq_pending[z->index], 0);
+	} else {
+		ret = HVB_HC_EDENIED;
+	}
+	tf->x[0] = (__u64)ret;
+}

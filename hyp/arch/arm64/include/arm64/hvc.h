@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * arm64/hvc.h - the root zone's hypercalls (hvbridge/hypercall.h):
+ * dispatch and zone control (hvc_bridge.c), the channel region's attach
+ * and detach (chan.c).
+ */
+#ifndef ARM64_HVC_H
+#define ARM64_HVC_H
+
+#include <arm64/traps.h>
+
+struct hyp_zone;
+
+/* An SMCCC call (HVC #0) from @z: x0 the function, results in x0..x3. */
+void hyp_hc_call(struct hyp_zone *z, struct hyp_trap_frame *tf);
+
+/*
+ * At an exit of a zone's vCPU (MMIO trap, hypercall): if the zone was
+ * asked to stop, park this CPU (PSCI CPU_OFF; does not return).  @z may
+ * be NULL or the root zone: nothing happens.
+ */
+void hyp_hc_zone_exit_check(struct hyp_zone *z);
+
+/* The test guest's exit hypercall ended @z's guest (hvc.c). */
+void hyp_hc_zone_exited(const struct hyp_zone *z);
+
+/* [@pa, @pa + @size) lies in one of @z's own RAM regions: identity
+ * mapped, not shared with another zone, not the channel region. */
+int hyp_hc_is_own_ram(const struct hyp_zone *z, __u64 pa, __u64 size);
+
+/* [@pa, @pa + @size) overlaps RAM of a zone other than @z. */
+int hyp_hc_is_other_zones_ram(const struct hyp_zone *z, __u64 pa,
+			      __u64 size);
+
+/*
+ * HVB_HC_CHANNEL_ATTACH / DETACH for the root zone @root (chan.c).
+ * Return HVB_HC_* codes; *@detail gets the HVB_REGION_E* code of a
+ * refused region (x1).
+ */
+__s64 hyp_arm64_channel_attach(const struct hyp_zone *root, __u64 pa,
+			       __u64 size, __u64 *detail);
+__s64 hyp_arm64_channel_detach(const struct hyp_zone *root, __u64 pa);
+
+/* CPU slots an attached region must have (highest CPU + 1). */
+__u32 hyp_arm64_channel_min_cpus(void);
+
+/* Physical address of the attached region, 0 when none. */
+__u64 hyp_arm64_channel_attached(void);
+
+#endif /* ARM64_HVC_H */
