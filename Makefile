@@ -24,9 +24,10 @@ tool:
 tests: hyp tool
 	@$(MAKE) --no-print-directory -C tests
 
+# -k: every part runs and prints its summary; any failure fails the run.
 test: deps
 	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory -C tests test
+	@$(MAKE) --no-print-directory -k -C tests test
 
 stress: deps
 	@$(MAKE) --no-print-directory -C tests stress

@@ -207,7 +207,7 @@ Test(cli, usage_exits_2)
 		{ "daemon -c " GOOD, "no region: give --region, or transport.region" },
 		{ "daemon -c " GOOD " --testdev-base 0x1000 --region x", "--testdev-base and --testdev-zone are for running without -c" },
 		{ "daemon -c " GOOD " --format yaml", "bad value 'yaml' for --format" },
-		{ "daemon -c " GOOD " --transport kmod", "unknown transport 'kmod'" },
+		{ "daemon -c " GOOD " --transport vsock", "unknown transport 'vsock'" },
 		{ "daemon -c " GOOD " --memory-base -1", "bad value '-1' for --memory-base" },
 	};
 	char args[512];
