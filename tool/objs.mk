@@ -15,6 +15,8 @@ TOOL_VIRTIO_SRCS := guestmem.c virtio/core.c virtio/mmio.c virtio/virtqueue.c
 TOOL_VIRTIO_DEVS := virtio/rng.c
 # virtio-console (docs/virtio-console.md): its backends, on an I/O thread.
 TOOL_VIRTIO_DEVS += virtio/console.c virtio/console_be.c virtio/iothread.c
+# virtio-net (docs/virtio-net.md): a tap, on an I/O thread.
+TOOL_VIRTIO_DEVS += virtio/net.c virtio/net_tap.c
 TOOL_CORE_SRCS += $(TOOL_VIRTIO_SRCS) $(TOOL_VIRTIO_DEVS)
 TOOL_CORE_OBJS := $(TOOL_CORE_SRCS:%.c=$(O)/tool/%.o)
 TOOL_CORE_LIBS := -lcjson

@@ -28,7 +28,7 @@ static void con_fini(void)
 
 TestSuite(console_pty, .fini = con_fini, .timeout = VT_SUITE_TIMEOUT_S);
 
-/* Open the pty through the device's link, raw on our side too. */
+/* Open the pty through the device's link. */
 static int con_open_pty(void)
 {
 	char target[PATH_MAX] = { 0 };
@@ -40,9 +40,13 @@ static int con_open_pty(void)
 	cr_expect(!strncmp(target, "/dev/pts/", 9), "link to %s", target);
 	fd = open(con_link, O_RDWR | O_NOCTTY | O_CLOEXEC);
 	cr_assert(fd >= 0, "open %s: %s", target, strerror(errno));
+	/* Raw from the device, not from us: a plain reader (cat, a
+	 * script) must see the bytes unchanged and echo nothing. */
 	cr_assert(tcgetattr(fd, &tio) == 0);
-	cfmakeraw(&tio);
-	cr_assert(tcsetattr(fd, TCSANOW, &tio) == 0);
+	cr_expect(!(tio.c_lflag & (ECHO | ICANON | ISIG)) &&
+		  !(tio.c_oflag & OPOST) && !(tio.c_iflag & ICRNL),
+		  "the pty is not raw: lflag 0x%x oflag 0x%x iflag 0x%x",
+		  tio.c_lflag, tio.c_oflag, tio.c_iflag);
 	return fd;
 }
 
