@@ -1,4 +1,4 @@
-# tests/kmod: hvbridge.ko cross-built warning-free (-Werror, W=1, which
+# tests/kmod: kmod-build: hvbridge.ko cross-built warning-free (-Werror, W=1, which
 # also runs kernel-doc) against Debian's arm64 headers, and
 # checkpatch.pl --strict clean (tests/kmod/fetch-checkpatch.sh).
 TEST_TARGETS += kmod-build
@@ -6,3 +6,12 @@ TEST_TARGETS += kmod-build
 .PHONY: kmod-build
 kmod-build:
 	@$(TOP)/tests/kmod/build.sh
+
+# hvbridge.ko in the root zone under QEMU (tests/kmod/qemu.sh): attach,
+# /dev/hvbridge 0600, kmod_check.c's ABI checks, rmmod refused while
+# open, detach on rmmod.  SKIP without Debian's kernel.
+TEST_TARGETS += kmod-qemu
+
+.PHONY: kmod-qemu
+kmod-qemu:
+	@E2E_TIMEOUT=$(E2E_TIMEOUT) $(TOP)/tests/kmod/qemu.sh

@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Description: /dev/hvbridge's user ABI (hvbridge/kmod-ioctl.h), checked
+ * from inside the root zone under QEMU (tests/kmod/qemu.sh): mode, one
+ * open at a time, INFO, the region and zone windows by mmap and nothing
+ * else, the zone list and windows, interrupt injection's checks, the
+ * wake counter by read/poll/write, reserved fields, unknown ioctls.
+ * Prints "kmod-check: PASS|FAIL name" per check and a count; exit 1 on a
+ * failure.  A watchdog (alarm) turns a hang into a failure.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <hvbridge/kmod-ioctl.h>
+#include <hvbridge/region.h>
+
+#define ZONE1_ID	1u
+#define ZONE1_PHYS	0x50000000ull
+#define ZONE1_IPA	0x40000000ull
+#define ZONE1_SIZE	0x200000ull
+
+static int kc_pass, kc_fail;
+
+static void kc_check(int ok, const char *name, const char *fmt, long v)
+{
+	if (ok) {
+		printf("kmod-check: PASS %s\n", name);
+		kc_pass++;
+		return;
+	}
+	printf("kmod-check: FAIL %s: ", name);
+	printf(fmt, v);
+	printf(" (errno %d %s)\n", errno, strerror(errno));
+	kc_fail++;
+}
+
+/* The call failed with exactly @err. */
+static int kc_errno(long ret, int err)
+{
+	return ret == -1 && errno == err;
+}
+
+static void kc_watchdog(int sig)
+{
+	(void)sig;
+	/* async-signal-safe: write, _exit */
+	static const char msg[] = "kmod-check: FAIL watchdog: a call hung\n";
+
+	if (write(1, msg, sizeof(msg) - 1) < 0)
+		_exit(3);
+	_exit(2);
+}
+
+static void kc_mmap_checks(int fd, const struct hvb_ioc_info *info)
+{
+	void *m, *z;
+	long ps = sysconf(_SC_PAGESIZE);
+
+	m = mmap(NULL, info->region_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 fd, HVB_MMAP_REGION);
+	kc_check(m != MAP_FAILED, "mmap-region", "mmap %ld", 0);
+	if (m != MAP_FAILED) {
+		kc_check(hvb_region_check(m, info->region_size) == HVB_REGION_OK,
+			 "region-check", "hvb_region_check %ld",
+			 hvb_region_check(m, info->region_size));
+		kc_check(((struct hvb_region_header *)m)->nr_cpus ==
+			 info->nr_cpus, "region-cpus", "nr_cpus %ld",
+			 ((struct hvb_region_header *)m)->nr_cpus);
+	}
+	kc_check(mmap(NULL, info->region_size + ps, PROT_READ, MAP_SHARED, fd,
+		      0) == MAP_FAILED && errno == EINVAL,
+		 "mmap-region-too-long", "%ld", 0);
+	kc_check(mmap(NULL, ps, PROT_READ, MAP_SHARED, fd, ps) == MAP_FAILED &&
+		 errno == EINVAL, "mmap-offset-unknown", "%ld", 0);
+	kc_check(mmap(NULL, ps, PROT_READ, MAP_PRIVATE, fd, 0) == MAP_FAILED &&
+		 errno == EINVAL, "mmap-private", "%ld", 0);
+	z = mmap(NULL, ZONE1_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		 ZONE1_PHYS);
+	kc_check(z != MAP_FAILED, "mmap-zone1", "%ld", 0);
+	if (z != MAP_FAILED)
+		kc_check(*(volatile unsigned long long *)z != 0,
+			 "zone1-ram-read", "first word %ld", 0);
+	kc_check(mmap(NULL, ZONE1_SIZE + ps, PROT_READ, MAP_SHARED, fd,
+		      ZONE1_PHYS) == MAP_FAILED && errno == EINVAL,
+		 "mmap-zone1-too-long", "%ld", 0);
+	kc_check(mmap(NULL, ps, PROT_READ, MAP_SHARED, fd, 0x48000000) ==
+		 MAP_FAILED && errno == EINVAL, "mmap-root-ram-refused",
+		 "%ld", 0);
+	kc_check(mmap(NULL, ps, PROT_READ, MAP_SHARED, fd, 0x7fff0000) ==
+		 MAP_FAILED && errno == EINVAL, "mmap-builtin-region-refused",
+		 "%ld", 0);
+}
+
+static void kc_zone_checks(int fd)
+{
+	struct hvb_zone_info zones[4];
+	struct hvb_ioc_zone_list zl = { 0 };
+	struct hvb_ioc_zone_mem zm = { 0 };
+	struct hvb_ioc_zone zc = { 0 };
+
+	kc_check(!ioctl(fd, HVB_IOC_ZONE_LIST, &zl) && zl.nr == 2,
+		 "zone-list-count", "nr %ld", zl.nr);
+	memset(zones, 0xa5, sizeof(zones));
+	zl.zones = (unsigned long)zones;
+	zl.max = 4;
+	kc_check(!ioctl(fd, HVB_IOC_ZONE_LIST, &zl) && zl.nr == 2 &&
+		 !strcmp(zones[0].name, "root") && zones[0].flags ==
+		 HVB_ZONE_ROOT && !strcmp(zones[1].name, "zone1") &&
+		 zones[1].id == ZONE1_ID && zones[1].irq_base == 72 &&
+		 zones[1].irq_count == 8 && zones[1].nr_mem == 1 &&
+		 zones[1].cpus == 4 && !zones[1].reserved[0] &&
+		 zones[2].id == 0xa5a5a5a5u,
+		 "zone-list", "nr %ld", zl.nr);
+	zl.reserved[1] = 1;
+	kc_check(kc_errno(ioctl(fd, HVB_IOC_ZONE_LIST, &zl), EINVAL),
+		 "zone-list-reserved", "%ld", 0);
+
+	zm.zone_id = ZONE1_ID;
+	kc_check(!ioctl(fd, HVB_IOC_ZONE_MEM, &zm) && zm.phys == ZONE1_PHYS &&
+		 zm.ipa == ZONE1_IPA && zm.size == ZONE1_SIZE &&
+		 zm.flags & HVB_ZONE_MEM_SHARED, "zone-mem",
+		 "phys %#lx", (long)zm.phys);
+	memset(&zm, 0, sizeof(zm));
+	zm.zone_id = ZONE1_ID;
+	zm.index = 1;
+	kc_check(kc_errno(ioctl(fd, HVB_IOC_ZONE_MEM, &zm), ENOENT),
+		 "zone-mem-past-end", "%ld", 0);
+	zm.zone_id = 99;
+	zm.index = 0;
+	kc_check(kc_errno(ioctl(fd, HVB_IOC_ZONE_MEM, &zm), ENOENT),
+		 "zone-mem-no-zone", "%ld", 0);
+
+	zc.zone_id = 0;
+	kc_check(kc_errno(ioctl(fd, HVB_IOC_ZONE_STOP, &zc), EPERM),
+		 "zone-stop-root-denied", "%ld", 0);
+	kc_check(kc_errno(ioctl(fd, HVB_IOC_ZONE_START, &zc), EPERM),
+		 "zone-start-root-denied", "%ld", 0);
+	zc.zone_id = 99;
+	kc_check(kc_errno(ioctl(fd, HVB_IOC_ZONE_STOP, &zc), ENOENT),
+		 "zone-stop-no-zone", "%ld", 0);
+	zc.zone_id = ZONE1_ID;
+	zc.flags = 1;
+	kc_check(kc_errno(ioctl(fd, HVB_IOC_ZONE_STOP, &zc), EINVAL),
+		 "zone-stop-flags", "%ld", 0);
+}
+
+static void kc_irq_checks(int fd)
+{
+	struct hvb_ioc_irq irq = { .zone_id = ZONE1_ID, .irq = 75 };
+
+	kc_check(!ioctl(fd, HVB_IOC_INJECT_IRQ, &irq), "inject-irq", "%ld", 0);
+	irq.irq = 71;
+	kc_check(kc_errno(ioctl(fd, HVB_IOC_INJECT_IRQ, &irq), EINVAL),
+		 "inject-irq-below", "%ld", 0);
+	irq.irq = 80;
+	kc_check(kc_errno(ioctl(fd, HVB_IOC_INJECT_IRQ, &irq), EINVAL),
+		 "inject-irq-above", "%ld", 0);
+	irq.irq = 75;
+	irq.zone_id = 0;
+	kc_check(kc_errno(ioctl(fd, HVB_IOC_INJECT_IRQ, &irq), EPERM),
+		 "inject-irq-root-denied", "%ld", 0);
+	irq.zone_id = 99;
+	kc_check(kc_errno(ioctl(fd, HVB_IOC_INJECT_IRQ, &irq), ENOENT),
+		 "inject-irq-no-zone", "%ld", 0);
+	irq.zone_id = ZONE1_ID;
+	irq.reserved[4] = 1;
+	kc_check(kc_errno(ioctl(fd, HVB_IOC_INJECT_IRQ, &irq), EINVAL),
+		 "inject-irq-reserved", "%ld", 0);
+	kc_check(kc_errno(ioctl(fd, _IO(HVB_IOC_MAGIC, 0x7f)), ENOTTY),
+		 "ioctl-unknown", "%ld", 0);
+	kc_check(kc_errno(ioctl(fd, _IOW('x', 1, int), &irq), ENOTTY),
+		 "ioctl-other-magic", "%ld", 0);
+}
+
+static void kc_wake_checks(int fd)
+{
+	unsigned long long v = 0, one = 1, two = 2;
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	int fl = fcntl(fd, F_GETFL);
+	char small[4];
+	pid_t child;
+	int st;
+
+	fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+	kc_check(kc_errno(read(fd, &v, 8), EAGAIN), "read-nonblock-empty",
+		 "%ld", 0);
+	kc_check(poll(&pfd, 1, 0) == 0, "poll-empty", "%ld", 0);
+	kc_check(write(fd, &one, 8) == 8, "write-wake", "%ld", 0);
+	kc_check(poll(&pfd, 1, 0) == 1 && pfd.revents & POLLIN,
+		 "poll-after-wake", "revents %ld", pfd.revents);
+	kc_check(read(fd, &v, 8) == 8 && v >= 1, "read-counter", "v %ld",
+		 (long)v);
+	kc_check(kc_errno(read(fd, &v, 8), EAGAIN), "read-consumed", "%ld", 0);
+	kc_check(kc_errno(read(fd, small, sizeof(small)), EINVAL),
+		 "read-short", "%ld", 0);
+	kc_check(kc_errno(write(fd, &two, 8), EINVAL), "write-not-one", "%ld",
+		 0);
+	kc_check(kc_errno(write(fd, &one, 4), EINVAL), "write-short", "%ld", 0);
+	fcntl(fd, F_SETFL, fl);
+
+	/* A blocking read returns when another process wakes it. */
+	child = fork();
+	if (child == 0) {
+		usleep(200000);
+		_exit(write(fd, &one, 8) == 8 ? 0 : 1);
+	}
+	kc_check(read(fd, &v, 8) == 8, "read-blocking-woken", "%ld", 0);
+	kc_check(waitpid(child, &st, 0) == child && WIFEXITED(st) &&
+		 !WEXITSTATUS(st), "waker", "%ld", st);
+}
+
+int main(void)
+{
+	struct hvb_ioc_info info;
+	struct stat stbuf;
+	int fd, fd2;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	signal(SIGALRM, kc_watchdog);
+	alarm(20);
+
+	kc_check(!stat(HVB_DEVICE_PATH, &stbuf) && S_ISCHR(stbuf.st_mode) &&
+		 (stbuf.st_mode & 07777) == 0600, "dev-mode-0600", "mode %lo",
+		 (long)stbuf.st_mode);
+	fd = open(HVB_DEVICE_PATH, O_RDWR);
+	kc_check(fd >= 0, "open", "%ld", fd);
+	if (fd < 0)
+		goto out;
+	fd2 = open(HVB_DEVICE_PATH, O_RDWR);
+	kc_check(kc_errno(fd2, EBUSY), "second-open-busy", "fd %ld", fd2);
+
+	memset(&info, 0xff, sizeof(info));
+	kc_check(!ioctl(fd, HVB_IOC_INFO, &info) &&
+		 info.abi_major == HVB_ABI_MAJOR &&
+		 info.hc_version >> 16 == HVB_HC_ABI_MAJOR &&
+		 info.nr_cpus == 3 && info.nr_zones == 2 &&
+		 info.region_size == hvb_region_size(info.nr_cpus) &&
+		 info.region_phys >= 0x40000000 &&
+		 info.region_phys < 0x50000000 && !info.reserved[5],
+		 "info", "nr_cpus %ld", (long)info.nr_cpus);
+	printf("kmod-check: region at PA 0x%llx, 0x%llx bytes, %u CPU slots\n",
+	       (unsigned long long)info.region_phys,
+	       (unsigned long long)info.region_size, info.nr_cpus);
+
+	kc_mmap_checks(fd, &info);
+	kc_zone_checks(fd);
+	kc_irq_checks(fd);
+	kc_wake_checks(fd);
+
+	/* The mappings hold the file: closing the fd does not end it. */
+	close(fd);
+	fd2 = open(HVB_DEVICE_PATH, O_RDWR);
+	kc_check(kc_errno(fd2, EBUSY), "mapped-still-busy", "fd %ld", fd2);
+out:
+	printf("kmod-check: %d passed, %d failed\n", kc_pass, kc_fail);
+	return kc_fail ? 1 : 0;
+}
