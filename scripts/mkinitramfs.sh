@@ -1,0 +1,330 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# mkinitramfs.sh: the root zone's initramfs (docs/root-zone.md), and with
+# --dtb its device tree, in build/root/ unless told otherwise.
+#
+# The initramfs holds:
+#   /bin/busybox            static aarch64 busybox (scripts/fetch-arm64.sh);
+#                           /init installs its applets as links at boot
+#   /usr/sbin/hvbridge      the static arm64 daemon (make -C tool arm64)
+#   /lib/modules/hvbridge.ko  when it was built (kmod/); without it the
+#                           root zone boots and says so
+#   /etc/hvbridge/zone1.json  configs/zone1-root.json: zone1's devices
+#                           served through /dev/hvbridge (kmod transport)
+#   /usr/sbin/hvbridge-ctl  load/unload the module, start/stop/restart the
+#                           daemon, status; every step prints a line
+#                           starting "hvbridge-root: " (the tests grep them)
+#   /init                   mounts proc, sys, dev (devtmpfs) and /run,
+#                           loads the module, starts the daemon, then per
+#                           "hvbridge_mode=" on the kernel command line:
+#                             shell (default)  a shell on the console
+#                             test   waits for a line "stop" on the
+#                                    console (the test harness sends it
+#                                    when zone1 is done), stops the daemon,
+#                                    unloads the module, powers off
+#
+# With --dtb it also writes root.dtb: tests/e2e/mkroot.sh's root-zone DTB
+# (QEMU virt's, cut to the root zone, with the hvbridge,channel node),
+# with this initramfs's size and the command line in /chosen.  Both are
+# loaded by QEMU (addresses in hyp/arch/arm64/README.md): the DTB at
+# 0x48000000, the initramfs at 0x49000000.
+#
+# Usage: mkinitramfs.sh [-o DIR] [--dtb] [--mode shell|test]
+#                       [--busybox F] [--daemon F] [--kmod F] [--config F]
+# Defaults: build/root, build/arm64/busybox, build/host/arm64/tool/hvbridge,
+# the first of $HVB_KMOD, build/host/arm64/kmod/hvbridge.ko,
+# build/kmod/hvbridge.ko, kmod/hvbridge.ko that exists, configs/zone1-root.json.
+set -euo pipefail
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+out=$TOP/build/root
+busybox=$TOP/build/arm64/busybox
+daemon=$TOP/build/host/arm64/tool/hvbridge
+config=$TOP/configs/zone1-root.json
+kmod=
+dtb=0
+mode=shell
+INITRD_ADDR=0x49000000
+
+die() { echo "mkinitramfs: error: $*" >&2; exit 1; }
+usage() {
+	sed -n 's/^# Usage: /usage: /p; /^# Usage:/,/^# Defaults/{/^#  /p}' "$0" >&2
+	exit 2
+}
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	-o) out=$2; shift ;;
+	--dtb) dtb=1 ;;
+	--mode) mode=$2; shift ;;
+	--busybox) busybox=$2; shift ;;
+	--daemon) daemon=$2; shift ;;
+	--kmod) kmod=$2; shift ;;
+	--config) config=$2; shift ;;
+	*) usage ;;
+	esac
+	shift
+done
+case $mode in
+shell | test) ;;
+*) die "--mode is shell or test, not '$mode'" ;;
+esac
+if [ -z "$kmod" ]; then
+	for k in "${HVB_KMOD:-}" "$TOP/build/host/arm64/kmod/hvbridge.ko" \
+		 "$TOP/build/kmod/hvbridge.ko" "$TOP/kmod/hvbridge.ko"; do
+		if [ -n "$k" ] && [ -f "$k" ]; then
+			kmod=$k
+			break
+		fi
+	done
+fi
+
+[ -x "$busybox" ] || die "no $busybox (scripts/fetch-arm64.sh)"
+[ -x "$daemon" ] || die "no $daemon (make -C tool arm64)"
+[ -f "$config" ] || die "no $config"
+case $(file -b "$daemon") in
+*ARM\ aarch64*statically\ linked*) ;;
+*) die "$daemon is not a static aarch64 program: $(file -b "$daemon")" ;;
+esac
+for tool in cpio gzip; do
+	command -v $tool >/dev/null || die "'$tool' not found (scripts/deps.sh)"
+done
+
+mkdir -p "$out"
+root=$out/initramfs
+rm -rf "$root"
+mkdir -p "$root/bin" "$root/sbin" "$root/usr/bin" "$root/usr/sbin" \
+	"$root/lib/modules" "$root/etc/hvbridge" "$root/proc" "$root/sys" \
+	"$root/dev" "$root/run" "$root/tmp" "$root/root"
+# Names for ls and stat; root's home for the shell.
+echo "root:x:0:0:root:/root:/bin/sh" > "$root/etc/passwd"
+echo "root:x:0:" > "$root/etc/group"
+cp "$busybox" "$root/bin/busybox"
+cp "$daemon" "$root/usr/sbin/hvbridge"
+cp "$config" "$root/etc/hvbridge/zone1.json"
+if [ -n "$kmod" ]; then
+	cp "$kmod" "$root/lib/modules/hvbridge.ko"
+fi
+
+cat > "$root/usr/sbin/hvbridge-ctl" <<'CTL'
+#!/bin/sh
+# hvbridge-ctl: the root zone's module and daemon (docs/root-zone.md).
+#   load | unload          insmod / rmmod hvbridge.ko
+#   start | stop | restart the daemon: hvbridge daemon -c CONFIG (kmod
+#                          transport), output to the console and to
+#                          /run/hvbridge.log
+#   status                 module, device and daemon, one line each
+# CONFIG is $HVB_CONFIG, default /etc/hvbridge/zone1.json.
+KO=/lib/modules/hvbridge.ko
+CONFIG=${HVB_CONFIG:-/etc/hvbridge/zone1.json}
+LOG=/run/hvbridge.log
+PIDF=/run/hvbridge.pid
+
+say() { echo "hvbridge-root: $*"; }
+
+running() {
+	[ -f $PIDF ] && kill -0 "$(cat $PIDF)" 2>/dev/null
+}
+
+load() {
+	if grep -q '^hvbridge ' /proc/modules; then
+		say "hvbridge.ko already loaded"
+	elif [ ! -f $KO ]; then
+		say "no hvbridge.ko in this initramfs"
+		return 1
+	elif ! insmod $KO; then
+		say "insmod hvbridge.ko failed"
+		return 1
+	else
+		say "hvbridge.ko loaded"
+	fi
+	# devtmpfs makes the node when the misc device registers.
+	t=0
+	while [ ! -c /dev/hvbridge ] && [ $t -lt 20 ]; do
+		sleep 0.1
+		t=$((t + 1))
+	done
+	if [ ! -c /dev/hvbridge ]; then
+		say "no /dev/hvbridge after loading the module"
+		return 1
+	fi
+	say "/dev/hvbridge: $(stat -c '%A %U' /dev/hvbridge)"
+}
+
+unload() {
+	if running; then
+		say "the daemon runs: stop it first"
+		return 1
+	fi
+	if ! grep -q '^hvbridge ' /proc/modules; then
+		say "hvbridge.ko not loaded"
+		return 0
+	fi
+	if rmmod hvbridge; then
+		say "hvbridge.ko unloaded"
+	else
+		say "rmmod hvbridge failed"
+		return 1
+	fi
+}
+
+start() {
+	if running; then
+		say "the daemon already runs (pid $(cat $PIDF))"
+		return 0
+	fi
+	rm -f $PIDF
+	: >> $LOG
+	# A shell waits for the daemon to report its exit status; the
+	# daemon's own pid is in $PIDF, for the signals.
+	(
+		hvbridge daemon -c "$CONFIG" --transport kmod &
+		echo $! > $PIDF
+		wait $!
+		say "daemon exited, status $?"
+	) 2>&1 | tee -a $LOG &
+	# Up when it serves, failed when it exits first; 10 s at most.
+	t=0
+	while [ $t -lt 100 ]; do
+		if grep -q "hvbridge: serving" $LOG; then
+			say "daemon serving (pid $(cat $PIDF))"
+			return 0
+		fi
+		if [ -f $PIDF ] && ! running; then
+			break
+		fi
+		sleep 0.1
+		t=$((t + 1))
+	done
+	say "daemon failed to start"
+	return 1
+}
+
+stop() {
+	if ! running; then
+		say "the daemon does not run"
+		return 0
+	fi
+	pid=$(cat $PIDF)
+	kill -TERM "$pid"
+	t=0
+	while kill -0 "$pid" 2>/dev/null && [ $t -lt 50 ]; do
+		sleep 0.1
+		t=$((t + 1))
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		say "daemon did not stop on SIGTERM"
+		return 1
+	fi
+	# Let the wrapper print the exit status before we go on.
+	t=0
+	while ! grep -q "daemon exited, status" $LOG && [ $t -lt 20 ]; do
+		sleep 0.1
+		t=$((t + 1))
+	done
+	rm -f $PIDF
+	say "daemon stopped"
+}
+
+status() {
+	if grep -q '^hvbridge ' /proc/modules; then
+		say "module: loaded"
+	else
+		say "module: not loaded"
+	fi
+	if [ -c /dev/hvbridge ]; then
+		say "device: /dev/hvbridge"
+	else
+		say "device: none"
+	fi
+	if running; then
+		say "daemon: running (pid $(cat $PIDF))"
+	else
+		say "daemon: not running"
+	fi
+}
+
+case ${1:-} in
+load) load ;;
+unload) unload ;;
+start) start ;;
+stop) stop ;;
+restart) stop && start ;;
+status) status ;;
+*) echo "usage: hvbridge-ctl load|unload|start|stop|restart|status" >&2
+   exit 2 ;;
+esac
+CTL
+
+cat > "$root/init" <<'INIT'
+#!/bin/busybox sh
+# The root zone's /init (scripts/mkinitramfs.sh, docs/root-zone.md).
+/bin/busybox --install -s
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+mount -t tmpfs run /run
+exec </dev/console >/dev/console 2>&1
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+
+mode=shell
+for a in $(cat /proc/cmdline); do
+	case $a in
+	hvbridge_mode=*) mode=${a#hvbridge_mode=} ;;
+	esac
+done
+say() { echo "hvbridge-root: $*"; }
+say "init, $(grep -c ^processor /proc/cpuinfo) CPUs, $(uname -m)," \
+    "kernel $(uname -r), mode $mode"
+
+hvbridge-ctl load && hvbridge-ctl start
+
+case $mode in
+test)
+	say "waiting for 'stop' on the console"
+	cmd=
+	while [ "$cmd" != stop ]; do
+		if ! read -r -t 120 cmd; then
+			say "no 'stop' within 120 s"
+			break
+		fi
+	done
+	hvbridge-ctl stop
+	hvbridge-ctl unload
+	say "powering off"
+	poweroff -f
+	;;
+*)
+	say "a shell: hvbridge-ctl status|start|stop|restart|load|unload," \
+	    "hvbridge --help; poweroff -f ends the root zone"
+	setsid cttyhack sh -l
+	poweroff -f
+	;;
+esac
+INIT
+chmod +x "$root/init" "$root/usr/sbin/hvbridge-ctl"
+
+(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
+	gzip -9 > "$out/initramfs.cpio.gz.tmp"
+mv "$out/initramfs.cpio.gz.tmp" "$out/initramfs.cpio.gz"
+size=$(stat -c %s "$out/initramfs.cpio.gz")
+echo "mkinitramfs: $out/initramfs.cpio.gz ($size bytes, mode $mode," \
+     "${kmod:+hvbridge.ko from $kmod}${kmod:-no hvbridge.ko})"
+
+[ "$dtb" = 1 ] || exit 0
+command -v fdtput >/dev/null || die "'fdtput' not found (scripts/deps.sh)"
+"$TOP/tests/e2e/mkroot.sh" "$out/mkroot" "$busybox" ||
+	die "tests/e2e/mkroot.sh failed"
+cp "$out/mkroot/root.dtb" "$out/root.dtb.tmp"
+# The wake interrupt, SPI 120 edge rising, in decimal: mkroot.sh writes
+# it with "fdtput -t x", which reads 120 as hex (SPI 0x120, INTID 320,
+# past the GIC's 224 SPIs, so its trigger cannot be set and hvbridge.ko's
+# probe fails).
+fdtput -t u "$out/root.dtb.tmp" /hvbridge@7fff0000 interrupts 0 120 1
+fdtput -t s "$out/root.dtb.tmp" /chosen bootargs \
+	"console=ttyAMA0 rdinit=/init panic=-1 hvbridge_mode=$mode"
+fdtput -t x "$out/root.dtb.tmp" /chosen linux,initrd-start $INITRD_ADDR
+fdtput -t x "$out/root.dtb.tmp" /chosen linux,initrd-end \
+	"$(printf '0x%x' $((INITRD_ADDR + size)))"
+mv "$out/root.dtb.tmp" "$out/root.dtb"
+echo "mkinitramfs: $out/root.dtb (initrd 0x49000000 + $size)"
