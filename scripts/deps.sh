@@ -23,13 +23,15 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export DEPS_LOG=$TOP/build/deps.log
 
 # The native packages: compilers (host, aarch64 cross, clang + sanitizers),
-# QEMU and dtc, the libraries the tool and tests link, initramfs tools.
+# QEMU and dtc, the libraries the tool and tests link, initramfs tools;
+# qemu-user (native, user-mode qemu-aarch64) runs the static arm64 daemon
+# on the build machine (tests/e2e/root.sh, arm64-daemon) before any boot.
 PACKAGES="build-essential gcc clang lld llvm libclang-rt-14-dev
 	gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
 	qemu-system-arm device-tree-compiler libfdt-dev
 	liburing-dev libcriterion-dev libcjson-dev pkg-config
 	cpio busybox-static fio linux-kbuild-6.1 iproute2 xz-utils file
-	python3"
+	python3 qemu-user"
 PACKAGES=${HVB_DEPS_PACKAGES:-$PACKAGES}
 
 dry_run=0
