@@ -18,7 +18,8 @@
 #                           loads the module, starts the daemon, then per
 #                           "hvbridge_mode=" on the kernel command line:
 #                             shell (default)  a shell on the console
-#                             test   waits for a line "stop" on the
+#                             test   checks a second daemon is refused,
+#                                    waits for a line "stop" on the
 #                                    console (the test harness sends it
 #                                    when zone1 is done), stops the daemon,
 #                                    unloads the module, powers off
@@ -281,6 +282,11 @@ hvbridge-ctl load && hvbridge-ctl start
 
 case $mode in
 test)
+	# One daemon at a time: a second one is refused, with the reason.
+	if hvbridge-ctl status | grep -q "daemon: running"; then
+		hvbridge daemon -c /etc/hvbridge/zone1.json --transport kmod
+		say "a second daemon exited with status $?"
+	fi
 	say "waiting for 'stop' on the console"
 	cmd=
 	while [ "$cmd" != stop ]; do

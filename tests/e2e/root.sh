@@ -143,9 +143,10 @@ boot_root_end() {
 }
 
 # 3. The root zone boots with the initramfs, loads hvbridge.ko (/dev/
-# hvbridge appears, root only), starts the daemon on the kmod transport,
-# which attaches and serves zone1's test-device accesses through the
-# channel while zone1 runs its image on CPU 2; once zone1 is done the
+# hvbridge appears, root only), starts the daemon on the kmod transport
+# (a second one is refused as busy), which attaches and serves zone1's test-device accesses through the
+# channel while zone1 runs its image on CPU 2, sleeping in poll() and
+# woken by the wake SPI through the module; once zone1 is done the
 # test types "stop": the daemon stops with its summary, the module
 # unloads and the root zone powers off through the hypervisor.  Without
 # hvbridge.ko (kmod/ not built) only the boot, the message that it is
@@ -205,6 +206,8 @@ else
 				"hvbridge: serving /dev/hvbridge (kmod, " \
 				"1 device from /etc/hvbridge/zone1.json, sleeps when idle" \
 				"hvbridge-root: daemon serving (pid " \
+				"hvbridge: error: cannot open /dev/hvbridge: busy: another daemon has it open (one daemon at a time)" \
+				"hvbridge-root: a second daemon exited with status 1" \
 				"hvbridge: stopped after " \
 				"hvbridge-root: daemon exited, status 0" \
 				"hvbridge-root: daemon stopped" \
@@ -212,10 +215,11 @@ else
 			# The daemon slept in poll() and the wake SPI woke it.
 			never $n "served 0 requests" " 0 wake-ups" "FAIL "
 			# zone1 tries the channel until the daemon answers: its
-			# first accesses time out, none once the daemon serves.
-			sed -n '/hvbridge: serving \/dev\/hvbridge/,$p' \
+			# first accesses time out (one may still be waiting when
+			# the daemon starts), none once the daemon has answered.
+			sed -En '/^\[zone1\] (PASS chan\/|guest: channel: the daemon answered)/,$p' \
 				"$work/$n.log.txt" | grep -F "daemon timeout" |
-				sed 's/^/after the daemon started: /' \
+				sed 's/^/after the daemon answered: /' \
 				>> "$work/$n.why"
 			if [ -f "$gbin" ]; then
 				want $n "passed, 0 failed"
