@@ -94,6 +94,9 @@ else
 		"kmod-qemu: dev crw------- uid 0" \
 		"kmod-check: PASS mapped-still-busy" \
 		"kmod-qemu: kmod_check exit 0" \
+		"hvbridge-hyp: zone1: started by the root zone on CPU 2" \
+		"hvbridge-hyp: zone1: stop requested by the root zone" \
+		"hvbridge-hyp: zone1: stopped by the root zone, CPU 2 parked" \
 		"kmod-qemu: rmmod while open refused" \
 		"kmod-qemu: rmmod ok" \
 		"detached by root, back to PA 0x7fff0000" \
@@ -106,6 +109,11 @@ else
 		"Unable to handle" "hvbridge-hyp: root: MMIO" "refused:" \
 		"hypervisor refused" "probe of 7fff0000.hvbridge failed" \
 		"rmmod while open: unloaded" "leaking"
+	# zone1's guest ran to its end twice: at boot and after the restart.
+	runs=$(grep -cF "[zone1] guest: 0x0000000000000026 checks, 0x0000000000000000 failed" \
+		"$work/$n.log.txt")
+	[ "$runs" -ge 2 ] ||
+		echo "zone1's guest finished $runs time(s), not 2" >> "$work/$n.why"
 fi
 result $n
 echo "kmod-qemu: $pass passed, $fail failed"

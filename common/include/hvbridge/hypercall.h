@@ -100,8 +100,9 @@
  * hypervisor (an MMIO trap or a hypercall): it powers itself off with
  * PSCI CPU_OFF; the zone is STOPPED when the last one did.  A guest that
  * never exits again keeps running until it does (there is no IPI into a
- * zone's EL1 yet).  A zone whose guest ended (test exit hypercall) is
- * STOPPED as well and may be started again.
+ * zone's EL1 yet).  A zone whose test guest ended (exit hypercall) is
+ * STOPPED once its CPU is off, and may be started again (a guest on
+ * physical CPU 0 halts instead: START keeps answering HVB_HC_ESTATE).
  */
 #define HVB_HC_ZONE_START	HVB_HC_FN(0x15)
 #define HVB_HC_ZONE_STOP	HVB_HC_FN(0x16)

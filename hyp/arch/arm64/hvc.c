@@ -50,7 +50,7 @@ static void hyp_vcpu_putc(const struct hyp_zone *z, __u32 cpu, char c)
 	*len = 0;
 }
 
-static __attribute__((noreturn)) void hyp_vcpu_exit(const struct hyp_zone *z,
+static __attribute__((noreturn)) void hyp_vcpu_exit(struct hyp_zone *z,
 						    __u32 cpu, __u64 code)
 {
 	hyp_printk("hvbridge-hyp: %s: exit, code %lu\n", z->cfg->name, code);
@@ -59,6 +59,10 @@ static __attribute__((noreturn)) void hyp_vcpu_exit(const struct hyp_zone *z,
 	if (hvb_fetch_add_u32(&hyp_vcpu_running, (__u32)-1) == 1)
 		hyp_printk("hvbridge-hyp: all zones exited\n");
 	hyp_printk("hvbridge-hyp: CPU %u idle\n", cpu);
+	/* Powered off, so the root zone can start the zone again
+	 * (HVB_HC_ZONE_START); CPU 0 stays: it started everything. */
+	if (cpu)
+		hyp_vcpu_cpu_off(z);	/* returns only if refused */
 	arm64_halt();
 }
 

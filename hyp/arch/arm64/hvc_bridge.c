@@ -33,7 +33,8 @@
  * created zone is at boot.  RUNNING -> STOPPING by ZONE_STOP (cmpxchg),
  * STOPPING -> STOPPED when every CPU of the zone is off, STOPPED ->
  * RUNNING by ZONE_START (cmpxchg, before CPU_ON), any -> EXITED by the
- * test guest's exit hypercall (its CPU halts, it is not powered off).
+ * test guest's exit hypercall, EXITED -> STOPPED when its CPU is off
+ * (hvc.c powers it off, except CPU 0, which halts: not restartable).
  */
 #define HC_RUNNING	0u
 #define HC_STOPPING	1u
@@ -148,8 +149,9 @@ static __u32 hyp_hc_zone_state(struct hyp_zone *z)
 	__u32 *run = &hyp_hc_run[z->index];
 	__u32 st = hvb_load_acquire_u32(run);
 
-	if (st == HC_STOPPING && hyp_hc_zone_cpus_off(z)) {
-		hvb_cmpxchg_u32(run, HC_STOPPING, HC_STOPPED);
+	if ((st == HC_STOPPING || st == HC_EXITED) &&
+	    hyp_hc_zone_cpus_off(z)) {
+		hvb_cmpxchg_u32(run, st, HC_STOPPED);
 		st = hvb_load_acquire_u32(run);
 	}
 	switch (st) {
