@@ -12,8 +12,11 @@ TEST_TARGETS += e2e-root
 e2e-root: $(O)/arm64/guest/hvbridge-guest.bin
 	@$(MAKE) --no-print-directory -s -C $(TOP)/hyp image
 	@$(MAKE) --no-print-directory -s -C $(TOP)/tool arm64
+	@# The module as kmod/ builds it, for Debian's kernel: none of this
+	@# make's command line (O= would be kbuild's output directory, CC the
+	@# kernel's compiler).
 	@if [ -f $(TOP)/kmod/Makefile ]; then \
-		$(MAKE) --no-print-directory -s -C $(TOP)/kmod; fi
+		MAKEFLAGS= $(MAKE) --no-print-directory -s -C $(TOP)/kmod; fi
 	@E2E_TIMEOUT=$(E2E_TIMEOUT) E2E_ARM64=$(TOP)/build/arm64 \
 		E2E_HVBRIDGE=$(O)/tool/hvbridge \
 		E2E_HVBRIDGE_ARM64=$(TOP)/build/host/arm64/tool/hvbridge \
