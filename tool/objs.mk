@@ -13,10 +13,6 @@ TOOL_CORE_SRCS += config_opts.c
 # register file, split virtqueues, and one file per virtio device.
 TOOL_VIRTIO_SRCS := guestmem.c virtio/core.c virtio/mmio.c virtio/virtqueue.c
 TOOL_VIRTIO_DEVS := virtio/rng.c
-# virtio-console (docs/virtio-console.md): its backends, on an I/O thread.
-TOOL_VIRTIO_DEVS += virtio/console.c virtio/console_be.c virtio/iothread.c
-# virtio-net (docs/virtio-net.md): a tap, on an I/O thread.
-TOOL_VIRTIO_DEVS += virtio/net.c virtio/net_tap.c
 TOOL_CORE_SRCS += $(TOOL_VIRTIO_SRCS) $(TOOL_VIRTIO_DEVS)
 TOOL_CORE_OBJS := $(TOOL_CORE_SRCS:%.c=$(O)/tool/%.o)
 TOOL_CORE_LIBS := -lcjson
@@ -26,6 +22,12 @@ TOOL_CORE_LIBS := -lcjson
 TOOL_BLK_SRCS := virtio/blk.c virtio/blk_req.c virtio/blk_io.c
 TOOL_CORE_OBJS += $(TOOL_BLK_SRCS:%.c=$(O)/tool/%.o)
 TOOL_CORE_LIBS += -luring
+# virtio-console (docs/virtio-console.md) and virtio-net
+# (docs/virtio-net.md): backends on an I/O thread, options through
+# config_opts.c; outside TOOL_VIRTIO_DEVS for the same reason as blk.
+TOOL_IO_SRCS := virtio/iothread.c virtio/console.c virtio/console_be.c \
+	virtio/net.c virtio/net_tap.c
+TOOL_CORE_OBJS += $(TOOL_IO_SRCS:%.c=$(O)/tool/%.o)
 TOOL_MAIN_SRCS := main.c daemon.c stat.c
 # The JSON config (docs/config.md) and `hvbridge config-check`.
 TOOL_CONFIG_SRCS := config.c config_hvisor.c
