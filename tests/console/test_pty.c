@@ -74,7 +74,8 @@ Test(console_pty, echo_both_ways)
 		     sizeof(out) - 1, "reader got \"%s\"", buf);
 	cr_expect_str_eq(buf, out, "output changed on the way");
 	/* Raw: the guest's output was not echoed back as input. */
-	cr_expect_eq(con_guest_recv(e, buf, 1, 100), 0u, "echo reached the guest");
+	cr_expect_eq(con_guest_recv(e, buf, 1, 100), 0u,
+		     "echo reached the guest");
 	close(fd);
 }
 

@@ -5,7 +5,8 @@
  * the client; output with no client is dropped and never delivered late;
  * a slow client holds the guest's output without losing any; input waits
  * (bounded) for receive buffers without loss; a second client waits
- * until the first leaves; reset with output held does not hang; bad options are refused.
+ * until the first leaves; reset with output held does not hang; bad
+ * options are refused.
  */
 #include <errno.h>
 #include <fcntl.h>

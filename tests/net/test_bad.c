@@ -108,7 +108,8 @@ Test(net_bad, rx_buffer_too_small_for_a_frame)
 	nt_post_rx(e, 1, NT_HDR_LEN + 64);
 	nt_build_test_frame(f, nt_guest_mac, nt_host_mac, 200, 1);
 	cr_assert_eq(send(fd, f, 200, 0), 200);
-	cr_assert(nt_wait_rx_dropped(e, 1), "the 200-byte frame was not dropped");
+	cr_assert(nt_wait_rx_dropped(e, 1),
+		  "the 200-byte frame was not dropped");
 	cr_expect_eq(vdrv_used_pending(&e->drv, NT_RXQ), 0,
 		     "the buffer came back for a frame that did not fit");
 	/* The same buffer takes the next frame that fits. */

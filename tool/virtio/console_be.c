@@ -245,9 +245,11 @@ int console_be_poll_setup(struct console_be *be, struct pollfd *pfd,
 	switch (be->mode) {
 	case CONSOLE_STDIO:
 		if (be->in_fd >= 0 && in)
-			pfd[n++] = (struct pollfd){ .fd = be->in_fd, .events = in };
+			pfd[n++] = (struct pollfd){ .fd = be->in_fd,
+						    .events = in };
 		if (be->out_fd >= 0 && out)
-			pfd[n++] = (struct pollfd){ .fd = be->out_fd, .events = out };
+			pfd[n++] = (struct pollfd){ .fd = be->out_fd,
+						    .events = out };
 		break;
 	case CONSOLE_PTY:
 		console_pty_check(be);
@@ -306,18 +308,15 @@ void console_be_poll_done(struct console_be *be, const struct pollfd *pfd,
 	}
 }
 
-/* The backend's input or output failed for good (@what, errno set). */
-static void console_fail(struct console_be *be, const char *what)
+/* The backend's input (@is_read) or output failed for good (errno). */
+static void console_fail(struct console_be *be, bool is_read)
 {
 	switch (be->mode) {
 	case CONSOLE_STDIO:
 		hvb_log_once(HVB_LOG_WARN,
 			     "%s: console %s: %m; no more of it (said once)",
-			     be->name, what);
-		if (!strcmp(what, "read"))
-			console_close_fd(&be->in_fd);
-		else
-			console_close_fd(&be->out_fd);
+			     be->name, is_read ? "stdin" : "stdout");
+		console_close_fd(is_read ? &be->in_fd : &be->out_fd);
 		break;
 	case CONSOLE_PTY:
 		be->pty_hup = true;	/* until console_pty_check() */
@@ -347,11 +346,11 @@ size_t console_be_read(struct console_be *be, void *buf, size_t len)
 			console_close_fd(&be->in_fd);
 		} else {
 			errno = EPIPE;
-			console_fail(be, "read");
+			console_fail(be, true);
 		}
 		return 0;
 	}
-	console_fail(be, "read");
+	console_fail(be, true);
 	return 0;
 }
 
@@ -367,6 +366,6 @@ ssize_t console_be_writev(struct console_be *be, const struct iovec *iov,
 		return n;
 	if (errno == EAGAIN || errno == EINTR)
 		return 0;
-	console_fail(be, "write");
+	console_fail(be, false);
 	return -1;
 }

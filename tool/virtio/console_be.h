@@ -44,7 +44,7 @@ struct console_be {
 };
 
 /* Descriptors of one poll() at most. */
-#define CONSOLE_BE_MAX_POLL	3
+#define CONSOLE_BE_MAX_POLL	2
 
 /*
  * Open the backend @opts asks for ("mode", "path"); NULL: a pty.
