@@ -108,6 +108,7 @@ Test(net, arp_and_ping_get_the_kernels_replies)
 	__u8 mac[ETH_ALEN];
 	__u16 seq;
 
+	e->drv.posted_kicks = true;	/* through the kick bitmap */
 	nt_post_rx(e, 16, NT_RX_LEN);
 	nt_resolve(e, mac);
 	for (seq = 1; seq <= 3; seq++)
