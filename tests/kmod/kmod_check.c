@@ -201,7 +201,11 @@ static void kc_zone_run_checks(int fd)
 		 "state %ld", kc_zone1_state(fd));
 	kc_check(!ioctl(fd, HVB_IOC_ZONE_START, &zc), "zone-restart", "%ld",
 		 0);
-	printf("kmod-check: zone1 restarted\n");
+	/* Its guest runs its checks and exits, which powers its CPU off:
+	 * STOPPED again.  Waiting also keeps its trace lines from mixing
+	 * with ours on the shared serial line. */
+	kc_check(kc_zone1_wait(fd, HVB_ZONE_STOPPED, 15000),
+		 "zone-rerun-exited", "state %ld", kc_zone1_state(fd));
 }
 
 static void kc_irq_checks(int fd)

@@ -1,5 +1,8 @@
 #!/bin/bash
-# Description: hvbridge.ko in the root zone under QEMU: insmod attaches
+# Description: hvbridge.ko in the root zone under QEMU: first
+# tests/kmod/hc_test.c's module makes hostile hypercalls and checks each
+# documented result (busybox insmod may run it twice: init_module after
+# finit_module); then insmod of hvbridge.ko attaches
 # its region (the hypervisor says so), /dev/hvbridge is there with mode
 # 0600, tests/kmod/kmod_check.c passes against it, rmmod is refused while
 # the device is open and detaches the region when it is not, and a second
@@ -34,6 +37,14 @@ fi
 prep() {
 	make -s --no-print-directory -C "$TOP/hyp" image &&
 	make -s --no-print-directory -C "$TOP/kmod" &&
+	mkdir -p "$work/hctest" &&
+	cp -p "$TOP/tests/kmod/hc_test.c" "$work/hctest/" &&
+	printf '%s\n' 'obj-m := hvb_hc_test.o' 'hvb_hc_test-y := hc_test.o' \
+		'ccflags-y := -I$(HVB_TOP)/common/include -Werror' \
+		> "$work/hctest/Kbuild" &&
+	make -s -C "$("$TOP/scripts/kbuild-prep.sh")" M="$work/hctest" \
+		ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- HVB_TOP="$TOP" \
+		modules &&
 	aarch64-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror \
 		-I"$TOP/common/include" -o "$work/kmod_check" \
 		"$TOP/tests/kmod/kmod_check.c" &&
@@ -44,7 +55,8 @@ prep() {
 		"$root/dev"
 	cp "$arm64/busybox" "$root/bin/busybox"
 	cp "$work/kmod_check" "$root/bin/kmod_check"
-	cp "$TOP/build/kmod/hvbridge.ko" "$root/lib/modules/"
+	cp "$TOP/build/kmod/hvbridge.ko" "$work/hctest/hvb_hc_test.ko" \
+		"$root/lib/modules/"
 	cat > "$root/init" <<'INIT'
 #!/bin/busybox sh
 bb=/bin/busybox
@@ -52,6 +64,8 @@ $bb mount -t proc proc /proc
 $bb mount -t devtmpfs dev /dev
 $bb mount -t sysfs sys /sys
 say() { echo "kmod-qemu: $*"; }
+$bb insmod /lib/modules/hvb_hc_test.ko 2>/dev/null
+say "hc_test ran"
 $bb insmod /lib/modules/hvbridge.ko && say "insmod ok"
 say "dev $($bb stat -c '%A uid %u' /dev/hvbridge)"
 /bin/kmod_check; say "kmod_check exit $?"
@@ -88,7 +102,9 @@ else
 		"-smp 3 $ld,addr=0x40200000,file=$arm64/Image
 		 $ld,addr=0x48000000,file=$work/root.dtb
 		 $ld,addr=0x49000000,file=$work/initramfs.cpio.gz"
-	want $n "kmod-qemu: insmod ok" \
+	want $n "hc-test: PASS version-cpus" \
+		"kmod-qemu: hc_test ran" \
+		"kmod-qemu: insmod ok" \
 		"3 CPU slots attached by root" \
 		"hvbridge 7fff0000.hvbridge: region at 0x" \
 		"kmod-qemu: dev crw------- uid 0" \
@@ -105,8 +121,10 @@ else
 		"kmod-qemu: insmod/rmmod again ok" \
 		"kmod-qemu: done" \
 		"hvbridge-hyp: root: SYSTEM_OFF"
-	never $n "kmod-check: FAIL" "Kernel panic" "Internal error" \
-		"Unable to handle" "hvbridge-hyp: root: MMIO" "refused:" \
+	grep -qE "hc-test: [0-9]+ passed, 0 failed" "$work/$n.log.txt" ||
+		echo "no \"hc-test: N passed, 0 failed\"" >> "$work/$n.why"
+	never $n "kmod-check: FAIL" "hc-test: FAIL" "Kernel panic" "Internal error" \
+		"Unable to handle" "hvbridge-hyp: root: MMIO" \
 		"hypervisor refused" "probe of 7fff0000.hvbridge failed" \
 		"rmmod while open: unloaded" "leaking"
 	# zone1's guest ran to its end twice: at boot and after the restart.

@@ -16,6 +16,7 @@
 #include <arm64/psci.h>
 #include <arm64/sysreg.h>
 #include <arm64/vcpu.h>
+#include <hyp/arch.h>
 #include <hyp/printk.h>
 #include <hyp/zone.h>
 
@@ -41,6 +42,17 @@
 #define HC_STOPPED	2u
 #define HC_EXITED	3u
 static __u32 hyp_hc_run[HYP_MAX_ZONES];
+/*
+ * 1 from ZONE_START until the started CPU's first exit: its PSCI power
+ * state reads OFF until it enters the zone, which must not pass for
+ * "parked" (a STOP right after a START would see STOPPED at once).  Set
+ * by the starting root-zone CPU, cleared (release, after its power state
+ * went ON) by the zone's CPU.
+ */
+static __u32 hyp_hc_starting[HYP_MAX_ZONES];
+/* How long ZONE_START retries a CPU_ON that finds the CPU still on
+ * its way off (it parked a moment ago). */
+#define HYP_HC_CPU_ON_RETRY_NS	50000000ull
 
 /* Injected, not yet polled interrupts of each zone, bit n = INTID
  * irq_base + n: fetch-or by the root zone's INJECT_IRQ, exchanged with 0
@@ -150,6 +162,7 @@ static __u32 hyp_hc_zone_state(struct hyp_zone *z)
 	__u32 st = hvb_load_acquire_u32(run);
 
 	if ((st == HC_STOPPING || st == HC_EXITED) &&
+	    !hvb_load_acquire_u32(&hyp_hc_starting[z->index]) &&
 	    hyp_hc_zone_cpus_off(z)) {
 		hvb_cmpxchg_u32(run, st, HC_STOPPED);
 		st = hvb_load_acquire_u32(run);
@@ -165,8 +178,13 @@ static __u32 hyp_hc_zone_state(struct hyp_zone *z)
 
 void hyp_hc_zone_exit_check(struct hyp_zone *z)
 {
-	if (!z || hyp_hc_is_root(z) ||
-	    hvb_load_acquire_u32(&hyp_hc_run[z->index]) != HC_STOPPING)
+	if (!z || hyp_hc_is_root(z))
+		return;
+	/* Pairs with the acquire in hyp_hc_zone_state(): our power state
+	 * is ON (set before we entered the zone) when it sees 0. */
+	if (hvb_read_once_u32(&hyp_hc_starting[z->index]))
+		hvb_store_release_u32(&hyp_hc_starting[z->index], 0);
+	if (hvb_load_acquire_u32(&hyp_hc_run[z->index]) != HC_STOPPING)
 		return;
 	hyp_printk("hvbridge-hyp: %s: stopped by the root zone, CPU %u parked\n",
 		   z->cfg->name, hyp_arm64_cpu_id());
@@ -186,6 +204,7 @@ static __s64 hyp_hc_zone_start(struct hyp_zone *z)
 {
 	__u32 *run = &hyp_hc_run[z->index];
 	__u32 cpu = (__u32)__builtin_ctzll(z->cfg->cpus);
+	__u64 t0;
 	int err;
 
 	if (hyp_hc_zone_state(z) != HVB_ZONE_STOPPED ||
@@ -193,10 +212,17 @@ static __s64 hyp_hc_zone_start(struct hyp_zone *z)
 		return HVB_HC_ESTATE;
 	hyp_printk("hvbridge-hyp: %s: started by the root zone on CPU %u\n",
 		   z->cfg->name, cpu);
+	hvb_store_release_u32(&hyp_hc_starting[z->index], 1);
 	/* Into the hypervisor (hyp_secondary_entry), which enters the zone
-	 * as at boot; its power state is OFF, so nothing is pending. */
-	err = hyp_psci_cpu_on(cpu);
+	 * as at boot; its power state is OFF, so nothing is pending.  A CPU
+	 * that parked a moment ago may still be on its way off. */
+	t0 = hyp_arch_now_ns();
+	do
+		err = hyp_psci_cpu_on(cpu);
+	while (err == PSCI_ALREADY_ON &&
+	       hyp_arch_now_ns() - t0 < HYP_HC_CPU_ON_RETRY_NS);
 	if (err) {
+		hvb_store_release_u32(&hyp_hc_starting[z->index], 0);
 		hyp_printk("hvbridge-hyp: %s: CPU_ON CPU %u failed (%d)\n",
 			   z->cfg->name, cpu, err);
 		hvb_store_release_u32(run, HC_STOPPED);
