@@ -16,8 +16,10 @@ FUZZ_LONG_S ?= 300
 FUZZ_CC ?= clang
 
 # What the targets exercise, from tool/ (and the test device).
+# Devices read their options with config_opts.c (cJSON); some run I/O
+# threads (-pthread).
 FUZZ_TOOL_SRCS := guestmem.c virtio/core.c virtio/mmio.c \
-	virtio/virtqueue.c $(TOOL_VIRTIO_DEVS) device.c log.c
+	virtio/virtqueue.c $(TOOL_VIRTIO_DEVS) device.c log.c config_opts.c
 FUZZ_INC := -I$(TOP)/tool -I$(TOP)/hyp/include -I$(FUZZ_DIR) \
 	-I$(TOP)/tests/virtio
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
@@ -45,7 +47,7 @@ $(FUZZ_OUT)/lf/%.o: $(FUZZ_DIR)/%.c
 $(FUZZ_TARGETS:%=$(FUZZ_OUT)/%): $(FUZZ_OUT)/%: $(FUZZ_OUT)/lf/%.o \
 		$(FUZZ_LF_OBJS)
 	$(call quiet,FUZZLD,$@)
-	$(Q)$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^
+	$(Q)$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -pthread -o $@ $^ -lcjson
 
 # Replay builds: the configured compiler and the ordinary tool objects.
 $(FUZZ_OUT)/replay/%.o: $(FUZZ_DIR)/%.c
