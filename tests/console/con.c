@@ -33,17 +33,24 @@ void con_path(char *buf, size_t len, const char *what)
 	snprintf(buf, len, "/tmp/hvbt-console-%d-%s", getpid(), what);
 }
 
-struct vt_env *con_start(const char *mode, const char *path, __u64 features)
+struct vt_env *con_create(const char *mode, const char *path)
 {
 	cJSON *opts = cJSON_CreateObject();
 	struct vt_env *e;
-	int err;
 
 	cr_assert(opts && cJSON_AddStringToObject(opts, "mode", mode));
 	if (path)
 		cr_assert(cJSON_AddStringToObject(opts, "path", path));
 	e = vt_start_opts("virtio-console", opts);
 	cJSON_Delete(opts);
+	return e;
+}
+
+struct vt_env *con_start(const char *mode, const char *path, __u64 features)
+{
+	struct vt_env *e = con_create(mode, path);
+	int err;
+
 	err = vdrv_init(&e->drv, VIRTIO_ID_CONSOLE, features, 2, CON_QSIZE);
 	cr_assert(err == 0, "console init failed: %d", err);
 	return e;

@@ -22,7 +22,9 @@
 void con_path(char *buf, size_t len, const char *what);
 
 /* Start a console with {"mode": @mode, "path": @path} (@path may be
- * NULL) and initialize it as a guest with @features; asserts. */
+ * NULL); asserts.  The guest has not touched it yet. */
+struct vt_env *con_create(const char *mode, const char *path);
+/* The same, initialized as a guest with @features; asserts. */
 struct vt_env *con_start(const char *mode, const char *path, __u64 features);
 
 /* Post CON_RX_BUFS receive buffers of CON_RX_LEN bytes and kick. */

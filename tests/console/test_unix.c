@@ -5,14 +5,16 @@
  * the client; output with no client is dropped and never delivered late;
  * a slow client holds the guest's output without losing any; input waits
  * (bounded) for receive buffers without loss; a second client waits
- * until the first leaves; reset with output held does not hang; bad
- * options are refused.
+ * until the first leaves; reset with output held does not hang; input
+ * for a receiveq the driver never set up does not make the device spin;
+ * bad options are refused.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -286,4 +288,38 @@ Test(console_unix, bad_options_are_refused)
 		 con_sock);
 	cr_expect_eq(con_try(e, json, &why), -EEXIST, "why: %s", why);
 	cr_expect_eq(access(con_sock, F_OK), 0, "the file was removed");
+}
+
+static double con_cpu_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+Test(console_unix, input_with_no_receiveq_does_not_spin)
+{
+	struct vt_env *e;
+	char buf[8] = { 0 };
+	double cpu;
+	int fd;
+
+	con_path(con_sock, sizeof(con_sock), "sock");
+	e = con_create("unix", con_sock);
+	/* A driver that sets up the transmitq only. */
+	cr_assert_eq(vdrv_negotiate(&e->drv, VIRTIO_ID_CONSOLE, CON_V1), 0);
+	cr_assert_eq(vdrv_setup_vq(&e->drv, CON_TXQ, CON_QSIZE), 0);
+	cr_assert_eq(vdrv_driver_ok(&e->drv), HVB_STATUS_OK);
+	fd = con_connect(con_sock);
+	con_host_send(fd, "unread input", 12);
+	cpu = con_cpu_s();
+	usleep(300 * 1000);
+	cpu = con_cpu_s() - cpu;
+	cr_expect(cpu < 0.1, "%.0f ms of CPU in 300 ms idle: a busy loop",
+		  cpu * 1000);
+	con_guest_send(e, "out", 3);
+	cr_expect_eq(con_host_recv(fd, buf, 3, VT_WAIT_MS), 3u);
+	cr_expect_str_eq(buf, "out");
+	close(fd);
 }

@@ -187,10 +187,12 @@ static void console_wait(struct hvb_virtio_dev *vd, struct console *c)
 
 	pfd[0] = (struct pollfd){ .fd = hvb_iothread_fd(&c->io),
 				  .events = POLLIN };
-	/* Once broken, nothing moves until reset: ask for nothing that
-	 * could wake us again and again. */
+	/* Ask only for what we would act on, or poll() would wake us
+	 * again and again: input only into a live receiveq (a driver may
+	 * leave it unset), nothing at all once broken. */
 	n = console_be_poll_setup(&c->be, pfd + 1,
-				  ok && c->rx_len < CONSOLE_RX_BUF,
+				  ok && (c->live & (1u << CONSOLE_RXQ)) &&
+				  c->rx_len < CONSOLE_RX_BUF,
 				  ok && c->tx_held, &timeout);
 	if (poll(pfd, (nfds_t)n + 1, timeout) > 0)
 		console_be_poll_done(&c->be, pfd + 1, n);
