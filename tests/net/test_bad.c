@@ -5,8 +5,10 @@
  * than an Ethernet header; a receive buffer too small for a frame and one
  * too small for the header; bad options.  Each is dropped and counted,
  * the device does not need a reset, and the next frame goes through.
+ * And a tap deleted under the device does not make it spin.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -177,4 +179,33 @@ Test(net_bad, bad_options_are_refused)
 	cr_expect_eq(nt_try(e, "{\"tap\": \"a-name-far-too-long\"}", &why),
 		     -EINVAL);
 	cr_expect(strstr(why, "tap"), "why: %s", why);
+}
+
+static double nt_cpu_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+Test(net_bad, tap_deleted_under_the_device)
+{
+	struct vt_env *e = nt_start(0);
+	__u8 f[128];
+	double cpu;
+
+	nt_post_rx(e, 4, NT_RX_LEN);
+	usleep(20 * 1000);	/* the device holds a buffer, polls the tap */
+	cr_assert_eq(system("ip link del " NT_TAP), 0,
+		     "cannot delete the tap (is ip(8) installed?)");
+	cpu = nt_cpu_s();
+	usleep(300 * 1000);
+	cpu = nt_cpu_s() - cpu;
+	cr_expect(cpu < 0.1, "%.0f ms of CPU in 300 ms idle: a busy loop",
+		  cpu * 1000);
+	/* Transmit still returns the guest's chains. */
+	nt_build_test_frame(f, nt_host_mac, nt_guest_mac, sizeof(f), 5);
+	nt_guest_send(e, f, sizeof(f));
+	cr_expect_eq(vt_status(e) & VIRTIO_CONFIG_S_NEEDS_RESET, 0u);
 }

@@ -58,6 +58,7 @@ struct net {
 	unsigned int live;		/* queues kicked at least once */
 	struct hvb_vq_chain rx_chain;
 	bool rx_held;			/* rx_chain waits for a frame */
+	bool tap_failed;		/* reads fail for good: stop them */
 	struct hvb_vq_chain tx_chain;
 	struct iovec iov[HVB_VIRTIO_QUEUE_MAX + 2];
 	/* Where the rest of a frame too big for the buffer goes. */
@@ -191,10 +192,14 @@ static ssize_t net_rx_one(struct hvb_virtio_dev *vd, struct net *n)
 	n->iov[cnt++].iov_len = sizeof(n->overflow);
 	got = readv(n->tap_fd, n->iov, cnt);
 	if (got < 0) {
-		if (errno != EAGAIN && errno != EINTR)
-			hvb_log_once(HVB_LOG_WARN,
-				     "%s: reading tap %s: %m (said once)",
-				     vd->dev->name, n->ifname);
+		if (errno == EAGAIN || errno == EINTR)
+			return 0;
+		/* The interface was deleted, or worse: poll() would
+		 * report it forever.  Receive no more. */
+		hvb_log_once(HVB_LOG_WARN,
+			     "%s: reading tap %s: %m; no more receiving (said once)",
+			     vd->dev->name, n->ifname);
+		n->tap_failed = true;
 		return 0;
 	}
 	if ((size_t)got < NET_HDR_LEN)
@@ -246,6 +251,8 @@ static void net_rx(struct hvb_virtio_dev *vd, struct net *n,
 			}
 			n->rx_held = true;
 		}
+		if (n->tap_failed)
+			break;
 		len = net_rx_one(vd, n);
 		if (len == 0)
 			break;		/* the tap is empty: poll it */
@@ -271,7 +278,8 @@ static void net_wait(struct hvb_virtio_dev *vd, struct net *n)
 	/* The tap only matters with a receive buffer in hand; without
 	 * one, frames wait in the tap's queue and the guest's kick for
 	 * new buffers wakes us. */
-	poll(pfd, n->rx_held && !hvb_virtio_is_broken(vd) ? 2 : 1, -1);
+	poll(pfd, n->rx_held && !n->tap_failed &&
+		  !hvb_virtio_is_broken(vd) ? 2 : 1, -1);
 }
 
 static void *net_thread(void *arg)
