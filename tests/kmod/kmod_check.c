@@ -5,7 +5,7 @@
  * open at a time, INFO, the region and zone windows by mmap and nothing
  * else, the zone list and windows, interrupt injection's checks, the
  * wake counter by read/poll/write, reserved fields, unknown ioctls,
- * stopping and starting zone1.
+ * stopping and starting zone1, the wake interrupt from a real request.
  * Prints "kmod-check: PASS|FAIL name" per check and a count; exit 1 on a
  * failure.  A watchdog (alarm) turns a hang into a failure.
  */
@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <hvbridge/barrier.h>
 #include <hvbridge/kmod-ioctl.h>
 #include <hvbridge/region.h>
 
@@ -30,6 +31,7 @@
 #define ZONE1_SIZE	0x200000ull
 
 static int kc_pass, kc_fail;
+static void *kc_region;		/* the mapped channel region */
 
 static void kc_check(int ok, const char *name, const char *fmt, long v)
 {
@@ -70,6 +72,7 @@ static void kc_mmap_checks(int fd, const struct hvb_ioc_info *info)
 		 fd, HVB_MMAP_REGION);
 	kc_check(m != MAP_FAILED, "mmap-region", "mmap %ld", 0);
 	if (m != MAP_FAILED) {
+		kc_region = m;
 		kc_check(hvb_region_check(m, info->region_size) == HVB_REGION_OK,
 			 "region-check", "hvb_region_check %ld",
 			 hvb_region_check(m, info->region_size));
@@ -178,11 +181,56 @@ static int kc_zone1_wait(int fd, unsigned int state, int ms)
 	return kc_zone1_state(fd) == state;
 }
 
+static unsigned long long kc_wakes;
+static __u32 kc_wake_gen;
+
+/*
+ * Play a daemon that goes to sleep on the attached region: drain the
+ * counter, take wake_gen (Barrier W0), announce SLEEPING (fully ordered,
+ * Barrier W1).  zone1's guest, started next, sends a request through
+ * the channel; its producer must find SLEEPING and raise the wake SPI.
+ */
+static void kc_wake_arm(int fd)
+{
+	struct hvb_wake *w = hvb_region_wake(kc_region);
+	struct hvb_ioc_info info;
+	unsigned long long v;
+	int fl = fcntl(fd, F_GETFL);
+
+	fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+	while (read(fd, &v, 8) == 8)
+		;
+	fcntl(fd, F_SETFL, fl);
+	kc_wakes = ioctl(fd, HVB_IOC_INFO, &info) ? ~0ull : info.wakes;
+	kc_wake_gen = hvb_load_acquire_u32(&w->wake_gen);
+	hvb_xchg_u32(&w->consumer_state, HVB_CONSUMER_SLEEPING);
+}
+
+/* The blocking read returns: the SPI reached hvbridge.ko. */
+static void kc_wake_check(int fd)
+{
+	struct hvb_wake *w = hvb_region_wake(kc_region);
+	unsigned long long v = 0;
+
+	alarm(20);
+	kc_check(read(fd, &v, 8) == 8 && v == kc_wakes + 1,
+		 "wake-irq-read", "counter %ld", (long)v);
+	kc_check(hvb_load_acquire_u32(&w->wake_gen) == kc_wake_gen + 1,
+		 "wake-gen", "wake_gen %ld",
+		 (long)hvb_load_acquire_u32(&w->wake_gen));
+	kc_check(hvb_load_acquire_u32(&w->consumer_state) ==
+		 HVB_CONSUMER_RUNNING, "wake-state-running", "state %ld",
+		 (long)hvb_load_acquire_u32(&w->consumer_state));
+	hvb_xchg_u32(&w->consumer_state, HVB_CONSUMER_ABSENT);
+}
+
 /*
  * zone1's built-in guest has run its checks and exited by now (or does
  * so soon): STOPPED.  Start it again, stop it while it runs (it parks at
  * its next exit, which comes at once: it prints through a hypercall),
- * start it once more and let it finish.  The serial log shows each step
+ * start it once more, asleep as a daemon would be: its channel request
+ * must wake us through the SPI, and let it finish.  The serial log shows
+ * each step
  * (tests/kmod/qemu.sh).
  */
 static void kc_zone_run_checks(int fd)
@@ -199,8 +247,12 @@ static void kc_zone_run_checks(int fd)
 	kc_check(!ioctl(fd, HVB_IOC_ZONE_STOP, &zc), "zone-stop", "%ld", 0);
 	kc_check(kc_zone1_wait(fd, HVB_ZONE_STOPPED, 5000), "zone-stopped",
 		 "state %ld", kc_zone1_state(fd));
+	if (kc_region)
+		kc_wake_arm(fd);
 	kc_check(!ioctl(fd, HVB_IOC_ZONE_START, &zc), "zone-restart", "%ld",
 		 0);
+	if (kc_region)
+		kc_wake_check(fd);
 	/* Its guest runs its checks and exits, which powers its CPU off:
 	 * STOPPED again.  Waiting also keeps its trace lines from mixing
 	 * with ours on the shared serial line. */

@@ -69,6 +69,7 @@ say "hc_test ran"
 $bb insmod /lib/modules/hvbridge.ko && say "insmod ok"
 say "dev $($bb stat -c '%A uid %u' /dev/hvbridge)"
 /bin/kmod_check; say "kmod_check exit $?"
+say "irq: $($bb grep hvbridge /proc/interrupts)"
 exec 3<>/dev/hvbridge
 if $bb rmmod hvbridge; then say "rmmod while open: unloaded"
 else say "rmmod while open refused"; fi
@@ -84,10 +85,10 @@ INIT
 	(cd "$root" && find . | cpio -o -H newc --quiet) |
 		gzip -1 > "$work/initramfs.cpio.gz" || return 1
 	cp "$work/root/root.dtb" "$work/root.dtb"
-	# Level-high: QEMU's GICv3 does not take an edge-triggered SPI 120
-	# ("Setting trigger mode 1 ... failed"); set pending by GICD_ISPENDR
-	# it works either way.  Until mkroot.sh says so itself.
-	fdtput -t x "$work/root.dtb" /hvbridge@7fff0000 interrupts 0 120 4
+	# mkroot.sh writes "interrupts 0 120 1" with fdtput -t x, i.e. SPI
+	# 0x120 (288), which QEMU's GIC does not have ("Setting trigger mode
+	# 1 for irq .. failed"): SPI 120 is 0x78.  Until mkroot.sh says so.
+	fdtput -t x "$work/root.dtb" /hvbridge@7fff0000 interrupts 0 78 1
 	size=$(stat -c %s "$work/initramfs.cpio.gz")
 	fdtput -t x "$work/root.dtb" /chosen linux,initrd-end \
 		"$(printf '0x%x' $((0x49000000 + size)))"
@@ -110,6 +111,8 @@ else
 		"kmod-qemu: dev crw------- uid 0" \
 		"kmod-check: PASS mapped-still-busy" \
 		"kmod-qemu: kmod_check exit 0" \
+		"kmod-check: PASS wake-irq-read" \
+		"hvbridge-hyp: channel: wake SPI 120 set pending" \
 		"hvbridge-hyp: zone1: started by the root zone on CPU 2" \
 		"hvbridge-hyp: zone1: stop requested by the root zone" \
 		"hvbridge-hyp: zone1: stopped by the root zone, CPU 2 parked" \
