@@ -85,7 +85,9 @@
 	},								\
 }
 
-#define ZONE_TESTDEV(dev, con) {					\
+#define ZONE_TESTDEV(dev, con) { ZONE_TESTDEV_WINDOWS(dev, con) }
+
+#define ZONE_TESTDEV_WINDOWS(dev, con)					\
 	{								\
 		.base = TESTDEV_HYP,					\
 		.size = HVB_TESTDEV_SIZE,				\
@@ -105,8 +107,7 @@
 		.name = "console",					\
 		.handler = hyp_console_access,				\
 		.priv = (con),						\
-	},								\
-}
+	}
 
 #define ZONE_CONFIG(zname, zid, cpu, zmem, zmmio)			\
 	ZONE_CONFIG_IMAGE(zname, zid, cpu, zmem, zmmio, ZONE_FLAGS,	\
@@ -137,8 +138,30 @@ static struct hyp_console zone1_console = HYP_CONSOLE_INIT("zone1");
 static const struct hyp_mem_region zone1_mem[] =
 	ZONE_MEM(ZONE1_RAM, HYP_MEM_SHARED);
 
-static const struct hyp_mmio_window zone1_mmio[] =
-	ZONE_TESTDEV(&zone1_testdev, &zone1_console);
+/*
+ * zone1 also gets ZONE1_VIRTIO_NR virtio-mmio windows, served by the
+ * daemon through the channel (configs/zone1-virtio-host.json: blk,
+ * console, rng in this order), each QueueNotify posted as a kick of its
+ * own device number, after the test device's HVB_TESTDEV_KICK_DEV.
+ */
+#define ZONE1_VIRTIO_BASE	0x0a000000ull
+#define ZONE1_VIRTIO_SIZE	0x200ull
+#define ZONE1_VIRTIO_NOTIFY	0x50u	/* VIRTIO_MMIO_QUEUE_NOTIFY */
+#define ZONE1_VIRTIO(i, vname) {					\
+	.base = ZONE1_VIRTIO_BASE + (i) * ZONE1_VIRTIO_SIZE,		\
+	.size = ZONE1_VIRTIO_SIZE,					\
+	.name = (vname),						\
+	.flags = HYP_MMIO_NOTIFY,					\
+	.notify_off = ZONE1_VIRTIO_NOTIFY,				\
+	.kick_dev = HVB_TESTDEV_KICK_DEV + 1 + (i),			\
+}
+
+static const struct hyp_mmio_window zone1_mmio[] = {
+	ZONE_TESTDEV_WINDOWS(&zone1_testdev, &zone1_console),
+	ZONE1_VIRTIO(0, "virtio-blk"),
+	ZONE1_VIRTIO(1, "virtio-console"),
+	ZONE1_VIRTIO(2, "virtio-rng"),
+};
 
 static const struct hyp_zone_config zone1_config =
 	ZONE_CONFIG("zone1", HVB_TESTDEV_DEFAULT_ZONE, 1, zone1_mem,
