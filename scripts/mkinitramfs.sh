@@ -21,8 +21,9 @@
 #                             test   checks a second daemon is refused,
 #                                    waits for a line "stop" on the
 #                                    console (the test harness sends it
-#                                    when zone1 is done), stops the daemon,
-#                                    unloads the module, powers off
+#                                    when zone1 is done), restarts the
+#                                    daemon, stops it, unloads the
+#                                    module, powers off
 #
 # With --dtb it also writes root.dtb: tests/e2e/mkroot.sh's root-zone DTB
 # (QEMU virt's, cut to the root zone, with the hvbridge,channel node),
@@ -207,6 +208,7 @@ stop() {
 		return 0
 	fi
 	pid=$(cat $PIDF)
+	exits=$(grep -c "daemon exited, status" $LOG)
 	kill -TERM "$pid"
 	t=0
 	while kill -0 "$pid" 2>/dev/null && [ $t -lt 50 ]; do
@@ -219,7 +221,8 @@ stop() {
 	fi
 	# Let the wrapper print the exit status before we go on.
 	t=0
-	while ! grep -q "daemon exited, status" $LOG && [ $t -lt 20 ]; do
+	while [ "$(grep -c "daemon exited, status" $LOG)" -le "$exits" ] &&
+	      [ $t -lt 20 ]; do
 		sleep 0.1
 		t=$((t + 1))
 	done
@@ -295,6 +298,8 @@ test)
 			break
 		fi
 	done
+	# A restarted daemon attaches again (the next consumer epoch).
+	hvbridge-ctl restart
 	hvbridge-ctl stop
 	hvbridge-ctl unload
 	say "powering off"
