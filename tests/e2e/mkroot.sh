@@ -65,7 +65,8 @@ fdtput -c "$dtb" $node
 fdtput -t s "$dtb" $node compatible "hvbridge,channel"
 fdtput -t x "$dtb" $node reg 0 0x7fff0000 0 0x10000 0 0x50000000 0 0x200000
 fdtput -t s "$dtb" $node reg-names region zone1
-fdtput -t x "$dtb" $node interrupts 0 120 1
+# Decimal cells (-t u): "-t x" would read 120 as 0x120.
+fdtput -t u "$dtb" $node interrupts 0 120 1
 fdtput -t s "$dtb" /chosen bootargs "console=ttyAMA0 rdinit=/init panic=-1"
 fdtput -t x "$dtb" /chosen linux,initrd-start $INITRD_ADDR
 fdtput -t x "$dtb" /chosen linux,initrd-end \
