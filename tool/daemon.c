@@ -307,8 +307,11 @@ static int hvb_daemon_parse(int argc, char **argv,
 		return -hvb_daemon_misuse("--testdev-base and --testdev-zone are for running without -c");
 	if (o->check && !o->config)
 		return -hvb_daemon_misuse("--check needs -c CONFIG");
+	/* host finds the region in its RAM file; kmod opens /dev/hvbridge
+	 * (HVB_DEVICE_PATH) unless told otherwise. */
 	if (!o->region && !o->config &&
-	    !(o->transport && !strcmp(o->transport, "host")))
+	    !(o->transport && (!strcmp(o->transport, "host") ||
+			       !strcmp(o->transport, "kmod"))))
 		return -hvb_daemon_misuse("--region is required (or -c CONFIG naming it)");
 	if (o->poll && o->has_budget)
 		return -hvb_daemon_misuse("--poll and --spin-budget exclude each other");
@@ -574,7 +577,8 @@ static int hvb_daemon_config(struct hvb_daemon_opts *o,
 		hvb_config_print(cfg, stdout);
 		return -1;
 	}
-	if (!o->region && strcmp(o->transport ? o->transport : "sim", "host"))
+	if (!o->region && strcmp(o->transport ? o->transport : "sim", "host") &&
+	    strcmp(o->transport ? o->transport : "sim", "kmod"))
 		return hvb_daemon_misuse("no region: give --region, or transport.region in the config");
 	return 0;
 }
