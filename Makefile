@@ -6,6 +6,10 @@ ifeq ($(origin CC),default)
 CC := gcc
 endif
 export V CC OPT
+# Quiet unless V=1: the sub-makes print one short line per step.
+ifneq ($(V),1)
+MAKEFLAGS += -s
+endif
 
 .PHONY: all deps hyp tool tests test stress bench run run-sim run-zone1 \
 	clean fuzz
