@@ -65,6 +65,12 @@ extern struct guest_abort guest_abort;
 extern struct guest_fail guest_fail;
 extern const struct guest_case __gcase_start[], __gcase_end[];
 
+/* main.c: console output, and the workload run before the cases. */
+void guest_puts(const char *s);
+void guest_puthex(__u64 v);
+void guest_putdec(__u64 v);
+void guest_workload(void);
+
 /* start.S */
 void guest_putc(int c);
 void guest_exit(__u64 code) __attribute__((noreturn));

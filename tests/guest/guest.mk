@@ -3,6 +3,8 @@
 # (gcc, or clang --target=aarch64-linux-gnu and ld.lld):
 #   $(O)/arm64/guest/hvbridge-guest.elf  linked at IPA 0x40000000
 #   $(O)/arm64/guest/hvbridge-guest.bin  the flat image QEMU loads
+#   $(O)/arm64/guest/hvbridge-guest-virtio.{elf,bin}  the same with the
+#                                         virtio workload first
 # and runs check-mmio.sh on it: no writeback MMIO access outside the
 # deliberate cases listed in writeback.allow.
 GUEST_DIR := $(TOP)/tests/guest
@@ -21,7 +23,14 @@ else
 GUEST_LD := aarch64-linux-gnu-ld
 endif
 
-TEST_BINS += $(GUEST_BIN)
+# The virtio image: the same harness and cases, with the polled virtio
+# driver's workload (virtio.c, virtio_dev.c) run first.
+GUEST_VIRTIO_OBJS := $(GUEST_OBJS) $(addprefix $(GUEST_OUT)/,virtio.o \
+	virtio_dev.o)
+GUEST_VIRTIO_ELF := $(GUEST_OUT)/hvbridge-guest-virtio.elf
+GUEST_VIRTIO_BIN := $(GUEST_OUT)/hvbridge-guest-virtio.bin
+
+TEST_BINS += $(GUEST_BIN) $(GUEST_VIRTIO_BIN)
 
 $(GUEST_OUT)/%.o: $(GUEST_DIR)/%.S
 	@mkdir -p $(dir $@)
@@ -42,7 +51,16 @@ $(GUEST_ELF): $(GUEST_OBJS) $(GUEST_DIR)/guest.lds $(GUEST_CHECK) \
 		$@.tmp
 	$(Q)mv $@.tmp $@
 
-$(GUEST_BIN): $(GUEST_ELF)
+$(GUEST_VIRTIO_ELF): $(GUEST_VIRTIO_OBJS) $(GUEST_DIR)/guest.lds \
+		$(GUEST_CHECK) $(GUEST_ALLOW)
+	$(call quiet,LD,$@)
+	$(Q)$(GUEST_LD) -nostdlib -static -T $(GUEST_DIR)/guest.lds \
+		-o $@.tmp $(GUEST_VIRTIO_OBJS)
+	$(Q)$(GUEST_CHECK) $$(sed -n 's/^\([^#].*\)/-a \1/p' $(GUEST_ALLOW)) \
+		$@.tmp
+	$(Q)mv $@.tmp $@
+
+$(GUEST_OUT)/%.bin: $(GUEST_OUT)/%.elf
 	$(call quiet,OBJCOPY,$@)
 	$(Q)aarch64-linux-gnu-objcopy -O binary -R .hyp_mmio_sites $< $@
 

@@ -18,13 +18,13 @@ struct guest_fail guest_fail;
 
 static __u64 guest_passed, guest_failed;
 
-static void guest_puts(const char *s)
+void guest_puts(const char *s)
 {
 	while (*s)
 		guest_putc(*s++);
 }
 
-static void guest_puthex(__u64 v)
+void guest_puthex(__u64 v)
 {
 	int shift = 60;
 
@@ -35,7 +35,7 @@ static void guest_puthex(__u64 v)
 		guest_putc("0123456789abcdef"[(v >> shift) & 0xf]);
 }
 
-static void guest_putdec(__u64 v)
+void guest_putdec(__u64 v)
 {
 	char buf[21];
 	int i = 20;
@@ -93,6 +93,30 @@ void guest_unexpected(__u64 esr, __u64 far, __u64 elr)
 	guest_puthex(elr);
 	guest_puts("\nguest: 0 passed, 1 failed\n");
 	guest_exit(255);
+}
+
+/* One step of a workload (the virtio image's, virtio_dev.c): a PASS
+ * line, or a FAIL line with @why, counted with the cases. */
+void guest_step(const char *name, const char *step, const char *why)
+{
+	guest_puts(why ? "FAIL " : "PASS ");
+	guest_puts(name);
+	guest_putc('/');
+	guest_puts(step);
+	if (why) {
+		guest_puts(": ");
+		guest_puts(why);
+		guest_failed++;
+	} else {
+		guest_passed++;
+	}
+	guest_putc('\n');
+}
+
+/* What runs before the cases: nothing in the torture image; the virtio
+ * image links its driver's workload over this (virtio_dev.c). */
+__attribute__((weak)) void guest_workload(void)
+{
 }
 
 static void guest_result(const char *win, const struct guest_case *c,
@@ -174,6 +198,7 @@ __u64 guest_main(__u64 hyp_win, __u64 uart, __u64 chan_win)
 	__u64 n = 0;
 
 	(void)uart;
+	guest_workload();
 	for (c = __gcase_start; c < __gcase_end; c++)
 		n += c->flags & GC_WINDOW ? 2 : 1;
 	guest_puts("guest: torture image, EL1 MMU and caches on, ");

@@ -184,8 +184,9 @@ guest_vec_other:
 
 /*
  * Stage 1: an identity map in 2 MiB blocks.  Zone1's RAM is Normal
- * write-back; the PL011, the two test device windows, the console
- * window and an address in no window are Device-nGnRE; the probes of
+ * write-back; the PL011, the virtio-mmio windows (the virtio image),
+ * the two test device windows, the console window and an address in no
+ * window are Device-nGnRE; the probes of
  * other memory (beyond zone1's RAM, the root zone's RAM, the
  * hypervisor's carve-out and the channel region) are mapped Normal too,
  * so that only stage 2 stops them.
@@ -208,6 +209,8 @@ guest_l1:
 guest_l2_low:
 	skip_to	guest_l2_low, 0x09000000
 	block	0x09000000, ATTR_DEVICE, PTE_PXN | PTE_UXN	/* PL011 */
+	skip_to	guest_l2_low, 0x0a000000
+	block	0x0a000000, ATTR_DEVICE, PTE_PXN | PTE_UXN	/* virtio-mmio */
 	skip_to	guest_l2_low, 0x0b000000
 	/* both test device windows, 0x0b000000 and 0x0b100000 */
 	block	0x0b000000, ATTR_DEVICE, PTE_PXN | PTE_UXN

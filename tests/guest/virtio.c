@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The virtio image's driver core (virtio.h): the virtio-mmio version 2
+ * transport (virtio 1.2, 4.2.3) and a polled split virtqueue (2.7).
+ *
+ * Every register access goes through arm64/mmio.h (plain [Xn], recorded
+ * for check-mmio.sh) and counts the aborts it took: a window with no
+ * device behind it, or a daemon that does not answer, aborts (docs/
+ * run.md), and the step then fails with "data abort" instead of acting
+ * on a value that never came.
+ */
+#include <stddef.h>
+#include <arm64/mmio.h>
+#include <hvbridge/barrier.h>
+#include "virtio.h"
+
+_Static_assert(offsetof(struct gvq_rings, avail_flags) % 2 == 0,
+	       "avail ring alignment (2.7)");
+_Static_assert(offsetof(struct gvq_rings, used_flags) % 4 == 0,
+	       "used ring alignment (2.7)");
+_Static_assert(sizeof(struct gvq_rings) == 4096, "one page per queue");
+
+/* Polls of used_idx wait at most this long (the daemon polls too). */
+#define GVQ_TIMEOUT_MS		2000u
+/* Tries of the first register read while the daemon attaches; each
+ * unanswered one costs the hypervisor's 500 ms timeout, so after one
+ * probe found nothing, the next ones try only GVIRTIO_PROBE_RETRIES. */
+#define GVIRTIO_PROBE_TRIES	20
+#define GVIRTIO_PROBE_RETRIES	2
+
+/*
+ * The compilers call memset for zeroed aggregates and zeroing loops
+ * even freestanding; the image has no libc.  The volatile store keeps
+ * this loop from being turned into a call to itself.
+ */
+void *memset(void *s, int c, size_t n);
+void *memset(void *s, int c, size_t n)
+{
+	volatile __u8 *p = s;
+
+	while (n--)
+		*p++ = (__u8)c;
+	return s;
+}
+
+static __u64 gvirtio_aborts;	/* guest_abort.count at the last check */
+
+static void gvirtio_arm(void)
+{
+	gvirtio_aborts = guest_abort.count;
+}
+
+static int gvirtio_aborted(void)
+{
+	return guest_abort.count != gvirtio_aborts;
+}
+
+static volatile void *gvirtio_reg(struct gvirtio *d, __u32 off)
+{
+	return (volatile void *)(d->base + off);
+}
+
+static __u32 gvirtio_read(struct gvirtio *d, __u32 off)
+{
+	return mmio_read32(gvirtio_reg(d, off));
+}
+
+static void gvirtio_write(struct gvirtio *d, __u32 off, __u32 v)
+{
+	mmio_write32(gvirtio_reg(d, off), v);
+}
+
+static __u64 gvirtio_ticks(void)
+{
+	__u64 v;
+
+	__asm__ volatile("isb\n\tmrs %0, cntvct_el0" : "=r"(v) : : "memory");
+	return v;
+}
+
+static __u64 gvirtio_ticks_per_ms(void)
+{
+	__u64 f;
+
+	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(f));
+	return f / 1000 ? f / 1000 : 1;
+}
+
+const char *gvirtio_probe(struct gvirtio *d)
+{
+	static int tries = GVIRTIO_PROBE_TRIES;
+	__u32 magic = 0;
+	int i;
+
+	for (i = 0; i < tries; i++) {
+		gvirtio_arm();
+		magic = gvirtio_read(d, VIRTIO_MMIO_MAGIC_VALUE);
+		if (!gvirtio_aborted())
+			break;
+	}
+	if (i == tries) {
+		tries = GVIRTIO_PROBE_RETRIES;
+		return "data abort: no device answers the window";
+	}
+	if (magic != GVIRTIO_MAGIC)
+		return "MagicValue is not \"virt\"";
+	gvirtio_arm();
+	if (gvirtio_read(d, VIRTIO_MMIO_VERSION) != 2)
+		return "Version is not 2 (virtio-mmio 1.0+)";
+	if (gvirtio_read(d, VIRTIO_MMIO_DEVICE_ID) != d->device_id)
+		return "DeviceID is not the expected device";
+	return gvirtio_aborted() ? "data abort" : 0;
+}
+
+void gvirtio_reset(struct gvirtio *d)
+{
+	gvirtio_write(d, VIRTIO_MMIO_STATUS, 0);
+}
+
+const char *gvirtio_negotiate(struct gvirtio *d, __u64 want, __u64 need)
+{
+	__u64 offered;
+	__u32 status;
+
+	gvirtio_arm();
+	/* 3.1.1: reset, then ACKNOWLEDGE, DRIVER. */
+	gvirtio_reset(d);
+	if (gvirtio_read(d, VIRTIO_MMIO_STATUS) != 0)
+		return "Status not 0 after reset";
+	gvirtio_write(d, VIRTIO_MMIO_STATUS, GVIRTIO_S_ACKNOWLEDGE);
+	gvirtio_write(d, VIRTIO_MMIO_STATUS,
+		      GVIRTIO_S_ACKNOWLEDGE | GVIRTIO_S_DRIVER);
+	gvirtio_write(d, VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
+	offered = gvirtio_read(d, VIRTIO_MMIO_DEVICE_FEATURES);
+	gvirtio_write(d, VIRTIO_MMIO_DEVICE_FEATURES_SEL, 1);
+	offered |= (__u64)gvirtio_read(d, VIRTIO_MMIO_DEVICE_FEATURES) << 32;
+	if (gvirtio_aborted())
+		return "data abort";
+	need |= 1ull << GVIRTIO_F_VERSION_1;
+	if ((offered & need) != need)
+		return "a needed feature (VERSION_1 or the device's) not offered";
+	d->features = offered & (want | need);
+	gvirtio_write(d, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
+	gvirtio_write(d, VIRTIO_MMIO_DRIVER_FEATURES, (__u32)d->features);
+	gvirtio_write(d, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
+	gvirtio_write(d, VIRTIO_MMIO_DRIVER_FEATURES,
+		      (__u32)(d->features >> 32));
+	gvirtio_write(d, VIRTIO_MMIO_STATUS, GVIRTIO_S_ACKNOWLEDGE |
+		      GVIRTIO_S_DRIVER | GVIRTIO_S_FEATURES_OK);
+	/* 3.1.1 step 6: the device may refuse; read it back. */
+	status = gvirtio_read(d, VIRTIO_MMIO_STATUS);
+	if (gvirtio_aborted())
+		return "data abort";
+	if (!(status & GVIRTIO_S_FEATURES_OK))
+		return "FEATURES_OK refused";
+	return 0;
+}
+
+const char *gvirtio_queue(struct gvirtio *d, struct gvq *q, __u32 index,
+			  struct gvq_rings *rings)
+{
+	__u64 desc = (__u64)&rings->desc, avail = (__u64)&rings->avail_flags;
+	__u64 used = (__u64)&rings->used_flags;
+	__u32 max;
+
+	/* The rings go to the device below; nothing of a previous run
+	 * (the device was reset) may be left in them. */
+	memset(rings, 0, sizeof(*rings));
+	q->rings = rings;
+	q->index = index;
+	q->next_avail = 0;
+	q->last_used = 0;
+	gvirtio_arm();
+	gvirtio_write(d, VIRTIO_MMIO_QUEUE_SEL, index);
+	if (gvirtio_read(d, VIRTIO_MMIO_QUEUE_READY) != 0)
+		return "queue already live after reset";
+	max = gvirtio_read(d, VIRTIO_MMIO_QUEUE_NUM_MAX);
+	if (gvirtio_aborted())
+		return "data abort";
+	if (max == 0)
+		return "QueueNumMax 0: no such queue";
+	q->size = max < GVQ_SIZE ? max : GVQ_SIZE;
+	gvirtio_write(d, VIRTIO_MMIO_QUEUE_NUM, q->size);
+	gvirtio_write(d, VIRTIO_MMIO_QUEUE_DESC_LOW, (__u32)desc);
+	gvirtio_write(d, VIRTIO_MMIO_QUEUE_DESC_HIGH, (__u32)(desc >> 32));
+	gvirtio_write(d, VIRTIO_MMIO_QUEUE_AVAIL_LOW, (__u32)avail);
+	gvirtio_write(d, VIRTIO_MMIO_QUEUE_AVAIL_HIGH, (__u32)(avail >> 32));
+	gvirtio_write(d, VIRTIO_MMIO_QUEUE_USED_LOW, (__u32)used);
+	gvirtio_write(d, VIRTIO_MMIO_QUEUE_USED_HIGH, (__u32)(used >> 32));
+	/* The zeroed rings before the device reads them: the MMIO store
+	 * below is what hands them over. */
+	__asm__ volatile("dsb st" ::: "memory");
+	gvirtio_write(d, VIRTIO_MMIO_QUEUE_READY, 1);
+	if (gvirtio_read(d, VIRTIO_MMIO_QUEUE_READY) != 1)
+		return "QueueReady did not stick (rings refused)";
+	return gvirtio_aborted() ? "data abort" : 0;
+}
+
+const char *gvirtio_driver_ok(struct gvirtio *d)
+{
+	__u32 status;
+
+	gvirtio_arm();
+	gvirtio_write(d, VIRTIO_MMIO_STATUS, GVIRTIO_S_ACKNOWLEDGE |
+		      GVIRTIO_S_DRIVER | GVIRTIO_S_FEATURES_OK |
+		      GVIRTIO_S_DRIVER_OK);
+	status = gvirtio_read(d, VIRTIO_MMIO_STATUS);
+	if (gvirtio_aborted())
+		return "data abort";
+	if (status & (GVIRTIO_S_NEEDS_RESET | GVIRTIO_S_FAILED))
+		return "device needs reset";
+	return status & GVIRTIO_S_DRIVER_OK ? 0 : "DRIVER_OK did not stick";
+}
+
+const char *gvq_run(struct gvirtio *d, struct gvq *q,
+		    const struct gvq_buf *bufs, __u32 n, __u32 *len)
+{
+	struct gvq_rings *r = q->rings;
+	__u64 start, limit;
+	__u16 used;
+	__u32 i;
+
+	if (n == 0 || n > q->size)
+		return "chain longer than the queue";
+	/* One request in flight: the chain is always descriptors 0..n-1. */
+	for (i = 0; i < n; i++) {
+		r->desc[i].addr = (__u64)bufs[i].addr;
+		r->desc[i].len = bufs[i].len;
+		r->desc[i].flags = (__u16)((bufs[i].write ?
+					    GVQ_DESC_F_WRITE : 0) |
+					   (i + 1 < n ? GVQ_DESC_F_NEXT : 0));
+		r->desc[i].next = (__u16)(i + 1 < n ? i + 1 : 0);
+	}
+	r->avail_ring[q->next_avail % q->size] = 0;
+	q->next_avail++;
+	/* Barrier GVQ-A: the chain and its ring entry before the index;
+	 * pairs with the device's acquire of avail->idx (Barrier VQ-A,
+	 * tool/virtio/virtqueue.c). */
+	hvb_store_release_u16(&r->avail_idx, q->next_avail);
+	/* The index before the notify, a Device store (4.2.3.3); the
+	 * hypervisor posts it as a kick, so the daemon may look at once. */
+	__asm__ volatile("dsb st" ::: "memory");
+	gvirtio_arm();
+	gvirtio_write(d, VIRTIO_MMIO_QUEUE_NOTIFY, q->index);
+	if (gvirtio_aborted())
+		return "data abort on QueueNotify";
+
+	start = gvirtio_ticks();
+	limit = GVQ_TIMEOUT_MS * gvirtio_ticks_per_ms();
+	/* Barrier GVQ-B: acquire of used->idx; pairs with the device's
+	 * release of it (Barrier VQ-B), so the used element is read
+	 * after the index that announces it. */
+	while ((used = hvb_load_acquire_u16(&r->used_idx)) == q->last_used) {
+		if (gvirtio_ticks() - start > limit)
+			return "timeout: the device never used the chain";
+		hvb_cpu_relax();
+	}
+	if ((__u16)(used - q->last_used) != 1)
+		return "used->idx moved by more than the one chain";
+	i = r->used_ring[q->last_used % q->size].id;
+	q->last_used++;
+	if (i != 0)
+		return "used element names another chain";
+	*len = r->used_ring[(__u16)(q->last_used - 1) % q->size].len;
+	return 0;
+}
+
+const char *gvirtio_ack_interrupt(struct gvirtio *d)
+{
+	__u32 isr;
+
+	gvirtio_arm();
+	isr = gvirtio_read(d, VIRTIO_MMIO_INTERRUPT_STATUS);
+	if (gvirtio_aborted())
+		return "data abort";
+	if (!(isr & VIRTIO_MMIO_INT_VRING))
+		return "InterruptStatus: no used-buffer bit after a request";
+	gvirtio_write(d, VIRTIO_MMIO_INTERRUPT_ACK, isr);
+	isr = gvirtio_read(d, VIRTIO_MMIO_INTERRUPT_STATUS);
+	if (gvirtio_aborted())
+		return "data abort";
+	return isr & VIRTIO_MMIO_INT_VRING ?
+	       "InterruptStatus still set after InterruptACK" : 0;
+}
+
+__u32 gvirtio_config32(struct gvirtio *d, __u32 off)
+{
+	return gvirtio_read(d, VIRTIO_MMIO_CONFIG + off);
+}
