@@ -8,10 +8,10 @@
 E2E_DIR := $(TOP)/tests/e2e
 E2E_TIMEOUT ?= 20
 
-TEST_TARGETS += e2e-boot e2e-guest
+TEST_TARGETS += e2e-boot e2e-guest e2e-virtio
 BENCH_TARGETS += e2e-bench
 
-.PHONY: e2e-boot e2e-guest e2e-bench
+.PHONY: e2e-boot e2e-guest e2e-virtio e2e-bench
 e2e-boot:
 	@$(MAKE) --no-print-directory -s -C $(TOP)/hyp image
 	@E2E_TIMEOUT=$(E2E_TIMEOUT) E2E_ARM64=$(TOP)/build/arm64 \
@@ -27,6 +27,14 @@ e2e-guest: $(O)/arm64/guest/hvbridge-guest.bin
 	@E2E_TIMEOUT=$(E2E_TIMEOUT) E2E_HVBRIDGE=$(O)/tool/hvbridge \
 		E2E_ARM64=$(TOP)/build/arm64 $(E2E_DIR)/guest.sh $(O)/arm64/hyp $(GUEST_ELF) $(GUEST_BIN) \
 		$(O)/test/e2e-guest
+
+# zone1's virtio workload (the virtio image: blk, console, rng through
+# the daemon's host transport), then the torture cases in the same boot.
+e2e-virtio: $(GUEST_VIRTIO_BIN)
+	@$(MAKE) --no-print-directory -s -C $(TOP)/hyp image
+	@E2E_TIMEOUT=$(E2E_TIMEOUT) E2E_HVBRIDGE=$(O)/tool/hvbridge \
+		$(E2E_DIR)/virtio.sh $(O)/arm64/hyp $(GUEST_VIRTIO_BIN) \
+		$(TOP)/configs/zone1-virtio-host.json $(O)/test/e2e-virtio
 
 # MMIO exits/s through the channel vs in the hypervisor, one QEMU run;
 # also build/bench/exits.json.

@@ -1,0 +1,139 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Description: zone1's virtio workload (tests/guest, the virtio image)
+# under the EL2 hypervisor, served by the real daemon on its host
+# transport with configs/zone1-virtio-host.json: virtio-blk on an image
+# file, virtio-console on the daemon's stdout, virtio-rng; then the MMIO
+# torture cases in the same boot.
+#
+# virtio.sh IMAGE_DIR GUEST_BIN CONFIG WORK_DIR
+# Every workload step must print its PASS line; the sectors written must
+# be in the image file, the console lines on the daemon's stdout, and the
+# guest's summary must count every step and case as passed.  A miss
+# prints the serial log and the daemon's log.
+set -u
+img=$1
+gbin=$2
+cfg=$3
+work=$4
+tmo=${E2E_TIMEOUT:-20}
+here=$(dirname "$0")
+hvb=${E2E_HVBRIDGE:-}
+mkdir -p "$work"
+# The daemon runs in $work (the blk image is relative to it): every path
+# it gets is absolute.
+work=$(cd "$work" && pwd)
+case $hvb in
+/*|"") ;;
+*) hvb=$(pwd)/$hvb ;;
+esac
+pass=0
+fail=0
+
+# shellcheck source=tests/e2e/lib.sh
+. "$here/lib.sh"
+
+# The workload's steps, in the order the image runs them
+# (tests/guest/virtio_dev.c).
+steps="virtio-blk/probe virtio-blk/init virtio-blk/write
+	virtio-blk/interrupt virtio-blk/read virtio-blk/compare
+	virtio-blk/flush
+	virtio-console/probe virtio-console/init virtio-console/tx
+	virtio-rng/probe virtio-rng/init virtio-rng/read virtio-rng/differ"
+nsteps=$(echo $steps | wc -w)
+con_lines="hvbridge-guest: hello from zone1 over virtio-console
+hvbridge-guest: virtio-console line 2 of 2"
+
+# start_daemon_virtio NAME: as lib.sh's start_daemon_host, with the
+# config, in $work (the blk image is relative to it); the daemon's
+# stdout, the console's backend, goes through a FIFO to NAME.console
+# (cat's pid in $cpid), its log to NAME.daemon.
+start_daemon_virtio() {
+	sd_log=$work/$1.log
+	fifo=$work/$1.fifo
+	rm -f "$fifo"
+	mkfifo "$fifo"
+	cat "$fifo" > "$work/$1.console" &
+	cpid=$!
+	cfg_abs=$(cd "$(dirname "$cfg")" && pwd)/$(basename "$cfg")
+	(
+		cd "$work" || exit 1
+		t=0
+		while ! grep -qF "hvbridge-hyp: channel region at" \
+				"$sd_log" 2>/dev/null; do
+			[ $t -lt $((tmo * 50)) ] || exit 1
+			sleep 0.02
+			t=$((t + 1))
+		done
+		exec "$hvb" daemon -c "$cfg_abs" --transport host --mem "$ram"
+	) > "$fifo" 2> "$work/$1.daemon" &
+	dpid=$!
+}
+
+n=zone1-virtio
+log_of=$n
+rm -f "$work/$n.why" "$work/$n.log.txt" "$work/$n.console"
+if [ ! -x "$hvb" ] || [ ! -f "$gbin" ] || [ ! -f "$img/hvbridge-hyp.elf" ]; then
+	echo "missing $hvb, $gbin or $img/hvbridge-hyp.elf (make)" > "$work/$n.why"
+elif ! "$hvb" config-check -c "$cfg" > "$work/$n.cfg" 2>&1; then
+	{ echo "config-check refused $cfg:"; cat "$work/$n.cfg"; } \
+		> "$work/$n.why"
+else
+	rm -f "$ram" "$work/zone1-virtio-blk.img"
+	truncate -s 1G "$ram"
+	truncate -s 1M "$work/zone1-virtio-blk.img"
+	: > "$work/$n.log"
+	start_daemon_virtio $n
+	boot $n "$img/hvbridge-hyp.elf" "hvbridge-hyp: all zones exited" \
+		"$QEMU_SHARED_RAM -device loader,file=$gbin,addr=0x50000000,force-raw=on"
+	kill "$dpid" 2>/dev/null
+	wait "$dpid" 2>/dev/null
+	# The daemon gone, cat sees EOF; if the daemon never opened the
+	# FIFO, cat still waits for a writer: stop it.
+	kill "$cpid" 2>/dev/null
+	wait "$cpid" 2>/dev/null
+	for s in $steps; do
+		grep -qxF -- "[zone1] PASS $s" "$work/$n.log.txt" ||
+			echo "missing: [zone1] PASS $s" >> "$work/$n.why"
+	done
+	# The torture cases: counted here (tests/e2e/guest.sh checks each
+	# one by name); the summary must count them and every step.
+	cases=$(sed -n 's/.*guest: torture image, EL1 MMU and caches on, \([0-9]*\) cases.*/\1/p' \
+		"$work/$n.log.txt" | head -n 1)
+	if [ -z "$cases" ]; then
+		echo "missing: the torture image's header line" >> "$work/$n.why"
+	else
+		total=$((cases + nsteps))
+		want $n "[zone1] guest: $total passed, 0 failed" \
+			"hvbridge-hyp: zone1: exit, code 0"
+		got=$(grep -c '^\[zone1\] PASS ' "$work/$n.log.txt")
+		[ "$got" -eq "$total" ] ||
+			echo "$got PASS lines, want $total" >> "$work/$n.why"
+	fi
+	want $n "[zone1] guest: virtio workload: blk, console, rng at 0xa000000" \
+		"[zone1] guest: virtio-blk: 8 sectors at 16, checksum 0x"
+	never $n "FAIL " "unexpected exception" "zone2" "***"
+	# What the guest wrote went where the backends write.
+	echo "$con_lines" | while IFS= read -r l; do
+		grep -qxF -- "$l" "$work/$n.console" ||
+			echo "console backend (daemon stdout): missing: $l"
+	done >> "$work/$n.why"
+	for s in 16 23; do
+		dd if="$work/zone1-virtio-blk.img" bs=512 skip=$s count=1 \
+			2>/dev/null | head -n 1 |
+			grep -qxF "hvbridge-guest sector $s" ||
+			echo "blk image: sector $s does not hold what the guest wrote" \
+				>> "$work/$n.why"
+	done
+	if [ -s "$work/$n.why" ]; then
+		{ echo "--- daemon log ---"; cat "$work/$n.daemon"
+		  echo "--- console backend ---"; cat "$work/$n.console"; } \
+			>> "$work/$n.why"
+	fi
+fi
+result $n
+
+rm -f "$ram" "$work/$n.fifo"
+
+echo "e2e-virtio: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
