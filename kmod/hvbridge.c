@@ -313,7 +313,7 @@ static ssize_t hvb_read(struct file *file, char __user *buf, size_t len,
 	ret = -EFAULT;
 	if (copy_to_user(buf, &now, sizeof(now)))
 		goto out;
-	hf->seen = now;
+	WRITE_ONCE(hf->seen, now);	/* hvb_poll() reads it unlocked */
 	ret = sizeof(now);
 out:
 	mutex_unlock(&hf->lock);
