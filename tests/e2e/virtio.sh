@@ -40,7 +40,7 @@ steps="virtio-blk/probe virtio-blk/init virtio-blk/write
 	virtio-blk/flush
 	virtio-console/probe virtio-console/init virtio-console/tx
 	virtio-rng/probe virtio-rng/init virtio-rng/read virtio-rng/differ"
-nsteps=$(echo $steps | wc -w)
+nsteps=$(echo "$steps" | wc -w)
 con_lines="hvbridge-guest: hello from zone1 over virtio-console
 hvbridge-guest: virtio-console line 2 of 2"
 
@@ -83,8 +83,8 @@ else
 	truncate -s 1G "$ram"
 	truncate -s 1M "$work/zone1-virtio-blk.img"
 	: > "$work/$n.log"
-	start_daemon_virtio $n
-	boot $n "$img/hvbridge-hyp.elf" "hvbridge-hyp: all zones exited" \
+	start_daemon_virtio "$n"
+	boot "$n" "$img/hvbridge-hyp.elf" "hvbridge-hyp: all zones exited" \
 		"$QEMU_SHARED_RAM -device loader,file=$gbin,addr=0x50000000,force-raw=on"
 	kill "$dpid" 2>/dev/null
 	wait "$dpid" 2>/dev/null
@@ -104,15 +104,15 @@ else
 		echo "missing: the torture image's header line" >> "$work/$n.why"
 	else
 		total=$((cases + nsteps))
-		want $n "[zone1] guest: $total passed, 0 failed" \
+		want "$n" "[zone1] guest: $total passed, 0 failed" \
 			"hvbridge-hyp: zone1: exit, code 0"
 		got=$(grep -c '^\[zone1\] PASS ' "$work/$n.log.txt")
 		[ "$got" -eq "$total" ] ||
 			echo "$got PASS lines, want $total" >> "$work/$n.why"
 	fi
-	want $n "[zone1] guest: virtio workload: blk, console, rng at 0xa000000" \
+	want "$n" "[zone1] guest: virtio workload: blk, console, rng at 0xa000000" \
 		"[zone1] guest: virtio-blk: 8 sectors at 16, checksum 0x"
-	never $n "FAIL " "unexpected exception" "zone2" "***"
+	never "$n" "FAIL " "unexpected exception" "zone2" "***"
 	# What the guest wrote went where the backends write.
 	echo "$con_lines" | while IFS= read -r l; do
 		grep -qxF -- "$l" "$work/$n.console" ||
@@ -131,7 +131,7 @@ else
 			>> "$work/$n.why"
 	fi
 fi
-result $n
+result "$n"
 
 rm -f "$ram" "$work/$n.fifo"
 
