@@ -85,10 +85,6 @@ INIT
 	(cd "$root" && find . | cpio -o -H newc --quiet) |
 		gzip -1 > "$work/initramfs.cpio.gz" || return 1
 	cp "$work/root/root.dtb" "$work/root.dtb"
-	# mkroot.sh writes "interrupts 0 120 1" with fdtput -t x, i.e. SPI
-	# 0x120 (288), which QEMU's GIC does not have ("Setting trigger mode
-	# 1 for irq .. failed"): SPI 120 is 0x78.  Until mkroot.sh says so.
-	fdtput -t x "$work/root.dtb" /hvbridge@7fff0000 interrupts 0 78 1
 	size=$(stat -c %s "$work/initramfs.cpio.gz")
 	fdtput -t x "$work/root.dtb" /chosen linux,initrd-end \
 		"$(printf '0x%x' $((0x49000000 + size)))"
