@@ -29,11 +29,13 @@ e2e-guest: $(O)/arm64/guest/hvbridge-guest.bin
 		$(O)/test/e2e-guest
 
 # zone1's virtio workload (the virtio image: blk, console, rng through
-# the daemon's host transport), then the torture cases in the same boot.
+# the daemon's host transport), then the torture cases in the same boot;
+# alone and next to the root zone's Linux (if fetched).
 e2e-virtio: $(GUEST_VIRTIO_BIN)
 	@$(MAKE) --no-print-directory -s -C $(TOP)/hyp image
 	@E2E_TIMEOUT=$(E2E_TIMEOUT) E2E_HVBRIDGE=$(O)/tool/hvbridge \
-		$(E2E_DIR)/virtio.sh $(O)/arm64/hyp $(GUEST_VIRTIO_BIN) \
+		E2E_ARM64=$(TOP)/build/arm64 $(E2E_DIR)/virtio.sh \
+		$(O)/arm64/hyp $(GUEST_VIRTIO_BIN) \
 		$(TOP)/configs/zone1-virtio-host.json $(O)/test/e2e-virtio
 
 # MMIO exits/s through the channel vs in the hypervisor, one QEMU run;

@@ -4,7 +4,8 @@
 # under the EL2 hypervisor, served by the real daemon on its host
 # transport with configs/zone1-virtio-host.json: virtio-blk on an image
 # file, virtio-console on the daemon's stdout, virtio-rng; then the MMIO
-# torture cases in the same boot.
+# torture cases in the same boot.  Alone, and next to the root zone's
+# Linux (when scripts/fetch-arm64.sh has fetched it).
 #
 # virtio.sh IMAGE_DIR GUEST_BIN CONFIG WORK_DIR
 # Every workload step must print its PASS line; the sectors written must
@@ -133,7 +134,65 @@ else
 fi
 result "$n"
 
-rm -f "$ram" "$work/$n.fifo"
+# 2. The same image next to the root zone's Linux (-smp 3: zone1 on CPU
+# 2), still served by the daemon on this machine: the windows and kicks
+# of the root-zone zone set, which the kmod transport's daemon will use.
+n=zone1-virtio-root
+log_of=$n
+kernel=${E2E_ARM64:-}/Image
+if [ ! -f "$kernel" ] || [ ! -f "${E2E_ARM64:-}/busybox" ]; then
+	echo "SKIP $n (no $kernel: run scripts/fetch-arm64.sh)"
+elif [ -s "$work/zone1-virtio.why" ]; then
+	echo "SKIP $n (zone1-virtio failed)"
+else
+	rm -f "$work/$n.why" "$work/$n.log.txt" "$work/$n.console"
+	rootd=$work/root
+	if ! "$here/mkroot.sh" "$rootd" "$E2E_ARM64/busybox" \
+			> "$work/$n.mkroot" 2>&1; then
+		{ echo "mkroot.sh failed:"; cat "$work/$n.mkroot"; } \
+			> "$work/$n.why"
+	else
+		rm -f "$ram" "$work/zone1-virtio-blk.img"
+		truncate -s 1G "$ram"
+		truncate -s 1M "$work/zone1-virtio-blk.img"
+		: > "$work/$n.log"
+		start_daemon_virtio "$n"
+		ld="-device loader,force-raw=on"
+		tmo_saved=$tmo
+		tmo=$((tmo * 3))	# a kernel boot under TCG
+		boot "$n" "$img/hvbridge-hyp.elf" "hvbridge-hyp: root: SYSTEM_OFF" \
+			"-smp 3 $QEMU_SHARED_RAM $ld,addr=0x40200000,file=$kernel
+			 $ld,addr=0x48000000,file=$rootd/root.dtb
+			 $ld,addr=0x49000000,file=$rootd/initramfs.cpio.gz
+			 $ld,addr=0x50000000,file=$gbin"
+		tmo=$tmo_saved
+		kill "$dpid" 2>/dev/null
+		wait "$dpid" 2>/dev/null
+		kill "$cpid" 2>/dev/null
+		wait "$cpid" 2>/dev/null
+		for s in $steps; do
+			grep -qxF -- "[zone1] PASS $s" "$work/$n.log.txt" ||
+				echo "missing: [zone1] PASS $s" >> "$work/$n.why"
+		done
+		want "$n" "hvbridge-hyp: zone1: entering EL1 at IPA 0x40000000 on CPU 2" \
+			"[zone1] guest: $total passed, 0 failed" \
+			"hvbridge-hyp: zone1: exit, code 0" \
+			"root zone: init running, 2 CPU(s), aarch64" \
+			"hvbridge-hyp: root: SYSTEM_OFF"
+		never "$n" "FAIL " "unexpected exception" "Kernel panic" "***"
+		echo "$con_lines" | while IFS= read -r l; do
+			grep -qxF -- "$l" "$work/$n.console" ||
+				echo "console backend (daemon stdout): missing: $l"
+		done >> "$work/$n.why"
+		if [ -s "$work/$n.why" ]; then
+			{ echo "--- daemon log ---"; cat "$work/$n.daemon"; } \
+				>> "$work/$n.why"
+		fi
+	fi
+	result "$n"
+fi
+
+rm -f "$ram" "$work"/*.fifo
 
 echo "e2e-virtio: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
