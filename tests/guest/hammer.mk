@@ -1,0 +1,23 @@
+# tests/guest/hammer.mk: zone1's hammer image (tests/guest/hammer.c), the
+# workload of tests/e2e/fault.sh: start.S's entry, vectors and stage 1
+# with a loop of checked test device accesses instead of the cases.
+#   $(O)/arm64/guest/hvbridge-guest-hammer.{elf,bin}
+# Included by tests/Makefile after guest.mk (its compile rules and
+# GUEST_* names).
+GUEST_HAMMER_OBJS := $(addprefix $(GUEST_OUT)/,start.o hammer_io.o hammer.o)
+GUEST_HAMMER_ELF := $(GUEST_OUT)/hvbridge-guest-hammer.elf
+GUEST_HAMMER_BIN := $(GUEST_OUT)/hvbridge-guest-hammer.bin
+
+TEST_BINS += $(GUEST_HAMMER_BIN)
+
+$(GUEST_HAMMER_ELF): $(GUEST_HAMMER_OBJS) $(GUEST_DIR)/guest.lds \
+		$(GUEST_CHECK)
+	$(call quiet,LD,$@)
+	$(Q)$(GUEST_LD) -nostdlib -static -T $(GUEST_DIR)/guest.lds \
+		-o $@.tmp $(GUEST_HAMMER_OBJS)
+	$(Q)$(GUEST_CHECK) $@.tmp
+	$(Q)mv $@.tmp $@
+
+$(GUEST_HAMMER_BIN): $(GUEST_HAMMER_ELF)
+	$(call quiet,OBJCOPY,$@)
+	$(Q)aarch64-linux-gnu-objcopy -O binary -R .hyp_mmio_sites $< $@
