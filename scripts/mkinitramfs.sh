@@ -24,6 +24,14 @@
 #                                    when zone1 is done), restarts the
 #                                    daemon, stops it, unloads the
 #                                    module, powers off
+#                             nodaemon  loads the module, starts no
+#                                    daemon, then runs console commands
+#                             fault  loads the module, starts the daemon,
+#                                    then runs console commands: one a
+#                                    line, each answered by "hvbridge-root:
+#                                    done: CMD": status, kill (SIGKILL the
+#                                    daemon), start [DAEMON OPTIONS], off
+#                                    (stop, unload, power off)
 #
 # With --dtb it also writes root.dtb: tests/e2e/mkroot.sh's root-zone DTB
 # (QEMU virt's, cut to the root zone, with the hvbridge,channel node),
@@ -31,7 +39,7 @@
 # loaded by QEMU (addresses in hyp/arch/arm64/README.md): the DTB at
 # 0x48000000, the initramfs at 0x49000000.
 #
-# Usage: mkinitramfs.sh [-o DIR] [--dtb] [--mode shell|test]
+# Usage: mkinitramfs.sh [-o DIR] [--dtb] [--mode shell|test|nodaemon|fault]
 #                       [--busybox F] [--daemon F] [--kmod F] [--config F]
 # Defaults: build/root, build/arm64/busybox, build/host/arm64/tool/hvbridge,
 # the first of $HVB_KMOD, build/host/arm64/kmod/hvbridge.ko,
@@ -68,8 +76,8 @@ while [ $# -gt 0 ]; do
 	shift
 done
 case $mode in
-shell | test) ;;
-*) die "--mode is shell or test, not '$mode'" ;;
+shell | test | nodaemon | fault) ;;
+*) die "--mode is shell, test, nodaemon or fault, not '$mode'" ;;
 esac
 if [ -z "$kmod" ]; then
 	for k in "${HVB_KMOD:-}" "$TOP/build/host/arm64/kmod/hvbridge.ko" \
@@ -178,6 +186,9 @@ start() {
 	fi
 	rm -f $PIDF
 	: >> $LOG
+	# This daemon's line, not an earlier one's (a restart, or a start
+	# after a daemon was killed).
+	served=$(grep -c "hvbridge: serving" $LOG)
 	# A shell waits for the daemon to report its exit status; the
 	# daemon's own pid is in $PIDF, for the signals.
 	(
@@ -190,7 +201,7 @@ start() {
 	# Up when it serves, failed when it exits first; 10 s at most.
 	t=0
 	while [ $t -lt 100 ]; do
-		if grep -q "hvbridge: serving" $LOG; then
+		if [ "$(grep -c "hvbridge: serving" $LOG)" -gt "$served" ]; then
 			say "daemon serving (pid $(cat $PIDF))"
 			return 0
 		fi
@@ -287,9 +298,51 @@ say "init, $(grep -c ^processor /proc/cpuinfo) CPUs, $(uname -m)," \
 # after a pause goes through the wake SPI and the module: the wake path
 # is exercised whatever the timing, not only when zone1 is slow.
 [ "$mode" = test ] && export HVB_DAEMON_ARGS="--spin-budget 1"
-hvbridge-ctl load && hvbridge-ctl start
+if [ "$mode" = nodaemon ]; then
+	hvbridge-ctl load
+	say "no daemon started (mode nodaemon)"
+else
+	hvbridge-ctl load && hvbridge-ctl start
+fi
 
 case $mode in
+nodaemon | fault)
+	# The fault tests (tests/e2e/fault.sh) drive the root zone from the
+	# console: one command a line, each answered once it is done.
+	say "ready for commands: status, kill, start [OPTIONS], off"
+	while :; do
+		if ! read -r -t 120 cmd args; then
+			say "no command within 120 s"
+			cmd=off
+		fi
+		case $cmd in
+		status) hvbridge-ctl status ;;
+		kill)
+			# The daemon dies without cleaning up: whatever it
+			# had taken from the region stays there.
+			if [ -f /run/hvbridge.pid ]; then
+				pid=$(cat /run/hvbridge.pid)
+				kill -KILL "$pid"
+				while kill -0 "$pid" 2>/dev/null; do
+					sleep 0.1
+				done
+				say "daemon killed (SIGKILL, pid $pid)"
+			else
+				say "no daemon to kill"
+			fi
+			;;
+		start) HVB_DAEMON_ARGS="$args" hvbridge-ctl start ;;
+		off) break ;;
+		"") continue ;;
+		*) say "unknown command '$cmd'" ;;
+		esac
+		say "done: $cmd"
+	done
+	hvbridge-ctl stop
+	hvbridge-ctl unload
+	say "powering off"
+	poweroff -f
+	;;
 test)
 	# One daemon at a time: a second one is refused, with the reason.
 	if hvbridge-ctl status | grep -q "daemon: running"; then
