@@ -1,0 +1,270 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Description: the channel's fault policy with the root zone as users run
+# it (Debian's kernel, scripts/mkinitramfs.sh's initramfs, hvbridge.ko,
+# the static arm64 daemon) and zone1 running the hammer image
+# (tests/guest/hammer.c): no daemon at all; the daemon killed with
+# SIGKILL while zone1 hammers, then started again; and the hammer against
+# the -O3 build of the hypervisor and the daemon.
+#
+# fault.sh IMAGE_DIR WORK_DIR [O3_IMAGE_DIR O3_DAEMON]
+# Environment: E2E_ARM64 (build/arm64: Image, busybox), E2E_HVBRIDGE_ARM64
+# (the static arm64 daemon), E2E_KMOD (hvbridge.ko), E2E_HAMMER_BIN
+# (zone1's hammer image), E2E_TIMEOUT (seconds a case may take).
+set -u
+img=$1
+work=$2
+o3img=${3:-}
+o3hvb=${4:-}
+tmo=${E2E_TIMEOUT:-60}
+here=$(dirname "$0")
+top=$(cd "$here/../.." && pwd)
+mkdir -p "$work"
+pass=0
+fail=0
+
+. "$here/lib.sh"
+
+arm64=${E2E_ARM64:-}
+hvb64=${E2E_HVBRIDGE_ARM64:-}
+ko=${E2E_KMOD:-}
+hbin=${E2E_HAMMER_BIN:-}
+# The serial log must grow at least this often (zone1 prints an abort
+# every 500 ms or a progress line every second): a hung vCPU or a hung
+# root zone fails the case with its log, not just the overall watchdog.
+stall=15
+
+# fault_boot NAME MODE HYP_ELF DAEMON: an initramfs of MODE, then QEMU
+# (hypervisor, root zone on CPUs 0-1, zone1's hammer image on CPU 2) in
+# the background, its console's input the FIFO on fd 7.
+fault_boot() {
+	log=$work/$1.log
+	rm -f "$work/$1.why" "$work/$1.log.txt"
+	: > "$log"
+	if ! "$top/scripts/mkinitramfs.sh" -o "$work/$1.root" --dtb \
+			--mode "$2" --busybox "$arm64/busybox" --daemon "$4" \
+			--kmod "$ko" > "$work/$1.mkinitramfs" 2>&1; then
+		{ echo "mkinitramfs.sh failed:"; cat "$work/$1.mkinitramfs"; } \
+			> "$work/$1.why"
+		return 1
+	fi
+	ld="-device loader,force-raw=on"
+	rm -f "$work/$1.in"
+	mkfifo "$work/$1.in"
+	# Read-write: opening never blocks, and QEMU never sees EOF.
+	exec 7<> "$work/$1.in"
+	t0=$(date +%s)
+	# shellcheck disable=SC2086
+	timeout $((tmo + 5)) $QEMU -smp 3 -kernel "$3" -serial stdio \
+		$ld,addr=0x40200000,file=$arm64/Image \
+		$ld,addr=0x48000000,file=$work/$1.root/root.dtb \
+		$ld,addr=0x49000000,file=$work/$1.root/initramfs.cpio.gz \
+		$ld,addr=0x50000000,file=$hbin \
+		< "$work/$1.in" > "$log" 2> "$work/$1.qemu" &
+	qpid=$!
+}
+
+# wait_for NAME PATTERN [COUNT]: until COUNT (1) lines match PATTERN
+# (grep -E) in the log; 1 and a reason if QEMU exits first, the log
+# stops growing for $stall s, or the case's $tmo s run out.
+wait_for() {
+	seen=0
+	size=-1
+	while [ "$(tr -d '\r' < "$work/$1.log" | grep -cE -e "$2")" -lt \
+		"${3:-1}" ]; do
+		now=$(date +%s)
+		if [ "$now" -ge $((t0 + tmo)) ]; then
+			echo "watchdog: no \"$2\" (x${3:-1}) after ${tmo}s" \
+				>> "$work/$1.why"
+			return 1
+		fi
+		s=$(stat -c %s "$work/$1.log")
+		if [ "$s" != "$size" ]; then
+			size=$s
+			seen=$now
+		elif [ "$now" -ge $((seen + stall)) ]; then
+			echo "watchdog: the serial log stopped for ${stall}s" \
+				"waiting for \"$2\"" >> "$work/$1.why"
+			return 1
+		fi
+		if ! kill -0 "$qpid" 2>/dev/null; then
+			echo "QEMU exited before \"$2\"" >> "$work/$1.why"
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
+# type_cmd NAME CMD: one command to the root zone's console loop
+# (mkinitramfs.sh's nodaemon and fault modes), then wait for its answer.
+type_cmd() {
+	echo "$2" >&7
+	wait_for "$1" "^hvbridge-root: done: ${2%% *}\$" \
+		$(($(grep -c "^hvbridge-root: done: ${2%% *}" "$work/$1.log") + 1))
+}
+
+fault_end() {
+	kill "$qpid" 2>/dev/null
+	wait "$qpid" 2>/dev/null
+	exec 7>&-
+	rm -f "$work/$1.in"
+	tr -d '\r' < "$work/$1.log" > "$work/$1.log.txt"
+}
+
+# The root zone's boot and power-off, whatever the case.
+want_root_ok() {
+	want "$1" "hvbridge-hyp: zone1: entering EL1 at IPA 0x40000000 on CPU 2" \
+		"[zone1] guest: hammer image" \
+		"hvbridge-root: hvbridge.ko loaded" \
+		"hvbridge-root: powering off" \
+		"hvbridge-hyp: root: SYSTEM_OFF"
+	never "$1" "Kernel panic" "Internal error" "Unable to handle" \
+		"unexpected exception" "hvbridge-root: no command within" \
+		"hvbridge-root: unknown command" "hvbridge-hyp: root: MMIO"
+}
+
+# aborts_ok NAME FROM: each of zone1's aborts after the first line
+# matching FROM (grep -E) was a daemon timeout: the hypervisor says so,
+# and the access waited the 500 ms policy (2 s at most under TCG).
+# Prints how many there were.
+aborts_ok() {
+	sed -En "/$2/,\$p" "$work/$1.log.txt" > "$work/$1.after"
+	grep -E "^hvbridge-hyp: zone1: MMIO at .*data abort injected" \
+		"$work/$1.after" | grep -vF "daemon timeout" |
+		sed 's/^/not a timeout: /' >> "$work/$1.why"
+	grep -E '^\[zone1\] guest: data abort after' "$work/$1.after" |
+		sed -E 's/.* after ([0-9]+) ms.*/\1/' |
+		while read -r ms; do
+			[ "$ms" -ge 500 ] && [ "$ms" -le 2000 ] ||
+				echo "an abort after $ms ms, not 500-2000 ms" \
+					>> "$work/$1.why"
+		done
+	grep -cE '^\[zone1\] guest: data abort after' "$work/$1.after"
+}
+
+# done_field NAME FIELD: from zone1's "guest: hammer: done:" line, the
+# number before FIELD ("accesses", "wrong", "aborted", "round").
+done_field() {
+	grep -m1 '^\[zone1\] guest: hammer: done:' "$work/$1.log.txt" |
+		sed -En "s/.*[ (]([0-9]+) $2.*/\1/p"
+}
+
+if [ ! -f "$arm64/Image" ] || [ ! -x "$arm64/busybox" ]; then
+	echo "SKIP e2e-fault (no $arm64/Image: run scripts/fetch-arm64.sh)"
+	echo "e2e-fault: 0 passed, 0 failed"
+	exit 0
+fi
+if [ -z "$ko" ] || [ ! -f "$ko" ]; then
+	echo "SKIP e2e-fault (no hvbridge.ko: kmod/ not built)"
+	echo "e2e-fault: 0 passed, 0 failed"
+	exit 0
+fi
+
+# 1. No daemon: the root zone boots and loads the module but starts no
+# daemon.  Each of zone1's channel accesses is invalidated after 500 ms
+# and arrives as a data abort; the guest's handler reports it and goes
+# on (the next access aborts the same way).  The root zone is unharmed:
+# it answers "status" (module loaded, daemon not running) and powers off.
+n=no-daemon
+log_of=$n
+if fault_boot $n nodaemon "$img/hvbridge-hyp.elf" "$hvb64"; then
+	if wait_for $n "^hvbridge-root: ready for commands" &&
+	   wait_for $n "^\[zone1\] guest: data abort after" \
+		$(($(grep -c "^\[zone1\] guest: data abort after" "$work/$n.log" \
+			2>/dev/null) + 3)) &&
+	   type_cmd $n status; then
+		echo off >&7
+		wait_for $n "hvbridge-hyp: root: SYSTEM_OFF"
+	fi
+	fault_end $n
+	want_root_ok $n
+	want $n "hvbridge-root: no daemon started (mode nodaemon)" \
+		"hvbridge-root: module: loaded" \
+		"hvbridge-root: daemon: not running"
+	never $n "hvbridge: serving" "guest: hammer: the daemon answered"
+	a=$(aborts_ok $n "hvbridge-root: no daemon started")
+	[ "$a" -ge 3 ] ||
+		echo "$a aborts with the module loaded and no daemon, not 3 or more" \
+			>> "$work/$n.why"
+fi
+result $n
+
+# 2. The daemon killed and started again while zone1 hammers.  Once
+# zone1 has made progress the test kills the daemon with SIGKILL, waits
+# 2 s and starts it again.  A request the killed daemon left in the
+# region is not served late: 2 s is past the 500 ms timeout, so it was
+# invalidated and zone1's access aborted; every access made during the
+# outage aborts the same way after 500 ms, so there are at most
+# 2 per second of outage (+2 for the edges).  No value is wrong, zone1
+# finishes (no hung vCPU) and the new daemon attaches with epoch 2.
+# hammer_case NAME HYP_ELF DAEMON KILL: KILL 1 is this case; 0 is the
+# same boot without the kill (the release-build stress).
+hammer_case() {
+	n=$1
+	log_of=$n
+	fault_boot $n fault "$2" "$3" || return
+	tk=0
+	ts=0
+	if wait_for $n "^\[zone1\] guest: hammer: 1 s:" &&
+	   { [ "$4" = 0 ] || {
+		tk=$(date +%s%N) &&
+		type_cmd $n kill && sleep 2 && type_cmd $n start &&
+		ts=$(date +%s%N); }; } &&
+	   wait_for $n "^\[zone1\] guest: hammer: done:"; then
+		echo off >&7
+		wait_for $n "hvbridge-hyp: root: SYSTEM_OFF"
+	fi
+	fault_end $n
+	want_root_ok $n
+	want $n "hvbridge: serving /dev/hvbridge (kmod, 3 CPUs, epoch 1)" \
+		"[zone1] guest: hammer: the daemon answered after" \
+		"[zone1] guest: hammer: done:" \
+		"hvbridge-hyp: zone1: exit, code 0"
+	wrong=$(done_field $n wrong)
+	[ "$wrong" = 0 ] ||
+		echo "zone1 read ${wrong:-?} wrong values" >> "$work/$n.why"
+	acc=$(done_field $n accesses)
+	[ "${acc:-0}" -ge 100 ] ||
+		echo "zone1 made ${acc:-no} accesses" >> "$work/$n.why"
+	a=$(aborts_ok $n "guest: hammer: the daemon answered")
+	ab=$(done_field $n aborted)
+	[ "$a" = "${ab:-x}" ] ||
+		echo "zone1 counted ${ab:-?} aborts, reported $a" \
+			>> "$work/$n.why"
+	if [ "$4" = 0 ]; then
+		[ "$a" = 0 ] ||
+			echo "$a aborts with the daemon running" >> "$work/$n.why"
+		echo "  $n: $acc accesses, $(done_field $n round) round trips/s"
+		return
+	fi
+	want $n "hvbridge-root: daemon killed (SIGKILL, pid" \
+		"hvbridge-root: daemon exited, status 137" \
+		"hvbridge: serving /dev/hvbridge (kmod, 3 CPUs, epoch 2)"
+	# The new daemon is up before zone1 is done: the hammer spans it.
+	sed -n '/epoch 2)/,$p' "$work/$n.log.txt" |
+		grep -q '^\[zone1\] guest: hammer: [0-9]* s:' ||
+		echo "zone1 made no progress after the restart" \
+			>> "$work/$n.why"
+	out_ms=$(((ts - tk) / 1000000))
+	max=$((out_ms / 500 + 2))
+	if [ "$a" -lt 1 ] || [ "$a" -gt "$max" ]; then
+		echo "$a aborts for a ${out_ms} ms outage, not 1-$max" \
+			>> "$work/$n.why"
+	fi
+	echo "  $n: outage ${out_ms} ms, $a aborted accesses (each a 500 ms" \
+		"timeout), $acc accesses, 0 wrong"
+}
+
+hammer_case kill-restart "$img/hvbridge-hyp.elf" "$hvb64" 1
+result kill-restart
+
+# 3. The release-build stress: the hypervisor and the daemon built at
+# -O3 (a build directory of their own), zone1 hammering for its 8 s with
+# every response checked; the watchdogs turn a hang into a failure.
+if [ -n "$o3img" ]; then
+	hammer_case stress-O3 "$o3img/hvbridge-hyp.elf" "$o3hvb" 0
+	result stress-O3
+fi
+
+echo "e2e-fault: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
