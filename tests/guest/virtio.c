@@ -138,7 +138,7 @@ const char *gvirtio_negotiate(struct gvirtio *d, __u64 want, __u64 need)
 		return "data abort";
 	need |= 1ull << GVIRTIO_F_VERSION_1;
 	if ((offered & need) != need)
-		return "a needed feature (VERSION_1 or the device's) not offered";
+		return "a needed feature is not offered";
 	d->features = offered & (want | need);
 	gvirtio_write(d, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
 	gvirtio_write(d, VIRTIO_MMIO_DRIVER_FEATURES, (__u32)d->features);
@@ -159,7 +159,8 @@ const char *gvirtio_negotiate(struct gvirtio *d, __u64 want, __u64 need)
 const char *gvirtio_queue(struct gvirtio *d, struct gvq *q, __u32 index,
 			  struct gvq_rings *rings)
 {
-	__u64 desc = (__u64)&rings->desc, avail = (__u64)&rings->avail_flags;
+	__u64 desc = (__u64)&rings->desc;
+	__u64 avail = (__u64)&rings->avail_flags;
 	__u64 used = (__u64)&rings->used_flags;
 	__u32 max;
 
@@ -216,6 +217,7 @@ const char *gvq_run(struct gvirtio *d, struct gvq *q,
 		    const struct gvq_buf *bufs, __u32 n, __u32 *len)
 {
 	struct gvq_rings *r = q->rings;
+	const struct gvq_used_elem *elem;
 	__u64 start, limit;
 	__u16 used;
 	__u32 i;
@@ -257,11 +259,11 @@ const char *gvq_run(struct gvirtio *d, struct gvq *q,
 	}
 	if ((__u16)(used - q->last_used) != 1)
 		return "used->idx moved by more than the one chain";
-	i = r->used_ring[q->last_used % q->size].id;
+	elem = &r->used_ring[q->last_used % q->size];
 	q->last_used++;
-	if (i != 0)
+	if (elem->id != 0)
 		return "used element names another chain";
-	*len = r->used_ring[(__u16)(q->last_used - 1) % q->size].len;
+	*len = elem->len;
 	return 0;
 }
 
