@@ -35,6 +35,9 @@
  *
  *   0x0b200000  "console": the write-only console (hyp/console.h),
  *               one per zone, lines printed as "[zoneN] ..."
+ *
+ * zone1 also has three virtio-mmio windows through the channel, at
+ * 0x0a000000 + 0x200 * n (blk, console, rng; ZONE1_VIRTIO below).
  */
 #include <hvbridge/testdev.h>
 #include <arm64/chan.h>
