@@ -11,7 +11,7 @@ ifneq ($(V),1)
 MAKEFLAGS += -s
 endif
 
-.PHONY: all deps hyp tool tests test stress bench run run-sim run-zone1 \
+.PHONY: all deps hyp tool tests test stress bench run run-sim run-zone1 run-virtio \
 	clean fuzz
 
 all: hyp tool tests
@@ -62,6 +62,14 @@ run-zone1: deps
 	@$(MAKE) --no-print-directory all
 	@$(TOP)/scripts/run-zone1.sh \
 		$(or $(ZONE1),$(TOP)/build/host/arm64/guest/hvbridge-guest.bin)
+
+# zone1's virtio workload (blk, console, rng, then the torture suite)
+# served by the daemon on this machine (docs/run.md).
+run-virtio: deps
+	@$(MAKE) --no-print-directory all
+	@RUN_CONFIG=$(TOP)/configs/zone1-virtio-host.json \
+		$(TOP)/scripts/run-zone1.sh \
+		$(TOP)/build/host/arm64/guest/hvbridge-guest-virtio.bin
 
 clean:
 	rm -rf $(TOP)/build/host $(TOP)/build/stress $(TOP)/build/bench \

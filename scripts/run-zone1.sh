@@ -8,7 +8,11 @@
 #              0x40000000, entered at its first byte (docs/run.md)
 # Environment: O (build dir, default build/host), RUN_TIMEOUT (seconds
 # before the run is called hung, default 60), RUN_QUIET=1 (print only the
-# guest's summary line, and the whole log on failure).
+# guest's summary line, and the whole log on failure), RUN_CONFIG (a
+# daemon config, e.g. configs/zone1-virtio-host.json; default: the test
+# device only), RUN_DIR (the daemon's working directory, where relative
+# paths in the config such as a blk image resolve; default a temporary
+# directory, in which a missing zone1-virtio-blk.img is made, 1 MiB).
 #
 # Exit: the guest's exit code (the hypervisor's "zone1: exit, code N");
 # 124 if it did not finish in time, 125 if the hypervisor stopped or
@@ -92,7 +96,11 @@ while ! grep -qF "hvbridge-hyp: channel region at" "$log"; do
 	t=$((t + 1))
 done
 show_new
-"$HVB" daemon --transport host --mem "$ram" > "$work/daemon.out" 2>&1 &
+rundir=${RUN_DIR:-$work}
+[ -n "${RUN_CONFIG:-}" ] && [ ! -e "$rundir/zone1-virtio-blk.img" ] &&
+	truncate -s 1M "$rundir/zone1-virtio-blk.img"
+(cd "$rundir" && exec "$HVB" daemon ${RUN_CONFIG:+-c "$RUN_CONFIG"} \
+	--transport host --mem "$ram") > "$work/daemon.out" 2>&1 &
 dpid=$!
 
 rc=124
