@@ -24,93 +24,12 @@ pass=0
 fail=0
 
 . "$here/lib.sh"
+. "$here/rootlib.sh"
 
 arm64=${E2E_ARM64:-}
 hvb64=${E2E_HVBRIDGE_ARM64:-}
 ko=${E2E_KMOD:-}
 hbin=${E2E_HAMMER_BIN:-}
-# The serial log must grow at least this often (zone1 prints an abort
-# every 500 ms or a progress line every second): a hung vCPU or a hung
-# root zone fails the case with its log, not just the overall watchdog.
-stall=15
-
-# fault_boot NAME MODE HYP_ELF DAEMON: an initramfs of MODE, then QEMU
-# (hypervisor, root zone on CPUs 0-1, zone1's hammer image on CPU 2) in
-# the background, its console's input the FIFO on fd 7.
-fault_boot() {
-	log=$work/$1.log
-	rm -f "$work/$1.why" "$work/$1.log.txt"
-	: > "$log"
-	if ! "$top/scripts/mkinitramfs.sh" -o "$work/$1.root" --dtb \
-			--mode "$2" --busybox "$arm64/busybox" --daemon "$4" \
-			--kmod "$ko" > "$work/$1.mkinitramfs" 2>&1; then
-		{ echo "mkinitramfs.sh failed:"; cat "$work/$1.mkinitramfs"; } \
-			> "$work/$1.why"
-		return 1
-	fi
-	ld="-device loader,force-raw=on"
-	rm -f "$work/$1.in"
-	mkfifo "$work/$1.in"
-	# Read-write: opening never blocks, and QEMU never sees EOF.
-	exec 7<> "$work/$1.in"
-	t0=$(date +%s)
-	# shellcheck disable=SC2086
-	timeout $((tmo + 5)) $QEMU -smp 3 -kernel "$3" -serial stdio \
-		$ld,addr=0x40200000,file=$arm64/Image \
-		$ld,addr=0x48000000,file=$work/$1.root/root.dtb \
-		$ld,addr=0x49000000,file=$work/$1.root/initramfs.cpio.gz \
-		$ld,addr=0x50000000,file=$hbin \
-		< "$work/$1.in" > "$log" 2> "$work/$1.qemu" &
-	qpid=$!
-}
-
-# wait_for NAME PATTERN [COUNT]: until COUNT (1) lines match PATTERN
-# (grep -E) in the log; 1 and a reason if QEMU exits first, the log
-# stops growing for $stall s, or the case's $tmo s run out.
-wait_for() {
-	seen=0
-	size=-1
-	while [ "$(tr -d '\r' < "$work/$1.log" | grep -cE -e "$2")" -lt \
-		"${3:-1}" ]; do
-		now=$(date +%s)
-		if [ "$now" -ge $((t0 + tmo)) ]; then
-			echo "watchdog: no \"$2\" (x${3:-1}) after ${tmo}s" \
-				>> "$work/$1.why"
-			return 1
-		fi
-		s=$(stat -c %s "$work/$1.log")
-		if [ "$s" != "$size" ]; then
-			size=$s
-			seen=$now
-		elif [ "$now" -ge $((seen + stall)) ]; then
-			echo "watchdog: the serial log stopped for ${stall}s" \
-				"waiting for \"$2\"" >> "$work/$1.why"
-			return 1
-		fi
-		if ! kill -0 "$qpid" 2>/dev/null; then
-			echo "QEMU exited before \"$2\"" >> "$work/$1.why"
-			return 1
-		fi
-		sleep 0.1
-	done
-}
-
-# type_cmd NAME CMD: one command to the root zone's console loop
-# (mkinitramfs.sh's nodaemon and fault modes), then wait for its answer.
-type_cmd() {
-	echo "$2" >&7
-	wait_for "$1" "^hvbridge-root: done: ${2%% *}\$" \
-		$(($(grep -c "^hvbridge-root: done: ${2%% *}" "$work/$1.log") + 1))
-}
-
-fault_end() {
-	kill "$qpid" 2>/dev/null
-	wait "$qpid" 2>/dev/null
-	exec 7>&-
-	rm -f "$work/$1.in"
-	tr -d '\r' < "$work/$1.log" > "$work/$1.log.txt"
-}
-
 # The root zone's boot and power-off, whatever the case.
 want_root_ok() {
 	want "$1" "hvbridge-hyp: zone1: entering EL1 at IPA 0x40000000 on CPU 2" \
@@ -167,16 +86,16 @@ fi
 # it answers "status" (module loaded, daemon not running) and powers off.
 n=no-daemon
 log_of=$n
-if fault_boot $n nodaemon "$img/hvbridge-hyp.elf" "$hvb64"; then
-	if wait_for $n "^hvbridge-root: ready for commands" &&
-	   wait_for $n "^\[zone1\] guest: data abort after" \
+if root_boot $n nodaemon "$img/hvbridge-hyp.elf" "$hvb64"; then
+	if root_wait $n "^hvbridge-root: ready for commands" &&
+	   root_wait $n "^\[zone1\] guest: data abort after" \
 		$(($(grep -c "^\[zone1\] guest: data abort after" "$work/$n.log" \
 			2>/dev/null) + 3)) &&
-	   type_cmd $n status; then
+	   root_cmd $n status; then
 		echo off >&7
-		wait_for $n "hvbridge-hyp: root: SYSTEM_OFF"
+		root_wait $n "hvbridge-hyp: root: SYSTEM_OFF"
 	fi
-	fault_end $n
+	root_end $n
 	want_root_ok $n
 	want $n "hvbridge-root: no daemon started (mode nodaemon)" \
 		"hvbridge-root: module: loaded" \
@@ -202,19 +121,19 @@ result $n
 hammer_case() {
 	n=$1
 	log_of=$n
-	fault_boot $n fault "$2" "$3" || return
+	root_boot $n fault "$2" "$3" || return
 	tk=0
 	ts=0
-	if wait_for $n "^\[zone1\] guest: hammer: 1 s:" &&
+	if root_wait $n "^\[zone1\] guest: hammer: 1 s:" &&
 	   { [ "$4" = 0 ] || {
 		tk=$(date +%s%N) &&
-		type_cmd $n kill && sleep 2 && type_cmd $n start &&
+		root_cmd $n kill && sleep 2 && root_cmd $n start &&
 		ts=$(date +%s%N); }; } &&
-	   wait_for $n "^\[zone1\] guest: hammer: done:"; then
+	   root_wait $n "^\[zone1\] guest: hammer: done:"; then
 		echo off >&7
-		wait_for $n "hvbridge-hyp: root: SYSTEM_OFF"
+		root_wait $n "hvbridge-hyp: root: SYSTEM_OFF"
 	fi
-	fault_end $n
+	root_end $n
 	want_root_ok $n
 	want $n "hvbridge: serving /dev/hvbridge (kmod, 3 CPUs, epoch 1)" \
 		"[zone1] guest: hammer: the daemon answered after" \
@@ -259,7 +178,7 @@ hammer_case kill-restart "$img/hvbridge-hyp.elf" "$hvb64" 1
 result kill-restart
 
 # 3. The release-build stress: the hypervisor and the daemon built at
-# -O3 (a build directory of their own), zone1 hammering for its 8 s with
+# -O3 (a build directory of their own), zone1 hammering for its 12 s with
 # every response checked; the watchdogs turn a hang into a failure.
 if [ -n "$o3img" ]; then
 	hammer_case stress-O3 "$o3img/hvbridge-hyp.elf" "$o3hvb" 0

@@ -21,7 +21,7 @@
 /* Long enough for the root zone's kernel to boot under TCG and start
  * its daemon; the tests' watchdogs are shorter. */
 #define HAMMER_WAIT_S	150
-#define HAMMER_RUN_S	8
+#define HAMMER_RUN_S	12
 /* SCRATCH words the loop cycles through (below the kick mailboxes). */
 #define HAMMER_WORDS	(HVB_TESTDEV_MAILBOX(0) / 8)
 
