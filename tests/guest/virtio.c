@@ -27,6 +27,11 @@ _Static_assert(sizeof(struct gvq_rings) == 4096, "one page per queue");
  * probe found nothing, the next ones try only GVIRTIO_PROBE_RETRIES. */
 #define GVIRTIO_PROBE_TRIES	20
 #define GVIRTIO_PROBE_RETRIES	2
+/* How long the first probe waits for the daemon to attach (the root
+ * zone's Linux boots in seconds under TCG), and the pause between two
+ * of its tries. */
+#define GVIRTIO_WAIT_MS		30000u
+#define GVIRTIO_WAIT_GAP_MS	100u
 
 /*
  * The compilers call memset for zeroed aggregates and zeroing loops
@@ -86,12 +91,60 @@ static __u64 gvirtio_ticks_per_ms(void)
 	return f / 1000 ? f / 1000 : 1;
 }
 
+/*
+ * zone1 starts at the hypervisor's boot; the root zone's daemon attaches
+ * seconds later (its Linux boots first).  Until then each read of the
+ * first window times out in the hypervisor and aborts: expected, not a
+ * failure.  Read MagicValue until one does not abort, at most
+ * GVIRTIO_WAIT_MS by the generic timer, and say how long it took.
+ * Returns nonzero if the window answered.
+ */
+static int gvirtio_wait_daemon(struct gvirtio *d)
+{
+	__u64 tpm = gvirtio_ticks_per_ms(), start = gvirtio_ticks(), now;
+	__u64 aborts = 0;
+	int answered = 0;
+
+	for (;;) {
+		gvirtio_arm();
+		(void)gvirtio_read(d, VIRTIO_MMIO_MAGIC_VALUE);
+		now = gvirtio_ticks();
+		if (!gvirtio_aborted()) {
+			answered = 1;
+			break;
+		}
+		aborts++;
+		if (now - start >= GVIRTIO_WAIT_MS * tpm)
+			break;
+		/* An abort that came at once (no channel at all) must not
+		 * turn into a flood of abort lines. */
+		while (gvirtio_ticks() - now < GVIRTIO_WAIT_GAP_MS * tpm)
+			hvb_cpu_relax();
+	}
+	guest_puts(answered ? "guest: virtio: the daemon answered after " :
+		   "guest: virtio: no answer from the daemon after ");
+	guest_putdec((now - start) / tpm);
+	guest_puts(" ms (");
+	guest_putdec(aborts);
+	guest_puts(" aborted reads while waiting)\n");
+	return answered;
+}
+
 const char *gvirtio_probe(struct gvirtio *d)
 {
 	static int tries = GVIRTIO_PROBE_TRIES;
+	static int waited;
 	__u32 magic = 0;
 	int i;
 
+	/* Once, before the first device step: the daemon may not be up. */
+	if (!waited) {
+		waited = 1;
+		if (!gvirtio_wait_daemon(d)) {
+			tries = GVIRTIO_PROBE_RETRIES;
+			return "data abort: no device answers the window";
+		}
+	}
 	for (i = 0; i < tries; i++) {
 		gvirtio_arm();
 		magic = gvirtio_read(d, VIRTIO_MMIO_MAGIC_VALUE);
