@@ -1,7 +1,7 @@
 # tests/e2e/fault.mk: the channel's fault policy with the root zone as
 # users run it (tests/e2e/fault.sh): no daemon, the daemon killed and
 # started again under zone1's hammer image, and the hammer against the
-# -O3 build of the hypervisor and the daemon (build/o3).  Included by
+# hypervisor and the daemon as built and at -O3 (build/o3).  Included by
 # tests/Makefile with the other fragments.
 TEST_TARGETS += e2e-fault
 E2E_FAULT_TIMEOUT ?= 60

@@ -5,7 +5,7 @@
 # the static arm64 daemon) and zone1 running the hammer image
 # (tests/guest/hammer.c): no daemon at all; the daemon killed with
 # SIGKILL while zone1 hammers, then started again; and the hammer against
-# the -O3 build of the hypervisor and the daemon.
+# the hypervisor and the daemon as built and built at -O3.
 #
 # fault.sh IMAGE_DIR WORK_DIR [O3_IMAGE_DIR O3_DAEMON]
 # Environment: E2E_ARM64 (build/arm64: Image, busybox), E2E_HVBRIDGE_ARM64
