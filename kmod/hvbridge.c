@@ -6,8 +6,9 @@
  * On probe it allocates the channel region in the root zone's RAM,
  * formats it and hands it to the hypervisor (HVB_HC_CHANNEL_ATTACH);
  * the hypervisor's wake interrupt bumps a counter the daemon waits on.
- * /dev/hvbridge lets one root process map the region and the zones'
- * shared RAM, wait for wakes and drive the zones.  The user ABI is in
+ * /dev/hvbridge lets root processes drive the zones and read the
+ * region's statistics; the one file holding the daemon role also maps
+ * the region writable and the zones' shared RAM, and waits for wakes.  The user ABI is in
  * hvbridge/kmod-ioctl.h, the hypercalls in hvbridge/hypercall.h; both
  * are described in docs/kmod.md and docs/hypercalls.md.
  */
@@ -63,7 +64,8 @@ struct hvb_window {
  * @hc_version: what HVB_HC_VERSION answered
  * @wakes: wake interrupts (and user writes) counted since probe
  * @wq: readers waiting for @wakes to change
- * @open: 1 while a file is open (one daemon at a time)
+ * @daemon: the file holding the daemon role, or NULL
+ * @daemon_lock: serialises claiming and releasing @daemon
  * @zone_buf: a buffer in our RAM for HVB_HC_ZONE_LIST
  * @zone_lock: serialises the use of @zone_buf
  * @nr_zones: zones the hypervisor reported at probe
@@ -80,7 +82,8 @@ struct hvb_dev {
 	u32 hc_version;
 	atomic64_t wakes;
 	wait_queue_head_t wq;
-	atomic_t open;
+	struct file *daemon;
+	struct mutex daemon_lock;	/* @daemon */
 	struct hvb_zone_info *zone_buf;
 	struct mutex zone_lock;	/* the hypervisor writes zone_buf */
 	u32 nr_zones;
@@ -99,6 +102,22 @@ struct hvb_file {
 	u64 seen;
 	struct mutex lock;	/* @seen */
 };
+
+/**
+ * hvb_is_daemon() - does @file hold the daemon role?
+ * @file: an open file of the device
+ *
+ * Unlocked: only a claim on @file turns the answer on, and only
+ * @file's release, when no other call on @file can run, turns it off.
+ *
+ * Return: true if so.
+ */
+static bool hvb_is_daemon(struct file *file)
+{
+	struct hvb_file *hf = file->private_data;
+
+	return READ_ONCE(hf->hd->daemon) == file;
+}
 
 /**
  * hvb_hc() - make a hypercall
@@ -223,8 +242,10 @@ static int hvb_find_windows(struct hvb_dev *hd)
  * @inode: the device node
  * @file: the new file
  *
- * Return: 0; -EPERM without CAP_SYS_ADMIN; -EBUSY while another file is
- * open; -ENOMEM.
+ * Any number of root files may be open; one of them may later claim the
+ * daemon role (hvb_ioc_claim()).
+ *
+ * Return: 0; -EPERM without CAP_SYS_ADMIN; -ENOMEM.
  */
 static int hvb_open(struct inode *inode, struct file *file)
 {
@@ -234,13 +255,9 @@ static int hvb_open(struct inode *inode, struct file *file)
 
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
-	if (atomic_cmpxchg(&hd->open, 0, 1))
-		return -EBUSY;
 	hf = kzalloc(sizeof(*hf), GFP_KERNEL);
-	if (!hf) {
-		atomic_set_release(&hd->open, 0);
+	if (!hf)
 		return -ENOMEM;
-	}
 	hf->hd = hd;
 	mutex_init(&hf->lock);
 	hf->seen = atomic64_read(&hd->wakes);
@@ -253,8 +270,9 @@ static int hvb_open(struct inode *inode, struct file *file)
  * @inode: the device node
  * @file: the file
  *
- * Mappings hold the file, so this runs only once the daemon has
- * unmapped everything too; only then may another daemon open.
+ * Mappings hold the file, so this runs only once its process has
+ * unmapped everything too (or exited, killed or not); only then is the
+ * daemon role, if this file held it, free for the next daemon.
  *
  * Return: 0.
  */
@@ -263,9 +281,12 @@ static int hvb_release(struct inode *inode, struct file *file)
 	struct hvb_file *hf = file->private_data;
 	struct hvb_dev *hd = hf->hd;
 
+	mutex_lock(&hd->daemon_lock);
+	if (hd->daemon == file)
+		WRITE_ONCE(hd->daemon, NULL);
+	mutex_unlock(&hd->daemon_lock);
 	mutex_destroy(&hf->lock);
 	kfree(hf);
-	atomic_set_release(&hd->open, 0);
 	return 0;
 }
 
@@ -282,8 +303,8 @@ static int hvb_release(struct inode *inode, struct file *file)
  * interrupt handler increments before it wakes, so an interrupt between
  * the daemon's last look for work and this wait is never lost.
  *
- * Return: 8; -EINVAL for a short buffer; -EAGAIN (O_NONBLOCK);
- * -ERESTARTSYS on a signal; -EFAULT.
+ * Return: 8; -EACCES unless this file is the daemon's; -EINVAL for a
+ * short buffer; -EAGAIN (O_NONBLOCK); -ERESTARTSYS on a signal; -EFAULT.
  */
 static ssize_t hvb_read(struct file *file, char __user *buf, size_t len,
 			loff_t *ppos)
@@ -293,6 +314,8 @@ static ssize_t hvb_read(struct file *file, char __user *buf, size_t len,
 	u64 now;
 	int ret;
 
+	if (!hvb_is_daemon(file))
+		return -EACCES;
 	if (len < sizeof(now))
 		return -EINVAL;
 	if (mutex_lock_interruptible(&hf->lock))
@@ -327,7 +350,7 @@ out:
  * @len: 8
  * @ppos: ignored (a stream)
  *
- * Return: 8, -EINVAL or -EFAULT.
+ * Return: 8, -EACCES (not the daemon's file), -EINVAL or -EFAULT.
  */
 static ssize_t hvb_write(struct file *file, const char __user *buf,
 			 size_t len, loff_t *ppos)
@@ -335,6 +358,8 @@ static ssize_t hvb_write(struct file *file, const char __user *buf,
 	struct hvb_file *hf = file->private_data;
 	u64 v;
 
+	if (!hvb_is_daemon(file))
+		return -EACCES;
 	if (len != sizeof(v))
 		return -EINVAL;
 	if (copy_from_user(&v, buf, sizeof(v)))
@@ -351,13 +376,16 @@ static ssize_t hvb_write(struct file *file, const char __user *buf,
  * @file: the file
  * @pt: poll table
  *
- * Return: EPOLLIN | EPOLLRDNORM when a read would not block, else 0.
+ * Return: EPOLLIN | EPOLLRDNORM when a read would not block, else 0;
+ * EPOLLERR for a file that is not the daemon's (its read fails).
  */
 static __poll_t hvb_poll(struct file *file, poll_table *pt)
 {
 	struct hvb_file *hf = file->private_data;
 	struct hvb_dev *hd = hf->hd;
 
+	if (!hvb_is_daemon(file))
+		return EPOLLERR;
 	poll_wait(file, &hd->wq, pt);
 	if (atomic64_read(&hd->wakes) != READ_ONCE(hf->seen))
 		return EPOLLIN | EPOLLRDNORM;
@@ -403,24 +431,32 @@ static int hvb_mmap_phys(struct hvb_dev *hd, u64 off, u64 len, u64 *phys)
  *
  * Shared mappings only, with the default (Normal write-back cacheable)
  * attributes, which are those the hypervisor and the zones use.  The
- * mapping holds the file, hence the module.
+ * mapping holds the file, hence the module.  A file without the daemon
+ * role may map only the region, read-only and for good (no VM_MAYWRITE,
+ * so mprotect() cannot make it writable): the statistics.
  *
- * Return: 0, -EINVAL or remap_pfn_range()'s error.
+ * Return: 0, -EINVAL (what is asked for is not mappable), -EACCES (not
+ * by this file) or remap_pfn_range()'s error.
  */
 static int hvb_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct hvb_file *hf = file->private_data;
-	u64 len = vma->vm_end - vma->vm_start, phys;
+	u64 len = vma->vm_end - vma->vm_start, off, phys;
 	int ret;
 
 	if (!(vma->vm_flags & VM_SHARED))
 		return -EINVAL;
 	if (vma->vm_pgoff > (U64_MAX >> PAGE_SHIFT))
 		return -EINVAL;
-	ret = hvb_mmap_phys(hf->hd, (u64)vma->vm_pgoff << PAGE_SHIFT, len,
-			    &phys);
+	off = (u64)vma->vm_pgoff << PAGE_SHIFT;
+	ret = hvb_mmap_phys(hf->hd, off, len, &phys);
 	if (ret)
 		return ret;
+	if (!hvb_is_daemon(file)) {
+		if (off != HVB_MMAP_REGION || (vma->vm_flags & VM_WRITE))
+			return -EACCES;
+		vma->vm_flags &= ~VM_MAYWRITE;
+	}
 	vma->vm_flags |= VM_DONTEXPAND | VM_DONTDUMP;
 	return remap_pfn_range(vma, vma->vm_start, PHYS_PFN(phys), len,
 			       vma->vm_page_prot);
@@ -464,6 +500,38 @@ static long hvb_ioc_info(struct hvb_dev *hd, void __user *arg)
 	};
 
 	return copy_to_user(arg, &info, sizeof(info)) ? -EFAULT : 0;
+}
+
+/**
+ * hvb_ioc_claim() - HVB_IOC_CLAIM: make @file the daemon's
+ * @file: the file
+ * @arg: user pointer to struct hvb_ioc_claim
+ *
+ * The role stays with @file until hvb_release(); a daemon that dies
+ * releases it with its last mapping, so it never blocks its successor.
+ *
+ * Return: 0 (also if @file already holds it), -EBUSY if another file
+ * does, -EFAULT, -EINVAL.
+ */
+static long hvb_ioc_claim(struct file *file, void __user *arg)
+{
+	struct hvb_file *hf = file->private_data;
+	struct hvb_dev *hd = hf->hd;
+	struct hvb_ioc_claim req;
+	long ret = 0;
+
+	if (copy_from_user(&req, arg, sizeof(req)))
+		return -EFAULT;
+	if (req.flags || !hvb_reserved_zero(req.reserved,
+					    ARRAY_SIZE(req.reserved)))
+		return -EINVAL;
+	mutex_lock(&hd->daemon_lock);
+	if (!hd->daemon)
+		WRITE_ONCE(hd->daemon, file);	/* hvb_is_daemon() reads it */
+	else if (hd->daemon != file)
+		ret = -EBUSY;
+	mutex_unlock(&hd->daemon_lock);
+	return ret;
 }
 
 /**
@@ -579,6 +647,9 @@ static long hvb_ioc_zone_mem(void __user *arg)
  * @cmd: HVB_IOC_*
  * @arg: user pointer to the command's struct
  *
+ * INJECT_IRQ is the daemon's (-EACCES from any other file); the rest
+ * any root opener may use.
+ *
  * Return: 0, a negative errno, or -ENOTTY for an unknown command.
  */
 static long hvb_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
@@ -589,7 +660,11 @@ static long hvb_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	switch (cmd) {
 	case HVB_IOC_INFO:
 		return hvb_ioc_info(hf->hd, uarg);
+	case HVB_IOC_CLAIM:
+		return hvb_ioc_claim(file, uarg);
 	case HVB_IOC_INJECT_IRQ:
+		if (!hvb_is_daemon(file))
+			return -EACCES;
 		return hvb_ioc_irq(uarg);
 	case HVB_IOC_ZONE_START:
 		return hvb_ioc_zone(HVB_HC_ZONE_START, uarg);
@@ -753,7 +828,7 @@ static int hvb_probe(struct platform_device *pdev)
 		return -EINVAL;
 	}
 	atomic64_set(&hd->wakes, 0);
-	atomic_set(&hd->open, 0);
+	mutex_init(&hd->daemon_lock);
 	init_waitqueue_head(&hd->wq);
 	mutex_init(&hd->zone_lock);
 	err = hvb_find_windows(hd);

@@ -13,8 +13,11 @@
  *   raise_irq  HVB_IOC_INJECT_IRQ, which makes the hypercall; the
  *              hypervisor checks the interrupt is the zone's
  *
- * One daemon at a time: the module lets one file be open, so a second
- * daemon's open() fails with EBUSY, and the reason says so.
+ * One daemon at a time: open() claims the module's daemon role
+ * (HVB_IOC_CLAIM) before anything else, so a second daemon fails with
+ * EBUSY, and the reason says so.  Other root openers (`hvbridge stat`,
+ * `hvbridge zone`) do not claim and do not stand in its way; the role
+ * goes with the file, so a daemon that dies frees it for the next.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -86,6 +89,7 @@ static void kmod_open_error(struct hvb_transport *t, const char *path,
 static int kmod_open(struct hvb_transport *t, const char *where)
 {
 	const char *path = where && *where ? where : HVB_DEVICE_PATH;
+	struct hvb_ioc_claim claim;
 	struct hvb_ioc_info info;
 	void *mem;
 	int err;
@@ -107,6 +111,18 @@ static int kmod_open(struct hvb_transport *t, const char *where)
 		snprintf(t->error, sizeof(t->error),
 			 "%s: HVB_IOC_INFO failed: %s%s", path, strerror(err),
 			 err == ENOTTY ? " (not hvbridge.ko's device?)" : "");
+		return kmod_fail(t, -err);
+	}
+	/* Before anything of the daemon's: a second daemon stops here. */
+	memset(&claim, 0, sizeof(claim));	/* reserved fields zero */
+	if (ioctl(t->fd, HVB_IOC_CLAIM, &claim)) {
+		err = errno;
+		if (err == ENOTTY)
+			snprintf(t->error, sizeof(t->error),
+				 "%s: HVB_IOC_CLAIM failed: %s (an older hvbridge.ko?)",
+				 path, strerror(err));
+		else
+			kmod_open_error(t, path, err);
 		return kmod_fail(t, -err);
 	}
 	if (!info.region_size || info.region_size > SIZE_MAX) {
@@ -261,7 +277,7 @@ static void kmod_close(struct hvb_transport *t)
 		munmap(t->region, (size_t)t->size);
 	t->region = NULL;
 	t->size = 0;
-	/* The last close lets the next daemon open the device. */
+	/* The last close releases the daemon role for the next daemon. */
 	if (t->fd >= 0)
 		close(t->fd);
 	t->fd = -1;

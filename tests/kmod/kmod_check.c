@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * Description: /dev/hvbridge's user ABI (hvbridge/kmod-ioctl.h), checked
- * from inside the root zone under QEMU (tests/kmod/qemu.sh): mode, one
- * open at a time, INFO, the region and zone windows by mmap and nothing
+ * from inside the root zone under QEMU (tests/kmod/qemu.sh): mode, several
+ * opens with one daemon role (claimed once, refused to a second claimer,
+ * released on close or death, what a non-daemon file may and may not
+ * do), INFO, the region and zone windows by mmap and nothing
  * else, the zone list and windows, interrupt injection's checks, the
  * wake counter by read/poll/write, reserved fields, unknown ioctls,
  * stopping and starting zone1, the wake interrupt from a real request.
@@ -32,6 +34,7 @@
 
 static int kc_pass, kc_fail;
 static void *kc_region;		/* the mapped channel region */
+static void *kc_zone1;		/* zone1's RAM, mapped by the daemon file */
 
 static void kc_check(int ok, const char *name, const char *fmt, long v)
 {
@@ -90,6 +93,8 @@ static void kc_mmap_checks(int fd, const struct hvb_ioc_info *info)
 	z = mmap(NULL, ZONE1_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
 		 ZONE1_PHYS);
 	kc_check(z != MAP_FAILED, "mmap-zone1", "%ld", 0);
+	if (z != MAP_FAILED)
+		kc_zone1 = z;
 	if (z != MAP_FAILED)
 		kc_check(*(volatile unsigned long long *)z != 0,
 			 "zone1-ram-read", "first word %ld", 0);
@@ -233,31 +238,31 @@ static void kc_wake_check(int fd)
  * each step
  * (tests/kmod/qemu.sh).
  */
-static void kc_zone_run_checks(int fd)
+static void kc_zone_run_checks(int fd, int ctl)
 {
 	struct hvb_ioc_zone zc = { .zone_id = ZONE1_ID };
 
-	kc_check(kc_zone1_wait(fd, HVB_ZONE_STOPPED, 10000),
-		 "zone1-exited-stopped", "state %ld", kc_zone1_state(fd));
-	kc_check(kc_errno(ioctl(fd, HVB_IOC_ZONE_STOP, &zc), EBUSY),
+	kc_check(kc_zone1_wait(ctl, HVB_ZONE_STOPPED, 10000),
+		 "zone1-exited-stopped", "state %ld", kc_zone1_state(ctl));
+	kc_check(kc_errno(ioctl(ctl, HVB_IOC_ZONE_STOP, &zc), EBUSY),
 		 "zone-stop-stopped-busy", "%ld", 0);
-	kc_check(!ioctl(fd, HVB_IOC_ZONE_START, &zc), "zone-start", "%ld", 0);
-	kc_check(kc_errno(ioctl(fd, HVB_IOC_ZONE_START, &zc), EBUSY),
+	kc_check(!ioctl(ctl, HVB_IOC_ZONE_START, &zc), "zone-start", "%ld", 0);
+	kc_check(kc_errno(ioctl(ctl, HVB_IOC_ZONE_START, &zc), EBUSY),
 		 "zone-start-running-busy", "%ld", 0);
-	kc_check(!ioctl(fd, HVB_IOC_ZONE_STOP, &zc), "zone-stop", "%ld", 0);
-	kc_check(kc_zone1_wait(fd, HVB_ZONE_STOPPED, 5000), "zone-stopped",
-		 "state %ld", kc_zone1_state(fd));
+	kc_check(!ioctl(ctl, HVB_IOC_ZONE_STOP, &zc), "zone-stop", "%ld", 0);
+	kc_check(kc_zone1_wait(ctl, HVB_ZONE_STOPPED, 5000), "zone-stopped",
+		 "state %ld", kc_zone1_state(ctl));
 	if (kc_region)
 		kc_wake_arm(fd);
-	kc_check(!ioctl(fd, HVB_IOC_ZONE_START, &zc), "zone-restart", "%ld",
+	kc_check(!ioctl(ctl, HVB_IOC_ZONE_START, &zc), "zone-restart", "%ld",
 		 0);
 	if (kc_region)
 		kc_wake_check(fd);
 	/* Its guest runs its checks and exits, which powers its CPU off:
 	 * STOPPED again.  Waiting also keeps its trace lines from mixing
 	 * with ours on the shared serial line. */
-	kc_check(kc_zone1_wait(fd, HVB_ZONE_STOPPED, 15000),
-		 "zone-rerun-exited", "state %ld", kc_zone1_state(fd));
+	kc_check(kc_zone1_wait(ctl, HVB_ZONE_STOPPED, 15000),
+		 "zone-rerun-exited", "state %ld", kc_zone1_state(ctl));
 }
 
 static void kc_irq_checks(int fd)
@@ -325,6 +330,125 @@ static void kc_wake_checks(int fd)
 		 !WEXITSTATUS(st), "waker", "%ld", st);
 }
 
+/* HVB_IOC_CLAIM on @fd: 0 or -1 with errno. */
+static int kc_claim(int fd)
+{
+	struct hvb_ioc_claim c;
+
+	memset(&c, 0, sizeof(c));
+	return ioctl(fd, HVB_IOC_CLAIM, &c);
+}
+
+/*
+ * @ctl is open beside the daemon's file and holds no role: it may read
+ * the region and drive the zones, nothing of the daemon's.
+ */
+static void kc_role_checks(int ctl, const struct hvb_ioc_info *dinfo)
+{
+	struct hvb_ioc_irq irq = { .zone_id = ZONE1_ID, .irq = 75 };
+	struct hvb_ioc_zone_list zl = { 0 };
+	struct hvb_ioc_zone_mem zm = { .zone_id = ZONE1_ID };
+	struct hvb_ioc_zone zc = { .zone_id = 0 };
+	struct pollfd pfd = { .fd = ctl, .events = POLLIN };
+	struct hvb_ioc_claim c = { .reserved[6] = 1 };
+	struct hvb_ioc_info info;
+	unsigned long long one = 1, v;
+	long ps = sysconf(_SC_PAGESIZE);
+	void *m;
+
+	kc_check(kc_errno(kc_claim(ctl), EBUSY), "second-claim-busy", "%ld",
+		 0);
+	kc_check(kc_errno(ioctl(ctl, HVB_IOC_CLAIM, &c), EINVAL),
+		 "claim-reserved", "%ld", 0);
+	kc_check(!ioctl(ctl, HVB_IOC_INFO, &info) &&
+		 info.region_size == dinfo->region_size, "ctl-info", "%ld", 0);
+	m = mmap(NULL, dinfo->region_size, PROT_READ, MAP_SHARED, ctl,
+		 HVB_MMAP_REGION);
+	kc_check(m != MAP_FAILED, "ctl-mmap-region-ro", "%ld", 0);
+	if (m != MAP_FAILED) {
+		kc_check(hvb_region_check(m, dinfo->region_size) ==
+			 HVB_REGION_OK, "ctl-region-check", "%ld", 0);
+		kc_check(kc_errno(mprotect(m, ps, PROT_READ | PROT_WRITE),
+				  EACCES), "ctl-mprotect-write-refused",
+			 "%ld", 0);
+		munmap(m, dinfo->region_size);
+	}
+	kc_check(mmap(NULL, ps, PROT_READ | PROT_WRITE, MAP_SHARED, ctl, 0) ==
+		 MAP_FAILED && errno == EACCES, "ctl-mmap-region-rw-refused",
+		 "%ld", 0);
+	kc_check(mmap(NULL, ps, PROT_READ, MAP_SHARED, ctl, ZONE1_PHYS) ==
+		 MAP_FAILED && errno == EACCES, "ctl-mmap-zone1-refused",
+		 "%ld", 0);
+	kc_check(mmap(NULL, ps, PROT_READ, MAP_SHARED, ctl, ps) ==
+		 MAP_FAILED && errno == EINVAL, "ctl-mmap-offset-unknown",
+		 "%ld", 0);
+	kc_check(kc_errno(read(ctl, &v, 8), EACCES), "ctl-read-refused",
+		 "%ld", 0);
+	kc_check(kc_errno(write(ctl, &one, 8), EACCES), "ctl-write-refused",
+		 "%ld", 0);
+	kc_check(poll(&pfd, 1, 0) == 1 && pfd.revents & POLLERR,
+		 "ctl-poll-err", "revents %ld", pfd.revents);
+	kc_check(kc_errno(ioctl(ctl, HVB_IOC_INJECT_IRQ, &irq), EACCES),
+		 "ctl-inject-irq-refused", "%ld", 0);
+	kc_check(!ioctl(ctl, HVB_IOC_ZONE_LIST, &zl) && zl.nr == 2,
+		 "ctl-zone-list", "nr %ld", zl.nr);
+	kc_check(!ioctl(ctl, HVB_IOC_ZONE_MEM, &zm) &&
+		 zm.phys == ZONE1_PHYS, "ctl-zone-mem", "%ld", 0);
+	kc_check(kc_errno(ioctl(ctl, HVB_IOC_ZONE_STOP, &zc), EPERM),
+		 "ctl-zone-stop-root-denied", "%ld", 0);
+}
+
+/*
+ * The role goes with the file: not while the daemon's mappings hold it,
+ * at once when they are gone; and a daemon killed with SIGKILL frees it
+ * for its successor.
+ */
+static void kc_release_checks(int ctl, const struct hvb_ioc_info *info)
+{
+	int sync[2], fd, st;
+	pid_t child;
+	char c;
+
+	kc_check(kc_errno(kc_claim(ctl), EBUSY), "mapped-still-claimed",
+		 "%ld", 0);
+	if (kc_region)
+		munmap(kc_region, info->region_size);
+	if (kc_zone1)
+		munmap(kc_zone1, ZONE1_SIZE);
+	kc_region = NULL;
+	kc_zone1 = NULL;
+	kc_check(!kc_claim(ctl), "claim-after-release", "%ld", 0);
+	kc_check(!kc_claim(ctl), "claim-again-same-file", "%ld", 0);
+	close(ctl);
+
+	/* A daemon that claims, maps and is killed. */
+	if (pipe(sync))
+		return;
+	child = fork();
+	if (child == 0) {
+		fd = open(HVB_DEVICE_PATH, O_RDWR);
+		if (fd < 0 || kc_claim(fd) ||
+		    mmap(NULL, info->region_size, PROT_READ | PROT_WRITE,
+			 MAP_SHARED, fd, 0) == MAP_FAILED)
+			_exit(1);
+		if (write(sync[1], "x", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	close(sync[1]);
+	kc_check(read(sync[0], &c, 1) == 1, "killed-daemon-claimed", "%ld", 0);
+	close(sync[0]);
+	fd = open(HVB_DEVICE_PATH, O_RDWR);
+	kc_check(kc_errno(kc_claim(fd), EBUSY), "killed-daemon-busy-before",
+		 "%ld", 0);
+	kill(child, SIGKILL);
+	kc_check(waitpid(child, &st, 0) == child && WIFSIGNALED(st),
+		 "killed-daemon-died", "%ld", st);
+	kc_check(!kc_claim(fd), "claim-after-kill", "%ld", 0);
+	close(fd);
+}
+
 int main(void)
 {
 	struct hvb_ioc_info info;
@@ -342,8 +466,11 @@ int main(void)
 	kc_check(fd >= 0, "open", "%ld", fd);
 	if (fd < 0)
 		goto out;
+	kc_check(!kc_claim(fd), "claim", "%ld", 0);
 	fd2 = open(HVB_DEVICE_PATH, O_RDWR);
-	kc_check(kc_errno(fd2, EBUSY), "second-open-busy", "fd %ld", fd2);
+	kc_check(fd2 >= 0, "second-open", "fd %ld", fd2);
+	if (fd2 < 0)
+		goto out;
 
 	memset(&info, 0xff, sizeof(info));
 	kc_check(!ioctl(fd, HVB_IOC_INFO, &info) &&
@@ -359,15 +486,15 @@ int main(void)
 	       (unsigned long long)info.region_size, info.nr_cpus);
 
 	kc_mmap_checks(fd, &info);
+	kc_role_checks(fd2, &info);
 	kc_zone_checks(fd);
 	kc_irq_checks(fd);
 	kc_wake_checks(fd);
-	kc_zone_run_checks(fd);
+	kc_zone_run_checks(fd, fd2);
 
 	/* The mappings hold the file: closing the fd does not end it. */
 	close(fd);
-	fd2 = open(HVB_DEVICE_PATH, O_RDWR);
-	kc_check(kc_errno(fd2, EBUSY), "mapped-still-busy", "fd %ld", fd2);
+	kc_release_checks(fd2, &info);
 out:
 	printf("kmod-check: %d passed, %d failed\n", kc_pass, kc_fail);
 	return kc_fail ? 1 : 0;

@@ -105,7 +105,12 @@ else
 		"3 CPU slots attached by root" \
 		"hvbridge 7fff0000.hvbridge: region at 0x" \
 		"kmod-qemu: dev crw------- uid 0" \
-		"kmod-check: PASS mapped-still-busy" \
+		"kmod-check: PASS second-claim-busy" \
+		"kmod-check: PASS ctl-mmap-region-ro" \
+		"kmod-check: PASS ctl-mmap-region-rw-refused" \
+		"kmod-check: PASS mapped-still-claimed" \
+		"kmod-check: PASS claim-after-release" \
+		"kmod-check: PASS claim-after-kill" \
 		"kmod-qemu: kmod_check exit 0" \
 		"kmod-check: PASS wake-irq-read" \
 		"hvbridge-hyp: channel: wake SPI 120 set pending" \

@@ -3,9 +3,23 @@
  * hvbridge/kmod-ioctl.h - the user ABI of hvbridge.ko: /dev/hvbridge, as
  * the daemon's kmod transport uses it (docs/kmod.md).
  *
- * open:  root only (mode 0600 and CAP_SYS_ADMIN), one open file at a time
- *        (a second open gets -EBUSY).  The open file holds a reference on
- *        the module, so rmmod is refused while the daemon runs.
+ * open:  root only (mode 0600 and CAP_SYS_ADMIN); any number of files.
+ *        Each open file holds a reference on the module, so rmmod is
+ *        refused while any is open (or mapped: a mapping holds its file).
+ *
+ * roles: exactly one open file at a time may hold the DAEMON role, taken
+ *        by HVB_IOC_CLAIM (a second claim, from any other file, fails
+ *        with -EBUSY: another daemon runs).  The role goes with the file:
+ *        it is released when the file is (closed and every mapping of it
+ *        gone, e.g. when the daemon exits or is killed), and the next
+ *        daemon can claim it.  Only the daemon's file may
+ *          - map the region writable, and map zone windows;
+ *          - read, poll and write the wake counter;
+ *          - HVB_IOC_INJECT_IRQ;
+ *        any other file gets -EACCES for these (poll: EPOLLERR).  Every
+ *        open file may HVB_IOC_INFO, ZONE_LIST, ZONE_START, ZONE_STOP,
+ *        ZONE_MEM, and map the region read-only (PROT_READ; it cannot be
+ *        mprotect()ed writable) to read its statistics.
  *
  * mmap:  MAP_SHARED only.  The offset chooses what is mapped:
  *        0               the channel region, at most HVB_IOC_INFO's
@@ -89,6 +103,15 @@ struct hvb_ioc_irq {
 	__u32 reserved[5];
 };
 
+/*
+ * HVB_IOC_CLAIM: input, all zero (no flags yet).  Makes this file the
+ * daemon's; 0 if it already is, -EBUSY if another file is.
+ */
+struct hvb_ioc_claim {
+	__u32 flags;		/* zero */
+	__u32 reserved[7];
+};
+
 /* HVB_IOC_ZONE_START, HVB_IOC_ZONE_STOP: input. */
 struct hvb_ioc_zone {
 	__u32 zone_id;
@@ -134,9 +157,11 @@ struct hvb_ioc_zone_mem {
 				      struct hvb_ioc_zone_list)
 #define HVB_IOC_ZONE_MEM	_IOWR(HVB_IOC_MAGIC, 0x05, \
 				      struct hvb_ioc_zone_mem)
+#define HVB_IOC_CLAIM		_IOW(HVB_IOC_MAGIC, 0x06, struct hvb_ioc_claim)
 
 _Static_assert(sizeof(struct hvb_ioc_info) == 64, "info size");
 _Static_assert(sizeof(struct hvb_ioc_irq) == 32, "irq size");
+_Static_assert(sizeof(struct hvb_ioc_claim) == 32, "claim size");
 _Static_assert(sizeof(struct hvb_ioc_zone) == 32, "zone size");
 _Static_assert(sizeof(struct hvb_ioc_zone_list) == 32, "zone list size");
 _Static_assert(sizeof(struct hvb_ioc_zone_mem) == 56, "zone mem size");
