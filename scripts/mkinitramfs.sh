@@ -11,6 +11,8 @@
 #                           root zone boots and says so
 #   /etc/hvbridge/zone1.json  configs/zone1-root.json: zone1's devices
 #                           served through /dev/hvbridge (kmod transport)
+#   /etc/hvbridge/zone1-virtio.json  configs/zone1-virtio-root.json:
+#                           zone1's virtio workload (mode run)
 #   /usr/sbin/hvbridge-ctl  load/unload the module, start/stop/restart the
 #                           daemon, status; every step prints a line
 #                           starting "hvbridge-root: " (the tests grep them)
@@ -32,6 +34,16 @@
 #                                    done: CMD": status, kill (SIGKILL the
 #                                    daemon), start [DAEMON OPTIONS], off
 #                                    (stop, unload, power off)
+#                             run    `make run` (scripts/run.sh): makes
+#                                    the 1 MiB blk image (shell too)
+#                                    /var/lib/hvbridge/zone1-blk.img,
+#                                    serves zone1's virtio workload with
+#                                    zone1-virtio.json, waits for a line
+#                                    "done" on the console (sent when
+#                                    zone1 has exited), prints a summary
+#                                    block (hvbridge stat, the daemon's
+#                                    counters), stops the daemon, unloads
+#                                    the module, powers off
 #
 # With --dtb it also writes root.dtb: tests/e2e/mkroot.sh's root-zone DTB
 # (QEMU virt's, cut to the root zone, with the hvbridge,channel node),
@@ -39,7 +51,8 @@
 # loaded by QEMU (addresses in hyp/arch/arm64/README.md): the DTB at
 # 0x48000000, the initramfs at 0x49000000.
 #
-# Usage: mkinitramfs.sh [-o DIR] [--dtb] [--mode shell|test|nodaemon|fault]
+# Usage: mkinitramfs.sh [-o DIR] [--dtb]
+#                       [--mode shell|test|nodaemon|fault|run]
 #                       [--busybox F] [--daemon F] [--kmod F] [--config F]
 # Defaults: build/root, build/arm64/busybox, build/host/arm64/tool/hvbridge,
 # the first of $HVB_KMOD, build/host/arm64/kmod/hvbridge.ko,
@@ -51,6 +64,7 @@ out=$TOP/build/root
 busybox=$TOP/build/arm64/busybox
 daemon=$TOP/build/host/arm64/tool/hvbridge
 config=$TOP/configs/zone1-root.json
+vconfig=$TOP/configs/zone1-virtio-root.json
 kmod=
 dtb=0
 mode=shell
@@ -76,8 +90,8 @@ while [ $# -gt 0 ]; do
 	shift
 done
 case $mode in
-shell | test | nodaemon | fault) ;;
-*) die "--mode is shell, test, nodaemon or fault, not '$mode'" ;;
+shell | test | nodaemon | fault | run) ;;
+*) die "--mode is shell, test, nodaemon, fault or run, not '$mode'" ;;
 esac
 if [ -z "$kmod" ]; then
 	for k in "${HVB_KMOD:-}" "$TOP/build/host/arm64/kmod/hvbridge.ko" \
@@ -92,6 +106,7 @@ fi
 [ -x "$busybox" ] || die "no $busybox (scripts/fetch-arm64.sh)"
 [ -x "$daemon" ] || die "no $daemon (make -C tool arm64)"
 [ -f "$config" ] || die "no $config"
+[ -f "$vconfig" ] || die "no $vconfig"
 case $(file -b "$daemon") in
 *ARM\ aarch64*statically\ linked*) ;;
 *) die "$daemon is not a static aarch64 program: $(file -b "$daemon")" ;;
@@ -112,6 +127,7 @@ echo "root:x:0:" > "$root/etc/group"
 cp "$busybox" "$root/bin/busybox"
 cp "$daemon" "$root/usr/sbin/hvbridge"
 cp "$config" "$root/etc/hvbridge/zone1.json"
+cp "$vconfig" "$root/etc/hvbridge/zone1-virtio.json"
 if [ -n "$kmod" ]; then
 	cp "$kmod" "$root/lib/modules/hvbridge.ko"
 fi
@@ -298,6 +314,18 @@ say "init, $(grep -c ^processor /proc/cpuinfo) CPUs, $(uname -m)," \
 # after a pause goes through the wake SPI and the module: the wake path
 # is exercised whatever the timing, not only when zone1 is slow.
 [ "$mode" = test ] && export HVB_DAEMON_ARGS="--spin-budget 1"
+# zone1's virtio disk (configs/zone1-virtio-root.json; make run-shell
+# ships that config as zone1.json): 1 MiB of zeros in the initramfs's
+# RAM, gone at power-off.
+case $mode in
+run | shell)
+	mkdir -p /var/lib/hvbridge
+	dd if=/dev/zero of=/var/lib/hvbridge/zone1-blk.img bs=1024 \
+		count=1024 2>/dev/null &&
+		say "blk image /var/lib/hvbridge/zone1-blk.img (1 MiB)"
+	;;
+esac
+[ "$mode" = run ] && export HVB_CONFIG=/etc/hvbridge/zone1-virtio.json
 if [ "$mode" = nodaemon ]; then
 	hvbridge-ctl load
 	say "no daemon started (mode nodaemon)"
@@ -339,6 +367,34 @@ nodaemon | fault)
 		say "done: $cmd"
 	done
 	hvbridge-ctl stop
+	hvbridge-ctl unload
+	say "powering off"
+	poweroff -f
+	;;
+run)
+	say "zone1's virtio workload is served; waiting for 'done'"
+	cmd=
+	while [ "$cmd" != done ]; do
+		if ! read -r -t 120 cmd; then
+			say "no 'done' within 120 s"
+			break
+		fi
+	done
+	say "---- summary ----"
+	# hvbridge stat reads the region beside the running daemon; older
+	# daemons know only a region file, not the module's device.
+	if hvbridge stat --help 2>&1 | grep -q -e "--transport"; then
+		hvbridge stat --transport kmod --region /dev/hvbridge
+		say "hvbridge stat exited, status $?"
+	else
+		say "hvbridge stat: no --transport kmod in this daemon"
+	fi
+	# The daemon prints its counters when it stops.
+	hvbridge-ctl stop
+	say "blk image: sector 16 holds" \
+	    "'$(dd if=/var/lib/hvbridge/zone1-blk.img bs=512 skip=16 \
+		count=1 2>/dev/null | head -n 1)'"
+	say "---- end of summary ----"
 	hvbridge-ctl unload
 	say "powering off"
 	poweroff -f
