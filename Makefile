@@ -11,8 +11,8 @@ ifneq ($(V),1)
 MAKEFLAGS += -s
 endif
 
-.PHONY: all deps hyp tool tests test stress bench run run-sim run-zone1 run-virtio \
-	clean fuzz
+.PHONY: all deps hyp tool tests test stress bench run run-host run-shell \
+	run-sim run-zone1 run-virtio clean fuzz
 
 all: hyp tool tests
 
@@ -45,11 +45,23 @@ fuzz: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory -C tests fuzz
 
-# The QEMU system: the hypervisor, zone1 running the torture image, the
-# daemon serving it through the channel; exit 0 if every case passed.
+# The whole system: the hypervisor, the root zone's Linux with
+# hvbridge.ko and the daemon, zone1's virtio workload and torture cases
+# served by it; exit 0 if zone1 passed everything, the daemon had no
+# unexpected error and the root zone powered off (docs/run.md).
 run: deps
 	@$(MAKE) --no-print-directory all
 	@$(TOP)/scripts/run.sh
+
+# The same system, left at the root zone's shell on this terminal.
+run-shell: deps
+	@$(MAKE) --no-print-directory all
+	@$(TOP)/scripts/run.sh --shell
+
+# No root zone: the daemon on this machine serves zone1's torture image.
+run-host: deps
+	@$(MAKE) --no-print-directory all
+	@$(TOP)/scripts/run-host.sh
 
 # The host simulation (simulated vCPU threads, the daemon in a process).
 run-sim: deps
