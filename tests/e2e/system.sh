@@ -1,0 +1,121 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Description: `make run`'s boot, checked (scripts/run.sh --no-build): the
+# root zone's Linux with hvbridge.ko and the daemon on the kmod transport
+# (configs/zone1-virtio-root.json) serving zone1's virtio workload and
+# torture cases.  The serial log must hold every workload step's PASS, a
+# summary counting every step and case as passed, the two console lines
+# zone1 sent through virtio-console (the daemon's stdout, the root
+# zone's console), the root zone's summary block with a daemon that
+# served requests, and a clean power-off; run.sh must exit 0.  A miss
+# prints the serial log.
+#
+# system.sh WORK_DIR
+# Environment: E2E_ARM64 (build/arm64: Image, busybox), E2E_KMOD
+# (hvbridge.ko; empty: none was built), E2E_TIMEOUT.
+set -u
+work=$1
+tmo=${E2E_TIMEOUT:-40}
+here=$(dirname "$0")
+top=$(cd "$here/../.." && pwd)
+mkdir -p "$work"
+work=$(cd "$work" && pwd)
+n=system
+why=$work/$n.why
+log=$work/$n.log.txt
+rm -f "$why" "$log"
+
+if [ ! -f "${E2E_ARM64:-}/Image" ] || [ ! -x "${E2E_ARM64:-}/busybox" ] ||
+   [ ! -f "${E2E_KMOD:-}" ]; then
+	echo "SKIP $n (no ${E2E_ARM64:-}/Image or no hvbridge.ko:" \
+	     "scripts/fetch-arm64.sh, kmod/)"
+	echo "e2e-system: 0 passed, 0 failed"
+	exit 0
+fi
+
+RUN_TIMEOUT=$tmo "$top/scripts/run.sh" --no-build --log "$log" \
+	> "$work/$n.out" 2>&1
+rc=$?
+[ "$rc" -eq 0 ] || echo "scripts/run.sh exited $rc" >> "$why"
+if [ ! -f "$log" ]; then
+	echo "no serial log" >> "$why"
+	: > "$log"
+fi
+
+# want LINE...: each LINE exactly, as a whole line, in the serial log.
+want() {
+	for l in "$@"; do
+		grep -qxF -- "$l" "$log" || echo "missing: $l" >> "$why"
+	done
+}
+
+steps="virtio-blk/probe virtio-blk/init virtio-blk/write
+	virtio-blk/interrupt virtio-blk/read virtio-blk/compare
+	virtio-blk/flush
+	virtio-console/probe virtio-console/init virtio-console/tx
+	virtio-rng/probe virtio-rng/init virtio-rng/read virtio-rng/differ"
+for s in $steps; do
+	want "[zone1] PASS $s"
+done
+cases=$(sed -n 's/^\[zone1\] guest: torture image, EL1 MMU and caches on, \([0-9]*\) cases$/\1/p' \
+	"$log")
+if [ -z "$cases" ]; then
+	echo "missing: the torture image's header line" >> "$why"
+else
+	total=$((cases + $(echo "$steps" | wc -w)))
+	want "[zone1] guest: $total passed, 0 failed"
+	got=$(grep -c '^\[zone1\] PASS ' "$log")
+	[ "$got" -eq "$total" ] || echo "$got PASS lines, want $total" >> "$why"
+fi
+! grep -q '^\[zone1\] FAIL ' "$log" || grep '^\[zone1\] FAIL ' "$log" |
+	sed 's/^/unexpected: /' >> "$why"
+want "hvbridge-hyp: zone1: entering EL1 at IPA 0x40000000 on CPU 2" \
+	"hvbridge-hyp: zone1: exit, code 0" \
+	"hvbridge-root: hvbridge.ko loaded" \
+	"hvbridge-root: blk image /var/lib/hvbridge/zone1-blk.img (1 MiB)" \
+	"hvbridge-guest: hello from zone1 over virtio-console" \
+	"hvbridge-guest: virtio-console line 2 of 2" \
+	"hvbridge-root: ---- summary ----" \
+	"hvbridge-root: blk image: sector 16 holds 'hvbridge-guest sector 16'" \
+	"hvbridge-root: ---- end of summary ----" \
+	"hvbridge-root: daemon exited, status 0" \
+	"hvbridge-root: hvbridge.ko unloaded" \
+	"hvbridge-root: powering off" \
+	"hvbridge-hyp: root: SYSTEM_OFF"
+grep -qE '^\[zone1\] guest: virtio: the daemon answered after [0-9]+ ms' \
+	"$log" || echo "missing: zone1's line on waiting for the daemon" >> "$why"
+grep -qE '^hvbridge: serving /dev/hvbridge \(kmod, .*\): 4 devices from /etc/hvbridge/zone1-virtio.json' \
+	"$log" || echo "missing: the daemon serving zone1-virtio.json" >> "$why"
+# The daemon's counters, inside the summary block: it served zone1, and
+# its only errors are the torture image's two ERROR-register cases.
+stop=$(sed -n '/^hvbridge-root: ---- summary/,/^hvbridge-root: ---- end/p' \
+	"$log" | grep -m1 '^hvbridge: stopped after ')
+served=$(echo "$stop" | sed -n 's/.* served \([0-9]*\) requests.*/\1/p')
+if [ -z "$stop" ]; then
+	echo "missing: the daemon's counters in the summary block" >> "$why"
+elif [ "${served:-0}" -eq 0 ]; then
+	echo "the daemon served nothing: $stop" >> "$why"
+else
+	case $stop in
+	*" (2 errors: 0 malformed, 0 no device), "*) ;;
+	*) echo "errors other than the 2 ERROR-register cases: $stop" \
+		>> "$why" ;;
+	esac
+fi
+for l in "Kernel panic" "Internal error" "Unable to handle" "***" \
+	 "hvbridge-root: no 'done'" "hvbridge: error:"; do
+	! grep -qF -- "$l" "$log" || echo "unexpected: $l" >> "$why"
+done
+
+if [ -s "$why" ]; then
+	echo "FAIL $n"
+	sed 's/^/  /' "$why"
+	echo "  --- scripts/run.sh said ---"
+	grep '^==' "$work/$n.out" | sed 's/^/  > /'
+	echo "  --- serial log ---"
+	sed 's/^/  | /' "$log"
+	echo "e2e-system: 0 passed, 1 failed"
+	exit 1
+fi
+echo "PASS $n ($(tail -n 1 "$work/$n.out" | sed 's/^== make run: //'))"
+echo "e2e-system: 1 passed, 0 failed"
