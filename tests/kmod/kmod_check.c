@@ -355,6 +355,7 @@ static void kc_role_checks(int ctl, const struct hvb_ioc_info *dinfo)
 	unsigned long long one = 1, v;
 	long ps = sysconf(_SC_PAGESIZE);
 	void *m;
+	int ro;
 
 	kc_check(kc_errno(kc_claim(ctl), EBUSY), "second-claim-busy", "%ld",
 		 0);
@@ -372,6 +373,22 @@ static void kc_role_checks(int ctl, const struct hvb_ioc_info *dinfo)
 				  EACCES), "ctl-mprotect-write-refused",
 			 "%ld", 0);
 		munmap(m, dinfo->region_size);
+	}
+	/* `hvbridge stat` opens read-only: mmap() drops VM_SHARED then. */
+	ro = open(HVB_DEVICE_PATH, O_RDONLY);
+	m = ro < 0 ? MAP_FAILED : mmap(NULL, dinfo->region_size, PROT_READ,
+				       MAP_SHARED, ro, HVB_MMAP_REGION);
+	kc_check(m != MAP_FAILED, "rdonly-open-mmap-region", "fd %ld", ro);
+	if (m != MAP_FAILED) {
+		kc_check(hvb_region_check(m, dinfo->region_size) ==
+			 HVB_REGION_OK, "rdonly-region-check", "%ld", 0);
+		munmap(m, dinfo->region_size);
+	}
+	if (ro >= 0) {
+		kc_check(mmap(NULL, ps, PROT_READ, MAP_PRIVATE, ro, 0) ==
+			 MAP_FAILED && errno == EINVAL, "rdonly-mmap-private",
+			 "%ld", 0);
+		close(ro);
 	}
 	kc_check(mmap(NULL, ps, PROT_READ | PROT_WRITE, MAP_SHARED, ctl, 0) ==
 		 MAP_FAILED && errno == EACCES, "ctl-mmap-region-rw-refused",
