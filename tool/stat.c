@@ -3,7 +3,9 @@
  * `hvbridge stat`: print a region's counters.  Maps the region read-only
  * and takes no lock, so it works beside a running daemon and simulation;
  * each counter has one writer and is read single-copy atomic, so the
- * numbers are a racy snapshot, never torn.
+ * numbers are a racy snapshot, never torn.  The region is a file (sim)
+ * or, in the root zone, hvbridge.ko's (kmod): /dev/hvbridge opened
+ * without the daemon role, which the module lets map it read-only.
  */
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -13,14 +15,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <hvbridge/barrier.h>
+#include <hvbridge/kmod-ioctl.h>
 #include <hvbridge/region.h>
 
 #include "daemon.h"
+#include "zone_cmd.h"
 
 /* The producer's per-CPU counters, then the daemon's, in table order. */
 #define HVB_STAT_COLS 8
@@ -281,7 +286,8 @@ static cJSON *hvb_stat_json(const char *path, void *region)
 static void hvb_stat_usage(FILE *f)
 {
 	fprintf(f,
-"Usage: hvbridge stat --region PATH [--json]\n"
+"Usage: hvbridge stat [--transport sim] --region PATH [--json]\n"
+"       hvbridge stat --transport kmod [--device PATH] [--json]\n"
 "\n"
 "Print a channel region's counters: per CPU, the producer's (sync\n"
 "requests, kicks, wakes, error responses, timeouts) and the daemon's\n"
@@ -290,30 +296,126 @@ static void hvb_stat_usage(FILE *f)
 "The percentiles come from a power-of-two histogram and are the upper\n"
 "bounds of the buckets they fall in.  Read-only, safe beside a daemon.\n"
 "\n"
-"  -r, --region PATH   the region file\n"
+"  -t, --transport T   sim (default): the region is the file --region\n"
+"                      names; kmod: hvbridge.ko's region, in the root\n"
+"                      zone, mapped read-only beside the daemon\n"
+"  -r, --region PATH   the region file (sim)\n"
+"  -d, --device PATH   the module's device (kmod; default " HVB_DEVICE_PATH ")\n"
 "  -j, --json          print JSON instead of tables\n"
 "  -h, --help          this text\n");
+}
+
+/* Map region file @path read-only; HVB_EXIT_OK or a message and FAIL. */
+static int hvb_stat_map_file(const char *path, void **region, size_t *size)
+{
+	struct stat st;
+	void *mem;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st)) {
+		fprintf(stderr, "hvbridge: error: cannot open %s: %s\n", path,
+			strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return HVB_EXIT_FAIL;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size <= 0 ||
+	    (uint64_t)st.st_size > SIZE_MAX) {
+		fprintf(stderr, "hvbridge: error: %s is not a region file\n",
+			path);
+		close(fd);
+		return HVB_EXIT_FAIL;
+	}
+	mem = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
+	close(fd);
+	if (mem == MAP_FAILED) {
+		fprintf(stderr, "hvbridge: error: cannot map %s: %s\n", path,
+			strerror(errno));
+		return HVB_EXIT_FAIL;
+	}
+	*region = mem;
+	*size = (size_t)st.st_size;
+	return HVB_EXIT_OK;
+}
+
+/*
+ * Map hvbridge.ko's region read-only through device @path, without the
+ * daemon role (the module refuses a writable mapping to such a file).
+ */
+static int hvb_stat_map_kmod(const char *path, void **region, size_t *size)
+{
+	struct hvb_ioc_info info;
+	char why[256];
+	void *mem;
+	int fd;
+
+	fd = hvb_kmod_ctl_open(path, why, sizeof(why));
+	if (fd < 0) {
+		fprintf(stderr, "hvbridge: error: %s\n", why);
+		return HVB_EXIT_FAIL;
+	}
+	memset(&info, 0, sizeof(info));
+	if (ioctl(fd, HVB_IOC_INFO, &info)) {
+		fprintf(stderr, "hvbridge: error: %s: HVB_IOC_INFO failed: %s%s\n",
+			path, strerror(errno),
+			errno == ENOTTY ? " (not hvbridge.ko's device?)" : "");
+		close(fd);
+		return HVB_EXIT_FAIL;
+	}
+	if (!info.region_size || info.region_size > SIZE_MAX) {
+		fprintf(stderr, "hvbridge: error: %s: the module reports a region of 0x%llx bytes\n",
+			path, (unsigned long long)info.region_size);
+		close(fd);
+		return HVB_EXIT_FAIL;
+	}
+	mem = mmap(NULL, (size_t)info.region_size, PROT_READ, MAP_SHARED, fd,
+		   (off_t)HVB_MMAP_REGION);
+	close(fd);	/* the mapping keeps the file */
+	if (mem == MAP_FAILED) {
+		fprintf(stderr, "hvbridge: error: cannot map the region of %s read-only: %s\n",
+			path, strerror(errno));
+		return HVB_EXIT_FAIL;
+	}
+	*region = mem;
+	*size = (size_t)info.region_size;
+	return HVB_EXIT_OK;
+}
+
+static int hvb_stat_misuse(const char *msg)
+{
+	fprintf(stderr, "hvbridge stat: %s\nTry 'hvbridge stat --help'.\n",
+		msg);
+	return HVB_EXIT_USAGE;
 }
 
 int hvb_cmd_stat(int argc, char **argv)
 {
 	static const struct option opts[] = {
+		{ "transport", required_argument, NULL, 't' },
 		{ "region", required_argument, NULL, 'r' },
+		{ "device", required_argument, NULL, 'd' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *path = NULL;
-	bool json = false;
-	struct stat st;
+	const char *path = NULL, *device = NULL, *transport = "sim";
+	bool json = false, kmod;
+	size_t size;
 	void *region;
-	int opt, fd, err;
+	int opt, err;
 
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":r:jh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":t:r:d:jh", opts, NULL)) != -1) {
 		switch (opt) {
+		case 't':
+			transport = optarg;
+			break;
 		case 'r':
 			path = optarg;
+			break;
+		case 'd':
+			device = optarg;
 			break;
 		case 'j':
 			json = true;
@@ -327,37 +429,31 @@ int hvb_cmd_stat(int argc, char **argv)
 	}
 	if (optind < argc)
 		return hvb_usage_error("stat", 0, argv);
-	if (!path) {
-		fprintf(stderr, "hvbridge stat: --region is required\n"
-				"Try 'hvbridge stat --help'.\n");
+	kmod = !strcmp(transport, "kmod");
+	if (!kmod && strcmp(transport, "sim")) {
+		fprintf(stderr, "hvbridge stat: transport '%s': stat reads a region file (sim) or hvbridge.ko's region (kmod)\n"
+				"Try 'hvbridge stat --help'.\n", transport);
 		return HVB_EXIT_USAGE;
 	}
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st)) {
-		fprintf(stderr, "hvbridge: error: cannot open %s: %s\n", path,
-			strerror(errno));
-		return HVB_EXIT_FAIL;
+	if (kmod && path)
+		return hvb_stat_misuse("--region is for a region file; the kmod transport takes --device");
+	if (!kmod && device)
+		return hvb_stat_misuse("--device is for the kmod transport");
+	if (!kmod && !path)
+		return hvb_stat_misuse("--region is required (or --transport kmod)");
+	if (kmod) {
+		path = device ? device : HVB_DEVICE_PATH;
+		err = hvb_stat_map_kmod(path, &region, &size);
+	} else {
+		err = hvb_stat_map_file(path, &region, &size);
 	}
-	if (!S_ISREG(st.st_mode) || st.st_size <= 0 ||
-	    (uint64_t)st.st_size > SIZE_MAX) {
-		fprintf(stderr, "hvbridge: error: %s is not a region file\n",
-			path);
-		close(fd);
-		return HVB_EXIT_FAIL;
-	}
-	region = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
-	close(fd);
-	if (region == MAP_FAILED) {
-		fprintf(stderr, "hvbridge: error: cannot map %s: %s\n", path,
-			strerror(errno));
-		return HVB_EXIT_FAIL;
-	}
-	err = hvb_region_check(region, (__u64)st.st_size);
+	if (err)
+		return err;
+	err = hvb_region_check(region, (__u64)size);
 	if (err) {
 		fprintf(stderr, "hvbridge: error: %s: %s\n", path,
 			hvb_region_strerror(err));
-		munmap(region, (size_t)st.st_size);
+		munmap(region, size);
 		return HVB_EXIT_FAIL;
 	}
 	if (json) {
@@ -367,7 +463,7 @@ int hvb_cmd_stat(int argc, char **argv)
 		if (!text) {
 			fprintf(stderr, "hvbridge: error: out of memory\n");
 			cJSON_Delete(root);
-			munmap(region, (size_t)st.st_size);
+			munmap(region, size);
 			return HVB_EXIT_FAIL;
 		}
 		printf("%s\n", text);
@@ -376,6 +472,6 @@ int hvb_cmd_stat(int argc, char **argv)
 	} else {
 		hvb_stat_print(path, region);
 	}
-	munmap(region, (size_t)st.st_size);
+	munmap(region, size);
 	return HVB_EXIT_OK;
 }

@@ -15,3 +15,13 @@ TEST_TARGETS += kmod-qemu
 .PHONY: kmod-qemu
 kmod-qemu:
 	@E2E_TIMEOUT=$(E2E_TIMEOUT) $(TOP)/tests/kmod/qemu.sh
+
+# `hvbridge zone` and `hvbridge stat --transport kmod` on the build
+# machine (tests/kmod/cli.sh): usage errors exit 2, a missing or foreign
+# device exits 1 with its reason, --help everywhere.
+TEST_TARGETS += kmod-cli
+
+.PHONY: kmod-cli
+kmod-cli:
+	@$(MAKE) --no-print-directory -s -C $(TOP)/tool
+	@$(TOP)/tests/kmod/cli.sh $(O)/tool/hvbridge

@@ -6,12 +6,17 @@
 # its region (the hypervisor says so), /dev/hvbridge is there with mode
 # 0600, tests/kmod/kmod_check.c passes against it, rmmod is refused while
 # the device is open and detaches the region when it is not, and a second
-# insmod/rmmod works too.  SKIP without Debian's kernel
+# insmod/rmmod works too.  Between them, the root zone's commands beside
+# a running daemon (tests/kmod/cli.sh checks them on the build machine):
+# `hvbridge zone list` shows zone1, `hvbridge zone start 1` reruns it
+# while the daemon serves it, `hvbridge stat --transport kmod` prints the
+# served counters, the zone errors, and a second daemon refused.  SKIP without Debian's kernel
 # (scripts/fetch-arm64.sh).
 #
 # The initramfs is this script's own: busybox, the module at
-# /lib/modules/hvbridge.ko, /bin/kmod_check and an /init running the
-# steps above; the DTB is tests/e2e/mkroot.sh's with initrd-end moved to
+# /lib/modules/hvbridge.ko, /bin/kmod_check, the static arm64 hvbridge
+# (make -C tool arm64) with configs/zone1-root.json, and an /init running
+# the steps above; the DTB is tests/e2e/mkroot.sh's with initrd-end moved to
 # this initramfs's end.
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -37,6 +42,7 @@ fi
 prep() {
 	make -s --no-print-directory -C "$TOP/hyp" image &&
 	make -s --no-print-directory -C "$TOP/kmod" &&
+	make -s --no-print-directory -C "$TOP/tool" arm64 &&
 	mkdir -p "$work/hctest" &&
 	cp -p "$TOP/tests/kmod/hc_test.c" "$work/hctest/" &&
 	printf '%s\n' 'obj-m := hvb_hc_test.o' 'hvb_hc_test-y := hc_test.o' \
@@ -52,8 +58,10 @@ prep() {
 	root=$work/initramfs
 	rm -rf "$root"
 	mkdir -p "$root/bin" "$root/lib/modules" "$root/proc" "$root/sys" \
-		"$root/dev"
+		"$root/dev" "$root/etc/hvbridge"
 	cp "$arm64/busybox" "$root/bin/busybox"
+	cp "$TOP/build/host/arm64/tool/hvbridge" "$root/bin/hvbridge"
+	cp "$TOP/configs/zone1-root.json" "$root/etc/hvbridge/zone1.json"
 	cp "$work/kmod_check" "$root/bin/kmod_check"
 	cp "$TOP/build/kmod/hvbridge.ko" "$work/hctest/hvb_hc_test.ko" \
 		"$root/lib/modules/"
@@ -70,6 +78,32 @@ $bb insmod /lib/modules/hvbridge.ko && say "insmod ok"
 say "dev $($bb stat -c '%A uid %u' /dev/hvbridge)"
 /bin/kmod_check; say "kmod_check exit $?"
 say "irq: $($bb grep hvbridge /proc/interrupts)"
+# The root zone's shell, scripted: a daemon serves zone1 while other
+# root processes look at the region and drive the zones.
+zone1_state() { hvbridge zone list | $bb awk '$1 == 1 { print $3 }'; }
+hvbridge daemon -c /etc/hvbridge/zone1.json &
+dpid=$!
+i=0
+until hvbridge stat --transport kmod | $bb grep -q "^consumer sleeping" ||
+	[ $i -ge 100 ]; do $bb sleep 0.1; i=$((i + 1)); done
+hvbridge zone list | $bb sed 's/^/kmod-qemu: zone list: /'
+hvbridge daemon -c /etc/hvbridge/zone1.json 2>&1 |
+	$bb sed 's/^/kmod-qemu: second daemon: /'
+hvbridge zone start 0; say "zone start 0: exit $?"
+hvbridge zone start 9; say "zone start 9: exit $?"
+hvbridge zone stop 1; say "zone stop 1 (stopped): exit $?"
+# Quiet while zone1 runs: its trace shares the serial line.
+hvbridge zone start 1; st=$?
+i=0
+until [ "$(zone1_state)" = stopped ] || [ $i -ge 150 ]; do
+	$bb sleep 0.1; i=$((i + 1)); done
+say "zone start 1: exit $st"
+say "zone1 $(zone1_state) again"
+hvbridge stat --transport kmod > /stat.txt; say "stat exit $?"
+$bb sed 's/^/kmod-qemu: stat: /' /stat.txt
+hvbridge stat --transport kmod --json > /stat.json; say "stat json exit $?"
+say "stat json nonzero served: $($bb grep -cE '"served":[[:space:]]*[1-9]' /stat.json)"
+$bb kill $dpid; wait $dpid; say "daemon exit $?"
 exec 3<>/dev/hvbridge
 if $bb rmmod hvbridge; then say "rmmod while open: unloaded"
 else say "rmmod while open refused"; fi
@@ -117,6 +151,20 @@ else
 		"hvbridge-hyp: zone1: started by the root zone on CPU 2" \
 		"hvbridge-hyp: zone1: stop requested by the root zone" \
 		"hvbridge-hyp: zone1: stopped by the root zone, CPU 2 parked" \
+		"kmod-qemu: zone start 0: exit 1" \
+		"kmod-qemu: zone start 9: exit 1" \
+		"hvbridge: error: zone start 0: zone 0 is the root zone: it cannot be started or stopped" \
+		"hvbridge: error: zone start 9: no zone 9 (see 'hvbridge zone list')" \
+		"hvbridge: error: zone stop 1: zone 1 is not running" \
+		"kmod-qemu: zone stop 1 (stopped): exit 1" \
+		"kmod-qemu: zone start 1: exit 0" \
+		"kmod-qemu: zone1 stopped again" \
+		"kmod-qemu: second daemon: hvbridge: error: cannot open /dev/hvbridge: busy: another daemon has it open (one daemon at a time)" \
+		"[zone1] guest: channel: the daemon answered" \
+		"kmod-qemu: stat exit 0" \
+		"kmod-qemu: stat json exit 0" \
+		"kmod-check: PASS rdonly-open-mmap-region" \
+		"kmod-qemu: daemon exit 0" \
 		"kmod-qemu: rmmod while open refused" \
 		"kmod-qemu: rmmod ok" \
 		"detached by root, back to PA 0x7fff0000" \
@@ -131,6 +179,22 @@ else
 		"Unable to handle" "hvbridge-hyp: root: MMIO" \
 		"hypervisor refused" "probe of 7fff0000.hvbridge failed" \
 		"rmmod while open: unloaded" "leaking"
+	# The root zone's commands: zone1 listed with its CPU, interrupts
+	# and RAM; the daemon's counters read beside it, requests served.
+	grep -qE "^kmod-qemu: zone list: 1 +zone1 +stopped +2 +72-79 +2 MiB in 1 window" \
+		"$work/$n.log.txt" ||
+		echo "no zone1 line in 'hvbridge zone list'" >> "$work/$n.why"
+	grep -qE "^kmod-qemu: stat: daemon +served [1-9]" "$work/$n.log.txt" ||
+		echo "'hvbridge stat --transport kmod' showed nothing served" \
+			>> "$work/$n.why"
+	grep -qE "^kmod-qemu: stat json nonzero served: [1-9]" \
+		"$work/$n.log.txt" ||
+		echo "'hvbridge stat --transport kmod --json' served nothing" \
+			>> "$work/$n.why"
+	grep -qE "^kmod-qemu: stat: latency +[1-9][0-9]* round trips" \
+		"$work/$n.log.txt" ||
+		echo "'hvbridge stat --transport kmod' showed no latency" \
+			>> "$work/$n.why"
 	# zone1's guest ran to its end twice: at boot and after the restart.
 	runs=$(grep -cF "[zone1] guest: 0x0000000000000026 checks, 0x0000000000000000 failed" \
 		"$work/$n.log.txt")

@@ -1,0 +1,82 @@
+#!/bin/bash
+# Description: the root-zone commands on the build machine, where there
+# is no /dev/hvbridge: `hvbridge zone` and `hvbridge stat --transport
+# kmod` refuse bad command lines with exit 2 and a pointer to --help,
+# fail with exit 1 and the documented reason for a missing device or one
+# that is not hvbridge.ko's, and print --help with exit 0.  (Inside the
+# root zone they are checked by tests/kmod/qemu.sh.)
+# Usage: cli.sh HVBRIDGE
+set -u
+bin=$1
+pass=0
+fail=0
+nodev=/nonexistent/hvbridge
+
+# case NAME STATUS WANT ARGS...: exit STATUS and WANT in stdout+stderr.
+case_() {
+	local name=$1 st=$2 want=$3 out rc
+	shift 3
+	out=$("$bin" "$@" 2>&1)
+	rc=$?
+	if [ "$rc" = "$st" ] && [[ $out == *"$want"* ]]; then
+		pass=$((pass + 1))
+	else
+		echo "FAIL kmod-cli $name: hvbridge $*: exit $rc (want $st)," \
+			"want \"$want\" in:"
+		printf '  %s\n' "${out//$'\n'/$'\n  '}"
+		fail=$((fail + 1))
+	fi
+}
+
+missing="hvbridge: error: cannot open $nodev: no such device: is hvbridge.ko loaded (insmod hvbridge.ko)?"
+
+case_ zone-none 2 "list, start or stop?" zone
+case_ zone-unknown 2 "unknown command 'frob'" zone frob
+case_ zone-start-no-id 2 "which zone?" zone start
+case_ zone-start-bad-id 2 "'x' is not a zone ID" zone start x
+case_ zone-start-huge-id 2 "is not a zone ID" zone start 0x100000000
+case_ zone-stop-extra 2 "unexpected argument '2'" zone stop 1 2
+case_ zone-list-extra 2 "unexpected argument '1'" zone list 1
+case_ zone-list-bogus 2 "unknown option '--bogus'" zone list --bogus
+case_ zone-list-sim 2 "transport 'sim' has no zones" zone list -t sim
+case_ zone-device-value 2 "needs a value" zone list --device
+case_ zone-usage-help 2 "Try 'hvbridge zone start --help'" zone start
+case_ stat-kmod-region 2 "the kmod transport takes --device" \
+	stat --transport kmod --region x
+case_ stat-sim-device 2 "--device is for the kmod transport" \
+	stat --device x --region y
+case_ stat-host 2 "transport 'host'" stat --transport host --region x
+case_ stat-no-region 2 "--region is required" stat
+
+case_ zone-list-missing 1 "$missing" zone list --device $nodev
+case_ zone-start-missing 1 "$missing" zone start 1 --device $nodev
+case_ zone-stop-missing 1 "$missing" zone stop --transport kmod 1 -d $nodev
+case_ stat-kmod-missing 1 "$missing" stat --transport kmod --device $nodev
+case_ stat-kmod-json-missing 1 "$missing" stat -t kmod -d $nodev --json
+case_ stat-kmod-not-ours 1 \
+	"/dev/null: HVB_IOC_INFO failed: Inappropriate ioctl for device (not hvbridge.ko's device?)" \
+	stat -t kmod -d /dev/null
+case_ zone-list-not-ours 1 "/dev/null: HVB_IOC_ZONE_LIST failed" \
+	zone list -d /dev/null
+case_ zone-start-not-ours 1 "zone start 1: /dev/null:" \
+	zone start 1 -d /dev/null
+# The default device: this machine has none (unless it is a root zone).
+if [ ! -e /dev/hvbridge ]; then
+	case_ zone-list-default 1 \
+		"cannot open /dev/hvbridge: no such device: is hvbridge.ko loaded" \
+		zone list
+	case_ stat-kmod-default 1 \
+		"cannot open /dev/hvbridge: no such device: is hvbridge.ko loaded" \
+		stat --transport kmod
+fi
+
+case_ zone-help 0 "Usage: hvbridge zone stop ID" zone --help
+case_ zone-list-help 0 "Usage: hvbridge zone list" zone list --help
+case_ zone-start-help 0 "a zone that is not stopped" zone start -h
+case_ zone-stop-help 0 "parks at its next exit" zone stop --help
+case_ stat-help 0 "hvbridge stat --transport kmod [--device PATH]" \
+	stat --help
+case_ main-help 0 "list, start or stop the hypervisor's zones" --help
+
+echo "kmod-cli: $pass passed, $fail failed"
+[ "$fail" = 0 ]
