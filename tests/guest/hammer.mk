@@ -1,10 +1,11 @@
 # tests/guest/hammer.mk: zone1's hammer image (tests/guest/hammer.c), the
-# workload of tests/e2e/fault.sh: start.S's entry, vectors and stage 1
-# with a loop of checked test device accesses instead of the cases.
+# workload of tests/e2e/fault.sh and sysbench.sh: a loop of checked test
+# device accesses on one or two vCPUs, with an entry, vectors and stage 1
+# of its own (hammer_start.S).
 #   $(O)/arm64/guest/hvbridge-guest-hammer.{elf,bin}
 # Included by tests/Makefile after guest.mk (its compile rules and
 # GUEST_* names).
-GUEST_HAMMER_OBJS := $(addprefix $(GUEST_OUT)/,start.o hammer_io.o hammer.o)
+GUEST_HAMMER_OBJS := $(addprefix $(GUEST_OUT)/,hammer_start.o hammer.o)
 GUEST_HAMMER_ELF := $(GUEST_OUT)/hvbridge-guest-hammer.elf
 GUEST_HAMMER_BIN := $(GUEST_OUT)/hvbridge-guest-hammer.bin
 

@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The hammer image's entry, vectors, stage 1 and device accesses
+ * (hammer.c).  Entry as docs/run.md says: EL1h, MMU off, x0 = the
+ * in-hypervisor test device window, x1 = the PL011, x2 = the channel's
+ * test device window.  A second vCPU, when the zone has one, enters at
+ * hammer_secondary through PSCI CPU_ON with x0 = its index (1).  Each
+ * vCPU has its own stack, turns on its MMU with the one set of tables,
+ * and keeps its index in TPIDR_EL1.
+ *
+ * An access that aborts is skipped by the vector (ELR + 4) after
+ * hammer_sync() has counted and reported it, so a load that aborted
+ * returns the 0 put in x0 first.
+ */
+#include <arm64/console.h>
+#include <arm64/vcpu.h>
+#include <hyp/console.h>
+#include "guest.h"
+
+#define PTE_TABLE	0x3
+#define PTE_BLOCK	0x1
+#define PTE_ATTR(i)	((i) << 2)	/* MAIR_EL1 index */
+#define PTE_SH_INNER	(3 << 8)
+#define PTE_AF		(1 << 10)
+#define PTE_PXN		(1 << 53)
+#define PTE_UXN		(1 << 54)
+#define ATTR_NORMAL	0		/* MAIR attr0: Normal WB RW-allocate */
+#define ATTR_DEVICE	1		/* MAIR attr1: Device-nGnRE */
+#define MAIR_VALUE	0x04ff
+/* T0SZ 25 (39-bit VA, walk from level 1), inner/outer WB WA, inner
+ * shareable, 4 KiB granule, no TTBR1 walks, 40-bit PA. */
+#define TCR_VALUE	(25 | (1 << 8) | (1 << 10) | (3 << 12) | (1 << 23) | \
+			 (2 << 32))
+#define SCTLR_MCI	((1 << 0) | (1 << 2) | (1 << 12))
+#define CPACR_FPEN	(3 << 20)
+#define L2_INDEX(a)	(((a) >> 21) & 511)
+
+#define PSCI_CPU_OFF	0x84000002
+
+	.section .text.head, "ax"
+	.globl	_start
+_start:
+	mov	x19, x0
+	mov	x20, x1
+	mov	x21, x2
+	ldr	x9, =hammer_stack0_top
+	mov	sp, x9
+	/* .bss, with the MMU still off: do not rely on QEMU's zeros. */
+	ldr	x9, =__bss_start
+	ldr	x10, =__bss_end
+1:	cmp	x9, x10
+	b.hs	2f
+	str	xzr, [x9], #8		/* RAM, not MMIO */
+	b	1b
+2:	mov	x0, #0
+	bl	hammer_cpu_setup
+	mov	x0, x19
+	mov	x1, x20
+	mov	x2, x21
+	bl	guest_main
+	b	hammer_exit
+
+/* PSCI CPU_ON's entry for the second vCPU: x0 = 1. */
+	.globl	hammer_secondary
+hammer_secondary:
+	mov	x19, x0
+	ldr	x9, =hammer_stack1_top
+	mov	sp, x9
+	bl	hammer_cpu_setup
+	mov	x0, x19
+	bl	hammer_secondary_main
+	ldr	x0, =PSCI_CPU_OFF
+	smc	#0
+	b	.
+
+	.text
+/* This vCPU's index in x0 to TPIDR_EL1; vectors, FP, MMU and caches on
+ * (before the MMU: no stack use). */
+hammer_cpu_setup:
+	msr	tpidr_el1, x0
+	ldr	x9, =hammer_vectors
+	msr	vbar_el1, x9
+	mov	x9, #CPACR_FPEN
+	msr	cpacr_el1, x9
+	ldr	x9, =MAIR_VALUE
+	msr	mair_el1, x9
+	ldr	x9, =TCR_VALUE
+	msr	tcr_el1, x9
+	ldr	x9, =hammer_l1
+	msr	ttbr0_el1, x9
+	isb
+	tlbi	vmalle1
+	dsb	nsh
+	isb
+	mrs	x9, sctlr_el1
+	mov	x10, #SCTLR_MCI
+	orr	x9, x9, x10
+	msr	sctlr_el1, x9
+	isb
+	ic	iallu
+	dsb	nsh
+	isb
+	ret
+
+/* The byte in w0 to the zone's console window (printed per line). */
+	.globl	hammer_putc
+hammer_putc:
+	mov	x1, #HYP_ARM64_CONSOLE_IPA
+	mmio	strb w0, [x1, #HYP_CONSOLE_TX]
+	ret
+
+/* Leave with exit code x0; the hypervisor stops this vCPU. */
+	.globl	hammer_exit
+hammer_exit:
+	hvc	#HYP_HVC_TEST_EXIT
+	b	.
+
+/* __s64 hammer_psci(__u64 fn, __u64 a1, __u64 a2, __u64 a3): trapped
+ * by the hypervisor (HCR_EL2.TSC), which answers for the zone. */
+	.globl	hammer_psci
+hammer_psci:
+	smc	#0
+	ret
+
+/* __u64 hammer_read64(__u64 addr) */
+	.globl	hammer_read64
+hammer_read64:
+	mov	x1, x0
+	mov	x0, #0
+	mmio	ldr x0, [x1]
+	ret
+
+/* void hammer_write64(__u64 addr, __u64 val) */
+	.globl	hammer_write64
+hammer_write64:
+	mmio	str x1, [x0]
+	ret
+
+/* __u64 hammer_now(void): the virtual counter (CNTVOFF_EL2 is 0). */
+	.globl	hammer_now
+hammer_now:
+	isb
+	mrs	x0, cntvct_el0
+	ret
+
+/* __u64 hammer_freq(void) */
+	.globl	hammer_freq
+hammer_freq:
+	mrs	x0, cntfrq_el0
+	ret
+
+/* __u64 hammer_cpu(void): this vCPU's index */
+	.globl	hammer_cpu
+hammer_cpu:
+	mrs	x0, tpidr_el1
+	ret
+
+/* void hammer_lock(__u32 *lock): the console's lock, so the vCPUs'
+ * lines do not mix.  The acquire pairs with hammer_unlock's release. */
+	.globl	hammer_lock
+hammer_lock:
+	mov	w2, #1
+1:	ldaxr	w1, [x0]
+	cbnz	w1, 1b
+	stxr	w3, w2, [x0]
+	cbnz	w3, 1b
+	ret
+
+	.globl	hammer_unlock
+hammer_unlock:
+	stlr	wzr, [x0]
+	ret
+
+/*
+ * VBAR_EL1.  Only "current EL with SPx, synchronous" is expected (the
+ * aborts the hypervisor injects); anything else reports and exits.  The
+ * hammer never moves SP, so the vector saves the caller-saved registers
+ * on the interrupted stack.
+ */
+	.balign	2048
+hammer_vectors:
+	.rept	4
+	.balign	0x80
+	b	hammer_vec_other
+	.endr
+	.balign	0x80
+	b	hammer_vec_sync		/* 0x200 */
+	.rept	11
+	.balign	0x80
+	b	hammer_vec_other
+	.endr
+
+hammer_vec_sync:
+	sub	sp, sp, #160
+	stp	x0, x1, [sp, #0]
+	stp	x2, x3, [sp, #16]
+	stp	x4, x5, [sp, #32]
+	stp	x6, x7, [sp, #48]
+	stp	x8, x9, [sp, #64]
+	stp	x10, x11, [sp, #80]
+	stp	x12, x13, [sp, #96]
+	stp	x14, x15, [sp, #112]
+	stp	x16, x17, [sp, #128]
+	stp	x18, x30, [sp, #144]
+	mrs	x0, esr_el1
+	mrs	x1, far_el1
+	mrs	x2, elr_el1
+	bl	hammer_sync
+	mrs	x0, elr_el1
+	add	x0, x0, #4		/* A64: skip the access */
+	msr	elr_el1, x0
+	ldp	x0, x1, [sp, #0]
+	ldp	x2, x3, [sp, #16]
+	ldp	x4, x5, [sp, #32]
+	ldp	x6, x7, [sp, #48]
+	ldp	x8, x9, [sp, #64]
+	ldp	x10, x11, [sp, #80]
+	ldp	x12, x13, [sp, #96]
+	ldp	x14, x15, [sp, #112]
+	ldp	x16, x17, [sp, #128]
+	ldp	x18, x30, [sp, #144]
+	add	sp, sp, #160
+	eret
+
+hammer_vec_other:
+	mrs	x0, esr_el1
+	mrs	x1, far_el1
+	mrs	x2, elr_el1
+	bl	hammer_unexpected
+	b	hammer_exit
+	.ltorg
+
+/*
+ * Stage 1: an identity map in 2 MiB blocks: zone1's RAM Normal
+ * write-back; the two test device windows (0x0b000000, 0x0b100000) and
+ * the console window Device-nGnRE; nothing else.
+ */
+.macro	block addr, attr, extra
+	.quad	\addr | PTE_ATTR(\attr) | PTE_AF | PTE_BLOCK | (\extra)
+.endm
+.macro	skip_to table, addr
+	.skip	8 * L2_INDEX(\addr) - (. - \table)
+.endm
+
+	.section .data.pgtable, "aw"
+	.balign	4096
+hammer_l1:
+	.quad	hammer_l2_low + PTE_TABLE	/* 0x00000000-0x3fffffff */
+	.quad	hammer_l2_high + PTE_TABLE	/* 0x40000000-0x7fffffff */
+	.skip	510 * 8
+hammer_l2_low:
+	skip_to	hammer_l2_low, 0x0b000000
+	block	0x0b000000, ATTR_DEVICE, PTE_PXN | PTE_UXN
+	block	0x0b200000, ATTR_DEVICE, PTE_PXN | PTE_UXN	/* console */
+	.skip	4096 - (. - hammer_l2_low)
+hammer_l2_high:
+	block	0x40000000, ATTR_NORMAL, PTE_SH_INNER		/* our RAM */
+	.skip	4096 - (. - hammer_l2_high)
+
+	.bss
+	.balign	16
+	.skip	8192
+hammer_stack0_top:
+	.skip	8192
+hammer_stack1_top:
