@@ -384,7 +384,7 @@ run)
 	# hvbridge stat reads the region beside the running daemon; older
 	# daemons know only a region file, not the module's device.
 	if hvbridge stat --help 2>&1 | grep -q -e "--transport"; then
-		hvbridge stat --transport kmod --region /dev/hvbridge
+		hvbridge stat --transport kmod
 		say "hvbridge stat exited, status $?"
 	else
 		say "hvbridge stat: no --transport kmod in this daemon"
