@@ -102,6 +102,14 @@ else
 		>> "$why" ;;
 	esac
 fi
+# hvbridge stat on the module's region, when the daemon has it: its
+# counters and latency percentiles in the summary block.
+if ! grep -qxF "hvbridge-root: hvbridge stat: no --transport kmod in this daemon" \
+		"$log"; then
+	want "hvbridge-root: hvbridge stat exited, status 0"
+	grep -qE '^latency +[1-9][0-9]* round trips, .* p50 .* p99 ' "$log" ||
+		echo "missing: hvbridge stat's latency line" >> "$why"
+fi
 for l in "Kernel panic" "Internal error" "Unable to handle" "***" \
 	 "hvbridge-root: no 'done'" "hvbridge: error:"; do
 	! grep -qF -- "$l" "$log" || echo "unexpected: $l" >> "$why"
