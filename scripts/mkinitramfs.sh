@@ -139,7 +139,8 @@ cat > "$root/usr/sbin/hvbridge-ctl" <<'CTL'
 #   start | stop | restart the daemon: hvbridge daemon -c CONFIG (kmod
 #                          transport), output to the console and to
 #                          /run/hvbridge.log
-#   status                 module, device and daemon, one line each
+#   status                 module, device, zones (hvbridge zone list)
+#                          and daemon, a line each
 # CONFIG is $HVB_CONFIG, default /etc/hvbridge/zone1.json; more daemon
 # options in $HVB_DAEMON_ARGS.
 KO=/lib/modules/hvbridge.ko
@@ -267,6 +268,10 @@ status() {
 	fi
 	if [ -c /dev/hvbridge ]; then
 		say "device: /dev/hvbridge"
+		# The zones, beside the daemon (no daemon role needed).
+		hvbridge zone list 2>&1 | while IFS= read -r l; do
+			say "zone: $l"
+		done
 	else
 		say "device: none"
 	fi
