@@ -5,7 +5,9 @@
  *
  *   a Linux Image at ROOT_KERNEL (-device loader): the root zone on CPUs
  *   0 and 1 (its kernel, with the DTB at ROOT_DTB; Linux starts CPU 1
- *   with PSCI) and zone1 on CPU 2 (-smp 3);
+ *   with PSCI) and zone1 on CPU 2 (-smp 3), or with a user's image and
+ *   a fourth CPU (-smp 4) on CPUs 2 and 3 (the image starts CPU 3 with
+ *   PSCI CPU_ON);
  *
  *   otherwise two test zones running the built-in guest (guest.S):
  *   zone1 on CPU 1 (RAM at PA 0x50000000) and zone2 on CPU 0 (RAM at
@@ -118,11 +120,17 @@
 
 /* An empty image: the zone runs what is already in its RAM. */
 #define ZONE_CONFIG_IMAGE(zname, zid, cpu, zmem, zmmio, zflags, img,	\
-			  img_end) {					\
+			  img_end)					\
+	ZONE_CONFIG_CPUS(zname, zid, 1ull << (cpu), zmem, zmmio, zflags, \
+			 img, img_end)
+
+/* @zcpus: a set; the zone starts on its lowest CPU. */
+#define ZONE_CONFIG_CPUS(zname, zid, zcpus, zmem, zmmio, zflags, img,	\
+			 img_end) {					\
 	.name = (zname),						\
 	.id = (zid),							\
 	.flags = (zflags),						\
-	.cpus = 1ull << (cpu),						\
+	.cpus = (zcpus),						\
 	.nr_mem = sizeof(zmem) / sizeof((zmem)[0]),			\
 	.mem = (zmem),							\
 	.nr_mmio = sizeof(zmmio) / sizeof((zmmio)[0]),			\
@@ -191,6 +199,12 @@ static const struct hyp_zone_config zone1_image_config =
 static const struct hyp_zone_config zone1_root_image_config =
 	ZONE_CONFIG_IMAGE("zone1", HVB_TESTDEV_DEFAULT_ZONE, 2, zone1_mem,
 			  zone1_mmio, 0u, 0, 0);
+/* With a fourth CPU, zone1 next to the root zone gets CPU 3 as well
+ * (its second vCPU: tests/guest/hammer.c starts it). */
+#define ZONE1_SMP_CPUS	((1ull << 2) | (1ull << 3))
+static const struct hyp_zone_config zone1_root_smp_image_config =
+	ZONE_CONFIG_CPUS("zone1", HVB_TESTDEV_DEFAULT_ZONE, ZONE1_SMP_CPUS,
+			 zone1_mem, zone1_mmio, 0u, 0, 0);
 
 static const struct hyp_mem_region root_mem[] = {
 	{
@@ -252,6 +266,11 @@ static const struct hyp_zone_config *const root_image_zones[] = {
 	&zone1_root_image_config,
 };
 
+static const struct hyp_zone_config *const root_smp_image_zones[] = {
+	&root_config,
+	&zone1_root_smp_image_config,
+};
+
 /*
  * QEMU starts with its RAM zeroed and its loaders run before any CPU, so
  * a non-zero first word of zone1's RAM is an image someone loaded there
@@ -272,6 +291,12 @@ const struct hyp_zone_config *const *hyp_zone_configs(unsigned int *nr)
 	if (image)
 		hyp_printk("hvbridge-hyp: zone1: image loaded at PA 0x%lx, entry IPA 0x%lx\n",
 			   (__u64)ZONE1_RAM, (__u64)ZONE_RAM_IPA);
+	if (*magic == ARM64_IMAGE_MAGIC && image &&
+	    (hyp_arch_cpu_mask() & ZONE1_SMP_CPUS) == ZONE1_SMP_CPUS) {
+		*nr = sizeof(root_smp_image_zones) /
+		      sizeof(root_smp_image_zones[0]);
+		return root_smp_image_zones;
+	}
 	if (*magic == ARM64_IMAGE_MAGIC && image) {
 		*nr = sizeof(root_image_zones) / sizeof(root_image_zones[0]);
 		return root_image_zones;
