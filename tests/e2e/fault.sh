@@ -39,12 +39,14 @@ want_root_ok() {
 		"hvbridge-hyp: root: SYSTEM_OFF"
 	never "$1" "Kernel panic" "Internal error" "Unable to handle" \
 		"unexpected exception" "hvbridge-root: no command within" \
+		"did not finish" \
 		"hvbridge-root: unknown command" "hvbridge-hyp: root: MMIO"
 }
 
 # aborts_ok NAME FROM: each of zone1's aborts after the first line
 # matching FROM (grep -E) was a daemon timeout: the hypervisor says so,
-# and the access waited the 500 ms policy (2 s at most under TCG).
+# and the access waited the 500 ms policy (3 s at most under TCG, with
+# zone1's and the root zone's four vCPUs on a host's fewer cores).
 # Prints how many there were.
 aborts_ok() {
 	sed -En "/$2/,\$p" "$work/$1.log.txt" > "$work/$1.after"
@@ -54,8 +56,8 @@ aborts_ok() {
 	grep -E '^\[zone1\] guest: data abort after' "$work/$1.after" |
 		sed -E 's/.* after ([0-9]+) ms.*/\1/' |
 		while read -r ms; do
-			[ "$ms" -ge 500 ] && [ "$ms" -le 2000 ] ||
-				echo "an abort after $ms ms, not 500-2000 ms" \
+			[ "$ms" -ge 500 ] && [ "$ms" -le 3000 ] ||
+				echo "an abort after $ms ms, not 500-3000 ms" \
 					>> "$work/$1.why"
 		done
 	grep -cE '^\[zone1\] guest: data abort after' "$work/$1.after"
@@ -114,8 +116,9 @@ result $n
 # region is not served late: 2 s is past the 500 ms timeout, so it was
 # invalidated and zone1's access aborted; every access made during the
 # outage aborts the same way after 500 ms, so there are at most
-# 2 per second of outage (+2 for the edges).  No value is wrong, zone1
-# finishes (no hung vCPU) and the new daemon attaches with epoch 2.
+# 2 per second of outage (+2 for the edges) on each of zone1's two
+# vCPUs.  No value is wrong, zone1 finishes (no hung vCPU: both report)
+# and the new daemon attaches with epoch 2.
 # hammer_case NAME HYP_ELF DAEMON KILL: KILL 1 is this case; 0 is the
 # same boot without the kill (the release-build stress).
 hammer_case() {
@@ -135,8 +138,11 @@ hammer_case() {
 	fi
 	root_end $n
 	want_root_ok $n
-	want $n "hvbridge: serving /dev/hvbridge (kmod, 3 CPUs, epoch 1)" \
+	want $n "hvbridge: serving /dev/hvbridge (kmod, 4 CPUs, epoch 1)" \
 		"[zone1] guest: hammer: the daemon answered after" \
+		"[zone1] guest: hammer: on 2 vCPUs" \
+		"[zone1] guest: hammer: vCPU 0: " \
+		"[zone1] guest: hammer: vCPU 1: " \
 		"[zone1] guest: hammer: done:" \
 		"hvbridge-hyp: zone1: exit, code 0"
 	wrong=$(done_field $n wrong)
@@ -158,14 +164,15 @@ hammer_case() {
 	fi
 	want $n "hvbridge-root: daemon killed (SIGKILL, pid" \
 		"hvbridge-root: daemon exited, status 137" \
-		"hvbridge: serving /dev/hvbridge (kmod, 3 CPUs, epoch 2)"
+		"hvbridge: serving /dev/hvbridge (kmod, 4 CPUs, epoch 2)"
 	# The new daemon is up before zone1 is done: the hammer spans it.
 	sed -n '/epoch 2)/,$p' "$work/$n.log.txt" |
 		grep -q '^\[zone1\] guest: hammer: [0-9]* s:' ||
 		echo "zone1 made no progress after the restart" \
 			>> "$work/$n.why"
 	out_ms=$(((ts - tk) / 1000000))
-	max=$((out_ms / 500 + 2))
+	# Each vCPU waits out its own accesses.
+	max=$((2 * (out_ms / 500 + 2)))
 	if [ "$a" -lt 1 ] || [ "$a" -gt "$max" ]; then
 		echo "$a aborts for a ${out_ms} ms outage, not 1-$max" \
 			>> "$work/$n.why"

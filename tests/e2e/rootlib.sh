@@ -11,8 +11,9 @@
 stall=15
 
 # root_boot NAME MODE HYP_ELF DAEMON: an initramfs of MODE, then QEMU
-# (hypervisor, root zone on CPUs 0-1, zone1's hammer image on CPU 2) in
-# the background, its console's input the FIFO on fd 7.
+# (hypervisor, root zone on CPUs 0-1, zone1's hammer image on CPUs 2
+# and 3: -smp 4, hyp/arch/arm64/zones.c) in the background, its
+# console's input the FIFO on fd 7.
 root_boot() {
 	log=$work/$1.log
 	rm -f "$work/$1.why" "$work/$1.log.txt"
@@ -31,7 +32,7 @@ root_boot() {
 	exec 7<> "$work/$1.in"
 	t0=$(date +%s)
 	# shellcheck disable=SC2086
-	timeout $((tmo + 5)) $QEMU -smp 3 -kernel "$3" -serial stdio \
+	timeout $((tmo + 5)) $QEMU -smp 4 -kernel "$3" -serial stdio \
 		$ld,addr=0x40200000,file=$arm64/Image \
 		$ld,addr=0x48000000,file=$work/$1.root/root.dtb \
 		$ld,addr=0x49000000,file=$work/$1.root/initramfs.cpio.gz \

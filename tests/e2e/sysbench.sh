@@ -94,7 +94,7 @@ out = {
     "timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     "where": "QEMU TCG, hvbridge-hyp.elf, root zone (Debian kernel, "
              "hvbridge.ko, daemon on the kmod transport), zone1 hammer "
-             "image on one vCPU",
+             "image on two vCPUs",
     "round_trips_per_s_polling": round(p, 1),
     "round_trips_per_s_sleeping": round(s, 1),
     # > 1: how many more round trips a polling daemon serves
