@@ -9,7 +9,6 @@
 #include "transport.h"
 
 /* transport_kmod.c: /dev/hvbridge in the root zone (hvbridge.ko). */
-extern const struct hvb_transport_ops hvb_transport_kmod;
 
 const struct hvb_transport_ops *const hvb_transport_table[] = {
 	&hvb_transport_sim,

@@ -5,7 +5,8 @@
  *   sim   a shared file (e.g. in /dev/shm) created by hvbridge-sim; sleeps
  *         with a futex on the region's wake_gen word
  *   host  the file QEMU uses as guest RAM (transport_host.c); polls
- *   kmod  (later) /dev/hvbridge in the root zone; sleeps in poll()
+ *   kmod  /dev/hvbridge in the root zone (transport_kmod.c); sleeps in
+ *         poll(), woken by the wake SPI through hvbridge.ko
  *
  * Besides the region, a transport gives the virtio devices (tool/virtio/)
  * the two things they need of the root zone: guest memory (map_phys) and
@@ -93,6 +94,7 @@ const struct hvb_transport_ops *hvb_transport_find(const char *name);
 /* Every known transport, NULL-terminated (for --help and messages). */
 extern const struct hvb_transport_ops *const hvb_transport_table[];
 
+extern const struct hvb_transport_ops hvb_transport_kmod;
 extern const struct hvb_transport_ops hvb_transport_sim;
 extern const struct hvb_transport_ops hvb_transport_host;
 
