@@ -81,6 +81,10 @@ if [ -z "$ko" ] || [ ! -f "$ko" ]; then
 	exit 0
 fi
 
+# One copy of the module for the whole run: kbuild rewrites it in place
+# when anything rebuilds it meanwhile.
+cp "$ko" "$work/hvbridge.ko" && ko=$work/hvbridge.ko
+
 # 1. No daemon: the root zone boots and loads the module but starts no
 # daemon.  Each of zone1's channel accesses is invalidated after 500 ms
 # and arrives as a data abort; the guest's handler reports it and goes

@@ -34,6 +34,10 @@ if [ ! -f "$arm64/Image" ] || [ -z "$ko" ] || [ ! -f "$ko" ]; then
 	exit 0
 fi
 
+# One copy of the module for the whole run: kbuild rewrites it in place
+# when anything rebuilds it meanwhile.
+cp "$ko" "$work/hvbridge.ko" && ko=$work/hvbridge.ko
+
 n=sysbench
 if root_boot $n nodaemon "$img/hvbridge-hyp.elf" "$hvb64" &&
    root_wait $n "^hvbridge-root: ready for commands" &&
