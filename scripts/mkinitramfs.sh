@@ -396,6 +396,11 @@ run)
 	fi
 	# The daemon prints its counters when it stops.
 	hvbridge-ctl stop
+	# What zone1 sent through virtio-console, as the daemon wrote it
+	# (its stdout, in the log too): whole lines here, where the serial
+	# port may have mixed them with zone1's own lines.
+	grep "^hvbridge-guest: " /run/hvbridge.log |
+		sed 's/^/hvbridge-root: console: /'
 	say "blk image: sector 16 holds" \
 	    "'$(dd if=/var/lib/hvbridge/zone1-blk.img bs=512 skip=16 \
 		count=1 2>/dev/null | head -n 1)'"
