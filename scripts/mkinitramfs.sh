@@ -312,6 +312,11 @@ for a in $(cat /proc/cmdline); do
 	esac
 done
 say() { echo "hvbridge-root: $*"; }
+# make run: the root zone and zone1 share one serial port, and their
+# characters mix when both write at once.  Until zone1 has exited (the
+# harness then types "done"), the root zone writes to /run/root.log;
+# the run mode prints it then.  O_APPEND: the daemon's tee writes too.
+[ "$mode" = run ] && exec >> /run/root.log 2>&1
 say "init, $(grep -c ^processor /proc/cpuinfo) CPUs, $(uname -m)," \
     "kernel $(uname -r), mode $mode"
 
@@ -385,6 +390,11 @@ run)
 			break
 		fi
 	done
+	# zone1 is done: the console is the root zone's again.  What it
+	# said meanwhile first: its steps, the daemon's lines and the lines
+	# zone1 sent through virtio-console (the daemon's stdout).
+	exec > /dev/console 2>&1
+	cat /run/root.log
 	say "---- summary ----"
 	# hvbridge stat reads the region beside the running daemon; older
 	# daemons know only a region file, not the module's device.
@@ -394,13 +404,11 @@ run)
 	else
 		say "hvbridge stat: no --transport kmod in this daemon"
 	fi
-	# The daemon prints its counters when it stops.
-	hvbridge-ctl stop
-	# What zone1 sent through virtio-console, as the daemon wrote it
-	# (its stdout, in the log too): whole lines here, where the serial
-	# port may have mixed them with zone1's own lines.
-	grep "^hvbridge-guest: " /run/hvbridge.log |
-		sed 's/^/hvbridge-root: console: /'
+	# The daemon prints its counters when it stops, through its tee
+	# into /run/root.log: the lines after those printed above.
+	n=$(wc -l < /run/root.log)
+	hvbridge-ctl stop >> /run/root.log 2>&1
+	tail -n +$((n + 1)) /run/root.log
 	say "blk image: sector 16 holds" \
 	    "'$(dd if=/var/lib/hvbridge/zone1-blk.img bs=512 skip=16 \
 		count=1 2>/dev/null | head -n 1)'"
@@ -457,8 +465,12 @@ cp "$out/mkroot/root.dtb" "$out/root.dtb.tmp"
 # past the GIC's 224 SPIs, so its trigger cannot be set and hvbridge.ko's
 # probe fails).
 fdtput -t u "$out/root.dtb.tmp" /hvbridge@7fff0000 interrupts 0 120 1
+# make run: no kernel messages below warnings while zone1 prints (one
+# serial port for both).
+quiet=
+[ "$mode" = run ] && quiet=" quiet"
 fdtput -t s "$out/root.dtb.tmp" /chosen bootargs \
-	"console=ttyAMA0 rdinit=/init panic=-1 hvbridge_mode=$mode"
+	"console=ttyAMA0 rdinit=/init panic=-1$quiet hvbridge_mode=$mode"
 fdtput -t x "$out/root.dtb.tmp" /chosen linux,initrd-start $INITRD_ADDR
 fdtput -t x "$out/root.dtb.tmp" /chosen linux,initrd-end \
 	"$(printf '0x%x' $((INITRD_ADDR + size)))"
