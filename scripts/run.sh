@@ -162,17 +162,12 @@ wait_for() {
 	done
 }
 
-# The root zone and zone1 share the serial port: a line of one may be
-# cut by a line of the other (the hypervisor prints zone1's whole), so
-# what the script waits for is not anchored at the line's start.  The
-# root zone's "waiting for 'done'" may come out cut: after a few
-# seconds "done" is typed anyway (the console's tty keeps it for the
-# read).
+# The root zone and zone1 share the serial port, and characters of both
+# mix when both write at once: in mode run the root zone keeps quiet
+# until zone1 has exited and it reads "done" (the console's tty keeps
+# the line for its read).  What the script waits for is not anchored
+# at a line's start all the same.
 if wait_for "hvbridge-hyp: zone1: exit, code"; then
-	tmo_run=$tmo
-	tmo=$(($(date +%s) - t0 + 10))
-	wait_for "waiting for 'done'" || why=
-	tmo=$tmo_run
 	echo "done" >&7
 	wait_for "hvbridge-hyp: root: SYSTEM_OFF" || true
 fi
