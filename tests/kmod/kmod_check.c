@@ -466,6 +466,27 @@ static void kc_release_checks(int ctl, const struct hvb_ioc_info *info)
 	close(fd);
 }
 
+/* Open by a user that is not root: refused (mode 0600, and the module
+ * wants CAP_SYS_ADMIN), in a child that drops to nobody first. */
+static void kc_nonroot_check(void)
+{
+	pid_t pid = fork();
+	int st = -1;
+
+	if (pid == 0) {
+		int fd;
+
+		if (setgid(65534) || setuid(65534))
+			_exit(2);
+		fd = open(HVB_DEVICE_PATH, O_RDWR);
+		_exit(fd < 0 && (errno == EACCES || errno == EPERM) ? 0 : 1);
+	}
+	if (pid > 0)
+		waitpid(pid, &st, 0);
+	kc_check(pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		 "open-by-nonroot-refused", "child status %ld", st);
+}
+
 int main(void)
 {
 	struct hvb_ioc_info info;
@@ -479,6 +500,7 @@ int main(void)
 	kc_check(!stat(HVB_DEVICE_PATH, &stbuf) && S_ISCHR(stbuf.st_mode) &&
 		 (stbuf.st_mode & 07777) == 0600, "dev-mode-0600", "mode %lo",
 		 (long)stbuf.st_mode);
+	kc_nonroot_check();
 	fd = open(HVB_DEVICE_PATH, O_RDWR);
 	kc_check(fd >= 0, "open", "%ld", fd);
 	if (fd < 0)

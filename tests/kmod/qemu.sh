@@ -112,6 +112,14 @@ $bb rmmod hvbridge && say "rmmod ok"
 [ -e /dev/hvbridge ] || say "/dev/hvbridge gone"
 $bb insmod /lib/modules/hvbridge.ko && $bb rmmod hvbridge &&
 	say "insmod/rmmod again ok"
+# 50 load/unload cycles: each attaches a fresh region, then detaches it
+# before freeing (the hypervisor logs both).
+i=0
+while [ $i -lt 50 ] && $bb insmod /lib/modules/hvbridge.ko &&
+      [ -c /dev/hvbridge ] && $bb rmmod hvbridge && [ ! -e /dev/hvbridge ]; do
+	i=$((i + 1))
+done
+say "insmod/rmmod cycles: $i of 50"
 say done
 $bb poweroff -f
 INIT
@@ -171,6 +179,8 @@ else
 		"hvbridge 7fff0000.hvbridge: region detached and freed" \
 		"kmod-qemu: /dev/hvbridge gone" \
 		"kmod-qemu: insmod/rmmod again ok" \
+		"kmod-qemu: insmod/rmmod cycles: 50 of 50" \
+		"kmod-check: PASS open-by-nonroot-refused" \
 		"kmod-qemu: done" \
 		"hvbridge-hyp: root: SYSTEM_OFF"
 	grep -qE "hc-test: [0-9]+ passed, 0 failed" "$work/$n.log.txt" ||
