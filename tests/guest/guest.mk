@@ -65,3 +65,25 @@ $(GUEST_OUT)/%.bin: $(GUEST_OUT)/%.elf
 	$(Q)aarch64-linux-gnu-objcopy -O binary -R .hyp_mmio_sites $< $@
 
 -include $(wildcard $(GUEST_OUT)/*.d)
+
+# The blk benchmark image (tests/e2e/sysbench.sh): the same harness and
+# driver, with blkbench.c's timed reads and writes as the workload; it
+# exits after them.
+GUEST_BLKBENCH_OBJS := $(GUEST_OBJS) $(addprefix $(GUEST_OUT)/,virtio.o \
+	blkbench.o)
+GUEST_BLKBENCH_ELF := $(GUEST_OUT)/hvbridge-guest-blkbench.elf
+GUEST_BLKBENCH_BIN := $(GUEST_OUT)/hvbridge-guest-blkbench.bin
+
+TEST_BINS += $(GUEST_BLKBENCH_BIN)
+
+$(GUEST_BLKBENCH_ELF): $(GUEST_BLKBENCH_OBJS) $(GUEST_DIR)/guest.lds \
+		$(GUEST_CHECK) $(GUEST_ALLOW)
+	$(call quiet,LD,$@)
+	$(Q)$(GUEST_LD) -nostdlib -static -T $(GUEST_DIR)/guest.lds \
+		-o $@.tmp $(GUEST_BLKBENCH_OBJS)
+	$(Q)$(GUEST_CHECK) $$(sed -n 's/^\([^#].*\)/-a \1/p' $(GUEST_ALLOW)) \
+		$@.tmp
+	$(Q)mv $@.tmp $@
+
+# tests/e2e/sysbench.sh runs it after the hammer's round trips.
+e2e-sysbench: $(GUEST_BLKBENCH_BIN)
