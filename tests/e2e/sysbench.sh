@@ -49,7 +49,13 @@ if root_boot $n nodaemon "$img/hvbridge-hyp.elf" "$hvb64" &&
    root_wait $n "^hvbridge-root: ready for commands" &&
    root_cmd $n "start --poll" &&
    root_wait $n "^\[zone1\] guest: hammer: 4 s:" &&
-   root_cmd $n kill && root_cmd $n "start --spin-budget 1" &&
+   root_cmd $n kill &&
+   # The test device's SCRATCH lives in the daemon and a new daemon
+   # starts with it zeroed: a read-back left in the region across the
+   # switch would read 0.  Let it time out (500 ms, a counted abort)
+   # before the next daemon attaches, as e2e-fault's restart does.
+   sleep 1 &&
+   root_cmd $n "start --spin-budget 1" &&
    root_wait $n "^\[zone1\] guest: hammer: done:"; then
 	echo off >&7
 	root_wait $n "hvbridge-hyp: root: SYSTEM_OFF"

@@ -8,6 +8,8 @@
  *
  *   0x0000-0x7fff  SCRATCH: memory.  A write stores its bytes; a read
  *                  returns the bytes last written there (zero at start).
+ *                  The daemon's model keeps it in the daemon's memory: a
+ *                  restarted daemon starts with it zeroed.
  *   0x8000-0xefff  PATTERN: read-only.  A read of size S at offset o
  *                  returns the low S bytes of hvb_testdev_pattern(o);
  *                  writes are ignored.
