@@ -149,7 +149,7 @@ fpid=$!
 # the time runs out first.
 why=
 wait_for() {
-	while ! tr -d '\r' < "$log" | grep -qE -e "$1"; do
+	while ! awk -f "$TOP/tests/e2e/untangle.awk" "$log" | grep -qE -e "$1"; do
 		if ! kill -0 "$qpid" 2>/dev/null; then
 			why="QEMU exited before \"$1\""
 			return 1
@@ -178,7 +178,7 @@ qpid=
 # the log's last lines.
 wait "$fpid" 2>/dev/null || true
 fpid=
-tr -d '\r' < "$log" > "$log.txt"
+awk -f "$TOP/tests/e2e/untangle.awk" "$log" > "$log.txt"
 [ -z "$keep" ] || cp "$log.txt" "$keep"
 
 # The verdict, from the serial log.

@@ -3,6 +3,10 @@
 # checking its serial log, starting the daemon on the channel region.
 # Sourced; the caller sets img, work, tmo, here, pass, fail.
 
+# The serial log as text: see untangle.awk (the root zone's Linux and the
+# hypervisor share one UART).
+HVB_UNTANGLE=$(cd "$here" && pwd)/untangle.awk
+
 QEMU="qemu-system-aarch64 -M virt,virtualization=on,gic-version=3
 	-cpu cortex-a57 -smp 2 -m 1G -display none -monitor none"
 
@@ -38,7 +42,7 @@ boot() {
 	done
 	kill "$qpid" 2>/dev/null
 	wait "$qpid" 2>/dev/null
-	tr -d '\r' < "$log" > "$log.txt"
+	awk -f "$HVB_UNTANGLE" "$log" > "$log.txt"
 }
 
 # result NAME [LOG]: PASS if no reason to fail was recorded, else FAIL

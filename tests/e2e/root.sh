@@ -145,7 +145,7 @@ boot_root_end() {
 	wait "$qpid" 2>/dev/null
 	exec 7>&-
 	rm -f "$work/$1.in"
-	tr -d '\r' < "$work/$1.log" > "$work/$1.log.txt"
+	awk -f "$HVB_UNTANGLE" "$work/$1.log" > "$work/$1.log.txt"
 }
 
 # 3. The root zone boots with the initramfs, loads hvbridge.ko (/dev/

@@ -47,7 +47,7 @@ root_boot() {
 root_wait() {
 	seen=0
 	size=-1
-	while [ "$(tr -d '\r' < "$work/$1.log" | grep -cE -e "$2")" -lt \
+	while [ "$(awk -f "$HVB_UNTANGLE" "$work/$1.log" | grep -cE -e "$2")" -lt \
 		"${3:-1}" ]; do
 		now=$(date +%s)
 		if [ "$now" -ge $((t0 + tmo)) ]; then
@@ -85,6 +85,6 @@ root_end() {
 	wait "$qpid" 2>/dev/null
 	exec 7>&-
 	rm -f "$work/$1.in"
-	tr -d '\r' < "$work/$1.log" > "$work/$1.log.txt"
+	awk -f "$HVB_UNTANGLE" "$work/$1.log" > "$work/$1.log.txt"
 }
 
