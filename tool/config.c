@@ -538,6 +538,21 @@ static bool hvb_config_wraps(__u64 base, __u64 size)
 	return base > UINT64_MAX - (size - 1);
 }
 
+/* The phys or ipa base of a region of @size (checked non-zero), field
+ * @p: page aligned, and the region does not wrap. */
+static int hvb_config_check_base(struct hvb_config *cfg, const char *p,
+				 __u64 base, __u64 size)
+{
+	if (base % HVB_CONFIG_PAGE)
+		return hvb_config_fail(cfg, p, "0x%llx is not 4 KiB aligned (regions are mapped with mmap)",
+				       (unsigned long long)base);
+	if (hvb_config_wraps(base, size))
+		return hvb_config_fail(cfg, p, "0x%llx + size 0x%llx wraps past 2^64",
+				       (unsigned long long)base,
+				       (unsigned long long)size);
+	return 0;
+}
+
 static int hvb_config_check_mem(struct hvb_config *cfg,
 				const struct hvb_config_zone *z,
 				const struct hvb_config_mem *m)
@@ -552,21 +567,11 @@ static int hvb_config_check_mem(struct hvb_config *cfg,
 		return hvb_config_fail(cfg, p, "0x%llx is not a whole number of 4 KiB pages (regions are mapped with mmap)",
 				       (unsigned long long)m->size);
 	hvb_config_join(p, m->path, n->phys);
-	if (m->phys % HVB_CONFIG_PAGE)
-		return hvb_config_fail(cfg, p, "0x%llx is not 4 KiB aligned (regions are mapped with mmap)",
-				       (unsigned long long)m->phys);
-	if (hvb_config_wraps(m->phys, m->size))
-		return hvb_config_fail(cfg, p, "0x%llx + size 0x%llx wraps past 2^64",
-				       (unsigned long long)m->phys,
-				       (unsigned long long)m->size);
+	if (hvb_config_check_base(cfg, p, m->phys, m->size))
+		return -1;
 	hvb_config_join(p, m->path, n->ipa);
-	if (m->ipa % HVB_CONFIG_PAGE)
-		return hvb_config_fail(cfg, p, "0x%llx is not 4 KiB aligned (regions are mapped with mmap)",
-				       (unsigned long long)m->ipa);
-	if (hvb_config_wraps(m->ipa, m->size))
-		return hvb_config_fail(cfg, p, "0x%llx + size 0x%llx wraps past 2^64",
-				       (unsigned long long)m->ipa,
-				       (unsigned long long)m->size);
+	if (hvb_config_check_base(cfg, p, m->ipa, m->size))
+		return -1;
 	(void)z;
 	return 0;
 }
