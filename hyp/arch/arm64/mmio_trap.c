@@ -193,7 +193,10 @@ enum hyp_trap_result hyp_vcpu_dabt(struct hyp_trap_frame *tf)
 			return hyp_vcpu_abort(z, tf, ipa,
 					      "instruction does not match FAR");
 	}
-	if (!hyp_zone_find_mmio(z, acc.addr, acc.size))
+	/* Both halves of a pair before either: a store pair whose second
+	 * half is outside every window must not have done its first. */
+	if (!hyp_zone_find_mmio(z, acc.addr, acc.size) ||
+	    (acc.is_pair && !hyp_zone_find_mmio(z, acc.addr2, acc.size)))
 		return hyp_vcpu_abort(z, tf, ipa, "outside every window");
 	mres = hyp_vcpu_mmio_do(z, tf, &acc, data);
 	if (mres != HYP_MMIO_OK)
