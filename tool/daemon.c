@@ -149,7 +149,9 @@ static void hvb_daemon_on_signal(int sig)
 	(void)sig;
 	/* The flag first: a wait that sees the word change (below) must
 	 * find the flag set when the loop looks at it next. */
-	hvb_daemon_stop = 1;
+	/* Release: pairs with the consumer's and the transport's acquire
+	 * loads; a lock-free atomic store is async-signal-safe. */
+	__atomic_store_n(&hvb_daemon_stop, 1, __ATOMIC_RELEASE);
 	if (t && word && t->ops->interrupt)
 		t->ops->interrupt(t, word);
 	errno = saved_errno;

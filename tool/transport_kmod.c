@@ -173,7 +173,8 @@ static int kmod_wait(struct hvb_transport *t, __u32 *wake_word, __u32 token)
 
 	/* After Barrier W0: a stop requested before the token was read is
 	 * seen here; one after it wrote the counter (kmod_interrupt). */
-	if (t->stop && *t->stop)
+	/* Acquire: pairs with the release store of whoever stops us. */
+	if (t->stop && __atomic_load_n(t->stop, __ATOMIC_ACQUIRE))
 		return -EINTR;
 	/* Pairs with the producer's increment of wake_gen (it follows its
 	 * swap of SLEEPING -> RUNNING, after Barrier W2). */

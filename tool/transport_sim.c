@@ -93,7 +93,8 @@ static int sim_wait(struct hvb_transport *t, __u32 *wake_word, __u32 token)
 
 	/* After the consumer's Barrier W0 load of @token: a stop requested
 	 * before that load is seen here, one after it changed the word. */
-	if (t->stop && *t->stop)
+	/* Acquire: pairs with the release store of whoever stops us. */
+	if (t->stop && __atomic_load_n(t->stop, __ATOMIC_ACQUIRE))
 		return -EINTR;
 	ret = syscall(SYS_futex, wake_word, FUTEX_WAIT, token, NULL, NULL, 0);
 	if (ret == 0)

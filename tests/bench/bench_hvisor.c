@@ -91,7 +91,8 @@ static void *bh_daemon(void *arg)
 	__u64 addr;
 
 	bench_pin(BENCH_CPU_SRV);
-	while (!b->stop) {
+	/* Pairs with the release store that stops it. */
+	while (!__atomic_load_n(&b->stop, __ATOMIC_ACQUIRE)) {
 		/* Pairs with the producer's release of req_rear. */
 		if (hvb_load_acquire_u32(&br->req_rear) == front) {
 			hvb_cpu_relax();
@@ -187,7 +188,7 @@ static struct bh *bh_open(void)
 
 static void bh_close(struct bh *b)
 {
-	b->stop = 1;
+	__atomic_store_n(&b->stop, 1, __ATOMIC_RELEASE);
 	pthread_join(b->th, NULL);
 	free(b->br);
 	free(b);

@@ -149,7 +149,8 @@ static int bench_chan_close(struct bench_chan *ch)
 {
 	struct hvb_wake *wake = hvb_region_wake(ch->region);
 
-	ch->stop = 1;
+	/* Pairs with the consumer's acquire load of its flag. */
+	__atomic_store_n(&ch->stop, 1, __ATOMIC_RELEASE);
 	/* Like a producer's wake: a sleeping consumer sees stop at once. */
 	hvb_fetch_add_u32(&wake->wake_gen, 1);
 	syscall(SYS_futex, &wake->wake_gen, FUTEX_WAKE, 1, NULL, NULL, 0);

@@ -258,7 +258,8 @@ bool unit_daemon_stop(struct unit_daemon *d, struct hyp_producer *waker,
 {
 	__u64 end = unit_deadline(ms);
 
-	d->stop = 1;
+	/* Pairs with the consumer's acquire load of its flag. */
+	__atomic_store_n(&d->stop, 1, __ATOMIC_RELEASE);
 	/* A kick through the handshake wakes a sleeping daemon; repeated in
 	 * case the daemon went to sleep between our store and its check. */
 	while (pthread_tryjoin_np(d->thread, NULL) == EBUSY) {

@@ -140,7 +140,8 @@ void vt_stop(void)
 	struct timespec until;
 
 	if (e->running) {
-		e->stop = 1;
+		/* Pairs with the consumer's acquire load of its flag. */
+		__atomic_store_n(&e->stop, 1, __ATOMIC_RELEASE);
 		e->t.ops->interrupt(&e->t, &e->c.wake->wake_gen);
 		clock_gettime(CLOCK_REALTIME, &until);
 		until.tv_sec += 3;
