@@ -65,7 +65,8 @@ static __u32 rng_serve(const struct hvb_vq_chain *c)
 	__u32 done = 0;
 	unsigned int i;
 
-	for (i = c->nr_read; i < c->nr_read + c->nr_write; i++) {
+	for (i = c->nr_read; i < c->nr_read + c->nr_write &&
+			     done < RNG_MAX_BYTES; i++) {
 		size_t n = c->seg[i].iov_len;
 
 		if (n > RNG_MAX_BYTES - done)
