@@ -467,20 +467,23 @@ static int hvb_mmap(struct file *file, struct vm_area_struct *vma)
 }
 
 /**
- * hvb_reserved_zero() - are all @n words at @w zero?
- * @w: first word
- * @n: number of words
+ * hvb_copy_req() - copy an ioctl's struct in and check its unused tail
+ * @req: the kernel copy
+ * @size: sizeof(*@req)
+ * @flags_off: offsetof() its flags word, which the reserved words
+ *	follow to the end of the struct (kmod-ioctl.h asserts that layout)
+ * @arg: the user pointer
  *
- * Return: true if so.
+ * Return: 0; -EFAULT; -EINVAL when flags or a reserved word is not zero.
  */
-static bool hvb_reserved_zero(const u32 *w, size_t n)
+static int hvb_copy_req(void *req, size_t size, size_t flags_off,
+			const void __user *arg)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (w[i])
-			return false;
-	return true;
+	if (copy_from_user(req, arg, size))
+		return -EFAULT;
+	if (memchr_inv((u8 *)req + flags_off, 0, size - flags_off))
+		return -EINVAL;
+	return 0;
 }
 
 /**
@@ -524,11 +527,10 @@ static long hvb_ioc_claim(struct file *file, void __user *arg)
 	struct hvb_ioc_claim req;
 	long ret = 0;
 
-	if (copy_from_user(&req, arg, sizeof(req)))
-		return -EFAULT;
-	if (req.flags || !hvb_reserved_zero(req.reserved,
-					    ARRAY_SIZE(req.reserved)))
-		return -EINVAL;
+	ret = hvb_copy_req(&req, sizeof(req),
+			   offsetof(struct hvb_ioc_claim, flags), arg);
+	if (ret)
+		return ret;
 	mutex_lock(&hd->daemon_lock);
 	if (!hd->daemon)
 		WRITE_ONCE(hd->daemon, file);	/* hvb_is_daemon() reads it */
@@ -550,11 +552,10 @@ static long hvb_ioc_irq(void __user *arg)
 	struct arm_smccc_res res;
 	long ret;
 
-	if (copy_from_user(&req, arg, sizeof(req)))
-		return -EFAULT;
-	if (req.flags || !hvb_reserved_zero(req.reserved,
-					    ARRAY_SIZE(req.reserved)))
-		return -EINVAL;
+	ret = hvb_copy_req(&req, sizeof(req),
+			   offsetof(struct hvb_ioc_irq, flags), arg);
+	if (ret)
+		return ret;
 	ret = hvb_hc(HVB_HC_INJECT_IRQ, req.zone_id, req.irq, &res);
 	return ret < 0 ? hvb_hc_errno(ret) : 0;
 }
@@ -572,11 +573,10 @@ static long hvb_ioc_zone(u32 fn, void __user *arg)
 	struct arm_smccc_res res;
 	long ret;
 
-	if (copy_from_user(&req, arg, sizeof(req)))
-		return -EFAULT;
-	if (req.flags || !hvb_reserved_zero(req.reserved,
-					    ARRAY_SIZE(req.reserved)))
-		return -EINVAL;
+	ret = hvb_copy_req(&req, sizeof(req),
+			   offsetof(struct hvb_ioc_zone, flags), arg);
+	if (ret)
+		return ret;
 	ret = hvb_hc(fn, req.zone_id, 0, &res);
 	return ret < 0 ? hvb_hc_errno(ret) : 0;
 }
@@ -595,11 +595,10 @@ static long hvb_ioc_zone_list(struct hvb_dev *hd, void __user *arg)
 	u32 n;
 	int ret;
 
-	if (copy_from_user(&req, arg, sizeof(req)))
-		return -EFAULT;
-	if (req.flags || !hvb_reserved_zero(req.reserved,
-					    ARRAY_SIZE(req.reserved)))
-		return -EINVAL;
+	ret = hvb_copy_req(&req, sizeof(req),
+			   offsetof(struct hvb_ioc_zone_list, flags), arg);
+	if (ret)
+		return ret;
 	zones = u64_to_user_ptr(req.zones);
 	mutex_lock(&hd->zone_lock);
 	ret = hvb_zone_list(hd);
@@ -630,11 +629,10 @@ static long hvb_ioc_zone_mem(void __user *arg)
 	struct arm_smccc_res res;
 	long ret;
 
-	if (copy_from_user(&req, arg, sizeof(req)))
-		return -EFAULT;
-	if (req.flags || !hvb_reserved_zero(req.reserved,
-					    ARRAY_SIZE(req.reserved)))
-		return -EINVAL;
+	ret = hvb_copy_req(&req, sizeof(req),
+			   offsetof(struct hvb_ioc_zone_mem, flags), arg);
+	if (ret)
+		return ret;
 	ret = hvb_hc(HVB_HC_ZONE_MEM, req.zone_id, req.index, &res);
 	if (ret < 0)
 		return hvb_hc_errno(ret);

@@ -147,6 +147,14 @@ static void kc_zone_checks(int fd)
 	zm.index = 0;
 	kc_check(kc_errno(ioctl(fd, HVB_IOC_ZONE_MEM, &zm), ENOENT),
 		 "zone-mem-no-zone", "%ld", 0);
+	zm.zone_id = ZONE1_ID;
+	zm.flags = HVB_ZONE_MEM_SHARED;	/* an output, zero on input */
+	kc_check(kc_errno(ioctl(fd, HVB_IOC_ZONE_MEM, &zm), EINVAL),
+		 "zone-mem-flags-in", "%ld", 0);
+	zm.flags = 0;
+	zm.reserved[4] = 1;
+	kc_check(kc_errno(ioctl(fd, HVB_IOC_ZONE_MEM, &zm), EINVAL),
+		 "zone-mem-reserved", "%ld", 0);
 
 	zc.zone_id = 0;
 	kc_check(kc_errno(ioctl(fd, HVB_IOC_ZONE_STOP, &zc), EPERM),
@@ -160,6 +168,10 @@ static void kc_zone_checks(int fd)
 	zc.flags = 1;
 	kc_check(kc_errno(ioctl(fd, HVB_IOC_ZONE_STOP, &zc), EINVAL),
 		 "zone-stop-flags", "%ld", 0);
+	zc.flags = 0;
+	zc.reserved[5] = 1;
+	kc_check(kc_errno(ioctl(fd, HVB_IOC_ZONE_START, &zc), EINVAL),
+		 "zone-start-reserved", "%ld", 0);
 }
 
 /* zone1's state by HVB_IOC_ZONE_LIST, or ~0u. */

@@ -168,4 +168,20 @@ _Static_assert(sizeof(struct hvb_ioc_zone_mem) == 56, "zone mem size");
 _Static_assert(__builtin_offsetof(struct hvb_ioc_zone_mem, phys) == 8,
 	       "zone mem phys");
 
+/*
+ * Every input struct ends in its flags word and then its reserved words:
+ * the module checks that tail for zero as one range.
+ */
+#define HVB_IOC_TAIL_OK(type)						\
+	(__builtin_offsetof(struct type, flags) + 4 ==			\
+	 __builtin_offsetof(struct type, reserved) &&			\
+	 __builtin_offsetof(struct type, reserved) +			\
+	 sizeof(((struct type *)0)->reserved) == sizeof(struct type))
+_Static_assert(HVB_IOC_TAIL_OK(hvb_ioc_irq), "irq tail");
+_Static_assert(HVB_IOC_TAIL_OK(hvb_ioc_claim), "claim tail");
+_Static_assert(HVB_IOC_TAIL_OK(hvb_ioc_zone), "zone tail");
+_Static_assert(HVB_IOC_TAIL_OK(hvb_ioc_zone_list), "zone list tail");
+_Static_assert(HVB_IOC_TAIL_OK(hvb_ioc_zone_mem), "zone mem tail");
+#undef HVB_IOC_TAIL_OK
+
 #endif /* HVBRIDGE_KMOD_IOCTL_H */
