@@ -183,11 +183,14 @@ static int hvb_hvisor_dev(struct hvb_config *cfg,
 		if (!strcmp(type, hvb_hvisor_types[i].hvisor))
 			break;
 	if (i == HVB_HVISOR_NR_TYPES) {
-		for (i = 0; i < HVB_HVISOR_NR_TYPES; i++)
-			used += (size_t)snprintf(known + used,
-						 sizeof(known) - used,
-						 "%s%s", i ? ", " : "",
-						 hvb_hvisor_types[i].hvisor);
+		/* strlen(), not snprintf()'s return: that is the length
+		 * it wanted, and past a cut it would size the next write
+		 * beyond the buffer. */
+		for (i = 0; i < HVB_HVISOR_NR_TYPES; i++) {
+			used = strlen(known);
+			snprintf(known + used, sizeof(known) - used, "%s%s",
+				 i ? ", " : "", hvb_hvisor_types[i].hvisor);
+		}
 		hvb_config_pathf(p, "%s.type", path);
 		return hvb_config_fail(cfg, p, "hvisor-tool device type \"%s\" has no hvbridge counterpart (supported: %s)",
 				       type, known);
