@@ -8,9 +8,10 @@
  * the hypervisor's wake interrupt bumps a counter the daemon waits on.
  * /dev/hvbridge lets root processes drive the zones and read the
  * region's statistics; the one file holding the daemon role also maps
- * the region writable and the zones' shared RAM, and waits for wakes.  The user ABI is in
- * hvbridge/kmod-ioctl.h, the hypercalls in hvbridge/hypercall.h; both
- * are described in docs/kmod.md and docs/hypercalls.md.
+ * the region writable and the zones' shared RAM, and waits for wakes.
+ * The user ABI is in hvbridge/kmod-ioctl.h, the hypercalls in
+ * hvbridge/hypercall.h; both are described in docs/kmod.md and
+ * docs/hypercalls.md.
  */
 #include <linux/arm-smccc.h>
 #include <linux/atomic.h>
@@ -865,7 +866,10 @@ static int hvb_probe(struct platform_device *pdev)
  *
  * Runs only at module unload (bind/unbind through sysfs is suppressed),
  * and the module cannot be unloaded while a file is open or mapped, so
- * nothing in user space still uses the region here.
+ * nothing in user space still uses the region here.  The wake interrupt
+ * (devm) is freed after this returns, after the region: its handler
+ * touches only @hd's counter and wait queue, never the region, and @hd
+ * (devm too, allocated before the interrupt) is freed after it.
  *
  * Return: 0.
  */

@@ -157,7 +157,7 @@ static bool kmod_can_sleep(struct hvb_transport *t)
  * took @token with Barrier W0, stored SLEEPING, and after Barrier W1 found
  * no work.  A producer that publishes after that look pairs its Barrier W2
  * with our W1: it sees SLEEPING, increments wake_gen and then raises the
- * wake SPI, whose handler in the module increments the file's counter.
+ * wake SPI, whose handler in the module increments its wake counter.
  * That SPI comes after this file's previous read (which was before our
  * W0), so the counter differs from what that read returned and poll()
  * reports it at once, however early the interrupt came: the counter
