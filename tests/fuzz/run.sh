@@ -16,6 +16,7 @@ for t in "$@"; do
 	corpus=$TOP/tests/fuzz/corpus/$t
 	work=$out/work/$t
 	log=$out/$t.log
+	ran=
 	mkdir -p "$work" "$out/crashes"
 	if ! "$out/$t-replay" "$corpus" >"$log" 2>&1; then
 		echo "FAIL $t: the corpus replay failed (see $log)"
@@ -27,8 +28,13 @@ for t in "$@"; do
 	if "$out/$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
 		-print_final_stats=1 -artifact_prefix="$out/crashes/$t-" \
 		"$work" "$corpus" >>"$log" 2>&1; then
-		execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
-		echo "PASS $t (${execs:-?} inputs in ${secs} s)"
+		# libFuzzer's own count and time for this run, not SECONDS;
+		# without its "Done N runs in S second(s)" it did not run.
+		ran=$(sed -En 's/^Done ([0-9]+) runs in ([0-9]+) s.*/\1 \2/p' \
+			"$log" | tail -n 1)
+	fi
+	if [ -n "$ran" ]; then
+		echo "PASS $t (${ran% *} inputs in ${ran#* } s)"
 		pass=$((pass + 1))
 	else
 		echo "FAIL $t: see $log; the input is in $out/crashes/"
