@@ -101,6 +101,9 @@ static void kc_mmap_checks(int fd, const struct hvb_ioc_info *info)
 	kc_check(mmap(NULL, ZONE1_SIZE + ps, PROT_READ, MAP_SHARED, fd,
 		      ZONE1_PHYS) == MAP_FAILED && errno == EINVAL,
 		 "mmap-zone1-too-long", "%ld", 0);
+	kc_check(mmap(NULL, 2 * ps, PROT_READ, MAP_SHARED, fd,
+		      ZONE1_PHYS + ZONE1_SIZE - ps) == MAP_FAILED &&
+		 errno == EINVAL, "mmap-zone1-tail-crosses-end", "%ld", 0);
 	kc_check(mmap(NULL, ps, PROT_READ, MAP_SHARED, fd, 0x48000000) ==
 		 MAP_FAILED && errno == EINVAL, "mmap-root-ram-refused",
 		 "%ld", 0);
@@ -503,6 +506,7 @@ int main(void)
 {
 	struct hvb_ioc_info info;
 	struct stat stbuf;
+	size_t i;
 	int fd, fd2;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -530,8 +534,13 @@ int main(void)
 		 info.nr_cpus == 3 && info.nr_zones == 2 &&
 		 info.region_size == hvb_region_size(info.nr_cpus) &&
 		 info.region_phys >= 0x40000000 &&
-		 info.region_phys < 0x50000000 && !info.reserved[5],
+		 info.region_phys < 0x50000000,
 		 "info", "nr_cpus %ld", (long)info.nr_cpus);
+	for (i = 0; i < sizeof(info.reserved) / sizeof(info.reserved[0]); i++)
+		if (info.reserved[i])
+			break;
+	kc_check(i == sizeof(info.reserved) / sizeof(info.reserved[0]),
+		 "info-reserved-zeroed", "word %ld", (long)i);
 	printf("kmod-check: region at PA 0x%llx, 0x%llx bytes, %u CPU slots\n",
 	       (unsigned long long)info.region_phys,
 	       (unsigned long long)info.region_size, info.nr_cpus);
