@@ -16,24 +16,9 @@
 #include <arm64/vcpu.h>
 #include <hyp/console.h>
 #include "guest.h"
+#include "stage1.h"
 
-#define PTE_TABLE	0x3
-#define PTE_BLOCK	0x1
-#define PTE_ATTR(i)	((i) << 2)	/* MAIR_EL1 index */
-#define PTE_SH_INNER	(3 << 8)
-#define PTE_AF		(1 << 10)
-#define PTE_PXN		(1 << 53)
-#define PTE_UXN		(1 << 54)
-#define ATTR_NORMAL	0		/* MAIR attr0: Normal WB RW-allocate */
-#define ATTR_DEVICE	1		/* MAIR attr1: Device-nGnRE */
-#define MAIR_VALUE	0x04ff
-/* T0SZ 25 (39-bit VA, walk from level 1), inner/outer WB WA, inner
- * shareable, 4 KiB granule, no TTBR1 walks, 40-bit PA. */
-#define TCR_VALUE	(25 | (1 << 8) | (1 << 10) | (3 << 12) | (1 << 23) | \
-			 (2 << 32))
-#define SCTLR_MCI	((1 << 0) | (1 << 2) | (1 << 12))
 #define CPACR_FPEN	(3 << 20)
-#define L2_INDEX(a)	(((a) >> 21) & 511)
 
 #define PSCI_CPU_OFF	0x84000002
 
@@ -82,24 +67,7 @@ hammer_cpu_setup:
 	msr	vbar_el1, x9
 	mov	x9, #CPACR_FPEN
 	msr	cpacr_el1, x9
-	ldr	x9, =MAIR_VALUE
-	msr	mair_el1, x9
-	ldr	x9, =TCR_VALUE
-	msr	tcr_el1, x9
-	ldr	x9, =hammer_l1
-	msr	ttbr0_el1, x9
-	isb
-	tlbi	vmalle1
-	dsb	nsh
-	isb
-	mrs	x9, sctlr_el1
-	mov	x10, #SCTLR_MCI
-	orr	x9, x9, x10
-	msr	sctlr_el1, x9
-	isb
-	ic	iallu
-	dsb	nsh
-	isb
+	stage1_on hammer_l1
 	ret
 
 /* The byte in w0 to the zone's console window (printed per line). */
@@ -235,12 +203,6 @@ hammer_vec_other:
  * write-back; the two test device windows (0x0b000000, 0x0b100000) and
  * the console window Device-nGnRE; nothing else.
  */
-.macro	block addr, attr, extra
-	.quad	\addr | PTE_ATTR(\attr) | PTE_AF | PTE_BLOCK | (\extra)
-.endm
-.macro	skip_to table, addr
-	.skip	8 * L2_INDEX(\addr) - (. - \table)
-.endm
 
 	.section .data.pgtable, "aw"
 	.balign	4096

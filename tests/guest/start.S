@@ -13,28 +13,9 @@
 #include <arm64/console.h>
 #include <arm64/vcpu.h>
 #include "guest.h"
+#include "stage1.h"
 
-/* Stage-1 block descriptors (4 KiB granule, level 2: 2 MiB). */
-#define PTE_TABLE	0x3
-#define PTE_BLOCK	0x1
-#define PTE_ATTR(i)	((i) << 2)	/* MAIR_EL1 index */
-#define PTE_SH_INNER	(3 << 8)
-#define PTE_AF		(1 << 10)
-#define PTE_PXN		(1 << 53)
-#define PTE_UXN		(1 << 54)
-#define ATTR_NORMAL	0		/* MAIR attr0: Normal WB RW-allocate */
-#define ATTR_DEVICE	1		/* MAIR attr1: Device-nGnRE */
-#define MAIR_VALUE	0x04ff
-/* T0SZ 25 (39-bit VA, walk from level 1), inner/outer WB WA, inner
- * shareable, 4 KiB granule, no TTBR1 walks (EPD1), 40-bit PA. */
-#define TCR_VALUE	(25 | (1 << 8) | (1 << 10) | (3 << 12) | (1 << 23) | \
-			 (2 << 32))
-#define SCTLR_M		(1 << 0)
-#define SCTLR_C		(1 << 2)
-#define SCTLR_I		(1 << 12)
 #define CPACR_FPEN	(3 << 20)
-
-#define L2_INDEX(a)	(((a) >> 21) & 511)
 
 	.section .text.head, "ax"
 	.globl	_start
@@ -59,25 +40,7 @@ _start:
 	str	xzr, [x9], #8		/* RAM, not MMIO */
 	b	1b
 2:
-	ldr	x9, =MAIR_VALUE
-	msr	mair_el1, x9
-	ldr	x9, =TCR_VALUE
-	msr	tcr_el1, x9
-	ldr	x9, =guest_l1
-	msr	ttbr0_el1, x9
-	isb
-	tlbi	vmalle1
-	dsb	nsh
-	isb
-	mrs	x9, sctlr_el1
-	orr	x9, x9, #SCTLR_M
-	orr	x9, x9, #SCTLR_C
-	orr	x9, x9, #SCTLR_I
-	msr	sctlr_el1, x9
-	isb
-	ic	iallu
-	dsb	nsh
-	isb
+	stage1_on guest_l1
 	mov	x0, x19
 	mov	x1, x20
 	mov	x2, x21
@@ -191,13 +154,6 @@ guest_vec_other:
  * hypervisor's carve-out and the channel region) are mapped Normal too,
  * so that only stage 2 stops them.
  */
-.macro	block addr, attr, extra
-	.quad	\addr | PTE_ATTR(\attr) | PTE_AF | PTE_BLOCK | (\extra)
-.endm
-/* Pad table @table up to the entry of @addr (fails if already past). */
-.macro	skip_to table, addr
-	.skip	8 * L2_INDEX(\addr) - (. - \table)
-.endm
 
 	.section .data.pgtable, "aw"
 	.balign	4096
