@@ -182,7 +182,7 @@ hammer_case() {
 			>> "$work/$n.why"
 	fi
 	echo "  $n: outage ${out_ms} ms, $a aborted accesses (each a 500 ms" \
-		"timeout), $acc accesses, 0 wrong"
+		"timeout), $acc accesses, ${wrong:-?} wrong"
 }
 
 hammer_case kill-restart "$img/hvbridge-hyp.elf" "$hvb64" 1
