@@ -135,7 +135,8 @@ struct hyp_producer *hyp_arm64_producer(void)
 
 	if (cpu >= HYP_MAX_CPUS)
 		return 0;
-	/* A zone asked to stop parks here, at an exit (hvc_zone.c). */
+	/* A zone asked to stop parks here, at an exit
+	 * (hyp_hc_zone_exit_check(), hvc_bridge.c). */
 	hyp_hc_zone_exit_check(hyp_vcpu_current());
 	if (!hyp_channel_ready)
 		return 0;
