@@ -274,9 +274,3 @@ out:
 	hyp_spin_unlock(&hyp_chan_lock);
 	return ret;
 }
-
-__u64 hyp_arm64_channel_attached(void)
-{
-	return hvb_load_acquire_u32(&hyp_chan_sel) & HYP_CHAN_ATTACHED ?
-	       hyp_chan_base : 0;
-}

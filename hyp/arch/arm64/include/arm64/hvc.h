@@ -44,7 +44,4 @@ __s64 hyp_arm64_channel_detach(const struct hyp_zone *root, __u64 pa);
 /* CPU slots an attached region must have (highest CPU + 1). */
 __u32 hyp_arm64_channel_min_cpus(void);
 
-/* Physical address of the attached region, 0 when none. */
-__u64 hyp_arm64_channel_attached(void);
-
 #endif /* ARM64_HVC_H */
