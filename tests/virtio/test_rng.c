@@ -5,9 +5,12 @@
  * indirect descriptors; interrupts and their suppression.
  */
 #include <string.h>
+#include <unistd.h>
 
 #include <criterion/criterion.h>
 #include <linux/virtio_ids.h>
+
+#include <hvbridge/barrier.h>
 
 #include "virtio/virtio.h"
 #include "vtest.h"
@@ -215,4 +218,39 @@ Test(rng, interrupt_wakes_a_waiting_guest)
 	cr_assert(vdrv_wait_irq(d, VT_WAIT_MS), "no interrupt in %u ms",
 		  VT_WAIT_MS);
 	cr_expect_eq(vdrv_used_pending(d, 0), 1);
+}
+
+/*
+ * A full queue's worth in one pass: virtio-rng, served on the consumer
+ * thread, stops there and reposts its kick into the region's kick bitmap
+ * (hvb_virtio_requeue), so a guest refilling the queue as fast as it is
+ * served cannot keep the consumer from every other CPU and device.  The
+ * guest kicks by a synchronous QueueNotify, so any kick the daemon
+ * drains is the requeued one.
+ */
+Test(rng, a_full_queue_in_one_pass_is_requeued_not_looped)
+{
+	struct vt_env *e = vt_start("virtio-rng");
+	struct vdrv *d = &e->drv;
+	struct hvb_daemon_stats *ds = e->c.dstats;
+	unsigned int i, waited = 0;
+	__u32 len;
+
+	d->posted_kicks = false;
+	cr_assert_eq(vdrv_init(d, VIRTIO_ID_RNG, RNG_V1, 1, 16), 0);
+	cr_assert_eq(hvb_read_once_u64(&ds->kicks), 0ull);
+	for (i = 0; i < 16; i++) {
+		struct vdrv_buf b = { .len = RNG_LEN, .writable = true };
+
+		b.ipa = vdrv_alloc(d, RNG_LEN, 8);
+		cr_assert(vdrv_add(d, 0, &b, 1, false) >= 0);
+	}
+	cr_assert_eq(vdrv_kick(d, 0), HVB_STATUS_OK);
+	cr_assert(vdrv_wait_used(d, 0, 16, VT_WAIT_MS));
+	for (i = 0; i < 16; i++)
+		cr_assert(vdrv_get_used(d, 0, &len) >= 0 && len == RNG_LEN);
+	while (!hvb_read_once_u64(&ds->kicks) && waited++ < VT_WAIT_MS)
+		usleep(1000);
+	cr_expect_eq(hvb_read_once_u64(&ds->kicks), 1ull,
+		     "the full pass was not requeued through the kick bitmap");
 }

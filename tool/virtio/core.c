@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <hvbridge/barrier.h>
+#include <hvbridge/region.h>
+
 #include "log.h"
 #include "virtio.h"
 #include "virtqueue.h"
@@ -124,6 +127,25 @@ void hvb_virtio_raise(struct hvb_virtio_dev *vd, __u32 bits)
 				     "%s: cannot raise interrupt %u: %s (said once)",
 				     vd->dev->name, vd->irq, strerror(-err));
 	}
+}
+
+bool hvb_virtio_requeue(struct hvb_virtio_dev *vd, struct hvb_virtqueue *vq)
+{
+	struct hvb_transport *t = vd->transport;
+	struct hvb_kicks *k;
+	__u32 bit;
+
+	if (!t || !t->region || vd->dev->kick_dev < 0 ||
+	    vd->dev->kick_dev >= (int)HVB_KICK_DEVS ||
+	    vq->index >= HVB_KICK_QUEUES)
+		return false;
+	k = hvb_region_kicks(t->region);
+	bit = hvb_kick_bit((__u32)vd->dev->kick_dev, vq->index);
+	/* Barrier K, as a producer posts it: the word, then its summary
+	 * bit; the consumer's next drain (Barrier K') takes it. */
+	hvb_fetch_or_u64(&k->words[bit / 64], 1ull << (bit % 64));
+	hvb_fetch_or_u64(&k->summary, 1ull << (bit / 64));
+	return true;
 }
 
 void hvb_virtio_needs_reset(struct hvb_virtio_dev *vd)

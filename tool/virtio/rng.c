@@ -84,20 +84,27 @@ static __u32 rng_serve(const struct hvb_vq_chain *c)
 static void rng_notify(struct hvb_virtio_dev *vd, struct hvb_virtqueue *vq)
 {
 	struct rng *rng = vd->priv;
-	unsigned int pushed;
-	int ret;
+	unsigned int pushed, total = 0;
+	int ret = 0;
 
 	do {
 		pushed = 0;
-		while ((ret = hvb_vq_pop(vq, &rng->chain)) > 0) {
+		while (total < vq->size &&
+		       (ret = hvb_vq_pop(vq, &rng->chain)) > 0) {
 			hvb_vq_push(vq, rng->chain.head,
 				    rng_serve(&rng->chain));
 			pushed++;
+			total++;
 		}
 		if (pushed)
 			hvb_vq_notify_guest(vq);
 		if (ret < 0)
 			return;	/* NEEDS_RESET: the driver resets */
+		/* One queue's worth per turn, on the consumer thread: a
+		 * guest refilling as fast as it is served waits for the
+		 * others; its kick is reposted, so nothing is lost. */
+		if (total >= vq->size && hvb_virtio_requeue(vd, vq))
+			return;
 	} while (hvb_vq_enable_kicks(vq));
 }
 

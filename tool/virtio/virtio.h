@@ -228,6 +228,17 @@ void hvb_virtio_raise(struct hvb_virtio_dev *vd, __u32 bits);
  */
 void hvb_virtio_needs_reset(struct hvb_virtio_dev *vd);
 
+/*
+ * Come back to @vq later instead of now: post its kick into the
+ * region's kick bitmap, as a producer would, so the consumer's next poll
+ * serves every other CPU and kick first and then calls notify() again.
+ * For a device that serves its queue on the consumer thread: a guest
+ * that refills the queue as fast as it is served must not keep that
+ * thread to itself.  Returns false (nothing posted) when the device has
+ * no kick number or the transport no region; the caller then goes on.
+ */
+bool hvb_virtio_requeue(struct hvb_virtio_dev *vd, struct hvb_virtqueue *vq);
+
 /* Has the device been marked NEEDS_RESET?  Any thread. */
 bool hvb_virtio_is_broken(const struct hvb_virtio_dev *vd);
 

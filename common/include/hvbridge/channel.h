@@ -167,7 +167,8 @@ struct hvb_pending {
 	__u64 reserved[12];
 };
 
-/* Posted kicks.  Producers fetch-or a bit into words[], then the word's
+/* Posted kicks.  Producers (and the daemon, requeueing a device queue it
+ * served a full turn of) fetch-or a bit into words[], then the word's
  * bit into summary; the daemon exchanges summary with 0, then each
  * flagged word with 0.  Bits coalesce, so the bitmap cannot overflow. */
 struct hvb_kicks {
