@@ -19,7 +19,7 @@
 #   run.sh quick   part of `make test`: 2 vCPUs x 100,000 requests,
 #                  >= 500 sleep/wake cycles per config (about a minute)
 #   run.sh full    `make stress`: 4 vCPUs x 1,000,000 requests,
-#                  >= 5,000 sleep/wake cycles per config (about 5 minutes)
+#                  >= 5,000 sleep/wake cycles per config (about 2 minutes)
 #
 # Prints PASS/FAIL per case and ends with "stress: N passed, N failed";
 # exits non-zero on any failure.  Logs: build/stress/logs/.

@@ -1,6 +1,6 @@
 # tests/stress: release-build stress of the channel (tests/stress/run.sh).
 #   make -C tests stress-quick   part of `make test`, about a minute
-#   make -C tests stress         the full matrix, ~10 minutes
+#   make -C tests stress         the full matrix, about 2 minutes
 # run.sh builds tool/ and hyp/ itself, once per compiler and optimisation
 # level, into build/stress/<config>, and runs hvbridge-sim from each.
 
