@@ -202,7 +202,11 @@ static unsigned int blk_io_pop(struct blk *b)
 	int ret = 0;
 
 	do {
-		while ((r = b->free) && !hvb_virtio_is_broken(b->vd)) {
+		/* A reset (b->stop, acquire: pairs with blk_io_stop()'s
+		 * release) ends the loop even while a guest keeps the queue
+		 * full of requests that complete at once (GET_ID, DWZ). */
+		while ((r = b->free) && !hvb_virtio_is_broken(b->vd) &&
+		       !__atomic_load_n(&b->stop, __ATOMIC_ACQUIRE)) {
 			ret = hvb_vq_pop(vq, &r->chain);
 			if (ret <= 0)
 				break;

@@ -106,7 +106,9 @@ static void console_tx(struct console *c, struct hvb_virtqueue *vq)
 	unsigned int pushed = 0;
 	int ret;
 
-	for (;;) {
+	/* A reset ends the loop even while a guest keeps the queue full
+	 * (the consumer thread is waiting to join this thread). */
+	while (!hvb_iothread_should_stop(&c->io)) {
 		if (!c->tx_held) {
 			ret = hvb_vq_pop(vq, &c->tx_chain);
 			if (ret == 0 && hvb_vq_enable_kicks(vq))
