@@ -145,6 +145,7 @@ hammer_case() {
 	want $n "hvbridge: serving /dev/hvbridge (kmod, 4 CPUs, epoch 1)" \
 		"[zone1] guest: hammer: the daemon answered after" \
 		"[zone1] guest: hammer: on 2 vCPUs" \
+		"[zone1] guest: hammer: CPU_ON at bad entries: PSCI -9 -9" \
 		"[zone1] guest: hammer: vCPU 0: " \
 		"[zone1] guest: hammer: vCPU 1: " \
 		"[zone1] guest: hammer: done:" \

@@ -299,6 +299,18 @@ __u64 guest_main(__u64 hyp_win, __u64 uart, __u64 win)
 	hammer_end = end;
 	/* The hypervisor orders these writes before the new vCPU's entry
 	 * (its CPU_ON is a release, the new vCPU's start an acquire). */
+	/* Entry points the hypervisor must refuse (PSCI INVALID_ADDRESS,
+	 * -9): one in the MMIO window, not RAM, and a misaligned one. */
+	hammer_line("guest: hammer: CPU_ON at bad entries: PSCI ");
+	ret = hammer_psci(PSCI_CPU_ON_64, HAMMER_SECOND, win, 1);
+	hammer_putc(ret < 0 ? '-' : '+');
+	hammer_putdec((__u64)(ret < 0 ? -ret : ret));
+	hammer_putc(' ');
+	ret = hammer_psci(PSCI_CPU_ON_64, HAMMER_SECOND,
+			  (__u64)hammer_secondary + 2, 1);
+	hammer_putc(ret < 0 ? '-' : '+');
+	hammer_putdec((__u64)(ret < 0 ? -ret : ret));
+	hammer_line_end();
 	ret = hammer_psci(PSCI_CPU_ON_64, HAMMER_SECOND,
 			  (__u64)hammer_secondary, 1);
 	if (!ret)

@@ -184,6 +184,31 @@ void hyp_arm64_vcpu_start_pending(struct hyp_zone *z)
 	hyp_vcpu_enter(z, pw->entry, arg, 0);
 }
 
+/*
+ * A CPU_ON entry point is guest input: it must be a word-aligned IPA in
+ * the zone's own executable RAM (the new CPU starts with its stage 1
+ * off), or PSCI
+ * says INVALID_ADDRESS before anything is started.
+ */
+static int hyp_vcpu_entry_ok(const struct hyp_zone_config *cfg, __u64 entry)
+{
+	__u32 i;
+
+	if (entry & 3)
+		return 0;
+	for (i = 0; i < cfg->nr_mem; i++) {
+		const struct hyp_mem_region *m = &cfg->mem[i];
+
+		if (!(m->flags & HYP_MEM_EXEC) ||
+		    m->flags & (HYP_MEM_IO | HYP_MEM_CHANNEL))
+			continue;
+		/* No sum that can wrap: entry - start < size. */
+		if (entry >= m->ipa_start && entry - m->ipa_start < m->size)
+			return 1;
+	}
+	return 0;
+}
+
 /* PSCI CPU_ON from a vCPU of @z: start physical CPU @mpidr in the zone. */
 __s64 hyp_vcpu_cpu_on(struct hyp_zone *z, __u64 mpidr, __u64 entry,
 		      __u64 context)
@@ -197,6 +222,8 @@ __s64 hyp_vcpu_cpu_on(struct hyp_zone *z, __u64 mpidr, __u64 entry,
 	 * affinity fields are 0, so the value is the CPU index. */
 	if (cpu >= HYP_MAX_CPUS || !(z->cfg->cpus & 1ull << cpu))
 		return PSCI_INVALID_PARAMS;
+	if (!hyp_vcpu_entry_ok(z->cfg, entry))
+		return PSCI_INVALID_ADDRESS;
 	pw = &hyp_vcpu_power[cpu];
 	seen = hvb_cmpxchg_u32(&pw->state, HYP_VCPU_OFF,
 			       HYP_VCPU_STARTING);

@@ -23,6 +23,7 @@
 #define PSCI_DENIED		(-3)
 #define PSCI_ALREADY_ON		(-4)
 #define PSCI_ON_PENDING		(-5)
+#define PSCI_INVALID_ADDRESS	(-9)
 
 /* One SMC to the firmware; returns x0 (SMCCC). */
 __s64 hyp_psci_call(__u32 fn, __u64 a1, __u64 a2, __u64 a3);
