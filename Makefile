@@ -12,7 +12,7 @@ MAKEFLAGS += -s
 endif
 
 .PHONY: all deps hyp tool tests test stress bench run run-host run-shell \
-	run-sim run-zone1 run-virtio clean fuzz
+	run-sim run-zone1 run-virtio clean fuzz check-fresh
 
 all: hyp tool tests
 
@@ -32,6 +32,11 @@ tests: hyp tool
 test: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory -k -C tests test
+
+# `make test` on a brand-new Debian 12 root made with debootstrap, from a
+# clone of the committed tree (scripts/check-fresh.sh); .ci/run uses it.
+check-fresh:
+	@$(TOP)/scripts/check-fresh.sh
 
 stress: deps
 	@$(MAKE) --no-print-directory -C tests stress
