@@ -51,8 +51,8 @@ root_wait() {
 		"${3:-1}" ]; do
 		now=$(date +%s)
 		if [ "$now" -ge $((t0 + tmo)) ]; then
-			echo "watchdog: no \"$2\" (x${3:-1}) after ${tmo}s" \
-				>> "$work/$1.why"
+			{ echo "watchdog: no \"$2\" (x${3:-1}) after ${tmo}s"
+			  last_steps "$work/$1.log"; } >> "$work/$1.why"
 			return 1
 		fi
 		s=$(stat -c %s "$work/$1.log")
@@ -60,8 +60,9 @@ root_wait() {
 			size=$s
 			seen=$now
 		elif [ "$now" -ge $((seen + stall)) ]; then
-			echo "watchdog: the serial log stopped for ${stall}s" \
-				"waiting for \"$2\"" >> "$work/$1.why"
+			{ echo "watchdog: the serial log stopped for" \
+				"${stall}s waiting for \"$2\""
+			  last_steps "$work/$1.log"; } >> "$work/$1.why"
 			return 1
 		fi
 		if ! kill -0 "$qpid" 2>/dev/null; then
