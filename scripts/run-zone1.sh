@@ -112,8 +112,13 @@ while [ $t -lt $((tmo * 10)) ]; do
 		rc=${rc:-125}
 		break
 	fi
-	if grep -qE "hvbridge-hyp: CPU [0-9]+ stopped" "$log" ||
-	   ! kill -0 $qpid 2>/dev/null; then
+	if grep -qE "hvbridge-hyp: CPU [0-9]+ stopped" "$log"; then
+		rc=125
+		break
+	fi
+	# QEMU gone: one more look, for a last line printed as it exited.
+	if ! kill -0 $qpid 2>/dev/null; then
+		grep -qF "hvbridge-hyp: all zones exited" "$log" && continue
 		rc=125
 		break
 	fi

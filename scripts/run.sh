@@ -151,6 +151,10 @@ why=
 wait_for() {
 	while ! awk -f "$TOP/tests/e2e/untangle.awk" "$log" | grep -qE -e "$1"; do
 		if ! kill -0 "$qpid" 2>/dev/null; then
+			# It may have printed the line just before it exited
+			# (SYSTEM_OFF does exactly that): look once more.
+			! awk -f "$TOP/tests/e2e/untangle.awk" "$log" |
+				grep -qE -e "$1" || return 0
 			why="QEMU exited before \"$1\""
 			return 1
 		fi

@@ -133,7 +133,12 @@ wait_line() {
 			return 1
 		fi
 		if ! kill -0 "$qpid" 2>/dev/null; then
-			echo "e2e: $1: QEMU exited before \"$2\"" >> "$work/$1.why"
+			# It may have printed the line just before it exited
+			# (SYSTEM_OFF does exactly that): look once more.
+			! grep -qE -e "$2" "$work/$1.log" 2>/dev/null ||
+				return 0
+			{ echo "e2e: $1: QEMU exited before \"$2\""
+			  last_steps "$work/$1.log"; } >> "$work/$1.why"
 			return 1
 		fi
 		sleep 0.1

@@ -66,7 +66,12 @@ root_wait() {
 			return 1
 		fi
 		if ! kill -0 "$qpid" 2>/dev/null; then
-			echo "QEMU exited before \"$2\"" >> "$work/$1.why"
+			# It may have printed the line just before it exited
+			# (SYSTEM_OFF does exactly that): look once more.
+			[ "$(awk -f "$HVB_UNTANGLE" "$work/$1.log" |
+			     grep -cE -e "$2")" -lt "${3:-1}" ] || return 0
+			{ echo "QEMU exited before \"$2\""
+			  last_steps "$work/$1.log"; } >> "$work/$1.why"
 			return 1
 		fi
 		sleep 0.1
