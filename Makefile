@@ -12,7 +12,7 @@ MAKEFLAGS += -s
 endif
 
 .PHONY: all deps hyp tool tests test stress bench run run-host run-shell \
-	run-sim run-zone1 run-virtio clean fuzz check-fresh
+	run-sim run-zone1 run-virtio clean fuzz check-fresh check-fresh-run
 
 all: hyp tool tests
 
@@ -37,6 +37,10 @@ test: deps
 # clone of the committed tree (scripts/check-fresh.sh); .ci/run uses it.
 check-fresh:
 	@$(TOP)/scripts/check-fresh.sh
+
+# The same for `make run`.
+check-fresh-run:
+	@$(TOP)/scripts/check-fresh.sh --target run
 
 stress: deps
 	@$(MAKE) --no-print-directory -C tests stress

@@ -6,11 +6,11 @@
 #    plus make, git and ca-certificates, nothing else) is made once and
 #    kept as a tarball in $HVB_FRESH_CACHE (default
 #    /var/cache/hvbridge-fresh), so later runs only unpack it.
-# 2. Each run unpacks it anew into build/fresh/root, gives it this
-#    machine's APT sources and Acquire settings (the same archive a new
-#    machine here would use) and its resolv.conf, clones the *committed*
-#    tree (HEAD) into /work/hvbridge and lays ../shared beside it read-only,
-#    as CI does.
+# 2. Each run unpacks it anew into build/fresh/root-test (root-run for
+#    --target run), gives it this machine's APT sources and Acquire
+#    settings (the same archive a new machine here would use) and its
+#    resolv.conf, clones the *committed* tree (HEAD) into /work/hvbridge
+#    and lays ../shared beside it read-only, as CI does.
 # 3. It runs `make test` there, as root, with no stdin, with /proc, /sys,
 #    /dev (plus a private /dev/shm and /run) mounted.  Everything the
 #    tests need is installed by `make test` itself, from scratch.
@@ -25,7 +25,9 @@
 # Output: make test's own lines and summaries, then one
 # `check-fresh: PASS|FAIL ...` line.  Exit status: make test's.
 #
-# Usage: check-fresh.sh [--rebuild-base]
+# Usage: check-fresh.sh [--rebuild-base] [--target TARGET]
+#   --target run: `make run` instead of `make test` (it too must do all
+#   of its own set-up); `make check-fresh-run`.
 set -euo pipefail
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -34,17 +36,32 @@ SUITE=bookworm
 BASE_PACKAGES=make,git,ca-certificates
 BASE_TAR=$CACHE/$SUITE-minbase.tar
 WORK=$TOP/build/fresh
-ROOT=$WORK/root
 
 say() { echo "check-fresh: $*"; }
 die() { echo "check-fresh: error: $*" >&2; exit 1; }
 
 rebuild=0
-case "${1:-}" in
-"") ;;
---rebuild-base) rebuild=1 ;;
-*) echo "usage: $0 [--rebuild-base]" >&2; exit 2 ;;
+target=test
+while [ $# -gt 0 ]; do
+	case $1 in
+	--rebuild-base) rebuild=1 ;;
+	--target)
+		[ $# -ge 2 ] || { echo "usage: $0 --target TARGET" >&2; exit 2; }
+		target=$2
+		shift
+		;;
+	*)
+		echo "usage: $0 [--rebuild-base] [--target TARGET]" >&2
+		exit 2
+		;;
+	esac
+	shift
+done
+case $target in
+test | run) ;;
+*) echo "check-fresh: --target is test or run, not '$target'" >&2; exit 2 ;;
 esac
+ROOT=$WORK/root-$target
 
 [ "$(id -u)" = 0 ] ||
 	die "needs root (debootstrap, chroot and mounts); run it as root"
@@ -165,12 +182,13 @@ else
 	say "note: no ../shared beside $TOP; the clone gets none"
 fi
 
-# --- make test inside it ----------------------------------------------
+# --- make $target inside it ----------------------------------------------
 # In a private mount namespace; the shell inside mounts, chroots and runs.
 t0=$(date +%s)
 set +e
 unshare --mount --propagation private \
-	env ROOT="$ROOT" CACHE="$CACHE" CI_FLAG="${CI:-}" /bin/bash -c '
+	env ROOT="$ROOT" CACHE="$CACHE" CI_FLAG="${CI:-}" TARGET="$target" \
+	/bin/bash -c '
 set -e
 mount -t proc proc "$ROOT/proc"
 mount --rbind /sys "$ROOT/sys"
@@ -183,7 +201,7 @@ mount --bind "$CACHE/archives" "$ROOT/var/cache/apt/archives"
 exec chroot "$ROOT" /usr/bin/env -i \
 	HOME=/root LANG=C.UTF-8 TERM=dumb CI="$CI_FLAG" \
 	PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-	/bin/bash -c "cd /work/hvbridge && make test"
+	/bin/bash -c "cd /work/hvbridge && make $TARGET"
 ' </dev/null &
 child=$!
 # wait, not a foreground child: a trapped signal interrupts wait at once.
@@ -192,8 +210,8 @@ rc=$?
 set -e
 dt=$(($(date +%s) - t0))
 if [ "$rc" = 0 ]; then
-	say "PASS: make test on a new Debian 12 root took ${dt} s"
+	say "PASS: make $target on a new Debian 12 root took ${dt} s"
 else
-	say "FAIL: make test on a new Debian 12 root exited $rc after ${dt} s"
+	say "FAIL: make $target on a new Debian 12 root exited $rc after ${dt} s"
 fi
 exit "$rc"
