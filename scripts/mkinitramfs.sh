@@ -16,7 +16,8 @@
 #   /usr/sbin/hvbridge-ctl  load/unload the module, start/stop/restart the
 #                           daemon, status; every step prints a line
 #                           starting "hvbridge-root: " (the tests grep them)
-#   /init                   mounts proc, sys, dev (devtmpfs) and /run,
+#   /init                   mounts proc, sys, dev (devtmpfs), /dev/pts
+#                           (devpts: pty consoles) and /run,
 #                           loads the module, starts the daemon, then per
 #                           "hvbridge_mode=" on the kernel command line:
 #                             shell (default)  a shell on the console
@@ -301,6 +302,10 @@ cat > "$root/init" <<'INIT'
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
+# A pty console (virtio-console's default, and hvisor-tool's) needs
+# /dev/pts: the daemon opens /dev/ptmx and hands out /dev/pts/N.
+mkdir -p /dev/pts
+mount -t devpts devpts /dev/pts
 mount -t tmpfs run /run
 exec </dev/console >/dev/console 2>&1
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
