@@ -80,6 +80,7 @@ struct hvb_daemon_opts {
 	const char *config;	/* -c FILE, or NULL: the test device only */
 	enum hvb_config_format format;
 	bool check;		/* --check: print the resolved config, exit */
+	unsigned int config_flags;	/* --skip-unsupported */
 	bool has_log_level;
 	bool syslog;
 };
@@ -103,6 +104,8 @@ static void hvb_daemon_usage(FILE *f)
 "  -c, --config FILE      zones, memory and devices (and transport, log)\n"
 "  -f, --format F         auto (default), native or hvisor\n"
 "      --check            check CONFIG, print the device table, exit\n"
+"      --skip-unsupported an hvisor-tool device type with no counterpart\n"
+"                         here (gpu, scmi): skip it with a warning\n"
 "  -t, --transport NAME   how to reach the region; known:");
 	for (t = hvb_transport_table; *t; t++)
 		fprintf(f, " %s", (*t)->name);
@@ -213,12 +216,13 @@ static int hvb_daemon_parse(int argc, char **argv,
 	enum {
 		OPT_BASE = 0x100, OPT_ZONE, OPT_CHECK, OPT_SYSLOG, OPT_MEMORY,
 		OPT_MEMORY_BASE, OPT_INTERRUPTS, OPT_REGION_PHYS, OPT_MEM,
-		OPT_RAM_BASE,
+		OPT_RAM_BASE, OPT_SKIP,
 	};
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "check", no_argument, NULL, OPT_CHECK },
+		{ "skip-unsupported", no_argument, NULL, OPT_SKIP },
 		{ "syslog", no_argument, NULL, OPT_SYSLOG },
 		{ "memory", required_argument, NULL, OPT_MEMORY },
 		{ "memory-base", required_argument, NULL, OPT_MEMORY_BASE },
@@ -254,6 +258,9 @@ static int hvb_daemon_parse(int argc, char **argv,
 			break;
 		case OPT_CHECK:
 			o->check = true;
+			break;
+		case OPT_SKIP:
+			o->config_flags |= HVB_CONFIG_SKIP_UNSUPPORTED;
 			break;
 		case OPT_SYSLOG:
 			o->syslog = true;
@@ -577,10 +584,12 @@ static int hvb_daemon_sim_setup(const struct hvb_daemon_opts *o,
 static int hvb_daemon_config(struct hvb_daemon_opts *o,
 			     struct hvb_config *cfg)
 {
-	if (hvb_config_load(cfg, o->config, o->format)) {
+	if (hvb_config_load_flags(cfg, o->config, o->format,
+				  o->config_flags)) {
 		hvb_err("%s", cfg->error);
 		return HVB_EXIT_FAIL;
 	}
+	hvb_config_log_warnings(cfg);
 	hvb_daemon_merge(o, cfg);
 	if (!o->transport)
 		o->transport = hvb_transport_default(o->region);
