@@ -9,8 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <hvbridge/channel.h>
+#include <hvbridge/hypercall.h>
+
 #include "daemon.h"
 #include "transport.h"
+#include "version.h"
 #include "zone_cmd.h"
 
 static const struct {
@@ -36,7 +40,18 @@ static void hvb_main_usage(FILE *f)
 	for (i = 0; i < HVB_NR_COMMANDS; i++)
 		fprintf(f, "  %-13s %s\n", hvb_commands[i].name,
 			hvb_commands[i].what);
-	fprintf(f, "\nOptions:\n  -h, --help  this text\n");
+	fprintf(f, "\nOptions:\n  -h, --help     this text\n"
+		   "  -V, --version  the version and the ABI versions it speaks\n");
+}
+
+/* The ABIs are what must match across the parts: the daemon refuses a
+ * region whose channel ABI major differs (hvb_region_check()). */
+static void hvb_main_version(void)
+{
+	printf("hvbridge %s\n"
+	       "channel ABI %u.%u, hypercall ABI %u.%u\n",
+	       HVB_VERSION, HVB_ABI_MAJOR, HVB_ABI_MINOR, HVB_HC_ABI_MAJOR,
+	       HVB_HC_ABI_MINOR);
 }
 
 bool hvb_parse_u64(const char *s, __u64 *out)
@@ -138,6 +153,7 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned int i;
@@ -145,9 +161,13 @@ int main(int argc, char **argv)
 
 	/* '+': stop at the command; its options are its own. */
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:hV", opts, NULL)) != -1) {
 		if (opt == 'h') {
 			hvb_main_usage(stdout);
+			return HVB_EXIT_OK;
+		}
+		if (opt == 'V') {
+			hvb_main_version();
 			return HVB_EXIT_OK;
 		}
 		return hvb_usage_error("", opt, argv);
