@@ -9,8 +9,10 @@
 #   /usr/sbin/hvbridge      the static arm64 daemon (make -C tool arm64)
 #   /lib/modules/hvbridge.ko  when it was built (kmod/); without it the
 #                           root zone boots and says so
-#   /etc/hvbridge/zone1.json  configs/zone1-root.json: zone1's devices
-#                           served through /dev/hvbridge (kmod transport)
+#   /etc/hvbridge/zone1.json  the --config file (default
+#                           configs/zone1-root.json: zone1's test device
+#                           through /dev/hvbridge; make run-shell gives
+#                           configs/zone1-virtio-root.json)
 #   /etc/hvbridge/zone1-virtio.json  configs/zone1-virtio-root.json:
 #                           zone1's virtio workload (mode run)
 #   /usr/sbin/hvbridge-ctl  load/unload the module, start/stop/restart the

@@ -39,7 +39,7 @@ check version $? "$out"
 check help-daemon $?
 "$bin" config-check --help | grep -q -- "--syntax-only"
 check help-config-check $?
-for d in daemon.md config.md install.md; do
+for d in daemon.md config.md install.md from-hvisor-tool.md; do
 	[ -f "$root/usr/share/doc/hvbridge/$d" ]; check doc-$d $?
 done
 
