@@ -212,8 +212,10 @@ start() {
 	# A shell waits for the daemon to report its exit status; the
 	# daemon's own pid is in $PIDF, for the signals.
 	(
+		# No --transport: kmod is the default where /dev/hvbridge
+		# exists (docs/daemon.md); the boot exercises that rule.
 		# shellcheck disable=SC2086
-		hvbridge daemon -c "$CONFIG" --transport kmod $HVB_DAEMON_ARGS &
+		hvbridge daemon -c "$CONFIG" $HVB_DAEMON_ARGS &
 		echo $! > $PIDF
 		wait $!
 		say "daemon exited, status $?"
@@ -326,6 +328,11 @@ say() { echo "hvbridge-root: $*"; }
 [ "$mode" = run ] && exec >> /run/root.log 2>&1
 say "init, $(grep -c ^processor /proc/cpuinfo) CPUs, $(uname -m)," \
     "kernel $(uname -r), mode $mode"
+if grep -q "^devpts /dev/pts devpts " /proc/mounts; then
+	say "/dev/pts mounted (pty consoles work)"
+else
+	say "no devpts on /dev/pts: pty consoles will fail"
+fi
 
 # The test sleeps after every empty poll, so each of zone1's requests
 # after a pause goes through the wake SPI and the module: the wake path
@@ -406,7 +413,8 @@ run)
 	# hvbridge stat reads the region beside the running daemon; older
 	# daemons know only a region file, not the module's device.
 	if hvbridge stat --help 2>&1 | grep -q -e "--transport"; then
-		hvbridge stat --transport kmod
+		# No flag: the module's region is stat's default here.
+		hvbridge stat
 		say "hvbridge stat exited, status $?"
 	else
 		say "hvbridge stat: no --transport kmod in this daemon"
