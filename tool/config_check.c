@@ -7,8 +7,8 @@
  *     length (hvb_config_check_options());
  *   - this machine (hvb_config_check_host()): the files the options name
  *     exist and may be opened as the device will open them, a pty console
- *     has /dev/pts mounted, and no zone's memory is larger than the
- *     machine's RAM.
+ *     has /dev/pts mounted, a tap has /dev/net/tun, and no zone's memory
+ *     is larger than the machine's RAM.
  * The daemon meets the same problems when it creates the devices; here
  * they are found before anything runs, each naming its field.
  */
@@ -154,8 +154,21 @@ static int hvb_check_console_host(struct hvb_config *cfg,
 	return 0;
 }
 
+/* A tap is made through /dev/net/tun, which needs the tun module and
+ * the right to open it (root, or CAP_NET_ADMIN with its mode). */
+static int hvb_check_net_host(struct hvb_config *cfg,
+			      const struct hvb_config_dev *d)
+{
+	if (!access("/dev/net/tun", R_OK | W_OK))
+		return 0;
+	return hvb_check_fail(cfg, d, "tap", errno == ENOENT ?
+			      "/dev/net/tun does not exist (modprobe tun)" :
+			      "/dev/net/tun cannot be opened read-write here (run as root)",
+			      NULL);
+}
+
 static const struct hvb_check_type hvb_check_types[] = {
-	{ "virtio-net", hvb_check_net_options, NULL },
+	{ "virtio-net", hvb_check_net_options, hvb_check_net_host },
 	{ "virtio-blk", NULL, hvb_check_blk_host },
 	{ "virtio-console", NULL, hvb_check_console_host },
 };

@@ -40,6 +40,8 @@ case_ zone-unknown 2 "unknown command 'frob'" zone frob
 case_ zone-start-no-id 2 "which zone?" zone start
 case_ zone-start-bad-id 2 "'x' is not a zone ID" zone start x
 case_ zone-start-huge-id 2 "is not a zone ID" zone start 0x100000000
+case_ zone-start-file 2 "a zone config file is not taken here" \
+	zone start zone1_linux.json
 case_ zone-stop-extra 2 "unexpected argument '2'" zone stop 1 2
 case_ zone-list-extra 2 "unexpected argument '1'" zone list 1
 case_ zone-list-bogus 2 "unknown option '--bogus'" zone list --bogus
