@@ -138,6 +138,7 @@ kill_inside() {
 
 cleanup() {
 	kill_inside
+	[ -z "${child:-}" ] || wait "$child" 2>/dev/null || true
 	if [ "${HVB_FRESH_KEEP:-0}" = 1 ]; then
 		say "kept $ROOT (HVB_FRESH_KEEP=1)"
 	else
@@ -186,7 +187,10 @@ fi
 # In a private mount namespace; the shell inside mounts, chroots and runs.
 t0=$(date +%s)
 set +e
-unshare --mount --propagation private \
+# In a subshell whose own stderr is /dev/null: when cleanup kills the
+# root's processes, the shell that reaps them reports "Killed" with the
+# whole command; the command's stderr (fd 3) is still this script's.
+( unshare --mount --propagation private \
 	env ROOT="$ROOT" CACHE="$CACHE" CI_FLAG="${CI:-}" TARGET="$target" \
 	/bin/bash -c '
 set -e
@@ -202,7 +206,9 @@ exec chroot "$ROOT" /usr/bin/env -i \
 	HOME=/root LANG=C.UTF-8 TERM=dumb CI="$CI_FLAG" \
 	PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 	/bin/bash -c "cd /work/hvbridge && make $TARGET"
-' </dev/null &
+' </dev/null 2>&3
+  # Not the last command, so this shell stays to reap it.
+  exit $? ) 3>&2 2>/dev/null &
 child=$!
 # wait, not a foreground child: a trapped signal interrupts wait at once.
 wait "$child"
