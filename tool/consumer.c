@@ -21,14 +21,14 @@ static inline void stat_add(__u64 *ctr, __u64 n)
 int hvb_consumer_attach(struct hvb_consumer *c, void *region, __u64 size,
 			const struct hvb_consumer_ops *ops, void *ctx)
 {
-	const struct hvb_region_header *h = region;
-	int err = hvb_region_check(region, size);
+	/* The private copy is all we read of the header, now and later. */
+	int err = hvb_region_attach_header(region, size, &c->hdr);
 
 	if (err)
 		return err;
 	c->region = region;
 	c->size = size;
-	c->nr_cpus = h->nr_cpus;
+	c->nr_cpus = c->hdr.nr_cpus;
 	c->wake = hvb_region_wake(region);
 	c->pending = hvb_region_pending(region);
 	c->kicks = hvb_region_kicks(region);
@@ -90,7 +90,8 @@ int hvb_consumer_fetch(struct hvb_consumer *c, __u32 cpu,
 	hvb_rmb();
 	again = hvb_read_once_u64(&r->seq);
 	if (again != seq) {
-		stat_add(&hvb_region_cpu_stats(c->region, cpu)->torn_reads, 1);
+		stat_add(&hvb_region_cpu_stats(c->region, c->nr_cpus,
+					      cpu)->torn_reads, 1);
 		return -1;
 	}
 	return 1;
@@ -121,7 +122,8 @@ int hvb_consumer_complete(struct hvb_consumer *c,
 			  __u64 value)
 {
 	struct hvb_cpu_slot *slot = hvb_region_slot(c->region, req->cpu);
-	struct hvb_cpu_stats *st = hvb_region_cpu_stats(c->region, req->cpu);
+	struct hvb_cpu_stats *st = hvb_region_cpu_stats(c->region, c->nr_cpus,
+							req->cpu);
 
 	/* We are the only writer of resp.seq, so this read is exact. */
 	if (hvb_read_once_u64(&slot->resp.seq) == req->seq)

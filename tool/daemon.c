@@ -353,7 +353,8 @@ static void hvb_daemon_tally(const struct hvb_consumer *c,
 	s->errors = 0;
 	for (cpu = 0; cpu < c->nr_cpus; cpu++)
 		s->errors += hvb_read_once_u64(
-			&hvb_region_cpu_stats(c->region, cpu)->served_errors);
+			&hvb_region_cpu_stats(c->region, c->nr_cpus,
+					      cpu)->served_errors);
 }
 
 static double hvb_daemon_now(void)
