@@ -205,6 +205,13 @@ static unsigned int hvb_consumer_drain_kicks(struct hvb_consumer *c)
 	while (summary) {
 		__u32 w = (__u32)__builtin_ctzll(summary);
 
+		/* A bit for a word that does not exist: only a hostile or
+		 * corrupt region sets one.  words[w] would be another part
+		 * of the region (bit 48 is CPU 0's req.seq); bits come out
+		 * lowest first, so every bit left is as bogus. */
+		if (w >= HVB_KICK_WORDS)
+			break;
+
 		summary &= summary - 1;
 		word = hvb_xchg_u64(&c->kicks->words[w], 0);
 		while (word) {

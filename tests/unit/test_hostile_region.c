@@ -6,7 +6,8 @@
  * rogue) leaves the consumer on its private copy: it serves, counts and
  * polls inside the mapping.  The header rewritten while the hypervisor
  * binds a CPU (the root zone owns the region's memory) never gives the
- * producer a pointer outside the region.
+ * producer a pointer outside the region.  Kick summary bits for words
+ * that do not exist are dropped.
  */
 #include <signal.h>
 #include <stdatomic.h>
@@ -183,4 +184,44 @@ Test(hostile_region, a_header_changing_while_the_producer_binds_never_steers_it_
 		     "%llu of %llu binds got a pointer outside the region",
 		     (unsigned long long)outside,
 		     (unsigned long long)attached);
+}
+
+Test(hostile_region, summary_bits_for_kick_words_that_do_not_exist_are_dropped)
+{
+	struct hr_env e;
+	struct hvb_kicks *k;
+	struct hvb_cpu_slot *slot0;
+	struct hvb_daemon_stats *ds;
+	__u64 req_seq, served;
+
+	hr_setup(&e);
+	k = hvb_region_kicks(e.mem);
+	slot0 = hvb_region_slot(e.mem, 0);
+	ds = hvb_region_daemon_stats(e.mem);
+	/* words[16..31] would be the daemon counters, words[48] CPU 0's
+	 * req.seq: give both recognisable non-zero contents. */
+	req_seq = 0x1234;
+	hvb_write_once_u64(&slot0->req.seq, req_seq);
+	hvb_write_once_u64(&slot0->resp.seq, req_seq);
+	served = ds->served | 0xff00;
+	hvb_write_once_u64(&ds->served, served);
+	hvb_write_once_u64(&k->summary, ~0ull << HVB_KICK_WORDS);
+	hvb_consumer_poll(&e.c);
+	cr_expect_eq(hvb_read_once_u64(&slot0->req.seq), req_seq,
+		     "CPU 0's req.seq was taken as a kick word");
+	cr_expect_eq(hvb_read_once_u64(&ds->served), served,
+		     "a daemon counter was taken as a kick word");
+	cr_expect_eq(atomic_load(&e.dev.kick_calls), 0u,
+		     "%u kicks delivered for words that do not exist",
+		     atomic_load(&e.dev.kick_calls));
+	cr_expect_eq(hvb_read_once_u64(&k->summary), 0ull);
+
+	/* A real kick beside the bogus bits is still delivered, once. */
+	hvb_write_once_u64(&k->words[1], 1ull << 3);
+	hvb_write_once_u64(&k->summary, 1ull << 48 | 1ull << 1);
+	hvb_consumer_poll(&e.c);
+	cr_expect_eq(atomic_load(&e.dev.kick_calls), 1u);
+	cr_expect_eq(atomic_load(&e.dev.kicks[(64 + 3) / HVB_KICK_QUEUES]
+					    [(64 + 3) % HVB_KICK_QUEUES]), 1u);
+	cr_expect_eq(hvb_read_once_u64(&slot0->req.seq), req_seq);
 }
