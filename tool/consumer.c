@@ -230,6 +230,23 @@ static unsigned int hvb_consumer_drain_kicks(struct hvb_consumer *c)
 	return n;
 }
 
+/*
+ * After attach: announce again every kick word that holds a bit.  A
+ * daemon that died between its exchange of the summary and its exchange
+ * of a word left that word's bits with no summary bit; the drain alone
+ * would leave them there until the next kick of the same word.  Setting
+ * the summary bit of a word that is already set is what a producer does
+ * (Barrier K); the drain that follows takes the word.
+ */
+static void hvb_consumer_recover_kicks(struct hvb_consumer *c)
+{
+	__u32 w;
+
+	for (w = 0; w < HVB_KICK_WORDS; w++)
+		if (hvb_read_once_u64(&c->kicks->words[w]))
+			hvb_fetch_or_u64(&c->kicks->summary, 1ull << w);
+}
+
 unsigned int hvb_consumer_poll(struct hvb_consumer *c)
 {
 	unsigned int n = hvb_consumer_drain_kicks(c);
@@ -246,6 +263,8 @@ unsigned int hvb_consumer_poll(struct hvb_consumer *c)
 		for (cpu = 0; cpu < c->nr_cpus; cpu++)
 			n += hvb_consumer_serve(c, cpu);
 		stat_add(&c->dstats->attach_scans, 1);
+		hvb_consumer_recover_kicks(c);
+		n += hvb_consumer_drain_kicks(c);
 		return n + 1;
 	}
 	/*

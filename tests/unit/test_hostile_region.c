@@ -7,7 +7,8 @@
  * polls inside the mapping.  The header rewritten while the hypervisor
  * binds a CPU (the root zone owns the region's memory) never gives the
  * producer a pointer outside the region.  Kick summary bits for words
- * that do not exist are dropped.
+ * that do not exist are dropped, and kick bits a dead daemon left
+ * without their summary bit are served by the next one.
  */
 #include <signal.h>
 #include <stdatomic.h>
@@ -224,4 +225,30 @@ Test(hostile_region, summary_bits_for_kick_words_that_do_not_exist_are_dropped)
 	cr_expect_eq(atomic_load(&e.dev.kicks[(64 + 3) / HVB_KICK_QUEUES]
 					    [(64 + 3) % HVB_KICK_QUEUES]), 1u);
 	cr_expect_eq(hvb_read_once_u64(&slot0->req.seq), req_seq);
+}
+
+Test(hostile_region, kick_bits_a_dead_daemon_left_without_summary_are_served)
+{
+	struct hr_env e;
+	struct hvb_consumer c2;
+	struct hvb_kicks *k;
+	__u32 bit = 2 * 64 + 5, i;
+
+	hr_setup(&e);
+	k = hvb_region_kicks(e.mem);
+	/* The first daemon took the summary (bits for words 2 and 9),
+	 * served word 9 and died before it took word 2. */
+	hvb_write_once_u64(&k->words[2], 1ull << 5);
+	hvb_write_once_u64(&k->words[9], 0);
+	hvb_write_once_u64(&k->summary, 0);
+	memset(&c2, 0, sizeof(c2));
+	cr_assert_eq(hvb_consumer_attach(&c2, e.mem, e.size, &unit_dev_ops,
+					 &e.dev), 0);
+	for (i = 0; i < 3; i++)
+		hvb_consumer_poll(&c2);
+	cr_expect_eq(atomic_load(&e.dev.kicks[bit / HVB_KICK_QUEUES]
+					    [bit % HVB_KICK_QUEUES]), 1u,
+		     "the kick left in word 2 was served once");
+	cr_expect_eq(atomic_load(&e.dev.kick_calls), 1u);
+	cr_expect_eq(hvb_read_once_u64(&k->words[2]), 0ull);
 }
