@@ -363,6 +363,9 @@ int hvb_consumer_run(struct hvb_consumer *c, struct hvb_transport *t,
 	/* The flag is set by a signal handler or another thread: an
 	 * acquire load, like every wait on another agent (rule 1). */
 	while (!__atomic_load_n(stop, __ATOMIC_ACQUIRE)) {
+		/* Alive and serving (the transport beats while we sleep):
+		 * a daemon about to attach elsewhere watches this. */
+		stat_add(&c->dstats->heartbeat, 1);
 		if (hvb_consumer_poll(c)) {
 			idle = 0;
 			continue;
