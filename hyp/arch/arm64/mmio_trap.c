@@ -17,6 +17,7 @@
 #include <arm64/chan.h>
 #include <arm64/esr.h>
 #include <arm64/hyp.h>
+#include <arm64/inject.h>
 #include <arm64/pgtable.h>
 #include <arm64/sysreg.h>
 #include <arm64/vcpu.h>
@@ -27,8 +28,6 @@
 #include "decode.h"
 
 #define ESR_DABT_FNV		(1u << 10)	/* FAR not valid */
-#define ESR_DABT_WNR		(1u << 6)
-#define DFSC_SYNC_EXT_ABORT	0x10u
 
 /* The guest's SP as an Rn of 31: that of the EL it trapped from. */
 static __u64 *guest_sp(struct hyp_trap_frame *tf)
@@ -45,7 +44,7 @@ static void hyp_vcpu_inject_dabt(struct hyp_trap_frame *tf)
 		   ESR_EC_DABT_LOW : ESR_EC_DABT_CUR;
 
 	hyp_vcpu_inject_sync(tf, ec << 26 | (tf->esr & ESR_DABT_WNR) |
-			     DFSC_SYNC_EXT_ABORT, tf->far);
+			     ESR_FSC_SYNC_EXT_ABORT, tf->far);
 }
 
 /* The instruction at the guest's ELR, read through its translation. */
@@ -203,6 +202,8 @@ enum hyp_trap_result hyp_vcpu_dabt(struct hyp_trap_frame *tf)
 		return hyp_vcpu_abort(z, tf, ipa, hyp_mmio_strerror(mres));
 	if (z->cfg->flags & HYP_ZONE_TRACE_MMIO)
 		hyp_vcpu_mmio_trace(z, tf, &acc, data, has_insn, insn);
-	tf->elr += 4;	/* A64: every instruction is 4 bytes (IL = 1) */
+	/* A64: every instruction is 4 bytes (IL = 1); traps from AArch32
+	 * never get here (hyp_trap_dispatch(), hyp_vcpu_aarch32()). */
+	tf->elr += 4;
 	return HYP_TRAP_HANDLED;
 }
