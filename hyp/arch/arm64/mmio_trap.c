@@ -4,8 +4,8 @@
  *
  *   ISV=1  the syndrome describes the access (decode.c, hyp_decode_esr)
  *   ISV=0  fetch the instruction at ELR through the guest's own stage 1
- *          and stage 2 (AT S12E1R/S12E0R), decode it (hyp_decode_insn),
- *          and check that it addresses FAR_EL2 before trusting it
+ *          and stage 2 (AT S12E1R/S12E0R), decode it and
+ *          check that it addresses FAR_EL2 (hyp_decode_trapped_insn)
  *
  * The neutral access then goes to hyp_mmio_dispatch(); loads are written
  * to their registers only once every part of the access succeeded, then
@@ -156,7 +156,7 @@ enum hyp_trap_result hyp_vcpu_dabt(struct hyp_trap_frame *tf)
 	struct hyp_mmio_access acc;
 	enum hyp_decode_result res;
 	enum hyp_mmio_result mres;
-	__u64 esr = tf->esr, ipa, data[2] = { 0, 0 }, xn, xm;
+	__u64 esr = tf->esr, ipa, data[2] = { 0, 0 };
 	unsigned int fsc = esr_dabt_dfsc(esr);
 	__u32 insn = 0;
 	int has_insn = 0;
@@ -177,21 +177,13 @@ enum hyp_trap_result hyp_vcpu_dabt(struct hyp_trap_frame *tf)
 			return hyp_vcpu_abort(z, tf, ipa,
 					      "no syndrome, cannot fetch the instruction");
 		has_insn = 1;
-		res = hyp_decode_insn(insn, ipa, &acc);
+		/* The code may have changed since the fault: only emulate an
+		 * instruction that addresses what faulted. */
+		res = hyp_decode_trapped_insn(insn, ipa, tf->far, tf->x,
+					      *guest_sp(tf), &acc);
 	}
 	if (res != HYP_DECODE_OK)
 		return hyp_vcpu_abort(z, tf, ipa, hyp_decode_strerror(res));
-	if (has_insn) {
-		/* The code may have changed since the fault: only emulate an
-		 * instruction that addresses what faulted. */
-		xn = acc.rn == HYP_MMIO_REG_ZR_SP ? *guest_sp(tf) :
-						    tf->x[acc.rn];
-		xm = acc.rm == HYP_MMIO_REG_NONE ? 0 :
-		     hyp_mmio_xreg_read(tf->x, acc.rm);
-		if (hyp_mmio_ea(&acc, xn, xm) != tf->far)
-			return hyp_vcpu_abort(z, tf, ipa,
-					      "instruction does not match FAR");
-	}
 	/* Both halves of a pair before either: a store pair whose second
 	 * half is outside every window must not have done its first. */
 	if (!hyp_zone_find_mmio(z, acc.addr, acc.size) ||
