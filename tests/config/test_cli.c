@@ -6,7 +6,8 @@
  * 2; every command answers --help; the simulation, served by a daemon
  * whose devices come from configs/zone1-sim.json, passes its checks; and
  * a daemon is refused a region that a live daemon on another transport
- * serves.
+ * serves; `stat` prints from the header it checked, even while a rogue
+ * creator rewrites it.
  * Every run is under timeout(1), so a hang fails instead of stalling.
  */
 #include <fcntl.h>
@@ -360,5 +361,51 @@ Test(cli, second_daemon_on_another_transport_refused)
 	cr_expect_eq(w->consumer_owner, HVB_OWNER_KMOD << 24 | 0x1234,
 		     "the owner is untouched");
 	cr_expect_eq(w->consumer_pid, 77u, "the region is not attached");
+	munmap(mem, size);
+}
+
+/* Does stat's table hold a row for CPU @cpu? Rows are "%-5u". */
+static bool cli_has_row(const char *out, unsigned int cpu)
+{
+	char row[16];
+
+	snprintf(row, sizeof(row), "\n%-5u", cpu);
+	return strstr(out, row) != NULL;
+}
+
+/*
+ * `hvbridge stat` on a region whose header a rogue creator rewrites
+ * right after stat checked it (flip_shim.so, at stat's first printf),
+ * from 2 CPUs to 3 (both layouts fit the file).  stat prints from the
+ * copy it checked: "2 CPUs" and rows 0 and 1.  One that read the count
+ * again would print a row for CPU 2 too.
+ */
+Test(cli, stat_prints_from_the_header_it_checked)
+{
+	__u64 size = hvb_region_size(3);
+	char path[128], args[768];
+	struct cli_run r;
+	void *mem;
+	int fd;
+
+	cr_assert_eq(size, hvb_region_size(2), "one file fits both");
+	snprintf(path, sizeof(path), "%s/region", cli_dir);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	cr_assert(fd >= 0);
+	cr_assert_eq(ftruncate(fd, (off_t)size), 0);
+	mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	cr_assert(mem != MAP_FAILED);
+	cr_assert_eq(hvb_region_format(mem, size, 2), HVB_REGION_OK);
+	snprintf(args, sizeof(args),
+		 "env LD_PRELOAD=%s HVB_FLIP_REGION=%s HVB_FLIP_CPUS=3 %s stat --region %s",
+		 HVB_TEST_FLIP_SHIM, path, BIN, path);
+	cli(&r, args);
+	cr_expect_eq(r.status, 0, "status %d: %s", r.status, r.err);
+	cr_expect_eq(((struct hvb_region_header *)mem)->nr_cpus, 3u,
+		     "the shim did rewrite the header");
+	cr_expect(strstr(r.out, ": 2 CPUs,") && cli_has_row(r.out, 1) &&
+		  !cli_has_row(r.out, 2),
+		  "not the table of the 2 CPUs it checked:\n%s", r.out);
 	munmap(mem, size);
 }
