@@ -298,6 +298,25 @@ Test(cli, sim_served_from_config)
 	cr_expect(strstr(r.err, "2 devices from " GOOD), "%s", r.err);
 }
 
+/* A region file of @size bytes in the test's directory, formatted for
+ * @nr_cpus and mapped shared; its path in @path. */
+static void *cli_region_file(char *path, size_t len, __u64 size,
+			     __u32 nr_cpus)
+{
+	void *mem;
+	int fd;
+
+	snprintf(path, len, "%s/region", cli_dir);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	cr_assert(fd >= 0);
+	cr_assert_eq(ftruncate(fd, (off_t)size), 0);
+	mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	cr_assert(mem != MAP_FAILED);
+	cr_assert_eq(hvb_region_format(mem, size, nr_cpus), HVB_REGION_OK);
+	return mem;
+}
+
 /* What a daemon on another transport does to a region it serves: beat
  * (hvb_daemon_stats.heartbeat) every 5 ms until told to stop. */
 struct cli_owner {
@@ -333,16 +352,8 @@ Test(cli, second_daemon_on_another_transport_refused)
 	struct cli_run r;
 	pthread_t th;
 	void *mem;
-	int fd;
 
-	snprintf(path, sizeof(path), "%s/region", cli_dir);
-	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
-	cr_assert(fd >= 0);
-	cr_assert_eq(ftruncate(fd, (off_t)size), 0);
-	mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	close(fd);
-	cr_assert(mem != MAP_FAILED);
-	cr_assert_eq(hvb_region_format(mem, size, 2), HVB_REGION_OK);
+	mem = cli_region_file(path, sizeof(path), size, 2);
 	w = hvb_region_wake(mem);
 	w->consumer_state = HVB_CONSUMER_SLEEPING;
 	w->consumer_pid = 77;
@@ -386,17 +397,9 @@ Test(cli, stat_prints_from_the_header_it_checked)
 	char path[128], args[768];
 	struct cli_run r;
 	void *mem;
-	int fd;
 
 	cr_assert_eq(size, hvb_region_size(2), "one file fits both");
-	snprintf(path, sizeof(path), "%s/region", cli_dir);
-	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
-	cr_assert(fd >= 0);
-	cr_assert_eq(ftruncate(fd, (off_t)size), 0);
-	mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	close(fd);
-	cr_assert(mem != MAP_FAILED);
-	cr_assert_eq(hvb_region_format(mem, size, 2), HVB_REGION_OK);
+	mem = cli_region_file(path, sizeof(path), size, 2);
 	snprintf(args, sizeof(args),
 		 "env LD_PRELOAD=%s HVB_FLIP_REGION=%s HVB_FLIP_CPUS=3 %s stat --region %s",
 		 HVB_TEST_FLIP_SHIM, path, BIN, path);
