@@ -31,6 +31,7 @@
 #include <hvbridge/kmod-ioctl.h>
 #include <hvbridge/testdev.h>
 
+#include "claim.h"
 #include "config.h"
 #include "consumer.h"
 #include "daemon.h"
@@ -373,7 +374,8 @@ static void hvb_daemon_tally(const struct hvb_consumer *c,
 	s->errors = 0;
 	for (cpu = 0; cpu < c->nr_cpus; cpu++)
 		s->errors += hvb_read_once_u64(
-			&hvb_region_cpu_stats(c->region, cpu)->served_errors);
+			&hvb_region_cpu_stats(c->region, c->nr_cpus,
+					      cpu)->served_errors);
 }
 
 static double hvb_daemon_now(void)
@@ -430,6 +432,8 @@ static int hvb_daemon_serve(const struct hvb_daemon_opts *o,
 {
 	struct hvb_daemon_tally start, end;
 	struct hvb_consumer c = { 0 };
+	struct hvb_claim claim;
+	char why[256];
 	struct hvb_devices devs;
 	char what[96];
 	double t0;
@@ -443,10 +447,20 @@ static int hvb_daemon_serve(const struct hvb_daemon_opts *o,
 	c.spin_budget = o->poll ? UINT64_MAX :
 			!o->has_budget ? HVB_DAEMON_SPIN_BUDGET :
 			o->spin_budget ? o->spin_budget : 1;
-	err = hvb_consumer_attach(&c, t->region, t->size,
-				  &hvb_devices_consumer_ops, &devs);
+	/* The transport keeps daemons of its own kind out; this keeps out
+	 * one on another transport that reaches the same region. */
+	err = hvb_claim_take(&claim, t->region, t->size, t->ops->owner,
+			     &hvb_daemon_stop, why, sizeof(why));
+	if (!err) {
+		err = hvb_consumer_attach(&c, t->region, t->size,
+					  &hvb_devices_consumer_ops, &devs);
+		if (err)
+			snprintf(why, sizeof(why), "%s",
+				 hvb_region_strerror(err));
+	}
 	if (err) {
-		hvb_err("%s: %s", o->region, hvb_region_strerror(err));
+		hvb_err("%s: %s", o->region, why);
+		hvb_claim_release(&claim);
 		hvb_devices_fini(&devs);
 		if (cfg)
 			hvb_config_unmap_zones(cfg);
@@ -455,6 +469,7 @@ static int hvb_daemon_serve(const struct hvb_daemon_opts *o,
 	hvb_daemon_tally(&c, &start);
 	hvb_daemon_wake_word = &c.wake->wake_gen;
 	hvb_daemon_transport = t;
+	t->heartbeat = &c.dstats->heartbeat;
 	if (cfg)
 		snprintf(what, sizeof(what), "%u device%s from %s", devs.nr,
 			 devs.nr == 1 ? "" : "s", cfg->file);
@@ -477,7 +492,9 @@ static int hvb_daemon_serve(const struct hvb_daemon_opts *o,
 	hvb_daemon_transport = NULL;
 	hvb_daemon_wake_word = NULL;
 	hvb_daemon_tally(&c, &end);
+	t->heartbeat = NULL;
 	hvb_consumer_detach(&c);
+	hvb_claim_release(&claim);
 	if (err)
 		hvb_err("serving %s failed: %s", o->region, strerror(-err));
 	hvb_daemon_summary(&start, &end, &devs, hvb_daemon_now() - t0);

@@ -3,18 +3,28 @@
  * Description: the hvbridge binary on configs: `config-check` and
  * `daemon --check` print the resolved table of a good config and exit 0;
  * a bad config exits 1 with "FILE: PATH: why" on stderr; bad usage exits
- * 2; every command answers --help; and the simulation, served by a daemon
- * whose devices come from configs/zone1-sim.json, passes its checks.
+ * 2; every command answers --help; the simulation, served by a daemon
+ * whose devices come from configs/zone1-sim.json, passes its checks; and
+ * a daemon is refused a region that a live daemon on another transport
+ * serves; `stat` prints from the header it checked, even while a rogue
+ * creator rewrites it.
  * Every run is under timeout(1), so a hang fails instead of stalling.
  */
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <criterion/criterion.h>
+#include <hvbridge/barrier.h>
+#include <hvbridge/region.h>
 
 #include "cfgtest.h"
 
@@ -454,4 +464,119 @@ Test(cli, daemon_serves_hvisor_example)
 	cr_expect(strstr(r.err, "2 devices from " HVT_BLKCON), "%s", r.err);
 	cr_expect(strstr(r.err, "hvbridge: stopped after"), "%s", r.err);
 	cr_expect(!strstr(r.err, "(null)"), "%s", r.err);
+}
+
+/* A region file of @size bytes in the test's directory, formatted for
+ * @nr_cpus and mapped shared; its path in @path. */
+static void *cli_region_file(char *path, size_t len, __u64 size,
+			     __u32 nr_cpus)
+{
+	void *mem;
+	int fd;
+
+	snprintf(path, len, "%s/region", cli_dir);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	cr_assert(fd >= 0);
+	cr_assert_eq(ftruncate(fd, (off_t)size), 0);
+	mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	cr_assert(mem != MAP_FAILED);
+	cr_assert_eq(hvb_region_format(mem, size, nr_cpus), HVB_REGION_OK);
+	return mem;
+}
+
+/* What a daemon on another transport does to a region it serves: beat
+ * (hvb_daemon_stats.heartbeat) every 5 ms until told to stop. */
+struct cli_owner {
+	struct hvb_daemon_stats *ds;
+	atomic_int stop;
+};
+
+static void *cli_owner_beat(void *arg)
+{
+	struct cli_owner *o = arg;
+	const struct timespec ms5 = { 0, 5000000L };
+
+	while (!atomic_load(&o->stop)) {
+		hvb_write_once_u64(&o->ds->heartbeat,
+				   hvb_read_once_u64(&o->ds->heartbeat) + 1);
+		nanosleep(&ms5, NULL);
+	}
+	return NULL;
+}
+
+/*
+ * A region already served by a live daemon on the kmod transport (as a
+ * region in the root zone's RAM is, when a host daemon maps QEMU's RAM
+ * file): a daemon on another transport is refused with a sentence, even
+ * though its own transport's lock was free.
+ */
+Test(cli, second_daemon_on_another_transport_refused)
+{
+	__u64 size = hvb_region_size(2);
+	struct cli_owner o = { 0 };
+	char path[128], args[512];
+	struct hvb_wake *w;
+	struct cli_run r;
+	pthread_t th;
+	void *mem;
+
+	mem = cli_region_file(path, sizeof(path), size, 2);
+	w = hvb_region_wake(mem);
+	w->consumer_state = HVB_CONSUMER_SLEEPING;
+	w->consumer_pid = 77;
+	w->consumer_owner = HVB_OWNER_KMOD << 24 | 0x1234;
+	o.ds = hvb_region_daemon_stats(mem);
+	cr_assert(!pthread_create(&th, NULL, cli_owner_beat, &o));
+
+	snprintf(args, sizeof(args), "%s daemon --transport sim --region %s",
+		 BIN, path);
+	cli(&r, args);
+	atomic_store(&o.stop, 1);
+	pthread_join(th, NULL);
+	cr_expect_eq(r.status, 1, "status %d: %s", r.status, r.err);
+	cr_expect(strstr(r.err, "another daemon (transport kmod, pid 77 in its own system) serves this region: stop it first"),
+		  "%s", r.err);
+	cr_expect_eq(w->consumer_owner, HVB_OWNER_KMOD << 24 | 0x1234,
+		     "the owner is untouched");
+	cr_expect_eq(w->consumer_pid, 77u, "the region is not attached");
+	munmap(mem, size);
+}
+
+/* Does stat's table hold a row for CPU @cpu? Rows are "%-5u". */
+static bool cli_has_row(const char *out, unsigned int cpu)
+{
+	char row[16];
+
+	snprintf(row, sizeof(row), "\n%-5u", cpu);
+	return strstr(out, row) != NULL;
+}
+
+/*
+ * `hvbridge stat` on a region whose header a rogue creator rewrites
+ * right after stat checked it (flip_shim.so, at stat's first printf),
+ * from 2 CPUs to 3 (both layouts fit the file).  stat prints from the
+ * copy it checked: "2 CPUs" and rows 0 and 1.  One that read the count
+ * again would print a row for CPU 2 too.
+ */
+Test(cli, stat_prints_from_the_header_it_checked)
+{
+	__u64 size = hvb_region_size(3);
+	char path[128], args[768];
+	struct cli_run r;
+	void *mem;
+
+	cr_assert_eq(size, hvb_region_size(2), "one file fits both");
+	mem = cli_region_file(path, sizeof(path), size, 2);
+	snprintf(args, sizeof(args),
+		 "env LD_PRELOAD=%s HVB_FLIP_REGION=%s HVB_FLIP_CPUS=3 %s stat --region %s",
+		 HVB_TEST_FLIP_SHIM, path, BIN, path);
+	cli(&r, args);
+	cr_expect_eq(r.status, 0, "status %d: %s", r.status, r.err);
+	cr_expect_eq(((struct hvb_region_header *)mem)->nr_cpus, 3u,
+		     "the shim did rewrite the header");
+	cr_expect(strstr(r.out, ": 2 CPUs,") && cli_has_row(r.out, 1) &&
+		  !cli_has_row(r.out, 2),
+		  "not the table of the 2 CPUs it checked:\n%s", r.out);
+	munmap(mem, size);
 }

@@ -184,7 +184,7 @@ Test(seq, completing_the_same_request_twice_is_refused_and_writes_nothing)
 
 	seq_setup(&e);
 	ds = hvb_region_daemon_stats(e.mem);
-	st = hvb_region_cpu_stats(e.mem, SEQ_CPU);
+	st = unit_cpu_stats(e.mem, SEQ_CPU);
 	seq_start(&e, &call);
 	seq_fetch(&e, &req, call.seq);
 	served = ds->served;
@@ -217,7 +217,7 @@ Test(seq, a_producer_that_times_out_invalidates_its_slot)
 	__u64 resp_seq, served, timeouts;
 
 	seq_setup(&e);
-	st = hvb_region_cpu_stats(e.mem, SEQ_CPU);
+	st = unit_cpu_stats(e.mem, SEQ_CPU);
 	/* The daemon reads the request, then is too slow. */
 	seq_start_fetched(&e, &call, &req);
 	timeouts = st->timeouts;
@@ -430,7 +430,7 @@ Test(seq, the_daemon_never_reads_a_mix_of_two_requests_from_a_reused_slot)
 		     "%lu of %lu fetched requests mixed two requests' fields",
 		     mixed, served);
 	cr_expect_gt(served, 0ul, "the daemon never caught a request");
-	cr_expect_eq(hvb_region_cpu_stats(e.mem, SEQ_CPU)->torn_reads,
+	cr_expect_eq(unit_cpu_stats(e.mem, SEQ_CPU)->torn_reads,
 		     (__u64)torn, "every dropped read is counted");
 	cr_log_info("%lu requests, %lu fetched whole, %lu torn reads dropped",
 		    v.requests, served, torn);

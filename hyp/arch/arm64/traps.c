@@ -11,6 +11,7 @@
 
 #include <arm64/esr.h>
 #include <arm64/hyp.h>
+#include <arm64/inject.h>
 #include <arm64/psci.h>
 #include <arm64/sysreg.h>
 #include <arm64/traps.h>
@@ -104,6 +105,17 @@ void hyp_trap_dispatch(struct hyp_trap_frame *tf, __u64 kind)
 			       "EL2 crash" : "unexpected trap");
 	if ((kind & 3) != TRAP_TYPE_SYNC)
 		hyp_trap_crash(tf, kind, "unexpected trap");
+	/*
+	 * The vector follows EL1's execution state (AArch64 in every zone),
+	 * so a trap from AArch32 EL0 comes here too; only SPSR.M[4] tells.
+	 * Its instructions are 2 or 4 bytes and its syndromes are not A64's:
+	 * nothing is emulated for it, the trap goes to the zone's kernel.
+	 */
+	if (tf->spsr & SPSR_M_AARCH32) {
+		if (hyp_vcpu_aarch32(tf) != HYP_TRAP_HANDLED)
+			hyp_trap_crash(tf, kind, "unhandled trap");
+		return;
+	}
 	/* Nothing a guest does stops the hypervisor: a trap it has no
 	 * handler for is an undefined instruction for the guest. */
 	handler = hyp_trap_handlers[ec] ? hyp_trap_handlers[ec] :

@@ -8,6 +8,7 @@
 #include <hvbridge/barrier.h>
 #include <arm64/esr.h>
 #include <arm64/hyp.h>
+#include <arm64/inject.h>
 #include <arm64/psci.h>
 #include <arm64/stage2.h>
 #include <arm64/sysreg.h>
@@ -278,23 +279,36 @@ struct hyp_zone *hyp_vcpu_current(void)
 	return cpu < HYP_MAX_CPUS ? hyp_vcpu_zone[cpu] : 0;
 }
 
-/* Offsets in the guest's VBAR_EL1 table of a synchronous exception. */
-#define VEC_CUR_SP0		0x000u
-#define VEC_CUR_SPX		0x200u
-#define VEC_LOW_A64		0x400u
-
 void hyp_vcpu_inject_sync(struct hyp_trap_frame *tf, __u64 esr, __u64 far)
 {
-	__u32 mode = tf->spsr & SPSR_MODE_MASK;
-	__u64 off = mode == SPSR_MODE_EL0T ? VEC_LOW_A64 :
-		    mode == SPSR_MODE_EL1T ? VEC_CUR_SP0 : VEC_CUR_SPX;
-
-	arm64_write_sysreg(esr_el1, esr | 1ull << 25);	/* IL: 32-bit */
+	/* IL: a 32-bit instruction, or (every syndrome injected from
+	 * AArch32, hyp_inject_a32_esr()) a class with IL set. */
+	arm64_write_sysreg(esr_el1, esr | ESR_IL);
 	arm64_write_sysreg(far_el1, far);
 	arm64_write_sysreg(elr_el1, tf->elr);
+	/* From AArch32 EL0, this is its CPSR (T, IT state and all): the
+	 * kernel's eret goes back to the same AArch32 state. */
 	arm64_write_sysreg(spsr_el1, tf->spsr);
-	tf->elr = arm64_read_sysreg(vbar_el1) + off;
+	tf->elr = arm64_read_sysreg(vbar_el1) + hyp_inject_vector(tf->spsr);
 	tf->spsr = SPSR_DAIF | SPSR_MODE_EL1H;
+}
+
+enum hyp_trap_result hyp_vcpu_aarch32(struct hyp_trap_frame *tf)
+{
+	struct hyp_zone *z = hyp_vcpu_current();
+	__u64 esr = hyp_inject_a32_esr(tf->esr);
+
+	if (!z || !(tf->spsr & SPSR_M_AARCH32))
+		return HYP_TRAP_UNHANDLED;	/* not a zone's: a bug */
+	hyp_printk("hvbridge-hyp: %s: AArch32 EL0 trap, EC 0x%02x %s at 0x%lx: nothing is emulated for AArch32, %s injected\n",
+		   z->cfg->name, esr_ec(tf->esr), esr_ec_name(esr_ec(tf->esr)),
+		   tf->elr, esr_ec(esr) == ESR_EC_UNKNOWN ?
+		   "undefined instruction" : "external abort");
+	/* No instruction is skipped: the kernel sees the fault at the
+	 * faulting instruction, as it would without a hypervisor. */
+	hyp_vcpu_inject_sync(tf, esr,
+			     hyp_inject_a32_has_far(tf->esr) ? tf->far : 0);
+	return HYP_TRAP_HANDLED;
 }
 
 enum hyp_trap_result hyp_vcpu_undef(struct hyp_trap_frame *tf)
