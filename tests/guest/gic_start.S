@@ -1,0 +1,264 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The GIC image's entry, vectors and stage 1 (gic.c).  Entry as
+ * docs/run.md says: EL1h, MMU off, x0 = the in-hypervisor test device
+ * window.  A second vCPU, when the zone has one, enters at
+ * gict_secondary through PSCI CPU_ON with x0 = its index (1).  Each vCPU
+ * has its own stack, turns on its MMU with the one set of tables, and
+ * keeps its index in TPIDR_EL1.
+ *
+ * The IRQ vector (current EL, SPx) saves the caller-saved registers and
+ * calls gict_irq(); a synchronous exception is counted and reported by
+ * gict_sync() and skipped (ELR + 4), so a load that aborted returns 0.
+ */
+#include <arm64/console.h>
+#include <arm64/vcpu.h>
+#include <hyp/console.h>
+#include "guest.h"
+#include "stage1.h"
+
+#define CPACR_FPEN	(3 << 20)
+
+#define PSCI_CPU_OFF	0x84000002
+
+	.section .text.head, "ax"
+	.globl	_start
+_start:
+	mov	x19, x0
+	mov	x20, x1
+	mov	x21, x2
+	ldr	x9, =gict_stack0_top
+	mov	sp, x9
+	/* .bss, with the MMU still off: do not rely on QEMU's zeros. */
+	ldr	x9, =__bss_start
+	ldr	x10, =__bss_end
+1:	cmp	x9, x10
+	b.hs	2f
+	str	xzr, [x9], #8		/* RAM, not MMIO */
+	b	1b
+2:	mov	x0, #0
+	bl	gict_cpu_setup
+	mov	x0, x19
+	mov	x1, x20
+	mov	x2, x21
+	bl	guest_main
+	b	gict_exit
+
+/* PSCI CPU_ON's entry for the second vCPU: x0 = 1. */
+	.globl	gict_secondary
+gict_secondary:
+	mov	x19, x0
+	ldr	x9, =gict_stack1_top
+	mov	sp, x9
+	bl	gict_cpu_setup
+	mov	x0, x19
+	bl	gict_secondary_main
+	ldr	x0, =PSCI_CPU_OFF
+	smc	#0
+	b	.
+
+	.text
+/* This vCPU's index in x0 to TPIDR_EL1; vectors, FP, MMU and caches on
+ * (before the MMU: no stack use). */
+gict_cpu_setup:
+	msr	tpidr_el1, x0
+	ldr	x9, =gict_vectors
+	msr	vbar_el1, x9
+	mov	x9, #CPACR_FPEN
+	msr	cpacr_el1, x9
+	stage1_on gict_l1
+	ret
+
+/* The byte in w0 to the zone's console window (printed per line). */
+	.globl	gict_putc
+gict_putc:
+	mov	x1, #HYP_ARM64_CONSOLE_IPA
+	mmio	strb w0, [x1, #HYP_CONSOLE_TX]
+	ret
+
+/* Leave with exit code x0; the hypervisor stops this vCPU. */
+	.globl	gict_exit
+gict_exit:
+	hvc	#HYP_HVC_TEST_EXIT
+	b	.
+
+/* __s64 gict_psci(__u64 fn, __u64 a1, __u64 a2, __u64 a3): trapped
+ * by the hypervisor (HCR_EL2.TSC), which answers for the zone. */
+	.globl	gict_psci
+gict_psci:
+	smc	#0
+	ret
+
+/* __u64 gict_read64(__u64 addr) */
+	.globl	gict_read64
+gict_read64:
+	mov	x1, x0
+	mov	x0, #0
+	mmio	ldr x0, [x1]
+	ret
+
+/* void gict_write64(__u64 addr, __u64 val) */
+	.globl	gict_write64
+gict_write64:
+	mmio	str x1, [x0]
+	ret
+
+/* __u64 gict_now(void): the virtual counter (CNTVOFF_EL2 is 0). */
+	.globl	gict_now
+gict_now:
+	isb
+	mrs	x0, cntvct_el0
+	ret
+
+/* __u64 gict_freq(void) */
+	.globl	gict_freq
+gict_freq:
+	mrs	x0, cntfrq_el0
+	ret
+
+/* __u64 gict_cpu(void): this vCPU's index */
+	.globl	gict_cpu
+gict_cpu:
+	mrs	x0, tpidr_el1
+	ret
+
+/* void gict_lock(__u32 *lock): the console's lock, so the vCPUs'
+ * lines do not mix.  The acquire pairs with gict_unlock's release. */
+	.globl	gict_lock
+gict_lock:
+	mov	w2, #1
+1:	ldaxr	w1, [x0]
+	cbnz	w1, 1b
+	stxr	w3, w2, [x0]
+	cbnz	w3, 1b
+	ret
+
+	.globl	gict_unlock
+gict_unlock:
+	stlr	wzr, [x0]
+	ret
+
+/*
+ * VBAR_EL1.  Only "current EL with SPx", synchronous and IRQ, is
+ * expected; anything else reports and exits.  The image never moves SP,
+ * so the vectors save the caller-saved registers on the interrupted
+ * stack.
+ */
+	.balign	2048
+gict_vectors:
+	.rept	4
+	.balign	0x80
+	b	gict_vec_other
+	.endr
+	.balign	0x80
+	b	gict_vec_sync		/* 0x200 */
+	.balign	0x80
+	b	gict_vec_irq		/* 0x280 */
+	.rept	10
+	.balign	0x80
+	b	gict_vec_other
+	.endr
+
+gict_vec_sync:
+	sub	sp, sp, #160
+	stp	x0, x1, [sp, #0]
+	stp	x2, x3, [sp, #16]
+	stp	x4, x5, [sp, #32]
+	stp	x6, x7, [sp, #48]
+	stp	x8, x9, [sp, #64]
+	stp	x10, x11, [sp, #80]
+	stp	x12, x13, [sp, #96]
+	stp	x14, x15, [sp, #112]
+	stp	x16, x17, [sp, #128]
+	stp	x18, x30, [sp, #144]
+	mrs	x0, esr_el1
+	mrs	x1, far_el1
+	mrs	x2, elr_el1
+	bl	gict_sync
+	mrs	x0, elr_el1
+	add	x0, x0, #4		/* A64: skip the access */
+	msr	elr_el1, x0
+	ldp	x0, x1, [sp, #0]
+	ldp	x2, x3, [sp, #16]
+	ldp	x4, x5, [sp, #32]
+	ldp	x6, x7, [sp, #48]
+	ldp	x8, x9, [sp, #64]
+	ldp	x10, x11, [sp, #80]
+	ldp	x12, x13, [sp, #96]
+	ldp	x14, x15, [sp, #112]
+	ldp	x16, x17, [sp, #128]
+	ldp	x18, x30, [sp, #144]
+	add	sp, sp, #160
+	eret
+
+/* An IRQ: the virtual CPU interface's (ICV_IAR1_EL1 in gict_irq()). */
+gict_vec_irq:
+	sub	sp, sp, #176
+	stp	x0, x1, [sp, #0]
+	stp	x2, x3, [sp, #16]
+	stp	x4, x5, [sp, #32]
+	stp	x6, x7, [sp, #48]
+	stp	x8, x9, [sp, #64]
+	stp	x10, x11, [sp, #80]
+	stp	x12, x13, [sp, #96]
+	stp	x14, x15, [sp, #112]
+	stp	x16, x17, [sp, #128]
+	stp	x18, x30, [sp, #144]
+	mrs	x0, elr_el1
+	mrs	x1, spsr_el1
+	stp	x0, x1, [sp, #160]
+	bl	gict_irq
+	ldp	x0, x1, [sp, #160]
+	msr	elr_el1, x0
+	msr	spsr_el1, x1
+	ldp	x0, x1, [sp, #0]
+	ldp	x2, x3, [sp, #16]
+	ldp	x4, x5, [sp, #32]
+	ldp	x6, x7, [sp, #48]
+	ldp	x8, x9, [sp, #64]
+	ldp	x10, x11, [sp, #80]
+	ldp	x12, x13, [sp, #96]
+	ldp	x14, x15, [sp, #112]
+	ldp	x16, x17, [sp, #128]
+	ldp	x18, x30, [sp, #144]
+	add	sp, sp, #176
+	eret
+
+gict_vec_other:
+	mrs	x0, esr_el1
+	mrs	x1, far_el1
+	mrs	x2, elr_el1
+	bl	gict_unexpected
+	b	gict_exit
+	.ltorg
+
+/*
+ * Stage 1: an identity map in 2 MiB blocks: zone1's RAM Normal
+ * write-back; the GIC (0x08000000: distributor and redistributors), the
+ * two test device windows (0x0b000000, 0x0b100000) and the console
+ * window Device-nGnRE; nothing else.
+ */
+
+	.section .data.pgtable, "aw"
+	.balign	4096
+gict_l1:
+	.quad	gict_l2_low + PTE_TABLE	/* 0x00000000-0x3fffffff */
+	.quad	gict_l2_high + PTE_TABLE	/* 0x40000000-0x7fffffff */
+	.skip	510 * 8
+gict_l2_low:
+	skip_to	gict_l2_low, 0x08000000
+	block	0x08000000, ATTR_DEVICE, PTE_PXN | PTE_UXN	/* GIC */
+	skip_to	gict_l2_low, 0x0b000000
+	block	0x0b000000, ATTR_DEVICE, PTE_PXN | PTE_UXN
+	block	0x0b200000, ATTR_DEVICE, PTE_PXN | PTE_UXN	/* console */
+	.skip	4096 - (. - gict_l2_low)
+gict_l2_high:
+	block	0x40000000, ATTR_NORMAL, PTE_SH_INNER		/* our RAM */
+	.skip	4096 - (. - gict_l2_high)
+
+	.bss
+	.balign	16
+	.skip	8192
+gict_stack0_top:
+	.skip	8192
+gict_stack1_top:
