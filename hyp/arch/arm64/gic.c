@@ -476,6 +476,7 @@ void hyp_vgic_zone_reset(struct hyp_zone *z)
 	__u32 n, first = (__u32)__builtin_ctzll(z->cfg->cpus);
 	__u32 bit, word;
 
+	hyp_vgic_zone_forget(z);
 	for (n = VGIC_SPI_BASE; n < VGIC_NR_INTIDS; n++) {
 		if (!hyp_vgic_owns_spi(z, n))
 			continue;

@@ -349,7 +349,8 @@ static __s64 hyp_hc_zone_list(struct hyp_zone *root, __u64 pa, __u64 size)
 /*
  * INJECT_IRQ: only an SPI the zone's config gives it.  The SPI is set
  * pending in the physical distributor, where the zone's virtual
- * distributor enabled and routed it to one of its CPUs: that CPU takes
+ * distributor enabled and routed it to one of its CPUs (both put back
+ * first if the root zone's GIC set-up undid them): that CPU takes
  * it at EL2 at once if it runs the zone (the pending interrupt is its
  * own kick) and gets it in a list register, hardware-linked (gic.c).
  */
@@ -374,7 +375,7 @@ static __s64 hyp_hc_inject_irq(__u64 id, __u64 intid)
 	 * distributor sees the pending bit; pairs with the guest's
 	 * acknowledge (ICC_IAR1_EL1), after which it reads the ring. */
 	arm64_dsb_ish();
-	hyp_vgic_route_check(z, (__u32)intid);
+	hyp_vgic_spi_restore(z, (__u32)intid);
 	hyp_gic_spi_set_pending((__u32)intid);
 	return HVB_HC_OK;
 }

@@ -40,6 +40,9 @@
 struct vgic_zone {
 	__u32 dctlr;		/* GICD_CTLR's writable bits: EnableGrp1 */
 	__u32 waker[HYP_VGIC_REDIST_FRAMES];	/* ProcessorSleep */
+	/* The zone's own enables of its SPIs, as it last wrote them
+	 * (GICD_ISENABLER sets, GICD_ICENABLER clears; bit n = INTID n). */
+	__u32 enabled[VGIC_IRQ_WORDS];
 	__u64 sgi_dropped;	/* SGI targets outside the zone */
 	__u64 foreign;		/* others' interrupts taken on its CPUs */
 	__u32 logged;		/* first drop of each kind printed */
@@ -92,15 +95,17 @@ static __u32 vgic_vcpu_cpu(const struct hyp_zone *z, __u32 idx)
 }
 
 /*
- * Keep SPI @intid routed to one of @z's CPUs: the root zone's Linux
- * routes every SPI to its boot CPU when it initialises the distributor,
- * which may be after the zone started.  A route the zone chose among
- * its CPUs stays.
+ * Keep SPI @intid of @z as the zone set it: the root zone's Linux, when
+ * it initialises the distributor (which may be after the zone started),
+ * disables every SPI and routes them all to its boot CPU.  Put the
+ * route back to one of the zone's CPUs (a route the zone chose among
+ * them stays), and the enable if the zone had enabled it.
  */
-void hyp_vgic_route_check(const struct hyp_zone *z, __u32 intid)
+void hyp_vgic_spi_restore(const struct hyp_zone *z, __u32 intid)
 {
 	volatile void *a = (volatile void *)(HYP_GICD_BASE + 0x6000 +
 					     (__u64)intid * 8);
+	__u32 bit = 1u << (intid % 32), word = intid / 32;
 	__u64 cur, want;
 
 	if (!hyp_vgic_owns_spi(z, intid))
@@ -109,6 +114,33 @@ void hyp_vgic_route_check(const struct hyp_zone *z, __u32 intid)
 	want = vgic_route_fix(cur, z->cfg->cpus);
 	if (cur != want)
 		mmio_write64(a, want);
+	if (hvb_read_once_u32(&vgic_zones[z->index].enabled[word]) & bit &&
+	    !(mmio_read32((volatile void *)(HYP_GICD_BASE + 0x100 +
+					    word * 4)) & bit))
+		mmio_write32((volatile void *)(HYP_GICD_BASE + 0x100 +
+					       word * 4), bit);
+}
+
+/* The zone's write of @bits to GICD_I[SC]ENABLER<@word>: remembered. */
+static void vgic_note_enable(const struct hyp_zone *z, __u32 reg,
+			     __u32 bits)
+{
+	struct vgic_zone *vz = &vgic_zones[z->index];
+	__u32 word = (reg & 0x7f) / 4, v;
+
+	hyp_spin_lock(&vgic_lock);
+	v = vz->enabled[word];
+	v = reg < 0x180 ? v | bits : v & ~bits;
+	hvb_write_once_u32(&vz->enabled[word], v);
+	hyp_spin_unlock(&vgic_lock);
+}
+
+void hyp_vgic_zone_forget(const struct hyp_zone *z)
+{
+	__u32 w;
+
+	for (w = 0; w < VGIC_IRQ_WORDS; w++)
+		hvb_write_once_u32(&vgic_zones[z->index].enabled[w], 0);
 }
 
 static __u64 vgic_read_word(volatile void *a, __u32 width)
@@ -204,12 +236,15 @@ static void vgic_do(const struct hyp_zone *z, const struct vgic_plan *p,
 	case VGIC_PHYS_SETCLR:
 		if (is_write) {
 			want = (*value << p->shift) & p->mask;
-			/* GICD_ISENABLER: routed to the zone before it can
-			 * fire. */
-			for (cur = want; base == HYP_GICD_BASE &&
-			     p->reg < 0x180 && cur; cur &= cur - 1)
-				hyp_vgic_route_check(z, p->intid +
-					(__u32)__builtin_ctzll(cur));
+			/* GICD_I[SC]ENABLER: remembered; an enable routes the
+			 * SPI to the zone before it can fire. */
+			if (base == HYP_GICD_BASE && p->reg < 0x200) {
+				vgic_note_enable(z, p->reg, (__u32)want);
+				for (cur = want; p->reg < 0x180 && cur;
+				     cur &= cur - 1)
+					hyp_vgic_spi_restore(z, p->intid +
+						(__u32)__builtin_ctzll(cur));
+			}
 			if (want)
 				mmio_write32(a, (__u32)want);
 		} else {

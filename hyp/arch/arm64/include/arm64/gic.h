@@ -69,9 +69,12 @@ __u64 hyp_gic_redist(__u32 cpu);
  * pending, inactive, Group 1, priority 0xa0, routed to its first CPU. */
 void hyp_vgic_zone_reset(struct hyp_zone *z);
 
-/* Keep @z's SPI @intid routed to one of its CPUs (the root zone's
- * distributor set-up may have routed it away). */
-void hyp_vgic_route_check(const struct hyp_zone *z, __u32 intid);
+/* Put @z's SPI @intid back as the zone set it: routed to one of its
+ * CPUs, enabled if it enabled it (the root zone's distributor set-up
+ * may have changed both). */
+void hyp_vgic_spi_restore(const struct hyp_zone *z, __u32 intid);
+/* Forget the zone's enables (its start). */
+void hyp_vgic_zone_forget(const struct hyp_zone *z);
 
 /* Does @z own SPI @intid (its config's interrupts)? */
 int hyp_vgic_owns_spi(const struct hyp_zone *z, __u32 intid);
