@@ -358,8 +358,9 @@ void hyp_gic_flush(void)
 			if (gic_place(cpu, lrs, &empty, &dirty, n, 1))
 				g->hw[w] &= ~(1ull << (n % 64));
 		}
-		/* Pairs with the sender's fetch-or in hyp_gic_queue_soft():
-		 * we take every bit set before the exchange. */
+		/* Pairs with the sender's fetch-or in hyp_gic_queue_soft()
+		 * and its Barrier K in hyp_gic_kick(): we take every bit
+		 * set before the SGI we took. */
 		bits = g->soft[w] ? hvb_xchg_u64(&g->soft[w], 0) : 0;
 		for (left = 0; bits; bits &= bits - 1) {
 			n = w * 64 + (__u32)__builtin_ctzll(bits);
@@ -398,8 +399,10 @@ void hyp_gic_queue_soft(__u32 cpu, __u32 virq)
 void hyp_gic_kick(__u32 cpu)
 {
 	/* ICC_SGI1R_EL1: INTID [27:24], TargetList [15:0] (Aff0 < 16,
-	 * Aff1-3 = 0 on QEMU virt).  The dsb makes the queued bit
-	 * (hyp_gic_queue_soft()) visible before the SGI is sent. */
+	 * Aff1-3 = 0 on QEMU virt).  Barrier K: the dsb completes the
+	 * queued bit (hyp_gic_queue_soft()) before the SGI is sent; pairs
+	 * with the exchange in hyp_gic_flush() that @cpu runs after it
+	 * takes the SGI. */
 	if (cpu >= 16)
 		return;
 	arm64_dsb_ish();
