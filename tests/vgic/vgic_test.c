@@ -5,7 +5,8 @@
  * see and change exactly those in every per-interrupt GICD register, the
  * virtual timer PPI in its own redistributor frames and nothing else;
  * IROUTER is forced onto its CPUs; SGIs reach only its CPUs; unknown
- * registers and bad widths are RAZ/WI; list registers round-trip.
+ * registers and bad widths are RAZ/WI; list registers round-trip, and
+ * more interrupts than list registers reach them each exactly once.
  */
 #include <criterion/criterion.h>
 
@@ -256,4 +257,100 @@ Test(vgic, lr_codec)
 	cr_expect_eq(b.pirq, 0);
 	cr_expect_eq(b.eoi_maint, 1);
 	cr_expect_eq(b.state, VGIC_LR_PENDING_ACTIVE);
+}
+
+/*
+ * The list registers as a guest would drain them: a queue of 8 hardware
+ * SPIs and 8 virtual SGIs placed into 4 list registers, then the guest
+ * takes (acknowledges and ends) what is pending, and the queue is placed
+ * again; each interrupt must reach a list register exactly once.
+ */
+#define NR_LR	4u
+
+static void guest_takes_all(struct vgic_lr *lrs, __u64 *empty,
+			    __u32 *taken)
+{
+	for (__u32 i = 0; i < NR_LR; i++) {
+		if (*empty >> i & 1)
+			continue;
+		cr_assert(lrs[i].state == VGIC_LR_PENDING,
+			  "LR %u state %d", i, lrs[i].state);
+		taken[lrs[i].virq]++;
+		lrs[i].state = VGIC_LR_INVALID;
+		*empty |= 1ull << i;
+	}
+}
+
+Test(vgic, lr_queue_more_than_lrs)
+{
+	struct vgic_lr lrs[NR_LR] = { { 0 } };
+	__u32 taken[1024] = { 0 }, queued[1024] = { 0 }, n, rounds = 0;
+	__u64 empty = (1ull << NR_LR) - 1, dirty = 0;
+	int left;
+
+	for (n = 72; n < 80; n++)
+		queued[n] = 1;		/* hardware */
+	for (n = 0; n < 8; n++)
+		queued[n] = 2;		/* virtual SGI */
+	do {
+		left = 0;
+		for (n = 0; n < 1024; n++) {
+			if (!queued[n])
+				continue;
+			if (vgic_lr_place(lrs, NR_LR, &empty, &dirty, n,
+					  queued[n] == 1, 0xa0))
+				queued[n] = 0;
+			else
+				left = 1;
+		}
+		/* Full: at most NR_LR placed per round. */
+		cr_assert_eq(empty, 0ull, "round %u left an LR empty", rounds);
+		for (n = 0; n < NR_LR; n++)
+			cr_assert_eq(lrs[n].hw, lrs[n].virq >= 32);
+		guest_takes_all(lrs, &empty, taken);
+		rounds++;
+	} while (left && rounds < 10);
+	cr_expect_eq(rounds, 4u);
+	for (n = 0; n < 1024; n++)
+		cr_expect_eq(taken[n], (n < 8 || (n >= 72 && n < 80)) ? 1u : 0u,
+			     "INTID %u taken %u times", n, taken[n]);
+}
+
+Test(vgic, lr_sgi_coalesces_and_rearms)
+{
+	struct vgic_lr lrs[NR_LR] = { { 0 } };
+	__u64 empty = (1ull << NR_LR) - 1, dirty = 0;
+
+	cr_assert(vgic_lr_place(lrs, NR_LR, &empty, &dirty, 3, 0, 0));
+	cr_assert_eq(empty, 0xeull);
+	/* Sent again while pending: still one. */
+	cr_assert(vgic_lr_place(lrs, NR_LR, &empty, &dirty, 3, 0, 0));
+	cr_expect_eq(empty, 0xeull);
+	cr_expect_eq(lrs[0].state, VGIC_LR_PENDING);
+	/* The guest is handling it: sent again, pending and active. */
+	lrs[0].state = VGIC_LR_ACTIVE;
+	dirty = 0;
+	cr_assert(vgic_lr_place(lrs, NR_LR, &empty, &dirty, 3, 0, 0));
+	cr_expect_eq(lrs[0].state, VGIC_LR_PENDING_ACTIVE);
+	cr_expect_eq(dirty, 1ull);
+	cr_expect_eq(empty, 0xeull);
+}
+
+Test(vgic, lr_hw_never_twice)
+{
+	struct vgic_lr lrs[NR_LR] = { { 0 } };
+	__u64 empty = (1ull << NR_LR) - 1, dirty = 0;
+
+	cr_assert(vgic_lr_place(lrs, NR_LR, &empty, &dirty, 27, 1, 0x80));
+	cr_expect_eq(lrs[0].pirq, 27u);
+	cr_expect_eq(lrs[0].priority, 0x80);
+	lrs[0].state = VGIC_LR_ACTIVE;
+	/* In a list register already: stays queued, nothing changes. */
+	dirty = 0;
+	cr_expect_not(vgic_lr_place(lrs, NR_LR, &empty, &dirty, 27, 1, 0x80));
+	cr_expect_eq(dirty, 0ull);
+	cr_expect_eq(lrs[0].state, VGIC_LR_ACTIVE);
+	/* Stale bits of @empty above @nr are not list registers. */
+	empty = ~0ull << NR_LR;
+	cr_expect_not(vgic_lr_place(lrs, NR_LR, &empty, &dirty, 75, 1, 0));
 }

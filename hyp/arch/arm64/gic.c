@@ -299,43 +299,12 @@ static __u8 gic_prio_of(__u32 cpu, __u32 intid)
 	return mmio_read8(gicd(GICD_IPRIORITYR + intid));
 }
 
-/*
- * Put @intid into the list registers @lrs (this CPU's, read by the
- * caller; @empty the free ones).  0 when there is no room.
- */
+/* Place @intid: vgic_lr_place() with the priority the zone gave it. */
 static int gic_place(__u32 cpu, struct vgic_lr *lrs, __u64 *empty,
 		     __u64 *dirty, __u32 intid, int hw)
 {
-	__u32 i;
-
-	for (i = 0; i < gic_nr_lrs; i++) {
-		if (*empty >> i & 1 || lrs[i].virq != intid)
-			continue;
-		/* Already there.  A hardware interrupt is not delivered
-		 * again before the guest deactivates it: keep it queued. */
-		if (hw || lrs[i].hw)
-			return 0;
-		/* A virtual SGI pending already is one SGI (edge); one
-		 * being handled becomes pending again. */
-		if (lrs[i].state == VGIC_LR_ACTIVE) {
-			lrs[i].state = VGIC_LR_PENDING_ACTIVE;
-			*dirty |= 1ull << i;
-		}
-		return 1;
-	}
-	if (!*empty)
-		return 0;
-	i = (__u32)__builtin_ctzll(*empty);
-	lrs[i].virq = intid;
-	lrs[i].pirq = hw ? intid : 0;
-	lrs[i].priority = gic_prio_of(cpu, intid);
-	lrs[i].group1 = 1;
-	lrs[i].hw = (__u8)(hw != 0);
-	lrs[i].eoi_maint = 0;
-	lrs[i].state = VGIC_LR_PENDING;
-	*empty &= ~(1ull << i);
-	*dirty |= 1ull << i;
-	return 1;
+	return vgic_lr_place(lrs, gic_nr_lrs, empty, dirty, intid, hw,
+			     gic_prio_of(cpu, intid));
 }
 
 void hyp_gic_flush(void)

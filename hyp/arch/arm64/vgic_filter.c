@@ -324,3 +324,39 @@ void vgic_lr_decode(__u64 raw, struct vgic_lr *lr)
 	lr->group1 = (raw & LR_GROUP) != 0;
 	lr->state = (enum vgic_lr_state)(raw >> LR_STATE_SHIFT & 3);
 }
+
+int vgic_lr_place(struct vgic_lr *lrs, __u32 nr, __u64 *empty,
+		  __u64 *dirty, __u32 intid, int hw, __u8 priority)
+{
+	__u32 i;
+
+	for (i = 0; i < nr; i++) {
+		if (*empty >> i & 1 || lrs[i].virq != intid)
+			continue;
+		/* Already there.  A hardware interrupt is not delivered
+		 * again before the guest deactivates it: keep it queued. */
+		if (hw || lrs[i].hw)
+			return 0;
+		/* A virtual SGI pending already is one SGI (edge); one
+		 * being handled becomes pending again. */
+		if (lrs[i].state == VGIC_LR_ACTIVE) {
+			lrs[i].state = VGIC_LR_PENDING_ACTIVE;
+			*dirty |= 1ull << i;
+		}
+		return 1;
+	}
+	*empty &= nr >= 64 ? ~0ull : (1ull << nr) - 1;
+	if (!*empty)
+		return 0;
+	i = (__u32)__builtin_ctzll(*empty);
+	lrs[i].virq = intid;
+	lrs[i].pirq = hw ? intid : 0;
+	lrs[i].priority = priority;
+	lrs[i].group1 = 1;
+	lrs[i].hw = (__u8)(hw != 0);
+	lrs[i].eoi_maint = 0;
+	lrs[i].state = VGIC_LR_PENDING;
+	*empty &= ~(1ull << i);
+	*dirty |= 1ull << i;
+	return 1;
+}

@@ -134,4 +134,17 @@ struct vgic_lr {
 __u64 vgic_lr_encode(const struct vgic_lr *lr);
 void vgic_lr_decode(__u64 raw, struct vgic_lr *lr);
 
+/*
+ * Put interrupt @intid (a hardware one, vINTID = pINTID, if @hw) into
+ * the @nr list registers @lrs, decoded; @empty has a bit for each free
+ * one (ICH_ELRSR_EL2), @dirty gets a bit for each one changed.  A
+ * virtual SGI pending in a list register already stays one (edge); one
+ * active there becomes active and pending; a hardware interrupt already
+ * there is not placed again.  Returns 1 when @intid needs nothing more,
+ * 0 when it must stay queued (no free list register, or in one already
+ * as hardware).
+ */
+int vgic_lr_place(struct vgic_lr *lrs, __u32 nr, __u64 *empty,
+		  __u64 *dirty, __u32 intid, int hw, __u8 priority);
+
 #endif /* ARM64_VGIC_FILTER_H */
