@@ -13,10 +13,11 @@
 #   gic-pair     the same on CPUs 1-2 (-smp 3), and 100 SGIs each way
 #                between the zone's two CPUs
 #   gic-hostile  zone1 alone on CPU 2 next to the root zone's Linux
-#                (-smp 3): 12 s of SGI 2 (Linux's IPI_CPU_STOP) at every
-#                other CPU and at CPUs 0-1, every SPI disabled and the
-#                root's UART interrupt routed to itself; the root zone
-#                must boot on both its CPUs and power off
+#                (-smp 3): SGI 2 (Linux's IPI_CPU_STOP) at every other
+#                CPU and at CPUs 0-1 for up to 50 s, every SPI disabled
+#                and the root's UART interrupt routed to itself; the root
+#                zone must boot on both its CPUs and power off while
+#                that goes on
 #
 # gic.sh IMAGE_DIR GIC_BIN WORK_DIR
 set -u
