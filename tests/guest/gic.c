@@ -42,14 +42,14 @@
 
 #define PSCI_CPU_ON_64	0xc4000003ull
 
-/* gic_start.S */
-void gict_putc(int c);
-void gict_exit(__u64 code) __attribute__((noreturn));
-__s64 gict_psci(__u64 fn, __u64 a1, __u64 a2, __u64 a3);
-void gict_secondary(void);
-__u64 gict_now(void);
-__u64 gict_freq(void);
-__u64 gict_cpu(void);
+/* hammer_start.S: entry, vectors, stage 1, second vCPU */
+void hammer_putc(int c);
+void hammer_exit(__u64 code) __attribute__((noreturn));
+__s64 hammer_psci(__u64 fn, __u64 a1, __u64 a2, __u64 a3);
+void hammer_secondary(void);
+__u64 hammer_now(void);
+__u64 hammer_freq(void);
+__u64 hammer_cpu(void);
 
 #define STR_(x)		#x
 #define STR(x)		STR_(x)
@@ -84,7 +84,7 @@ static __u32 gict_self_aff0;
 static void puts_(const char *s)
 {
 	while (*s)
-		gict_putc(*s++);
+		hammer_putc(*s++);
 }
 
 static void putdec(__u64 v)
@@ -108,7 +108,7 @@ static void puthex(__u64 v)
 	while (s > 0 && !(v >> s))
 		s -= 4;
 	for (; s >= 0; s -= 4)
-		gict_putc("0123456789abcdef"[(v >> s) & 0xf]);
+		hammer_putc("0123456789abcdef"[(v >> s) & 0xf]);
 }
 
 static void result(const char *name, const char *why, __u64 got,
@@ -128,10 +128,10 @@ static void result(const char *name, const char *why, __u64 got,
 	} else {
 		gict_passed++;
 	}
-	gict_putc('\n');
+	hammer_putc('\n');
 }
 
-void gict_sync(__u64 esr, __u64 far, __u64 elr)
+void hammer_sync(__u64 esr, __u64 far, __u64 elr)
 {
 	gict_aborts++;
 	puts_("guest: exception: ESR ");
@@ -140,10 +140,10 @@ void gict_sync(__u64 esr, __u64 far, __u64 elr)
 	puthex(far);
 	puts_(" ELR ");
 	puthex(elr);
-	gict_putc('\n');
+	hammer_putc('\n');
 }
 
-void gict_unexpected(__u64 esr, __u64 far, __u64 elr)
+void hammer_unexpected(__u64 esr, __u64 far, __u64 elr)
 {
 	puts_("guest: unexpected exception: ESR ");
 	puthex(esr);
@@ -152,7 +152,7 @@ void gict_unexpected(__u64 esr, __u64 far, __u64 elr)
 	puts_(" ELR ");
 	puthex(elr);
 	puts_("\nguest: gic: 0 passed, 1 failed\n");
-	gict_exit(255);
+	hammer_exit(255);
 }
 
 static __u32 rd32(__u64 a)
@@ -167,7 +167,7 @@ static void wr32(__u64 a, __u32 v)
 
 static __u64 ms_ticks(__u64 ms)
 {
-	return gict_freq() / 1000 * ms;
+	return hammer_freq() / 1000 * ms;
 }
 
 static void irq_on(void)
@@ -180,9 +180,9 @@ static void irq_off(void)
 	__asm__ volatile("msr daifset, #2" ::: "memory");
 }
 
-void gict_irq(void)
+void hammer_irq(void)
 {
-	struct gict_vcpu *v = &gict_vcpus[gict_cpu() & 1];
+	struct gict_vcpu *v = &gict_vcpus[hammer_cpu() & 1];
 	__u64 iar = sysreg_read(ICC_IAR1);
 	__u32 n = (__u32)iar & 0xffffff;
 
@@ -191,7 +191,7 @@ void gict_irq(void)
 	if (n == VTIMER) {
 		/* A tick before its deadline was never due: an interrupt
 		 * delivered twice. */
-		if (gict_now() < gict_cval)
+		if (hammer_now() < gict_cval)
 			gict_early++;
 		/* The next tick one period after the last: absolute, so a
 		 * late tick does not move the ones after it. */
@@ -301,14 +301,14 @@ static void case_contained(void)
 
 static __u32 seen(__u32 n)
 {
-	return __atomic_load_n(&gict_vcpus[gict_cpu() & 1].count[n],
+	return __atomic_load_n(&gict_vcpus[hammer_cpu() & 1].count[n],
 			       __ATOMIC_ACQUIRE);
 }
 
 /* Wait until @pred holds or @ms pass; 0 on timeout. */
 #define WAIT_FOR(pred, ms) ({						\
-	__u64 __end = gict_now() + ms_ticks(ms);			\
-	while (!(pred) && gict_now() < __end)				\
+	__u64 __end = hammer_now() + ms_ticks(ms);			\
+	while (!(pred) && hammer_now() < __end)				\
 		;							\
 	(pred);								\
 })
@@ -403,12 +403,12 @@ static void case_vtimer(void)
 	/* Enable PPI 27 in our redistributor frame. */
 	wr32(GICR + GICR_SGI + 0x100, 1u << VTIMER);
 	irq_on();
-	t0 = gict_now();
+	t0 = hammer_now();
 	gict_cval = t0 + gict_period;
 	sysreg_write(cntv_cval_el0, gict_cval);
 	sysreg_write(cntv_ctl_el0, 1);		/* enabled, not masked */
 	end = t0 + VTIMER_MS * gict_period;
-	while (gict_now() < end)
+	while (hammer_now() < end)
 		;
 	/* Every deadline up to the end handled (the vCPU may have been
 	 * descheduled on the host and be catching up): the last one set
@@ -438,7 +438,7 @@ static void case_vtimer(void)
 }
 
 /* The second vCPU: answers each SGI 5 with an SGI 6 to vCPU 0. */
-void gict_secondary_main(__u64 idx)
+void hammer_secondary_main(__u64 idx)
 {
 	__u32 done = 0;
 
@@ -466,7 +466,7 @@ static void case_pair(__u32 nr)
 
 	if (nr < 2)
 		return;
-	r = gict_psci(PSCI_CPU_ON_64, aff1, (__u64)gict_secondary, 1);
+	r = hammer_psci(PSCI_CPU_ON_64, aff1, (__u64)hammer_secondary, 1);
 	if (r || !WAIT_FOR(__atomic_load_n(&gict_second_up,
 					   __ATOMIC_ACQUIRE), SPIN_MS)) {
 		result("sgi-pair", "the second vCPU did not start",
@@ -491,13 +491,13 @@ static void case_pair(__u32 nr)
 /* Next to the root zone: everything a hostile zone could try. */
 static void case_hostile(void)
 {
-	__u64 end = gict_now() + ms_ticks(HOSTILE_S * 1000), sent = 0;
+	__u64 end = hammer_now() + ms_ticks(HOSTILE_S * 1000), sent = 0;
 	__u32 w;
 
 	puts_("guest: gic: hostile: SGIs at the root zone's CPUs for ");
 	putdec(HOSTILE_S);
 	puts_(" s\n");
-	while (gict_now() < end) {
+	while (hammer_now() < end) {
 		/* Linux's IPI_CPU_STOP to everyone else, and to 0-1. */
 		sysreg_write(ICC_SGI1R, 2ull << 24 | 1ull << 40);
 		sysreg_write(ICC_SGI1R, 2ull << 24 | 0x3);
