@@ -91,6 +91,20 @@ struct hvb_transport {
 /* Look up a transport by name ("sim", ...); NULL if unknown. */
 const struct hvb_transport_ops *hvb_transport_find(const char *name);
 
+/*
+ * The module's device node: $HVBRIDGE_DEVICE if set and not empty (tests,
+ * or a udev rule that names it otherwise), else HVB_DEVICE_PATH.
+ */
+#define HVB_DEVICE_ENV	"HVBRIDGE_DEVICE"
+const char *hvb_kmod_device_path(void);
+
+/*
+ * The transport when neither the command line nor the config names one:
+ * "kmod" if @region is a character device, or if @region is NULL and the
+ * module's device exists (the root zone); "sim" otherwise.
+ */
+const char *hvb_transport_default(const char *region);
+
 /* Every known transport, NULL-terminated (for --help and messages). */
 extern const struct hvb_transport_ops *const hvb_transport_table[];
 

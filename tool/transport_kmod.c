@@ -88,7 +88,7 @@ static void kmod_open_error(struct hvb_transport *t, const char *path,
 
 static int kmod_open(struct hvb_transport *t, const char *where)
 {
-	const char *path = where && *where ? where : HVB_DEVICE_PATH;
+	const char *path = where && *where ? where : hvb_kmod_device_path();
 	struct hvb_ioc_claim claim;
 	struct hvb_ioc_info info;
 	void *mem;

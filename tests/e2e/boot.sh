@@ -323,7 +323,7 @@ else
 		{ echo "mkroot.sh failed:"; cat "$work/$n.mkroot"; } > "$work/$n.why"
 	else
 		tmo_saved=$tmo
-		tmo=$((tmo * 3))	# a kernel boot under TCG
+		tmo=$((tmo * 6))	# a kernel boot under TCG, on a machine maybe busy
 		ld="-device loader,force-raw=on"
 		boot $n "$img/hvbridge-hyp.elf" "hvbridge-hyp: root: SYSTEM_OFF" \
 			"-smp 3 $ld,addr=0x40200000,file=$kernel

@@ -76,6 +76,31 @@ void guest_putc(int c);
 void guest_exit(__u64 code) __attribute__((noreturn));
 /* cases.S: one 8-byte load, 0 if it aborted (a recorded MMIO site). */
 __u64 guest_mmio_read64(__u64 addr);
+
+/* The generic timer's virtual count (isb: not read early). */
+static inline __u64 guest_ticks(void)
+{
+	__u64 v;
+
+	__asm__ volatile("isb\n\tmrs %0, cntvct_el0" : "=r"(v) : : "memory");
+	return v;
+}
+
+/* Its frequency, ticks per second. */
+static inline __u64 guest_ticks_freq(void)
+{
+	__u64 f;
+
+	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(f));
+	return f;
+}
+
+static inline __u64 guest_ticks_per_ms(void)
+{
+	__u64 f = guest_ticks_freq() / 1000;
+
+	return f ? f : 1;
+}
 #endif
 
 #endif /* GUEST_H */
