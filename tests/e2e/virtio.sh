@@ -76,7 +76,9 @@ log_of=$n
 rm -f "$work/$n.why" "$work/$n.log.txt" "$work/$n.console"
 if [ ! -x "$hvb" ] || [ ! -f "$gbin" ] || [ ! -f "$img/hvbridge-hyp.elf" ]; then
 	echo "missing $hvb, $gbin or $img/hvbridge-hyp.elf (make)" > "$work/$n.why"
-elif ! "$hvb" config-check -c "$cfg" > "$work/$n.cfg" 2>&1; then
+elif ! truncate -s 1M "$work/zone1-virtio-blk.img" ||
+     ! (cd "$work" && "$hvb" config-check -c "$(cd "$(dirname "$cfg")" &&
+		pwd)/$(basename "$cfg")") > "$work/$n.cfg" 2>&1; then
 	{ echo "config-check refused $cfg:"; cat "$work/$n.cfg"; } \
 		> "$work/$n.why"
 else

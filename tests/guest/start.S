@@ -180,7 +180,7 @@ guest_vec_other:
 
 /*
  * Stage 1: an identity map in 2 MiB blocks.  Zone1's RAM is Normal
- * write-back; the PL011, the virtio-mmio windows (the virtio image),
+ * write-back; its GIC windows (the virtio image), the PL011, the virtio-mmio windows (the virtio image),
  * the two test device windows, the console window and an address in no
  * window are Device-nGnRE; the probes of
  * other memory (beyond zone1's RAM, the root zone's RAM, the
@@ -196,6 +196,8 @@ guest_l1:
 	.skip	510 * 8
 
 guest_l2_low:
+	skip_to	guest_l2_low, 0x08000000
+	block	0x08000000, ATTR_DEVICE, PTE_PXN | PTE_UXN	/* GIC */
 	skip_to	guest_l2_low, 0x09000000
 	block	0x09000000, ATTR_DEVICE, PTE_PXN | PTE_UXN	/* PL011 */
 	skip_to	guest_l2_low, 0x0a000000

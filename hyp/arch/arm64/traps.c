@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include <arm64/esr.h>
+#include <arm64/gic.h>
 #include <arm64/hyp.h>
 #include <arm64/inject.h>
 #include <arm64/psci.h>
@@ -55,6 +56,7 @@ static const hyp_trap_handler_t hyp_trap_handlers[ESR_EC_MAX + 1] = {
 	[ESR_EC_DABT_LOW] = hyp_vcpu_dabt,
 	[ESR_EC_HVC64] = hyp_vcpu_hvc,
 	[ESR_EC_SMC64] = hyp_vcpu_smc,
+	[ESR_EC_SYS64] = hyp_vgic_sysreg,	/* ICC_SGI1R_EL1 */
 };
 
 void hyp_trap_dump(const struct hyp_trap_frame *tf)
@@ -100,6 +102,11 @@ void hyp_trap_dispatch(struct hyp_trap_frame *tf, __u64 kind)
 	unsigned int ec = esr_ec(tf->esr);
 	hyp_trap_handler_t handler;
 
+	/* A guest zone's physical interrupt (HCR_EL2.IMO): gic.c. */
+	if (kind == (TRAP_SRC_LOW_A64 << 2 | TRAP_TYPE_IRQ)) {
+		hyp_gic_handle_irq(tf);
+		return;
+	}
 	if (kind >> 2 != TRAP_SRC_LOW_A64)
 		hyp_trap_crash(tf, kind, (kind >> 2) <= TRAP_SRC_CUR_SPX ?
 			       "EL2 crash" : "unexpected trap");

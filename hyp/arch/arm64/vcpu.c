@@ -7,6 +7,7 @@
  */
 #include <hvbridge/barrier.h>
 #include <arm64/esr.h>
+#include <arm64/gic.h>
 #include <arm64/hyp.h>
 #include <arm64/inject.h>
 #include <arm64/psci.h>
@@ -20,19 +21,28 @@
  * EL1 runs AArch64 under stage 2; SMC (PSCI) traps to us, and so do
  * accesses to ACTLR_EL1 (IMPLEMENTATION DEFINED core behaviour no zone
  * gets to change; refused as undefined, like any trap without a handler).
+ * A guest zone's physical interrupts come to EL2 too (IMO, FMO): its EL1
+ * sees only the GIC's virtual CPU interface (gic.c, docs/interrupts.md).
  */
 #define HCR_EL2_ZONE	(HCR_RW | HCR_VM | HCR_TSC | HCR_TACR)
+#define HCR_EL2_GUEST	(HCR_EL2_ZONE | HCR_IMO | HCR_FMO)
 /* SCTLR_EL1 RES1 (ARMv8.0): bits 11, 20, 22, 23, 28, 29; MMU off. */
 #define SCTLR_EL1_RES1	0x30d00800ull
 /*
- * ICC_SRE_EL2: SRE, DFB, DIB, and Enable: EL1 may use the GICv3 system
- * register interface (the root zone drives the physical GIC itself,
- * HCR_EL2.IMO/FMO clear).  ICH_HCR_EL2 = 0: no virtual CPU interface.
+ * The root zone: ICC_SRE_EL2 with SRE, DFB, DIB and Enable, so its EL1
+ * uses the physical GICv3 CPU interface's system registers itself
+ * (HCR_EL2.IMO/FMO clear); ICH_HCR_EL2 = 0: no virtual CPU interface.
  */
 #define ICC_SRE_EL2		S3_4_C12_C9_5
 #define ICH_HCR_EL2		S3_4_C12_C11_0
 #define ICC_SRE_EL2_BOOT	0xfull
-/* CNTHCTL_EL2: EL1 may read the physical counter and use its timer. */
+/*
+ * CNTHCTL_EL2 (E2H = 0): EL1PCTEN, the physical counter readable at
+ * EL1; EL1PCEN, the EL1 physical timer usable.  The root zone gets both;
+ * a guest zone the counter only: its timer is the virtual one, whose
+ * PPI 27 the hypervisor injects, and CNTVOFF_EL2 = 0 makes its count
+ * the physical one.
+ */
 #define CNTHCTL_EL1PCTEN	(1ull << 0)
 #define CNTHCTL_EL1PCEN		(1ull << 1)
 
@@ -130,13 +140,24 @@ static __attribute__((noreturn)) void hyp_vcpu_enter(struct hyp_zone *z,
 	arm64_write_sysreg(sctlr_el1, SCTLR_EL1_RES1);
 	arm64_write_sysreg(vpidr_el2, arm64_read_sysreg(midr_el1));
 	arm64_write_sysreg(vmpidr_el2, arm64_read_sysreg(mpidr_el1));
-	arm64_write_sysreg(cnthctl_el2, arm64_read_sysreg(cnthctl_el2) |
-			   CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN);
 	arm64_write_sysreg(cntvoff_el2, 0);
-	arm64_write_sysreg(ICC_SRE_EL2, ICC_SRE_EL2_BOOT);
-	arm64_isb();
-	arm64_write_sysreg(ICH_HCR_EL2, 0);
-	arm64_write_sysreg(hcr_el2, HCR_EL2_ZONE);
+	if (cfg->flags & HYP_ZONE_ROOT) {
+		arm64_write_sysreg(cnthctl_el2,
+				   CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN);
+		arm64_write_sysreg(ICC_SRE_EL2, ICC_SRE_EL2_BOOT);
+		arm64_isb();
+		arm64_write_sysreg(ICH_HCR_EL2, 0);
+		arm64_write_sysreg(hcr_el2, HCR_EL2_ZONE);
+	} else {
+		arm64_write_sysreg(cnthctl_el2, CNTHCTL_EL1PCTEN);
+		/* The virtual timer off: a restarted zone does not find the
+		 * last run's deadline armed. */
+		arm64_write_sysreg(cntv_ctl_el0, 0);
+		/* Nothing of the last run of this CPU survives: list
+		 * registers, active priorities, VMCR, queued interrupts. */
+		hyp_gic_vcpu_reset();
+		arm64_write_sysreg(hcr_el2, HCR_EL2_GUEST);
+	}
 	arm64_isb();
 
 	tf->x[0] = arg[0];
@@ -168,6 +189,8 @@ void hyp_arm64_zone_start(struct hyp_zone *z)
 			   cfg->name);
 		arm64_halt();
 	}
+	if (!(cfg->flags & HYP_ZONE_ROOT))
+		hyp_vgic_zone_reset(z);
 	hyp_vcpu_enter(z, cfg->entry, cfg->entry_arg, cfg->stack);
 }
 
@@ -267,6 +290,9 @@ __s64 hyp_vcpu_cpu_off(struct hyp_zone *z)
 
 	hyp_printk("hvbridge-hyp: %s: PSCI CPU_OFF CPU %u\n", z->cfg->name,
 		   cpu);
+	/* A hardware interrupt still in a list register is deactivated. */
+	if (!(z->cfg->flags & HYP_ZONE_ROOT))
+		hyp_gic_vcpu_reset();
 	hyp_vcpu_zone[cpu] = 0;
 	hvb_store_release_u32(&hyp_vcpu_power[cpu].state, HYP_VCPU_OFF);
 	return hyp_psci_call(PSCI_0_2_CPU_OFF, 0, 0, 0);
