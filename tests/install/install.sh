@@ -32,7 +32,14 @@ check make-install $? "$(cat "$tmp/log")"
 bin=$root/usr/sbin/hvbridge
 [ -x "$bin" ]; check binary $? "$bin"
 out=$("$bin" --version 2>&1)
-[[ $out == "hvbridge $version"$'\n'"channel ABI 1.0, hypercall ABI 1.0" ]]
+# The ABI versions as the headers define them, not copies of them.
+abi() {
+	sed -n "s/^#define $2[[:space:]]*\([0-9]*\)u.*/\1/p" \
+		"$top/common/include/hvbridge/$1"
+}
+chan_abi=$(abi channel.h HVB_ABI_MAJOR).$(abi channel.h HVB_ABI_MINOR)
+hc_abi=$(abi hypercall.h HVB_HC_ABI_MAJOR).$(abi hypercall.h HVB_HC_ABI_MINOR)
+[[ $out == "hvbridge $version"$'\n'"channel ABI $chan_abi, hypercall ABI $hc_abi" ]]
 check version $? "$out"
 "$bin" --help | grep -q -- "--version"; check help-version $?
 "$bin" daemon --help | grep -q -- "--skip-unsupported"

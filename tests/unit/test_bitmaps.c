@@ -343,6 +343,9 @@ Test(bitmaps, a_kick_posted_while_the_daemon_takes_the_summary_is_not_lost)
 #define BM_ROUNDS	2000u
 #define BM_SUMMARY_ROUNDS	20000u
 #define BM_STUCK_MS	2000u
+/* The races' total time grows with the machine's load; a hang is caught
+ * by BM_STUCK_MS, so the suite's timeout here only bounds a slow run. */
+#define BM_RACE_TIMEOUT_S	90
 
 struct bm_kick_state {
 	atomic_ullong mailbox[HVB_KICK_BITS];
@@ -473,7 +476,7 @@ static void bm_race(struct bm_kicker *k, unsigned int nk,
 	cr_expect_not(hvb_consumer_has_work(&e.c));
 }
 
-Test(bitmaps, concurrent_kickers_lose_no_kick_while_the_daemon_drains)
+Test(bitmaps, concurrent_kickers_lose_no_kick_while_the_daemon_drains, .timeout = BM_RACE_TIMEOUT_S)
 {
 	static unsigned int want[HVB_KICK_BITS];
 	struct bm_kicker k[BM_KICKERS];
@@ -498,7 +501,7 @@ Test(bitmaps, concurrent_kickers_lose_no_kick_while_the_daemon_drains)
  * again.  A summary bit lost by the drain, or set before its word bit,
  * strands a kick for good.
  */
-Test(bitmaps, kickers_of_different_words_lose_no_kick_through_the_summary)
+Test(bitmaps, kickers_of_different_words_lose_no_kick_through_the_summary, .timeout = BM_RACE_TIMEOUT_S)
 {
 	static unsigned int want[HVB_KICK_BITS];
 	struct bm_kicker k[BM_KICKERS];

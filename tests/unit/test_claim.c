@@ -156,7 +156,8 @@ Test(claim, a_silent_owner_of_another_transport_is_taken_over_after_the_wait)
 	t0 = unit_now_ns();
 	cr_assert_eq(hvb_claim_take(&cl, e.mem, e.size, HVB_OWNER_SIM, NULL,
 				    e.why, sizeof(e.why)), 0, "%s", e.why);
-	cr_expect_geq(cl_ms_since(t0), (__u64)HVB_CLAIM_WAIT_MS);
+	/* hvb_claim_now_ms() truncates: its end may come up to 1 ms early. */
+	cr_expect_geq(cl_ms_since(t0), (__u64)HVB_CLAIM_WAIT_MS - 1);
 	cr_expect_eq(HVB_OWNER_TRANSPORT(e.wake->consumer_owner),
 		     HVB_OWNER_SIM);
 }
