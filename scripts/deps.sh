@@ -26,8 +26,11 @@ export DEPS_LOG=$TOP/build/deps.log
 # QEMU and dtc, the libraries the tool and tests link, initramfs tools;
 # qemu-user (native, user-mode qemu-aarch64) runs the static arm64 daemon
 # on the build machine (tests/e2e/root.sh, arm64-daemon) before any boot.
+# libc6-dev-arm64-cross is the cross glibc the static arm64 daemon is built
+# against (tool/arm64.mk, tests/litmus/bind.py): gcc-aarch64-linux-gnu
+# only recommends it, and --no-install-recommends skips it.
 PACKAGES="build-essential gcc clang lld llvm libclang-rt-14-dev
-	gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
+	gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross
 	qemu-system-arm device-tree-compiler libfdt-dev
 	liburing-dev libcriterion-dev libcjson-dev pkg-config
 	cpio busybox-static fio linux-kbuild-6.1 iproute2 xz-utils file
