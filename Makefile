@@ -12,7 +12,7 @@ MAKEFLAGS += -s
 endif
 
 .PHONY: all deps hyp tool tests test stress bench run run-host run-shell \
-	run-sim run-zone1 run-virtio clean fuzz
+	run-sim run-zone1 run-virtio clean fuzz mutate
 
 all: hyp tool tests
 
@@ -39,6 +39,11 @@ stress: deps
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory -C tests bench
+
+# The mutation gate: each ordering primitive use of
+# tests/mutate/mutations.txt weakened in a scratch copy must be caught.
+mutate: deps
+	@$(MAKE) --no-print-directory -C tests mutate
 
 # libFuzzer over the virtio device model, FUZZ_LONG_S (300) s per target.
 fuzz: deps

@@ -28,7 +28,7 @@ A "daemon-raw" binding names a symbol without debug information (the
 libgcc outline-atomics helpers) and takes every instruction of it.
 
 Prints PASS/FAIL lines and, last, "bind: N passed, N failed".
-Usage: bind.py [--no-build]
+Usage: bind.py [--no-build] [--only BUILD,...]   (BUILD: hyp-gcc-O2, ...)
 """
 import os
 import re
@@ -317,10 +317,16 @@ def bindings():
 
 
 def main():
-    no_build = "--no-build" in sys.argv[1:]
+    args = sys.argv[1:]
+    no_build = "--no-build" in args
+    only = None
+    if "--only" in args and args.index("--only") + 1 < len(args):
+        only = args[args.index("--only") + 1].split(",")
     binds = bindings()
     for kind, cc, opt in BUILDS:
         bname = build_name(kind, cc, opt)
+        if only is not None and bname not in only:
+            continue
         mine = [b for b in binds if b[1] == kind]
         if not mine:
             continue
