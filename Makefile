@@ -12,7 +12,8 @@ MAKEFLAGS += -s
 endif
 
 .PHONY: all deps hyp tool tests test stress bench run run-host run-shell \
-	run-sim run-zone1 run-virtio clean fuzz mutate
+	run-sim run-zone1 run-virtio clean fuzz check-fresh check-fresh-run \
+	install uninstall install-dkms docs mutate
 
 all: hyp tool tests
 
@@ -32,6 +33,15 @@ tests: hyp tool
 test: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory -k -C tests test
+
+# `make test` on a brand-new Debian 12 root made with debootstrap, from a
+# clone of the committed tree (scripts/check-fresh.sh); .ci/run uses it.
+check-fresh:
+	@$(TOP)/scripts/check-fresh.sh
+
+# The same for `make run`.
+check-fresh-run:
+	@$(TOP)/scripts/check-fresh.sh --target run
 
 stress: deps
 	@$(MAKE) --no-print-directory -C tests stress
@@ -87,6 +97,26 @@ run-virtio: deps
 	@RUN_CONFIG=$(TOP)/configs/zone1-virtio-host.json \
 		$(TOP)/scripts/run-zone1.sh \
 		$(TOP)/build/host/arm64/guest/hvbridge-guest-virtio.bin
+
+# The README's picture of the whole system, drawn by Graphviz's dot
+# (scripts/deps.sh) from its source; tests/docs checks it is current.
+docs: docs/system.svg
+
+docs/system.svg: docs/system.dot
+	dot -Tsvg $< -o $@
+
+# The host build of hvbridge in $(PREFIX)/sbin (default /usr/local), its
+# systemd unit and docs; DESTDIR for packaging (docs/install.md).
+install: tool
+	@$(MAKE) --no-print-directory -C tool install
+
+uninstall:
+	@$(MAKE) --no-print-directory -C tool uninstall
+
+# hvbridge.ko's source in /usr/src/hvbridge-VERSION for DKMS, which
+# builds it against the installed kernel (docs/install.md).
+install-dkms:
+	@$(MAKE) --no-print-directory -C kmod install-dkms
 
 clean:
 	rm -rf $(TOP)/build/host $(TOP)/build/stress $(TOP)/build/bench \

@@ -22,19 +22,32 @@ set -euo pipefail
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export DEPS_LOG=$TOP/build/deps.log
 
-# The native packages: compilers (host, aarch64 cross, clang + sanitizers),
-# QEMU and dtc, the libraries the tool and tests link, initramfs tools;
-# qemu-user (native, user-mode qemu-aarch64) runs the static arm64 daemon
-# on the build machine (tests/e2e/root.sh, arm64-daemon) before any boot.
-# libc6-dev-arm64-cross is the cross glibc the static arm64 daemon is built
-# against (tool/arm64.mk, tests/litmus/bind.py): gcc-aarch64-linux-gnu
-# only recommends it, and --no-install-recommends skips it.
+# The native packages, every one named: they are installed with
+# --no-install-recommends, so nothing may arrive through a Recommends
+# (a new machine once lacked libc6-dev-arm64-cross, which
+# gcc-aarch64-linux-gnu only recommends).  scripts/check-fresh.sh proves
+# the list on a brand-new Debian 12 root.
+#   compilers: build-essential gcc clang lld llvm libclang-rt-14-dev
+#     (sanitizers, libFuzzer), gcc-aarch64-linux-gnu with its C library
+#     headers libc6-dev-arm64-cross and binutils-aarch64-linux-gnu;
+#   QEMU (qemu-system-arm; the tests start it with -nic none, so its
+#     NIC option ROMs, ipxe-qemu, are not needed) and qemu-user (runs the
+#     static arm64 daemon on this machine: tests/e2e/root.sh);
+#   device trees: device-tree-compiler (dtc, fdtput), libfdt-dev;
+#   libraries: liburing-dev libcriterion-dev libcjson-dev pkg-config;
+#   the root zone's initramfs and images: cpio busybox-static xz-utils
+#     file; the kernel module: linux-kbuild-6.1, perl (checkpatch.pl);
+#   tests: fio (blk benchmark), iproute2 (network namespaces for
+#     virtio-net), python3 (decoder cases, region tool);
+#   docs: graphviz (dot draws docs/system.svg, the picture of the whole
+#     system in the README, from docs/system.dot; docs-check proves the
+#     committed picture is the one the source draws).
 PACKAGES="build-essential gcc clang lld llvm libclang-rt-14-dev
-	gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross
-	qemu-system-arm device-tree-compiler libfdt-dev
+	gcc-aarch64-linux-gnu libc6-dev-arm64-cross binutils-aarch64-linux-gnu
+	qemu-system-arm qemu-user device-tree-compiler libfdt-dev
 	liburing-dev libcriterion-dev libcjson-dev pkg-config
-	cpio busybox-static fio linux-kbuild-6.1 iproute2 xz-utils file
-	python3 qemu-user"
+	cpio busybox-static xz-utils file linux-kbuild-6.1 perl
+	fio iproute2 python3 graphviz"
 PACKAGES=${HVB_DEPS_PACKAGES:-$PACKAGES}
 
 dry_run=0

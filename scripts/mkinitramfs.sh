@@ -9,14 +9,17 @@
 #   /usr/sbin/hvbridge      the static arm64 daemon (make -C tool arm64)
 #   /lib/modules/hvbridge.ko  when it was built (kmod/); without it the
 #                           root zone boots and says so
-#   /etc/hvbridge/zone1.json  configs/zone1-root.json: zone1's devices
-#                           served through /dev/hvbridge (kmod transport)
+#   /etc/hvbridge/zone1.json  the --config file (default
+#                           configs/zone1-root.json: zone1's test device
+#                           through /dev/hvbridge; make run-shell gives
+#                           configs/zone1-virtio-root.json)
 #   /etc/hvbridge/zone1-virtio.json  configs/zone1-virtio-root.json:
 #                           zone1's virtio workload (mode run)
 #   /usr/sbin/hvbridge-ctl  load/unload the module, start/stop/restart the
 #                           daemon, status; every step prints a line
 #                           starting "hvbridge-root: " (the tests grep them)
-#   /init                   mounts proc, sys, dev (devtmpfs) and /run,
+#   /init                   mounts proc, sys, dev (devtmpfs), /dev/pts
+#                           (devpts: pty consoles) and /run,
 #                           loads the module, starts the daemon, then per
 #                           "hvbridge_mode=" on the kernel command line:
 #                             shell (default)  a shell on the console
@@ -209,8 +212,10 @@ start() {
 	# A shell waits for the daemon to report its exit status; the
 	# daemon's own pid is in $PIDF, for the signals.
 	(
+		# No --transport: kmod is the default where /dev/hvbridge
+		# exists (docs/daemon.md); the boot exercises that rule.
 		# shellcheck disable=SC2086
-		hvbridge daemon -c "$CONFIG" --transport kmod $HVB_DAEMON_ARGS &
+		hvbridge daemon -c "$CONFIG" $HVB_DAEMON_ARGS &
 		echo $! > $PIDF
 		wait $!
 		say "daemon exited, status $?"
@@ -301,6 +306,10 @@ cat > "$root/init" <<'INIT'
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
+# A pty console (virtio-console's default, and hvisor-tool's) needs
+# /dev/pts: the daemon opens /dev/ptmx and hands out /dev/pts/N.
+mkdir -p /dev/pts
+mount -t devpts devpts /dev/pts
 mount -t tmpfs run /run
 exec </dev/console >/dev/console 2>&1
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
@@ -319,6 +328,11 @@ say() { echo "hvbridge-root: $*"; }
 [ "$mode" = run ] && exec >> /run/root.log 2>&1
 say "init, $(grep -c ^processor /proc/cpuinfo) CPUs, $(uname -m)," \
     "kernel $(uname -r), mode $mode"
+if grep -q "^devpts /dev/pts devpts " /proc/mounts; then
+	say "/dev/pts mounted (pty consoles work)"
+else
+	say "no devpts on /dev/pts: pty consoles will fail"
+fi
 
 # The test sleeps after every empty poll, so each of zone1's requests
 # after a pause goes through the wake SPI and the module: the wake path
@@ -399,7 +413,8 @@ run)
 	# hvbridge stat reads the region beside the running daemon; older
 	# daemons know only a region file, not the module's device.
 	if hvbridge stat --help 2>&1 | grep -q -e "--transport"; then
-		hvbridge stat --transport kmod
+		# No flag: the module's region is stat's default here.
+		hvbridge stat
 		say "hvbridge stat exited, status $?"
 	else
 		say "hvbridge stat: no --transport kmod in this daemon"

@@ -66,7 +66,7 @@ truncate -s 1G "$ram"
 # All of QEMU's RAM is a file the daemon maps too (its host transport,
 # docs/transports.md): it finds the channel region at PA 0x7fff0000.
 qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 \
-	-cpu cortex-a57 -smp 2 -display none -monitor none -m 1G \
+	-cpu cortex-a57 -smp 2 -display none -monitor none -nic none -m 1G \
 	-object memory-backend-file,id=mem,size=1G,mem-path="$ram",share=on \
 	-machine memory-backend=mem \
 	-device loader,file="$img",addr=$ZONE1_PA,force-raw=on \
@@ -112,8 +112,13 @@ while [ $t -lt $((tmo * 10)) ]; do
 		rc=${rc:-125}
 		break
 	fi
-	if grep -qE "hvbridge-hyp: CPU [0-9]+ stopped" "$log" ||
-	   ! kill -0 $qpid 2>/dev/null; then
+	if grep -qE "hvbridge-hyp: CPU [0-9]+ stopped" "$log"; then
+		rc=125
+		break
+	fi
+	# QEMU gone: one more look, for a last line printed as it exited.
+	if ! kill -0 $qpid 2>/dev/null; then
+		grep -qF "hvbridge-hyp: all zones exited" "$log" && continue
 		rc=125
 		break
 	fi

@@ -91,7 +91,7 @@ fi
 # Where each part goes: hyp/arch/arm64/README.md.
 ld=loader,force-raw=on
 qemu=(qemu-system-aarch64 -M "virt,virtualization=on,gic-version=3"
-	-cpu cortex-a57 -smp 3 -m 1G -display none -monitor none
+	-cpu cortex-a57 -smp 3 -m 1G -display none -monitor none -nic none
 	-kernel "$hyp"
 	-device "$ld,addr=0x40200000,file=$ARM64/Image"
 	-device "$ld,addr=0x48000000,file=$work/root/root.dtb"
@@ -151,6 +151,10 @@ why=
 wait_for() {
 	while ! awk -f "$TOP/tests/e2e/untangle.awk" "$log" | grep -qE -e "$1"; do
 		if ! kill -0 "$qpid" 2>/dev/null; then
+			# It may have printed the line just before it exited
+			# (SYSTEM_OFF does exactly that): look once more.
+			! awk -f "$TOP/tests/e2e/untangle.awk" "$log" |
+				grep -qE -e "$1" || return 0
 			why="QEMU exited before \"$1\""
 			return 1
 		fi

@@ -15,9 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <hvbridge/testdev.h>
+
 #include "config_opts.h"
 #include "config_parse.h"
 #include "log.h"
+#include "testdev.h"
 #include "transport.h"
 
 /* A config is a few KiB; anything this big is the wrong file. */
@@ -28,7 +31,7 @@
 
 const struct hvb_config_names hvb_config_native_names = {
 	.base = "base", .size = "size", .phys = "phys", .ipa = "ipa",
-	.irq = "irq", .kick = "kick",
+	.mem_size = "size", .irq = "irq", .kick = "kick",
 };
 
 static const struct hvb_config_names *
@@ -215,6 +218,76 @@ static void hvb_config_list(char *buf, size_t len, const char *const *list)
 	}
 }
 
+/* Optimal string alignment distance of @a and @b, capped at 9. */
+static unsigned int hvb_config_distance(const char *a, const char *b)
+{
+	enum { MAX = 32 };
+	unsigned int d[MAX + 1][MAX + 1], i, j, la, lb, best;
+
+	la = (unsigned int)strlen(a);
+	lb = (unsigned int)strlen(b);
+	if (la > MAX || lb > MAX)
+		return 9;
+	for (i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (i = 1; i <= la; i++) {
+		for (j = 1; j <= lb; j++) {
+			best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	}
+	return d[la][lb] < 9 ? d[la][lb] : 9;
+}
+
+const char *hvb_config_closest(const char *key, const char *const *known)
+{
+	unsigned int dist, best = 3;
+	const char *pick = NULL;
+
+	for (; known && *known; known++) {
+		dist = hvb_config_distance(key, *known);
+		if (dist < best && 2 * dist < strlen(key)) {
+			best = dist;
+			pick = *known;
+		}
+	}
+	return pick;
+}
+
+void hvb_config_warn(struct hvb_config *cfg, const char *path,
+		     const char *fmt, ...)
+{
+	size_t used = strlen(cfg->warnings);
+	va_list ap;
+	int n;
+
+	if (used + 1 >= sizeof(cfg->warnings))
+		return;
+	n = snprintf(cfg->warnings + used, sizeof(cfg->warnings) - used,
+		     "%s: %s%s", cfg->file, path, *path ? ": " : "");
+	if (n < 0 || (size_t)n >= sizeof(cfg->warnings) - used)
+		return;
+	used += (size_t)n;
+	va_start(ap, fmt);
+	n = vsnprintf(cfg->warnings + used, sizeof(cfg->warnings) - used,
+		      fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(cfg->warnings) - used - 1) {
+		cfg->warnings[used] = '\0';	/* no half a warning */
+		return;
+	}
+	strcat(cfg->warnings, "\n");
+}
+
 /*
  * Every member of @obj is in @known, and none is given twice (cJSON keeps
  * both and reads the first, so the second would be silently ignored).
@@ -239,6 +312,12 @@ static int hvb_config_keys(struct hvb_config *cfg, const cJSON *obj,
 			return hvb_config_fail(cfg, p, "%s takes no %ss",
 					       owner, what);
 		hvb_config_list(list, sizeof(list), known);
+		if (hvb_config_closest(item->string, known))
+			return hvb_config_fail(cfg, p, "unknown %s: did you mean \"%s\"? (%s takes: %s)",
+					       what,
+					       hvb_config_closest(item->string,
+								  known),
+					       owner, list);
 		return hvb_config_fail(cfg, p, "unknown %s (%s takes: %s)",
 				       what, owner, list);
 	}
@@ -560,7 +639,7 @@ static int hvb_config_check_mem(struct hvb_config *cfg,
 	const struct hvb_config_names *n = hvb_config_names(cfg);
 	char p[HVB_CONFIG_PATH_MAX];
 
-	hvb_config_join(p, m->path, n->size);
+	hvb_config_join(p, m->path, n->mem_size);
 	if (!m->size)
 		return hvb_config_fail(cfg, p, "is zero");
 	if (m->size % HVB_CONFIG_PAGE)
@@ -762,23 +841,43 @@ static int hvb_config_check_dev(struct hvb_config *cfg, unsigned int i)
 	return 0;
 }
 
-/* Kick numbers not given go, in file order, to the lowest free ones. */
+/*
+ * Kick numbers not given (docs/config.md, "Kick numbers"), one rule for
+ * both formats and the hypervisor's zone windows (hyp/arch/arm64/zones.c):
+ * number HVB_TESTDEV_KICK_DEV (0) is the test device's, so the first
+ * test device without one gets it; every other device gets, in file
+ * order, the lowest free number from 1 up.  0 stays reserved when the
+ * file has no test device: the virtio windows are 1, 2, 3 whether or not
+ * a config lists the test device before them.
+ */
 static void hvb_config_assign_kicks(struct hvb_config *cfg)
 {
 	bool used[HVB_KICK_DEVS] = { false };
-	unsigned int i, next = 0;
+	unsigned int i, next = HVB_TESTDEV_KICK_DEV + 1;
+	struct hvb_config_dev *d;
 
 	for (i = 0; i < cfg->nr_devs; i++)
 		if (cfg->devs[i].kick_dev >= 0)
 			used[cfg->devs[i].kick_dev] = true;
 	for (i = 0; i < cfg->nr_devs; i++) {
-		if (cfg->devs[i].kick_dev >= 0)
+		d = &cfg->devs[i];
+		if (d->kick_dev < 0 && !used[HVB_TESTDEV_KICK_DEV] &&
+		    !strcmp(d->type, HVB_TESTDEV_TYPE)) {
+			used[HVB_TESTDEV_KICK_DEV] = true;
+			d->kick_dev = HVB_TESTDEV_KICK_DEV;
+		}
+	}
+	for (i = 0; i < cfg->nr_devs; i++) {
+		d = &cfg->devs[i];
+		if (d->kick_dev >= 0)
 			continue;
-		/* nr_devs <= HVB_MAX_DEVICES == HVB_KICK_DEVS: one is free */
-		while (used[next])
+		while (next < HVB_KICK_DEVS && used[next])
 			next++;
+		/* 64 devices and 0 never given: the last one takes 0. */
+		if (next == HVB_KICK_DEVS)
+			next = HVB_TESTDEV_KICK_DEV;
 		used[next] = true;
-		cfg->devs[i].kick_dev = (int)next;
+		d->kick_dev = (int)next;
 	}
 }
 
@@ -858,6 +957,13 @@ static void hvb_config_where(const char *text, const char *at,
 int hvb_config_parse(struct hvb_config *cfg, const char *text,
 		     const char *file, enum hvb_config_format format)
 {
+	return hvb_config_parse_flags(cfg, text, file, format, 0);
+}
+
+int hvb_config_parse_flags(struct hvb_config *cfg, const char *text,
+			   const char *file, enum hvb_config_format format,
+			   unsigned int flags)
+{
 	const char *end = NULL;
 	unsigned int line, col;
 	size_t snip;
@@ -865,6 +971,7 @@ int hvb_config_parse(struct hvb_config *cfg, const char *text,
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->file = file;
+	cfg->flags = flags;
 	cfg->log_level = -1;
 	cfg->root = cJSON_ParseWithOpts(text, &end, true);
 	if (!cfg->root) {
@@ -893,6 +1000,12 @@ int hvb_config_parse(struct hvb_config *cfg, const char *text,
 
 int hvb_config_load(struct hvb_config *cfg, const char *file,
 		    enum hvb_config_format format)
+{
+	return hvb_config_load_flags(cfg, file, format, 0);
+}
+
+int hvb_config_load_flags(struct hvb_config *cfg, const char *file,
+			  enum hvb_config_format format, unsigned int flags)
 {
 	size_t len = 0, cap = 4096;
 	char *text, *bigger;
@@ -937,7 +1050,7 @@ int hvb_config_load(struct hvb_config *cfg, const char *file,
 		free(text);
 		return hvb_config_fail(cfg, NULL, "holds a NUL byte: not a JSON text");
 	}
-	err = hvb_config_parse(cfg, text, file, format);
+	err = hvb_config_parse_flags(cfg, text, file, format, flags);
 	free(text);
 	return err;
 }
@@ -979,6 +1092,18 @@ void hvb_config_unmap_zones(struct hvb_config *cfg)
 		if (cfg->zones[i].registered)
 			hvb_guestmem_unregister(&cfg->zones[i].map);
 		cfg->zones[i].registered = false;
+	}
+}
+
+void hvb_config_log_warnings(const struct hvb_config *cfg)
+{
+	const char *line = cfg->warnings, *nl;
+
+	for (; *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		if (!nl)
+			break;
+		hvb_warn("%.*s", (int)(nl - line), line);
 	}
 }
 
@@ -1068,6 +1193,8 @@ void hvb_config_print(const struct hvb_config *cfg, FILE *f)
 	fprintf(f, "devices: %u", cfg->nr_devs);
 	if (cfg->nr_disabled)
 		fprintf(f, " (%u disabled, skipped)", cfg->nr_disabled);
+	if (cfg->nr_skipped)
+		fprintf(f, " (%u unsupported, skipped)", cfg->nr_skipped);
 	fprintf(f, "\n");
 	if (!cfg->nr_devs)
 		return;

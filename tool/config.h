@@ -104,11 +104,21 @@ struct hvb_config {
 	unsigned int nr_devs;
 	struct hvb_config_dev devs[HVB_MAX_DEVICES];
 	unsigned int nr_disabled;	/* hvisor "status": "disable" */
+	unsigned int nr_skipped;	/* HVB_CONFIG_SKIP_UNSUPPORTED */
 
 	struct cJSON *root;	/* the parsed file */
 	struct cJSON *made;	/* options built for hvisor devices */
 	char error[512];	/* "FILE: PATH: why" after a failure */
+	/* "FILE: PATH: why\n" for each thing accepted but worth saying
+	 * (a member hvisor-tool ignores too, a device skipped). */
+	char warnings[1024];
+	/* HVB_CONFIG_SKIP_UNSUPPORTED: an hvisor-tool device type with no
+	 * counterpart is skipped with a warning instead of refused. */
+	unsigned int flags;
 };
+
+/* hvb_config_load_flags() flags. */
+#define HVB_CONFIG_SKIP_UNSUPPORTED	0x1u
 
 /* "auto", "native" or "hvisor"; -1 if none. */
 int hvb_config_parse_format(const char *name);
@@ -121,10 +131,17 @@ const char *hvb_config_format_name(enum hvb_config_format format);
  */
 int hvb_config_load(struct hvb_config *cfg, const char *file,
 		    enum hvb_config_format format);
+int hvb_config_load_flags(struct hvb_config *cfg, const char *file,
+			  enum hvb_config_format format, unsigned int flags);
 /* The same over text already in memory; @file names it in messages. */
 int hvb_config_parse(struct hvb_config *cfg, const char *text,
 		     const char *file, enum hvb_config_format format);
+int hvb_config_parse_flags(struct hvb_config *cfg, const char *text,
+			   const char *file, enum hvb_config_format format,
+			   unsigned int flags);
 void hvb_config_free(struct hvb_config *cfg);
+/* Each of cfg->warnings as a log line at level warn. */
+void hvb_config_log_warnings(const struct hvb_config *cfg);
 
 /*
  * Create every device into @tab (each type's configure() opens its
@@ -143,6 +160,16 @@ int hvb_config_create_devices(struct hvb_config *cfg,
  */
 int hvb_config_map_zones(struct hvb_config *cfg, struct hvb_transport *t);
 void hvb_config_unmap_zones(struct hvb_config *cfg);
+
+/*
+ * config-check's checks beyond the file (config_check.c): the backend
+ * options' values (MAC syntax, tap names), and this machine (the files
+ * the options name, /dev/pts for a pty console, the zones' memory against
+ * the machine's RAM).  Each returns 0, or -1 with cfg->error naming the
+ * field.
+ */
+int hvb_config_check_options(struct hvb_config *cfg);
+int hvb_config_check_host(struct hvb_config *cfg);
 
 /* The resolved zones and device table, for `hvbridge config-check`. */
 void hvb_config_print(const struct hvb_config *cfg, FILE *f);

@@ -17,25 +17,40 @@ static void hvb_config_check_usage(FILE *f)
 
 	hvb_config_type_list(types, sizeof(types));
 	fprintf(f,
-"Usage: hvbridge config-check -c CONFIG [--format F] [--open]\n"
+"Usage: hvbridge config-check -c CONFIG [--format F] [--syntax-only]\n"
+"                             [--skip-unsupported] [--open]\n"
 "\n"
 "Check CONFIG (docs/config.md) as `hvbridge daemon -c CONFIG` would and\n"
 "print the zones and the device table it resolves to: every device's\n"
 "zone, window, interrupt, kick number, type and backend options.\n"
 "\n"
-"  -c, --config FILE   the config to check\n"
-"  -f, --format F      auto (default), native or hvisor (hvisor-tool's\n"
-"                      virtio_cfg.json)\n"
-"      --open          also create the devices, as the daemon does, so\n"
-"                      their backends are opened (image files, taps),\n"
-"                      then close them again (guest memory is not\n"
-"                      mapped: that needs the transport)\n"
-"  -h, --help          this text\n"
+"By default it also checks what it can before anything runs: unknown or\n"
+"misspelled fields (naming the closest known one), a hvisor-tool zone\n"
+"config given for a virtio config, MAC addresses, and on this machine:\n"
+"the files the devices open (blk images: readable, and writable unless\n"
+"read-only), /dev/pts for a pty console, the zones' memory against the\n"
+"machine's RAM.  Warnings (members hvisor-tool ignores too) go to\n"
+"stderr and do not fail the check.\n"
+"\n"
+"  -c, --config FILE     the config to check\n"
+"  -f, --format F        auto (default), native or hvisor (hvisor-tool's\n"
+"                        virtio_cfg.json)\n"
+"      --syntax-only     skip the checks of this machine (files, /dev/pts,\n"
+"                        RAM): for a config meant for another machine\n"
+"      --skip-unsupported  an hvisor-tool device type with no counterpart\n"
+"                        here (gpu, scmi) is skipped with a warning, as\n"
+"                        the daemon's --skip-unsupported does\n"
+"      --open            also create the devices, as the daemon does, so\n"
+"                        their backends are opened (image files, taps),\n"
+"                        then close them again (guest memory is not\n"
+"                        mapped: that needs the transport)\n"
+"  -h, --help            this text\n"
 "\n"
 "Device types in this hvbridge: %s\n"
 "\n"
-"Exit status: 0 if the config is good, 1 if not (the message names the\n"
-"file, the field as a JSON path, and why), 2 on bad usage.\n", types);
+"Exit status: 0 if the config is good (warnings or not), 1 if not (the\n"
+"message names the file, the field as a JSON path, and why), 2 on bad\n"
+"usage.\n", types);
 }
 
 int hvb_cmd_config_check(int argc, char **argv)
@@ -44,6 +59,8 @@ int hvb_cmd_config_check(int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "open", no_argument, NULL, 'o' },
+		{ "syntax-only", no_argument, NULL, 's' },
+		{ "skip-unsupported", no_argument, NULL, 'u' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -51,7 +68,8 @@ int hvb_cmd_config_check(int argc, char **argv)
 	struct hvb_config cfg = { 0 };
 	const char *file = NULL;
 	struct hvb_devices devs;
-	bool open = false;
+	bool open = false, host = true;
+	unsigned int flags = 0;
 	int opt, ret;
 
 	opterr = 0;
@@ -73,6 +91,12 @@ int hvb_cmd_config_check(int argc, char **argv)
 		case 'o':
 			open = true;
 			break;
+		case 's':
+			host = false;
+			break;
+		case 'u':
+			flags |= HVB_CONFIG_SKIP_UNSUPPORTED;
+			break;
 		case 'h':
 			hvb_config_check_usage(stdout);
 			return HVB_EXIT_OK;
@@ -89,7 +113,9 @@ int hvb_cmd_config_check(int argc, char **argv)
 	}
 
 	ret = HVB_EXIT_OK;
-	if (hvb_config_load(&cfg, file, format)) {
+	if (hvb_config_load_flags(&cfg, file, format, flags) ||
+	    hvb_config_check_options(&cfg) ||
+	    (host && hvb_config_check_host(&cfg))) {
 		hvb_err("%s", cfg.error);
 		ret = HVB_EXIT_FAIL;
 	} else if (open) {
@@ -104,6 +130,7 @@ int hvb_cmd_config_check(int argc, char **argv)
 		hvb_devices_fini(&devs);
 		hvb_config_unmap_zones(&cfg);
 	}
+	hvb_config_log_warnings(&cfg);
 	if (ret == HVB_EXIT_OK)
 		hvb_config_print(&cfg, stdout);
 	hvb_config_free(&cfg);

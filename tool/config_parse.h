@@ -18,7 +18,7 @@
  * are checked after reading (a window that wraps names "addr" or
  * "base" as the file wrote it). */
 struct hvb_config_names {
-	const char *base, *size, *phys, *ipa, *irq, *kick;
+	const char *base, *size, *phys, *ipa, *mem_size, *irq, *kick;
 };
 
 extern const struct hvb_config_names hvb_config_native_names;
@@ -41,6 +41,18 @@ int hvb_config_array(struct hvb_config *cfg, const cJSON *obj,
 		     const cJSON **out);
 int hvb_config_object(struct hvb_config *cfg, const cJSON *item,
 		      const char *path);
+
+/*
+ * The member of @known closest to @key (optimal string alignment
+ * distance: a swap of two neighbours counts one), if it is close enough
+ * to be a misspelling of it (at most 2 edits, and fewer than half of
+ * @key's letters); else NULL.
+ */
+const char *hvb_config_closest(const char *key, const char *const *known);
+
+/* Note a warning: a line for config-check and the daemon to print. */
+void hvb_config_warn(struct hvb_config *cfg, const char *path,
+		     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* A new zone or device slot, or NULL (too many; error recorded).  A new
  * device has kick_dev -1 (not given) and size 0 (not given). */

@@ -21,14 +21,14 @@ static inline void stat_add(__u64 *ctr, __u64 n)
 int hvb_consumer_attach(struct hvb_consumer *c, void *region, __u64 size,
 			const struct hvb_consumer_ops *ops, void *ctx)
 {
-	const struct hvb_region_header *h = region;
-	int err = hvb_region_check(region, size);
+	/* The private copy is all we read of the header, now and later. */
+	int err = hvb_region_attach_header(region, size, &c->hdr);
 
 	if (err)
 		return err;
 	c->region = region;
 	c->size = size;
-	c->nr_cpus = h->nr_cpus;
+	c->nr_cpus = c->hdr.nr_cpus;
 	c->wake = hvb_region_wake(region);
 	c->pending = hvb_region_pending(region);
 	c->kicks = hvb_region_kicks(region);
@@ -99,7 +99,8 @@ int hvb_consumer_fetch(struct hvb_consumer *c, __u32 cpu,
 	hvb_rmb();
 	again = hvb_read_once_u64(&r->seq);
 	if (again != seq) {
-		stat_add(&hvb_region_cpu_stats(c->region, cpu)->torn_reads, 1);
+		stat_add(&hvb_region_cpu_stats(c->region, c->nr_cpus,
+					      cpu)->torn_reads, 1);
 		return -1;
 	}
 	return 1;
@@ -130,7 +131,8 @@ int hvb_consumer_complete(struct hvb_consumer *c,
 			  __u64 value)
 {
 	struct hvb_cpu_slot *slot = hvb_region_slot(c->region, req->cpu);
-	struct hvb_cpu_stats *st = hvb_region_cpu_stats(c->region, req->cpu);
+	struct hvb_cpu_stats *st = hvb_region_cpu_stats(c->region, c->nr_cpus,
+							req->cpu);
 
 	/* We are the only writer of resp.seq, so this read is exact. */
 	if (hvb_read_once_u64(&slot->resp.seq) == req->seq)
@@ -214,6 +216,13 @@ static unsigned int hvb_consumer_drain_kicks(struct hvb_consumer *c)
 	while (summary) {
 		__u32 w = (__u32)__builtin_ctzll(summary);
 
+		/* A bit for a word that does not exist: only a hostile or
+		 * corrupt region sets one.  words[w] would be another part
+		 * of the region (bit 48 is CPU 0's req.seq); bits come out
+		 * lowest first, so every bit left is as bogus. */
+		if (w >= HVB_KICK_WORDS)
+			break;
+
 		summary &= summary - 1;
 		word = hvb_xchg_u64(&c->kicks->words[w], 0);
 		while (word) {
@@ -232,6 +241,23 @@ static unsigned int hvb_consumer_drain_kicks(struct hvb_consumer *c)
 	return n;
 }
 
+/*
+ * After attach: announce again every kick word that holds a bit.  A
+ * daemon that died between its exchange of the summary and its exchange
+ * of a word left that word's bits with no summary bit; the drain alone
+ * would leave them there until the next kick of the same word.  Setting
+ * the summary bit of a word that is already set is what a producer does
+ * (Barrier K); the drain that follows takes the word.
+ */
+static void hvb_consumer_recover_kicks(struct hvb_consumer *c)
+{
+	__u32 w;
+
+	for (w = 0; w < HVB_KICK_WORDS; w++)
+		if (hvb_read_once_u64(&c->kicks->words[w]))
+			hvb_fetch_or_u64(&c->kicks->summary, 1ull << w);
+}
+
 unsigned int hvb_consumer_poll(struct hvb_consumer *c)
 {
 	unsigned int n = hvb_consumer_drain_kicks(c);
@@ -248,6 +274,8 @@ unsigned int hvb_consumer_poll(struct hvb_consumer *c)
 		for (cpu = 0; cpu < c->nr_cpus; cpu++)
 			n += hvb_consumer_serve(c, cpu);
 		stat_add(&c->dstats->attach_scans, 1);
+		hvb_consumer_recover_kicks(c);
+		n += hvb_consumer_drain_kicks(c);
 		return n + 1;
 	}
 	/*
@@ -353,6 +381,9 @@ int hvb_consumer_run(struct hvb_consumer *c, struct hvb_transport *t,
 	/* The flag is set by a signal handler or another thread: an
 	 * acquire load, like every wait on another agent (rule 1). */
 	while (!__atomic_load_n(stop, __ATOMIC_ACQUIRE)) {
+		/* Alive and serving (the transport beats while we sleep):
+		 * a daemon about to attach elsewhere watches this. */
+		stat_add(&c->dstats->heartbeat, 1);
 		if (hvb_consumer_poll(c)) {
 			idle = 0;
 			continue;

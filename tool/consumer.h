@@ -42,7 +42,10 @@ struct hvb_consumer_ops {
 struct hvb_consumer {
 	void *region;
 	__u64 size;
-	__u32 nr_cpus;
+	/* The header as checked on attach: the region's own copy may change
+	 * under us (docs/abi.md), so no layout field is read from it again. */
+	struct hvb_region_header hdr;
+	__u32 nr_cpus;		/* = hdr.nr_cpus */
 	bool scan_all;		/* next poll looks at every slot (attach) */
 	__u32 hot_cpu;		/* slot peeked every poll (= wake.hot_cpu) */
 	__u32 last_cpu;		/* slot served last */

@@ -28,8 +28,10 @@
 #include <time.h>
 
 #include <hvbridge/barrier.h>
+#include <hvbridge/kmod-ioctl.h>
 #include <hvbridge/testdev.h>
 
+#include "claim.h"
 #include "config.h"
 #include "consumer.h"
 #include "daemon.h"
@@ -79,6 +81,7 @@ struct hvb_daemon_opts {
 	const char *config;	/* -c FILE, or NULL: the test device only */
 	enum hvb_config_format format;
 	bool check;		/* --check: print the resolved config, exit */
+	unsigned int config_flags;	/* --skip-unsupported */
 	bool has_log_level;
 	bool syslog;
 };
@@ -102,11 +105,18 @@ static void hvb_daemon_usage(FILE *f)
 "  -c, --config FILE      zones, memory and devices (and transport, log)\n"
 "  -f, --format F         auto (default), native or hvisor\n"
 "      --check            check CONFIG, print the device table, exit\n"
-"  -t, --transport NAME   how to reach the region (default sim); known:");
+"      --skip-unsupported an hvisor-tool device type with no counterpart\n"
+"                         here (gpu, scmi): skip it with a warning\n"
+"  -t, --transport NAME   how to reach the region; known:");
 	for (t = hvb_transport_table; *t; t++)
 		fprintf(f, " %s", (*t)->name);
 	fprintf(f, "\n"
-"  -r, --region PATH      the region (sim: the file hvbridge-sim created)\n"
+"                         Default: kmod where " HVB_DEVICE_PATH " exists (the\n"
+"                         root zone) or --region is a character device;\n"
+"                         sim otherwise.  $" HVB_DEVICE_ENV " names another\n"
+"                         device node.\n"
+"  -r, --region PATH      the region (sim: the file hvbridge-sim created;\n"
+"                         kmod: the module's device)\n"
 "      --memory PATH      sim: the file standing for physical memory, from\n"
 "                         which the zones' memory regions are mapped\n"
 "      --memory-base A    sim: the physical address of its first byte (0)\n"
@@ -195,18 +205,25 @@ static const char *hvb_daemon_opt_name(const struct option *opts, int val)
 	return "?";
 }
 
+/* Transports that find their region without --region. */
+static bool hvb_daemon_regionless(const char *transport)
+{
+	return !strcmp(transport, "host") || !strcmp(transport, "kmod");
+}
+
 static int hvb_daemon_parse(int argc, char **argv,
 			    struct hvb_daemon_opts *o)
 {
 	enum {
 		OPT_BASE = 0x100, OPT_ZONE, OPT_CHECK, OPT_SYSLOG, OPT_MEMORY,
 		OPT_MEMORY_BASE, OPT_INTERRUPTS, OPT_REGION_PHYS, OPT_MEM,
-		OPT_RAM_BASE,
+		OPT_RAM_BASE, OPT_SKIP,
 	};
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "check", no_argument, NULL, OPT_CHECK },
+		{ "skip-unsupported", no_argument, NULL, OPT_SKIP },
 		{ "syslog", no_argument, NULL, OPT_SYSLOG },
 		{ "memory", required_argument, NULL, OPT_MEMORY },
 		{ "memory-base", required_argument, NULL, OPT_MEMORY_BASE },
@@ -242,6 +259,9 @@ static int hvb_daemon_parse(int argc, char **argv,
 			break;
 		case OPT_CHECK:
 			o->check = true;
+			break;
+		case OPT_SKIP:
+			o->config_flags |= HVB_CONFIG_SKIP_UNSUPPORTED;
 			break;
 		case OPT_SYSLOG:
 			o->syslog = true;
@@ -309,12 +329,13 @@ static int hvb_daemon_parse(int argc, char **argv,
 		return -hvb_daemon_misuse("--testdev-base and --testdev-zone are for running without -c");
 	if (o->check && !o->config)
 		return -hvb_daemon_misuse("--check needs -c CONFIG");
-	/* host finds the region in its RAM file; kmod opens /dev/hvbridge
-	 * (HVB_DEVICE_PATH) unless told otherwise. */
+	/* host finds the region in its RAM file; kmod opens the module's
+	 * device (hvb_kmod_device_path()) unless told otherwise, and is the
+	 * default where that device exists. */
 	if (!o->region && !o->config &&
-	    !(o->transport && (!strcmp(o->transport, "host") ||
-			       !strcmp(o->transport, "kmod"))))
-		return -hvb_daemon_misuse("--region is required (or -c CONFIG naming it)");
+	    !hvb_daemon_regionless(o->transport ? o->transport :
+				   hvb_transport_default(NULL)))
+		return -hvb_daemon_misuse("--region is required (no " HVB_DEVICE_PATH " here, so the transport is sim: give --region, or -c CONFIG naming it)");
 	if (o->poll && o->has_budget)
 		return -hvb_daemon_misuse("--poll and --spin-budget exclude each other");
 	if (o->transport && !hvb_transport_find(o->transport)) {
@@ -353,7 +374,8 @@ static void hvb_daemon_tally(const struct hvb_consumer *c,
 	s->errors = 0;
 	for (cpu = 0; cpu < c->nr_cpus; cpu++)
 		s->errors += hvb_read_once_u64(
-			&hvb_region_cpu_stats(c->region, cpu)->served_errors);
+			&hvb_region_cpu_stats(c->region, c->nr_cpus,
+					      cpu)->served_errors);
 }
 
 static double hvb_daemon_now(void)
@@ -410,6 +432,8 @@ static int hvb_daemon_serve(const struct hvb_daemon_opts *o,
 {
 	struct hvb_daemon_tally start, end;
 	struct hvb_consumer c = { 0 };
+	struct hvb_claim claim;
+	char why[256];
 	struct hvb_devices devs;
 	char what[96];
 	double t0;
@@ -423,10 +447,20 @@ static int hvb_daemon_serve(const struct hvb_daemon_opts *o,
 	c.spin_budget = o->poll ? UINT64_MAX :
 			!o->has_budget ? HVB_DAEMON_SPIN_BUDGET :
 			o->spin_budget ? o->spin_budget : 1;
-	err = hvb_consumer_attach(&c, t->region, t->size,
-				  &hvb_devices_consumer_ops, &devs);
+	/* The transport keeps daemons of its own kind out; this keeps out
+	 * one on another transport that reaches the same region. */
+	err = hvb_claim_take(&claim, t->region, t->size, t->ops->owner,
+			     &hvb_daemon_stop, why, sizeof(why));
+	if (!err) {
+		err = hvb_consumer_attach(&c, t->region, t->size,
+					  &hvb_devices_consumer_ops, &devs);
+		if (err)
+			snprintf(why, sizeof(why), "%s",
+				 hvb_region_strerror(err));
+	}
 	if (err) {
-		hvb_err("%s: %s", o->region, hvb_region_strerror(err));
+		hvb_err("%s: %s", o->region, why);
+		hvb_claim_release(&claim);
 		hvb_devices_fini(&devs);
 		if (cfg)
 			hvb_config_unmap_zones(cfg);
@@ -435,6 +469,7 @@ static int hvb_daemon_serve(const struct hvb_daemon_opts *o,
 	hvb_daemon_tally(&c, &start);
 	hvb_daemon_wake_word = &c.wake->wake_gen;
 	hvb_daemon_transport = t;
+	t->heartbeat = &c.dstats->heartbeat;
 	if (cfg)
 		snprintf(what, sizeof(what), "%u device%s from %s", devs.nr,
 			 devs.nr == 1 ? "" : "s", cfg->file);
@@ -457,7 +492,9 @@ static int hvb_daemon_serve(const struct hvb_daemon_opts *o,
 	hvb_daemon_transport = NULL;
 	hvb_daemon_wake_word = NULL;
 	hvb_daemon_tally(&c, &end);
+	t->heartbeat = NULL;
 	hvb_consumer_detach(&c);
+	hvb_claim_release(&claim);
 	if (err)
 		hvb_err("serving %s failed: %s", o->region, strerror(-err));
 	hvb_daemon_summary(&start, &end, &devs, hvb_daemon_now() - t0);
@@ -564,24 +601,29 @@ static int hvb_daemon_sim_setup(const struct hvb_daemon_opts *o,
 static int hvb_daemon_config(struct hvb_daemon_opts *o,
 			     struct hvb_config *cfg)
 {
-	if (hvb_config_load(cfg, o->config, o->format)) {
+	if (hvb_config_load_flags(cfg, o->config, o->format,
+				  o->config_flags)) {
 		hvb_err("%s", cfg->error);
 		return HVB_EXIT_FAIL;
 	}
+	hvb_config_log_warnings(cfg);
 	hvb_daemon_merge(o, cfg);
+	if (!o->transport)
+		o->transport = hvb_transport_default(o->region);
 	if (o->check) {
 		/* Show what this daemon would use: file and command line. */
-		cfg->transport = o->transport ? o->transport : "sim";
-		cfg->region = o->region;
+		cfg->transport = o->transport;
+		cfg->region = o->region ? o->region :
+			      !strcmp(o->transport, "kmod") ?
+			      hvb_kmod_device_path() : NULL;
 		cfg->memory = o->memory;
 		cfg->memory_base = o->memory_base;
 		cfg->interrupts = o->interrupts;
 		hvb_config_print(cfg, stdout);
 		return -1;
 	}
-	if (!o->region && strcmp(o->transport ? o->transport : "sim", "host") &&
-	    strcmp(o->transport ? o->transport : "sim", "kmod"))
-		return hvb_daemon_misuse("no region: give --region, or transport.region in the config");
+	if (!o->region && !hvb_daemon_regionless(o->transport))
+		return hvb_daemon_misuse("no region: give --region, or transport.region in the config (the transport is sim: there is no " HVB_DEVICE_PATH " here)");
 	return 0;
 }
 
@@ -606,8 +648,18 @@ int hvb_cmd_daemon(int argc, char **argv)
 		}
 	}
 	if (!o.transport)
-		o.transport = "sim";
+		o.transport = hvb_transport_default(o.region);
 	t.ops = hvb_transport_find(o.transport);
+	if (!t.ops) {
+		/* Named by the config: the command line was checked. */
+		hvb_err("%s: transport.type: unknown transport '%s'",
+			o.config, o.transport);
+		hvb_config_free(&cfg);
+		return HVB_EXIT_FAIL;
+	}
+	/* Every message names the region: kmod's is the module's device. */
+	if (!o.region && t.ops == &hvb_transport_kmod)
+		o.region = hvb_kmod_device_path();
 	ret = hvb_daemon_host_setup(&o, &t);
 	if (ret) {
 		if (t.ops->close)

@@ -9,7 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <hvbridge/channel.h>
+#include <hvbridge/hypercall.h>
+
 #include "daemon.h"
+#include "transport.h"
+#include "version.h"
 #include "zone_cmd.h"
 
 static const struct {
@@ -35,7 +40,18 @@ static void hvb_main_usage(FILE *f)
 	for (i = 0; i < HVB_NR_COMMANDS; i++)
 		fprintf(f, "  %-13s %s\n", hvb_commands[i].name,
 			hvb_commands[i].what);
-	fprintf(f, "\nOptions:\n  -h, --help  this text\n");
+	fprintf(f, "\nOptions:\n  -h, --help     this text\n"
+		   "  -V, --version  the version and the ABI versions it speaks\n");
+}
+
+/* The ABIs are what must match across the parts: the daemon refuses a
+ * region whose channel ABI major differs (hvb_region_check()). */
+static void hvb_main_version(void)
+{
+	printf("hvbridge %s\n"
+	       "channel ABI %u.%u, hypercall ABI %u.%u\n",
+	       HVB_VERSION, HVB_ABI_MAJOR, HVB_ABI_MINOR, HVB_HC_ABI_MAJOR,
+	       HVB_HC_ABI_MINOR);
 }
 
 bool hvb_parse_u64(const char *s, __u64 *out)
@@ -77,10 +93,67 @@ int hvb_usage_error(const char *cmd, int opt, char **argv)
 	return HVB_EXIT_USAGE;
 }
 
+/* Does @arg of `hvbridge stat` name where the region is (--transport,
+ * --region, --device, an unambiguous prefix of one, or -t/-r/-d, maybe
+ * after -j or -h in one cluster)? */
+static bool hvb_stat_arg_names_region(const char *arg)
+{
+	static const char *const longs[] = { "transport", "region", "device" };
+	size_t len;
+	unsigned int i;
+
+	if (arg[0] != '-' || !arg[1])
+		return false;
+	if (arg[1] != '-') {
+		arg += 1 + strspn(arg + 1, "jh");
+		return *arg == 't' || *arg == 'r' || *arg == 'd';
+	}
+	arg += 2;
+	len = strcspn(arg, "=");
+	for (i = 0; len && i < sizeof(longs) / sizeof(longs[0]); i++)
+		if (!strncmp(arg, longs[i], len))
+			return true;
+	return false;
+}
+
+/*
+ * `hvbridge stat` with nothing saying where the region is: where the
+ * module's device exists (the root zone) that is the module's region, as
+ * it is for the daemon (hvb_transport_default()).  stat.c's own default
+ * is a region file, so the command line gets "--transport kmod --device
+ * PATH" put in front of what the user wrote.  Returns @argv itself, or a
+ * new vector (never freed: the process ends with the command), or NULL
+ * when out of memory.
+ */
+static char **hvb_stat_defaults(int *argc, char **argv)
+{
+	char **args;
+	int i;
+
+	for (i = 1; i < *argc && strcmp(argv[i], "--"); i++)
+		if (hvb_stat_arg_names_region(argv[i]))
+			return argv;
+	if (strcmp(hvb_transport_default(NULL), "kmod"))
+		return argv;
+	args = calloc((size_t)*argc + 5, sizeof(*args));
+	if (!args)
+		return NULL;
+	args[0] = argv[0];
+	args[1] = (char *)"--transport";
+	args[2] = (char *)"kmod";
+	args[3] = (char *)"--device";
+	args[4] = (char *)hvb_kmod_device_path();
+	for (i = 1; i < *argc; i++)
+		args[i + 4] = argv[i];
+	*argc += 4;
+	return args;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned int i;
@@ -88,9 +161,13 @@ int main(int argc, char **argv)
 
 	/* '+': stop at the command; its options are its own. */
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:hV", opts, NULL)) != -1) {
 		if (opt == 'h') {
 			hvb_main_usage(stdout);
+			return HVB_EXIT_OK;
+		}
+		if (opt == 'V') {
+			hvb_main_version();
 			return HVB_EXIT_OK;
 		}
 		return hvb_usage_error("", opt, argv);
@@ -105,6 +182,12 @@ int main(int argc, char **argv)
 			continue;
 		argc -= optind;
 		argv += optind;
+		if (hvb_commands[i].run == hvb_cmd_stat)
+			argv = hvb_stat_defaults(&argc, argv);
+		if (!argv) {
+			fprintf(stderr, "hvbridge: error: out of memory\n");
+			return HVB_EXIT_FAIL;
+		}
 		/* Restart getopt for the command's own argv (glibc: 0
 		 * re-initialises its state, including "+" handling). */
 		optind = 0;

@@ -5,7 +5,7 @@
 #         options through config_opts.c)
 #   main: the hvbridge commands; they add $(TOOL_MAIN_LIBS)
 # A new device model is one file here; it registers itself by type name.
-TOOL_CORE_SRCS := consumer.c transport.c transport_sim.c transport_host.c \
+TOOL_CORE_SRCS := consumer.c claim.c transport.c transport_sim.c transport_host.c \
 	device.c testdev.c log.c
 TOOL_CORE_SRCS += transport_kmod.c
 TOOL_CORE_SRCS += config_opts.c
@@ -32,7 +32,7 @@ TOOL_MAIN_SRCS := main.c daemon.c stat.c
 # `hvbridge zone` (docs/kmod.md): the zones through hvbridge.ko.
 TOOL_MAIN_SRCS += zone_cmd.c
 # The JSON config (docs/config.md) and `hvbridge config-check`.
-TOOL_CONFIG_SRCS := config.c config_hvisor.c
+TOOL_CONFIG_SRCS := config.c config_hvisor.c config_check.c
 TOOL_CONFIG_OBJS := $(TOOL_CONFIG_SRCS:%.c=$(O)/tool/%.o)
 TOOL_MAIN_SRCS += $(TOOL_CONFIG_SRCS) config_cmd.c
 TOOL_MAIN_OBJS := $(TOOL_MAIN_SRCS:%.c=$(O)/tool/%.o)

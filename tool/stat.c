@@ -35,9 +35,11 @@ static const char *const hvb_stat_names[HVB_STAT_COLS] = {
 	"served", "served_errors", "torn_reads",
 };
 
-static void hvb_stat_cpu(void *region, __u32 cpu, __u64 *v)
+static void hvb_stat_cpu(void *region, const struct hvb_region_header *h,
+			 __u32 cpu, __u64 *v)
 {
-	const struct hvb_cpu_stats *s = hvb_region_cpu_stats(region, cpu);
+	const struct hvb_cpu_stats *s =
+		hvb_region_cpu_stats(region, h->nr_cpus, cpu);
 
 	v[0] = hvb_read_once_u64(&s->sync_requests);
 	v[1] = hvb_read_once_u64(&s->kicks);
@@ -86,7 +88,7 @@ static void hvb_stat_latency(void *region, __u32 nr_cpus,
 	memset(lat, 0, sizeof(*lat));
 	for (cpu = 0; cpu < nr_cpus; cpu++) {
 		const struct hvb_cpu_stats *s =
-			hvb_region_cpu_stats(region, cpu);
+			hvb_region_cpu_stats(region, nr_cpus, cpu);
 
 		lat->total_ns += hvb_read_once_u64(&s->lat_total_ns);
 		for (b = 0; b < HVB_LAT_BUCKETS; b++)
@@ -145,9 +147,9 @@ static const char *hvb_stat_state(__u32 state)
 	return "unknown";
 }
 
-static void hvb_stat_print(const char *path, void *region)
+static void hvb_stat_print(const char *path, void *region,
+			   const struct hvb_region_header *h)
 {
-	const struct hvb_region_header *h = region;
 	const struct hvb_wake *w = hvb_region_wake(region);
 	__u64 v[HVB_STAT_COLS], sum[HVB_STAT_COLS] = { 0 };
 	__u64 d[HVB_DSTAT_COLS];
@@ -173,7 +175,7 @@ static void hvb_stat_print(const char *path, void *region)
 		printf(" %12s", hdr[i]);
 	printf("\n");
 	for (cpu = 0; cpu < h->nr_cpus; cpu++) {
-		hvb_stat_cpu(region, cpu, v);
+		hvb_stat_cpu(region, h, cpu, v);
 		printf("%-5u", cpu);
 		for (i = 0; i < HVB_STAT_COLS; i++) {
 			printf(" %12llu", (unsigned long long)v[i]);
@@ -221,9 +223,9 @@ static void hvb_stat_json_u64(cJSON *obj, const char *name, __u64 v)
 	cJSON_AddNumberToObject(obj, name, (double)v);
 }
 
-static cJSON *hvb_stat_json(const char *path, void *region)
+static cJSON *hvb_stat_json(const char *path, void *region,
+			    const struct hvb_region_header *h)
 {
-	const struct hvb_region_header *h = region;
 	const struct hvb_wake *w = hvb_region_wake(region);
 	__u64 v[HVB_STAT_COLS], d[HVB_DSTAT_COLS];
 	cJSON *root = cJSON_CreateObject(), *obj, *arr, *cpuj;
@@ -253,7 +255,7 @@ static cJSON *hvb_stat_json(const char *path, void *region)
 
 	arr = cJSON_AddArrayToObject(root, "cpus");
 	for (cpu = 0; cpu < h->nr_cpus; cpu++) {
-		hvb_stat_cpu(region, cpu, v);
+		hvb_stat_cpu(region, h, cpu, v);
 		cpuj = cJSON_CreateObject();
 		hvb_stat_json_u64(cpuj, "cpu", cpu);
 		for (i = 0; i < HVB_STAT_COLS; i++)
@@ -400,6 +402,7 @@ int hvb_cmd_stat(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *path = NULL, *device = NULL, *transport = "sim";
+	struct hvb_region_header hdr;
 	bool json = false, kmod;
 	size_t size;
 	void *region;
@@ -449,7 +452,10 @@ int hvb_cmd_stat(int argc, char **argv)
 	}
 	if (err)
 		return err;
-	err = hvb_region_check(region, (__u64)size);
+	/* The header as checked is all we use of it: whoever writes the
+	 * region (a simulation, a hostile creator) may change it while we
+	 * read the counters. */
+	err = hvb_region_attach_header(region, (__u64)size, &hdr);
 	if (err) {
 		fprintf(stderr, "hvbridge: error: %s: %s\n", path,
 			hvb_region_strerror(err));
@@ -457,7 +463,7 @@ int hvb_cmd_stat(int argc, char **argv)
 		return HVB_EXIT_FAIL;
 	}
 	if (json) {
-		cJSON *root = hvb_stat_json(path, region);
+		cJSON *root = hvb_stat_json(path, region, &hdr);
 		char *text = root ? cJSON_Print(root) : NULL;
 
 		if (!text) {
@@ -470,7 +476,7 @@ int hvb_cmd_stat(int argc, char **argv)
 		free(text);
 		cJSON_Delete(root);
 	} else {
-		hvb_stat_print(path, region);
+		hvb_stat_print(path, region, &hdr);
 	}
 	munmap(region, size);
 	return HVB_EXIT_OK;

@@ -4,7 +4,11 @@
  * one line here (and in objs.mk).
  */
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+#include <hvbridge/kmod-ioctl.h>
 
 #include "transport.h"
 
@@ -25,4 +29,26 @@ const struct hvb_transport_ops *hvb_transport_find(const char *name)
 		if (!strcmp((*ops)->name, name))
 			return *ops;
 	return NULL;
+}
+
+const char *hvb_kmod_device_path(void)
+{
+	const char *path = getenv(HVB_DEVICE_ENV);
+
+	return path && *path ? path : HVB_DEVICE_PATH;
+}
+
+/*
+ * One rule: a region that is a character device, or no region at all
+ * while the module's device exists, means the root zone and its module;
+ * anything else is a region file of the simulation.
+ */
+const char *hvb_transport_default(const char *region)
+{
+	struct stat st;
+
+	if (region && *region)
+		return !stat(region, &st) && S_ISCHR(st.st_mode) ? "kmod" :
+								   "sim";
+	return !stat(hvb_kmod_device_path(), &st) ? "kmod" : "sim";
 }

@@ -22,6 +22,9 @@ struct hvb_transport;
 
 struct hvb_transport_ops {
 	const char *name;
+	/* HVB_OWNER_*: what a daemon on this transport writes into the
+	 * region's consumer_owner (claim.h). */
+	__u32 owner;
 	/* Map the region named by @where; set t->region and t->size.
 	 * Returns 0 or a negative errno, with a message in t->error. */
 	int (*open)(struct hvb_transport *t, const char *where);
@@ -31,7 +34,8 @@ struct hvb_transport_ops {
 	 * Block until a producer signals, or return at once if @wake_word
 	 * no longer holds @token (the wake_gen value the consumer read with
 	 * Barrier W0).  Returns 0, or -EINTR on a signal, or another
-	 * negative errno.
+	 * negative errno.  While it blocks it wakes every HVB_HEARTBEAT_MS
+	 * to add 1 to *t->heartbeat, if set, and to check t->stop.
 	 */
 	int (*wait)(struct hvb_transport *t, __u32 *wake_word, __u32 token);
 	void (*close)(struct hvb_transport *t);
@@ -82,6 +86,12 @@ struct hvb_transport {
 	 * consumer's last stop check and its sleep (see daemon.c).
 	 */
 	const volatile int *stop;
+	/*
+	 * Optional: the region's hvb_daemon_stats.heartbeat, set by the
+	 * daemon once attached.  wait() is called by the serving thread, the
+	 * heartbeat's one writer, and bumps it while the daemon sleeps.
+	 */
+	__u64 *heartbeat;
 	/* Transport-private state (sim: the phys and interrupt mappings);
 	 * NULL until a setter needs it, freed by close(). */
 	void *priv;
@@ -90,6 +100,20 @@ struct hvb_transport {
 
 /* Look up a transport by name ("sim", ...); NULL if unknown. */
 const struct hvb_transport_ops *hvb_transport_find(const char *name);
+
+/*
+ * The module's device node: $HVBRIDGE_DEVICE if set and not empty (tests,
+ * or a udev rule that names it otherwise), else HVB_DEVICE_PATH.
+ */
+#define HVB_DEVICE_ENV	"HVBRIDGE_DEVICE"
+const char *hvb_kmod_device_path(void);
+
+/*
+ * The transport when neither the command line nor the config names one:
+ * "kmod" if @region is a character device, or if @region is NULL and the
+ * module's device exists (the root zone); "sim" otherwise.
+ */
+const char *hvb_transport_default(const char *region);
 
 /* Every known transport, NULL-terminated (for --help and messages). */
 extern const struct hvb_transport_ops *const hvb_transport_table[];

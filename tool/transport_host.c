@@ -262,6 +262,7 @@ static int host_raise_irq(struct hvb_transport *t, __u32 zone, __u32 irq)
 
 const struct hvb_transport_ops hvb_transport_host = {
 	.name = "host",
+	.owner = HVB_OWNER_HOST,
 	.open = host_open,
 	.can_sleep = host_can_sleep,
 	.wait = host_wait,

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include <hvbridge/barrier.h>
+#include <hvbridge/channel.h>
 #include <hvbridge/kmod-ioctl.h>
 
 #include "transport.h"
@@ -88,7 +89,7 @@ static void kmod_open_error(struct hvb_transport *t, const char *path,
 
 static int kmod_open(struct hvb_transport *t, const char *where)
 {
-	const char *path = where && *where ? where : HVB_DEVICE_PATH;
+	const char *path = where && *where ? where : hvb_kmod_device_path();
 	struct hvb_ioc_claim claim;
 	struct hvb_ioc_info info;
 	void *mem;
@@ -180,8 +181,21 @@ static int kmod_wait(struct hvb_transport *t, __u32 *wake_word, __u32 token)
 	 * swap of SLEEPING -> RUNNING, after Barrier W2). */
 	if (hvb_load_acquire_u32(wake_word) != token)
 		return 0;
-	if (poll(&pfd, 1, -1) < 0)
-		return -errno;
+	/* The counter keeps a wake that comes between two polls. */
+	for (;;) {
+		int ready = poll(&pfd, 1, HVB_HEARTBEAT_MS);
+
+		if (ready < 0)
+			return -errno;
+		if (ready)
+			break;
+		if (t->heartbeat)	/* still alive, asleep */
+			hvb_write_once_u64(t->heartbeat,
+					   hvb_read_once_u64(t->heartbeat) + 1);
+		/* Acquire: as above. */
+		if (t->stop && __atomic_load_n(t->stop, __ATOMIC_ACQUIRE))
+			return -EINTR;
+	}
 	if (pfd.revents & (POLLERR | POLLHUP | POLLNVAL))
 		return -EIO;
 	/* Take the value, so the next poll() waits for a newer wake. */
@@ -286,6 +300,7 @@ static void kmod_close(struct hvb_transport *t)
 
 const struct hvb_transport_ops hvb_transport_kmod = {
 	.name = "kmod",
+	.owner = HVB_OWNER_KMOD,
 	.open = kmod_open,
 	.can_sleep = kmod_can_sleep,
 	.wait = kmod_wait,

@@ -30,9 +30,11 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <hvbridge/barrier.h>
+#include <hvbridge/channel.h>
 
 #include "transport.h"
 
@@ -89,19 +91,32 @@ static bool sim_can_sleep(struct hvb_transport *t)
 
 static int sim_wait(struct hvb_transport *t, __u32 *wake_word, __u32 token)
 {
+	const struct timespec beat = {
+		.tv_nsec = HVB_HEARTBEAT_MS * 1000000L,
+	};
 	long ret;
 
-	/* After the consumer's Barrier W0 load of @token: a stop requested
-	 * before that load is seen here, one after it changed the word. */
-	/* Acquire: pairs with the release store of whoever stops us. */
-	if (t->stop && __atomic_load_n(t->stop, __ATOMIC_ACQUIRE))
-		return -EINTR;
-	ret = syscall(SYS_futex, wake_word, FUTEX_WAIT, token, NULL, NULL, 0);
-	if (ret == 0)
-		return 0;
-	if (errno == EAGAIN)	/* wake_gen moved on: a wake-up we missed */
-		return 0;
-	return -errno;
+	for (;;) {
+		/* After the consumer's Barrier W0 load of @token: a stop
+		 * requested before that load is seen here, one after it
+		 * changed the word. */
+		/* Acquire: pairs with the release store of whoever stops us. */
+		if (t->stop && __atomic_load_n(t->stop, __ATOMIC_ACQUIRE))
+			return -EINTR;
+		/* The futex compares the word with @token each time, so a
+		 * wake between two waits is never lost. */
+		ret = syscall(SYS_futex, wake_word, FUTEX_WAIT, token, &beat,
+			      NULL, 0);
+		if (ret == 0)
+			return 0;
+		if (errno == EAGAIN)	/* wake_gen moved on: a missed wake */
+			return 0;
+		if (errno != ETIMEDOUT)
+			return -errno;
+		if (t->heartbeat)	/* still alive, asleep */
+			hvb_write_once_u64(t->heartbeat,
+					   hvb_read_once_u64(t->heartbeat) + 1);
+	}
 }
 
 /* Async-signal-safe: an atomic add and a system call. */
@@ -293,6 +308,7 @@ static void sim_close(struct hvb_transport *t)
 
 const struct hvb_transport_ops hvb_transport_sim = {
 	.name = "sim",
+	.owner = HVB_OWNER_SIM,
 	.open = sim_open,
 	.can_sleep = sim_can_sleep,
 	.wait = sim_wait,

@@ -18,6 +18,7 @@
 #include <hvbridge/kmod-ioctl.h>
 
 #include "daemon.h"
+#include "transport.h"
 #include "zone_cmd.h"
 
 int hvb_kmod_ctl_open(const char *path, char *why, size_t len)
@@ -26,7 +27,7 @@ int hvb_kmod_ctl_open(const char *path, char *why, size_t len)
 	int fd, err;
 
 	if (!path)
-		path = HVB_DEVICE_PATH;
+		path = hvb_kmod_device_path();
 	/* Read-only: a control file maps nothing writable anyway. */
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd >= 0)
@@ -89,7 +90,8 @@ static void hvb_zone_usage(FILE *f, int op)
 "Refused for the root zone and for a zone that is not running.\n\n");
 	fprintf(f,
 "  -t, --transport NAME   kmod, the only one with zones (default)\n"
-"  -d, --device PATH      the module's device (default " HVB_DEVICE_PATH ")\n"
+"  -d, --device PATH      the module's device (default $" HVB_DEVICE_ENV " or\n"
+"                         " HVB_DEVICE_PATH ")\n"
 "  -h, --help             this text\n");
 }
 
@@ -249,7 +251,7 @@ int hvb_cmd_zone(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *path = HVB_DEVICE_PATH;
+	const char *path = hvb_kmod_device_path();
 	char cmd[16], why[256];
 	int op = -1, opt, fd, ret;
 	__u64 id = 0;
@@ -303,9 +305,14 @@ int hvb_cmd_zone(int argc, char **argv)
 			return HVB_EXIT_USAGE;
 		}
 		if (!hvb_parse_u64(argv[optind], &id) || id > UINT32_MAX) {
-			fprintf(stderr, "hvbridge %s: '%s' is not a zone ID\n"
+			/* hvisor-tool's `hvisor zone start FILE.json`: say
+			 * what this command takes instead. */
+			fprintf(stderr, "hvbridge %s: '%s' is not a zone ID%s\n"
 					"Try 'hvbridge %s --help'.\n",
-				cmd, argv[optind], cmd);
+				cmd, argv[optind],
+				strchr(argv[optind], '.') || strchr(argv[optind], '/') ?
+				" (a zone config file is not taken here: the hypervisor holds the zones, docs/from-hvisor-tool.md)" : "",
+				cmd);
 			return HVB_EXIT_USAGE;
 		}
 		optind++;

@@ -21,18 +21,21 @@ static inline void stat_add(__u64 *ctr, __u64 n)
 int hyp_channel_attach(struct hyp_producer *p, void *region, __u64 size,
 		       __u32 cpu, __u64 timeout_ns)
 {
-	const struct hvb_region_header *h = region;
+	struct hvb_region_header h;
 	__u64 req_seq, resp_seq;
-	int err = hvb_region_check(region, size);
+	/* The region is the root zone's memory: its header may change at
+	 * any time.  Check a private copy and compute every pointer from
+	 * that copy, never from a second read of the region. */
+	int err = hvb_region_attach_header(region, size, &h);
 
 	if (err)
 		return err;
-	if (cpu >= h->nr_cpus)
+	if (cpu >= h.nr_cpus)
 		return HVB_REGION_ECPUS;
 	p->region = region;
 	p->cpu = cpu;
 	p->slot = hvb_region_slot(region, cpu);
-	p->stats = hvb_region_cpu_stats(region, cpu);
+	p->stats = hvb_region_cpu_stats(region, h.nr_cpus, cpu);
 	p->wake = hvb_region_wake(region);
 	p->pending = hvb_region_pending(region);
 	p->kicks = hvb_region_kicks(region);

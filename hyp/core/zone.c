@@ -49,6 +49,44 @@ static int hyp_zone_ram_clash(const struct hyp_mem_region *r)
 	return 0;
 }
 
+/*
+ * Interrupts: SPIs only, and none another zone owns (beside the memory
+ * rules, as Jailhouse checks a cell's pins).
+ */
+static int hyp_zone_irq_check(const struct hyp_zone_config *cfg)
+{
+	const struct hyp_zone_irqs *irqs = cfg->irqs, *o;
+	__u32 i, w;
+
+	if (!irqs)
+		return 0;
+	for (w = 0; w < HYP_ZONE_IRQ_WORDS; w++) {
+		for (i = 0; i < 32; i++) {
+			__u32 n = w * 32 + i;
+
+			if (irqs->bits[w] >> i & 1 &&
+			    (n < HYP_ZONE_IRQ_MIN || n >= HYP_ZONE_IRQ_LIMIT)) {
+				hyp_printk("hvbridge-hyp: %s: interrupt %u is not a shared peripheral interrupt (%u-%u)\n",
+					   cfg->name, n, HYP_ZONE_IRQ_MIN,
+					   HYP_ZONE_IRQ_LIMIT - 1);
+				return -1;
+			}
+		}
+		for (i = 0; i < hyp_nr_zones; i++) {
+			o = hyp_zones[i].cfg->irqs;
+			if (o && o->bits[w] & irqs->bits[w]) {
+				hyp_printk("hvbridge-hyp: %s: interrupt %u belongs to %s\n",
+					   cfg->name,
+					   w * 32 + (__u32)__builtin_ctz(o->bits[w] &
+							       irqs->bits[w]),
+					   hyp_zones[i].cfg->name);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
 static int hyp_zone_check(const struct hyp_zone_config *cfg)
 {
 	const struct hyp_mem_region *m = cfg->mem;
@@ -104,6 +142,8 @@ static int hyp_zone_check(const struct hyp_zone_config *cfg)
 				return -1;
 			}
 	}
+	if (hyp_zone_irq_check(cfg))
+		return -1;
 	for (i = 0; i < cfg->nr_mmio; i++) {
 		if (!w[i].size || range_wraps(w[i].base, w[i].size)) {
 			hyp_printk("hvbridge-hyp: %s: window %u is empty or wraps\n",

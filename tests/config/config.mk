@@ -9,10 +9,21 @@ CONFIG_OUT := $(O)/tests/config
 CONFIG_SRCS := $(sort $(wildcard $(CONFIG_DIR)/*.c))
 CONFIG_TOBJS := $(CONFIG_SRCS:$(CONFIG_DIR)/%.c=$(CONFIG_OUT)/%.o)
 CONFIG_BIN := $(CONFIG_OUT)/hvb-config
+# flip_shim.so: an LD_PRELOAD rogue creator for the stat test, not part
+# of the Criterion binary.
+CONFIG_SHIM := $(CONFIG_OUT)/flip_shim.so
+CONFIG_SRCS := $(filter-out $(CONFIG_DIR)/flip_shim.c,$(CONFIG_SRCS))
+CONFIG_TOBJS := $(CONFIG_SRCS:$(CONFIG_DIR)/%.c=$(CONFIG_OUT)/%.o)
 # Where the CLI tests find the binaries and the sample files.
 CONFIG_DEFS := -DHVB_TEST_TOP='"$(TOP)"' \
 	-DHVB_TEST_HVBRIDGE='"$(O)/tool/hvbridge"' \
-	-DHVB_TEST_SIM='"$(O)/hyp/hvbridge-sim"'
+	-DHVB_TEST_SIM='"$(O)/hyp/hvbridge-sim"' \
+	-DHVB_TEST_FLIP_SHIM='"$(CONFIG_SHIM)"'
+
+$(CONFIG_SHIM): $(CONFIG_DIR)/flip_shim.c
+	@mkdir -p $(dir $@)
+	$(call quiet,CC,$@)
+	$(Q)$(CC) $(TEST_CFLAGS) -fPIC -shared -MMD -MP -o $@ $<
 
 $(CONFIG_OUT)/%.o: $(CONFIG_DIR)/%.c
 	@mkdir -p $(dir $@)
@@ -24,9 +35,9 @@ $(CONFIG_BIN): $(CONFIG_TOBJS) $(TOOL_CORE_OBJS) $(TOOL_CONFIG_OBJS)
 	$(Q)$(CC) $(HOST_LDFLAGS) -pthread -o $@ $^ $(TOOL_CORE_LIBS) \
 		-lcriterion
 
-TEST_BINS += $(CONFIG_BIN)
+TEST_BINS += $(CONFIG_BIN) $(CONFIG_SHIM)
 TEST_TARGETS += config-test
 
 .PHONY: config-test
-config-test: $(CONFIG_BIN)
+config-test: $(CONFIG_BIN) $(CONFIG_SHIM)
 	$(Q)$(CONFIG_BIN) --jobs 2

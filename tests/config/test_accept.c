@@ -124,20 +124,21 @@ Test(accept, hvisor_sample)
 	cr_expect_eq(d->base, 0xa003c00ull);
 	cr_expect_eq(d->size, 0x200ull);
 	cr_expect_eq(d->irq, 78);
-	cr_expect_eq(d->kick_dev, 0, "kicks assigned in file order");
+	cr_expect_eq(d->kick_dev, 1,
+		     "kicks from 1 in file order: 0 is the test device's");
 	cr_assert_eq(hvb_opt_string(d->opts, "img", &s, NULL), 0);
 	cr_expect_str_eq(s, "rootfs2.ext4");
 
 	d = &cfg.devs[1];
 	cr_expect_str_eq(d->type, "virtio-console");
 	cr_expect_eq(d->irq, 76);
-	cr_expect_eq(d->kick_dev, 1);
+	cr_expect_eq(d->kick_dev, 2);
 	cr_assert_eq(hvb_opt_choice(d->opts, "mode", modes, &mode, NULL), 0);
 	cr_expect_eq(mode, 1, "hvisor-tool's console is a pty");
 
 	d = &cfg.devs[2];
 	cr_expect_str_eq(d->type, "virtio-net");
-	cr_expect_eq(d->kick_dev, 2);
+	cr_expect_eq(d->kick_dev, 3);
 	cr_assert_eq(hvb_opt_string(d->opts, "tap", &s, NULL), 0);
 	cr_expect_str_eq(s, "tap0");
 	cr_assert_eq(hvb_opt_bytes(d->opts, "mac", mac, 6, NULL), 0);
@@ -147,7 +148,7 @@ Test(accept, hvisor_sample)
 	cr_expect_str_eq(d->type, "virtio-rng");
 	cr_expect_eq(d->zone_id, 2);
 	cr_expect_eq(d->base, 0xa003c00ull, "same window, other zone: fine");
-	cr_expect_eq(d->kick_dev, 3);
+	cr_expect_eq(d->kick_dev, 4);
 	cr_expect(!d->opts);
 	hvb_config_free(&cfg);
 }

@@ -3,18 +3,28 @@
  * Description: the hvbridge binary on configs: `config-check` and
  * `daemon --check` print the resolved table of a good config and exit 0;
  * a bad config exits 1 with "FILE: PATH: why" on stderr; bad usage exits
- * 2; every command answers --help; and the simulation, served by a daemon
- * whose devices come from configs/zone1-sim.json, passes its checks.
+ * 2; every command answers --help; the simulation, served by a daemon
+ * whose devices come from configs/zone1-sim.json, passes its checks; and
+ * a daemon is refused a region that a live daemon on another transport
+ * serves; `stat` prints from the header it checked, even while a rogue
+ * creator rewrites it.
  * Every run is under timeout(1), so a hang fails instead of stalling.
  */
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <criterion/criterion.h>
+#include <hvbridge/barrier.h>
+#include <hvbridge/region.h>
 
 #include "cfgtest.h"
 
@@ -138,7 +148,8 @@ Test(cli, config_check_hvisor)
 		if (!strstr(help.out, type))
 			break;
 	}
-	cli(&r, BIN " config-check -c " HVISOR);
+	/* --syntax-only: its rootfs2.ext4 is not on this machine. */
+	cli(&r, BIN " config-check --syntax-only -c " HVISOR);
 	if (i == sizeof(devs) / sizeof(devs[0])) {
 		cr_expect_eq(r.status, 0, "stderr: %s", r.err);
 		cr_expect(strstr(r.out, "(hvisor-tool format)"), "%s", r.out);
@@ -286,4 +297,286 @@ Test(cli, sim_served_from_config)
 	cr_expect(strstr(r.out, "PASS") || strstr(r.err, "PASS"), "%s %s",
 		  r.out, r.err);
 	cr_expect(strstr(r.err, "2 devices from " GOOD), "%s", r.err);
+}
+
+#define HVT_SAMPLES	HVB_TEST_TOP "/tests/config/samples/hvisor-tool/"
+#define HVT_BLKCON	HVT_SAMPLES "qemu-aarch64-blk-console.json"
+
+/* Run shell script @script (under timeout(1), as cli() does). */
+static void cli_sh(struct cli_run *r, const char *script)
+{
+	char path[128], cmd[192];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/script.sh", cli_dir);
+	f = fopen(path, "w");
+	cr_assert(f);
+	fputs(script, f);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "sh %s", path);
+	cli(r, cmd);
+}
+
+/* A copy of hvisor-tool's blk+console example with @path set to @json. */
+static const char *cli_variant(const char *name, const char *path,
+			       const char *json)
+{
+	cJSON *root = cfg_json_file("tests/config/samples/hvisor-tool/qemu-aarch64-blk-console.json");
+	const char *file;
+	char *text;
+
+	if (path)
+		cfg_set_json(root, path, json);
+	text = cJSON_Print(root);
+	cr_assert(text);
+	file = cli_file(name, text);
+	free(text);
+	cJSON_Delete(root);
+	return file;
+}
+
+/*
+ * config-check checks by default what it can before anything runs: the
+ * image exists, /dev/pts is there for the pty console, the zone's memory
+ * fits the machine, MACs are MACs, members are spelled right, the file is
+ * a virtio config and not a zone config.  --syntax-only leaves out this
+ * machine; warnings do not fail the check.
+ */
+Test(cli, config_check_checks_before_running)
+{
+	char cmd[1024], img[128];
+	const char *f;
+	struct cli_run r;
+
+	snprintf(cmd, sizeof(cmd), "cd %s && " BIN " config-check -c " HVT_BLKCON,
+		 cli_dir);
+	cli_sh(&r, cmd);
+	cr_expect_eq(r.status, 1, "%s", r.out);
+	cr_expect(strstr(r.err, "qemu-aarch64-blk-console.json: zones[0].devices[0].img: rootfs2.ext4: no such file"),
+		  "%s", r.err);
+	cli(&r, BIN " config-check --syntax-only -c " HVT_BLKCON);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+
+	snprintf(img, sizeof(img), "%s/rootfs2.ext4", cli_dir);
+	cli_file("rootfs2.ext4", "");
+	cr_assert_eq(truncate(img, 1 << 20), 0);
+	cli_sh(&r, cmd);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "devices: 2"), "%s", r.out);
+
+	f = cli_variant("huge.json", "zones[0].memory_region[0].size",
+			"\"0x100000000000\"");
+	snprintf(cmd, sizeof(cmd), "cd %s && " BIN " config-check -c %s",
+		 cli_dir, f);
+	cli_sh(&r, cmd);
+	cr_expect_eq(r.status, 1);
+	cr_expect(strstr(r.err, "zones[0].memory_region[0].size: 0x100000000000 (16384.0 GiB) is more than this machine's RAM"),
+		  "%s", r.err);
+	snprintf(cmd, sizeof(cmd), "cd %s && " BIN " config-check --syntax-only -c %s",
+		 cli_dir, f);
+	cli_sh(&r, cmd);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+
+	f = cli_variant("typo.json", "zones[0].devcies", "[]");
+	snprintf(cmd, sizeof(cmd), BIN " config-check --syntax-only -c %s", f);
+	cli_sh(&r, cmd);
+	cr_expect_eq(r.status, 1);
+	cr_expect(strstr(r.err, "zones[0].devcies: unknown member: did you mean \"devices\"?"),
+		  "%s", r.err);
+
+	f = cli_variant("note.json", "zones[0].comment", "\"x\"");
+	snprintf(cmd, sizeof(cmd), BIN " config-check --syntax-only -c %s", f);
+	cli_sh(&r, cmd);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.err, "hvbridge: warning: ") &&
+		  strstr(r.err, "zones[0].comment: unknown member, ignored"),
+		  "%s", r.err);
+
+	cli(&r, BIN " config-check --syntax-only -c " HVT_SAMPLES "zone1_linux.json");
+	cr_expect_eq(r.status, 1);
+	cr_expect(strstr(r.err, "this is a zone config of hvisor-tool's"),
+		  "%s", r.err);
+	cli(&r, BIN " config-check --syntax-only -c " HVT_SAMPLES "qemu-aarch64.json");
+	cr_expect_eq(r.status, 1);
+	cr_expect(strstr(r.err, "set \"status\": \"disable\" in zones[0].devices[3] or give --skip-unsupported"),
+		  "%s", r.err);
+	cli(&r, BIN " config-check --syntax-only --skip-unsupported -c " HVT_SAMPLES "qemu-aarch64.json");
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "(1 unsupported, skipped)"), "%s", r.out);
+}
+
+Test(cli, config_check_mac)
+{
+	static const char *const cases[][2] = {
+		{ "\"00:16:3e:10:10\"", "zones[0].devices[1].options.mac" },
+		{ "\"00:16:3e:10:10:zz\"", "zones[0].devices[1].options.mac" },
+		{ "\"01:16:3e:10:10:10\"", "zones[0].devices[1].options.mac: is a multicast address" },
+	};
+	char text[1024], cmd[512];
+	struct cli_run r;
+	const char *f;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(text, sizeof(text),
+			 "{\"version\": 1, \"zones\": [{\"id\": 1, \"devices\": ["
+			 "{\"type\": \"testdev\", \"base\": \"0xb000000\"},"
+			 "{\"type\": \"virtio-net\", \"base\": \"0xa000000\", \"size\": \"0x200\","
+			 " \"options\": {\"tap\": \"t0\", \"mac\": %s}}]}]}",
+			 cases[i][0]);
+		f = cli_file("mac.json", text);
+		snprintf(cmd, sizeof(cmd), BIN " config-check --syntax-only -c %s", f);
+		cli_sh(&r, cmd);
+		cr_expect_eq(r.status, 1, "%s: %s", cases[i][0], r.out);
+		cr_expect(strstr(r.err, cases[i][1]), "%s: %s", cases[i][0],
+			  r.err);
+	}
+}
+
+/*
+ * hvisor-tool's blk+console example, unchanged, served by the daemon:
+ * the region made by hvbridge-sim (kept, no requests), the zone's 768 MiB
+ * at 0x50000000 from a sparse file standing for physical memory, the
+ * image in the daemon's directory as hvisor-tool expects; the daemon
+ * creates both devices (the console on a new pty), serves until SIGTERM
+ * and exits 0.
+ */
+Test(cli, daemon_serves_hvisor_example)
+{
+	char cmd[2048], path[128];
+	struct cli_run r;
+
+	snprintf(path, sizeof(path), "%s/rootfs2.ext4", cli_dir);
+	cli_file("rootfs2.ext4", "");
+	cr_assert_eq(truncate(path, 1 << 20), 0);
+	snprintf(path, sizeof(path), "%s/phys", cli_dir);
+	cli_file("phys", "");
+	cr_assert_eq(truncate(path, (off_t)0x50000000 + 0x30000000), 0);
+	snprintf(cmd, sizeof(cmd),
+		 "cd %s && " HVB_TEST_SIM " --cpus 1 --requests 0 --keep-region --region %s/region >/dev/null 2>&1 && "
+		 "{ " BIN " daemon -c " HVT_BLKCON " --transport sim --region %s/region --memory %s/phys 2>log & pid=$!; "
+		 "for i in $(seq 100); do grep -q serving log && break; sleep 0.1; done; "
+		 "kill -TERM $pid; wait $pid; st=$?; cat log >&2; exit $st; }",
+		 cli_dir, cli_dir, cli_dir, cli_dir);
+	cli_sh(&r, cmd);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.err, "console on pty /dev/pts/"), "%s", r.err);
+	cr_expect(strstr(r.err, "2 devices from " HVT_BLKCON), "%s", r.err);
+	cr_expect(strstr(r.err, "hvbridge: stopped after"), "%s", r.err);
+	cr_expect(!strstr(r.err, "(null)"), "%s", r.err);
+}
+
+/* A region file of @size bytes in the test's directory, formatted for
+ * @nr_cpus and mapped shared; its path in @path. */
+static void *cli_region_file(char *path, size_t len, __u64 size,
+			     __u32 nr_cpus)
+{
+	void *mem;
+	int fd;
+
+	snprintf(path, len, "%s/region", cli_dir);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	cr_assert(fd >= 0);
+	cr_assert_eq(ftruncate(fd, (off_t)size), 0);
+	mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	cr_assert(mem != MAP_FAILED);
+	cr_assert_eq(hvb_region_format(mem, size, nr_cpus), HVB_REGION_OK);
+	return mem;
+}
+
+/* What a daemon on another transport does to a region it serves: beat
+ * (hvb_daemon_stats.heartbeat) every 5 ms until told to stop. */
+struct cli_owner {
+	struct hvb_daemon_stats *ds;
+	atomic_int stop;
+};
+
+static void *cli_owner_beat(void *arg)
+{
+	struct cli_owner *o = arg;
+	const struct timespec ms5 = { 0, 5000000L };
+
+	while (!atomic_load(&o->stop)) {
+		hvb_write_once_u64(&o->ds->heartbeat,
+				   hvb_read_once_u64(&o->ds->heartbeat) + 1);
+		nanosleep(&ms5, NULL);
+	}
+	return NULL;
+}
+
+/*
+ * A region already served by a live daemon on the kmod transport (as a
+ * region in the root zone's RAM is, when a host daemon maps QEMU's RAM
+ * file): a daemon on another transport is refused with a sentence, even
+ * though its own transport's lock was free.
+ */
+Test(cli, second_daemon_on_another_transport_refused)
+{
+	__u64 size = hvb_region_size(2);
+	struct cli_owner o = { 0 };
+	char path[128], args[512];
+	struct hvb_wake *w;
+	struct cli_run r;
+	pthread_t th;
+	void *mem;
+
+	mem = cli_region_file(path, sizeof(path), size, 2);
+	w = hvb_region_wake(mem);
+	w->consumer_state = HVB_CONSUMER_SLEEPING;
+	w->consumer_pid = 77;
+	w->consumer_owner = HVB_OWNER_KMOD << 24 | 0x1234;
+	o.ds = hvb_region_daemon_stats(mem);
+	cr_assert(!pthread_create(&th, NULL, cli_owner_beat, &o));
+
+	snprintf(args, sizeof(args), "%s daemon --transport sim --region %s",
+		 BIN, path);
+	cli(&r, args);
+	atomic_store(&o.stop, 1);
+	pthread_join(th, NULL);
+	cr_expect_eq(r.status, 1, "status %d: %s", r.status, r.err);
+	cr_expect(strstr(r.err, "another daemon (transport kmod, pid 77 in its own system) serves this region: stop it first"),
+		  "%s", r.err);
+	cr_expect_eq(w->consumer_owner, HVB_OWNER_KMOD << 24 | 0x1234,
+		     "the owner is untouched");
+	cr_expect_eq(w->consumer_pid, 77u, "the region is not attached");
+	munmap(mem, size);
+}
+
+/* Does stat's table hold a row for CPU @cpu? Rows are "%-5u". */
+static bool cli_has_row(const char *out, unsigned int cpu)
+{
+	char row[16];
+
+	snprintf(row, sizeof(row), "\n%-5u", cpu);
+	return strstr(out, row) != NULL;
+}
+
+/*
+ * `hvbridge stat` on a region whose header a rogue creator rewrites
+ * right after stat checked it (flip_shim.so, at stat's first printf),
+ * from 2 CPUs to 3 (both layouts fit the file).  stat prints from the
+ * copy it checked: "2 CPUs" and rows 0 and 1.  One that read the count
+ * again would print a row for CPU 2 too.
+ */
+Test(cli, stat_prints_from_the_header_it_checked)
+{
+	__u64 size = hvb_region_size(3);
+	char path[128], args[768];
+	struct cli_run r;
+	void *mem;
+
+	cr_assert_eq(size, hvb_region_size(2), "one file fits both");
+	mem = cli_region_file(path, sizeof(path), size, 2);
+	snprintf(args, sizeof(args),
+		 "env LD_PRELOAD=%s HVB_FLIP_REGION=%s HVB_FLIP_CPUS=3 %s stat --region %s",
+		 HVB_TEST_FLIP_SHIM, path, BIN, path);
+	cli(&r, args);
+	cr_expect_eq(r.status, 0, "status %d: %s", r.status, r.err);
+	cr_expect_eq(((struct hvb_region_header *)mem)->nr_cpus, 3u,
+		     "the shim did rewrite the header");
+	cr_expect(strstr(r.out, ": 2 CPUs,") && cli_has_row(r.out, 1) &&
+		  !cli_has_row(r.out, 2),
+		  "not the table of the 2 CPUs it checked:\n%s", r.out);
+	munmap(mem, size);
 }

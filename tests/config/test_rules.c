@@ -120,20 +120,20 @@ Test(rules, device_types_and_options)
 		   "test.json: zones[0].devices[1].type: unknown device type \"virtio-bkl\" (known: ",
 		   "test-blk", "testdev", "virtio-blk", "virtio-rng");
 	EXPECT_SET(NATIVE, "zones[0].devices[1].options.imgg", "\"x.img\"",
-		   "test.json: zones[0].devices[1].options.imgg: unknown option (test-blk takes: img, readonly)");
+		   "test.json: zones[0].devices[1].options.imgg: unknown option: did you mean \"img\"? (test-blk takes: img, readonly)");
 	EXPECT_SET(NATIVE, "zones[0].devices[0].options", "{\"speed\": 1}",
 		   "zones[0].devices[0].options.speed: testdev takes no options");
 	EXPECT_SET(NATIVE, "zones[0].devices[1].name",
 		   "\"a-name-that-is-far-too-long-for-it\"",
 		   "zones[0].devices[1].name: is longer than 31 characters");
 	EXPECT_SET(HVISOR, "zones[0].devices[3].status", "\"enable\"",
-		   "test.json: zones[0].devices[3].type: hvisor-tool device type \"gpu\" has no hvbridge counterpart (supported: blk, console, net, rng)");
+		   "test.json: zones[0].devices[3].type: hvisor-tool device type \"gpu\" has no hvbridge counterpart (supported: blk, console, net, rng); to serve the rest, set \"status\": \"disable\" in zones[0].devices[3] or give --skip-unsupported");
 }
 
 Test(rules, unknown_and_repeated_fields)
 {
 	EXPECT_SET(NATIVE, "zones[0].devices[1].irqq", "78",
-		   "test.json: zones[0].devices[1].irqq: unknown field (a device takes: type, name, base, size, irq, kick, enabled, options)");
+		   "test.json: zones[0].devices[1].irqq: unknown field: did you mean \"irq\"? (a device takes: type, name, base, size, irq, kick, enabled, options)");
 	EXPECT_SET(NATIVE, "zones[0].memory[0].base", "0",
 		   "zones[0].memory[0].base: unknown field (a memory region takes: phys, ipa, size)");
 	EXPECT_SET(NATIVE, "zones[0].name", "\"z\"",
@@ -143,7 +143,7 @@ Test(rules, unknown_and_repeated_fields)
 	EXPECT_SET(NATIVE, "daemon.level", "\"x\"",
 		   "daemon.level: unknown field");
 	EXPECT_SET(NATIVE, "zone", "[]",
-		   "test.json: zone: unknown field (the top level takes: version, transport, daemon, zones)");
+		   "test.json: zone: unknown field: did you mean \"zones\"? (the top level takes: version, transport, daemon, zones)");
 	/* Members hvisor-tool does not read are ignored, as it does. */
 	{
 		struct hvb_config cfg;
@@ -204,7 +204,7 @@ Test(rules, hvisor_values)
 		   "zones[0].devices[2].mac: expected 6 bytes, not 5");
 	EXPECT_SET(HVISOR, "zones[0].devices[2].mac",
 		   "[0, 22, 62, 16, 16, \"0x100\"]",
-		   "zones[0].devices[2].mac[5]: is out of range (a byte: 0..255)");
+		   "zones[0].devices[2].mac[5]: is out of range (at most 255, 0xff)");
 	EXPECT_SET(HVISOR, "zones[0].devices[2].mac",
 		   "[0, 22, 62, 16, 16, -1]",
 		   "zones[0].devices[2].mac[5]: is negative");

@@ -2,7 +2,9 @@
 # for the host and checked against encodings the aarch64 assembler makes
 # from cases.txt at build time (gen_cases.py writes them into cases.h),
 # and against binutils' disassembly of pseudo-random words (gen_random.py
-# writes random.h).
+# writes random.h).  Also the injection rules of arm64/inject.h (vector
+# offset, and the syndrome of a trap from AArch32 EL0), and the check
+# that a decoded instruction addresses the faulting VA (far_test.c).
 DECODE_DIR := $(TOP)/tests/decode
 DECODE_OUT := $(O)/tests/decode
 DECODE_BIN := $(DECODE_OUT)/hvb-decode-test
@@ -33,7 +35,15 @@ $(DECODE_OUT)/decode_test.o: $(DECODE_DIR)/decode_test.c \
 	$(call quiet,CC,$@)
 	$(Q)$(CC) $(DECODE_CFLAGS) -MMD -MP -c $< -o $@
 
-$(DECODE_BIN): $(DECODE_OUT)/decode.o $(DECODE_OUT)/decode_test.o
+$(DECODE_OUT)/inject_test.o $(DECODE_OUT)/far_test.o: \
+		$(DECODE_OUT)/%.o: $(DECODE_DIR)/%.c
+	@mkdir -p $(dir $@)
+	$(call quiet,CC,$@)
+	$(Q)$(CC) $(DECODE_CFLAGS) -I$(TOP)/hyp/arch/arm64/include -MMD -MP \
+		-c $< -o $@
+
+$(DECODE_BIN): $(DECODE_OUT)/decode.o $(DECODE_OUT)/decode_test.o \
+		$(DECODE_OUT)/inject_test.o $(DECODE_OUT)/far_test.o
 	$(call quiet,LD,$@)
 	$(Q)$(CC) $(HOST_LDFLAGS) -o $@ $^ -lcriterion
 

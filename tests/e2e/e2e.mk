@@ -2,7 +2,7 @@
 # tests/Makefile.  `make -C tests e2e-boot` boots hvbridge-hyp.elf (test
 # zones; with build/arm64/Image from scripts/fetch-arm64.sh also the root
 # zone's Linux) and hvbridge-hyp-crashtest.elf under qemu-system-aarch64,
-# each with a watchdog (E2E_TIMEOUT s, 3x for Linux), and checks the
+# each with a watchdog (E2E_TIMEOUT s, 6x for Linux), and checks the
 # serial logs and the channel region; it also proves that the build's
 # MMIO writeback check rejects a writeback accessor.
 E2E_DIR := $(TOP)/tests/e2e

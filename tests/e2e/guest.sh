@@ -117,7 +117,7 @@ else
 		start_daemon_host $n
 		ld="-device loader,force-raw=on"
 		tmo_saved=$tmo
-		tmo=$((tmo * 3))	# a kernel boot under TCG
+		tmo=$((tmo * 6))	# a kernel boot under TCG, on a machine maybe busy
 		boot $n "$img/hvbridge-hyp.elf" "hvbridge-hyp: root: SYSTEM_OFF" \
 			"-smp 3 $QEMU_SHARED_RAM $ld,addr=0x40200000,file=$kernel
 			 $ld,addr=0x48000000,file=$rootd/root.dtb

@@ -8,12 +8,33 @@
 HVB_UNTANGLE=$(cd "$here" && pwd)/untangle.awk
 
 QEMU="qemu-system-aarch64 -M virt,virtualization=on,gic-version=3
-	-cpu cortex-a57 -smp 2 -m 1G -display none -monitor none"
+	-cpu cortex-a57 -smp 2 -m 1G -display none -monitor none -nic none"
 
 # RAM in a shared file, so the host sees the channel region (region.py).
 ram=$work/ram.img
 QEMU_SHARED_RAM="-object memory-backend-file,id=ram,size=1G,mem-path=$ram,share=on
 	-machine memory-backend=ram"
+
+# last_steps LOG: how far a run got, for a watchdog's message: the last
+# line of each agent on the serial log (every zone, the root zone's
+# init, the hypervisor) and the log's last three lines.
+last_steps() {
+	awk -f "$HVB_UNTANGLE" "$1" 2>/dev/null | awk '
+		/^\[zone[0-9]+\]/ { z[substr($1, 2, length($1) - 2)] = $0 }
+		/^hvbridge-root:/ { r = $0 }
+		/^hvbridge-hyp:/ { h = $0 }
+		{ l[NR % 3] = $0 }
+		END {
+			for (k in z)
+				print "  last step of " k ": " z[k]
+			print "  last step of the root zone: " (r ? r : "(none)")
+			print "  last line of the hypervisor: " (h ? h : "(none)")
+			print "  last lines of the log:"
+			for (i = NR - 2; i <= NR; i++)
+				if (i > 0)
+					print "  > " l[i % 3]
+		}'
+}
 
 # boot NAME ELF DONE_LINE [QEMU ARGS]: run QEMU until DONE_LINE shows, the
 # CPU stops on a crash, or the watchdog fires; the log is $work/NAME.log.
@@ -28,8 +49,8 @@ boot() {
 	while ! grep -qF -e "$3" -e "hvbridge-hyp: CPU 0 stopped" "$log" \
 			2>/dev/null; do
 		if [ "$t" -ge $((tmo * 10)) ]; then
-			echo "e2e: $1: watchdog: no \"$3\" after ${tmo}s" \
-				>> "$work/$1.why"
+			{ echo "e2e: $1: watchdog: no \"$3\" after ${tmo}s"
+			  last_steps "$log"; } >> "$work/$1.why"
 			break
 		fi
 		if ! kill -0 "$qpid" 2>/dev/null; then

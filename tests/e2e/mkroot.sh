@@ -31,7 +31,7 @@ INITRD_ADDR=0x49000000
 
 mkdir -p "$work"
 qemu-system-aarch64 -M virt,virtualization=on,gic-version=3,dumpdtb="$work/virt.dtb" \
-	-cpu cortex-a57 -smp 3 -m 1G -display none >/dev/null 2>&1
+	-cpu cortex-a57 -smp 3 -m 1G -display none -nic none >/dev/null 2>&1
 
 root=$work/initramfs
 rm -rf "$root"

@@ -128,12 +128,17 @@ boot_root_start() {
 wait_line() {
 	while ! grep -qE -e "$2" "$work/$1.log" 2>/dev/null; do
 		if [ "$(date +%s)" -ge $((t0 + tmo)) ]; then
-			echo "e2e: $1: watchdog: no \"$2\" after ${tmo}s" \
-				>> "$work/$1.why"
+			{ echo "e2e: $1: watchdog: no \"$2\" after ${tmo}s"
+			  last_steps "$work/$1.log"; } >> "$work/$1.why"
 			return 1
 		fi
 		if ! kill -0 "$qpid" 2>/dev/null; then
-			echo "e2e: $1: QEMU exited before \"$2\"" >> "$work/$1.why"
+			# It may have printed the line just before it exited
+			# (SYSTEM_OFF does exactly that): look once more.
+			! grep -qE -e "$2" "$work/$1.log" 2>/dev/null ||
+				return 0
+			{ echo "e2e: $1: QEMU exited before \"$2\""
+			  last_steps "$work/$1.log"; } >> "$work/$1.why"
 			return 1
 		fi
 		sleep 0.1
@@ -186,7 +191,7 @@ else
 			zone1_sum='^\[zone1\] guest: 0x[0-9a-f]+ checks, '
 		fi
 		tmo_saved=$tmo
-		tmo=$((tmo * 3))	# a kernel boot under TCG
+		tmo=$((tmo * 6))	# a kernel boot under TCG, on a machine maybe busy
 		t0=$(date +%s)
 		boot_root_start $n "$img/hvbridge-hyp.elf" "$args"
 		# zone1's summary line, then the root zone's prompt for it.

@@ -51,8 +51,8 @@ root_wait() {
 		"${3:-1}" ]; do
 		now=$(date +%s)
 		if [ "$now" -ge $((t0 + tmo)) ]; then
-			echo "watchdog: no \"$2\" (x${3:-1}) after ${tmo}s" \
-				>> "$work/$1.why"
+			{ echo "watchdog: no \"$2\" (x${3:-1}) after ${tmo}s"
+			  last_steps "$work/$1.log"; } >> "$work/$1.why"
 			return 1
 		fi
 		s=$(stat -c %s "$work/$1.log")
@@ -60,12 +60,18 @@ root_wait() {
 			size=$s
 			seen=$now
 		elif [ "$now" -ge $((seen + stall)) ]; then
-			echo "watchdog: the serial log stopped for ${stall}s" \
-				"waiting for \"$2\"" >> "$work/$1.why"
+			{ echo "watchdog: the serial log stopped for" \
+				"${stall}s waiting for \"$2\""
+			  last_steps "$work/$1.log"; } >> "$work/$1.why"
 			return 1
 		fi
 		if ! kill -0 "$qpid" 2>/dev/null; then
-			echo "QEMU exited before \"$2\"" >> "$work/$1.why"
+			# It may have printed the line just before it exited
+			# (SYSTEM_OFF does exactly that): look once more.
+			[ "$(awk -f "$HVB_UNTANGLE" "$work/$1.log" |
+			     grep -cE -e "$2")" -lt "${3:-1}" ] || return 0
+			{ echo "QEMU exited before \"$2\""
+			  last_steps "$work/$1.log"; } >> "$work/$1.why"
 			return 1
 		fi
 		sleep 0.1

@@ -102,6 +102,10 @@ grep -qE '\[zone1\] guest: virtio: the daemon answered after [0-9]+ ms' \
 	"$log" || echo "missing: zone1's line on waiting for the daemon" >> "$why"
 grep -qE '^hvbridge: serving /dev/hvbridge \(kmod, .*\): 4 devices from /etc/hvbridge/zone1-virtio.json' \
 	"$log" || echo "missing: the daemon serving zone1-virtio.json" >> "$why"
+# The daemon's virtio interrupts (INJECT_IRQ) reached zone1 through its
+# virtual GIC: at least one per device (docs/interrupts.md).
+grep -qE '^\[zone1\] guest: virtio: GIC interrupts taken: blk [1-9][0-9]*, console [1-9][0-9]*, rng [1-9]' \
+	"$log" || echo "missing: virtio interrupts through zone1's GIC ($(grep -o 'GIC interrupts taken: .*' "$log"))" >> "$why"
 # The daemon's counters, inside the summary block: it served zone1, and
 # its only errors are the torture image's two ERROR-register cases.
 stop=$(sed -n '/^hvbridge-root: ---- summary/,/^hvbridge-root: ---- end/p' \

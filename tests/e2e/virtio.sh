@@ -76,7 +76,9 @@ log_of=$n
 rm -f "$work/$n.why" "$work/$n.log.txt" "$work/$n.console"
 if [ ! -x "$hvb" ] || [ ! -f "$gbin" ] || [ ! -f "$img/hvbridge-hyp.elf" ]; then
 	echo "missing $hvb, $gbin or $img/hvbridge-hyp.elf (make)" > "$work/$n.why"
-elif ! "$hvb" config-check -c "$cfg" > "$work/$n.cfg" 2>&1; then
+elif ! truncate -s 1M "$work/zone1-virtio-blk.img" ||
+     ! (cd "$work" && "$hvb" config-check -c "$(cd "$(dirname "$cfg")" &&
+		pwd)/$(basename "$cfg")") > "$work/$n.cfg" 2>&1; then
 	{ echo "config-check refused $cfg:"; cat "$work/$n.cfg"; } \
 		> "$work/$n.why"
 else
@@ -159,7 +161,7 @@ else
 		start_daemon_virtio "$n"
 		ld="-device loader,force-raw=on"
 		tmo_saved=$tmo
-		tmo=$((tmo * 3))	# a kernel boot under TCG
+		tmo=$((tmo * 6))	# a kernel boot under TCG, on a machine maybe busy
 		boot "$n" "$img/hvbridge-hyp.elf" "hvbridge-hyp: root: SYSTEM_OFF" \
 			"-smp 3 $QEMU_SHARED_RAM $ld,addr=0x40200000,file=$kernel
 			 $ld,addr=0x48000000,file=$rootd/root.dtb

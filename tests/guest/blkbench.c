@@ -40,21 +40,6 @@ static __u8 bb_buf[BB_REQ] __attribute__((aligned(16)));
 static struct bb_hdr bb_hdr;
 static __u8 bb_status;
 
-static __u64 bb_ticks(void)
-{
-	__u64 v;
-
-	__asm__ volatile("isb\n\tmrs %0, cntvct_el0" : "=r"(v) : : "memory");
-	return v;
-}
-
-static __u64 bb_freq(void)
-{
-	__u64 f;
-
-	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(f));
-	return f;
-}
 
 /* FNV-1a, 64 bit, carried on from @h over @n bytes. */
 static __u64 bb_sum(__u64 h, const __u8 *p, __u32 n)
@@ -94,9 +79,9 @@ static const char *bb_req(struct gvirtio *d, struct gvq *q, __u32 type,
 	b[0] = (struct gvq_buf){ &bb_hdr, sizeof(bb_hdr), 0 };
 	b[1] = (struct gvq_buf){ bb_buf, BB_REQ, type == GVBLK_T_IN };
 	b[2] = (struct gvq_buf){ &bb_status, 1, 1 };
-	t0 = bb_ticks();
+	t0 = guest_ticks();
 	why = gvq_run(d, q, b, 3, &len);
-	*t += bb_ticks() - t0;
+	*t += guest_ticks() - t0;
 	if (why)
 		return why;
 	if (bb_status != GVBLK_S_OK)
@@ -139,7 +124,7 @@ void guest_workload(void)
 	struct gvirtio d = { "virtio-blk", GVIRTIO_BASE, VIRTIO_ID_BLOCK, 0 };
 	struct gvq q;
 	const char *why;
-	__u64 wt = 0, rt = 0, want = 0, got, freq = bb_freq();
+	__u64 wt = 0, rt = 0, want = 0, got, freq = guest_ticks_freq();
 	__u32 pass, off, fails = 0;
 
 	guest_puts("blkbench: ");

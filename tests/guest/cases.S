@@ -683,3 +683,81 @@ ENDCASE	\name
 	iso_case iso_root_ram_store, 0x48000000, st
 	iso_case iso_hyp_carveout, 0x7fc00000	/* the hypervisor */
 	iso_case iso_channel_region, 0x7fff0000	/* the channel */
+
+/* --- AArch32 at EL0 ------------------------------------------------- */
+
+/*
+ * Nothing is emulated for AArch32 code: its data abort on a test device
+ * window reaches our EL1 at VBAR_EL1 + 0x600 (the AArch32 EL0 vector, not
+ * the AArch64 one) as an external abort on that access, with ELR at the
+ * instruction (none skipped, whatever its length), FAR its address, IL
+ * set and SPSR the state it ran in (A32 or T32, usr mode).
+ */
+#define EC_DABT_LOW	0x24
+/* PATTERN reads at any size: from A64 code the hypervisor would emulate
+ * this load, and step ELR by 4 whatever the instruction's length. */
+#define A32_PAT_VA	(GUEST_EL0_DEV_ALIAS + PAT_POS)
+#define SPSR_USR_A32	0x10
+#define SPSR_USR_T32	0x30	/* T */
+
+.macro	a32_case name, code, spsr
+CASE	\name, GC_ONCE
+	ldr	x19, =guest_a32
+	ldr	x9, [x19, #GA32_COUNT]
+	str	x9, [x19, #GA32_BEFORE]
+	mrs	x9, daif
+	str	x9, [x19, #GA32_DAIF]
+	mov	x9, sp
+	str	x9, [x19, #GA32_SP]
+	adr	x9, .La32_back_\name
+	str	x9, [x19, #GA32_RESUME]
+	ldr	x0, =A32_PAT_VA				/* r0 */
+	mov	x1, #0x55				/* r1 */
+	ldr	x9, =\code - GUEST_RAM_BASE + GUEST_EL0_RAM_ALIAS
+	msr	elr_el1, x9
+	mov	x9, #\spsr
+	msr	spsr_el1, x9
+	eret
+.La32_back_\name:
+	/* Only SP is ours again: reload everything else. */
+	ldr	x19, =guest_a32
+	ldr	x9, [x19, #GA32_DAIF]
+	msr	daif, x9
+	ldr	x20, [x19, #GA32_BEFORE]
+	ldr	x21, [x19, #GA32_COUNT]
+	sub	x21, x21, x20
+	checki	x21, 1
+	ldr	x21, [x19, #GA32_ELR]
+	ldr	x22, =\code - GUEST_RAM_BASE + GUEST_EL0_RAM_ALIAS
+	check	x21, x22
+	ldr	x21, [x19, #GA32_FAR]
+	checki	x21, A32_PAT_VA
+	ldr	x21, [x19, #GA32_SPSR]
+	checki	x21, \spsr
+	ldr	x21, [x19, #GA32_ESR]
+	lsr	x22, x21, #26
+	checki	x22, EC_DABT_LOW
+	ubfx	x22, x21, #25, #1			/* IL */
+	checki	x22, 1
+	ubfx	x22, x21, #24, #1			/* ISV */
+	checki	x22, 0
+	ubfx	x22, x21, #6, #1			/* WnR */
+	checki	x22, 0
+	and	x22, x21, #0x3f
+	checki	x22, DFSC_EXT_ABORT
+ENDCASE	\name
+.endm
+
+/* The EL0 code, run through GUEST_EL0_RAM_ALIAS; hand-encoded, as the
+ * aarch64 assembler knows no A32 or T32. */
+	.text
+	.balign	4
+a32_ldr_code:
+	.word	0xe5901000	/* A32: ldr r1, [r0] */
+	.word	0xeafffffe	/* A32: b . (never reached) */
+t32_ldr_code:
+	.hword	0x6801		/* T32, 16 bits: ldr r1, [r0] */
+	.hword	0xe7fe		/* T32: b . (never reached) */
+
+	a32_case a32_el0_ldr_a32, a32_ldr_code, SPSR_USR_A32
+	a32_case a32_el0_ldr_t32, t32_ldr_code, SPSR_USR_T32

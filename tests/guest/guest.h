@@ -22,6 +22,29 @@
 #define GA_FAR		16
 #define GA_ELR		24
 
+/*
+ * guest_a32 (start.S): the a32_* cases (cases.S) fill SP, RESUME, BEFORE
+ * and DAIF, then run AArch32 code at EL0; the vector for AArch32 EL0
+ * (VBAR_EL1 + 0x600) counts the exception, records its registers and
+ * resumes the case at RESUME with that SP.
+ */
+#define GA32_COUNT	0
+#define GA32_ESR	8
+#define GA32_FAR	16
+#define GA32_ELR	24
+#define GA32_SPSR	32
+#define GA32_SP		40
+#define GA32_RESUME	48
+#define GA32_BEFORE	56
+#define GA32_DAIF	64
+#define GA32_SIZE	72
+
+/* Aliases in the torture image's stage 1 (start.S) for AArch32 EL0:
+ * our RAM read-only and executable at EL0 only, and the in-hypervisor
+ * test device window (and the channel's) read-write at EL0. */
+#define GUEST_EL0_RAM_ALIAS	0x60000000
+#define GUEST_EL0_DEV_ALIAS	0x0d000000
+
 /* struct guest_fail: written by gcase_fail (cases.S) on a miss. */
 #define GF_AT		0
 #define GF_GOT		8
@@ -76,6 +99,31 @@ void guest_putc(int c);
 void guest_exit(__u64 code) __attribute__((noreturn));
 /* cases.S: one 8-byte load, 0 if it aborted (a recorded MMIO site). */
 __u64 guest_mmio_read64(__u64 addr);
+
+/* The generic timer's virtual count (isb: not read early). */
+static inline __u64 guest_ticks(void)
+{
+	__u64 v;
+
+	__asm__ volatile("isb\n\tmrs %0, cntvct_el0" : "=r"(v) : : "memory");
+	return v;
+}
+
+/* Its frequency, ticks per second. */
+static inline __u64 guest_ticks_freq(void)
+{
+	__u64 f;
+
+	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(f));
+	return f;
+}
+
+static inline __u64 guest_ticks_per_ms(void)
+{
+	__u64 f = guest_ticks_freq() / 1000;
+
+	return f ? f : 1;
+}
 #endif
 
 #endif /* GUEST_H */

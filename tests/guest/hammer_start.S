@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The hammer image's entry, vectors, stage 1 and device accesses
- * (hammer.c).  Entry as docs/run.md says: EL1h, MMU off, x0 = the
+ * (hammer.c); the GIC image (gic.c) runs on them too.  Entry as docs/run.md says: EL1h, MMU off, x0 = the
  * in-hypervisor test device window, x1 = the PL011, x2 = the channel's
  * test device window.  A second vCPU, when the zone has one, enters at
  * hammer_secondary through PSCI CPU_ON with x0 = its index (1).  Each
@@ -140,26 +140,15 @@ hammer_unlock:
 	ret
 
 /*
- * VBAR_EL1.  Only "current EL with SPx, synchronous" is expected (the
- * aborts the hypervisor injects); anything else reports and exits.  The
- * hammer never moves SP, so the vector saves the caller-saved registers
- * on the interrupted stack.
+ * VBAR_EL1.  "Current EL with SPx" synchronous exceptions (the aborts the
+ * hypervisor injects) go to hammer_sync() and skip the instruction; its
+ * IRQs go to hammer_irq(), which an image with interrupts defines (the
+ * GIC image, gic.c: the default reports and exits, as anything else
+ * does).  The images never move SP, so the vectors save the
+ * caller-saved registers, ELR_EL1 and SPSR_EL1 on the interrupted stack.
  */
-	.balign	2048
-hammer_vectors:
-	.rept	4
-	.balign	0x80
-	b	hammer_vec_other
-	.endr
-	.balign	0x80
-	b	hammer_vec_sync		/* 0x200 */
-	.rept	11
-	.balign	0x80
-	b	hammer_vec_other
-	.endr
-
-hammer_vec_sync:
-	sub	sp, sp, #160
+.macro	vec_save
+	sub	sp, sp, #176
 	stp	x0, x1, [sp, #0]
 	stp	x2, x3, [sp, #16]
 	stp	x4, x5, [sp, #32]
@@ -170,13 +159,15 @@ hammer_vec_sync:
 	stp	x14, x15, [sp, #112]
 	stp	x16, x17, [sp, #128]
 	stp	x18, x30, [sp, #144]
-	mrs	x0, esr_el1
-	mrs	x1, far_el1
-	mrs	x2, elr_el1
-	bl	hammer_sync
 	mrs	x0, elr_el1
-	add	x0, x0, #4		/* A64: skip the access */
+	mrs	x1, spsr_el1
+	stp	x0, x1, [sp, #160]
+.endm
+
+.macro	vec_restore
+	ldp	x0, x1, [sp, #160]
 	msr	elr_el1, x0
+	msr	spsr_el1, x1
 	ldp	x0, x1, [sp, #0]
 	ldp	x2, x3, [sp, #16]
 	ldp	x4, x5, [sp, #32]
@@ -187,8 +178,49 @@ hammer_vec_sync:
 	ldp	x14, x15, [sp, #112]
 	ldp	x16, x17, [sp, #128]
 	ldp	x18, x30, [sp, #144]
-	add	sp, sp, #160
+	add	sp, sp, #176
 	eret
+.endm
+
+	.balign	2048
+hammer_vectors:
+	.rept	4
+	.balign	0x80
+	b	hammer_vec_other
+	.endr
+	.balign	0x80
+	b	hammer_vec_sync		/* 0x200 */
+	.balign	0x80
+	b	hammer_vec_irq		/* 0x280 */
+	.rept	10
+	.balign	0x80
+	b	hammer_vec_other
+	.endr
+
+hammer_vec_sync:
+	vec_save
+	mrs	x0, esr_el1
+	mrs	x1, far_el1
+	mrs	x2, elr_el1
+	bl	hammer_sync
+	ldr	x0, [sp, #160]
+	add	x0, x0, #4		/* A64: skip the access */
+	str	x0, [sp, #160]
+	vec_restore
+
+hammer_vec_irq:
+	vec_save
+	bl	hammer_irq
+	vec_restore
+
+/* No interrupts expected: report and exit. */
+	.weak	hammer_irq
+hammer_irq:
+	mrs	x0, esr_el1
+	mrs	x1, far_el1
+	mrs	x2, elr_el1
+	bl	hammer_unexpected
+	b	hammer_exit
 
 hammer_vec_other:
 	mrs	x0, esr_el1
@@ -200,8 +232,10 @@ hammer_vec_other:
 
 /*
  * Stage 1: an identity map in 2 MiB blocks: zone1's RAM Normal
- * write-back; the two test device windows (0x0b000000, 0x0b100000) and
- * the console window Device-nGnRE; nothing else.
+ * write-back; the GIC windows (0x08000000: distributor and
+ * redistributors; the GIC image's), the two test device windows
+ * (0x0b000000, 0x0b100000) and the console window Device-nGnRE; nothing
+ * else.
  */
 
 	.section .data.pgtable, "aw"
@@ -211,6 +245,8 @@ hammer_l1:
 	.quad	hammer_l2_high + PTE_TABLE	/* 0x40000000-0x7fffffff */
 	.skip	510 * 8
 hammer_l2_low:
+	skip_to	hammer_l2_low, 0x08000000
+	block	0x08000000, ATTR_DEVICE, PTE_PXN | PTE_UXN	/* GIC */
 	skip_to	hammer_l2_low, 0x0b000000
 	block	0x0b000000, ATTR_DEVICE, PTE_PXN | PTE_UXN
 	block	0x0b200000, ATTR_DEVICE, PTE_PXN | PTE_UXN	/* console */

@@ -10,6 +10,7 @@
  * "chan" (0x0b000000, served by the daemon through the channel), so the
  * daemon has time to attach; "zone" cases (isolation) run once.
  */
+#include <hvbridge/barrier.h>
 #include <hvbridge/testdev.h>
 #include "guest.h"
 
@@ -175,21 +176,45 @@ static void guest_window(const char *win, __u64 base, int usable)
 }
 
 /*
- * The daemon attaches once the hypervisor has formatted the channel
- * region; until then a request times out (an abort).  Try for a while.
+ * zone1 starts at the hypervisor's boot; the daemon attaches once the
+ * hypervisor has formatted the channel region, and in the root zone only
+ * after its Linux has booted (seconds under TCG, more on a busy machine).
+ * Until then each read of the window times out and aborts: expected, not
+ * a failure.  Read ID until a read answers without an abort, for at most
+ * GUEST_DAEMON_WAIT_MS by the generic timer, and say how long it took:
+ * the cases then run against a daemon that is there.
  */
+#define GUEST_DAEMON_WAIT_MS	90000u
+#define GUEST_DAEMON_GAP_MS	100u
+
 static int guest_wait_daemon(__u64 base)
 {
-	__u64 before;
-	int i;
+	__u64 tpm = guest_ticks_per_ms(), start = guest_ticks(), now;
+	__u64 before, aborts = 0;
+	int answered;
 
-	for (i = 0; i < 20; i++) {
+	for (;;) {
 		before = guest_abort.count;
-		if (guest_mmio_read64(base + HVB_TESTDEV_ID_REG) ==
-		    HVB_TESTDEV_ID && guest_abort.count == before)
-			return 1;
+		answered = guest_mmio_read64(base + HVB_TESTDEV_ID_REG) ==
+			   HVB_TESTDEV_ID && guest_abort.count == before;
+		now = guest_ticks();
+		if (answered)
+			break;
+		aborts++;
+		if (now - start >= GUEST_DAEMON_WAIT_MS * tpm)
+			break;
+		/* An abort that came at once (no channel at all) must not
+		 * turn into a flood of abort lines. */
+		while (guest_ticks() - now < GUEST_DAEMON_GAP_MS * tpm)
+			hvb_cpu_relax();
 	}
-	return 0;
+	guest_puts(answered ? "guest: chan: the daemon answered after " :
+		   "guest: chan: no answer from the daemon after ");
+	guest_putdec((now - start) / tpm);
+	guest_puts(" ms (");
+	guest_putdec(aborts);
+	guest_puts(" aborted reads while waiting)\n");
+	return answered;
 }
 
 __u64 guest_main(__u64 hyp_win, __u64 uart, __u64 chan_win)

@@ -14,6 +14,8 @@
 #define PTE_ATTR(i)	((i) << 2)	/* MAIR_EL1 index */
 #define PTE_SH_INNER	(3 << 8)
 #define PTE_AF		(1 << 10)
+#define PTE_AP_EL0_RW	(1 << 6)	/* AP 01: read-write at EL1 and EL0 */
+#define PTE_AP_RO	(3 << 6)	/* AP 11: read-only at EL1 and EL0 */
 #define PTE_PXN		(1 << 53)
 #define PTE_UXN		(1 << 54)
 #define ATTR_NORMAL	0		/* MAIR attr0: Normal WB RW-allocate */
@@ -30,6 +32,12 @@
 /* One 2 MiB block entry of a level-2 table. */
 .macro	block addr, attr, extra
 	.quad	\addr | PTE_ATTR(\attr) | PTE_AF | PTE_BLOCK | (\extra)
+.endm
+
+/* One 2 MiB block entry mapping @va's slot to @pa (an alias); the table
+ * must have been padded to @va's entry. */
+.macro	alias va, pa, attr, extra
+	.quad	\pa | PTE_ATTR(\attr) | PTE_AF | PTE_BLOCK | (\extra)
 .endm
 
 /* Pad table @table up to the entry of @addr (fails if already past). */

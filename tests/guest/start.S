@@ -64,8 +64,9 @@ guest_exit:
 	b	.
 
 /*
- * VBAR_EL1.  Only "current EL with SPx, synchronous" is expected (the
- * aborts the hypervisor injects, and the guest's own faults); anything
+ * VBAR_EL1.  Expected: "current EL with SPx, synchronous" (the aborts the
+ * hypervisor injects, and the guest's own faults) and "lower EL using
+ * AArch32, synchronous" (what the a32_* cases' EL0 code takes); anything
  * else reports and exits.
  */
 	.balign	2048
@@ -76,10 +77,42 @@ guest_vectors:
 	.endr
 	.balign	0x80
 	b	guest_vec_sync		/* 0x200 */
-	.rept	11
+	.rept	7
 	.balign	0x80
 	b	guest_vec_other
 	.endr
+	.balign	0x80
+	b	guest_vec_a32		/* 0x600 */
+	.rept	3
+	.balign	0x80
+	b	guest_vec_other
+	.endr
+
+/*
+ * From AArch32 EL0, synchronous: one of the a32_* cases (cases.S) ran
+ * EL0 code that trapped.  Count and record it in guest_a32, then resume
+ * that case at EL1 where it asked, on its own stack.
+ */
+guest_vec_a32:
+	ldr	x0, =guest_a32
+	ldr	x1, [x0, #GA32_RESUME]
+	cbz	x1, guest_vec_other	/* no case expects one */
+	ldr	x1, [x0, #GA32_COUNT]
+	add	x1, x1, #1
+	str	x1, [x0, #GA32_COUNT]
+	mrs	x1, esr_el1
+	str	x1, [x0, #GA32_ESR]
+	mrs	x1, far_el1
+	str	x1, [x0, #GA32_FAR]
+	mrs	x1, elr_el1
+	str	x1, [x0, #GA32_ELR]
+	mrs	x1, spsr_el1
+	str	x1, [x0, #GA32_SPSR]
+	ldr	x1, [x0, #GA32_SP]
+	mov	sp, x1
+	ldr	x1, [x0, #GA32_RESUME]
+	str	xzr, [x0, #GA32_RESUME]
+	br	x1
 
 /*
  * A synchronous exception: on a stack of its own (a case may have put SP
@@ -147,7 +180,7 @@ guest_vec_other:
 
 /*
  * Stage 1: an identity map in 2 MiB blocks.  Zone1's RAM is Normal
- * write-back; the PL011, the virtio-mmio windows (the virtio image),
+ * write-back; its GIC windows (the virtio image), the PL011, the virtio-mmio windows (the virtio image),
  * the two test device windows, the console window and an address in no
  * window are Device-nGnRE; the probes of
  * other memory (beyond zone1's RAM, the root zone's RAM, the
@@ -163,6 +196,8 @@ guest_l1:
 	.skip	510 * 8
 
 guest_l2_low:
+	skip_to	guest_l2_low, 0x08000000
+	block	0x08000000, ATTR_DEVICE, PTE_PXN | PTE_UXN	/* GIC */
 	skip_to	guest_l2_low, 0x09000000
 	block	0x09000000, ATTR_DEVICE, PTE_PXN | PTE_UXN	/* PL011 */
 	skip_to	guest_l2_low, 0x0a000000
@@ -173,6 +208,10 @@ guest_l2_low:
 	block	0x0b200000, ATTR_DEVICE, PTE_PXN | PTE_UXN	/* console */
 	skip_to	guest_l2_low, 0x0c000000
 	block	0x0c000000, ATTR_DEVICE, PTE_PXN | PTE_UXN	/* nothing */
+	skip_to	guest_l2_low, GUEST_EL0_DEV_ALIAS
+	/* the test device windows again, for AArch32 EL0 (guest.h) */
+	alias	GUEST_EL0_DEV_ALIAS, 0x0b000000, ATTR_DEVICE, \
+		PTE_AP_EL0_RW | PTE_PXN | PTE_UXN
 	.skip	4096 - (. - guest_l2_low)
 
 guest_l2_high:
@@ -180,11 +219,19 @@ guest_l2_high:
 	block	0x40200000, ATTR_NORMAL, PTE_SH_INNER | PTE_PXN	/* beyond */
 	skip_to	guest_l2_high, 0x48000000
 	block	0x48000000, ATTR_NORMAL, PTE_SH_INNER | PTE_PXN	/* root */
+	skip_to	guest_l2_high, GUEST_EL0_RAM_ALIAS
+	/* our RAM again: read-only, executable at EL0 only (guest.h) */
+	alias	GUEST_EL0_RAM_ALIAS, GUEST_RAM_BASE, ATTR_NORMAL, \
+		PTE_SH_INNER | PTE_AP_RO | PTE_PXN
 	skip_to	guest_l2_high, 0x7fc00000
 	block	0x7fc00000, ATTR_NORMAL, PTE_SH_INNER | PTE_PXN	/* hyp */
 	block	0x7fe00000, ATTR_NORMAL, PTE_SH_INNER | PTE_PXN	/* chan */
 
 	.bss
+	.balign	8
+	.globl	guest_a32
+guest_a32:
+	.skip	GA32_SIZE
 	.balign	16
 	.skip	16384
 	.globl	guest_stack_top

@@ -30,7 +30,7 @@ _Static_assert(sizeof(struct gvq_rings) == 4096, "one page per queue");
 /* How long the first probe waits for the daemon to attach (the root
  * zone's Linux boots in seconds under TCG), and the pause between two
  * of its tries. */
-#define GVIRTIO_WAIT_MS		30000u
+#define GVIRTIO_WAIT_MS		90000u
 #define GVIRTIO_WAIT_GAP_MS	100u
 
 /*
@@ -75,21 +75,6 @@ static void gvirtio_write(struct gvirtio *d, __u32 off, __u32 v)
 	mmio_write32(gvirtio_reg(d, off), v);
 }
 
-static __u64 gvirtio_ticks(void)
-{
-	__u64 v;
-
-	__asm__ volatile("isb\n\tmrs %0, cntvct_el0" : "=r"(v) : : "memory");
-	return v;
-}
-
-static __u64 gvirtio_ticks_per_ms(void)
-{
-	__u64 f;
-
-	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(f));
-	return f / 1000 ? f / 1000 : 1;
-}
 
 /*
  * zone1 starts at the hypervisor's boot; the root zone's daemon attaches
@@ -101,14 +86,14 @@ static __u64 gvirtio_ticks_per_ms(void)
  */
 static int gvirtio_wait_daemon(struct gvirtio *d)
 {
-	__u64 tpm = gvirtio_ticks_per_ms(), start = gvirtio_ticks(), now;
+	__u64 tpm = guest_ticks_per_ms(), start = guest_ticks(), now;
 	__u64 aborts = 0;
 	int answered = 0;
 
 	for (;;) {
 		gvirtio_arm();
 		(void)gvirtio_read(d, VIRTIO_MMIO_MAGIC_VALUE);
-		now = gvirtio_ticks();
+		now = guest_ticks();
 		if (!gvirtio_aborted()) {
 			answered = 1;
 			break;
@@ -118,7 +103,7 @@ static int gvirtio_wait_daemon(struct gvirtio *d)
 			break;
 		/* An abort that came at once (no channel at all) must not
 		 * turn into a flood of abort lines. */
-		while (gvirtio_ticks() - now < GVIRTIO_WAIT_GAP_MS * tpm)
+		while (guest_ticks() - now < GVIRTIO_WAIT_GAP_MS * tpm)
 			hvb_cpu_relax();
 	}
 	guest_puts(answered ? "guest: virtio: the daemon answered after " :
@@ -300,13 +285,13 @@ const char *gvq_run(struct gvirtio *d, struct gvq *q,
 	if (gvirtio_aborted())
 		return "data abort on QueueNotify";
 
-	start = gvirtio_ticks();
-	limit = GVQ_TIMEOUT_MS * gvirtio_ticks_per_ms();
+	start = guest_ticks();
+	limit = GVQ_TIMEOUT_MS * guest_ticks_per_ms();
 	/* Barrier GVQ-B: acquire of used->idx; pairs with the device's
 	 * release of it (Barrier VQ-B), so the used element is read
 	 * after the index that announces it. */
 	while ((used = hvb_load_acquire_u16(&r->used_idx)) == q->last_used) {
-		if (gvirtio_ticks() - start > limit)
+		if (guest_ticks() - start > limit)
 			return "timeout: the device never used the chain";
 		hvb_cpu_relax();
 	}

@@ -3,11 +3,15 @@
 # is no /dev/hvbridge: `hvbridge zone` and `hvbridge stat --transport
 # kmod` refuse bad command lines with exit 2 and a pointer to --help,
 # fail with exit 1 and the documented reason for a missing device or one
-# that is not hvbridge.ko's, and print --help with exit 0.  (Inside the
-# root zone they are checked by tests/kmod/qemu.sh.)
+# that is not hvbridge.ko's, and print --help with exit 0.  Where the
+# module's device exists (faked with HVBRIDGE_DEVICE=/dev/null), `stat`
+# and `daemon -c FILE` use the kmod transport with no other flag; no
+# output ever holds "(null)".  (Inside the root zone they are checked by
+# tests/kmod/qemu.sh.)
 # Usage: cli.sh HVBRIDGE
 set -u
 bin=$1
+top=$(cd "$(dirname "$0")/../.." && pwd)
 pass=0
 fail=0
 nodev=/nonexistent/hvbridge
@@ -18,7 +22,8 @@ case_() {
 	shift 3
 	out=$("$bin" "$@" 2>&1)
 	rc=$?
-	if [ "$rc" = "$st" ] && [[ $out == *"$want"* ]]; then
+	if [ "$rc" = "$st" ] && [[ $out == *"$want"* ]] &&
+		[[ $out != *"(null)"* ]]; then
 		pass=$((pass + 1))
 	else
 		echo "FAIL kmod-cli $name: hvbridge $*: exit $rc (want $st)," \
@@ -35,6 +40,8 @@ case_ zone-unknown 2 "unknown command 'frob'" zone frob
 case_ zone-start-no-id 2 "which zone?" zone start
 case_ zone-start-bad-id 2 "'x' is not a zone ID" zone start x
 case_ zone-start-huge-id 2 "is not a zone ID" zone start 0x100000000
+case_ zone-start-file 2 "a zone config file is not taken here" \
+	zone start zone1_linux.json
 case_ zone-stop-extra 2 "unexpected argument '2'" zone stop 1 2
 case_ zone-list-extra 2 "unexpected argument '1'" zone list 1
 case_ zone-list-bogus 2 "unknown option '--bogus'" zone list --bogus
@@ -69,6 +76,28 @@ if [ ! -e /dev/hvbridge ]; then
 		"cannot open /dev/hvbridge: no such device: is hvbridge.ko loaded" \
 		stat --transport kmod
 fi
+
+# The root zone's default: kmod wherever the module's device exists.
+notours="/dev/null: HVB_IOC_INFO failed: Inappropriate ioctl for device"
+HVBRIDGE_DEVICE=/dev/null case_ stat-default-kmod 1 "$notours" stat
+HVBRIDGE_DEVICE=/dev/null case_ stat-default-kmod-json 1 "$notours" \
+	stat --json
+HVBRIDGE_DEVICE=/dev/null case_ stat-region-wins 1 "cannot open $nodev" \
+	stat --region $nodev
+HVBRIDGE_DEVICE=/dev/null case_ daemon-default-kmod 1 "$notours" \
+	daemon -c "$top/configs/hvisor-virtio_cfg.json"
+HVBRIDGE_DEVICE=/dev/null case_ daemon-default-kmod-nocfg 1 "$notours" \
+	daemon
+HVBRIDGE_DEVICE=/dev/null case_ daemon-check-kmod 0 "transport: kmod" \
+	daemon --check -c "$top/configs/hvisor-virtio_cfg.json"
+HVBRIDGE_DEVICE=/dev/null case_ zone-default-device 1 "/dev/null:" \
+	zone list
+HVBRIDGE_DEVICE=$nodev case_ daemon-default-sim 2 "--region is required" \
+	daemon
+HVBRIDGE_DEVICE=$nodev case_ daemon-cfg-default-sim 2 "no region" \
+	daemon -c "$top/configs/hvisor-virtio_cfg.json"
+HVBRIDGE_DEVICE=$nodev case_ stat-default-sim 2 "--region is required" \
+	stat
 
 case_ zone-help 0 "Usage: hvbridge zone stop ID" zone --help
 case_ zone-list-help 0 "Usage: hvbridge zone list" zone list --help

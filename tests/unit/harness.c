@@ -59,6 +59,13 @@ void unit_region_free(void *mem, __u64 size)
 	munmap(mem, size);
 }
 
+struct hvb_cpu_stats *unit_cpu_stats(void *mem, __u32 cpu)
+{
+	const struct hvb_region_header *h = mem;
+
+	return hvb_region_cpu_stats(mem, h->nr_cpus, cpu);
+}
+
 void unit_producer_attach(struct hyp_producer *p, void *mem, __u64 size,
 			  __u32 cpu)
 {

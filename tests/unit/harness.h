@@ -38,6 +38,8 @@ void unit_sleep_ms(unsigned int ms);
 /* A zeroed, formatted region (MAP_SHARED, so futexes work on it). */
 void *unit_region_new(__u32 nr_cpus, __u64 *size);
 void unit_region_free(void *mem, __u64 size);
+/* CPU @cpu's counters in a region the test made (its header is trusted). */
+struct hvb_cpu_stats *unit_cpu_stats(void *mem, __u32 cpu);
 
 /* Attach a producer for @cpu with UNIT_PRODUCER_TIMEOUT_NS; asserts. */
 void unit_producer_attach(struct hyp_producer *p, void *mem, __u64 size,

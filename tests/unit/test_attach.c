@@ -234,7 +234,7 @@ Test(attach, a_producer_for_a_cpu_without_a_slot_is_refused)
 		     HVB_REGION_OK, "the last CPU has a slot");
 	cr_expect_eq(p.cpu, ATTACH_CPUS - 1);
 	cr_expect_eq((void *)p.slot, (void *)hvb_region_slot(mem, 3));
-	cr_expect_eq((void *)p.stats, (void *)hvb_region_cpu_stats(mem, 3));
+	cr_expect_eq((void *)p.stats, (void *)hvb_region_cpu_stats(mem, ATTACH_CPUS, 3));
 	cr_expect_neq(p.next_seq, 0ull, "seq 0 means INVALID");
 }
 

@@ -132,7 +132,7 @@ Test(bitmaps, a_kick_sets_its_word_bit_and_summary_bit)
 	cr_expect_eq(e.dev.kicks[5][9], 1u);
 	cr_expect_eq(e.kicks->summary, 0ull, "the drain took the summary");
 	cr_expect_eq(e.kicks->words[bit / 64], 0ull, "and the word");
-	cr_expect_eq(hvb_region_cpu_stats(e.mem, 1)->kicks, 1ull);
+	cr_expect_eq(unit_cpu_stats(e.mem, 1)->kicks, 1ull);
 }
 
 Test(bitmaps, every_device_and_queue_is_delivered_once_with_its_numbers)
@@ -163,7 +163,7 @@ Test(bitmaps, every_device_and_queue_is_delivered_once_with_its_numbers)
 		     "no call outside the map");
 	cr_expect_eq(ds->kicks, (__u64)HVB_KICK_BITS);
 	cr_expect_eq(ds->kick_rounds, 1ull);
-	cr_expect_eq(hvb_region_cpu_stats(e.mem, 0)->kicks,
+	cr_expect_eq(unit_cpu_stats(e.mem, 0)->kicks,
 		     (__u64)HVB_KICK_BITS);
 	cr_expect_not(hvb_consumer_has_work(&e.c));
 	cr_expect_eq(hvb_consumer_poll(&e.c), 0u, "nothing left to drain");
@@ -182,7 +182,7 @@ Test(bitmaps, repeated_kicks_of_one_pair_coalesce_into_one_delivery)
 	cr_expect_eq(hvb_consumer_poll(&e.c), 1u);
 	cr_expect_eq(e.dev.kick_calls, 1u);
 	cr_expect_eq(e.dev.kicks[3][7], 1u);
-	cr_expect_eq(hvb_region_cpu_stats(e.mem, 0)->kicks, 1000ull,
+	cr_expect_eq(unit_cpu_stats(e.mem, 0)->kicks, 1000ull,
 		     "the producer counts every kick it posted");
 	cr_expect_eq(hvb_consumer_poll(&e.c), 0u);
 	/* A kick after the drain is a new delivery. */
@@ -217,7 +217,7 @@ Test(bitmaps, a_kick_outside_the_map_is_refused_and_sets_nothing)
 	cr_expect_eq(e.kicks->summary, 0ull);
 	for (w = 0; w < HVB_KICK_WORDS; w++)
 		cr_expect_eq(e.kicks->words[w], 0ull, "word %u", w);
-	cr_expect_eq(hvb_region_cpu_stats(e.mem, 0)->kicks, 0ull);
+	cr_expect_eq(unit_cpu_stats(e.mem, 0)->kicks, 0ull);
 	cr_expect_eq(wake->wake_gen, gen);
 	cr_expect_eq(wake->consumer_state, HVB_CONSUMER_SLEEPING);
 	hvb_write_once_u32(&wake->consumer_state, HVB_CONSUMER_RUNNING);
@@ -459,7 +459,7 @@ static void bm_race(struct bm_kicker *k, unsigned int nk,
 			     "kicker %u: %u pairs never delivered after their "
 			     "last kick (lost bit or data not visible)", i,
 			     k[i].stuck);
-		cr_expect_eq(hvb_region_cpu_stats(e.mem, i)->kicks, k[i].kicks);
+		cr_expect_eq(unit_cpu_stats(e.mem, i)->kicks, k[i].kicks);
 		total += k[i].kicks;
 	}
 	for (b = 0; b < HVB_KICK_BITS; b++) {

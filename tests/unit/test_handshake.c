@@ -111,7 +111,7 @@ static void hs_setup(struct hs_env *e, __u32 nr_cpus)
 
 static __u64 hs_wakes(struct hs_env *e, __u32 cpu)
 {
-	return hvb_read_once_u64(&hvb_region_cpu_stats(e->mem, cpu)->wakes);
+	return hvb_read_once_u64(&unit_cpu_stats(e->mem, cpu)->wakes);
 }
 
 Test(handshake, the_daemon_does_not_sleep_while_a_request_is_pending)
@@ -451,9 +451,9 @@ Test(handshake, a_producer_that_loses_the_swap_does_not_wake_the_daemon_again)
 	cr_assert(unit_trap_fired(), "A never tried to move the state");
 	cr_expect_eq(wake->wake_gen, gen + 1, "wake_gen moved by %u",
 		     wake->wake_gen - gen);
-	cr_expect_eq(hvb_region_cpu_stats(r.mem, 1)->wakes, 1ull,
+	cr_expect_eq(unit_cpu_stats(r.mem, 1)->wakes, 1ull,
 		     "B, the winner, wakes");
-	cr_expect_eq(hvb_region_cpu_stats(r.mem, 0)->wakes, 0ull,
+	cr_expect_eq(unit_cpu_stats(r.mem, 0)->wakes, 0ull,
 		     "A, the loser, woke the daemon too");
 	cr_expect_eq(wake->consumer_state, HVB_CONSUMER_RUNNING);
 	unit_alias_free(&r);

@@ -189,10 +189,10 @@ static void check_formatted(__u32 n)
 	for (i = 0; i < n; i++) {
 		cr_expect_eq((char *)hvb_region_slot(mem, i),
 			     (char *)mem + 0x400 + 256 * i);
-		cr_expect_eq((char *)hvb_region_cpu_stats(mem, i),
+		cr_expect_eq((char *)hvb_region_cpu_stats(mem, n, i),
 			     (char *)mem + h->stats_off + 512 * i);
 	}
-	cr_expect_leq((char *)(hvb_region_cpu_stats(mem, n - 1) + 1),
+	cr_expect_leq((char *)(hvb_region_cpu_stats(mem, n, n - 1) + 1),
 		      (char *)mem + size);
 	unit_region_free(mem, size);
 }

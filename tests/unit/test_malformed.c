@@ -37,7 +37,7 @@ static void mal_setup(struct mal_env *e)
 	e->mem = unit_region_new(MAL_CPUS, &e->size);
 	e->slot = hvb_region_slot(e->mem, MAL_CPU);
 	e->ds = hvb_region_daemon_stats(e->mem);
-	e->st = hvb_region_cpu_stats(e->mem, MAL_CPU);
+	e->st = unit_cpu_stats(e->mem, MAL_CPU);
 	unit_producer_attach(&e->p, e->mem, e->size, MAL_CPU);
 	unit_consumer_attach(&e->c, e->mem, e->size, &e->dev);
 }

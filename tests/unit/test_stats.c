@@ -38,8 +38,8 @@ Test(stats, every_request_kick_error_and_timeout_is_counted_once)
 	mem = unit_region_new(2, &size);
 	unit_consumer_attach(&c, mem, size, &dev);
 	unit_producer_attach(&p, mem, size, 1);
-	st = hvb_region_cpu_stats(mem, 1);
-	other = hvb_region_cpu_stats(mem, 0);
+	st = unit_cpu_stats(mem, 1);
+	other = unit_cpu_stats(mem, 0);
 	ds = hvb_region_daemon_stats(mem);
 
 	for (i = 0; i < 10; i++) {

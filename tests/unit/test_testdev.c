@@ -210,7 +210,7 @@ Test(testdev, the_error_register_fails_every_access_with_io_error)
 	__u64 v;
 
 	td_setup(&e);
-	st = hvb_region_cpu_stats(e.mem, 1);
+	st = unit_cpu_stats(e.mem, 1);
 	for (i = 0; i < 4; i++) {
 		cr_expect_eq(td_read(&e, HVB_TESTDEV_ERROR_REG, td_sizes[i],
 				     &v), HVB_STATUS_IO_ERROR,

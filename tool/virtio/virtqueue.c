@@ -35,6 +35,8 @@
 /* A broken ring: fail from now on, mark the device, log once per kind. */
 #define vq_refuse(vq, fmt, ...)						\
 	({								\
+		if (!(vq)->refused)					\
+			(vq)->refused = fmt;				\
 		hvb_log_once(HVB_LOG_WARN,				\
 			     "%s: queue %u: " fmt "; device needs reset (said once)", \
 			     (vq)->vd->dev->name, (vq)->index,		\

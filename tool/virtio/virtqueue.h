@@ -70,6 +70,10 @@ struct hvb_virtqueue {
 	__u16 signalled_used;	/* used_idx when we last interrupted */
 	bool signalled_valid;	/* false until the first interrupt */
 	bool broken;		/* a violation was found: pop fails */
+	/* The rule the first violation broke: vq_refuse()'s format string
+	 * (a constant), NULL until then.  For tests and diagnostics: of two
+	 * rules a chain breaks, it tells which one caught it. */
+	const char *refused;
 };
 
 /* A chain's segments: device-readable first, then device-writable. */

@@ -58,7 +58,7 @@
 
 #define HVB_MAGIC		0x52425648u	/* "HVBR" in memory order */
 #define HVB_ABI_MAJOR		1u
-#define HVB_ABI_MINOR		0u
+#define HVB_ABI_MINOR		1u	/* 1: consumer_owner, heartbeat */
 
 /* The isolation unit: one writer per line of this size. */
 #define HVB_LINE		128u
@@ -157,8 +157,27 @@ struct hvb_wake {
 	 * without a bit is always found (docs/abi.md "The hot slot").
 	 */
 	__u32 hot_cpu;
-	__u32 reserved[27];
+	/*
+	 * Written by the daemon: compare-and-swap from 0 (or from the value
+	 * of a daemon found dead) to its own on attach, back to 0 on detach.
+	 * Bits 31-24: its transport (HVB_OWNER_*), bits 23-0: a nonce; 0: no
+	 * daemon owns the region.  Read by a daemon about to attach, whatever
+	 * its transport, which refuses a region another live daemon owns
+	 * (docs/abi.md "One daemon per region").  Since ABI 1.1.
+	 */
+	__u32 consumer_owner;
+	__u32 reserved[26];
 };
+
+/* struct hvb_wake.consumer_owner: the owner's transport, in bits 31-24. */
+#define HVB_OWNER_SIM		1u	/* a region file (hvbridge-sim) */
+#define HVB_OWNER_HOST		2u	/* QEMU's RAM file on the host */
+#define HVB_OWNER_KMOD		3u	/* /dev/hvbridge in the root zone */
+#define HVB_OWNER_TRANSPORT(owner)	((owner) >> 24)
+
+/* An attached daemon adds 1 to hvb_daemon_stats.heartbeat at least this
+ * often, asleep or not; one that stopped for 10 periods is dead. */
+#define HVB_HEARTBEAT_MS	50u
 
 /* Set by a producer (fetch-or, after publishing its request), taken by
  * the daemon (exchange with 0).  Bit c: CPU c may have a request. */
@@ -237,7 +256,11 @@ struct hvb_daemon_stats {
 	__u64 wakeups;		/* returns from sleep */
 	__u64 empty_wakeups;	/* wake-ups that found no work */
 	__u64 attach_scans;	/* full slot scans (one per attach) */
-	__u64 reserved[23];
+	/* +1 at least every HVB_HEARTBEAT_MS while a daemon is attached, in
+	 * its serving loop and while it sleeps; read by a daemon about to
+	 * attach, to tell a live owner from a dead one.  Since ABI 1.1. */
+	__u64 heartbeat;
+	__u64 reserved[22];
 };
 
 /* Fixed layout of ABI major 1. */

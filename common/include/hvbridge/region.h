@@ -4,8 +4,10 @@
  * region, shared by every agent so all of them agree byte for byte.
  *
  * Only the creator calls hvb_region_format(); every agent that attaches
- * (daemon, hypervisor, module, stat tool) calls hvb_region_check() first
- * and refuses the region, with hvb_region_strerror()'s message, on error.
+ * (daemon, hypervisor, module, stat tool) calls hvb_region_attach_header()
+ * first and refuses the region, with hvb_region_strerror()'s message, on
+ * error.  It then works from its private copy of the header: nothing in
+ * the region's header is read twice.
  */
 #ifndef HVBRIDGE_REGION_H
 #define HVBRIDGE_REGION_H
@@ -96,14 +98,48 @@ static inline int hvb_region_format(void *mem, __u64 size, __u32 nr_cpus)
 }
 
 /*
- * Validate a region of @size mapped bytes before using any other part of
- * it.  Everything the accessors below rely on is checked here, so a
- * corrupt or hostile header cannot steer an agent outside the mapping.
+ * Copy the header out of the region into @out, each field read once.
+ * The region stays writable by other agents (the root zone owns its
+ * memory, a buggy creator may scribble on it), so an agent checks and
+ * then uses only this private copy: a header read twice could pass the
+ * check the first time and steer an accessor the second.
  */
-static inline int hvb_region_check(const void *mem, __u64 size)
+static inline void hvb_region_header_copy(struct hvb_region_header *out,
+					  const void *mem)
 {
-	const struct hvb_region_header *h =
-		(const struct hvb_region_header *)mem;
+	const volatile struct hvb_region_header *h =
+		(const volatile struct hvb_region_header *)mem;
+	unsigned int i;
+
+	out->magic = h->magic;
+	out->abi_major = h->abi_major;
+	out->abi_minor = h->abi_minor;
+	out->region_size = h->region_size;
+	out->header_size = h->header_size;
+	out->nr_cpus = h->nr_cpus;
+	out->wake_off = h->wake_off;
+	out->pending_off = h->pending_off;
+	out->kick_off = h->kick_off;
+	out->daemon_stats_off = h->daemon_stats_off;
+	out->slots_off = h->slots_off;
+	out->slot_size = h->slot_size;
+	out->stats_off = h->stats_off;
+	out->stats_size = h->stats_size;
+	out->kick_devs = h->kick_devs;
+	out->kick_queues = h->kick_queues;
+	for (i = 0; i < sizeof(out->reserved) / sizeof(out->reserved[0]); i++)
+		out->reserved[i] = h->reserved[i];
+}
+
+/*
+ * Check a private copy @h of the header (hvb_region_header_copy()) of a
+ * region of @size mapped bytes.  Everything the accessors below rely on
+ * is checked here, so a corrupt or hostile header cannot steer an agent
+ * outside the mapping.
+ */
+static inline int hvb_region_check_header(const struct hvb_region_header *h,
+					  __u64 size)
+{
 	unsigned int i;
 
 	if (size < sizeof(*h))
@@ -132,7 +168,31 @@ static inline int hvb_region_check(const void *mem, __u64 size)
 	return HVB_REGION_OK;
 }
 
-/* Accessors; valid only after hvb_region_check() returned HVB_REGION_OK. */
+/*
+ * The attach check: copy the header of the region at @mem (@size mapped
+ * bytes) into @out and check the copy.  On HVB_REGION_OK, *out is what
+ * the agent uses from then on (nr_cpus above all); it never reads layout
+ * fields from the region again.
+ */
+static inline int hvb_region_attach_header(const void *mem, __u64 size,
+					   struct hvb_region_header *out)
+{
+	if (size < sizeof(*out))
+		return HVB_REGION_ETOO_SMALL;
+	hvb_region_header_copy(out, mem);
+	return hvb_region_check_header(out, size);
+}
+
+/* hvb_region_attach_header() for an agent that needs no copy. */
+static inline int hvb_region_check(const void *mem, __u64 size)
+{
+	struct hvb_region_header h;
+
+	return hvb_region_attach_header(mem, size, &h);
+}
+
+/* Accessors; valid only after the attach check returned HVB_REGION_OK.
+ * Every offset is the ABI's constant, never one read from the region. */
 static inline struct hvb_wake *hvb_region_wake(void *mem)
 {
 	return (struct hvb_wake *)((char *)mem + HVB_WAKE_OFF);
@@ -158,12 +218,14 @@ static inline struct hvb_cpu_slot *hvb_region_slot(void *mem, __u32 cpu)
 	return (struct hvb_cpu_slot *)((char *)mem + HVB_SLOTS_OFF) + cpu;
 }
 
-static inline struct hvb_cpu_stats *hvb_region_cpu_stats(void *mem, __u32 cpu)
+/* @nr_cpus from the agent's private copy of the header, never from the
+ * region: the offset follows from it and the ABI layout alone. */
+static inline struct hvb_cpu_stats *hvb_region_cpu_stats(void *mem,
+							 __u32 nr_cpus,
+							 __u32 cpu)
 {
-	const struct hvb_region_header *h =
-		(const struct hvb_region_header *)mem;
-
-	return (struct hvb_cpu_stats *)((char *)mem + h->stats_off) + cpu;
+	return (struct hvb_cpu_stats *)((char *)mem +
+					hvb_region_stats_off(nr_cpus)) + cpu;
 }
 
 /* Kick bit index of (device, queue); the caller checks the ranges. */

@@ -97,8 +97,11 @@ void hyp_arm64_channel_init(void)
 }
 
 /* Does every part @p uses lie inside [@base, @base + @size)?  The header
- * is in the root zone's memory: it is read once per attach here, not
- * trusted to stay what hvb_region_check() saw. */
+ * is in the root zone's memory, which may rewrite it at any time:
+ * hyp_channel_attach() reads it once, into a private copy, and derives
+ * every pointer from that copy, so this holds by construction.  Checked
+ * anyway: a producer outside the region would write where the root zone
+ * pointed it. */
 static int hyp_producer_in(const struct hyp_producer *p, __u64 base,
 			   __u64 size)
 {
@@ -173,7 +176,7 @@ __u32 hyp_arm64_channel_min_cpus(void)
 __s64 hyp_arm64_channel_attach(const struct hyp_zone *root, __u64 pa,
 			       __u64 size, __u64 *detail)
 {
-	const struct hvb_region_header *h = (const void *)pa;
+	struct hvb_region_header h;
 	__s64 ret = HVB_HC_OK;
 	int err;
 
@@ -189,9 +192,10 @@ __s64 hyp_arm64_channel_attach(const struct hyp_zone *root, __u64 pa,
 		ret = HVB_HC_EBUSY;
 		goto out;
 	}
-	err = hvb_region_check(h, size);
-	if (!err && hvb_read_once_u32(&h->nr_cpus) <
-	    hyp_arm64_channel_min_cpus())
+	/* The root zone may change the header after this check: each CPU
+	 * checks it again, on its own copy, when it binds (hyp_producer_bind). */
+	err = hvb_region_attach_header((const void *)pa, size, &h);
+	if (!err && h.nr_cpus < hyp_arm64_channel_min_cpus())
 		err = HVB_REGION_ECPUS;
 	if (err) {
 		hyp_printk("hvbridge-hyp: channel: region at PA 0x%lx refused: %s\n",
@@ -207,7 +211,7 @@ __s64 hyp_arm64_channel_attach(const struct hyp_zone *root, __u64 pa,
 	hvb_store_release_u32(&hyp_chan_sel,
 			      (hyp_chan_sel | HYP_CHAN_ATTACHED) + 2);
 	hyp_printk("hvbridge-hyp: channel: region at PA 0x%lx, 0x%lx bytes, %u CPU slots attached by %s\n",
-		   pa, size, h->nr_cpus, root->cfg->name);
+		   pa, size, h.nr_cpus, root->cfg->name);
 out:
 	hyp_spin_unlock(&hyp_chan_lock);
 	return ret;

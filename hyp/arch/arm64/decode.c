@@ -252,6 +252,8 @@ const char *hyp_decode_strerror(enum hyp_decode_result res)
 		return "unallocated encoding";
 	case HYP_DECODE_UNPREDICTABLE:
 		return "unpredictable encoding";
+	case HYP_DECODE_FAR_MISMATCH:
+		return "instruction does not match FAR";
 	}
 	return "unknown decode result";
 }
@@ -297,4 +299,20 @@ __u64 hyp_mmio_load_value(__u64 data, __u32 size, __u8 sign_extend,
 	if (sign_extend && size < 8)
 		v = (__u64)sext(v, size * 8);
 	return sf ? v : (__u32)v;
+}
+
+enum hyp_decode_result hyp_decode_trapped_insn(__u32 insn, __u64 addr,
+					       __u64 far, const __u64 *x,
+					       __u64 sp,
+					       struct hyp_mmio_access *acc)
+{
+	enum hyp_decode_result res = hyp_decode_insn(insn, addr, acc);
+	__u64 xn, xm;
+
+	if (res != HYP_DECODE_OK)
+		return res;
+	xn = acc->rn == HYP_MMIO_REG_ZR_SP ? sp : x[acc->rn];
+	xm = acc->rm == HYP_MMIO_REG_NONE ? 0 : hyp_mmio_xreg_read(x, acc->rm);
+	return hyp_mmio_ea(acc, xn, xm) == far ? HYP_DECODE_OK :
+						 HYP_DECODE_FAR_MISMATCH;
 }

@@ -64,6 +64,8 @@ enum hyp_decode_result {
 	HYP_DECODE_UNSUPPORTED,	/* a valid instruction we do not emulate */
 	HYP_DECODE_UNALLOCATED,	/* no instruction has this encoding */
 	HYP_DECODE_UNPREDICTABLE, /* the architecture leaves it undefined */
+	HYP_DECODE_FAR_MISMATCH, /* the instruction addresses another VA
+				  * than the one that faulted */
 };
 
 /* Exception classes of a data abort in ESR_ELx.EC. */
@@ -87,6 +89,22 @@ enum hyp_decode_result hyp_decode_esr(__u64 esr, __u64 addr,
  */
 enum hyp_decode_result hyp_decode_insn(__u32 insn, __u64 addr,
 				       struct hyp_mmio_access *acc);
+
+/*
+ * hyp_decode_insn() for the instruction @insn fetched at the trapped PC,
+ * whose access faulted at virtual address @far (FAR_EL2) and IPA @addr,
+ * with the guest's registers @x (x0..x30) and @sp (the SP of the EL it
+ * trapped from) as they are now.  The instruction is accepted only if
+ * its first access is at @far: the code (another vCPU's store, a remap)
+ * or the registers may have changed since the fault, and an instruction
+ * that addresses something else must not be emulated at @addr.  Nor may
+ * a pair whose first half did not fault (@far is its second half).
+ * HYP_DECODE_FAR_MISMATCH then.
+ */
+enum hyp_decode_result hyp_decode_trapped_insn(__u32 insn, __u64 addr,
+					       __u64 far, const __u64 *x,
+					       __u64 sp,
+					       struct hyp_mmio_access *acc);
 
 /* A short name for @res, for the trap handler's log line. */
 const char *hyp_decode_strerror(enum hyp_decode_result res);

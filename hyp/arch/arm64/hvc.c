@@ -9,6 +9,7 @@
  */
 #include <hvbridge/barrier.h>
 #include <arm64/esr.h>
+#include <arm64/gic.h>
 #include <arm64/hvc.h>
 #include <arm64/hyp.h>
 #include <arm64/sysreg.h>
@@ -53,6 +54,8 @@ static void hyp_vcpu_putc(const struct hyp_zone *z, __u32 cpu, char c)
 static __attribute__((noreturn)) void hyp_vcpu_exit(struct hyp_zone *z,
 						    __u32 cpu, __u64 code)
 {
+	if (!(z->cfg->flags & HYP_ZONE_ROOT))
+		hyp_vgic_report(z);
 	hyp_printk("hvbridge-hyp: %s: exit, code %lu\n", z->cfg->name, code);
 	hyp_hc_zone_exited(z);
 	/* Fully ordered: the last zone to leave says so, once. */

@@ -11,6 +11,7 @@
  */
 #include <hvbridge/barrier.h>
 #include <hvbridge/hypercall.h>
+#include <arm64/gic.h>
 #include <arm64/hvc.h>
 #include <arm64/hyp.h>
 #include <arm64/psci.h>
@@ -19,15 +20,6 @@
 #include <hyp/arch.h>
 #include <hyp/printk.h>
 #include <hyp/zone.h>
-
-/*
- * The interrupts of a non-root zone's devices: the INTIDs the daemon's
- * configs give zone1's virtio-mmio windows (configs/ JSON: 75-79), as
- * a range.  Zone configs carry no interrupts yet; when they do, this
- * comes from hyp_zone_config.  The root zone gets none: it owns the GIC.
- */
-#define HYP_HC_ZONE_IRQ_BASE	72u
-#define HYP_HC_ZONE_IRQ_COUNT	8u
 
 /*
  * Run state of each zone (by zone index).  Zero is RUNNING, as every
@@ -54,10 +46,30 @@ static __u32 hyp_hc_starting[HYP_MAX_ZONES];
  * its way off (it parked a moment ago). */
 #define HYP_HC_CPU_ON_RETRY_NS	50000000ull
 
-/* Injected, not yet polled interrupts of each zone, bit n = INTID
- * irq_base + n: fetch-or by the root zone's INJECT_IRQ, exchanged with 0
- * by the zone's IRQ_POLL (both fully ordered). */
+/*
+ * Injected, not yet polled interrupts of each zone, bit n = INTID
+ * hyp_hc_irq_base() + n: fetch-or by the root zone's INJECT_IRQ,
+ * exchanged with 0 by the zone's IRQ_POLL (both fully ordered).  The
+ * polled word stays for bare-metal images without a GIC driver; the
+ * interrupt itself is raised in the zone's virtual GIC as well.
+ */
 static __u64 hyp_hc_irq_pending[HYP_MAX_ZONES];
+
+/* The lowest and highest SPI @z owns (its config), 0 if none. */
+static __u32 hyp_hc_irq_base(const struct hyp_zone *z, __u32 *last)
+{
+	__u32 n, first = 0;
+
+	*last = 0;
+	for (n = HYP_ZONE_IRQ_MIN; n < HYP_ZONE_IRQ_LIMIT; n++) {
+		if (!hyp_vgic_owns_spi(z, n))
+			continue;
+		if (!first)
+			first = n;
+		*last = n;
+	}
+	return first;
+}
 
 static int hc_overlaps(__u64 a, __u64 asize, __u64 b, __u64 bsize)
 {
@@ -293,7 +305,7 @@ static void hyp_hc_zone_info(struct hyp_zone *z, struct hvb_zone_info *info)
 {
 	volatile __u64 *w = (volatile __u64 *)info;
 	const char *name = z->cfg->name;
-	__u32 i;
+	__u32 i, last;
 
 	/* volatile: no compiler-made memset call in a freestanding image. */
 	for (i = 0; i < sizeof(*info) / 8; i++)
@@ -304,8 +316,8 @@ static void hyp_hc_zone_info(struct hyp_zone *z, struct hvb_zone_info *info)
 	info->nr_mem = hyp_hc_zone_nr_ram(z);
 	info->cpus = z->cfg->cpus;
 	if (!hyp_hc_is_root(z)) {
-		info->irq_base = HYP_HC_ZONE_IRQ_BASE;
-		info->irq_count = HYP_HC_ZONE_IRQ_COUNT;
+		info->irq_base = hyp_hc_irq_base(z, &last);
+		info->irq_count = info->irq_base ? last - info->irq_base + 1 : 0;
 	}
 	for (i = 0; name && name[i] && i < HVB_ZONE_NAME_LEN - 1; i++)
 		info->name[i] = name[i];
@@ -334,21 +346,37 @@ static __s64 hyp_hc_zone_list(struct hyp_zone *root, __u64 pa, __u64 size)
 	return n;
 }
 
+/*
+ * INJECT_IRQ: only an SPI the zone's config gives it.  The SPI is set
+ * pending in the physical distributor, where the zone's virtual
+ * distributor enabled and routed it to one of its CPUs (both put back
+ * first if the root zone's GIC set-up undid them): that CPU takes
+ * it at EL2 at once if it runs the zone (the pending interrupt is its
+ * own kick) and gets it in a list register, hardware-linked (gic.c).
+ */
 static __s64 hyp_hc_inject_irq(__u64 id, __u64 intid)
 {
 	struct hyp_zone *z = hyp_hc_zone_by_id(id);
+	__u32 base, last;
 
 	if (!z)
 		return HVB_HC_ENOENT;
 	if (hyp_hc_is_root(z))
 		return HVB_HC_EDENIED;
-	if (intid < HYP_HC_ZONE_IRQ_BASE ||
-	    intid - HYP_HC_ZONE_IRQ_BASE >= HYP_HC_ZONE_IRQ_COUNT)
+	if (intid >= HYP_ZONE_IRQ_LIMIT || !hyp_vgic_owns_spi(z, (__u32)intid))
 		return HVB_HC_EINVAL;
+	base = hyp_hc_irq_base(z, &last);
 	/* Fully ordered: whatever the daemon wrote before (used ring)
 	 * is visible to the zone that polls this bit. */
-	hvb_fetch_or_u64(&hyp_hc_irq_pending[z->index],
-			 1ull << (intid - HYP_HC_ZONE_IRQ_BASE));
+	if (intid - base < 64)
+		hvb_fetch_or_u64(&hyp_hc_irq_pending[z->index],
+				 1ull << (intid - base));
+	/* Barrier: the daemon's writes (the used ring) complete before the
+	 * distributor sees the pending bit; pairs with the guest's
+	 * acknowledge (ICC_IAR1_EL1), after which it reads the ring. */
+	arm64_dsb_ish();
+	hyp_vgic_spi_restore(z, (__u32)intid);
+	hyp_gic_spi_set_pending((__u32)intid);
 	return HVB_HC_OK;
 }
 

@@ -4,8 +4,8 @@
  *
  *   ISV=1  the syndrome describes the access (decode.c, hyp_decode_esr)
  *   ISV=0  fetch the instruction at ELR through the guest's own stage 1
- *          and stage 2 (AT S12E1R/S12E0R), decode it (hyp_decode_insn),
- *          and check that it addresses FAR_EL2 before trusting it
+ *          and stage 2 (AT S12E1R/S12E0R), decode it and
+ *          check that it addresses FAR_EL2 (hyp_decode_trapped_insn)
  *
  * The neutral access then goes to hyp_mmio_dispatch(); loads are written
  * to their registers only once every part of the access succeeded, then
@@ -17,6 +17,7 @@
 #include <arm64/chan.h>
 #include <arm64/esr.h>
 #include <arm64/hyp.h>
+#include <arm64/inject.h>
 #include <arm64/pgtable.h>
 #include <arm64/sysreg.h>
 #include <arm64/vcpu.h>
@@ -27,8 +28,6 @@
 #include "decode.h"
 
 #define ESR_DABT_FNV		(1u << 10)	/* FAR not valid */
-#define ESR_DABT_WNR		(1u << 6)
-#define DFSC_SYNC_EXT_ABORT	0x10u
 
 /* The guest's SP as an Rn of 31: that of the EL it trapped from. */
 static __u64 *guest_sp(struct hyp_trap_frame *tf)
@@ -45,7 +44,7 @@ static void hyp_vcpu_inject_dabt(struct hyp_trap_frame *tf)
 		   ESR_EC_DABT_LOW : ESR_EC_DABT_CUR;
 
 	hyp_vcpu_inject_sync(tf, ec << 26 | (tf->esr & ESR_DABT_WNR) |
-			     DFSC_SYNC_EXT_ABORT, tf->far);
+			     ESR_FSC_SYNC_EXT_ABORT, tf->far);
 }
 
 /* The instruction at the guest's ELR, read through its translation. */
@@ -157,7 +156,7 @@ enum hyp_trap_result hyp_vcpu_dabt(struct hyp_trap_frame *tf)
 	struct hyp_mmio_access acc;
 	enum hyp_decode_result res;
 	enum hyp_mmio_result mres;
-	__u64 esr = tf->esr, ipa, data[2] = { 0, 0 }, xn, xm;
+	__u64 esr = tf->esr, ipa, data[2] = { 0, 0 };
 	unsigned int fsc = esr_dabt_dfsc(esr);
 	__u32 insn = 0;
 	int has_insn = 0;
@@ -178,21 +177,13 @@ enum hyp_trap_result hyp_vcpu_dabt(struct hyp_trap_frame *tf)
 			return hyp_vcpu_abort(z, tf, ipa,
 					      "no syndrome, cannot fetch the instruction");
 		has_insn = 1;
-		res = hyp_decode_insn(insn, ipa, &acc);
+		/* The code may have changed since the fault: only emulate an
+		 * instruction that addresses what faulted. */
+		res = hyp_decode_trapped_insn(insn, ipa, tf->far, tf->x,
+					      *guest_sp(tf), &acc);
 	}
 	if (res != HYP_DECODE_OK)
 		return hyp_vcpu_abort(z, tf, ipa, hyp_decode_strerror(res));
-	if (has_insn) {
-		/* The code may have changed since the fault: only emulate an
-		 * instruction that addresses what faulted. */
-		xn = acc.rn == HYP_MMIO_REG_ZR_SP ? *guest_sp(tf) :
-						    tf->x[acc.rn];
-		xm = acc.rm == HYP_MMIO_REG_NONE ? 0 :
-		     hyp_mmio_xreg_read(tf->x, acc.rm);
-		if (hyp_mmio_ea(&acc, xn, xm) != tf->far)
-			return hyp_vcpu_abort(z, tf, ipa,
-					      "instruction does not match FAR");
-	}
 	/* Both halves of a pair before either: a store pair whose second
 	 * half is outside every window must not have done its first. */
 	if (!hyp_zone_find_mmio(z, acc.addr, acc.size) ||
@@ -203,6 +194,8 @@ enum hyp_trap_result hyp_vcpu_dabt(struct hyp_trap_frame *tf)
 		return hyp_vcpu_abort(z, tf, ipa, hyp_mmio_strerror(mres));
 	if (z->cfg->flags & HYP_ZONE_TRACE_MMIO)
 		hyp_vcpu_mmio_trace(z, tf, &acc, data, has_insn, insn);
-	tf->elr += 4;	/* A64: every instruction is 4 bytes (IL = 1) */
+	/* A64: every instruction is 4 bytes (IL = 1); traps from AArch32
+	 * never get here (hyp_trap_dispatch(), hyp_vcpu_aarch32()). */
+	tf->elr += 4;
 	return HYP_TRAP_HANDLED;
 }

@@ -65,6 +65,10 @@ static const struct hyp_mmio_window st_window_over_ram[] = {
 	{ .base = 0x40100000ull, .size = 0x1000, .name = "w" },
 };
 
+/* A PPI (the virtual timer's), and zone1's SPI 72. */
+static const struct hyp_zone_irqs st_irq_ppi = { .bits = { 1u << 27 } };
+static const struct hyp_zone_irqs st_irq_zone1 = { .bits = { [2] = 1u << 8 } };
+
 #define ST_ZONE(zname, zmem, zcpus) {					\
 	.name = (zname), .id = 9, .cpus = (zcpus),			\
 	.nr_mem = sizeof(zmem) / sizeof((zmem)[0]), .mem = (zmem),	\
@@ -84,6 +88,12 @@ static const struct hyp_zone_config st_bad[] = {
 		.name = "bad-window-over-ram", .id = 9, .cpus = FREE_CPU,
 		.nr_mem = 1, .mem = st_ram,
 		.nr_mmio = 1, .mmio = st_window_over_ram,
+	}, {
+		.name = "bad-irq-not-spi", .id = 9, .cpus = FREE_CPU,
+		.nr_mem = 1, .mem = st_ram, .irqs = &st_irq_ppi,
+	}, {
+		.name = "bad-irq-taken", .id = 9, .cpus = FREE_CPU,
+		.nr_mem = 1, .mem = st_ram, .irqs = &st_irq_zone1,
 	},
 };
 #endif

@@ -6,6 +6,7 @@
  * enters its zone.  Each step prints one line; tests/e2e asserts them.
  */
 #include <arm64/chan.h>
+#include <arm64/gic.h>
 #include <arm64/hyp.h>
 #include <arm64/psci.h>
 #include <arm64/sysreg.h>
@@ -104,6 +105,7 @@ void hyp_main(__u64 cpu, __u64 boot_x0)
 		   (__u64)psci >> 16, (__u64)psci & 0xffff,
 		   hyp_arch_cpu_mask());
 	hyp_arm64_channel_init();
+	hyp_gic_init();
 	hyp_create_zones();
 	hyp_arm64_selftest_zones();
 	/* From here on other CPUs print too. */

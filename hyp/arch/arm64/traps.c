@@ -10,7 +10,9 @@
 #include <stddef.h>
 
 #include <arm64/esr.h>
+#include <arm64/gic.h>
 #include <arm64/hyp.h>
+#include <arm64/inject.h>
 #include <arm64/psci.h>
 #include <arm64/sysreg.h>
 #include <arm64/traps.h>
@@ -54,6 +56,7 @@ static const hyp_trap_handler_t hyp_trap_handlers[ESR_EC_MAX + 1] = {
 	[ESR_EC_DABT_LOW] = hyp_vcpu_dabt,
 	[ESR_EC_HVC64] = hyp_vcpu_hvc,
 	[ESR_EC_SMC64] = hyp_vcpu_smc,
+	[ESR_EC_SYS64] = hyp_vgic_sysreg,	/* ICC_SGI1R_EL1 */
 };
 
 void hyp_trap_dump(const struct hyp_trap_frame *tf)
@@ -99,11 +102,27 @@ void hyp_trap_dispatch(struct hyp_trap_frame *tf, __u64 kind)
 	unsigned int ec = esr_ec(tf->esr);
 	hyp_trap_handler_t handler;
 
+	/* A guest zone's physical interrupt (HCR_EL2.IMO): gic.c. */
+	if (kind == (TRAP_SRC_LOW_A64 << 2 | TRAP_TYPE_IRQ)) {
+		hyp_gic_handle_irq(tf);
+		return;
+	}
 	if (kind >> 2 != TRAP_SRC_LOW_A64)
 		hyp_trap_crash(tf, kind, (kind >> 2) <= TRAP_SRC_CUR_SPX ?
 			       "EL2 crash" : "unexpected trap");
 	if ((kind & 3) != TRAP_TYPE_SYNC)
 		hyp_trap_crash(tf, kind, "unexpected trap");
+	/*
+	 * The vector follows EL1's execution state (AArch64 in every zone),
+	 * so a trap from AArch32 EL0 comes here too; only SPSR.M[4] tells.
+	 * Its instructions are 2 or 4 bytes and its syndromes are not A64's:
+	 * nothing is emulated for it, the trap goes to the zone's kernel.
+	 */
+	if (tf->spsr & SPSR_M_AARCH32) {
+		if (hyp_vcpu_aarch32(tf) != HYP_TRAP_HANDLED)
+			hyp_trap_crash(tf, kind, "unhandled trap");
+		return;
+	}
 	/* Nothing a guest does stops the hypervisor: a trap it has no
 	 * handler for is an undefined instruction for the guest. */
 	handler = hyp_trap_handlers[ec] ? hyp_trap_handlers[ec] :

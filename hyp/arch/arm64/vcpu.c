@@ -7,7 +7,9 @@
  */
 #include <hvbridge/barrier.h>
 #include <arm64/esr.h>
+#include <arm64/gic.h>
 #include <arm64/hyp.h>
+#include <arm64/inject.h>
 #include <arm64/psci.h>
 #include <arm64/stage2.h>
 #include <arm64/sysreg.h>
@@ -19,19 +21,28 @@
  * EL1 runs AArch64 under stage 2; SMC (PSCI) traps to us, and so do
  * accesses to ACTLR_EL1 (IMPLEMENTATION DEFINED core behaviour no zone
  * gets to change; refused as undefined, like any trap without a handler).
+ * A guest zone's physical interrupts come to EL2 too (IMO, FMO): its EL1
+ * sees only the GIC's virtual CPU interface (gic.c, docs/interrupts.md).
  */
 #define HCR_EL2_ZONE	(HCR_RW | HCR_VM | HCR_TSC | HCR_TACR)
+#define HCR_EL2_GUEST	(HCR_EL2_ZONE | HCR_IMO | HCR_FMO)
 /* SCTLR_EL1 RES1 (ARMv8.0): bits 11, 20, 22, 23, 28, 29; MMU off. */
 #define SCTLR_EL1_RES1	0x30d00800ull
 /*
- * ICC_SRE_EL2: SRE, DFB, DIB, and Enable: EL1 may use the GICv3 system
- * register interface (the root zone drives the physical GIC itself,
- * HCR_EL2.IMO/FMO clear).  ICH_HCR_EL2 = 0: no virtual CPU interface.
+ * The root zone: ICC_SRE_EL2 with SRE, DFB, DIB and Enable, so its EL1
+ * uses the physical GICv3 CPU interface's system registers itself
+ * (HCR_EL2.IMO/FMO clear); ICH_HCR_EL2 = 0: no virtual CPU interface.
  */
 #define ICC_SRE_EL2		S3_4_C12_C9_5
 #define ICH_HCR_EL2		S3_4_C12_C11_0
 #define ICC_SRE_EL2_BOOT	0xfull
-/* CNTHCTL_EL2: EL1 may read the physical counter and use its timer. */
+/*
+ * CNTHCTL_EL2 (E2H = 0): EL1PCTEN, the physical counter readable at
+ * EL1; EL1PCEN, the EL1 physical timer usable.  The root zone gets both;
+ * a guest zone the counter only: its timer is the virtual one, whose
+ * PPI 27 the hypervisor injects, and CNTVOFF_EL2 = 0 makes its count
+ * the physical one.
+ */
 #define CNTHCTL_EL1PCTEN	(1ull << 0)
 #define CNTHCTL_EL1PCEN		(1ull << 1)
 
@@ -129,13 +140,24 @@ static __attribute__((noreturn)) void hyp_vcpu_enter(struct hyp_zone *z,
 	arm64_write_sysreg(sctlr_el1, SCTLR_EL1_RES1);
 	arm64_write_sysreg(vpidr_el2, arm64_read_sysreg(midr_el1));
 	arm64_write_sysreg(vmpidr_el2, arm64_read_sysreg(mpidr_el1));
-	arm64_write_sysreg(cnthctl_el2, arm64_read_sysreg(cnthctl_el2) |
-			   CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN);
 	arm64_write_sysreg(cntvoff_el2, 0);
-	arm64_write_sysreg(ICC_SRE_EL2, ICC_SRE_EL2_BOOT);
-	arm64_isb();
-	arm64_write_sysreg(ICH_HCR_EL2, 0);
-	arm64_write_sysreg(hcr_el2, HCR_EL2_ZONE);
+	if (cfg->flags & HYP_ZONE_ROOT) {
+		arm64_write_sysreg(cnthctl_el2,
+				   CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN);
+		arm64_write_sysreg(ICC_SRE_EL2, ICC_SRE_EL2_BOOT);
+		arm64_isb();
+		arm64_write_sysreg(ICH_HCR_EL2, 0);
+		arm64_write_sysreg(hcr_el2, HCR_EL2_ZONE);
+	} else {
+		arm64_write_sysreg(cnthctl_el2, CNTHCTL_EL1PCTEN);
+		/* The virtual timer off: a restarted zone does not find the
+		 * last run's deadline armed. */
+		arm64_write_sysreg(cntv_ctl_el0, 0);
+		/* Nothing of the last run of this CPU survives: list
+		 * registers, active priorities, VMCR, queued interrupts. */
+		hyp_gic_vcpu_reset();
+		arm64_write_sysreg(hcr_el2, HCR_EL2_GUEST);
+	}
 	arm64_isb();
 
 	tf->x[0] = arg[0];
@@ -167,6 +189,8 @@ void hyp_arm64_zone_start(struct hyp_zone *z)
 			   cfg->name);
 		arm64_halt();
 	}
+	if (!(cfg->flags & HYP_ZONE_ROOT))
+		hyp_vgic_zone_reset(z);
 	hyp_vcpu_enter(z, cfg->entry, cfg->entry_arg, cfg->stack);
 }
 
@@ -266,6 +290,9 @@ __s64 hyp_vcpu_cpu_off(struct hyp_zone *z)
 
 	hyp_printk("hvbridge-hyp: %s: PSCI CPU_OFF CPU %u\n", z->cfg->name,
 		   cpu);
+	/* A hardware interrupt still in a list register is deactivated. */
+	if (!(z->cfg->flags & HYP_ZONE_ROOT))
+		hyp_gic_vcpu_reset();
 	hyp_vcpu_zone[cpu] = 0;
 	hvb_store_release_u32(&hyp_vcpu_power[cpu].state, HYP_VCPU_OFF);
 	return hyp_psci_call(PSCI_0_2_CPU_OFF, 0, 0, 0);
@@ -278,23 +305,36 @@ struct hyp_zone *hyp_vcpu_current(void)
 	return cpu < HYP_MAX_CPUS ? hyp_vcpu_zone[cpu] : 0;
 }
 
-/* Offsets in the guest's VBAR_EL1 table of a synchronous exception. */
-#define VEC_CUR_SP0		0x000u
-#define VEC_CUR_SPX		0x200u
-#define VEC_LOW_A64		0x400u
-
 void hyp_vcpu_inject_sync(struct hyp_trap_frame *tf, __u64 esr, __u64 far)
 {
-	__u32 mode = tf->spsr & SPSR_MODE_MASK;
-	__u64 off = mode == SPSR_MODE_EL0T ? VEC_LOW_A64 :
-		    mode == SPSR_MODE_EL1T ? VEC_CUR_SP0 : VEC_CUR_SPX;
-
-	arm64_write_sysreg(esr_el1, esr | 1ull << 25);	/* IL: 32-bit */
+	/* IL: a 32-bit instruction, or (every syndrome injected from
+	 * AArch32, hyp_inject_a32_esr()) a class with IL set. */
+	arm64_write_sysreg(esr_el1, esr | ESR_IL);
 	arm64_write_sysreg(far_el1, far);
 	arm64_write_sysreg(elr_el1, tf->elr);
+	/* From AArch32 EL0, this is its CPSR (T, IT state and all): the
+	 * kernel's eret goes back to the same AArch32 state. */
 	arm64_write_sysreg(spsr_el1, tf->spsr);
-	tf->elr = arm64_read_sysreg(vbar_el1) + off;
+	tf->elr = arm64_read_sysreg(vbar_el1) + hyp_inject_vector(tf->spsr);
 	tf->spsr = SPSR_DAIF | SPSR_MODE_EL1H;
+}
+
+enum hyp_trap_result hyp_vcpu_aarch32(struct hyp_trap_frame *tf)
+{
+	struct hyp_zone *z = hyp_vcpu_current();
+	__u64 esr = hyp_inject_a32_esr(tf->esr);
+
+	if (!z || !(tf->spsr & SPSR_M_AARCH32))
+		return HYP_TRAP_UNHANDLED;	/* not a zone's: a bug */
+	hyp_printk("hvbridge-hyp: %s: AArch32 EL0 trap, EC 0x%02x %s at 0x%lx: nothing is emulated for AArch32, %s injected\n",
+		   z->cfg->name, esr_ec(tf->esr), esr_ec_name(esr_ec(tf->esr)),
+		   tf->elr, esr_ec(esr) == ESR_EC_UNKNOWN ?
+		   "undefined instruction" : "external abort");
+	/* No instruction is skipped: the kernel sees the fault at the
+	 * faulting instruction, as it would without a hypervisor. */
+	hyp_vcpu_inject_sync(tf, esr,
+			     hyp_inject_a32_has_far(tf->esr) ? tf->far : 0);
+	return HYP_TRAP_HANDLED;
 }
 
 enum hyp_trap_result hyp_vcpu_undef(struct hyp_trap_frame *tf)

@@ -44,6 +44,7 @@
 #include <hvbridge/testdev.h>
 #include <arm64/chan.h>
 #include <arm64/console.h>
+#include <arm64/gic.h>
 #include <arm64/vcpu.h>
 #include <arm64/zones.h>
 #include <hyp/mmio.h>
@@ -92,7 +93,31 @@
 
 #define ZONE_TESTDEV(dev, con) { ZONE_TESTDEV_WINDOWS(dev, con) }
 
+/*
+ * Every guest zone's GIC: the distributor and redistributors at the
+ * physical IPAs, never mapped, trapped and filtered to its own
+ * interrupts and CPUs (vgic.c, docs/interrupts.md).
+ */
+#define ZONE_GIC_WINDOWS						\
+	{								\
+		.base = HYP_GICD_BASE,					\
+		.size = 0x10000,					\
+		.name = "gicd",						\
+		.handler = hyp_vgic_dist_access,			\
+	}, {								\
+		.base = HYP_GICR_BASE,					\
+		.size = HYP_VGIC_REDIST_FRAMES * 0x20000ull,		\
+		.name = "gicr",						\
+		.handler = hyp_vgic_redist_access,			\
+	}
+
+/* A zone's SPIs: INTIDs [first, first + 8). */
+#define ZONE_IRQS8(first) {						\
+	.bits = { [(first) / 32] = 0xffu << ((first) % 32) },		\
+}
+
 #define ZONE_TESTDEV_WINDOWS(dev, con)					\
+	ZONE_GIC_WINDOWS,						\
 	{								\
 		.base = TESTDEV_HYP,					\
 		.size = HVB_TESTDEV_SIZE,				\
@@ -114,19 +139,19 @@
 		.priv = (con),						\
 	}
 
-#define ZONE_CONFIG(zname, zid, cpu, zmem, zmmio)			\
+#define ZONE_CONFIG(zname, zid, cpu, zmem, zmmio, zirqs)		\
 	ZONE_CONFIG_IMAGE(zname, zid, cpu, zmem, zmmio, ZONE_FLAGS,	\
-			  hyp_guest_start, hyp_guest_end)
+			  hyp_guest_start, hyp_guest_end, zirqs)
 
 /* An empty image: the zone runs what is already in its RAM. */
 #define ZONE_CONFIG_IMAGE(zname, zid, cpu, zmem, zmmio, zflags, img,	\
-			  img_end)					\
+			  img_end, zirqs)				\
 	ZONE_CONFIG_CPUS(zname, zid, 1ull << (cpu), zmem, zmmio, zflags, \
-			 img, img_end)
+			 img, img_end, zirqs)
 
 /* @zcpus: a set; the zone starts on its lowest CPU. */
 #define ZONE_CONFIG_CPUS(zname, zid, zcpus, zmem, zmmio, zflags, img,	\
-			 img_end) {					\
+			 img_end, zirqs) {				\
 	.name = (zname),						\
 	.id = (zid),							\
 	.flags = (zflags),						\
@@ -141,6 +166,7 @@
 	.stack = ZONE_RAM_IPA + ZONE_RAM_SIZE,				\
 	.image = (img),							\
 	.image_end = (img_end),						\
+	.irqs = (zirqs),						\
 }
 
 static struct hyp_testdev zone1_testdev;
@@ -174,37 +200,53 @@ static const struct hyp_mmio_window zone1_mmio[] = {
 	ZONE1_VIRTIO(2, "virtio-rng"),
 };
 
+/*
+ * zone1's interrupts: INTIDs 72-79, the ones the daemon's configs give
+ * its virtio-mmio devices (configs/ JSON) and INJECT_IRQ raises; QEMU
+ * virt wires no device of its own to them when none is on its command
+ * line.  zone2's: 64-71.
+ */
+static const struct hyp_zone_irqs zone1_irqs = ZONE_IRQS8(72);
+
 static const struct hyp_zone_config zone1_config =
 	ZONE_CONFIG("zone1", HVB_TESTDEV_DEFAULT_ZONE, 1, zone1_mem,
-		    zone1_mmio);
+		    zone1_mmio, &zone1_irqs);
 #ifndef HYP_BENCH
 static struct hyp_testdev zone2_testdev;
 static struct hyp_console zone2_console = HYP_CONSOLE_INIT("zone2");
 static const struct hyp_mem_region zone2_mem[] = ZONE_MEM(0x50200000ull, 0);
 static const struct hyp_mmio_window zone2_mmio[] =
 	ZONE_TESTDEV(&zone2_testdev, &zone2_console);
+static const struct hyp_zone_irqs zone2_irqs = ZONE_IRQS8(64);
 static const struct hyp_zone_config zone2_config =
-	ZONE_CONFIG("zone2", 2, 0, zone2_mem, zone2_mmio);
+	ZONE_CONFIG("zone2", 2, 0, zone2_mem, zone2_mmio, &zone2_irqs);
 #endif
 /* Next to the root zone, zone1 takes the third CPU (-smp 3). */
 static const struct hyp_zone_config zone1_root_config =
 	ZONE_CONFIG("zone1", HVB_TESTDEV_DEFAULT_ZONE, 2, zone1_mem,
-		    zone1_mmio);
+		    zone1_mmio, &zone1_irqs);
 
 /* zone1 with the user's image (zone1_has_image()), alone or next to
  * the root zone. */
 static const struct hyp_zone_config zone1_image_config =
 	ZONE_CONFIG_IMAGE("zone1", HVB_TESTDEV_DEFAULT_ZONE, 1, zone1_mem,
-			  zone1_mmio, 0u, 0, 0);
+			  zone1_mmio, 0u, 0, 0, &zone1_irqs);
 static const struct hyp_zone_config zone1_root_image_config =
 	ZONE_CONFIG_IMAGE("zone1", HVB_TESTDEV_DEFAULT_ZONE, 2, zone1_mem,
-			  zone1_mmio, 0u, 0, 0);
+			  zone1_mmio, 0u, 0, 0, &zone1_irqs);
 /* With a fourth CPU, zone1 next to the root zone gets CPU 3 as well
  * (its second vCPU: tests/guest/hammer.c starts it). */
 #define ZONE1_SMP_CPUS	((1ull << 2) | (1ull << 3))
 static const struct hyp_zone_config zone1_root_smp_image_config =
 	ZONE_CONFIG_CPUS("zone1", HVB_TESTDEV_DEFAULT_ZONE, ZONE1_SMP_CPUS,
-			 zone1_mem, zone1_mmio, 0u, 0, 0);
+			 zone1_mem, zone1_mmio, 0u, 0, 0, &zone1_irqs);
+
+/* Without the root zone, with a zone1 image and a third CPU (-smp 3),
+ * zone1 gets CPUs 1 and 2 (tests/guest/gic.c's SGI cases). */
+#define ZONE1_PAIR_CPUS	((1ull << 1) | (1ull << 2))
+static const struct hyp_zone_config zone1_pair_image_config =
+	ZONE_CONFIG_CPUS("zone1", HVB_TESTDEV_DEFAULT_ZONE, ZONE1_PAIR_CPUS,
+			 zone1_mem, zone1_mmio, 0u, 0, 0, &zone1_irqs);
 
 static const struct hyp_mem_region root_mem[] = {
 	{
@@ -261,6 +303,10 @@ static const struct hyp_zone_config *const image_zones[] = {
 	&zone1_image_config,
 };
 
+static const struct hyp_zone_config *const pair_image_zones[] = {
+	&zone1_pair_image_config,
+};
+
 static const struct hyp_zone_config *const root_image_zones[] = {
 	&root_config,
 	&zone1_root_image_config,
@@ -304,6 +350,11 @@ const struct hyp_zone_config *const *hyp_zone_configs(unsigned int *nr)
 	if (*magic == ARM64_IMAGE_MAGIC) {
 		*nr = sizeof(root_zones) / sizeof(root_zones[0]);
 		return root_zones;
+	}
+	if (image && (hyp_arch_cpu_mask() & ZONE1_PAIR_CPUS) ==
+	    ZONE1_PAIR_CPUS) {
+		*nr = sizeof(pair_image_zones) / sizeof(pair_image_zones[0]);
+		return pair_image_zones;
 	}
 	if (image) {
 		*nr = sizeof(image_zones) / sizeof(image_zones[0]);

@@ -382,7 +382,8 @@ static void sim_check_all(struct sim *s, __u64 *sync, __u64 *kicks,
 
 	for (i = 0; i < s->opt.cpus; i++) {
 		struct sim_vcpu *v = &s->vcpus[i];
-		struct hvb_cpu_stats *st = hvb_region_cpu_stats(s->region, i);
+		struct hvb_cpu_stats *st =
+			hvb_region_cpu_stats(s->region, s->opt.cpus, i);
 		/* --inproc stops its consumer with a kick from CPU 0. */
 		__u64 extra = (s->opt.inproc && i == 0) ? 1 : 0;
 

@@ -59,6 +59,22 @@ struct hyp_mmio_window {
 /* hyp_mmio_window.flags */
 #define HYP_MMIO_NOTIFY		0x1u
 
+/*
+ * The interrupts a zone owns: bit n of bits[n / 32] is GIC INTID n.  Only
+ * shared peripheral interrupts (32..1019) may be set, and no two zones
+ * may own one.  A guest zone enables, routes and pends them through its
+ * virtual distributor, and the root zone's INJECT_IRQ may raise them
+ * (docs/interrupts.md).  The root zone lists none: it drives the
+ * physical GIC itself.
+ */
+#define HYP_ZONE_IRQ_WORDS	32u
+#define HYP_ZONE_IRQ_MIN	32u
+#define HYP_ZONE_IRQ_LIMIT	1020u
+
+struct hyp_zone_irqs {
+	__u32 bits[HYP_ZONE_IRQ_WORDS];
+};
+
 /* hyp_zone_config.flags */
 #define HYP_ZONE_TRACE_MMIO	0x1u	/* log every emulated access */
 #define HYP_ZONE_ROOT		0x2u	/* may power the machine off/reset */
@@ -80,6 +96,7 @@ struct hyp_zone_config {
 	__u64 stack;		/* initial SP of the guest's EL, an IPA */
 	const void *image;	/* [image, image_end) is copied to @entry */
 	const void *image_end;	/* before the start; one RAM region */
+	const struct hyp_zone_irqs *irqs;	/* its SPIs; NULL: none */
 };
 
 struct hyp_zone {

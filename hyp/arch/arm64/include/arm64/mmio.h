@@ -36,6 +36,21 @@ static inline void mmio_write32(volatile void *addr, __u32 v)
 			 : : "rZ"(v), "r"(addr) : "memory");
 }
 
+static inline __u64 mmio_read64(const volatile void *addr)
+{
+	__u64 v;
+
+	__asm__ volatile("1:	ldr %0, [%1]\n" ARM64_MMIO_SITE
+			 : "=r"(v) : "r"(addr) : "memory");
+	return v;
+}
+
+static inline void mmio_write64(volatile void *addr, __u64 v)
+{
+	__asm__ volatile("1:	str %x0, [%1]\n" ARM64_MMIO_SITE
+			 : : "rZ"(v), "r"(addr) : "memory");
+}
+
 static inline __u8 mmio_read8(const volatile void *addr)
 {
 	__u32 v;

@@ -43,10 +43,19 @@ struct hyp_zone *hyp_vcpu_current(void);
 /*
  * Deliver a synchronous exception to the guest's EL1 as the hardware
  * would: @esr (IL is added) and @far in ESR/FAR_EL1, ELR/SPSR_EL1 from
- * the trap, then its VBAR_EL1 vector with every exception masked.  Only
- * AArch64 guests exist (HCR_EL2.RW).
+ * the trap, then its VBAR_EL1 vector (hyp_inject_vector(): by the EL and
+ * execution state trapped from) with every exception masked.  EL1 is
+ * always AArch64 (HCR_EL2.RW); EL0 may be AArch32.
  */
 void hyp_vcpu_inject_sync(struct hyp_trap_frame *tf, __u64 esr, __u64 far);
+
+/*
+ * A synchronous trap from AArch32 EL0 (traps.c): nothing is emulated for
+ * AArch32 code, so it is reflected to the zone's EL1 at VBAR_EL1 + 0x600,
+ * a stage-2 abort as an external abort, anything else as an undefined
+ * instruction (arm64/inject.h).
+ */
+enum hyp_trap_result hyp_vcpu_aarch32(struct hyp_trap_frame *tf);
 
 /* A lower-EL trap no handler takes: an UNDEFINED instruction for the
  * guest (traps.c's default). */

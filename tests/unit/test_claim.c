@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Description: one daemon per region whatever the transports (claim.c).
+ * A free region is taken at once and given back on release; a dead owner
+ * of the claimer's own transport is replaced at once (the transport's
+ * lock proves it dead); an owner of another transport is watched: while
+ * its heartbeat moves the claim is refused with a sentence naming it,
+ * once it stops for HVB_CLAIM_WAIT_MS the region is taken over, and if it
+ * lets go meanwhile the region is taken then.  A stop request ends the
+ * watch.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "claim.h"
+#include "harness.h"
+
+TestSuite(claim, .timeout = UNIT_SUITE_TIMEOUT_S);
+
+struct cl_env {
+	void *mem;
+	__u64 size;
+	struct hvb_wake *wake;
+	struct hvb_daemon_stats *ds;
+	char why[256];
+};
+
+static void cl_setup(struct cl_env *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->mem = unit_region_new(2, &e->size);
+	e->wake = hvb_region_wake(e->mem);
+	e->ds = hvb_region_daemon_stats(e->mem);
+}
+
+static __u64 cl_ms_since(__u64 t0)
+{
+	return (unit_now_ns() - t0) / 1000000u;
+}
+
+/* The other daemon: beats every 5 ms until told to stop, or lets go of
+ * the region after @release_ms. */
+struct cl_owner {
+	struct cl_env *e;
+	unsigned int release_ms;
+	atomic_int stop;
+	pthread_t th;
+};
+
+static void *cl_owner_thread(void *arg)
+{
+	struct cl_owner *o = arg;
+	unsigned int ms = 0;
+
+	while (!atomic_load(&o->stop)) {
+		if (o->release_ms && ms >= o->release_ms) {
+			hvb_store_release_u32(&o->e->wake->consumer_owner, 0);
+			break;
+		}
+		if (!o->release_ms)
+			hvb_write_once_u64(&o->e->ds->heartbeat,
+					   o->e->ds->heartbeat + 1);
+		unit_sleep_ms(5);
+		ms += 5;
+	}
+	return NULL;
+}
+
+static void cl_owner_start(struct cl_owner *o, struct cl_env *e,
+			   unsigned int release_ms)
+{
+	o->e = e;
+	o->release_ms = release_ms;
+	atomic_init(&o->stop, 0);
+	cr_assert(!pthread_create(&o->th, NULL, cl_owner_thread, o));
+}
+
+static void cl_owner_stop(struct cl_owner *o)
+{
+	atomic_store(&o->stop, 1);
+	pthread_join(o->th, NULL);
+}
+
+Test(claim, a_free_region_is_taken_at_once_and_given_back)
+{
+	struct cl_env e;
+	struct hvb_claim cl;
+	__u64 t0;
+
+	cl_setup(&e);
+	t0 = unit_now_ns();
+	cr_assert_eq(hvb_claim_take(&cl, e.mem, e.size, HVB_OWNER_SIM, NULL,
+				    e.why, sizeof(e.why)), 0, "%s", e.why);
+	cr_expect_lt(cl_ms_since(t0), (__u64)HVB_CLAIM_WAIT_MS / 2);
+	cr_expect_eq(HVB_OWNER_TRANSPORT(e.wake->consumer_owner),
+		     HVB_OWNER_SIM);
+	cr_expect_eq(e.wake->consumer_owner, cl.owner);
+	hvb_claim_release(&cl);
+	cr_expect_eq(e.wake->consumer_owner, 0u);
+}
+
+Test(claim, a_dead_owner_of_the_same_transport_is_replaced_at_once)
+{
+	struct cl_env e;
+	struct hvb_claim dead, cl;
+	__u64 t0;
+
+	cl_setup(&e);
+	cr_assert_eq(hvb_claim_take(&dead, e.mem, e.size, HVB_OWNER_KMOD,
+				    NULL, e.why, sizeof(e.why)), 0);
+	/* It dies without a release; we hold the transport's lock now. */
+	t0 = unit_now_ns();
+	cr_assert_eq(hvb_claim_take(&cl, e.mem, e.size, HVB_OWNER_KMOD, NULL,
+				    e.why, sizeof(e.why)), 0, "%s", e.why);
+	cr_expect_lt(cl_ms_since(t0), (__u64)HVB_CLAIM_WAIT_MS / 2);
+	cr_expect_eq(e.wake->consumer_owner, cl.owner);
+	/* The dead one's release (a late detach) cannot free ours. */
+	hvb_claim_release(&dead);
+	cr_expect_eq(e.wake->consumer_owner, cl.owner);
+}
+
+Test(claim, a_live_owner_of_another_transport_is_refused_by_name)
+{
+	struct cl_env e;
+	struct hvb_claim host, cl;
+	struct cl_owner o;
+	int err;
+
+	cl_setup(&e);
+	cr_assert_eq(hvb_claim_take(&host, e.mem, e.size, HVB_OWNER_HOST,
+				    NULL, e.why, sizeof(e.why)), 0);
+	hvb_write_once_u32(&e.wake->consumer_pid, 4242);
+	cl_owner_start(&o, &e, 0);
+	err = hvb_claim_take(&cl, e.mem, e.size, HVB_OWNER_KMOD, NULL, e.why,
+			     sizeof(e.why));
+	cl_owner_stop(&o);
+	cr_expect_eq(err, -EBUSY);
+	cr_expect(strstr(e.why, "another daemon (transport host, pid 4242"),
+		  "message: %s", e.why);
+	cr_expect_eq(e.wake->consumer_owner, host.owner, "still the host's");
+}
+
+Test(claim, a_silent_owner_of_another_transport_is_taken_over_after_the_wait)
+{
+	struct cl_env e;
+	struct hvb_claim host, cl;
+	__u64 t0;
+
+	cl_setup(&e);
+	cr_assert_eq(hvb_claim_take(&host, e.mem, e.size, HVB_OWNER_HOST,
+				    NULL, e.why, sizeof(e.why)), 0);
+	t0 = unit_now_ns();
+	cr_assert_eq(hvb_claim_take(&cl, e.mem, e.size, HVB_OWNER_SIM, NULL,
+				    e.why, sizeof(e.why)), 0, "%s", e.why);
+	cr_expect_geq(cl_ms_since(t0), (__u64)HVB_CLAIM_WAIT_MS);
+	cr_expect_eq(HVB_OWNER_TRANSPORT(e.wake->consumer_owner),
+		     HVB_OWNER_SIM);
+}
+
+Test(claim, an_owner_that_lets_go_during_the_watch_hands_over_at_once)
+{
+	struct cl_env e;
+	struct hvb_claim host, cl;
+	struct cl_owner o;
+	__u64 t0;
+	int err;
+
+	cl_setup(&e);
+	cr_assert_eq(hvb_claim_take(&host, e.mem, e.size, HVB_OWNER_HOST,
+				    NULL, e.why, sizeof(e.why)), 0);
+	cl_owner_start(&o, &e, 50);
+	t0 = unit_now_ns();
+	err = hvb_claim_take(&cl, e.mem, e.size, HVB_OWNER_KMOD, NULL, e.why,
+			     sizeof(e.why));
+	cl_owner_stop(&o);
+	cr_expect_eq(err, 0, "%s", e.why);
+	cr_expect_lt(cl_ms_since(t0), (__u64)HVB_CLAIM_WAIT_MS);
+	cr_expect_eq(e.wake->consumer_owner, cl.owner);
+}
+
+Test(claim, a_stop_request_ends_the_watch)
+{
+	struct cl_env e;
+	struct hvb_claim host, cl;
+	volatile int stop = 1;
+
+	cl_setup(&e);
+	cr_assert_eq(hvb_claim_take(&host, e.mem, e.size, HVB_OWNER_HOST,
+				    NULL, e.why, sizeof(e.why)), 0);
+	cr_expect_eq(hvb_claim_take(&cl, e.mem, e.size, HVB_OWNER_KMOD, &stop,
+				    e.why, sizeof(e.why)), -EINTR);
+	cr_expect_eq(e.wake->consumer_owner, host.owner);
+}
+
+Test(claim, a_region_that_fails_its_check_is_not_touched)
+{
+	struct cl_env e;
+	struct hvb_claim cl;
+
+	cl_setup(&e);
+	((struct hvb_region_header *)e.mem)->kick_devs = 7;
+	cr_expect_eq(hvb_claim_take(&cl, e.mem, e.size, HVB_OWNER_SIM, NULL,
+				    e.why, sizeof(e.why)), -EPROTO);
+	cr_expect(strstr(e.why, "offsets or sizes"), "message: %s", e.why);
+	cr_expect_eq(e.wake->consumer_owner, 0u);
+}
