@@ -13,7 +13,7 @@ endif
 
 .PHONY: all deps hyp tool tests test stress bench run run-host run-shell \
 	run-sim run-zone1 run-virtio clean fuzz check-fresh check-fresh-run \
-	install uninstall install-dkms docs
+	install uninstall install-dkms docs mutate
 
 all: hyp tool tests
 
@@ -49,6 +49,11 @@ stress: deps
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory -C tests bench
+
+# The mutation gate: each ordering primitive use of
+# tests/mutate/mutations.txt weakened in a scratch copy must be caught.
+mutate: deps
+	@$(MAKE) --no-print-directory -C tests mutate
 
 # libFuzzer over the virtio device model, FUZZ_LONG_S (300) s per target.
 fuzz: deps

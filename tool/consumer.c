@@ -42,13 +42,20 @@ int hvb_consumer_attach(struct hvb_consumer *c, void *region, __u64 size,
 	if (!c->spin_budget)
 		c->spin_budget = 1u << 14;
 	/* A dead daemon's hot slot is no longer peeked; the attach scan
-	 * below covers requests published without a bit meanwhile. */
+	 * covers requests published without a bit meanwhile. */
 	hvb_write_once_u32(&c->wake->hot_cpu, HVB_HOT_NONE);
+	/* Barrier H (attach): the store above before the attach scan's look
+	 * at every slot; pairs with Barrier W2 in the producer (publish; mb;
+	 * load hot_cpu).  The read-modify-writes below are no substitute:
+	 * in C11 they order nothing stored before them against a load after
+	 * them (tests/litmus/c11/attach.broken-H). */
+	hvb_mb();
 	hvb_write_once_u32(&c->wake->consumer_pid, (__u32)getpid());
 	hvb_fetch_add_u32(&c->wake->consumer_epoch, 1);
-	/* Fully ordered (also Barrier H for the hot_cpu store above, before
-	 * the attach scan); a producer that still sees SLEEPING from a dead
-	 * daemon wakes nobody, and our first poll scans every slot anyway. */
+	/* Acquire: a predecessor's completions and hint withdrawal, released
+	 * by its exchange to ABSENT in hvb_consumer_detach(), come before our
+	 * scan.  A producer that still sees SLEEPING from a dead daemon wakes
+	 * nobody, and our first poll scans every slot anyway. */
 	hvb_xchg_u32(&c->wake->consumer_state, HVB_CONSUMER_RUNNING);
 	return 0;
 }
@@ -56,6 +63,8 @@ int hvb_consumer_attach(struct hvb_consumer *c, void *region, __u64 size,
 void hvb_consumer_detach(struct hvb_consumer *c)
 {
 	hvb_write_once_u32(&c->wake->hot_cpu, HVB_HOT_NONE);
+	/* Release: our completions and the store above come before ABSENT;
+	 * pairs with the next daemon's exchange in hvb_consumer_attach(). */
 	hvb_xchg_u32(&c->wake->consumer_state, HVB_CONSUMER_ABSENT);
 	hvb_write_once_u32(&c->wake->consumer_pid, 0);
 }
@@ -199,8 +208,10 @@ static unsigned int hvb_consumer_drain_kicks(struct hvb_consumer *c)
 
 	if (!hvb_read_once_u64(&c->kicks->summary))
 		return 0;
-	/* Barrier K': fully ordered exchanges, summary then word; pair with
-	 * the producer's two fetch-ors (Barrier K). */
+	/* Barrier K': exchanges, summary then word; the acquire half of the
+	 * first orders the second after it (all this needs; on arm64 without
+	 * LSE they are ldaxr/stlxr, no full barrier).  Pairs with the
+	 * producer's two fetch-ors (Barrier K). */
 	summary = hvb_xchg_u64(&c->kicks->summary, 0);
 	while (summary) {
 		__u32 w = (__u32)__builtin_ctzll(summary);
@@ -277,8 +288,9 @@ unsigned int hvb_consumer_poll(struct hvb_consumer *c)
 	for (w = 0; w < words; w++) {
 		if (!hvb_read_once_u64(&c->pending->cpu_bits[w]))
 			continue;
-		/* Fully ordered; the producer set the bit after releasing
-		 * req.seq, so every request it announces is visible. */
+		/* Acquire (its half of the exchange); the producer set the
+		 * bit after releasing req.seq, so every request it announces
+		 * is visible. */
 		bits = hvb_xchg_u64(&c->pending->cpu_bits[w], 0);
 		while (bits) {
 			cpu = w * 64 + (__u32)__builtin_ctzll(bits);
@@ -345,6 +357,12 @@ int hvb_consumer_sleep(struct hvb_consumer *c, struct hvb_transport *t)
 	stat_add(&c->dstats->sleeps, 1);
 	err = t->ops->wait(t, &c->wake->wake_gen, token);
 	hvb_xchg_u32(&c->wake->consumer_state, HVB_CONSUMER_RUNNING);
+	/* Barrier W3: RUNNING before the poll after the wake.  Pairs with
+	 * Barrier W2 of a producer that lost the CAS to the one that woke us:
+	 * it saw RUNNING and signals nobody, so this poll must see its work.
+	 * The exchange alone is no full barrier in C11, nor on arm64 without
+	 * LSE (ldaxr/stlxr; tests/litmus/aarch64/sleep2.broken-wake-fence). */
+	hvb_mb();
 	if (err)
 		return err;
 	stat_add(&c->dstats->wakeups, 1);

@@ -116,7 +116,7 @@ hyp_status_t hyp_channel_sync(struct hyp_producer *p, __u32 zone_id,
 	hvb_mb();
 	if (hvb_read_once_u32(&p->wake->hot_cpu) != p->cpu) {
 		/* Fully ordered: after req.seq, so a daemon that takes the
-		 * bit (its exchange is fully ordered too) finds the request;
+		 * bit (the acquire half of its exchange) finds the request;
 		 * and before the state load of the wake check (W2). */
 		hvb_fetch_or_u64(&p->pending->cpu_bits[p->cpu / 64],
 				 1ull << (p->cpu % 64));

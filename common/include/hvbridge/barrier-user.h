@@ -102,6 +102,12 @@ static inline void hvb_wmb(void)
 	atomic_thread_fence(memory_order_release);
 }
 
+/*
+ * Read-modify-writes: seq_cst, so acquire and release, but no full
+ * barrier: without LSE they become ldaxr/stlxr (gcc and clang call
+ * libgcc's __aarch64_*_acq_rel helpers), which order no earlier store
+ * against a later load.  Follow one with hvb_mb() where that matters.
+ */
 static inline __u64 hvb_xchg_u64(__u64 *p, __u64 v)
 {
 	return atomic_exchange_explicit(HVB_ATOMIC64(p), v, memory_order_seq_cst);

@@ -25,8 +25,14 @@
  * 14 happen to reload, which no rule guarantees).
  *
  * The read-modify-write operations (hvb_xchg_*, hvb_fetch_or_u64,
- * hvb_fetch_add_u32, hvb_cmpxchg_u32) are fully ordered, like the Linux
- * kernel's xchg()/cmpxchg().
+ * hvb_fetch_add_u32, hvb_cmpxchg_u32) are atomic, acquire and release in
+ * every environment, and a full barrier only in the hypervisor's and the
+ * kernel's (like the Linux kernel's xchg()/cmpxchg()).  In user space
+ * they are C11 seq_cst operations, which on arm64 without LSE (the
+ * Cortex-A57 the project runs on) compile to ldaxr/stlxr with no dmb: a
+ * store before one is not ordered against a load after it.  Code that
+ * needs that (a store, then a look at another agent's word) calls
+ * hvb_mb() itself; tests/litmus models every such place.
  */
 #ifndef HVBRIDGE_BARRIER_H
 #define HVBRIDGE_BARRIER_H

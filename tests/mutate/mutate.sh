@@ -1,0 +1,156 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+#
+# Description: the mutation gate.  Weakens each ordering primitive use of
+# tests/mutate/mutations.txt, one at a time, in a scratch copy of the tree
+# (build/mutate/tree), and runs that mutation's catchers until one fails.
+# Every mutation must be caught; the table of which check caught which
+# goes to build/mutate/report.md (docs/memory-ordering.md has a copy).
+#
+# Bounded for a 2-core machine: the catcher "bind" builds only
+# $MUTATE_BUILDS (default hyp-gcc-O2,daemon-gcc-O2), incrementally, and
+# every catcher run is limited to $MUTATE_LIMIT seconds (default 600).
+# MUTATE_ONLY=id,id runs just those mutations.
+#
+# Prints CAUGHT/MISSED per mutation and ends with
+# "mutate: N passed, N failed" (passed = caught); exits non-zero if any
+# mutation was missed, or the unmutated copy already fails a catcher.
+set -u
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+TABLE=${MUTATE_TABLE:-$TOP/tests/mutate/mutations.txt}
+OUT=$TOP/build/mutate
+TREE=$OUT/tree
+LOGS=$OUT/logs
+BUILDS=${MUTATE_BUILDS:-hyp-gcc-O2,daemon-gcc-O2}
+LIMIT=${MUTATE_LIMIT:-600}
+ONLY=${MUTATE_ONLY:-}
+
+unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
+mkdir -p "$LOGS"
+
+# The scratch copy: the files git tracks or would track (committed or
+# not), so never build/ or .git; build/arm64-sysroot is shared (read
+# only).  A file whose contents did not change keeps its mtime, so the
+# scratch builds stay incremental from one run to the next.
+git -C "$TOP" ls-files -z -co --exclude-standard | python3 -c '
+import os, shutil, sys, filecmp
+top, tree = sys.argv[1], sys.argv[2]
+for f in sys.stdin.read().split("\0"):
+    src, dst = os.path.join(top, f), os.path.join(tree, f)
+    if not f or not os.path.isfile(src):
+        continue
+    if os.path.isfile(dst) and filecmp.cmp(src, dst, shallow=False):
+        continue
+    os.makedirs(os.path.dirname(dst), exist_ok=True)
+    shutil.copy2(src, dst)
+' "$TOP" "$TREE" || { echo "mutate: cannot copy the tree to $TREE"; exit 1; }
+"$TOP/scripts/fetch-arm64-libs.sh" >"$LOGS/fetch.log" 2>&1 ||
+	{ echo "mutate: scripts/fetch-arm64-libs.sh failed (see $LOGS/fetch.log)"; exit 1; }
+mkdir -p "$TREE/build"
+ln -sfn "$TOP/build/arm64-sysroot" "$TREE/build/arm64-sysroot"
+
+# catch CATCHER LOG: 0 if the check passes on the scratch tree
+catch() {
+	case $1 in
+	bind)
+		timeout -k 5 "$LIMIT" python3 "$TREE/tests/litmus/bind.py" \
+			--only "$BUILDS" >"$2" 2>&1
+		;;
+	make:*)
+		timeout -k 5 "$LIMIT" make --no-print-directory -C "$TREE" all \
+			>"$2" 2>&1 &&
+		timeout -k 5 "$LIMIT" make --no-print-directory -C "$TREE/tests" \
+			"${1#make:}" >>"$2" 2>&1
+		;;
+	*)
+		echo "unknown catcher '$1'" >"$2"
+		return 2
+		;;
+	esac
+}
+
+# mutate FILE N FIND REPLACE: replace the N-th occurrence in place
+mutate() {
+	python3 - "$@" <<'PY'
+import sys
+path, n, find, repl = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+find = find.replace("{TAB}", "\t")
+repl = repl.replace("{TAB}", "\t")
+s = open(path).read()
+i = -1
+for _ in range(n):
+    i = s.find(find, i + 1)
+    if i < 0:
+        sys.exit(1)
+open(path, "w").write(s[:i] + repl + s[i + len(find):])
+PY
+}
+
+# The table, parsed once: id|file|n|find|replace|catchers per line.
+mapfile -t rows < <(grep -v '^[[:space:]]*\(#\|$\)' "$TABLE")
+
+# Baseline: every catcher in use must pass on the unmutated copy.
+declare -A used=()
+for row in "${rows[@]}"; do
+	IFS='|' read -r _ _ _ _ _ catchers <<<"${row// | /|}"
+	for c in ${catchers:-bind}; do used[$c]=1; done
+done
+for c in "${!used[@]}"; do
+	if ! catch "$c" "$LOGS/baseline-${c//[:\/]/_}.log"; then
+		echo "FAIL baseline: '$c' fails without any mutation (see $LOGS/baseline-${c//[:\/]/_}.log)"
+		echo "mutate: 0 passed, 1 failed"
+		exit 1
+	fi
+done
+
+caught=0
+missed=0
+report=$OUT/report.md
+{
+	echo "| mutation | file | caught by |"
+	echo "|---|---|---|"
+} >"$report"
+for row in "${rows[@]}"; do
+	IFS='|' read -r id file n find repl catchers <<<"${row// | /|}"
+	id=${id//[[:space:]]/}
+	file=${file//[[:space:]]/}
+	n=${n//[[:space:]]/}
+	if [ -n "$ONLY" ] && [[ ",$ONLY," != *",$id,"* ]]; then
+		continue
+	fi
+	catchers=${catchers:-bind}
+	if ! mutate "$TREE/$file" "$n" "$find" "$repl"; then
+		echo "MISSED $id: occurrence $n of '$find' is not in $file (update the table)"
+		missed=$((missed + 1))
+		echo "| \`$id\` | \`$file\` | **stale: not found** |" >>"$report"
+		cp "$TOP/$file" "$TREE/$file"
+		continue
+	fi
+	by=""
+	for c in $catchers; do
+		log=$LOGS/$id-${c//[:\/]/_}.log
+		if ! catch "$c" "$log"; then
+			by=$c
+			why=$(grep -m1 '^FAIL' "$log" | cut -c1-160)
+			break
+		fi
+	done
+	# A fresh mtime, so the next build leaves this mutation behind.
+	cp "$TOP/$file" "$TREE/$file"
+	if [ -n "$by" ]; then
+		echo "CAUGHT $id by $by: ${why:-(see $log)}"
+		caught=$((caught + 1))
+		# For bind: every model whose binding failed, e.g. "hot, publish".
+		models=$(sed -n 's/^FAIL bind \([^ ]*\) [^ ]*: .*/`\1`/p' "$log" |
+			sort -u | paste -sd, - | sed 's/,/, /g')
+		echo "| \`$id\` | \`$file\` | $by${models:+: $models} |" >>"$report"
+	else
+		echo "MISSED $id: $catchers all passed with it"
+		missed=$((missed + 1))
+		echo "| \`$id\` | \`$file\` | **missed** |" >>"$report"
+	fi
+done
+# Leave the scratch builds as the unmutated tree.
+echo "mutate: report in ${report#"$TOP"/}"
+echo "mutate: $caught passed, $missed failed"
+[ "$missed" -eq 0 ]
