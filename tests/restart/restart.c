@@ -12,12 +12,17 @@
  *
  *   hvb-restart HVBRIDGE KILL|TERM [RESTARTS]
  *   hvb-restart HVBRIDGE STATE
+ *   hvb-restart HVBRIDGE RNG
  *
  * STATE: the state file is hostile input.  Between a SIGKILL and the
  * restart each case corrupts one thing in it; the new daemon must keep
  * running, mark the device NEEDS_RESET, and serve it again once the
  * driver resets it.  A bad header must stop the daemon with exit 1 and
  * a message; with the file removed the device starts afresh.
+ *
+ * RNG: virtio-rng (served on the consumer thread, not an I/O thread)
+ * resumes its queue too: 16 requests posted with a posted kick, the
+ * daemon killed at once, 50 times; each completes exactly once.
  *
  * RS_LOG=1 shows the daemons' info lines; RS_NO_STATE=1 runs them with
  * --no-state, which must fail (the test has teeth).
@@ -34,7 +39,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <hvbridge/barrier.h>
 #include <linux/virtio_ids.h>
+#include <linux/virtio_rng.h>
 
 #include "blkenv.h"
 #include "virtio/vstate.h"
@@ -44,6 +51,11 @@
 #define RS_BLOCKS_PER_SLOT 8u		/* slot s owns blocks s + 32 k */
 #define RS_MEM_SIZE	(4ull << 20)
 #define RS_WATCHDOG_S	150u
+/* virtio-rng beside the disk, in the upper half of zone memory. */
+#define RS_RNG_BASE	(BE_DEV_BASE + BE_WINDOW)
+#define RS_RNG_IRQ	(BE_IRQ + 1)
+#define RS_RNG_KICK	(BE_KICK_DEV + 1)
+#define RS_RNG_REQS	16u
 #define RS_FEATURES	((1ull << VIRTIO_F_VERSION_1) |			\
 			 (1ull << VIRTIO_RING_F_EVENT_IDX) |		\
 			 (1ull << VIRTIO_BLK_F_FLUSH))
@@ -55,6 +67,7 @@ static const char *hvbridge;
 static volatile pid_t daemon_pid;
 static volatile unsigned int restarts_done;
 static volatile int killer_done;
+static void *region_mem;		/* to see a daemon attach */
 static int sig;
 static const char *log_level = "warn";	/* STATE: "error" */
 static unsigned int restarts;
@@ -120,6 +133,14 @@ static void *rs_killer(void *arg)
 					   1000000L };
 		pid_t pid = daemon_pid;
 
+		/* SIGTERM asks a serving daemon to stop: wait until it
+		 * attached (its handlers are in place by then; one that
+		 * has not started is simply killed by the signal).
+		 * SIGKILL may land at any instant, start-up included. */
+		while (sig == SIGTERM &&
+		       hvb_read_once_u32(&hvb_region_wake(region_mem)->
+					 consumer_epoch) != i + 1)
+			usleep(1000);
 		nanosleep(&ts, NULL);
 		kill(pid, sig);
 		waitpid(pid, &status, 0);
@@ -149,7 +170,6 @@ static void rs_pattern(__u8 *p, __u64 block, __u32 gen)
 
 static int rs_setup(void)
 {
-	void *region_mem;
 	__u64 rsize = hvb_region_size(2);
 	FILE *f;
 	int err;
@@ -184,10 +204,13 @@ static int rs_setup(void)
 		   "    \"memory\": [ { \"phys\": \"0x%llx\", \"ipa\": \"0x%llx\", \"size\": \"0x%llx\" } ],\n"
 		   "    \"devices\": [ { \"type\": \"virtio-blk\", \"base\": \"0x%llx\",\n"
 		   "      \"size\": \"0x%x\", \"irq\": %u, \"kick\": %d,\n"
-		   "      \"options\": { \"img\": \"%s\" } } ] } ] }\n",
+		   "      \"options\": { \"img\": \"%s\" } },\n"
+		   "      { \"type\": \"virtio-rng\", \"base\": \"0x%llx\",\n"
+		   "      \"size\": \"0x%x\", \"irq\": %u, \"kick\": %d } ] } ] }\n",
 		region, phys, BE_PHYS_BASE, irqs, BE_ZONE, BE_PHYS_BASE,
 		BE_GUEST_IPA, RS_MEM_SIZE, BE_DEV_BASE, BE_WINDOW, BE_IRQ,
-		BE_KICK_DEV, img);
+		BE_KICK_DEV, img, RS_RNG_BASE, BE_WINDOW, RS_RNG_IRQ,
+		RS_RNG_KICK);
 	fclose(f);
 	/* The producer waits for a daemon that is being restarted. */
 	err = hyp_channel_attach(&env.p, region_mem, rsize, 0,
@@ -349,6 +372,67 @@ static int rs_state_mode(void)
 	return fails ? 1 : 0;
 }
 
+static int rs_rng_mode(void)
+{
+	struct vdrv rng = env.drv;	/* the producer, the memory's file */
+	unsigned int round, i, fails = 0;
+	__u16 seen[VDRV_MAX_SIZE];
+	int status;
+
+	rng.base = RS_RNG_BASE;
+	rng.kick_dev = RS_RNG_KICK;
+	rng.posted_kicks = true;
+	rng.irq = RS_RNG_IRQ;
+	rng.mem = env.drv.mem + RS_MEM_SIZE / 2;
+	rng.mem_ipa = BE_GUEST_IPA + RS_MEM_SIZE / 2;
+	rng.mem_size = RS_MEM_SIZE / 2;
+	rng.alloc_next = 0;
+	if (vdrv_init(&rng, VIRTIO_ID_RNG, RS_FEATURES, 1, 64)) {
+		printf("FAIL restart-rng: driver init\n");
+		return 1;
+	}
+	for (round = 0; round < 50 && !fails; round++) {
+		for (i = 0; i < RS_RNG_REQS; i++) {
+			struct vdrv_buf b = { .ipa = vdrv_alloc(&rng, 64, 8),
+					      .len = 64, .writable = true };
+
+			if (!b.ipa || vdrv_add(&rng, 0, &b, 1, false) < 0)
+				fails++;
+		}
+		vdrv_kick(&rng, 0);
+		kill(daemon_pid, SIGKILL);
+		waitpid(daemon_pid, &status, 0);
+		daemon_pid = rs_spawn();
+		if (!vdrv_wait_used(&rng, 0, RS_RNG_REQS, 10000)) {
+			printf("FAIL restart-rng: round %u: %u of %u completed\n",
+			       round, vdrv_used_pending(&rng, 0), RS_RNG_REQS);
+			fails++;
+			break;
+		}
+		memset(seen, 0, sizeof(seen));
+		for (i = 0; i < RS_RNG_REQS; i++) {
+			__u32 len = 0;
+			int head = vdrv_get_used(&rng, 0, &len);
+
+			if (head < 0 || head >= (int)VDRV_MAX_SIZE ||
+			    seen[head]++ || len != 64)
+				fails++;
+		}
+	}
+	usleep(100 * 1000);
+	if (vdrv_used_pending(&rng, 0))
+		fails++;
+	if (vdrv_read(&rng, VIRTIO_MMIO_STATUS) != 0xf)
+		fails++;
+	if (fails)
+		printf("FAIL restart-rng: %u wrong after %u kills\n", fails,
+		       round);
+	else
+		printf("PASS restart-rng: %u kills with requests posted, each completed once\n",
+		       round);
+	return fails ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	static __u32 gen[RS_SLOTS * RS_BLOCKS_PER_SLOT];
@@ -367,7 +451,7 @@ int main(int argc, char **argv)
 	int status;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: hvb-restart HVBRIDGE KILL|TERM|STATE [RESTARTS]\n");
+		fprintf(stderr, "usage: hvb-restart HVBRIDGE KILL|TERM|STATE|RNG [RESTARTS]\n");
 		return 2;
 	}
 	hvbridge = argv[1];
@@ -383,8 +467,9 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[2], "STATE"))
 		log_level = "error";	/* the warnings are provoked */
 	daemon_pid = rs_spawn();
-	if (!strcmp(argv[2], "STATE")) {
-		int ret = rs_state_mode();
+	if (!strcmp(argv[2], "STATE") || !strcmp(argv[2], "RNG")) {
+		int ret = !strcmp(argv[2], "RNG") ? rs_rng_mode() :
+			  rs_state_mode();
 
 		if (daemon_pid > 0)
 			kill(daemon_pid, SIGKILL);
