@@ -38,17 +38,18 @@
  * between any two stores cannot turn into a lost or a doubled
  * completion; docs/daemon.md ("Restarts") has the whole argument.  The
  * next reader is another process that maps the same pages after this one
- * died, so only program order matters: each store below is a release
- * (a compiler and CPU barrier), paired with nothing in this process;
- * the reader is hvb_vq_resume() in the next daemon, after the kernel
- * has torn this one down.
+ * died (every store executed before the kill is then visible), so only
+ * the order in which the stores are made matters: each of R1, R2, P1,
+ * P3, P4, P5 is a release (hvb_store_release_*()), so every step before
+ * it is made before it.  They pair with nothing in this process: the
+ * reader is hvb_vq_resume() in the next daemon, after the kernel has
+ * torn this one down.  (P2 may be made before P1: harmless, as the
+ * resume reads `completing` only once P3 is seen.)
  *   pop:  R1 mark inflight[head]      R2 last_avail = L + 1
  *   push: P1 completing = head        P2 used element
  *         P3 used->idx = U + 1 (the commit, Barrier VQ-B)
  *         P4 clear inflight[head]     P5 used_idx = U + 1
  */
-#define vs_store(p, v)	__atomic_store_n((p), (v), __ATOMIC_RELEASE)
-
 static bool vq_is_inflight(const struct hvb_vstate_queue *vs, __u16 head)
 {
 	return vs->inflight[head / 64] >> (head % 64) & 1;
@@ -170,12 +171,12 @@ int hvb_vq_resume(struct hvb_virtqueue *vq, const char **why)
 	if (g == (__u16)(u + 1)) {
 		h = vs->completing;
 		if (h < vq->size && vq_is_inflight(vs, h)) {
-			vs_store(&vs->inflight[h / 64],
+			hvb_store_release_u64(&vs->inflight[h / 64],
 				 vs->inflight[h / 64] & ~(1ull << (h % 64)));
 			n--;
 		}
 		u++;
-		vs_store(&vs->used_idx, u);
+		hvb_store_release_u16(&vs->used_idx, u);
 	} else if (g != u) {
 		*why = "used->idx is neither what we published nor one more";
 		return -EINVAL;
@@ -186,7 +187,7 @@ int hvb_vq_resume(struct hvb_virtqueue *vq, const char **why)
 		*why = "last_avail does not match the requests in flight";
 		return -EINVAL;
 	}
-	vs_store(&vs->last_avail, l);
+	hvb_store_release_u16(&vs->last_avail, l);
 	vq->used_idx = u;
 	vq->last_avail = l;
 	vq->signalled_valid = false;	/* the next push interrupts */
@@ -341,9 +342,9 @@ int hvb_vq_pop(struct hvb_virtqueue *vq, struct hvb_vq_chain *chain)
 	if (vq->vs) {
 		/* R1 before R2; both before any side effect of the chain,
 		 * which the caller starts when we return. */
-		vs_store(&vq->vs->inflight[head / 64],
+		hvb_store_release_u64(&vq->vs->inflight[head / 64],
 			 vq->vs->inflight[head / 64] | 1ull << (head % 64));
-		vs_store(&vq->vs->last_avail, vq->last_avail);
+		hvb_store_release_u16(&vq->vs->last_avail, vq->last_avail);
 	}
 	return 1;
 }
@@ -354,7 +355,7 @@ void hvb_vq_push(struct hvb_virtqueue *vq, __u16 head, __u32 written)
 	struct hvb_vstate_queue *vs = vq->vs;
 
 	if (vs)
-		vs_store(&vs->completing, head);	/* P1 */
+		hvb_store_release_u16(&vs->completing, head);	/* P1 */
 	hvb_write_once_u32(&e->id, head);		/* P2 */
 	hvb_write_once_u32(&e->len, written);
 	vq->used_idx++;
@@ -362,9 +363,9 @@ void hvb_vq_push(struct hvb_virtqueue *vq, __u16 head, __u32 written)
 	 * reads used->idx: the element above is visible before the index. */
 	hvb_store_release_u16(&vq->used->idx, vq->used_idx);
 	if (vs && head < vq->size) {
-		vs_store(&vs->inflight[head / 64],		/* P4 */
+		hvb_store_release_u64(&vs->inflight[head / 64],		/* P4 */
 			 vs->inflight[head / 64] & ~(1ull << (head % 64)));
-		vs_store(&vs->used_idx, vq->used_idx);		/* P5 */
+		hvb_store_release_u16(&vs->used_idx, vq->used_idx);		/* P5 */
 	}
 }
 
