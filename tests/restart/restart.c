@@ -13,6 +13,7 @@
  *   hvb-restart HVBRIDGE KILL|TERM [RESTARTS]
  *   hvb-restart HVBRIDGE STATE
  *   hvb-restart HVBRIDGE RNG
+ *   hvb-restart HVBRIDGE CONSOLE
  *
  * STATE: the state file is hostile input.  Between a SIGKILL and the
  * restart each case corrupts one thing in it; the new daemon must keep
@@ -23,6 +24,10 @@
  * RNG: virtio-rng (served on the consumer thread, not an I/O thread)
  * resumes its queue too: 16 requests posted with a posted kick, the
  * daemon killed at once, 50 times; each completes exactly once.
+ * CONSOLE: the same for virtio-console's transmit queue (no client on
+ * its unix socket: the bytes are dropped, the chains completed); then a
+ * client writes, and the receive queue, set up before the first kill,
+ * must still deliver.
  *
  * RS_LOG=1 shows the daemons' info lines; RS_NO_STATE=1 runs them with
  * --no-state, which must fail (the test has teeth).
@@ -35,6 +40,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -56,13 +63,16 @@
 #define RS_RNG_IRQ	(BE_IRQ + 1)
 #define RS_RNG_KICK	(BE_KICK_DEV + 1)
 #define RS_RNG_REQS	16u
+#define RS_CON_BASE	(BE_DEV_BASE + 2 * BE_WINDOW)
+#define RS_CON_IRQ	(BE_IRQ + 2)
+#define RS_CON_KICK	(BE_KICK_DEV + 2)
 #define RS_FEATURES	((1ull << VIRTIO_F_VERSION_1) |			\
 			 (1ull << VIRTIO_RING_F_EVENT_IDX) |		\
 			 (1ull << VIRTIO_BLK_F_FLUSH))
 
 static struct blkenv env;
 static char dir[64], img[128], region[128], phys[128], irqs[128],
-	    cfg[128], state[128];
+	    cfg[128], state[128], con_sock[128];
 static const char *hvbridge;
 static volatile pid_t daemon_pid;
 static volatile unsigned int restarts_done;
@@ -180,6 +190,7 @@ static int rs_setup(void)
 	snprintf(img, sizeof(img), "%s/disk.img", dir);
 	snprintf(cfg, sizeof(cfg), "%s/cfg.json", dir);
 	snprintf(state, sizeof(state), "%s/state", dir);
+	snprintf(con_sock, sizeof(con_sock), "%s/con.sock", dir);
 	snprintf(region, sizeof(region), "/dev/shm/hvb-restart-%d-region",
 		 getpid());
 	snprintf(phys, sizeof(phys), "/dev/shm/hvb-restart-%d-phys", getpid());
@@ -206,11 +217,15 @@ static int rs_setup(void)
 		   "      \"size\": \"0x%x\", \"irq\": %u, \"kick\": %d,\n"
 		   "      \"options\": { \"img\": \"%s\" } },\n"
 		   "      { \"type\": \"virtio-rng\", \"base\": \"0x%llx\",\n"
-		   "      \"size\": \"0x%x\", \"irq\": %u, \"kick\": %d } ] } ] }\n",
+		   "      \"size\": \"0x%x\", \"irq\": %u, \"kick\": %d },\n"
+		   "      { \"type\": \"virtio-console\", \"base\": \"0x%llx\",\n"
+		   "      \"size\": \"0x%x\", \"irq\": %u, \"kick\": %d,\n"
+		   "      \"options\": { \"mode\": \"unix\", \"path\": \"%s\" } } ] } ] }\n",
 		region, phys, BE_PHYS_BASE, irqs, BE_ZONE, BE_PHYS_BASE,
 		BE_GUEST_IPA, RS_MEM_SIZE, BE_DEV_BASE, BE_WINDOW, BE_IRQ,
 		BE_KICK_DEV, img, RS_RNG_BASE, BE_WINDOW, RS_RNG_IRQ,
-		RS_RNG_KICK);
+		RS_RNG_KICK, RS_CON_BASE, BE_WINDOW, RS_CON_IRQ, RS_CON_KICK,
+		con_sock);
 	fclose(f);
 	/* The producer waits for a daemon that is being restarted. */
 	err = hyp_channel_attach(&env.p, region_mem, rsize, 0,
@@ -433,6 +448,96 @@ static int rs_rng_mode(void)
 	return fails ? 1 : 0;
 }
 
+static int rs_console_mode(void)
+{
+	struct vdrv con = env.drv;	/* the producer, the memory's file */
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	unsigned int round, i, fails = 0;
+	__u16 seen[VDRV_MAX_SIZE];
+	__u32 len = 0;
+	int status, fd = -1, head;
+
+	con.base = RS_CON_BASE;
+	con.kick_dev = RS_CON_KICK;
+	con.posted_kicks = true;
+	con.irq = RS_CON_IRQ;
+	/* The upper half, as RNG (each mode is a process of its own). */
+	con.mem = env.drv.mem + RS_MEM_SIZE / 2;
+	con.mem_ipa = BE_GUEST_IPA + RS_MEM_SIZE / 2;
+	con.mem_size = RS_MEM_SIZE / 2;
+	con.alloc_next = 0;
+	if (vdrv_init(&con, VIRTIO_ID_CONSOLE, RS_FEATURES, 2, 64)) {
+		printf("FAIL restart-console: driver init\n");
+		return 1;
+	}
+	/* Receive buffers, before any kill: the device takes them only
+	 * once it has bytes. */
+	for (i = 0; i < 4; i++) {
+		struct vdrv_buf b = { .ipa = vdrv_alloc(&con, 64, 8),
+				      .len = 64, .writable = true };
+
+		if (!b.ipa || vdrv_add(&con, 0, &b, 1, false) < 0)
+			fails++;
+	}
+	vdrv_kick(&con, 0);
+	for (round = 0; round < 50 && !fails; round++) {
+		for (i = 0; i < RS_RNG_REQS; i++) {
+			struct vdrv_buf b = { .ipa = vdrv_alloc(&con, 16, 8),
+					      .len = 16 };
+
+			if (!b.ipa || vdrv_add(&con, 1, &b, 1, false) < 0)
+				fails++;
+		}
+		vdrv_kick(&con, 1);
+		kill(daemon_pid, SIGKILL);
+		waitpid(daemon_pid, &status, 0);
+		daemon_pid = rs_spawn();
+		if (!vdrv_wait_used(&con, 1, RS_RNG_REQS, 10000)) {
+			printf("FAIL restart-console: round %u: %u of %u sent\n",
+			       round, vdrv_used_pending(&con, 1), RS_RNG_REQS);
+			fails++;
+			break;
+		}
+		memset(seen, 0, sizeof(seen));
+		for (i = 0; i < RS_RNG_REQS; i++) {
+			head = vdrv_get_used(&con, 1, &len);
+			if (head < 0 || head >= (int)VDRV_MAX_SIZE ||
+			    seen[head]++)
+				fails++;
+		}
+	}
+	/* The receive queue outlived 50 daemons too. */
+	strcpy(sa.sun_path, con_sock);
+	for (i = 0; i < 500 && fd < 0; i++) {
+		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+			close(fd);
+			fd = -1;
+			usleep(10 * 1000);
+		}
+	}
+	if (fd < 0 || write(fd, "hello", 5) != 5 ||
+	    !vdrv_wait_used(&con, 0, 1, 10000) ||
+	    vdrv_get_used(&con, 0, &len) < 0 || len != 5) {
+		printf("FAIL restart-console: no input through the receive queue\n");
+		fails++;
+	}
+	if (fd >= 0)
+		close(fd);
+	usleep(100 * 1000);
+	if (vdrv_used_pending(&con, 1) || vdrv_used_pending(&con, 0))
+		fails++;
+	if (vdrv_read(&con, VIRTIO_MMIO_STATUS) != 0xf)
+		fails++;
+	if (fails)
+		printf("FAIL restart-console: %u wrong after %u kills\n", fails,
+		       round);
+	else
+		printf("PASS restart-console: %u kills with output posted, each completed once; input after them\n",
+		       round);
+	return fails ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	static __u32 gen[RS_SLOTS * RS_BLOCKS_PER_SLOT];
@@ -451,7 +556,7 @@ int main(int argc, char **argv)
 	int status;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: hvb-restart HVBRIDGE KILL|TERM|STATE|RNG [RESTARTS]\n");
+		fprintf(stderr, "usage: hvb-restart HVBRIDGE KILL|TERM|STATE|RNG|CONSOLE [RESTARTS]\n");
 		return 2;
 	}
 	hvbridge = argv[1];
@@ -467,8 +572,10 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[2], "STATE"))
 		log_level = "error";	/* the warnings are provoked */
 	daemon_pid = rs_spawn();
-	if (!strcmp(argv[2], "STATE") || !strcmp(argv[2], "RNG")) {
+	if (!strcmp(argv[2], "STATE") || !strcmp(argv[2], "RNG") ||
+	    !strcmp(argv[2], "CONSOLE")) {
 		int ret = !strcmp(argv[2], "RNG") ? rs_rng_mode() :
+			  !strcmp(argv[2], "CONSOLE") ? rs_console_mode() :
 			  rs_state_mode();
 
 		if (daemon_pid > 0)

@@ -3,8 +3,9 @@
 # transport and is killed (SIGKILL) or stopped (SIGTERM) and restarted
 # 200 times under a 32-deep checksummed workload; both runs go in
 # parallel (about 50 s).  Then STATE: a corrupt state file is refused or
-# leaves the device NEEDS_RESET, never trusted; RNG: virtio-rng's queue
-# resumes too (a few seconds each).
+# leaves the device NEEDS_RESET, never trusted; RNG and CONSOLE:
+# virtio-rng's and virtio-console's queues resume too (a few seconds
+# each).
 RESTART_DIR := $(TOP)/tests/restart
 RESTART_OUT := $(O)/tests/restart
 RESTART_BIN := $(RESTART_OUT)/hvb-restart
@@ -30,6 +31,7 @@ restart-test: $(RESTART_BIN)
 	wait $$k; k=$$?; \
 	$(RESTART_BIN) $(O)/tool/hvbridge STATE; s=$$?; \
 	$(RESTART_BIN) $(O)/tool/hvbridge RNG; g=$$?; \
-	f=$$(((k != 0) + (t != 0) + (s != 0) + (g != 0))); \
-	echo "restart: $$((4 - f)) passed, $$f failed"; \
+	$(RESTART_BIN) $(O)/tool/hvbridge CONSOLE; c=$$?; \
+	f=$$(((k != 0) + (t != 0) + (s != 0) + (g != 0) + (c != 0))); \
+	echo "restart: $$((5 - f)) passed, $$f failed"; \
 	[ $$f = 0 ]
