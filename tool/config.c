@@ -367,7 +367,7 @@ static const char *const hvb_native_transport[] = {
 	NULL,
 };
 static const char *const hvb_native_daemon[] = {
-	"log_level", "syslog", "spin_budget", "poll", NULL,
+	"log_level", "syslog", "spin_budget", "poll", "state_dir", NULL,
 };
 static const char *const hvb_native_zone[] = {
 	"id", "memory", "devices", NULL,
@@ -451,6 +451,9 @@ static int hvb_native_daemon_read(struct hvb_config *cfg, const cJSON *d)
 	if (ret < 0)
 		return -1;
 	cfg->has_spin_budget = !ret;
+	if (hvb_config_string(cfg, d, "state_dir", "daemon", false,
+			      &cfg->state_dir) < 0)
+		return -1;
 	if (cfg->has_poll && cfg->poll && cfg->has_spin_budget)
 		return hvb_config_fail(cfg, "daemon",
 				       "poll and spin_budget exclude each other");

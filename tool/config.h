@@ -98,6 +98,7 @@ struct hvb_config {
 	bool syslog;
 	__u64 spin_budget;
 	bool poll;
+	const char *state_dir;	/* daemon.state_dir, or NULL */
 
 	unsigned int nr_zones;
 	struct hvb_config_zone zones[HVB_CONFIG_MAX_ZONES];

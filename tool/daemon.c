@@ -39,6 +39,8 @@
 #include "log.h"
 #include "testdev.h"
 #include "transport.h"
+#include "virtio/virtio.h"
+#include "virtio/vstate.h"
 
 /*
  * Empty polls before the daemon sleeps.  An empty poll is a few loads of
@@ -84,6 +86,8 @@ struct hvb_daemon_opts {
 	unsigned int config_flags;	/* --skip-unsupported */
 	bool has_log_level;
 	bool syslog;
+	const char *state_dir;	/* --state-dir, or NULL: the default */
+	bool no_state;		/* --no-state */
 };
 
 static void hvb_daemon_usage(FILE *f)
@@ -137,6 +141,9 @@ static void hvb_daemon_usage(FILE *f)
 "      --testdev-base A   test device window base (default 0x%llx; not\n"
 "                         with -c)\n"
 "      --testdev-zone Z   test device zone (default %u; not with -c)\n"
+"      --state-dir DIR    where virtio devices keep the state that lets a\n"
+"                         restarted daemon resume them (default " HVB_VSTATE_DIR ")\n"
+"      --no-state         keep none: a restart resets every device\n"
 "  -l, --log-level L      error, warn, info (default) or debug\n"
 "      --syslog           log to syslog (facility daemon), not stderr,\n"
 "                         once started\n"
@@ -217,7 +224,7 @@ static int hvb_daemon_parse(int argc, char **argv,
 	enum {
 		OPT_BASE = 0x100, OPT_ZONE, OPT_CHECK, OPT_SYSLOG, OPT_MEMORY,
 		OPT_MEMORY_BASE, OPT_INTERRUPTS, OPT_REGION_PHYS, OPT_MEM,
-		OPT_RAM_BASE, OPT_SKIP,
+		OPT_RAM_BASE, OPT_SKIP, OPT_STATE_DIR, OPT_NO_STATE,
 	};
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
@@ -239,6 +246,8 @@ static int hvb_daemon_parse(int argc, char **argv,
 		{ "testdev-base", required_argument, NULL, OPT_BASE },
 		{ "testdev-zone", required_argument, NULL, OPT_ZONE },
 		{ "log-level", required_argument, NULL, 'l' },
+		{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
+		{ "no-state", no_argument, NULL, OPT_NO_STATE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -316,6 +325,12 @@ static int hvb_daemon_parse(int argc, char **argv,
 			hvb_log_threshold = (enum hvb_log_level)level;
 			o->has_log_level = true;
 			break;
+		case OPT_STATE_DIR:
+			o->state_dir = optarg;
+			break;
+		case OPT_NO_STATE:
+			o->no_state = true;
+			break;
 		case 'h':
 			hvb_daemon_usage(stdout);
 			return 1;
@@ -338,6 +353,8 @@ static int hvb_daemon_parse(int argc, char **argv,
 		return -hvb_daemon_misuse("--region is required (no " HVB_DEVICE_PATH " here, so the transport is sim: give --region, or -c CONFIG naming it)");
 	if (o->poll && o->has_budget)
 		return -hvb_daemon_misuse("--poll and --spin-budget exclude each other");
+	if (o->state_dir && o->no_state)
+		return -hvb_daemon_misuse("--state-dir and --no-state exclude each other");
 	if (o->transport && !hvb_transport_find(o->transport)) {
 		fprintf(stderr, "hvbridge daemon: unknown transport '%s'\n"
 				"Try 'hvbridge daemon --help'.\n",
@@ -427,6 +444,69 @@ static int hvb_daemon_devices(const struct hvb_daemon_opts *o,
 	return -1;
 }
 
+/*
+ * Each virtio device's state file (docs/daemon.md, "Restarts"), once
+ * attached (the epoch is ours): resume the devices the last daemon of
+ * this region left.  Returns 0, or -1 (logged) on a file that must not
+ * be used.  In the default directory a file that cannot be had (not
+ * root, held by another daemon) means no state for that device, with a
+ * warning; in one the user named it is an error, and so is a file with
+ * a bad header anywhere.
+ */
+static int hvb_daemon_states(const struct hvb_daemon_opts *o,
+			     struct hvb_devices *devs, __u32 epoch)
+{
+	const char *dir = o->state_dir ? o->state_dir : HVB_VSTATE_DIR;
+	unsigned int i, resumed = 0;
+	char err[640];
+	int ret;
+
+	if (o->no_state)
+		return 0;
+	for (i = 0; i < devs->nr; i++) {
+		struct hvb_virtio_dev *vd = hvb_virtio_from_device(devs->devs[i]);
+		bool resume;
+
+		if (!vd)
+			continue;
+		ret = hvb_vstate_attach(vd, dir, epoch, &resume, err,
+					sizeof(err));
+		if (ret && !o->state_dir && ret != -EPROTO) {
+			/* The default place, not ours to insist on: not
+			 * root, or a daemon of another region serves a
+			 * device at the same address. */
+			hvb_warn("%s; %s will not survive a restart", err,
+				 vd->dev->name);
+			continue;
+		}
+		if (ret) {
+			hvb_err("%s", err);
+			return -1;
+		}
+		if (resume) {
+			hvb_virtio_resume(vd);
+			resumed++;
+		}
+	}
+	if (resumed)
+		hvb_info("resumed %u device%s from %s", resumed,
+			 resumed == 1 ? "" : "s", dir);
+	return 0;
+}
+
+/* A stop: drain each virtio device and keep its state file as it is. */
+static void hvb_daemon_stop_devices(struct hvb_devices *devs)
+{
+	unsigned int i;
+
+	for (i = 0; i < devs->nr; i++) {
+		struct hvb_virtio_dev *vd = hvb_virtio_from_device(devs->devs[i]);
+
+		if (vd)
+			hvb_virtio_stop(vd);
+	}
+}
+
 static int hvb_daemon_serve(const struct hvb_daemon_opts *o,
 			    struct hvb_config *cfg, struct hvb_transport *t)
 {
@@ -466,6 +546,14 @@ static int hvb_daemon_serve(const struct hvb_daemon_opts *o,
 			hvb_config_unmap_zones(cfg);
 		return HVB_EXIT_FAIL;
 	}
+	if (hvb_daemon_states(o, &devs,
+			      hvb_read_once_u32(&c.wake->consumer_epoch))) {
+		hvb_consumer_detach(&c);
+		hvb_devices_fini(&devs);
+		if (cfg)
+			hvb_config_unmap_zones(cfg);
+		return HVB_EXIT_FAIL;
+	}
 	hvb_daemon_tally(&c, &start);
 	hvb_daemon_wake_word = &c.wake->wake_gen;
 	hvb_daemon_transport = t;
@@ -491,6 +579,7 @@ static int hvb_daemon_serve(const struct hvb_daemon_opts *o,
 	hvb_daemon_signals(true);
 	hvb_daemon_transport = NULL;
 	hvb_daemon_wake_word = NULL;
+	hvb_daemon_stop_devices(&devs);
 	hvb_daemon_tally(&c, &end);
 	t->heartbeat = NULL;
 	hvb_consumer_detach(&c);
@@ -528,6 +617,8 @@ static void hvb_daemon_merge(struct hvb_daemon_opts *o,
 	}
 	if (!o->interrupts)
 		o->interrupts = cfg->interrupts;
+	if (!o->state_dir && !o->no_state)
+		o->state_dir = cfg->state_dir;
 	if (!o->has_log_level && cfg->has_log_level)
 		hvb_log_threshold = (enum hvb_log_level)cfg->log_level;
 	if (cfg->has_syslog && cfg->syslog)

@@ -11,7 +11,8 @@ TOOL_CORE_SRCS += transport_kmod.c
 TOOL_CORE_SRCS += config_opts.c
 # The virtio device model (docs/virtio.md): guest memory, the mmio
 # register file, split virtqueues, and one file per virtio device.
-TOOL_VIRTIO_SRCS := guestmem.c virtio/core.c virtio/mmio.c virtio/virtqueue.c
+TOOL_VIRTIO_SRCS := guestmem.c virtio/core.c virtio/mmio.c virtio/virtqueue.c \
+	virtio/vstate.c
 TOOL_VIRTIO_DEVS := virtio/rng.c
 TOOL_CORE_SRCS += $(TOOL_VIRTIO_SRCS) $(TOOL_VIRTIO_DEVS)
 TOOL_CORE_OBJS := $(TOOL_CORE_SRCS:%.c=$(O)/tool/%.o)

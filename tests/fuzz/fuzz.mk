@@ -19,7 +19,8 @@ FUZZ_CC ?= clang
 # Devices read their options with config_opts.c (cJSON); some run I/O
 # threads (-pthread).
 FUZZ_TOOL_SRCS := guestmem.c virtio/core.c virtio/mmio.c \
-	virtio/virtqueue.c $(TOOL_VIRTIO_DEVS) device.c log.c config_opts.c
+	virtio/virtqueue.c virtio/vstate.c $(TOOL_VIRTIO_DEVS) device.c log.c \
+	config_opts.c
 FUZZ_INC := -I$(TOP)/tool -I$(TOP)/hyp/include -I$(FUZZ_DIR) \
 	-I$(TOP)/tests/virtio
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined

@@ -13,7 +13,9 @@
  * Stop (reset): the consumer thread sets b->stop and writes the eventfd;
  * the thread stops popping, lets every in-flight SQE complete (the
  * kernel may be writing guest memory: we cannot leave before it is
- * done), drops their results, and exits; the consumer joins it.
+ * done), drops their results, and exits; the consumer joins it.  When
+ * the daemon stops (vd->stopping, hvb_virtio_stop()) the results are
+ * completed instead: a graceful stop drains.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -304,8 +306,11 @@ static unsigned int blk_io_reap(struct blk *b, bool *pop)
 				     "%s: image I/O failed: %s; IOERR (said once)",
 				     b->vd->dev->name,
 				     res < 0 ? strerror(-res) : "end of file");
-		if (__atomic_load_n(&b->stop, __ATOMIC_ACQUIRE)) {
-			/* Reset: the driver takes every buffer back. */
+		/* A reset drops the result: the driver takes every buffer
+		 * back.  A daemon stopping (vd->stopping, stored before
+		 * the flag: Barrier BLK-S) completes it. */
+		if (__atomic_load_n(&b->stop, __ATOMIC_ACQUIRE) &&
+		    !b->vd->stopping) {
 			r->next_free = b->free;
 			b->free = r;
 			continue;

@@ -16,6 +16,7 @@
 #include "virtio.h"
 #include "virtqueue.h"
 #include "virtio_priv.h"
+#include "vstate.h"
 
 /* Virtio types, for hvb_virtio_is_type(); filled by constructors. */
 static const struct hvb_device_type *hvb_virtio_types[32];
@@ -64,6 +65,17 @@ int hvb_virtio_device_init(struct hvb_device *d,
 		free(vd);
 		return -ENOMEM;
 	}
+	/* A private state until the daemon attaches a state file. */
+	vd->vs_own = calloc(1, sizeof(*vd->vs_own));
+	if (!vd->vs_own) {
+		free(vd->vqs);
+		free(vd);
+		return -ENOMEM;
+	}
+	vd->vs = vd->vs_own;
+	vd->vs_fd = -1;
+	for (__u32 i = 0; i < vops->nr_queues; i++)
+		vd->vqs[i].vs = &vd->vs->q[i];
 	vd->dev = d;
 	vd->ops = vops;
 	d->priv = vd;
@@ -119,6 +131,8 @@ void hvb_virtio_raise(struct hvb_virtio_dev *vd, __u32 bits)
 	 * reads InterruptStatus through the channel sees these bits, and
 	 * its acquire of used->idx then sees the used elements. */
 	__atomic_fetch_or(&vd->isr, bits, __ATOMIC_SEQ_CST);
+	if (vd->vs)	/* the same on the state's copy (vstate.h) */
+		__atomic_fetch_or(&vd->vs->isr, bits, __ATOMIC_RELAXED);
 	if (t && t->ops->raise_irq && vd->irq) {
 		int err = t->ops->raise_irq(t, vd->dev->zone_id, vd->irq);
 
@@ -154,6 +168,10 @@ void hvb_virtio_needs_reset(struct hvb_virtio_dev *vd)
 				      VIRTIO_CONFIG_S_NEEDS_RESET,
 				      __ATOMIC_SEQ_CST);
 
+	if (vd->vs)
+		__atomic_fetch_or(&vd->vs->status, VIRTIO_CONFIG_S_NEEDS_RESET,
+				  __ATOMIC_RELAXED);
+
 	/* Virtio 1.2, 2.1.2: with DRIVER_OK set, NEEDS_RESET comes with a
 	 * configuration change notification.  Once is enough. */
 	if ((old & VIRTIO_CONFIG_S_DRIVER_OK) &&
@@ -172,7 +190,19 @@ void hvb_virtio_config_changed(struct hvb_virtio_dev *vd)
 	/* Release: the new config bytes are visible to a reader that sees
 	 * the new generation (the driver rereads until it is stable). */
 	__atomic_fetch_add(&vd->config_gen, 1, __ATOMIC_RELEASE);
+	if (vd->vs)
+		__atomic_fetch_add(&vd->vs->config_gen, 1, __ATOMIC_RELAXED);
 	if (__atomic_load_n(&vd->status, __ATOMIC_ACQUIRE) &
 	    VIRTIO_CONFIG_S_DRIVER_OK)
 		hvb_virtio_raise(vd, VIRTIO_MMIO_INT_CONFIG);
+}
+
+void hvb_virtio_stop(struct hvb_virtio_dev *vd)
+{
+	/* Before the device's stop flag (blk: Barrier BLK-S, seq_cst),
+	 * so its thread sees it with the flag. */
+	vd->stopping = true;
+	if (vd->live)
+		vd->ops->reset(vd);
+	hvb_vstate_detach(vd);
 }

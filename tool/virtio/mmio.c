@@ -25,6 +25,7 @@
 #include "virtio.h"
 #include "virtqueue.h"
 #include "virtio_priv.h"
+#include "vstate.h"
 
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 	       "virtio is little-endian and so is every host we build for");
@@ -74,6 +75,13 @@ static void mmio_reset(struct hvb_virtio_dev *vd)
 	vd->features = 0;
 	__atomic_store_n(&vd->isr, 0, __ATOMIC_RELEASE);
 	__atomic_store_n(&vd->status, 0, __ATOMIC_RELEASE);
+	/* The state too (the queues' records went with hvb_vq_reset()):
+	 * status last, so a state read as reset is wholly reset. */
+	hvb_vstate_save_regs(vd);
+	if (vd->vs) {
+		__atomic_store_n(&vd->vs->isr, 0, __ATOMIC_RELEASE);
+		__atomic_store_n(&vd->vs->status, 0, __ATOMIC_RELEASE);
+	}
 }
 
 /* A kick of queue @q, from QueueNotify or the kick bitmap. */
@@ -133,6 +141,12 @@ static __u32 mmio_write_status(struct hvb_virtio_dev *vd, __u32 value)
 	/* An OR, not a store: NEEDS_RESET set meanwhile by a device
 	 * thread must survive. */
 	__atomic_fetch_or(&vd->status, set, __ATOMIC_SEQ_CST);
+	if (vd->vs) {
+		/* Features and queues first: a state whose status says
+		 * FEATURES_OK or DRIVER_OK has them (vstate.h). */
+		hvb_vstate_save_regs(vd);
+		__atomic_fetch_or(&vd->vs->status, set, __ATOMIC_SEQ_CST);
+	}
 	if (set & VIRTIO_CONFIG_S_DRIVER_OK) {
 		if (vd->ops->driver_ok)
 			vd->ops->driver_ok(vd);
@@ -254,6 +268,9 @@ static __u32 mmio_write(struct hvb_virtio_dev *vd, __u64 off, __u32 value)
 		return HVB_STATUS_OK;
 	case VIRTIO_MMIO_INTERRUPT_ACK:
 		__atomic_fetch_and(&vd->isr, ~value, __ATOMIC_SEQ_CST);
+		if (vd->vs)
+			__atomic_fetch_and(&vd->vs->isr, ~value,
+					   __ATOMIC_SEQ_CST);
 		return HVB_STATUS_OK;
 	case VIRTIO_MMIO_STATUS:
 		return mmio_write_status(vd, value);
@@ -351,8 +368,12 @@ static __u32 mmio_access(struct hvb_device *d, __u64 offset, __u32 size,
 	if (size != 4 || offset % 4)
 		return mmio_refuse(vd, "%u-byte access to register 0x%llx",
 				   size, (unsigned long long)offset);
-	if (is_write)
-		return mmio_write(vd, offset, (__u32)*value);
+	if (is_write) {
+		status = mmio_write(vd, offset, (__u32)*value);
+		if (status == HVB_STATUS_OK)
+			hvb_vstate_save_regs(vd);
+		return status;
+	}
 	status = mmio_read(vd, offset, &v);
 	*value = v;
 	return status;
@@ -369,12 +390,109 @@ static void mmio_destroy(struct hvb_device *d)
 
 	if (!vd)
 		return;
+	/* Never reset a state file: a next daemon resumes from it. */
+	if (vd->vs_fd >= 0)
+		hvb_virtio_stop(vd);
 	mmio_reset(vd);
 	if (vd->live && vd->ops->destroy)
 		vd->ops->destroy(vd);
 	free(vd->vqs);
+	free(vd->vs_own);
 	free(vd);
 	d->priv = NULL;
+}
+
+/* Resume's checks of the register file; NULL or what is wrong. */
+static const char *mmio_resume_regs(struct hvb_virtio_dev *vd)
+{
+	const struct hvb_vstate *vs = vd->vs;
+	__u32 status = vs->status, i;
+
+	if (status & ~(__u32)(VIRTIO_CONFIG_S_ACKNOWLEDGE |
+			      VIRTIO_CONFIG_S_DRIVER |
+			      VIRTIO_CONFIG_S_FEATURES_OK |
+			      VIRTIO_CONFIG_S_DRIVER_OK |
+			      VIRTIO_CONFIG_S_NEEDS_RESET |
+			      VIRTIO_CONFIG_S_FAILED))
+		return "unknown status bits";
+	if ((status & VIRTIO_CONFIG_S_DRIVER_OK) &&
+	    !(status & VIRTIO_CONFIG_S_FEATURES_OK))
+		return "DRIVER_OK without FEATURES_OK";
+	if ((status & VIRTIO_CONFIG_S_FEATURES_OK) &&
+	    (!(vs->features & (1ull << VIRTIO_F_VERSION_1)) ||
+	     (vs->features & ~mmio_offered(vd))))
+		return "negotiated features that were not offered";
+	if (!(status & VIRTIO_CONFIG_S_FEATURES_OK) && vs->features)
+		return "features without FEATURES_OK";
+	vd->device_features_sel = vs->device_features_sel;
+	vd->driver_features_sel = vs->driver_features_sel;
+	vd->queue_sel = vs->queue_sel;
+	vd->driver_features = vs->driver_features;
+	vd->features = vs->features;
+	__atomic_store_n(&vd->config_gen, vs->config_gen, __ATOMIC_RELEASE);
+	__atomic_store_n(&vd->isr, vs->isr & (VIRTIO_MMIO_INT_VRING |
+					      VIRTIO_MMIO_INT_CONFIG),
+			 __ATOMIC_RELEASE);
+	__atomic_store_n(&vd->status, status, __ATOMIC_RELEASE);
+	for (i = 0; i < vd->ops->nr_queues; i++) {
+		const struct hvb_vstate_queue *q = &vs->q[i];
+		struct hvb_virtqueue *vq = &vd->vqs[i];
+
+		if (q->num > vd->ops->queue_max || (q->num & (q->num - 1)))
+			return "a queue size is not a power of two <= QueueNumMax";
+		if (q->ready > 1 ||
+		    (q->ready && !(status & VIRTIO_CONFIG_S_FEATURES_OK)))
+			return "a queue is ready without FEATURES_OK";
+		vq->num = q->num;
+		vq->desc_addr = q->desc_addr;
+		vq->driver_addr = q->driver_addr;
+		vq->device_addr = q->device_addr;
+	}
+	return NULL;
+}
+
+void hvb_virtio_resume(struct hvb_virtio_dev *vd)
+{
+	const char *why = mmio_resume_regs(vd);
+	bool any_ready = false;
+	__u32 i, rerun = 0;
+
+	for (i = 0; !why && i < vd->ops->nr_queues; i++) {
+		struct hvb_virtqueue *vq = &vd->vqs[i];
+
+		if (!vd->vs->q[i].ready)
+			continue;
+		/* The checks of QueueReady, then those of the record. */
+		if (hvb_vq_start(vq, vd, (__u16)i, vd->ops->queue_max, &why) ||
+		    hvb_vq_resume(vq, &why))
+			break;
+		any_ready = true;
+	}
+	if (why) {
+		hvb_warn("%s: its state file cannot be resumed: %s; device needs reset",
+			 vd->dev->name, why);
+		for (i = 0; i < vd->ops->nr_queues; i++)
+			vd->vqs[i].ready = false;
+		hvb_vstate_save_regs(vd);
+		hvb_virtio_needs_reset(vd);
+		return;
+	}
+	for (i = 0; i < vd->ops->nr_queues; i++)
+		rerun += vd->vqs[i].nr_resubmit;
+	hvb_info("%s: resumed (status 0x%x), %u request%s in flight to run again",
+		 vd->dev->name, mmio_status(vd), rerun, rerun == 1 ? "" : "s");
+	if (!(mmio_status(vd) & VIRTIO_CONFIG_S_DRIVER_OK) ||
+	    hvb_virtio_is_broken(vd))
+		return;
+	if (vd->ops->driver_ok)
+		vd->ops->driver_ok(vd);
+	for (i = 0; i < vd->ops->nr_queues; i++)
+		mmio_notify(vd, i);
+	/* The dead daemon may have published used entries and died
+	 * before their interrupt: owe one.  A spurious one costs the
+	 * driver a look at its used ring. */
+	if (any_ready)
+		hvb_virtio_raise(vd, VIRTIO_MMIO_INT_VRING);
 }
 
 const struct hvb_device_ops hvb_virtio_mmio_ops = {

@@ -171,6 +171,18 @@ struct hvb_virtio_dev {
 	__u64 driver_features;		/* as written so far */
 	__u64 features;			/* negotiated, valid after FEATURES_OK */
 	struct hvb_virtqueue *vqs;	/* ops->nr_queues of them */
+
+	/* The state that outlives the daemon (vstate.h): the mapped state
+	 * file, or vs_own, a private copy, when there is none.  Every
+	 * change of the register file above is made there too (mmio.c,
+	 * core.c); the queues' records are vs->q[] (virtqueue.h). */
+	struct hvb_vstate *vs;
+	struct hvb_vstate *vs_own;	/* or NULL */
+	int vs_fd;			/* the state file, or -1 */
+	/* Set by the consumer thread before ops->reset() when the daemon
+	 * stops (hvb_virtio_stop()): finish what is in flight, do not drop
+	 * it.  Read by device threads after their stop flag. */
+	bool stopping;
 };
 
 /*
@@ -238,6 +250,25 @@ void hvb_virtio_needs_reset(struct hvb_virtio_dev *vd);
  * no kick number or the transport no region; the caller then goes on.
  */
 bool hvb_virtio_requeue(struct hvb_virtio_dev *vd, struct hvb_virtqueue *vq);
+
+/*
+ * The daemon is stopping (SIGTERM): stop taking requests, complete the
+ * ones in flight (ops->reset() with vd->stopping set), then unmap the
+ * state file so that destroying the device leaves it as the next daemon
+ * needs it.  Consumer thread, after it stopped serving.
+ */
+void hvb_virtio_stop(struct hvb_virtio_dev *vd);
+
+/*
+ * A new daemon resumes @vd from its state file (attached with
+ * hvb_vstate_attach(), *resume true): the register file, every ready
+ * queue with the requests the last daemon left in flight, then
+ * DRIVER_OK's work (driver_ok(), a notify of every ready queue) and one
+ * interrupt, since the last one owed may never have been raised.  A
+ * state that fails a check leaves the device NEEDS_RESET (logged).
+ * Consumer thread, before serving.
+ */
+void hvb_virtio_resume(struct hvb_virtio_dev *vd);
 
 /* Has the device been marked NEEDS_RESET?  Any thread. */
 bool hvb_virtio_is_broken(const struct hvb_virtio_dev *vd);

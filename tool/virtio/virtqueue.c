@@ -31,6 +31,29 @@
 
 #include "log.h"
 #include "virtqueue.h"
+#include "vstate.h"
+
+/*
+ * The state record (vstate.h) is written in an order that a SIGKILL
+ * between any two stores cannot turn into a lost or a doubled
+ * completion; docs/daemon.md ("Restarts") has the whole argument.  The
+ * next reader is another process that maps the same pages after this one
+ * died (every store executed before the kill is then visible), so only
+ * the order in which the stores are made matters: each of R1, R2, P1,
+ * P3, P4, P5 is a release (hvb_store_release_*()), so every step before
+ * it is made before it.  They pair with nothing in this process: the
+ * reader is hvb_vq_resume() in the next daemon, after the kernel has
+ * torn this one down.  (P2 may be made before P1: harmless, as the
+ * resume reads `completing` only once P3 is seen.)
+ *   pop:  R1 mark inflight[head]      R2 last_avail = L + 1
+ *   push: P1 completing = head        P2 used element
+ *         P3 used->idx = U + 1 (the commit, Barrier VQ-B)
+ *         P4 clear inflight[head]     P5 used_idx = U + 1
+ */
+static bool vq_is_inflight(const struct hvb_vstate_queue *vs, __u16 head)
+{
+	return vs->inflight[head / 64] >> (head % 64) & 1;
+}
 
 /* A broken ring: fail from now on, mark the device, log once per kind. */
 #define vq_refuse(vq, fmt, ...)						\
@@ -116,7 +139,65 @@ int hvb_vq_start(struct hvb_virtqueue *vq, struct hvb_virtio_dev *vd,
 
 void hvb_vq_reset(struct hvb_virtqueue *vq)
 {
+	struct hvb_vstate_queue *vs = vq->vs;
+
 	memset(vq, 0, sizeof(*vq));
+	vq->vs = vs;
+	if (vs)
+		memset(vs, 0, sizeof(*vs));
+}
+
+int hvb_vq_resume(struct hvb_virtqueue *vq, const char **why)
+{
+	struct hvb_vstate_queue *vs = vq->vs;
+	__u16 u = vs->used_idx, g, l, h;
+	unsigned int n = 0, i;
+
+	for (i = 0; i < HVB_VIRTIO_QUEUE_MAX / 64; i++) {
+		__u64 w = vs->inflight[i];
+		unsigned int lo = i * 64;
+		__u64 valid = lo >= vq->size ? 0 :
+			      vq->size - lo >= 64 ? ~0ull :
+			      (1ull << (vq->size - lo)) - 1;
+
+		if (w & ~valid) {
+			*why = "a head in flight lies outside the queue";
+			return -EINVAL;
+		}
+		n += (unsigned int)__builtin_popcountll(w);
+	}
+	/* Between P3 and P5: the guest has the completion, we had not yet
+	 * retired it.  used->idx is ours to write; a guest that wrote it
+	 * anyway (anything but U or U + 1) broke its ring. */
+	g = hvb_load_acquire_u16(&vq->used->idx);
+	if (g == (__u16)(u + 1)) {
+		h = vs->completing;
+		if (h < vq->size && vq_is_inflight(vs, h)) {
+			hvb_store_release_u64(&vs->inflight[h / 64],
+				 vs->inflight[h / 64] & ~(1ull << (h % 64)));
+			n--;
+		}
+		u++;
+		hvb_store_release_u16(&vs->used_idx, u);
+	} else if (g != u) {
+		*why = "used->idx is neither what we published nor one more";
+		return -EINVAL;
+	}
+	/* R1 without R2 leaves last_avail one short of used + in flight. */
+	l = (__u16)(u + n);
+	if (vs->last_avail != l && vs->last_avail != (__u16)(l - 1)) {
+		*why = "last_avail does not match the requests in flight";
+		return -EINVAL;
+	}
+	hvb_store_release_u16(&vs->last_avail, l);
+	vq->used_idx = u;
+	vq->last_avail = l;
+	vq->signalled_valid = false;	/* the next push interrupts */
+	vq->nr_resubmit = 0;
+	for (h = 0; h < vq->size; h++)
+		if (vq_is_inflight(vs, h))
+			vq->resubmit[vq->nr_resubmit++] = h;
+	return 0;
 }
 
 /* Walk state of one chain. */
@@ -233,6 +314,12 @@ int hvb_vq_pop(struct hvb_virtqueue *vq, struct hvb_vq_chain *chain)
 
 	if (vq->broken || !vq->ready)
 		return -EINVAL;
+	if (vq->nr_resubmit) {
+		/* Taken by the last daemon, marked in flight already: run
+		 * again (docs/daemon.md), walked and checked again too. */
+		head = vq->resubmit[--vq->nr_resubmit];
+		return vq_walk_chain(vq, chain, head) ? -EINVAL : 1;
+	}
 	/* Barrier VQ-A: pairs with the driver's write barrier before its
 	 * avail->idx update: the ring entry and descriptors are visible. */
 	avail_idx = hvb_load_acquire_u16(&vq->avail->idx);
@@ -246,23 +333,42 @@ int hvb_vq_pop(struct hvb_virtqueue *vq, struct hvb_vq_chain *chain)
 						 vq->size]);
 	if (head >= vq->size)
 		return vq_refuse(vq, "head descriptor %u out of range", head);
+	/* A driver gives a head back only after we used it (2.7.13.2). */
+	if (vq->vs && vq_is_inflight(vq->vs, head))
+		return vq_refuse(vq, "head descriptor %u made available while in flight",
+				 head);
 	err = vq_walk_chain(vq, chain, head);
 	if (err)
 		return err;
 	vq->last_avail++;
+	if (vq->vs) {
+		/* R1 before R2; both before any side effect of the chain,
+		 * which the caller starts when we return. */
+		hvb_store_release_u64(&vq->vs->inflight[head / 64],
+			 vq->vs->inflight[head / 64] | 1ull << (head % 64));
+		hvb_store_release_u16(&vq->vs->last_avail, vq->last_avail);
+	}
 	return 1;
 }
 
 void hvb_vq_push(struct hvb_virtqueue *vq, __u16 head, __u32 written)
 {
 	struct vring_used_elem *e = &vq->used->ring[vq->used_idx % vq->size];
+	struct hvb_vstate_queue *vs = vq->vs;
 
-	hvb_write_once_u32(&e->id, head);
+	if (vs)
+		hvb_store_release_u16(&vs->completing, head);	/* P1 */
+	hvb_write_once_u32(&e->id, head);		/* P2 */
 	hvb_write_once_u32(&e->len, written);
 	vq->used_idx++;
-	/* Barrier VQ-B: pairs with the driver's read barrier after it reads
-	 * used->idx: the element above is visible before the index. */
+	/* P3, Barrier VQ-B: pairs with the driver's read barrier after it
+	 * reads used->idx: the element above is visible before the index. */
 	hvb_store_release_u16(&vq->used->idx, vq->used_idx);
+	if (vs && head < vq->size) {
+		hvb_store_release_u64(&vs->inflight[head / 64],		/* P4 */
+			 vs->inflight[head / 64] & ~(1ull << (head % 64)));
+		hvb_store_release_u16(&vs->used_idx, vq->used_idx);		/* P5 */
+	}
 }
 
 bool hvb_vq_need_interrupt(struct hvb_virtqueue *vq)

@@ -74,6 +74,15 @@ struct hvb_virtqueue {
 	 * (a constant), NULL until then.  For tests and diagnostics: of two
 	 * rules a chain breaks, it tells which one caught it. */
 	const char *refused;
+
+	/* The queue's record in the device's state (vstate.h: the state
+	 * file's, or the device's private copy); NULL only for a queue
+	 * made outside a device (the fuzz target).  Set by the core. */
+	struct hvb_vstate_queue *vs;
+	/* Heads found in flight at resume (hvb_vq_resume()): pop hands
+	 * them out again, before anything new from the ring. */
+	__u16 resubmit[HVB_VIRTIO_QUEUE_MAX];
+	__u16 nr_resubmit;
 };
 
 /* A chain's segments: device-readable first, then device-writable. */
@@ -96,21 +105,34 @@ int hvb_vq_start(struct hvb_virtqueue *vq, struct hvb_virtio_dev *vd,
 		 __u16 index, __u32 max, const char **why);
 
 /* Forget everything: the queue is back to its reset state (num 0,
- * addresses 0, not ready).  Consumer thread, after ops->reset(). */
+ * addresses 0, not ready), its state record too.  Consumer thread,
+ * after ops->reset(). */
 void hvb_vq_reset(struct hvb_virtqueue *vq);
+
+/*
+ * A new daemon takes over a started queue whose record vq->vs the last
+ * one left (docs/daemon.md, "Restarts"): finish a completion it had
+ * published but not retired, find last_avail, and queue the heads still
+ * in flight for pop to hand out again.  Every field of the record is
+ * checked: returns 0, or -EINVAL with the reason in *why.  Consumer
+ * thread, after hvb_vq_start() and before the queue's first notify.
+ */
+int hvb_vq_resume(struct hvb_virtqueue *vq, const char **why);
 
 /*
  * Take the next available chain into @chain.  Returns 1 with @chain
  * filled, 0 when the driver has nothing more, or -EINVAL when the ring or
  * the chain broke a rule (the device is then NEEDS_RESET and every later
- * pop fails until reset).
+ * pop fails until reset).  The head is marked in flight in vq->vs before
+ * it returns, so the caller may act on it at once; after a resume the
+ * heads the last daemon left in flight come first.
  */
 int hvb_vq_pop(struct hvb_virtqueue *vq, struct hvb_vq_chain *chain);
 
 /*
  * Give chain @head back with @written bytes written to its writable
- * segments, and publish it (used->idx, with release).  @head must come
- * from hvb_vq_pop() of this queue.  Call hvb_vq_notify_guest() after one
+ * segments, publish it (used->idx, with release), and only then clear
+ * its in-flight mark.  @head must come from hvb_vq_pop() of this queue.  Call hvb_vq_notify_guest() after one
  * push or a batch of them.
  */
 void hvb_vq_push(struct hvb_virtqueue *vq, __u16 head, __u32 written);
