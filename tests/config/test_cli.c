@@ -454,7 +454,7 @@ Test(cli, daemon_serves_hvisor_example)
 	cr_assert_eq(truncate(path, (off_t)0x50000000 + 0x30000000), 0);
 	snprintf(cmd, sizeof(cmd),
 		 "cd %s && " HVB_TEST_SIM " --cpus 1 --requests 0 --keep-region --region %s/region >/dev/null 2>&1 && "
-		 "{ " BIN " daemon -c " HVT_BLKCON " --transport sim --region %s/region --memory %s/phys 2>log & pid=$!; "
+		 "{ " BIN " daemon -c " HVT_BLKCON " --transport sim --no-state --region %s/region --memory %s/phys 2>log & pid=$!; "
 		 "for i in $(seq 100); do grep -q serving log && break; sleep 0.1; done; "
 		 "kill -TERM $pid; wait $pid; st=$?; cat log >&2; exit $st; }",
 		 cli_dir, cli_dir, cli_dir, cli_dir);
