@@ -7,39 +7,24 @@
 # line is split off as its own line, and the text before it is put back
 # in front of the next line that is not itself a marker line.  The other
 # way round too: a whole line of the root zone's init ("hvbridge-root: ")
-# or of its daemon ("hvbridge: ") can land inside a hypervisor line ("[zone1" "hvbridge-root: ready\n"
+# can land inside a hypervisor line ("[zone1" "hvbridge-root: ready\n"
 # "] guest: ...\n"); it is split off the same way and the hypervisor
 # line joined again.  Mixing character by character cannot be undone
 # here and still fails a test.
 # Also drops carriage returns.  Usage: awk -f untangle.awk LOG > LOG.txt
-# The daemon's "hvbridge: " inside a line, except after a kernel
-# timestamp ("[    4.3] hvbridge: module ..." is one whole line).
-function daemon_at(s,    i, rest, off) {
-	off = 0
-	rest = s
-	while ((i = index(rest, "hvbridge: ")) > 0) {
-		if (off + i > 1 && substr(s, off + i - 2, 2) != "] ")
-			return off + i
-		off += i
-		rest = substr(rest, i + 1)
-	}
-	return 0
-}
-function marker_at(s,    a, b, c, d, p) {
+function marker_at(s,    a, b, c, p) {
 	a = index(s, "hvbridge-hyp: ")
 	b = match(s, /\[zone[0-9]+\] /) ? RSTART : 0
 	c = index(s, "hvbridge-root: ")
-	d = daemon_at(s)
 	p = 0
 	if (a > 1) p = a
 	if (b > 1 && (p == 0 || b < p)) p = b
 	if (c > 1 && (p == 0 || c < p)) p = c
-	if (d > 1 && (p == 0 || d < p)) p = d
 	return p
 }
 function is_marker_line(s) {
 	return index(s, "hvbridge-hyp: ") == 1 || s ~ /^\[zone[0-9]+\] / ||
-	       index(s, "hvbridge-root: ") == 1 || index(s, "hvbridge: ") == 1
+	       index(s, "hvbridge-root: ") == 1
 }
 {
 	sub(/\r+$/, "")
