@@ -392,13 +392,18 @@ static void *bm_kicker_thread(void *arg)
 			__u64 r = atomic_load_explicit(&s->mailbox[b],
 						       memory_order_relaxed);
 
-			if (r == k->rounds &&
-			    atomic_load(&s->seen[b]) == k->rounds) {
-				done++;
+			/* Read seen once: with two reads, a drain between
+			 * them let a finished pair take a kick past its
+			 * rounds, and then it never counted as done again:
+			 * the kicker made "progress" for ever. */
+			__u64 seen = atomic_load(&s->seen[b]);
+
+			if (r >= k->rounds) {
+				if (seen == r)
+					done++;
 				continue;
 			}
-			if (atomic_load_explicit(&s->seen[b],
-						 memory_order_relaxed) != r)
+			if (seen != r)
 				continue;	/* last kick not drained yet */
 			atomic_store_explicit(&s->mailbox[b], r + 1,
 					      memory_order_relaxed);

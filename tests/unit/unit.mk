@@ -26,5 +26,11 @@ TEST_TARGETS += unit-test
 # Two test processes at a time, one per core of the machine; Criterion
 # ends with its "Synthesis" line, which `make test` reports.
 .PHONY: unit-test
+# A watchdog over the whole run: Criterion's per-test timeout once let a
+# livelocked test (bitmaps, a kicker kicking for ever) run for minutes.
+UNIT_WATCHDOG_S ?= 600
 unit-test: $(UNIT_BIN)
-	$(Q)$(UNIT_BIN) --jobs 2
+	$(Q)timeout -k 10 $(UNIT_WATCHDOG_S) $(UNIT_BIN) --jobs 2; rc=$$?; \
+	if [ $$rc -eq 124 ] || [ $$rc -eq 137 ]; then \
+		echo "unit-test: watchdog: no end after $(UNIT_WATCHDOG_S) s"; \
+	fi; exit $$rc
