@@ -176,6 +176,21 @@ static int hammer_write(struct hammer_vcpu *v, __u64 addr, __u64 val)
 	return v->aborts != before;
 }
 
+/*
+ * The root zone's daemon prints its "serving" line on the shared UART
+ * just as it starts answering, and its characters would tear the line
+ * printed here (the e2e checks read both).  Let it finish first.
+ */
+#define HAMMER_ROOT_QUIET_MS	1000ull
+
+static void hammer_quiet_for_root(void)
+{
+	__u64 t0 = hammer_now();
+
+	while (hammer_ms_since(t0) < HAMMER_ROOT_QUIET_MS)
+		;
+}
+
 /* Until the daemon answers the ID register, or HAMMER_WAIT_S. */
 static int hammer_wait_daemon(__u64 win)
 {
@@ -189,6 +204,7 @@ static int hammer_wait_daemon(__u64 win)
 		}
 		if (id != HVB_TESTDEV_ID)
 			return 0;
+		hammer_quiet_for_root();
 		hammer_line("guest: hammer: the daemon answered after ");
 		hammer_putdec(aborts);
 		hammer_puts(" aborted accesses");

@@ -208,6 +208,10 @@ static int guest_wait_daemon(__u64 base)
 		while (guest_ticks() - now < GUEST_DAEMON_GAP_MS * tpm)
 			hvb_cpu_relax();
 	}
+	/* The root zone's daemon prints "serving" on the shared UART just
+	 * as it starts answering: let it finish, or the two lines tear. */
+	while (answered && guest_ticks() - now < GUEST_DAEMON_GAP_MS * 10 * tpm)
+		hvb_cpu_relax();
 	guest_puts(answered ? "guest: chan: the daemon answered after " :
 		   "guest: chan: no answer from the daemon after ");
 	guest_putdec((now - start) / tpm);
