@@ -8,8 +8,10 @@
 #                itself, more interrupts pending than list registers
 #                (none lost, none doubled; the hypervisor must have found
 #                the list registers full and refilled them on the
-#                underflow maintenance interrupt), the virtual timer at
-#                1 kHz for 200 ms
+#                underflow maintenance interrupt), its SPI made
+#                inactive and pending again while in a list register
+#                (the vCPU must run on), the virtual timer at 1 kHz for
+#                200 ms
 #   gic-pair     the same on CPUs 1-2 (-smp 3), and 100 SGIs each way
 #                between the zone's two CPUs
 #   gic-hostile  zone1 alone on CPU 2 next to the root zone's Linux
@@ -56,7 +58,8 @@ gic_case() {
 		"-smp $smp -nic none -device loader,file=$gbin,addr=0x50000000,force-raw=on"
 	want $n "[zone1] PASS gicd-id" "[zone1] PASS gicr-frames" \
 		"[zone1] PASS contained" "[zone1] PASS sgi-self" \
-		"[zone1] PASS burst" "[zone1] PASS vtimer-1khz" \
+		"[zone1] PASS burst" "[zone1] PASS active-again" \
+		"[zone1] PASS vtimer-1khz" \
 		"hvbridge-hyp: zone1: SGI 4 to a CPU outside the zone dropped" \
 		"hvbridge-hyp: zone1: exit, code 0" "$@"
 	never $n "FAIL " "unexpected exception" "guest: exception" "***"
@@ -64,9 +67,9 @@ gic_case() {
 	result $n
 }
 
-gic_case gic-alone 2 "[zone1] guest: gic: 6 passed, 0 failed"
+gic_case gic-alone 2 "[zone1] guest: gic: 7 passed, 0 failed"
 gic_case gic-pair 3 "[zone1] PASS sgi-pair" \
-	"[zone1] guest: gic: 7 passed, 0 failed" \
+	"[zone1] guest: gic: 8 passed, 0 failed" \
 	"hvbridge-hyp: zone1: entering EL1 at IPA 0x40000048 on CPU 2"
 
 n=gic-hostile

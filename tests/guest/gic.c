@@ -15,6 +15,9 @@
  *                            once: more than the list registers; each
  *                            taken exactly once, the active priorities
  *                            back to 0 after
+ *     active-again           its SPI made inactive and pending again
+ *                            while in a list register: no maintenance
+ *                            interrupt storm, the vCPU runs on
  *     vtimer-1khz            the virtual timer every 1 ms for 200 ms
  *     sgi-pair               (two CPUs) 100 SGIs each way between them
  *
@@ -393,6 +396,39 @@ static void case_burst(void)
 	       missing ? missing : bad, 0);
 }
 
+/*
+ * Its own SPI, taken into a list register, made inactive and pending
+ * again by the zone (ICACTIVER, ISPENDR) with IRQs masked: the GIC
+ * delivers it a second time while the first is still in a list
+ * register.  The hypervisor must keep it queued without asking for the
+ * underflow maintenance interrupt, which with one list register in use
+ * would fire at every return to the zone: this vCPU would never run
+ * again.  It runs on, and takes the interrupt.
+ */
+static void case_active_again(void)
+{
+	__u32 bit = 1u << (OWN_SPI % 32), before = seen(OWN_SPI), stuck;
+	__u64 t0;
+
+	wr32(GICD + 0x100 + 8, bit);			/* enable 72 */
+	irq_off();
+	wr32(GICD + 0x200 + 8, bit);			/* pend: into an LR */
+	WAIT_FOR(0, 20);
+	wr32(GICD + 0x380 + 8, bit);			/* inactive */
+	wr32(GICD + 0x200 + 8, bit);			/* and again */
+	/* 20 ms of our own time must take about 20 ms. */
+	t0 = hammer_now();
+	WAIT_FOR(0, 20);
+	stuck = hammer_now() - t0 > ms_ticks(SPIN_MS);
+	irq_on();
+	WAIT_FOR(seen(OWN_SPI) != before, SPIN_MS);
+	irq_off();
+	wr32(GICD + 0x180 + 8, bit);
+	result("active-again", stuck ? "the vCPU hardly ran" :
+	       seen(OWN_SPI) == before ? "the SPI was not taken" : 0,
+	       seen(OWN_SPI) - before, 1);
+}
+
 static void case_vtimer(void)
 {
 	__u64 t0, end, ticks, early;
@@ -539,6 +575,7 @@ __u64 guest_main(__u64 hyp_win)
 		case_contained();
 		case_sgi_self();
 		case_burst();
+		case_active_again();
 		case_vtimer();
 		case_pair(nr);
 	}

@@ -345,12 +345,16 @@ Test(vgic, lr_hw_never_twice)
 	cr_expect_eq(lrs[0].pirq, 27u);
 	cr_expect_eq(lrs[0].priority, 0x80);
 	lrs[0].state = VGIC_LR_ACTIVE;
-	/* In a list register already: stays queued, nothing changes. */
+	/* In a list register already: stays queued, nothing changes, and
+	 * the free ones are still free (gic.c asks for the underflow
+	 * maintenance interrupt only when none is). */
 	dirty = 0;
 	cr_expect_not(vgic_lr_place(lrs, NR_LR, &empty, &dirty, 27, 1, 0x80));
 	cr_expect_eq(dirty, 0ull);
 	cr_expect_eq(lrs[0].state, VGIC_LR_ACTIVE);
-	/* Stale bits of @empty above @nr are not list registers. */
+	cr_expect_eq(empty, 0xeull);
+	/* Stale bits of @empty above @nr are not list registers: full. */
 	empty = ~0ull << NR_LR;
 	cr_expect_not(vgic_lr_place(lrs, NR_LR, &empty, &dirty, 75, 1, 0));
+	cr_expect_eq(empty, 0ull);
 }

@@ -313,7 +313,7 @@ void hyp_gic_flush(void)
 	struct gic_cpu *g = &gic_cpus[cpu];
 	struct vgic_lr lrs[GIC_MAX_LRS];
 	__u64 empty, dirty = 0, bits, left, hcr;
-	int queued = 0;
+	int full = 0;
 
 	if (!gic_nr_lrs || gic_nr_lrs > GIC_MAX_LRS)
 		return;
@@ -326,6 +326,8 @@ void hyp_gic_flush(void)
 			n = w * 64 + (__u32)__builtin_ctzll(bits);
 			if (gic_place(cpu, lrs, &empty, &dirty, n, 1))
 				g->hw[w] &= ~(1ull << (n % 64));
+			else if (!empty)
+				full = 1;
 		}
 		/* Pairs with the sender's fetch-or in hyp_gic_queue_soft()
 		 * and its Barrier K in hyp_gic_kick(): we take every bit
@@ -336,19 +338,26 @@ void hyp_gic_flush(void)
 			if (!gic_place(cpu, lrs, &empty, &dirty, n, 0))
 				left |= 1ull << (n % 64);
 		}
-		if (left)
+		if (left) {
 			hvb_fetch_or_u64(&g->soft[w], left);
-		if (g->hw[w] || left)
-			queued = 1;
+			full = 1;	/* an SGI waits only for a free LR */
+		}
 	}
 	for (i = 0; i < gic_nr_lrs; i++)
 		if (dirty >> i & 1)
 			gic_lr_write(i, &lrs[i]);
-	/* Full list registers: the underflow maintenance interrupt when at
-	 * most one is left in use refills them. */
+	/*
+	 * Full list registers: the underflow maintenance interrupt when at
+	 * most one is left in use refills them.  Only then: a hardware
+	 * interrupt that waits because it is in a list register already
+	 * (the zone cleared its active state and it came again) must not
+	 * ask for it, or with that one list register in use the interrupt
+	 * would be raised again at every return to the zone, for ever.  It
+	 * is placed at the next exit after the guest deactivated it.
+	 */
 	hcr = arm64_read_sysreg(ICH_HCR_EL2);
-	hcr = queued ? hcr | ICH_HCR_UIE : hcr & ~ICH_HCR_UIE;
-	g->full += queued;
+	hcr = full ? hcr | ICH_HCR_UIE : hcr & ~ICH_HCR_UIE;
+	g->full += full;
 	arm64_write_sysreg(ICH_HCR_EL2, hcr);
 	arm64_isb();
 }

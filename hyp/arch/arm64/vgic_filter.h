@@ -141,8 +141,9 @@ void vgic_lr_decode(__u64 raw, struct vgic_lr *lr);
  * virtual SGI pending in a list register already stays one (edge); one
  * active there becomes active and pending; a hardware interrupt already
  * there is not placed again.  Returns 1 when @intid needs nothing more,
- * 0 when it must stay queued (no free list register, or in one already
- * as hardware).
+ * 0 when it must stay queued: with *@empty then 0, for want of a free
+ * list register; with *@empty not 0, because it is in one already as
+ * hardware (only the first needs the underflow maintenance interrupt).
  */
 int vgic_lr_place(struct vgic_lr *lrs, __u32 nr, __u64 *empty,
 		  __u64 *dirty, __u32 intid, int hw, __u8 priority);
