@@ -37,6 +37,7 @@
 #include <arm64/sysreg.h>
 #include <arm64/vcpu.h>
 #include <hyp/printk.h>
+#include <hyp/spinlock.h>
 #include <hyp/zone.h>
 
 #include "vgic_filter.h"
@@ -123,6 +124,9 @@ struct gic_cpu {
 
 static struct gic_cpu gic_cpus[HYP_MAX_CPUS];
 static __u32 gic_nr_lrs;	/* from ICH_VTR_EL2, set by each CPU alike */
+/* The hypervisor's read-modify-writes of GIC words that hold several
+ * interrupts, on any CPU for any zone: one at a time (hyp_gic_rmw32()). */
+static struct hyp_spinlock gic_rmw_lock = HYP_SPINLOCK_INIT;
 
 static volatile void *gicd(__u32 off)
 {
@@ -180,6 +184,13 @@ static void gic_lr_read(__u32 n, struct vgic_lr *lr)
 static void gic_lr_write(__u32 n, const struct vgic_lr *lr)
 {
 	gic_lr_access(n, 1, vgic_lr_encode(lr));
+}
+
+void hyp_gic_rmw32(volatile void *reg, __u32 mask, __u32 val)
+{
+	hyp_spin_lock(&gic_rmw_lock);
+	mmio_write32(reg, (mmio_read32(reg) & ~mask) | (val & mask));
+	hyp_spin_unlock(&gic_rmw_lock);
 }
 
 static void gic_deactivate(__u32 intid)
@@ -466,8 +477,8 @@ void hyp_vgic_zone_reset(struct hyp_zone *z)
 		mmio_write32(gicd(GICD_ICENABLER + word), bit);
 		mmio_write32(gicd(GICD_ICPENDR + word), bit);
 		mmio_write32(gicd(GICD_ICACTIVER + word), bit);
-		mmio_write32(gicd(GICD_IGROUPR + word),
-			     mmio_read32(gicd(GICD_IGROUPR + word)) | bit);
+		/* Two zones may start at once; the word is shared. */
+		hyp_gic_rmw32(gicd(GICD_IGROUPR + word), bit, bit);
 		mmio_write8(gicd(GICD_IPRIORITYR + n), GIC_PRIO_DEFAULT);
 		mmio_write64(gicd(GICD_IROUTER + n * 8), first);
 	}

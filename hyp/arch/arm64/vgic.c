@@ -36,12 +36,19 @@
 #define GICR_WAKER_SLEEP	(1u << 1)
 #define GICR_WAKER_ASLEEP	(1u << 2)
 
+#define GICD_ISENABLER		0x0100u
+#define GICD_ICENABLER		0x0180u
+#define GICD_IROUTER		0x6000u
+
 /* Per zone (by index): written by its CPUs, under vgic_lock. */
 struct vgic_zone {
 	__u32 dctlr;		/* GICD_CTLR's writable bits: EnableGrp1 */
 	__u32 waker[HYP_VGIC_REDIST_FRAMES];	/* ProcessorSleep */
 	/* The zone's own enables of its SPIs, as it last wrote them
-	 * (GICD_ISENABLER sets, GICD_ICENABLER clears; bit n = INTID n). */
+	 * (GICD_ISENABLER sets, GICD_ICENABLER clears; bit n = INTID n).
+	 * Read and written with the physical enables they stand for, all
+	 * under vgic_lock, so a restore (INJECT_IRQ on a root zone CPU)
+	 * cannot undo a disable the zone makes at the same time. */
 	__u32 enabled[VGIC_IRQ_WORDS];
 	__u64 sgi_dropped;	/* SGI targets outside the zone */
 	__u64 foreign;		/* others' interrupts taken on its CPUs */
@@ -52,8 +59,8 @@ struct vgic_zone {
 #define VGIC_LOGGED_FOREIGN	2u
 
 static struct vgic_zone vgic_zones[HYP_MAX_ZONES];
-/* Serialises the read-modify-writes of shared physical registers
- * between zones (the root zone writes its own interrupts directly). */
+/* The vgic_zone state, and the physical enables of zones' SPIs with
+ * it.  Read-modify-writes of shared GIC words: hyp_gic_rmw32(). */
 static struct hyp_spinlock vgic_lock = HYP_SPINLOCK_INIT;
 
 int hyp_vgic_owns_spi(const struct hyp_zone *z, __u32 intid)
@@ -94,44 +101,58 @@ static __u32 vgic_vcpu_cpu(const struct hyp_zone *z, __u32 idx)
 	return cpus ? (__u32)__builtin_ctzll(cpus) : 0;
 }
 
+static volatile void *vgic_gicd(__u32 off)
+{
+	return (volatile void *)(HYP_GICD_BASE + off);
+}
+
+/* SPI @intid of @z routed to one of its CPUs (a route the zone chose
+ * among them stays). */
+static void vgic_spi_route(const struct hyp_zone *z, __u32 intid)
+{
+	volatile void *a = vgic_gicd(GICD_IROUTER + intid * 8);
+	__u64 cur = mmio_read64(a), want = vgic_route_fix(cur, z->cfg->cpus);
+
+	if (cur != want)
+		mmio_write64(a, want);
+}
+
 /*
  * Keep SPI @intid of @z as the zone set it: the root zone's Linux, when
  * it initialises the distributor (which may be after the zone started),
  * disables every SPI and routes them all to its boot CPU.  Put the
- * route back to one of the zone's CPUs (a route the zone chose among
- * them stays), and the enable if the zone had enabled it.
+ * route back, and the enable if the zone had enabled it.
  */
 void hyp_vgic_spi_restore(const struct hyp_zone *z, __u32 intid)
 {
-	volatile void *a = (volatile void *)(HYP_GICD_BASE + 0x6000 +
-					     (__u64)intid * 8);
 	__u32 bit = 1u << (intid % 32), word = intid / 32;
-	__u64 cur, want;
 
 	if (!hyp_vgic_owns_spi(z, intid))
 		return;
-	cur = mmio_read64(a);
-	want = vgic_route_fix(cur, z->cfg->cpus);
-	if (cur != want)
-		mmio_write64(a, want);
-	if (hvb_read_once_u32(&vgic_zones[z->index].enabled[word]) & bit &&
-	    !(mmio_read32((volatile void *)(HYP_GICD_BASE + 0x100 +
-					    word * 4)) & bit))
-		mmio_write32((volatile void *)(HYP_GICD_BASE + 0x100 +
-					       word * 4), bit);
+	hyp_spin_lock(&vgic_lock);
+	vgic_spi_route(z, intid);
+	if (vgic_zones[z->index].enabled[word] & bit &&
+	    !(mmio_read32(vgic_gicd(GICD_ISENABLER + word * 4)) & bit))
+		mmio_write32(vgic_gicd(GICD_ISENABLER + word * 4), bit);
+	hyp_spin_unlock(&vgic_lock);
 }
 
-/* The zone's write of @bits to GICD_I[SC]ENABLER<@word>: remembered. */
-static void vgic_note_enable(const struct hyp_zone *z, __u32 reg,
-			     __u32 bits)
+/* The zone's write of @bits (its own SPIs from @intid) to
+ * GICD_I[SC]ENABLER at @reg: remembered and carried out together. */
+static void vgic_write_enable(const struct hyp_zone *z, __u32 reg,
+			      __u32 intid, __u32 bits)
 {
 	struct vgic_zone *vz = &vgic_zones[z->index];
-	__u32 word = (reg & 0x7f) / 4, v;
+	__u32 word = (reg & 0x7f) / 4, set = reg < GICD_ICENABLER, b;
 
 	hyp_spin_lock(&vgic_lock);
-	v = vz->enabled[word];
-	v = reg < 0x180 ? v | bits : v & ~bits;
-	hvb_write_once_u32(&vz->enabled[word], v);
+	vz->enabled[word] = set ? vz->enabled[word] | bits :
+				  vz->enabled[word] & ~bits;
+	/* An enable routes the SPI to the zone before it can fire. */
+	for (b = set ? bits : 0; b; b &= b - 1)
+		vgic_spi_route(z, intid + (__u32)__builtin_ctz(b));
+	if (bits)
+		mmio_write32(vgic_gicd(reg), bits);
 	hyp_spin_unlock(&vgic_lock);
 }
 
@@ -139,8 +160,10 @@ void hyp_vgic_zone_forget(const struct hyp_zone *z)
 {
 	__u32 w;
 
+	hyp_spin_lock(&vgic_lock);
 	for (w = 0; w < VGIC_IRQ_WORDS; w++)
-		hvb_write_once_u32(&vgic_zones[z->index].enabled[w], 0);
+		vgic_zones[z->index].enabled[w] = 0;
+	hyp_spin_unlock(&vgic_lock);
 }
 
 static __u64 vgic_read_word(volatile void *a, __u32 width)
@@ -221,7 +244,7 @@ static void vgic_do(const struct hyp_zone *z, const struct vgic_plan *p,
 		    __u64 base, __u32 width, int is_write, __u64 *value)
 {
 	volatile void *a = (volatile void *)(base + p->reg);
-	__u64 v = 0, cur, want;
+	__u64 v = 0, want;
 	__u32 i;
 
 	switch (p->action) {
@@ -236,16 +259,10 @@ static void vgic_do(const struct hyp_zone *z, const struct vgic_plan *p,
 	case VGIC_PHYS_SETCLR:
 		if (is_write) {
 			want = (*value << p->shift) & p->mask;
-			/* GICD_I[SC]ENABLER: remembered; an enable routes the
-			 * SPI to the zone before it can fire. */
-			if (base == HYP_GICD_BASE && p->reg < 0x200) {
-				vgic_note_enable(z, p->reg, (__u32)want);
-				for (cur = want; p->reg < 0x180 && cur;
-				     cur &= cur - 1)
-					hyp_vgic_spi_restore(z, p->intid +
-						(__u32)__builtin_ctzll(cur));
-			}
-			if (want)
+			if (base == HYP_GICD_BASE && p->reg < 0x200)
+				vgic_write_enable(z, p->reg, p->intid,
+						  (__u32)want);
+			else if (want)
 				mmio_write32(a, (__u32)want);
 		} else {
 			v = (mmio_read32(a) & p->mask) | p->rao;
@@ -257,7 +274,6 @@ static void vgic_do(const struct hyp_zone *z, const struct vgic_plan *p,
 			break;
 		}
 		want = *value << p->shift;
-		hyp_spin_lock(&vgic_lock);
 		if (p->bits_per_irq == 8) {
 			/* Priorities: byte by byte, so the root zone's
 			 * bytes of the same word are never rewritten. */
@@ -266,11 +282,8 @@ static void vgic_do(const struct hyp_zone *z, const struct vgic_plan *p,
 					mmio_write8((volatile __u8 *)a + i,
 						    (__u8)(want >> (i * 8)));
 		} else {
-			cur = mmio_read32(a);
-			mmio_write32(a, (__u32)((cur & ~p->mask) |
-						(want & p->mask)));
+			hyp_gic_rmw32(a, (__u32)p->mask, (__u32)want);
 		}
-		hyp_spin_unlock(&vgic_lock);
 		break;
 	case VGIC_ROUTE:
 		if (!is_write) {

@@ -50,6 +50,13 @@ void hyp_gic_flush(void);
 /* Make @cpu refill its list registers: the kick SGI. */
 void hyp_gic_kick(__u32 cpu);
 
+/* The bits @mask of the 32-bit GIC register @reg (a distributor or
+ * redistributor word holding several interrupts) set to @val's, under
+ * the one lock every such read-modify-write of the hypervisor takes.
+ * The root zone writes its own interrupts' bits directly: that it can
+ * race with is a known limit (docs/interrupts.md). */
+void hyp_gic_rmw32(volatile void *reg, __u32 mask, __u32 val);
+
 /* SPI @intid pending in the physical distributor (GICD_ISPENDR). */
 void hyp_gic_spi_set_pending(__u32 intid);
 
