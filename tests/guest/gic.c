@@ -329,7 +329,7 @@ static void sgi_self(__u32 intid)
 
 static void case_sgi_self(void)
 {
-	__u32 before = seen(3);
+	__u32 before = seen(3), before4 = seen(4);
 
 	irq_on();
 	sgi_self(3);
@@ -337,13 +337,15 @@ static void case_sgi_self(void)
 		result("sgi-self", "SGI 3 not taken", seen(3) - before, 1);
 		return;
 	}
-	/* IRM with one CPU, and the root zone's CPUs: nobody. */
+	/* IRM (every CPU but us), and CPU 0 (the other zone's or the
+	 * root zone's, never ours): neither may reach us. */
 	sysreg_write(ICC_SGI1R, 4ull << 24 | 1ull << 40);
-	sysreg_write(ICC_SGI1R, 4ull << 24 | 0x3);
+	sysreg_write(ICC_SGI1R, 4ull << 24 | 0x1);
 	WAIT_FOR(0, 20);
 	result("sgi-self", seen(3) != before + 1 ? "SGI 3 taken twice" :
-	       (gict_self_aff0 > 1 && seen(4)) ? "SGI 4 reached us" : 0,
-	       seen(3) - before, 1);
+	       seen(4) != before4 ? "SGI 4 reached us" : 0,
+	       seen(3) != before + 1 ? seen(3) - before : seen(4) - before4,
+	       seen(3) != before + 1 ? 1 : 0);
 }
 
 /*
