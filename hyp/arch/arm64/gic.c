@@ -342,8 +342,12 @@ void hyp_gic_flush(void)
 		}
 		/* Pairs with the sender's fetch-or in hyp_gic_queue_soft()
 		 * and its Barrier K in hyp_gic_kick(): we take every bit
-		 * set before the SGI we took. */
-		bits = g->soft[w] ? hvb_xchg_u64(&g->soft[w], 0) : 0;
+		 * set before the SGI we took.  The look before the exchange
+		 * is a single-copy atomic read of a word other CPUs write
+		 * (it only saves the exchange of an empty word; a bit it
+		 * misses was set after the kick, which sends another). */
+		bits = hvb_read_once_u64(&g->soft[w]) ?
+		       hvb_xchg_u64(&g->soft[w], 0) : 0;
 		for (left = 0; bits; bits &= bits - 1) {
 			n = w * 64 + (__u32)__builtin_ctzll(bits);
 			if (!gic_place(cpu, lrs, &empty, &dirty, n, 0))
@@ -368,7 +372,8 @@ void hyp_gic_flush(void)
 	 */
 	hcr = arm64_read_sysreg(ICH_HCR_EL2);
 	hcr = full ? hcr | ICH_HCR_UIE : hcr & ~ICH_HCR_UIE;
-	g->full += full;
+	/* Read by hyp_gic_counts() on another CPU: whole, never torn. */
+	hvb_write_once_u64(&g->full, g->full + (__u64)full);
 	arm64_write_sysreg(ICH_HCR_EL2, hcr);
 	arm64_isb();
 }
@@ -444,7 +449,8 @@ void hyp_gic_handle_irq(struct hyp_trap_frame *tf)
 		arm64_write_sysreg(ICC_EOIR1_EL1, iar);
 		if (intid == VGIC_PPI_MAINT) {
 			maint = 1;
-			gic_cpus[cpu].maint++;
+			hvb_write_once_u64(&gic_cpus[cpu].maint,
+					   gic_cpus[cpu].maint + 1);
 		} else if (intid == HYP_GIC_SGI_KICK) {
 			gic_deactivate(intid);
 		} else if (z && (intid == VGIC_PPI_VTIMER ||
