@@ -21,49 +21,29 @@
 	"	.quad 1b\n"						\
 	".popsection\n"
 
-static inline __u32 mmio_read32(const volatile void *addr)
-{
-	__u32 v;
-
-	__asm__ volatile("1:	ldr %w0, [%1]\n" ARM64_MMIO_SITE
-			 : "=r"(v) : "r"(addr) : "memory");
-	return v;
+/*
+ * mmio_read<bits>() and mmio_write<bits>(): one pair per width, the
+ * same code but for the instruction and the register's name (%w0 or
+ * %x0); the load goes through a 32-bit register for 8 bits.
+ */
+#define ARM64_MMIO_ACCESSORS(bits, type, reg_type, ld, st, r)		\
+static inline type mmio_read##bits(const volatile void *addr)		\
+{									\
+	reg_type v;							\
+									\
+	__asm__ volatile("1:	" ld " %" r "0, [%1]\n" ARM64_MMIO_SITE	\
+			 : "=r"(v) : "r"(addr) : "memory");		\
+	return (type)v;							\
+}									\
+									\
+static inline void mmio_write##bits(volatile void *addr, type v)	\
+{									\
+	__asm__ volatile("1:	" st " %" r "0, [%1]\n" ARM64_MMIO_SITE	\
+			 : : "rZ"(v), "r"(addr) : "memory");		\
 }
 
-static inline void mmio_write32(volatile void *addr, __u32 v)
-{
-	__asm__ volatile("1:	str %w0, [%1]\n" ARM64_MMIO_SITE
-			 : : "rZ"(v), "r"(addr) : "memory");
-}
-
-static inline __u64 mmio_read64(const volatile void *addr)
-{
-	__u64 v;
-
-	__asm__ volatile("1:	ldr %0, [%1]\n" ARM64_MMIO_SITE
-			 : "=r"(v) : "r"(addr) : "memory");
-	return v;
-}
-
-static inline void mmio_write64(volatile void *addr, __u64 v)
-{
-	__asm__ volatile("1:	str %x0, [%1]\n" ARM64_MMIO_SITE
-			 : : "rZ"(v), "r"(addr) : "memory");
-}
-
-static inline __u8 mmio_read8(const volatile void *addr)
-{
-	__u32 v;
-
-	__asm__ volatile("1:	ldrb %w0, [%1]\n" ARM64_MMIO_SITE
-			 : "=r"(v) : "r"(addr) : "memory");
-	return (__u8)v;
-}
-
-static inline void mmio_write8(volatile void *addr, __u8 v)
-{
-	__asm__ volatile("1:	strb %w0, [%1]\n" ARM64_MMIO_SITE
-			 : : "rZ"(v), "r"(addr) : "memory");
-}
+ARM64_MMIO_ACCESSORS(8, __u8, __u32, "ldrb", "strb", "w")
+ARM64_MMIO_ACCESSORS(32, __u32, __u32, "ldr", "str", "w")
+ARM64_MMIO_ACCESSORS(64, __u64, __u64, "ldr", "str", "x")
 
 #endif /* ARM64_MMIO_H */
