@@ -55,18 +55,21 @@ static __u32 hyp_hc_starting[HYP_MAX_ZONES];
  */
 static __u64 hyp_hc_irq_pending[HYP_MAX_ZONES];
 
-/* The lowest and highest SPI @z owns (its config), 0 if none. */
+/* The lowest and highest SPI @z owns (its config), 0 if none: a word
+ * at a time (INJECT_IRQ asks on every interrupt the daemon raises);
+ * hyp_zone_check() let only SPIs into the bitmap. */
 static __u32 hyp_hc_irq_base(const struct hyp_zone *z, __u32 *last)
 {
-	__u32 n, first = 0;
+	const struct hyp_zone_irqs *irqs = z->cfg->irqs;
+	__u32 w, first = 0;
 
 	*last = 0;
-	for (n = HYP_ZONE_IRQ_MIN; n < HYP_ZONE_IRQ_LIMIT; n++) {
-		if (!hyp_vgic_owns_spi(z, n))
+	for (w = 0; irqs && w < HYP_ZONE_IRQ_WORDS; w++) {
+		if (!irqs->bits[w])
 			continue;
 		if (!first)
-			first = n;
-		*last = n;
+			first = w * 32 + (__u32)__builtin_ctz(irqs->bits[w]);
+		*last = w * 32 + 31 - (__u32)__builtin_clz(irqs->bits[w]);
 	}
 	return first;
 }
