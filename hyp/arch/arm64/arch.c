@@ -5,8 +5,8 @@
  */
 #include <hvbridge/barrier.h>
 #include <arm64/chan.h>
+#include <arm64/gic.h>
 #include <arm64/hyp.h>
-#include <arm64/mmio.h>
 #include <arm64/sysreg.h>
 #include <hyp/arch.h>
 #include <hyp/channel.h>
@@ -50,19 +50,17 @@ __u64 hyp_arch_cycles_to_ns(__u64 cycles)
 void hyp_arch_wake_consumer(struct hyp_producer *p)
 {
 	static __u32 reported;
-	__u32 intid = 32 + HYP_CHANNEL_WAKE_SPI, bit = 1u << (intid % 32);
-	volatile void *reg = (volatile void *)
-		(HYP_GICD_BASE + HYP_GICD_ISPENDR + intid / 32 * 4);
+	__u32 intid = 32 + HYP_CHANNEL_WAKE_SPI;
 
 	(void)p;
 	/* The wake_gen increment before this call is fully ordered, so
 	 * the daemon that takes the interrupt sees it (Barrier W0). */
-	mmio_write32(reg, bit);
+	hyp_gic_spi_set_pending(intid);
 	/* Once, for the log: the distributor took it. */
 	if (!hvb_xchg_u32(&reported, 1))
 		hyp_printk("hvbridge-hyp: channel: wake SPI %u set pending (GICD_ISPENDR%u 0x%x)\n",
 			   HYP_CHANNEL_WAKE_SPI, intid / 32,
-			   mmio_read32(reg) & bit);
+			   hyp_gic_spi_is_pending(intid) << (intid % 32));
 }
 
 int hyp_arch_wait_check(struct hyp_producer *p, __u64 start_cycles)

@@ -412,6 +412,14 @@ void hyp_gic_spi_set_pending(__u32 intid)
 	mmio_write32(gicd(GICD_ISPENDR + intid / 32 * 4), 1u << (intid % 32));
 }
 
+__u32 hyp_gic_spi_is_pending(__u32 intid)
+{
+	if (intid < VGIC_SPI_BASE || intid >= VGIC_NR_INTIDS)
+		return 0;
+	return mmio_read32(gicd(GICD_ISPENDR + intid / 32 * 4)) >>
+	       (intid % 32) & 1;
+}
+
 void hyp_gic_counts(__u32 cpu, __u64 *full, __u64 *maint)
 {
 	/* Another CPU's counts: a little old at worst. */

@@ -18,8 +18,6 @@
  * root zone's DTB names it in its hvbridge node.
  */
 #define HYP_CHANNEL_WAKE_SPI	120u
-#define HYP_GICD_BASE		0x08000000ul
-#define HYP_GICD_ISPENDR	0x0200u
 
 struct hyp_producer;
 

@@ -57,8 +57,10 @@ void hyp_gic_kick(__u32 cpu);
  * race with is a known limit (docs/interrupts.md). */
 void hyp_gic_rmw32(volatile void *reg, __u32 mask, __u32 val);
 
-/* SPI @intid pending in the physical distributor (GICD_ISPENDR). */
+/* SPI @intid pending in the physical distributor (GICD_ISPENDR); and
+ * is it (1) or not (0)?  The channel's wake SPI and INJECT_IRQ. */
 void hyp_gic_spi_set_pending(__u32 intid);
+__u32 hyp_gic_spi_is_pending(__u32 intid);
 
 /* Priority of virtual SGI @n on the vCPU of physical CPU @cpu (the
  * zone's GICR_IPRIORITYR0-3). */
