@@ -265,11 +265,12 @@ static void case_contained(void)
 
 	/* Another zone's and the root zone's interrupts: invisible. */
 	wr32(GICD + 0x100 + 4, 1u << (33 - 32));	/* UART: enable */
-	wr32(GICD + 0x100 + 12, 1u << (120 - 96));	/* wake SPI */
+	/* The channel's wake: SPI 120, INTID 152 (word 4, bit 24). */
+	wr32(GICD + 0x100 + 16, 1u << (152 - 128));
 	wr32(GICD + 0x400 + 32, 0x10101010);		/* priorities */
 	mmio_write64((volatile void *)(GICD + 0x6000 + 33 * 8), 1);
 	bad += rd32(GICD + 0x100 + 4) != 0;
-	bad += rd32(GICD + 0x100 + 12) != 0;
+	bad += rd32(GICD + 0x100 + 16) != 0;
 	bad += rd32(GICD + 0x400 + 32) != 0;
 	bad += mmio_read64((volatile void *)(GICD + 0x6000 + 33 * 8)) != 0;
 	/* Its own: enable, read back, route elsewhere (forced back). */
