@@ -7,17 +7,20 @@
  * its heartbeat moves the claim is refused with a sentence naming it,
  * once it stops for HVB_CLAIM_WAIT_MS the region is taken over, and if it
  * lets go meanwhile the region is taken then.  A stop request ends the
- * watch.
+ * watch.  The real serving loop beats often enough to keep a claimer
+ * out, spinning and asleep.
  */
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <criterion/criterion.h>
 
 #include "claim.h"
 #include "harness.h"
+#include "transport.h"
 
 TestSuite(claim, .timeout = UNIT_SUITE_TIMEOUT_S);
 
@@ -208,4 +211,63 @@ Test(claim, a_region_that_fails_its_check_is_not_touched)
 	cr_expect_eq(cl_take(&e, &cl, HVB_OWNER_SIM, NULL), -EPROTO);
 	cr_expect(strstr(e.why, "offsets or sizes"), "message: %s", e.why);
 	cr_expect_eq(e.wake->consumer_owner, 0u);
+}
+
+/* The real serving loop, hvb_consumer_run(), on a thread. */
+struct cl_daemon {
+	struct hvb_consumer c;
+	struct unit_dev dev;
+	struct hvb_transport t;
+	volatile int stop;
+	pthread_t th;
+};
+
+static void *cl_daemon_thread(void *arg)
+{
+	struct cl_daemon *d = arg;
+
+	hvb_consumer_run(&d->c, d->t.ops ? &d->t : NULL, &d->stop);
+	return NULL;
+}
+
+/* A daemon holding the region by @transport serves it, polling or (with
+ * @sleeps) asleep on the sim transport's futex; a daemon on another
+ * transport is refused. */
+static void cl_serving_owner_refuses(bool sleeps)
+{
+	struct cl_env e;
+	struct hvb_claim owner, cl;
+	struct cl_daemon *d = calloc(1, sizeof(*d));
+	int err;
+
+	cr_assert(d);
+	cl_setup(&e);
+	cl_take_ok(&e, &owner, HVB_OWNER_SIM);
+	unit_consumer_attach(&d->c, e.mem, e.size, &d->dev);
+	if (sleeps) {
+		d->t.ops = &hvb_transport_sim;
+		d->t.stop = &d->stop;
+		d->t.heartbeat = &e.ds->heartbeat;
+		d->c.spin_budget = 1;
+	}
+	cr_assert(!pthread_create(&d->th, NULL, cl_daemon_thread, d));
+	err = cl_take(&e, &cl, HVB_OWNER_HOST, NULL);
+	if (sleeps)
+		cr_expect_gt(hvb_read_once_u64(&e.ds->sleeps), 0ull,
+			     "the daemon never slept");
+	__atomic_store_n(&d->stop, 1, __ATOMIC_RELEASE);
+	pthread_join(d->th, NULL);
+	cr_expect_eq(err, -EBUSY, "a serving daemon looked dead: %s", e.why);
+	cr_expect_eq(e.wake->consumer_owner, owner.owner);
+	free(d);
+}
+
+Test(claim, a_polling_daemon_keeps_a_claimer_of_another_transport_out)
+{
+	cl_serving_owner_refuses(false);
+}
+
+Test(claim, a_sleeping_daemon_keeps_a_claimer_of_another_transport_out)
+{
+	cl_serving_owner_refuses(true);
 }
