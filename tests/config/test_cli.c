@@ -8,7 +8,7 @@
  * a daemon is refused a region that a live daemon on another transport
  * serves, and one that gives up at start hands the region back; `stat`
  * prints from the header it checked, even while a rogue creator rewrites
- * it.
+ * it, and names the region's owner.
  * Every run is under timeout(1), so a hang fails instead of stalling.
  */
 #include <fcntl.h>
@@ -624,5 +624,34 @@ Test(cli, daemon_that_refuses_its_state_gives_the_region_back)
 		     "the region is still claimed by a daemon that exited");
 	cr_expect_eq(hvb_read_once_u32(&w->consumer_state),
 		     HVB_CONSUMER_ABSENT);
+	munmap(mem, size);
+}
+
+/* `hvbridge stat` names the daemon that claimed the region and shows its
+ * heartbeat, as text and as JSON; a free region has owner none. */
+Test(cli, stat_shows_the_owner_and_its_heartbeat)
+{
+	__u64 size = hvb_region_size(2);
+	char path[128], args[512];
+	struct hvb_wake *w;
+	struct cli_run r;
+	void *mem;
+
+	mem = cli_region_file(path, sizeof(path), size, 2);
+	w = hvb_region_wake(mem);
+	snprintf(args, sizeof(args), "%s stat --region %s", BIN, path);
+	cli(&r, args);
+	cr_expect_eq(r.status, 0, "status %d: %s", r.status, r.err);
+	cr_expect(strstr(r.out, ", owner none\n"), "%s", r.out);
+	w->consumer_owner = HVB_OWNER_KMOD << 24 | 0x1234;
+	hvb_region_daemon_stats(mem)->heartbeat = 4321;
+	cli(&r, args);
+	cr_expect(strstr(r.out, ", owner kmod\n"), "%s", r.out);
+	cr_expect(strstr(r.out, " heartbeat 4321\n"), "%s", r.out);
+	snprintf(args, sizeof(args), "%s stat --json --region %s", BIN, path);
+	cli(&r, args);
+	cr_expect(strstr(r.out, "\"owner\":\t\"kmod\""), "%s", r.out);
+	cr_expect(strstr(r.out, "\"owner_raw\":\t50336308"), "%s", r.out);
+	cr_expect(strstr(r.out, "\"heartbeat\":\t4321"), "%s", r.out);
 	munmap(mem, size);
 }
