@@ -108,6 +108,14 @@ unsigned int hvb_consumer_poll(struct hvb_consumer *c);
 bool hvb_consumer_has_work(struct hvb_consumer *c);
 
 /*
+ * Turns of the serving loop per heartbeat (hvb_daemon_stats.heartbeat).
+ * A turn is one poll; 64 of them take far less than the
+ * HVB_CLAIM_WAIT_MS a claimer watches, and the serving loop keeps the
+ * heartbeat's load and store out of all the other turns.
+ */
+#define HVB_CONSUMER_BEAT_TURNS	64u
+
+/*
  * The serving loop: poll; after spin_budget empty polls, sleep through
  * the handshake on transport @t.  Returns 0 when *stop became non-zero,
  * or a negative errno from the transport.

@@ -549,6 +549,7 @@ static int hvb_daemon_serve(const struct hvb_daemon_opts *o,
 	if (hvb_daemon_states(o, &devs,
 			      hvb_read_once_u32(&c.wake->consumer_epoch))) {
 		hvb_consumer_detach(&c);
+		hvb_claim_release(&claim);
 		hvb_devices_fini(&devs);
 		if (cfg)
 			hvb_config_unmap_zones(cfg);

@@ -24,6 +24,7 @@
 #include <hvbridge/kmod-ioctl.h>
 #include <hvbridge/region.h>
 
+#include "claim.h"
 #include "daemon.h"
 #include "zone_cmd.h"
 
@@ -51,11 +52,11 @@ static void hvb_stat_cpu(void *region, const struct hvb_region_header *h,
 	v[7] = hvb_read_once_u64(&s->torn_reads);
 }
 
-#define HVB_DSTAT_COLS 9
+#define HVB_DSTAT_COLS 10
 
 static const char *const hvb_dstat_names[HVB_DSTAT_COLS] = {
 	"served", "malformed", "no_device", "kick_rounds", "kicks",
-	"sleeps", "wakeups", "empty_wakeups", "attach_scans",
+	"sleeps", "wakeups", "empty_wakeups", "attach_scans", "heartbeat",
 };
 
 static void hvb_stat_daemon(void *region, __u64 *v)
@@ -71,6 +72,13 @@ static void hvb_stat_daemon(void *region, __u64 *v)
 	v[6] = hvb_read_once_u64(&d->wakeups);
 	v[7] = hvb_read_once_u64(&d->empty_wakeups);
 	v[8] = hvb_read_once_u64(&d->attach_scans);
+	v[9] = hvb_read_once_u64(&d->heartbeat);
+}
+
+/* The transport of the daemon that claimed the region, or "none". */
+static const char *hvb_stat_owner(__u32 owner)
+{
+	return owner ? hvb_claim_transport_name(owner) : "none";
 }
 
 /* Round trips of all CPUs, merged. */
@@ -159,16 +167,17 @@ static void hvb_stat_print(const char *path, void *region,
 	};
 	struct hvb_stat_lat lat;
 	__u32 cpu, state = hvb_read_once_u32(&w->consumer_state);
+	__u32 owner = hvb_read_once_u32(&w->consumer_owner);
 	unsigned int i;
 
 	printf("region   %s: %u CPUs, %llu bytes, ABI %u.%u\n", path,
 	       h->nr_cpus, (unsigned long long)h->region_size, h->abi_major,
 	       h->abi_minor);
-	printf("consumer %s (%u), pid %u, epoch %u, wake_gen %u\n\n",
+	printf("consumer %s (%u), pid %u, epoch %u, wake_gen %u, owner %s\n\n",
 	       hvb_stat_state(state), state,
 	       hvb_read_once_u32(&w->consumer_pid),
 	       hvb_read_once_u32(&w->consumer_epoch),
-	       hvb_read_once_u32(&w->wake_gen));
+	       hvb_read_once_u32(&w->wake_gen), hvb_stat_owner(owner));
 
 	printf("%-5s", "cpu");
 	for (i = 0; i < HVB_STAT_COLS; i++)
@@ -233,6 +242,7 @@ static cJSON *hvb_stat_json(const char *path, void *region,
 	char key[16];
 	unsigned int i;
 	__u32 cpu, state = hvb_read_once_u32(&w->consumer_state);
+	__u32 owner = hvb_read_once_u32(&w->consumer_owner);
 
 	cJSON_AddStringToObject(root, "region", path);
 	hvb_stat_json_u64(root, "size", h->region_size);
@@ -247,6 +257,8 @@ static cJSON *hvb_stat_json(const char *path, void *region,
 	hvb_stat_json_u64(obj, "epoch",
 			  hvb_read_once_u32(&w->consumer_epoch));
 	hvb_stat_json_u64(obj, "wake_gen", hvb_read_once_u32(&w->wake_gen));
+	cJSON_AddStringToObject(obj, "owner", hvb_stat_owner(owner));
+	hvb_stat_json_u64(obj, "owner_raw", owner);
 
 	hvb_stat_daemon(region, d);
 	obj = cJSON_AddObjectToObject(root, "daemon");

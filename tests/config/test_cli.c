@@ -6,8 +6,9 @@
  * 2; every command answers --help; the simulation, served by a daemon
  * whose devices come from configs/zone1-sim.json, passes its checks; and
  * a daemon is refused a region that a live daemon on another transport
- * serves; `stat` prints from the header it checked, even while a rogue
- * creator rewrites it.
+ * serves, and one that gives up at start hands the region back; `stat`
+ * prints from the header it checked, even while a rogue creator rewrites
+ * it, and names the region's owner.
  * Every run is under timeout(1), so a hang fails instead of stalling.
  */
 #include <fcntl.h>
@@ -27,6 +28,7 @@
 #include <hvbridge/region.h>
 
 #include "cfgtest.h"
+#include "virtio/vstate.h"
 
 #define BIN		HVB_TEST_HVBRIDGE
 #define GOOD		HVB_TEST_TOP "/configs/zone1-sim.json"
@@ -578,5 +580,78 @@ Test(cli, stat_prints_from_the_header_it_checked)
 	cr_expect(strstr(r.out, ": 2 CPUs,") && cli_has_row(r.out, 1) &&
 		  !cli_has_row(r.out, 2),
 		  "not the table of the 2 CPUs it checked:\n%s", r.out);
+	munmap(mem, size);
+}
+
+/*
+ * A daemon that gives up at start, after it claimed and attached the
+ * region (here: a virtio-blk state file with a bad header, exit 1),
+ * hands the region back: no owner is left behind for a daemon on
+ * another transport to watch for HVB_CLAIM_WAIT_MS, and the consumer is
+ * ABSENT again.
+ */
+Test(cli, daemon_that_refuses_its_state_gives_the_region_back)
+{
+	__u64 size = hvb_region_size(1);
+	char cmd[2048], path[128];
+	struct hvb_wake *w;
+	struct cli_run r;
+	void *mem;
+
+	mem = cli_region_file(path, sizeof(path), size, 1);
+	w = hvb_region_wake(mem);
+	snprintf(path, sizeof(path), "%s/rootfs2.ext4", cli_dir);
+	cli_file("rootfs2.ext4", "");
+	cr_assert_eq(truncate(path, 1 << 20), 0);
+	snprintf(path, sizeof(path), "%s/phys", cli_dir);
+	cli_file("phys", "");
+	cr_assert_eq(truncate(path, (off_t)0x50000000 + 0x30000000), 0);
+	/* The blk device's file (zone 1, 0xa003c00), not a state file. */
+	snprintf(path, sizeof(path), "%s/state", cli_dir);
+	cr_assert_eq(mkdir(path, 0700), 0);
+	cli_file("state/zone1-a003c00.state", "");
+	snprintf(path, sizeof(path), "%s/state/zone1-a003c00.state", cli_dir);
+	cr_assert_eq(truncate(path, (off_t)sizeof(struct hvb_vstate)), 0);
+	snprintf(cmd, sizeof(cmd),
+		 "cd %s && " BIN " daemon -c " HVT_BLKCON " --transport sim --state-dir %s/state --region %s/region --memory %s/phys",
+		 cli_dir, cli_dir, cli_dir, cli_dir);
+	cli_sh(&r, cmd);
+	cr_expect_eq(r.status, 1, "status %d: %s", r.status, r.err);
+	cr_expect(strstr(r.err, "bad header"), "%s", r.err);
+	cr_expect_eq(hvb_read_once_u32(&w->consumer_epoch), 1u,
+		     "the daemon did attach: %s", r.err);
+	cr_expect_eq(hvb_read_once_u32(&w->consumer_owner), 0u,
+		     "the region is still claimed by a daemon that exited");
+	cr_expect_eq(hvb_read_once_u32(&w->consumer_state),
+		     HVB_CONSUMER_ABSENT);
+	munmap(mem, size);
+}
+
+/* `hvbridge stat` names the daemon that claimed the region and shows its
+ * heartbeat, as text and as JSON; a free region has owner none. */
+Test(cli, stat_shows_the_owner_and_its_heartbeat)
+{
+	__u64 size = hvb_region_size(2);
+	char path[128], args[512];
+	struct hvb_wake *w;
+	struct cli_run r;
+	void *mem;
+
+	mem = cli_region_file(path, sizeof(path), size, 2);
+	w = hvb_region_wake(mem);
+	snprintf(args, sizeof(args), "%s stat --region %s", BIN, path);
+	cli(&r, args);
+	cr_expect_eq(r.status, 0, "status %d: %s", r.status, r.err);
+	cr_expect(strstr(r.out, ", owner none\n"), "%s", r.out);
+	w->consumer_owner = HVB_OWNER_KMOD << 24 | 0x1234;
+	hvb_region_daemon_stats(mem)->heartbeat = 4321;
+	cli(&r, args);
+	cr_expect(strstr(r.out, ", owner kmod\n"), "%s", r.out);
+	cr_expect(strstr(r.out, " heartbeat 4321\n"), "%s", r.out);
+	snprintf(args, sizeof(args), "%s stat --json --region %s", BIN, path);
+	cli(&r, args);
+	cr_expect(strstr(r.out, "\"owner\":\t\"kmod\""), "%s", r.out);
+	cr_expect(strstr(r.out, "\"owner_raw\":\t50336308"), "%s", r.out);
+	cr_expect(strstr(r.out, "\"heartbeat\":\t4321"), "%s", r.out);
 	munmap(mem, size);
 }

@@ -2,8 +2,9 @@
 # Description: `make install` and `make install-dkms` into a DESTDIR, as a
 # packager runs them: the binary lands in PREFIX/sbin and answers
 # --version with tool/version.h's version and the channel ABI; the
-# systemd unit runs that binary and restarts it on failure (and passes
-# systemd-analyze verify where systemd is there); the DKMS tree carries
+# systemd unit runs that binary, restarts it on failure keeping the
+# daemon's state directory (/run/hvbridge) from one run to the next (and
+# passes systemd-analyze verify where systemd is there); the DKMS tree carries
 # the same version, everything the module's build needs, and builds with
 # the very command its dkms.conf gives DKMS (against Debian's arm64
 # headers, standing for the user's kernel; SKIP without them).
@@ -54,6 +55,13 @@ unit=$root/usr/lib/systemd/system/hvbridge.service
 grep -qx "ExecStart=/usr/sbin/hvbridge daemon -c /etc/hvbridge/hvbridge.json \$HVBRIDGE_ARGS" "$unit"
 check unit-execstart $? "$(grep ExecStart= "$unit")"
 grep -qx "Restart=on-failure" "$unit"; check unit-restart $?
+# The virtio state files live in the runtime directory; a restart that
+# removed it would reset every device (docs/daemon.md, "Restarts").
+state_dir=$(sed -n 's/^#define HVB_VSTATE_DIR[[:space:]]*"\(.*\)"$/\1/p' \
+	"$top/tool/virtio/vstate.h")
+[ "$state_dir" = "/run/$(sed -n 's/^RuntimeDirectory=//p' "$unit")" ]
+check unit-state-dir $? "$state_dir vs $(grep RuntimeDirectory= "$unit")"
+grep -qx "RuntimeDirectoryPreserve=yes" "$unit"; check unit-state-kept $?
 if ! grep -q @ "$unit"; then check unit-filled 0; else
 	check unit-filled 1 "$(grep @ "$unit")"; fi
 if command -v systemd-analyze >/dev/null; then

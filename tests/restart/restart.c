@@ -387,12 +387,58 @@ static int rs_state_mode(void)
 	return fails ? 1 : 0;
 }
 
+/*
+ * 50 rounds on queue @q of driver @d: post RS_RNG_REQS chains of one
+ * @len-byte buffer (device-writable if @writable) with a posted kick,
+ * SIGKILL the daemon at once and start another; every chain must come
+ * back exactly once, with @used bytes written.  Stops at the first
+ * wrong round; returns the number of faults, the rounds run in *@rounds.
+ */
+static unsigned int rs_kill_rounds(struct vdrv *d, __u32 q, __u32 len,
+				   bool writable, __u32 used, const char *what,
+				   unsigned int *rounds)
+{
+	__u16 seen[VDRV_MAX_SIZE];
+	unsigned int round, i, fails = 0;
+	int status;
+
+	for (round = 0; round < 50 && !fails; round++) {
+		for (i = 0; i < RS_RNG_REQS; i++) {
+			struct vdrv_buf b = { .ipa = vdrv_alloc(d, len, 8),
+					      .len = len,
+					      .writable = writable };
+
+			if (!b.ipa || vdrv_add(d, q, &b, 1, false) < 0)
+				fails++;
+		}
+		vdrv_kick(d, q);
+		kill(daemon_pid, SIGKILL);
+		waitpid(daemon_pid, &status, 0);
+		daemon_pid = rs_spawn();
+		if (!vdrv_wait_used(d, q, RS_RNG_REQS, 10000)) {
+			printf("FAIL %s: round %u: %u of %u completed\n", what,
+			       round, vdrv_used_pending(d, q), RS_RNG_REQS);
+			fails++;
+			break;
+		}
+		memset(seen, 0, sizeof(seen));
+		for (i = 0; i < RS_RNG_REQS; i++) {
+			__u32 got = ~0u;
+			int head = vdrv_get_used(d, q, &got);
+
+			if (head < 0 || head >= (int)VDRV_MAX_SIZE ||
+			    seen[head]++ || got != used)
+				fails++;
+		}
+	}
+	*rounds = round;
+	return fails;
+}
+
 static int rs_rng_mode(void)
 {
 	struct vdrv rng = env.drv;	/* the producer, the memory's file */
-	unsigned int round, i, fails = 0;
-	__u16 seen[VDRV_MAX_SIZE];
-	int status;
+	unsigned int round = 0, fails;
 
 	rng.base = RS_RNG_BASE;
 	rng.kick_dev = RS_RNG_KICK;
@@ -406,34 +452,8 @@ static int rs_rng_mode(void)
 		printf("FAIL restart-rng: driver init\n");
 		return 1;
 	}
-	for (round = 0; round < 50 && !fails; round++) {
-		for (i = 0; i < RS_RNG_REQS; i++) {
-			struct vdrv_buf b = { .ipa = vdrv_alloc(&rng, 64, 8),
-					      .len = 64, .writable = true };
-
-			if (!b.ipa || vdrv_add(&rng, 0, &b, 1, false) < 0)
-				fails++;
-		}
-		vdrv_kick(&rng, 0);
-		kill(daemon_pid, SIGKILL);
-		waitpid(daemon_pid, &status, 0);
-		daemon_pid = rs_spawn();
-		if (!vdrv_wait_used(&rng, 0, RS_RNG_REQS, 10000)) {
-			printf("FAIL restart-rng: round %u: %u of %u completed\n",
-			       round, vdrv_used_pending(&rng, 0), RS_RNG_REQS);
-			fails++;
-			break;
-		}
-		memset(seen, 0, sizeof(seen));
-		for (i = 0; i < RS_RNG_REQS; i++) {
-			__u32 len = 0;
-			int head = vdrv_get_used(&rng, 0, &len);
-
-			if (head < 0 || head >= (int)VDRV_MAX_SIZE ||
-			    seen[head]++ || len != 64)
-				fails++;
-		}
-	}
+	/* Each request filled whole: 64 random bytes. */
+	fails = rs_kill_rounds(&rng, 0, 64, true, 64, "restart-rng", &round);
 	usleep(100 * 1000);
 	if (vdrv_used_pending(&rng, 0))
 		fails++;
@@ -452,10 +472,9 @@ static int rs_console_mode(void)
 {
 	struct vdrv con = env.drv;	/* the producer, the memory's file */
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	unsigned int round, i, fails = 0;
-	__u16 seen[VDRV_MAX_SIZE];
+	unsigned int round = 0, i, fails = 0;
 	__u32 len = 0;
-	int status, fd = -1, head;
+	int fd = -1;
 
 	con.base = RS_CON_BASE;
 	con.kick_dev = RS_CON_KICK;
@@ -480,32 +499,10 @@ static int rs_console_mode(void)
 			fails++;
 	}
 	vdrv_kick(&con, 0);
-	for (round = 0; round < 50 && !fails; round++) {
-		for (i = 0; i < RS_RNG_REQS; i++) {
-			struct vdrv_buf b = { .ipa = vdrv_alloc(&con, 16, 8),
-					      .len = 16 };
-
-			if (!b.ipa || vdrv_add(&con, 1, &b, 1, false) < 0)
-				fails++;
-		}
-		vdrv_kick(&con, 1);
-		kill(daemon_pid, SIGKILL);
-		waitpid(daemon_pid, &status, 0);
-		daemon_pid = rs_spawn();
-		if (!vdrv_wait_used(&con, 1, RS_RNG_REQS, 10000)) {
-			printf("FAIL restart-console: round %u: %u of %u sent\n",
-			       round, vdrv_used_pending(&con, 1), RS_RNG_REQS);
-			fails++;
-			break;
-		}
-		memset(seen, 0, sizeof(seen));
-		for (i = 0; i < RS_RNG_REQS; i++) {
-			head = vdrv_get_used(&con, 1, &len);
-			if (head < 0 || head >= (int)VDRV_MAX_SIZE ||
-			    seen[head]++)
-				fails++;
-		}
-	}
+	/* Transmit chains: the device reads them and writes nothing. */
+	if (!fails)
+		fails = rs_kill_rounds(&con, 1, 16, false, 0, "restart-console",
+				       &round);
 	/* The receive queue outlived 50 daemons too. */
 	strcpy(sa.sun_path, con_sock);
 	for (i = 0; i < 500 && fd < 0; i++) {

@@ -131,55 +131,76 @@ static void rt_resume_expect(__u32 want, __u16 used)
 	cr_assert(!vq.broken);
 }
 
+/*
+ * The stores the last daemon made before it was killed: those of the pop
+ * of head 3 (R1, R2) or of the push of head 2 (P1 .. P5), each in
+ * virtqueue.c's order, up to and including @last.
+ */
+enum rt_step { RT_R1, RT_R2, RT_P1, RT_P2, RT_P3, RT_P4, RT_P5 };
+
+static void rt_killed_after(enum rt_step last)
+{
+	struct hvb_virtqueue vq;
+	enum rt_step s = last <= RT_R2 ? RT_R1 : RT_P1;
+
+	rt_old_daemon(&vq);
+	for (; s <= last; s++) {
+		switch (s) {
+		case RT_R1:
+			rt_rec.inflight[0] |= 1u << 3;
+			break;
+		case RT_R2:
+			rt_rec.last_avail = 4;
+			break;
+		case RT_P1:
+			rt_rec.completing = 2;
+			break;
+		case RT_P2:
+			rt_used()->ring[1].id = 2;
+			rt_used()->ring[1].len = 16;
+			break;
+		case RT_P3:
+			rt_used()->idx = 2;
+			break;
+		case RT_P4:
+			rt_rec.inflight[0] &= ~(1u << 2);
+			break;
+		case RT_P5:
+			rt_rec.used_idx = 2;
+			break;
+		}
+	}
+}
+
 /* Kill points of the pop of head 3. */
 Test(resume, killed_after_R1_mark)
 {
-	struct hvb_virtqueue vq;
-
-	rt_old_daemon(&vq);
-	rt_rec.inflight[0] |= 1u << 3;			/* R1 */
+	rt_killed_after(RT_R1);
 	rt_resume_expect(0xd, 1);	/* 0, 2, 3: none lost */
 }
 
 Test(resume, killed_after_R2_last_avail)
 {
-	struct hvb_virtqueue vq;
-
-	rt_old_daemon(&vq);
-	rt_rec.inflight[0] |= 1u << 3;			/* R1 */
-	rt_rec.last_avail = 4;				/* R2 */
+	rt_killed_after(RT_R2);
 	rt_resume_expect(0xd, 1);
 }
 
 /* Kill points of the push of head 2. */
 Test(resume, killed_after_P1_completing)
 {
-	struct hvb_virtqueue vq;
-
-	rt_old_daemon(&vq);
-	rt_rec.completing = 2;				/* P1 */
+	rt_killed_after(RT_P1);
 	rt_resume_expect(0xd, 1);	/* 2 again: the guest lacks it */
 }
 
 Test(resume, killed_after_P2_used_element)
 {
-	struct hvb_virtqueue vq;
-
-	rt_old_daemon(&vq);
-	rt_rec.completing = 2;				/* P1 */
-	rt_used()->ring[1].id = 2;			/* P2 */
-	rt_used()->ring[1].len = 16;
+	rt_killed_after(RT_P2);
 	rt_resume_expect(0xd, 1);
 }
 
 Test(resume, killed_after_P3_published)
 {
-	struct hvb_virtqueue vq;
-
-	rt_old_daemon(&vq);
-	rt_rec.completing = 2;				/* P1 */
-	rt_used()->ring[1].id = 2;			/* P2 */
-	rt_used()->idx = 2;				/* P3 */
+	rt_killed_after(RT_P3);
 	rt_resume_expect(0x9, 2);	/* 2 is the guest's: not again */
 	/* Retired by the resume; 0 and 3 (taken by the new daemon's
 	 * pops) are in flight. */
@@ -189,26 +210,13 @@ Test(resume, killed_after_P3_published)
 
 Test(resume, killed_after_P4_cleared)
 {
-	struct hvb_virtqueue vq;
-
-	rt_old_daemon(&vq);
-	rt_rec.completing = 2;				/* P1 */
-	rt_used()->ring[1].id = 2;			/* P2 */
-	rt_used()->idx = 2;				/* P3 */
-	rt_rec.inflight[0] &= ~(1u << 2);		/* P4 */
+	rt_killed_after(RT_P4);
 	rt_resume_expect(0x9, 2);
 }
 
 Test(resume, killed_after_P5_retired)
 {
-	struct hvb_virtqueue vq;
-
-	rt_old_daemon(&vq);
-	rt_rec.completing = 2;				/* P1 */
-	rt_used()->ring[1].id = 2;			/* P2 */
-	rt_used()->idx = 2;				/* P3 */
-	rt_rec.inflight[0] &= ~(1u << 2);		/* P4 */
-	rt_rec.used_idx = 2;				/* P5 */
+	rt_killed_after(RT_P5);
 	rt_resume_expect(0x9, 2);
 }
 

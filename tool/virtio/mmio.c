@@ -370,7 +370,15 @@ static __u32 mmio_access(struct hvb_device *d, __u64 offset, __u32 size,
 				   size, (unsigned long long)offset);
 	if (is_write) {
 		status = mmio_write(vd, offset, (__u32)*value);
-		if (status == HVB_STATUS_OK)
+		/* Copy the register file into the state after a write that
+		 * may have changed it.  Not after the two writes of the
+		 * serving path, QueueNotify and InterruptACK: they change no
+		 * register the state holds (InterruptACK keeps the state's
+		 * isr itself), and the copy is a store per register and a
+		 * release per queue. */
+		if (status == HVB_STATUS_OK &&
+		    offset != VIRTIO_MMIO_QUEUE_NOTIFY &&
+		    offset != VIRTIO_MMIO_INTERRUPT_ACK)
 			hvb_vstate_save_regs(vd);
 		return status;
 	}

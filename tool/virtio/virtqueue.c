@@ -24,6 +24,7 @@
  *                                           used->flags (2.7.13.4)
  */
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -38,18 +39,35 @@
  * between any two stores cannot turn into a lost or a doubled
  * completion; docs/daemon.md ("Restarts") has the whole argument.  The
  * next reader is another process that maps the same pages after this one
- * died (every store executed before the kill is then visible), so only
- * the order in which the stores are made matters: each of R1, R2, P1,
- * P3, P4, P5 is a release (hvb_store_release_*()), so every step before
- * it is made before it.  They pair with nothing in this process: the
- * reader is hvb_vq_resume() in the next daemon, after the kernel has
- * torn this one down.  (P2 may be made before P1: harmless, as the
- * resume reads `completing` only once P3 is seen.)
+ * died.  A kill stops each thread between two instructions, and every
+ * store executed before that point reaches memory, whatever order the
+ * hardware makes them visible in; so the only order that matters is the
+ * order the compiler emits them in, as for a signal handler of the same
+ * thread.  R1, R2, P1, P4 and P5 are vq_rec_store_*(): a signal fence (a
+ * compiler barrier, no instruction) then a plain store, so every step
+ * before one is made before it.  A release (stlr on arm64) would order
+ * them for a concurrent reader too, and there is none: the reader is
+ * hvb_vq_resume() in the next daemon, after the kernel has torn this one
+ * down.  P3 is the guest's release (Barrier VQ-B).  (P2 may be made
+ * before P1: harmless, as the resume reads `completing` only once P3 is
+ * seen.)
  *   pop:  R1 mark inflight[head]      R2 last_avail = L + 1
  *   push: P1 completing = head        P2 used element
  *         P3 used->idx = U + 1 (the commit, Barrier VQ-B)
  *         P4 clear inflight[head]     P5 used_idx = U + 1
  */
+static inline void vq_rec_store_u16(__u16 *p, __u16 v)
+{
+	atomic_signal_fence(memory_order_seq_cst);
+	hvb_write_once_u16(p, v);
+}
+
+static inline void vq_rec_store_u64(__u64 *p, __u64 v)
+{
+	atomic_signal_fence(memory_order_seq_cst);
+	hvb_write_once_u64(p, v);
+}
+
 static bool vq_is_inflight(const struct hvb_vstate_queue *vs, __u16 head)
 {
 	return vs->inflight[head / 64] >> (head % 64) & 1;
@@ -173,12 +191,12 @@ int hvb_vq_resume(struct hvb_virtqueue *vq, const char **why)
 	if (g == (__u16)(u + 1)) {
 		h = vs->completing;
 		if (h < vq->size && vq_is_inflight(vs, h)) {
-			hvb_store_release_u64(&vs->inflight[h / 64],
+			vq_rec_store_u64(&vs->inflight[h / 64],
 				 vs->inflight[h / 64] & ~(1ull << (h % 64)));
 			n--;
 		}
 		u++;
-		hvb_store_release_u16(&vs->used_idx, u);
+		vq_rec_store_u16(&vs->used_idx, u);
 	} else if (g != u) {
 		*why = "used->idx is neither what we published nor one more";
 		return -EINVAL;
@@ -189,7 +207,7 @@ int hvb_vq_resume(struct hvb_virtqueue *vq, const char **why)
 		*why = "last_avail does not match the requests in flight";
 		return -EINVAL;
 	}
-	hvb_store_release_u16(&vs->last_avail, l);
+	vq_rec_store_u16(&vs->last_avail, l);
 	vq->used_idx = u;
 	vq->last_avail = l;
 	vq->signalled_valid = false;	/* the next push interrupts */
@@ -344,9 +362,11 @@ int hvb_vq_pop(struct hvb_virtqueue *vq, struct hvb_vq_chain *chain)
 	if (vq->vs) {
 		/* R1 before R2; both before any side effect of the chain,
 		 * which the caller starts when we return. */
-		hvb_store_release_u64(&vq->vs->inflight[head / 64],
+		vq_rec_store_u64(&vq->vs->inflight[head / 64],
 			 vq->vs->inflight[head / 64] | 1ull << (head % 64));
-		hvb_store_release_u16(&vq->vs->last_avail, vq->last_avail);
+		vq_rec_store_u16(&vq->vs->last_avail, vq->last_avail);
+		/* And no later store of the caller's moves above them. */
+		atomic_signal_fence(memory_order_seq_cst);
 	}
 	return 1;
 }
@@ -357,7 +377,7 @@ void hvb_vq_push(struct hvb_virtqueue *vq, __u16 head, __u32 written)
 	struct hvb_vstate_queue *vs = vq->vs;
 
 	if (vs)
-		hvb_store_release_u16(&vs->completing, head);	/* P1 */
+		vq_rec_store_u16(&vs->completing, head);	/* P1 */
 	hvb_write_once_u32(&e->id, head);		/* P2 */
 	hvb_write_once_u32(&e->len, written);
 	vq->used_idx++;
@@ -365,9 +385,9 @@ void hvb_vq_push(struct hvb_virtqueue *vq, __u16 head, __u32 written)
 	 * reads used->idx: the element above is visible before the index. */
 	hvb_store_release_u16(&vq->used->idx, vq->used_idx);
 	if (vs && head < vq->size) {
-		hvb_store_release_u64(&vs->inflight[head / 64],		/* P4 */
+		vq_rec_store_u64(&vs->inflight[head / 64],		/* P4 */
 			 vs->inflight[head / 64] & ~(1ull << (head % 64)));
-		hvb_store_release_u16(&vs->used_idx, vq->used_idx);		/* P5 */
+		vq_rec_store_u16(&vs->used_idx, vq->used_idx);		/* P5 */
 	}
 }
 

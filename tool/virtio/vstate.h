@@ -102,7 +102,8 @@ int hvb_vstate_attach(struct hvb_virtio_dev *vd, const char *dir,
 void hvb_vstate_detach(struct hvb_virtio_dev *vd);
 
 /* Copy the register file's consumer-thread fields (selectors, features,
- * queue registers) into it; after every register write. */
+ * queue registers) into it; after every register write but QueueNotify
+ * and InterruptACK, which change none of them. */
 void hvb_vstate_save_regs(struct hvb_virtio_dev *vd);
 
 #endif /* HVB_TOOL_VIRTIO_VSTATE_H */
