@@ -38,7 +38,9 @@ export DEPS_LOG=$TOP/build/deps.log
 #   the root zone's initramfs and images: cpio busybox-static xz-utils
 #     file; the kernel module: linux-kbuild-6.1, perl (checkpatch.pl);
 #   tests: fio (blk benchmark), iproute2 (network namespaces for
-#     virtio-net), python3 (decoder cases, region tool);
+#     virtio-net), python3 (decoder cases, region tool), systemd
+#     (install-test's systemd-analyze verify of the unit; a debootstrap
+#     root or a container has no systemd);
 #   docs: graphviz (dot draws docs/system.svg, the picture of the whole
 #     system in the README, from docs/system.dot; docs-check proves the
 #     committed picture is the one the source draws) and fonts-dejavu-core
@@ -49,7 +51,7 @@ PACKAGES="build-essential gcc clang lld llvm libclang-rt-14-dev
 	qemu-system-arm qemu-user device-tree-compiler libfdt-dev
 	liburing-dev libcriterion-dev libcjson-dev pkg-config
 	cpio busybox-static xz-utils file linux-kbuild-6.1 perl
-	fio iproute2 python3 graphviz fonts-dejavu-core"
+	fio iproute2 python3 systemd graphviz fonts-dejavu-core"
 PACKAGES=${HVB_DEPS_PACKAGES:-$PACKAGES}
 
 dry_run=0
