@@ -38,16 +38,20 @@ export DEPS_LOG=$TOP/build/deps.log
 #   the root zone's initramfs and images: cpio busybox-static xz-utils
 #     file; the kernel module: linux-kbuild-6.1, perl (checkpatch.pl);
 #   tests: fio (blk benchmark), iproute2 (network namespaces for
-#     virtio-net), python3 (decoder cases, region tool);
+#     virtio-net), python3 (decoder cases, region tool), systemd
+#     (install-test's systemd-analyze verify of the unit; a debootstrap
+#     root or a container has no systemd);
 #   docs: graphviz (dot draws docs/system.svg, the picture of the whole
 #     system in the README, from docs/system.dot; docs-check proves the
-#     committed picture is the one the source draws).
+#     committed picture is the one the source draws) and fonts-dejavu-core
+#     (the font system.dot names: dot measures its text with it, so the
+#     picture comes out the same byte for byte on every machine).
 PACKAGES="build-essential gcc clang lld llvm libclang-rt-14-dev
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross binutils-aarch64-linux-gnu
 	qemu-system-arm qemu-user device-tree-compiler libfdt-dev
 	liburing-dev libcriterion-dev libcjson-dev pkg-config
 	cpio busybox-static xz-utils file linux-kbuild-6.1 perl
-	fio iproute2 python3 graphviz"
+	fio iproute2 python3 systemd graphviz fonts-dejavu-core"
 PACKAGES=${HVB_DEPS_PACKAGES:-$PACKAGES}
 
 dry_run=0

@@ -17,7 +17,4 @@ $(GUEST_GIC_ELF): $(GUEST_GIC_OBJS) $(GUEST_DIR)/guest.lds $(GUEST_CHECK)
 		-o $@.tmp $(GUEST_GIC_OBJS)
 	$(Q)$(GUEST_CHECK) $@.tmp
 	$(Q)mv $@.tmp $@
-
-$(GUEST_GIC_BIN): $(GUEST_GIC_ELF)
-	$(call quiet,OBJCOPY,$@)
-	$(Q)aarch64-linux-gnu-objcopy -O binary -R .hyp_mmio_sites $< $@
+# The .bin: guest.mk's pattern rule.

@@ -18,7 +18,4 @@ $(GUEST_HAMMER_ELF): $(GUEST_HAMMER_OBJS) $(GUEST_DIR)/guest.lds \
 		-o $@.tmp $(GUEST_HAMMER_OBJS)
 	$(Q)$(GUEST_CHECK) $@.tmp
 	$(Q)mv $@.tmp $@
-
-$(GUEST_HAMMER_BIN): $(GUEST_HAMMER_ELF)
-	$(call quiet,OBJCOPY,$@)
-	$(Q)aarch64-linux-gnu-objcopy -O binary -R .hyp_mmio_sites $< $@
+# The .bin: guest.mk's pattern rule.

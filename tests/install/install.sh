@@ -3,8 +3,8 @@
 # packager runs them: the binary lands in PREFIX/sbin and answers
 # --version with tool/version.h's version and the channel ABI; the
 # systemd unit runs that binary, restarts it on failure keeping the
-# daemon's state directory (/run/hvbridge) from one run to the next (and
-# passes systemd-analyze verify where systemd is there); the DKMS tree carries
+# daemon's state directory (/run/hvbridge) from one run to the next, and
+# passes systemd-analyze verify; the DKMS tree carries
 # the same version, everything the module's build needs, and builds with
 # the very command its dkms.conf gives DKMS (against Debian's arm64
 # headers, standing for the user's kernel; SKIP without them).
@@ -64,12 +64,16 @@ check unit-state-dir $? "$state_dir vs $(grep RuntimeDirectory= "$unit")"
 grep -qx "RuntimeDirectoryPreserve=yes" "$unit"; check unit-state-kept $?
 if ! grep -q @ "$unit"; then check unit-filled 0; else
 	check unit-filled 1 "$(grep @ "$unit")"; fi
+# systemd-analyze comes with systemd (scripts/deps.sh): a machine
+# without it must not pass without the check.
 if command -v systemd-analyze >/dev/null; then
 	# verify wants the ExecStart binary where the unit says it is.
 	sed "s|/usr/sbin/hvbridge|$bin|" "$unit" > "$tmp/hvbridge.service"
 	out=$(systemd-analyze verify "$tmp/hvbridge.service" 2>&1 |
 		grep -v -e "modprobe" -e "Failed to prepare filename")
 	[ -z "$out" ]; check unit-verify $? "$out"
+else
+	check unit-verify 1 "no systemd-analyze (package systemd, scripts/deps.sh)"
 fi
 
 make -s -C "$top" uninstall DESTDIR="$root" PREFIX=/usr >"$tmp/log" 2>&1
