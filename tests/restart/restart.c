@@ -435,19 +435,31 @@ static unsigned int rs_kill_rounds(struct vdrv *d, __u32 q, __u32 len,
 	return fails;
 }
 
+/*
+ * @d (a copy of env.drv: the producer, the memory's file) made the
+ * driver of the device at @base with posted kicks, on the upper half of
+ * the guest memory (each mode is a process of its own, so the half the
+ * blk workload would use is free).
+ */
+static void rs_upper_half_driver(struct vdrv *d, __u64 base, int kick,
+				 __u32 irq)
+{
+	d->base = base;
+	d->kick_dev = kick;
+	d->posted_kicks = true;
+	d->irq = irq;
+	d->mem = env.drv.mem + RS_MEM_SIZE / 2;
+	d->mem_ipa = BE_GUEST_IPA + RS_MEM_SIZE / 2;
+	d->mem_size = RS_MEM_SIZE / 2;
+	d->alloc_next = 0;
+}
+
 static int rs_rng_mode(void)
 {
 	struct vdrv rng = env.drv;	/* the producer, the memory's file */
 	unsigned int round = 0, fails;
 
-	rng.base = RS_RNG_BASE;
-	rng.kick_dev = RS_RNG_KICK;
-	rng.posted_kicks = true;
-	rng.irq = RS_RNG_IRQ;
-	rng.mem = env.drv.mem + RS_MEM_SIZE / 2;
-	rng.mem_ipa = BE_GUEST_IPA + RS_MEM_SIZE / 2;
-	rng.mem_size = RS_MEM_SIZE / 2;
-	rng.alloc_next = 0;
+	rs_upper_half_driver(&rng, RS_RNG_BASE, RS_RNG_KICK, RS_RNG_IRQ);
 	if (vdrv_init(&rng, VIRTIO_ID_RNG, RS_FEATURES, 1, 64)) {
 		printf("FAIL restart-rng: driver init\n");
 		return 1;
@@ -476,15 +488,7 @@ static int rs_console_mode(void)
 	__u32 len = 0;
 	int fd = -1;
 
-	con.base = RS_CON_BASE;
-	con.kick_dev = RS_CON_KICK;
-	con.posted_kicks = true;
-	con.irq = RS_CON_IRQ;
-	/* The upper half, as RNG (each mode is a process of its own). */
-	con.mem = env.drv.mem + RS_MEM_SIZE / 2;
-	con.mem_ipa = BE_GUEST_IPA + RS_MEM_SIZE / 2;
-	con.mem_size = RS_MEM_SIZE / 2;
-	con.alloc_next = 0;
+	rs_upper_half_driver(&con, RS_CON_BASE, RS_CON_KICK, RS_CON_IRQ);
 	if (vdrv_init(&con, VIRTIO_ID_CONSOLE, RS_FEATURES, 2, 64)) {
 		printf("FAIL restart-console: driver init\n");
 		return 1;
