@@ -306,41 +306,49 @@ static void vgic_do(const struct hyp_zone *z, const struct vgic_plan *p,
 		*value = v >> p->shift;
 }
 
+/* A trapped access of the zone's distributor (@is_redist 0) or its
+ * redistributor frames: planned by the filter, then carried out. */
+static enum hyp_mmio_result vgic_access(int is_redist, __u64 offset,
+					__u32 size, int is_write,
+					__u64 *value)
+{
+	struct hyp_zone *z = hyp_vcpu_current();
+	__u64 limit = is_redist ?
+		      (__u64)HYP_VGIC_REDIST_FRAMES * VGIC_REDIST_STRIDE :
+		      VGIC_DIST_SIZE;
+	struct vgic_owner o;
+	struct vgic_plan p;
+
+	if (!z || offset >= limit)
+		return HYP_MMIO_ERROR;
+	vgic_owner(z, &o);
+	if (is_redist) {
+		vgic_redist_plan(&o, (__u32)offset, size, &p);
+		vgic_do(z, &p, hyp_gic_redist(vgic_vcpu_cpu(z, p.frame)),
+			p.emul == VGIC_EMUL_RTYPER ? 8 : 4, is_write, value);
+	} else {
+		vgic_dist_plan(&o, (__u32)offset, size, &p);
+		/* Only IROUTER is a 64-bit word in the distributor. */
+		vgic_do(z, &p, HYP_GICD_BASE, p.action == VGIC_ROUTE ? 8 : 4,
+			is_write, value);
+	}
+	return HYP_MMIO_OK;
+}
+
 enum hyp_mmio_result hyp_vgic_dist_access(void *priv, __u64 offset,
 					  __u32 size, int is_write,
 					  __u64 *value)
 {
-	struct hyp_zone *z = hyp_vcpu_current();
-	struct vgic_owner o;
-	struct vgic_plan p;
-
 	(void)priv;
-	if (!z || offset >= VGIC_DIST_SIZE)
-		return HYP_MMIO_ERROR;
-	vgic_owner(z, &o);
-	vgic_dist_plan(&o, (__u32)offset, size, &p);
-	/* Only IROUTER is a 64-bit word in the distributor. */
-	vgic_do(z, &p, HYP_GICD_BASE, p.action == VGIC_ROUTE ? 8 : 4,
-		is_write, value);
-	return HYP_MMIO_OK;
+	return vgic_access(0, offset, size, is_write, value);
 }
 
 enum hyp_mmio_result hyp_vgic_redist_access(void *priv, __u64 offset,
 					    __u32 size, int is_write,
 					    __u64 *value)
 {
-	struct hyp_zone *z = hyp_vcpu_current();
-	struct vgic_owner o;
-	struct vgic_plan p;
-
 	(void)priv;
-	if (!z || offset >= (__u64)HYP_VGIC_REDIST_FRAMES * VGIC_REDIST_STRIDE)
-		return HYP_MMIO_ERROR;
-	vgic_owner(z, &o);
-	vgic_redist_plan(&o, (__u32)offset, size, &p);
-	vgic_do(z, &p, hyp_gic_redist(vgic_vcpu_cpu(z, p.frame)),
-		p.emul == VGIC_EMUL_RTYPER ? 8 : 4, is_write, value);
-	return HYP_MMIO_OK;
+	return vgic_access(1, offset, size, is_write, value);
 }
 
 void hyp_vgic_count_foreign(const struct hyp_zone *z, __u32 intid)
