@@ -26,13 +26,23 @@ HOST_CFLAGS := -std=gnu11 $(WARN) $(OPT) -g -D_GNU_SOURCE \
 HOST_LDFLAGS := $(OPT) $(EXTRA_LDFLAGS)
 
 # aarch64 freestanding (hypervisor, guest images): gcc cross or clang.
+# With -flto the objects hold IR: gcc's are made fat (native code beside
+# the IR) so the checks that read objects with nm and objdump see code;
+# clang's are bitcode, which llvm-nm reads.  clang's LTO unit carries
+# DWARF 4: binutils 2.40's objdump -l loses the lines of a DWARF 5 unit
+# that ld.lld's LTO makes of many files (tests/litmus/bind.py reads them).
 ifeq ($(findstring clang,$(CC)),clang)
 CROSS_CC := $(CC) --target=aarch64-linux-gnu
+CROSS_NM := llvm-nm
+CROSS_LTO_CFLAGS := $(if $(filter -flto,$(OPT)),-gdwarf-4)
 else
 CROSS_CC := aarch64-linux-gnu-gcc
+CROSS_NM := aarch64-linux-gnu-nm
+CROSS_LTO_CFLAGS := $(if $(filter -flto,$(OPT)),-ffat-lto-objects)
 endif
 CROSS_OBJDUMP := aarch64-linux-gnu-objdump
-CROSS_CFLAGS := -std=gnu11 $(WARN) $(OPT) -g -ffreestanding -nostdlib \
+CROSS_CFLAGS := -std=gnu11 $(WARN) $(OPT) $(CROSS_LTO_CFLAGS) -g \
+	-ffreestanding -nostdlib \
 	-fno-builtin -fno-stack-protector -mgeneral-regs-only \
 	-fno-pic -fno-pie -DHVB_ENV_HYP -I$(TOP)/common/include
 

@@ -64,9 +64,27 @@ $(HYP_A64)/arch/arm64/selftest-zones.o: arch/arm64/selftest.c
 HYP_A64_LDS := arch/arm64/hyp.lds
 HYP_A64_CHECK := arch/arm64/check-mmio.sh
 
+# With -flto (OPT="-O3 -flto") the objects hold the compiler's IR and
+# the image is one LTO unit: gcc links through its driver, which runs the
+# LTO step (ld alone would find no code in the IR); ld.lld compiles
+# clang's bitcode itself.  The core's objects are linked as they are,
+# core.o (a relocatable link, which would end the LTO unit at the core's
+# edge) only proves them freestanding first.
+ifneq ($(filter -flto,$(OPT)),)
+ifeq ($(findstring clang,$(CC)),clang)
+HYP_A64_LINK := $(HYP_LD)
+else
+HYP_A64_LINK := $(CROSS_CC) $(CROSS_CFLAGS) -Wl,--build-id=none
+endif
+HYP_A64_CORE := $(HYP_A64_CORE_OBJS) | $(HYP_A64)/core.o
+else
+HYP_A64_LINK := $(HYP_LD)
+HYP_A64_CORE := $(HYP_A64)/core.o
+endif
+
 define hyp_a64_link
 	$(call quiet,LD,$@)
-	$(Q)$(HYP_LD) -nostdlib -static -T $(HYP_A64_LDS) -o $@.tmp \
+	$(Q)$(HYP_A64_LINK) -nostdlib -static -T $(HYP_A64_LDS) -o $@.tmp \
 		$(filter %.o,$^)
 	$(Q)$(HYP_A64_CHECK) $@.tmp
 	$(Q)mv $@.tmp $@
@@ -77,24 +95,24 @@ HYP_A64_DECODE := $(HYP_A64)/arch/arm64/decode.o
 
 $(HYP_A64)/hvbridge-hyp.elf: $(HYP_A64_OBJS) $(HYP_A64_ZONES) \
 		$(HYP_A64)/arch/arm64/selftest.o \
-		$(HYP_A64)/core.o $(HYP_A64_DECODE) $(HYP_A64_LDS) \
-		$(HYP_A64_CHECK)
+		$(HYP_A64_DECODE) $(HYP_A64_LDS) \
+		$(HYP_A64_CHECK) $(HYP_A64_CORE)
 	$(hyp_a64_link)
 
 $(HYP_A64)/hvbridge-hyp-crashtest.elf: $(HYP_A64_OBJS) $(HYP_A64_ZONES) \
-		$(HYP_A64)/arch/arm64/selftest-crash.o $(HYP_A64)/core.o \
-		$(HYP_A64_DECODE) $(HYP_A64_LDS) $(HYP_A64_CHECK)
+		$(HYP_A64)/arch/arm64/selftest-crash.o \
+		$(HYP_A64_DECODE) $(HYP_A64_LDS) $(HYP_A64_CHECK) $(HYP_A64_CORE)
 	$(hyp_a64_link)
 
 $(HYP_A64)/hvbridge-hyp-zonetest.elf: $(HYP_A64_OBJS) $(HYP_A64_ZONES) \
-		$(HYP_A64)/arch/arm64/selftest-zones.o $(HYP_A64)/core.o \
-		$(HYP_A64_DECODE) $(HYP_A64_LDS) $(HYP_A64_CHECK)
+		$(HYP_A64)/arch/arm64/selftest-zones.o \
+		$(HYP_A64_DECODE) $(HYP_A64_LDS) $(HYP_A64_CHECK) $(HYP_A64_CORE)
 	$(hyp_a64_link)
 
 $(HYP_A64)/hvbridge-hyp-bench.elf: $(HYP_A64_OBJS) \
 		$(HYP_A64)/arch/arm64/zones-bench.o \
-		$(HYP_A64)/arch/arm64/selftest.o $(HYP_A64)/core.o \
-		$(HYP_A64_DECODE) $(HYP_A64_LDS) $(HYP_A64_CHECK)
+		$(HYP_A64)/arch/arm64/selftest.o \
+		$(HYP_A64_DECODE) $(HYP_A64_LDS) $(HYP_A64_CHECK) $(HYP_A64_CORE)
 	$(hyp_a64_link)
 
 .PHONY: image

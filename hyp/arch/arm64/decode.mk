@@ -9,7 +9,7 @@ $(HYP_DECODE_OBJ): arch/arm64/decode.c
 	@mkdir -p $(dir $@)
 	$(call quiet,CROSSCC,$@)
 	$(Q)$(CROSS_CC) $(CROSS_CFLAGS) $(HYP_CFLAGS) -MMD -MP -c $< -o $@
-	$(Q)bad=$$(aarch64-linux-gnu-nm -u $@); \
+	$(Q)bad=$$($(CROSS_NM) -u $@); \
 	if [ -n "$$bad" ]; then \
 		echo "decode.o is not freestanding: $$bad" >&2; \
 		rm -f $@; exit 1; \
