@@ -233,7 +233,7 @@ if [ -x "$hvb" ] && [ -f "$ram" ]; then
 		msg=${bad#*:}
 		# shellcheck disable=SC2086
 		timeout 5 "$hvb" daemon --transport host --mem "$ram" $opt \
-			> "$work/$n.out" 2>&1
+			--state-dir "$work/$n.state" > "$work/$n.out" 2>&1
 		rc=$?
 		[ $rc -eq 1 ] ||
 			echo "$opt: exit $rc, not 1" >> "$work/$n.why"
@@ -275,13 +275,14 @@ if [ -x "$hvb" ] && [ -f "$ram" ]; then
 		}
 		EOF
 		timeout -s INT 1 "$hvb" daemon -c "$work/$n.json" \
-			> "$work/$n.out" 2>&1 &
+			--state-dir "$work/$n.state" > "$work/$n.out" 2>&1 &
 		cpid=$!
 		if [ "$phys" = 0x50000000 ]; then
 			# One daemon per RAM file: a second is refused.
 			sleep 0.3
 			timeout -s INT 2 "$hvb" daemon --transport host \
-				--mem "$ram" > "$work/$n.second" 2>&1
+				--mem "$ram" --state-dir "$work/$n.state2" \
+				> "$work/$n.second" 2>&1
 			grep -qF "another daemon already serves $ram" \
 				"$work/$n.second" ||
 				{ echo "a second daemon was not refused:"

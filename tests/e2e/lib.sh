@@ -138,6 +138,7 @@ start_daemon() {
 	sd_log=$work/$1.log
 	sd_region=$2
 	shift 2
+	rm -rf "$work/$sd_name.state"
 	(
 		t=0
 		while ! grep -qF "hvbridge-hyp: channel region at" \
@@ -146,7 +147,8 @@ start_daemon() {
 			sleep 0.02
 			t=$((t + 1))
 		done
-		exec "$hvb" daemon --region "$sd_region" "$@"
+		exec "$hvb" daemon --region "$sd_region" \
+			--state-dir "$work/$sd_name.state" "$@"
 	) > "$work/$sd_name.daemon" 2>&1 &
 	dpid=$!
 }
@@ -158,6 +160,7 @@ start_daemon_host() {
 	sd_name=$1
 	sd_log=$work/$1.log
 	shift
+	rm -rf "$work/$sd_name.state"
 	(
 		t=0
 		while ! grep -qF "hvbridge-hyp: channel region at" \
@@ -166,7 +169,8 @@ start_daemon_host() {
 			sleep 0.02
 			t=$((t + 1))
 		done
-		exec "$hvb" daemon --transport host --mem "$ram" "$@"
+		exec "$hvb" daemon --transport host --mem "$ram" \
+			--state-dir "$work/$sd_name.state" "$@"
 	) > "$work/$sd_name.daemon" 2>&1 &
 	dpid=$!
 }

@@ -53,6 +53,7 @@ start_daemon_virtio() {
 	sd_log=$work/$1.log
 	fifo=$work/$1.fifo
 	rm -f "$fifo"
+	rm -rf "$work/$1.state"
 	mkfifo "$fifo"
 	cat "$fifo" > "$work/$1.console" &
 	cpid=$!
@@ -66,7 +67,8 @@ start_daemon_virtio() {
 			sleep 0.02
 			t=$((t + 1))
 		done
-		exec "$hvb" daemon -c "$cfg_abs" --transport host --mem "$ram"
+		exec "$hvb" daemon -c "$cfg_abs" --transport host --mem "$ram" \
+			--state-dir "$work/$1.state"
 	) > "$fifo" 2> "$work/$1.daemon" &
 	dpid=$!
 }
