@@ -29,7 +29,7 @@ TOOL_CORE_LIBS += -luring
 TOOL_IO_SRCS := virtio/iothread.c virtio/console.c virtio/console_be.c \
 	virtio/net.c virtio/net_tap.c
 TOOL_CORE_OBJS += $(TOOL_IO_SRCS:%.c=$(O)/tool/%.o)
-TOOL_MAIN_SRCS := main.c daemon.c stat.c
+TOOL_MAIN_SRCS := main.c daemon.c daemon_stop.c stat.c runfile.c
 # `hvbridge zone` (docs/kmod.md): the zones through hvbridge.ko.
 TOOL_MAIN_SRCS += zone_cmd.c
 # The JSON config (docs/config.md) and `hvbridge config-check`.

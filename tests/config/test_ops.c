@@ -1,0 +1,337 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Description: daemon operations from the command line.
+ * `hvbridge daemon --stop` stops a live daemon and returns 0 once it
+ * exited 0; with no daemon it exits 1 with a message; a stale pid file
+ * (its pid dead) is not trusted and a pid file held by a process that is
+ * not hvbridge is never signalled; a daemon that does not stop in time
+ * makes it exit 3.  (Stopping with requests in flight: tests/restart,
+ * STOP.)  Every run is under timeout(1), so a hang fails.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+#include <hvbridge/barrier.h>
+#include <hvbridge/region.h>
+
+#include "cfgtest.h"
+
+#define BIN		HVB_TEST_HVBRIDGE
+
+static char ops_dir[64], ops_region[128], ops_state[128];
+
+static void ops_setup(void)
+{
+	__u64 size = hvb_region_size(1);
+	void *mem;
+	int fd;
+
+	snprintf(ops_dir, sizeof(ops_dir), "/tmp/hvb-opstest-XXXXXX");
+	cr_assert(mkdtemp(ops_dir), "mkdtemp");
+	snprintf(ops_region, sizeof(ops_region), "%s/region", ops_dir);
+	snprintf(ops_state, sizeof(ops_state), "%s/state", ops_dir);
+	fd = open(ops_region, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	cr_assert(fd >= 0);
+	cr_assert_eq(ftruncate(fd, (off_t)size), 0);
+	mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	cr_assert(mem != MAP_FAILED);
+	cr_assert_eq(hvb_region_format(mem, size, 1), HVB_REGION_OK);
+	munmap(mem, size);
+}
+
+static void ops_teardown(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", ops_dir);
+	if (system(cmd))
+		cr_log_warn("cannot remove %s", ops_dir);
+}
+
+TestSuite(ops, .init = ops_setup, .fini = ops_teardown,
+	  .timeout = CFG_CLI_TIMEOUT_S);
+
+struct ops_run {
+	int status;		/* exit status, or -1 */
+	char out[8192];
+	char err[8192];
+};
+
+static void ops_slurp(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	size_t n = 0;
+
+	if (f) {
+		n = fread(buf, 1, len - 1, f);
+		fclose(f);
+	}
+	buf[n] = '\0';
+}
+
+/* Run "@args" (shell words) under timeout(1); capture both streams. */
+static void ops_cli(struct ops_run *r, const char *args)
+{
+	char cmd[2048], out[128], err[128];
+	int st;
+
+	snprintf(out, sizeof(out), "%s/out", ops_dir);
+	snprintf(err, sizeof(err), "%s/err", ops_dir);
+	snprintf(cmd, sizeof(cmd), "timeout 60 %s >'%s' 2>'%s'", args, out,
+		 err);
+	st = system(cmd);
+	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	ops_slurp(out, r->out, sizeof(r->out));
+	ops_slurp(err, r->err, sizeof(r->err));
+	cr_assert_neq(r->status, 124, "timed out: %s", args);
+}
+
+/* `hvbridge daemon --stop` for the test's region and state directory. */
+static void ops_stop(struct ops_run *r, const char *extra)
+{
+	char args[512];
+
+	snprintf(args, sizeof(args),
+		 "%s daemon --stop --transport sim --region %s --state-dir %s %s",
+		 BIN, ops_region, ops_state, extra);
+	ops_cli(r, args);
+}
+
+/* The pid file of the region's daemon, as docs/daemon.md names it. */
+static void ops_pidfile(char *path, size_t len)
+{
+	struct stat st;
+
+	cr_assert_eq(stat(ops_region, &st), 0);
+	snprintf(path, len, "%s/file-%llx-%llx.pid", ops_state,
+		 (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
+}
+
+/* A daemon serving the test's region (the test device), started. */
+static pid_t ops_daemon(void)
+{
+	char path[256];
+	pid_t pid = fork();
+	int i, fd;
+
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		execl(BIN, BIN, "daemon", "--transport", "sim", "--region",
+		      ops_region, "--state-dir", ops_state, "--log-level",
+		      "error", (char *)NULL);
+		_exit(127);
+	}
+	/* Up once its pid file is locked: it then serves the region. */
+	ops_pidfile(path, sizeof(path));
+	for (i = 0; i < 1000; i++) {
+		struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+
+		fd = open(path, O_RDONLY);
+		if (fd >= 0 && fcntl(fd, F_GETLK, &fl) == 0 &&
+		    fl.l_type != F_UNLCK && fl.l_pid == pid) {
+			close(fd);
+			return pid;
+		}
+		if (fd >= 0)
+			close(fd);
+		usleep(10 * 1000);
+	}
+	kill(pid, SIGKILL);
+	cr_assert_fail("the daemon did not start");
+	return -1;
+}
+
+/* Wait up to 5 s for child @pid; its wait status, or -1. */
+static int ops_reap(pid_t pid)
+{
+	int status, i;
+
+	for (i = 0; i < 500; i++) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return status;
+		usleep(10 * 1000);
+	}
+	return -1;
+}
+
+Test(ops, stop_stops_a_live_daemon)
+{
+	pid_t pid = ops_daemon();
+	struct ops_run r;
+	char path[256];
+	int status;
+
+	ops_stop(&r, "");
+	cr_expect_eq(r.status, 0, "status %d: %s", r.status, r.err);
+	cr_expect(strstr(r.out, "stopped daemon pid"), "%s", r.out);
+	/* --stop returned after the daemon exited: reaped at once. */
+	cr_expect_eq(waitpid(pid, &status, WNOHANG), pid,
+		     "--stop returned while the daemon still ran");
+	cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		  "daemon status 0x%x", status);
+	ops_pidfile(path, sizeof(path));
+	cr_expect_neq(access(path, F_OK), 0, "the pid file is left behind");
+}
+
+Test(ops, stop_without_a_daemon_fails)
+{
+	struct ops_run r;
+
+	ops_stop(&r, "");
+	cr_expect_eq(r.status, 1, "status %d: %s", r.status, r.err);
+	cr_expect(strstr(r.err, "no daemon serves"), "%s", r.err);
+	cr_expect(strstr(r.err, ops_region), "%s", r.err);
+}
+
+/* A pid file left by a daemon that died (SIGKILL leaves it): the pid in
+ * it is dead and holds no lock; nothing is signalled. */
+Test(ops, stale_pid_file_not_trusted)
+{
+	char path[256], want[64];
+	struct ops_run r;
+	pid_t dead = fork();
+	FILE *f;
+
+	cr_assert(dead >= 0);
+	if (dead == 0)
+		_exit(0);
+	cr_assert_eq(waitpid(dead, NULL, 0), dead);
+	cr_assert_eq(mkdir(ops_state, 0700), 0);
+	ops_pidfile(path, sizeof(path));
+	f = fopen(path, "w");
+	cr_assert(f);
+	fprintf(f, "%ld\n", (long)dead);
+	fclose(f);
+	ops_stop(&r, "");
+	cr_expect_eq(r.status, 1, "status %d: %s", r.status, r.err);
+	snprintf(want, sizeof(want), "names pid %ld", (long)dead);
+	cr_expect(strstr(r.err, "is stale") && strstr(r.err, want) &&
+		  strstr(r.err, "nothing signalled"), "%s", r.err);
+}
+
+/* A pid file that names this very test process, unlocked: a stale file
+ * whose pid was reused.  We are not signalled (or we would die). */
+Test(ops, stale_pid_file_with_a_reused_pid_not_trusted)
+{
+	char path[256];
+	struct ops_run r;
+	FILE *f;
+
+	cr_assert_eq(mkdir(ops_state, 0700), 0);
+	ops_pidfile(path, sizeof(path));
+	f = fopen(path, "w");
+	cr_assert(f);
+	fprintf(f, "%ld\n", (long)getpid());
+	fclose(f);
+	ops_stop(&r, "");
+	cr_expect_eq(r.status, 1, "status %d: %s", r.status, r.err);
+	cr_expect(strstr(r.err, "is stale"), "%s", r.err);
+}
+
+/* The pid file locked by a process that is not hvbridge (sleep(1),
+ * which keeps the lock across exec): it is never signalled. */
+Test(ops, foreign_lock_holder_never_signalled)
+{
+	char path[256], want[128];
+	struct ops_run r;
+	pid_t pid;
+	int fd, i;
+
+	cr_assert_eq(mkdir(ops_state, 0700), 0);
+	ops_pidfile(path, sizeof(path));
+	pid = fork();
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+
+		fd = open(path, O_RDWR | O_CREAT, 0644);
+		if (fd < 0 || fcntl(fd, F_SETLK, &fl))
+			_exit(1);
+		dprintf(fd, "%ld\n", (long)getpid());
+		execlp("sleep", "sleep", "60", (char *)NULL);
+		_exit(127);
+	}
+	/* Wait for it to hold the lock as sleep. */
+	for (i = 0; i < 500; i++) {
+		struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+		char comm[32] = "", p[64];
+		FILE *f;
+
+		snprintf(p, sizeof(p), "/proc/%ld/comm", (long)pid);
+		f = fopen(p, "r");
+		if (f) {
+			if (!fgets(comm, sizeof(comm), f))
+				comm[0] = '\0';
+			fclose(f);
+		}
+		fd = open(path, O_RDONLY);
+		if (fd >= 0 && !fcntl(fd, F_GETLK, &fl) &&
+		    fl.l_type != F_UNLCK && !strcmp(comm, "sleep\n")) {
+			close(fd);
+			break;
+		}
+		if (fd >= 0)
+			close(fd);
+		usleep(10 * 1000);
+	}
+	cr_assert_lt(i, 500, "the stand-in did not take the lock");
+	ops_stop(&r, "");
+	cr_expect_eq(r.status, 1, "status %d: %s", r.status, r.err);
+	snprintf(want, sizeof(want), "held by pid %ld (sleep), not an hvbridge daemon; not signalled",
+		 (long)pid);
+	cr_expect(strstr(r.err, want), "%s", r.err);
+	cr_expect_eq(waitpid(pid, NULL, WNOHANG), 0,
+		     "the process holding the pid file was signalled");
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
+/* A daemon that cannot stop in time (here: stopped with SIGSTOP): exit
+ * 3 and a message; once it runs again it takes the SIGTERM and exits 0. */
+Test(ops, stop_times_out)
+{
+	pid_t pid = ops_daemon();
+	struct ops_run r;
+	int status;
+
+	cr_assert_eq(kill(pid, SIGSTOP), 0);
+	ops_stop(&r, "--timeout 1");
+	cr_expect_eq(r.status, 3, "status %d: %s", r.status, r.err);
+	cr_expect(strstr(r.err, "did not stop within 1 s"), "%s", r.err);
+	kill(pid, SIGCONT);
+	status = ops_reap(pid);
+	cr_expect(status != -1 && WIFEXITED(status) &&
+		  WEXITSTATUS(status) == 0, "daemon status 0x%x", status);
+	if (status == -1) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+}
+
+Test(ops, stop_usage)
+{
+	struct ops_run r;
+	char args[256];
+
+	snprintf(args, sizeof(args), "%s daemon --timeout 5 --region %s", BIN,
+		 ops_region);
+	ops_cli(&r, args);
+	cr_expect_eq(r.status, 2, "status %d: %s", r.status, r.err);
+	cr_expect(strstr(r.err, "--timeout is for --stop"), "%s", r.err);
+	snprintf(args, sizeof(args), "%s daemon --stop --no-state --region %s",
+		 BIN, ops_region);
+	ops_cli(&r, args);
+	cr_expect_eq(r.status, 2, "status %d: %s", r.status, r.err);
+}
