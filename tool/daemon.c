@@ -37,6 +37,7 @@
 #include "daemon.h"
 #include "daemon_stop.h"
 #include "device.h"
+#include "devstats.h"
 #include "log.h"
 #include "runfile.h"
 #include "testdev.h"
@@ -551,6 +552,22 @@ static void hvb_daemon_pidfile(const struct hvb_daemon_opts *o,
 			 err);
 }
 
+/*
+ * The per-device counters `hvbridge stat` shows (devstats.h), in the
+ * run directory.  Without them the daemon serves anyway (warned).
+ */
+static void hvb_daemon_devstats(const struct hvb_daemon_opts *o,
+				struct hvb_devices *devs, __u32 epoch)
+{
+	char path[512], err[640];
+
+	if (hvb_runfile_path(path, sizeof(path), hvb_daemon_run_dir(o),
+			     o->region, "stats", err, sizeof(err)) ||
+	    hvb_devstats_attach(devs, path, epoch, err, sizeof(err)))
+		hvb_warn("no device counters (%s): `hvbridge stat` will not show them",
+			 err);
+}
+
 /* A stop: drain each virtio device and keep its state file as it is. */
 static void hvb_daemon_stop_devices(struct hvb_devices *devs)
 {
@@ -604,8 +621,12 @@ static int hvb_daemon_serve(const struct hvb_daemon_opts *o,
 			hvb_config_unmap_zones(cfg);
 		return HVB_EXIT_FAIL;
 	}
+	/* Before the states: resuming starts the devices' threads. */
+	hvb_daemon_devstats(o, &devs,
+			    hvb_read_once_u32(&c.wake->consumer_epoch));
 	if (hvb_daemon_states(o, &devs,
 			      hvb_read_once_u32(&c.wake->consumer_epoch))) {
+		hvb_devstats_detach(&devs);
 		hvb_consumer_detach(&c);
 		hvb_claim_release(&claim);
 		hvb_devices_fini(&devs);
@@ -640,6 +661,7 @@ static int hvb_daemon_serve(const struct hvb_daemon_opts *o,
 	hvb_daemon_transport = NULL;
 	hvb_daemon_wake_word = NULL;
 	hvb_daemon_stop_devices(&devs);
+	hvb_devstats_detach(&devs);
 	hvb_daemon_tally(&c, &end);
 	t->heartbeat = NULL;
 	hvb_consumer_detach(&c);

@@ -40,6 +40,24 @@ int hvb_runfile_path(char *buf, size_t len, const char *dir,
 	return 0;
 }
 
+int hvb_runfile_mkdir(const char *path, char *err, size_t err_len)
+{
+	char dir[512], *slash;
+	int e;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return 0;
+	*slash = '\0';
+	if (mkdir(dir, 0700) && errno != EEXIST) {
+		e = errno;
+		snprintf(err, err_len, "%s: %s", dir, strerror(e));
+		return -e;
+	}
+	return 0;
+}
+
 /* A write lock on the whole file, as F_SETLK and F_GETLK take it. */
 static void hvb_pidfile_lock_all(struct flock *fl)
 {
@@ -66,22 +84,15 @@ pid_t hvb_pidfile_holder(int fd)
 int hvb_pidfile_create(struct hvb_pidfile *pf, const char *path, char *err,
 		       size_t err_len)
 {
-	char dir[sizeof(pf->path)], *slash, line[32];
+	char line[32];
 	struct flock fl;
 	int fd, e, n;
 
 	pf->fd = -1;
 	snprintf(pf->path, sizeof(pf->path), "%s", path);
-	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	if (slash && slash != dir) {
-		*slash = '\0';
-		if (mkdir(dir, 0700) && errno != EEXIST) {
-			e = errno;
-			snprintf(err, err_len, "%s: %s", dir, strerror(e));
-			return -e;
-		}
-	}
+	e = hvb_runfile_mkdir(path, err, err_len);
+	if (e)
+		return e;
 	/* 0644: `--stop` and `stat` need only read it. */
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0) {

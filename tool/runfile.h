@@ -31,6 +31,12 @@ int hvb_runfile_path(char *buf, size_t len, const char *dir,
 		     const char *region, const char *suffix, char *err,
 		     size_t err_len);
 
+/*
+ * Make the directory run file @path goes in (mode 0700), if it is not
+ * there.  Returns 0, or a negative errno with a sentence in @err.
+ */
+int hvb_runfile_mkdir(const char *path, char *err, size_t err_len);
+
 /* A daemon's pid file, created and locked while it serves. */
 struct hvb_pidfile {
 	int fd;			/* -1: none */

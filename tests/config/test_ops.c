@@ -6,7 +6,12 @@
  * (its pid dead) is not trusted and a pid file held by a process that is
  * not hvbridge is never signalled; a daemon that does not stop in time
  * makes it exit 3.  (Stopping with requests in flight: tests/restart,
- * STOP.)  Every run is under timeout(1), so a hang fails.
+ * STOP.)  `hvbridge stat` shows the daemon's per-device counters, which
+ * move with what it served (the test device's register accesses add up
+ * to the region's served count), say since when they count, and
+ * `--watch S --count N` prints N lines, one per interval, whose numbers
+ * grow beside a live daemon.  Every run is under timeout(1), so a hang
+ * fails.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
 #include <criterion/criterion.h>
 #include <hvbridge/barrier.h>
 #include <hvbridge/region.h>
@@ -334,4 +340,174 @@ Test(ops, stop_usage)
 		 BIN, ops_region);
 	ops_cli(&r, args);
 	cr_expect_eq(r.status, 2, "status %d: %s", r.status, r.err);
+}
+
+/* A wrapper that runs the daemon with the test's state directory, for
+ * hvbridge-sim's --daemon. */
+static const char *ops_wrapper(void)
+{
+	static char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/daemon.sh", ops_dir);
+	f = fopen(path, "w");
+	cr_assert(f);
+	fprintf(f, "#!/bin/sh\nexec %s \"$@\" --state-dir %s\n", BIN,
+		ops_state);
+	fclose(f);
+	cr_assert_eq(chmod(path, 0755), 0);
+	return path;
+}
+
+static double ops_num(cJSON *obj, const char *name)
+{
+	cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, name);
+
+	cr_assert(cJSON_IsNumber(it), "no number %s", name);
+	return it->valuedouble;
+}
+
+/*
+ * The daemon's per-device counters move with what it served: after a
+ * simulation against the test device, stat's testdev register reads,
+ * writes and refused accesses add up to the region's served count, and
+ * its kicks to the region's; they say since when, and that their daemon
+ * is gone.
+ */
+Test(ops, device_counters_move_with_served_requests)
+{
+	char args[1024], sim_region[128];
+	cJSON *root, *dev, *list, *daemon;
+	struct ops_run r;
+	double served, mine;
+
+	snprintf(sim_region, sizeof(sim_region), "%s/simregion", ops_dir);
+	snprintf(args, sizeof(args),
+		 HVB_TEST_SIM " --cpus 2 --requests 3000 --watchdog-s 20 --region %s --keep-region --daemon %s",
+		 sim_region, ops_wrapper());
+	ops_cli(&r, args);
+	cr_assert_eq(r.status, 0, "sim: %s %s", r.out, r.err);
+	snprintf(args, sizeof(args), "%s stat --json --region %s --state-dir %s",
+		 BIN, sim_region, ops_state);
+	ops_cli(&r, args);
+	cr_assert_eq(r.status, 0, "status %d: %s", r.status, r.err);
+	root = cJSON_Parse(r.out);
+	cr_assert(root, "not JSON: %s", r.out);
+	daemon = cJSON_GetObjectItemCaseSensitive(root, "daemon");
+	dev = cJSON_GetObjectItemCaseSensitive(root, "devices");
+	cr_assert(dev && daemon, "%s", r.out);
+	cr_expect(cJSON_IsString(cJSON_GetObjectItemCaseSensitive(dev, "since")),
+		  "no since: %s", r.out);
+	cr_expect(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(dev, "daemon_running")),
+		  "%s", r.out);
+	list = cJSON_GetObjectItemCaseSensitive(dev, "list");
+	cr_assert_eq(cJSON_GetArraySize(list), 1, "%s", r.out);
+	dev = cJSON_GetArrayItem(list, 0);
+	cr_expect_str_eq(cJSON_GetObjectItemCaseSensitive(dev, "type")->valuestring,
+			 "testdev");
+	served = ops_num(daemon, "served");
+	mine = ops_num(dev, "mmio_reads") + ops_num(dev, "mmio_writes") +
+	       ops_num(dev, "mmio_errors");
+	cr_expect_geq(served, 6000, "served %.0f", served);
+	cr_expect_eq(mine, served, "the device counted %.0f of %.0f served",
+		     mine, served);
+	cr_expect_gt(ops_num(dev, "mmio_errors"), 0);
+	cr_expect_eq(ops_num(dev, "kicks"), ops_num(daemon, "kicks"));
+	cJSON_Delete(root);
+	/* And the tables say the same. */
+	snprintf(args, sizeof(args), "%s stat --region %s --state-dir %s", BIN,
+		 sim_region, ops_state);
+	ops_cli(&r, args);
+	cr_expect(strstr(r.out, "devices  counters since ") &&
+		  strstr(r.out, "(gone)") && strstr(r.out, "\ntestdev "),
+		  "%s", r.out);
+}
+
+/* Lines of @text. */
+static unsigned int ops_lines(const char *text)
+{
+	unsigned int n = 0;
+
+	for (; *text; text++)
+		n += *text == '\n';
+	return n;
+}
+
+/* --watch S --count N, not on a terminal: N lines, one per interval
+ * (so at least (N - 1) S seconds), the first without deltas, the others
+ * with; --json: N JSON objects, one per line. */
+Test(ops, watch_prints_a_line_per_interval)
+{
+	struct timespec t0, t1;
+	char args[512], *line, *save;
+	struct ops_run r;
+	unsigned int n = 0;
+	double secs;
+
+	snprintf(args, sizeof(args), "%s stat --region %s --state-dir %s --watch 0.2 --count 5",
+		 BIN, ops_region, ops_state);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ops_cli(&r, args);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	secs = (double)(t1.tv_sec - t0.tv_sec) +
+	       (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	cr_assert_eq(r.status, 0, "status %d: %s", r.status, r.err);
+	cr_expect_eq(ops_lines(r.out), 5u, "%s", r.out);
+	cr_expect_geq(secs, 0.8, "5 lines 0.2 s apart in %.2f s", secs);
+	for (line = strtok_r(r.out, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save), n++) {
+		cr_expect(strstr(line, "Z consumer=absent sync=0"), "%s", line);
+		cr_expect_eq(strstr(line, "sync=0(+0)") != NULL, n > 0, "%s",
+			     line);
+	}
+	snprintf(args, sizeof(args), "%s stat --region %s --state-dir %s -w 0.05 -n 3 --json",
+		 BIN, ops_region, ops_state);
+	ops_cli(&r, args);
+	cr_assert_eq(r.status, 0, "status %d: %s", r.status, r.err);
+	cr_expect_eq(ops_lines(r.out), 3u, "%s", r.out);
+	for (line = strtok_r(r.out, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		cJSON *j = cJSON_Parse(line);
+
+		cr_expect(j && cJSON_GetObjectItemCaseSensitive(j, "devices"),
+			  "%s", line);
+		cJSON_Delete(j);
+	}
+	snprintf(args, sizeof(args), "%s stat --region %s --count 3", BIN,
+		 ops_region);
+	ops_cli(&r, args);
+	cr_expect_eq(r.status, 2, "--count without --watch: %s", r.err);
+}
+
+/* --watch beside a live daemon: the test device's counters and the
+ * region's sync count grow from the first line to the last. */
+Test(ops, watch_follows_a_live_daemon)
+{
+	char args[1536], sim_region[128], *first, *last, *p;
+	unsigned long long m0, m1, s0, s1;
+	struct ops_run r;
+
+	snprintf(sim_region, sizeof(sim_region), "%s/simregion", ops_dir);
+	snprintf(args, sizeof(args),
+		 "sh -c '" HVB_TEST_SIM " --cpus 1 --requests 20000 --burst 10 --pause-us 1000 --watchdog-s 30 --region %s --daemon %s >/dev/null 2>&1 & "
+		 "sleep 0.5; %s stat --region %s --state-dir %s --watch 0.2 --count 4; s=$?; wait; exit $s'",
+		 sim_region, ops_wrapper(), BIN, sim_region, ops_state);
+	ops_cli(&r, args);
+	cr_assert_eq(r.status, 0, "status %d: %s", r.status, r.err);
+	cr_assert_eq(ops_lines(r.out), 4u, "%s", r.out);
+	first = r.out;
+	last = r.out;
+	for (p = r.out; p[0] && p[1]; p++)
+		if (*p == '\n')
+			last = p + 1;
+	cr_assert(sscanf(strstr(first, " sync="), " sync=%llu", &s0) == 1 &&
+		  sscanf(strstr(first, " testdev mmio="), " testdev mmio=%llu",
+			 &m0) == 1, "%s", r.out);
+	cr_assert(sscanf(strstr(last, " sync="), " sync=%llu", &s1) == 1 &&
+		  sscanf(strstr(last, " testdev mmio="), " testdev mmio=%llu",
+			 &m1) == 1, "%s", r.out);
+	cr_expect_gt(s1, s0, "%s", r.out);
+	cr_expect_gt(m1, m0, "%s", r.out);
+	cr_expect(strstr(last, "consumer=running") ||
+		  strstr(last, "consumer=sleeping"), "%s", r.out);
 }

@@ -31,7 +31,9 @@
  *
  * STOP: as TERM, but each daemon is stopped by `hvbridge daemon --stop`
  * (40 times by default), which must exit 0 only after the daemon has
- * drained and exited with status 0.
+ * drained (nothing in flight in its state file) and exited with status
+ * 0.  Then the per-device counters, which each daemon takes over from
+ * the last, must count exactly the requests the guest saw complete.
  *
  * RS_LOG=1 shows the daemons' info lines; RS_NO_STATE=1 runs them with
  * --no-state, which must fail (the test has teeth).
@@ -45,6 +47,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -55,6 +58,7 @@
 #include <linux/virtio_rng.h>
 
 #include "blkenv.h"
+#include "devstats.h"
 #include "virtio/vstate.h"
 
 #define RS_SLOTS	32u
@@ -188,6 +192,61 @@ static int rs_left_in_flight(void)
 			n++;
 	}
 	return n;
+}
+
+/*
+ * STOP: the daemons' per-device counters (tool/devstats.h), carried
+ * from each daemon to the next since every stop was clean, must say
+ * what the guest saw: virtio-blk completed exactly @done requests,
+ * moved at least the data of @reads reads and @writes writes, raised
+ * interrupts and failed nothing.  Returns the number of mismatches.
+ */
+static int rs_check_counters(unsigned long done, unsigned long reads,
+			     unsigned long writes)
+{
+	const struct hvb_devstats_dev *d = NULL;
+	struct hvb_devstats s;
+	char path[256];
+	struct stat st;
+	unsigned int i;
+	int fd, bad = 0;
+
+	if (stat(region, &st))
+		return 1;
+	snprintf(path, sizeof(path), "%s/file-%llx-%llx.stats", state,
+		 (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || pread(fd, &s, sizeof(s), 0) != (ssize_t)sizeof(s)) {
+		fprintf(stderr, "FAIL restart: no stats file %s\n", path);
+		if (fd >= 0)
+			close(fd);
+		return 1;
+	}
+	close(fd);
+	for (i = 0; i < s.nr_devs && i < HVB_DEVSTATS_MAX; i++)
+		if (s.dev[i].base == BE_DEV_BASE && s.dev[i].zone == BE_ZONE)
+			d = &s.dev[i];
+	if (s.magic != HVB_DEVSTATS_MAGIC || !d) {
+		fprintf(stderr, "FAIL restart: %s: bad header or no disk\n",
+			path);
+		return 1;
+	}
+	if (d->requests != done) {
+		fprintf(stderr, "FAIL restart: the disk's counters say %llu requests, the guest saw %lu\n",
+			(unsigned long long)d->requests, done);
+		bad++;
+	}
+	if (d->bytes_written < (__u64)reads * RS_BLOCK ||
+	    d->bytes_read < (__u64)writes * RS_BLOCK || !d->interrupts ||
+	    d->errors || strcmp(d->type, "virtio-blk")) {
+		fprintf(stderr, "FAIL restart: the disk's counters: type %.16s, %llu bytes read, %llu written, %llu interrupts, %llu errors (%lu reads, %lu writes)\n",
+			d->type, (unsigned long long)d->bytes_read,
+			(unsigned long long)d->bytes_written,
+			(unsigned long long)d->interrupts,
+			(unsigned long long)d->errors, reads, writes);
+		bad++;
+	}
+	return bad;
 }
 
 /* Kill (or stop) and restart the daemon, @restarts times. */
@@ -771,6 +830,8 @@ int main(int argc, char **argv)
 	kill(daemon_pid, SIGTERM);
 	waitpid(daemon_pid, &status, 0);
 	daemon_pid = 0;
+	if (use_stop)
+		bad += (unsigned int)rs_check_counters(done, reads, writes);
 	printf("%s restart-%s: %u restarts, %lu requests (%lu reads, %lu writes, %lu flushes) each completed once, %u bad, %ld s\n",
 	       bad ? "FAIL" : "PASS", sig == SIGKILL ? "kill" :
 	       use_stop ? "stop" : "term",

@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The per-device counters file (devstats.h): the daemon's side (attach,
+ * detach) and stat's (map read-only, checked).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "device.h"
+#include "devstats.h"
+#include "runfile.h"
+
+static __u64 hvb_devstats_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
+}
+
+static void hvb_devstats_ident(struct hvb_devstats_dev *r,
+			       const struct hvb_device *d)
+{
+	memset(r, 0, sizeof(*r));
+	snprintf(r->name, sizeof(r->name), "%s", d->name);
+	snprintf(r->type, sizeof(r->type), "%s", d->type ? d->type : "");
+	r->zone = d->zone_id;
+	r->kick_dev = d->kick_dev < 0 ? 0xffffffffu : (__u32)d->kick_dev;
+	r->base = d->base;
+}
+
+/* Did the last daemon of this region leave counters for these devices? */
+static bool hvb_devstats_can_keep(const struct hvb_devstats *s,
+				  const struct hvb_devices *tab, __u32 epoch)
+{
+	struct hvb_devstats_dev want;
+	unsigned int i;
+
+	if (s->magic != HVB_DEVSTATS_MAGIC ||
+	    s->version != HVB_DEVSTATS_VERSION || s->size != sizeof(*s) ||
+	    s->dev_size != sizeof(s->dev[0]) || s->nr_devs != tab->nr ||
+	    s->epoch + 1 != epoch)
+		return false;
+	for (i = 0; i < tab->nr; i++) {
+		hvb_devstats_ident(&want, tab->devs[i]);
+		if (memcmp(want.name, s->dev[i].name, sizeof(want.name)) ||
+		    memcmp(want.type, s->dev[i].type, sizeof(want.type)) ||
+		    want.zone != s->dev[i].zone ||
+		    want.kick_dev != s->dev[i].kick_dev ||
+		    want.base != s->dev[i].base)
+			return false;
+	}
+	return true;
+}
+
+/* A fresh file at @path, put in place by rename(): a reader that has the
+ * old one mapped keeps its pages. */
+static struct hvb_devstats *hvb_devstats_create(const char *path,
+						const struct hvb_devices *tab,
+						char *err, size_t err_len)
+{
+	struct hvb_devstats *s;
+	char tmp[600];
+	unsigned int i;
+	int fd, e;
+
+	snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid());
+	e = hvb_runfile_mkdir(path, err, err_len);
+	if (e) {
+		errno = -e;
+		return NULL;
+	}
+	fd = open(tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+		  0644);
+	if (fd < 0) {
+		e = errno;
+		snprintf(err, err_len, "%s: %s", tmp, strerror(e));
+		errno = e;
+		return NULL;
+	}
+	if (ftruncate(fd, sizeof(*s))) {
+		e = errno;
+		goto fail;
+	}
+	s = mmap(NULL, sizeof(*s), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (s == MAP_FAILED) {
+		e = errno;
+		goto fail;
+	}
+	close(fd);
+	/* A new file is all zero: magic stays 0 until attach sets it. */
+	s->version = HVB_DEVSTATS_VERSION;
+	s->size = sizeof(*s);
+	s->dev_size = sizeof(s->dev[0]);
+	s->nr_devs = tab->nr;
+	s->since_ns = hvb_devstats_now_ns();
+	for (i = 0; i < tab->nr; i++)
+		hvb_devstats_ident(&s->dev[i], tab->devs[i]);
+	if (rename(tmp, path)) {
+		e = errno;
+		snprintf(err, err_len, "%s: %s", path, strerror(e));
+		munmap(s, sizeof(*s));
+		unlink(tmp);
+		errno = e;
+		return NULL;
+	}
+	return s;
+fail:
+	snprintf(err, err_len, "%s: %s", tmp, strerror(e));
+	close(fd);
+	unlink(tmp);
+	errno = e;
+	return NULL;
+}
+
+int hvb_devstats_attach(struct hvb_devices *tab, const char *path,
+			__u32 epoch, char *err, size_t err_len)
+{
+	struct hvb_devstats *s = NULL;
+	struct stat st;
+	unsigned int i;
+	int fd;
+
+	if (tab->nr > HVB_DEVSTATS_MAX) {
+		snprintf(err, err_len, "%s: %u devices, more than the file holds",
+			 path, tab->nr);
+		return -ENOSPC;
+	}
+	fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+	if (fd >= 0) {
+		if (!fstat(fd, &st) && S_ISREG(st.st_mode) &&
+		    st.st_size == (off_t)sizeof(*s)) {
+			s = mmap(NULL, sizeof(*s), PROT_READ | PROT_WRITE,
+				 MAP_SHARED, fd, 0);
+			if (s == MAP_FAILED)
+				s = NULL;
+		}
+		close(fd);
+		if (s && !hvb_devstats_can_keep(s, tab, epoch)) {
+			munmap(s, sizeof(*s));
+			s = NULL;
+		}
+	}
+	if (!s) {
+		s = hvb_devstats_create(path, tab, err, err_len);
+		if (!s)
+			return -errno;
+	}
+	s->pid = (__u32)getpid();
+	s->epoch = epoch;
+	s->started_ns = hvb_devstats_now_ns();
+	/* Barrier DS-A: pairs with hvb_devstats_map()'s acquire load of
+	 * magic: a reader that sees it sees the header and identities. */
+	__atomic_store_n(&s->magic, HVB_DEVSTATS_MAGIC, __ATOMIC_RELEASE);
+	for (i = 0; i < tab->nr; i++)
+		tab->devs[i]->stats = &s->dev[i];
+	tab->stats = s;
+	return 0;
+}
+
+void hvb_devstats_detach(struct hvb_devices *tab)
+{
+	unsigned int i;
+
+	if (!tab->stats)
+		return;
+	for (i = 0; i < tab->nr; i++)
+		tab->devs[i]->stats = NULL;
+	munmap(tab->stats, sizeof(*tab->stats));
+	tab->stats = NULL;
+}
+
+const struct hvb_devstats *hvb_devstats_map(const char *path, int *errp,
+					    char *err, size_t err_len)
+{
+	struct hvb_devstats *s;
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd < 0) {
+		*errp = -errno;
+		snprintf(err, err_len, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) ||
+	    st.st_size != (off_t)sizeof(*s)) {
+		close(fd);
+		*errp = -EPROTO;
+		snprintf(err, err_len, "%s: not a stats file of version %u (%zu bytes)",
+			 path, HVB_DEVSTATS_VERSION, sizeof(*s));
+		return NULL;
+	}
+	s = mmap(NULL, sizeof(*s), PROT_READ, MAP_SHARED, fd, 0);
+	close(fd);
+	if (s == MAP_FAILED) {
+		*errp = -errno;
+		snprintf(err, err_len, "%s: mmap: %s", path, strerror(errno));
+		return NULL;
+	}
+	/* Barrier DS-A: pairs with the daemon's release store of magic. */
+	if (__atomic_load_n(&s->magic, __ATOMIC_ACQUIRE) != HVB_DEVSTATS_MAGIC ||
+	    s->version != HVB_DEVSTATS_VERSION || s->size != sizeof(*s) ||
+	    s->dev_size != sizeof(s->dev[0])) {
+		munmap(s, sizeof(*s));
+		*errp = -EPROTO;
+		snprintf(err, err_len, "%s: bad header (not a stats file of version %u, or not written yet)",
+			 path, HVB_DEVSTATS_VERSION);
+		return NULL;
+	}
+	*errp = 0;
+	return s;
+}
+
+void hvb_devstats_unmap(const struct hvb_devstats *s)
+{
+	if (s)
+		munmap((void *)s, sizeof(*s));
+}
