@@ -511,3 +511,59 @@ Test(ops, watch_follows_a_live_daemon)
 	cr_expect(strstr(last, "consumer=running") ||
 		  strstr(last, "consumer=sleeping"), "%s", r.out);
 }
+
+/*
+ * The host transport (QEMU's RAM file): the daemon's run files are named
+ * after the RAM file, and `--stop --transport host --mem FILE` stops it.
+ * Here the "RAM" is 2 MiB at physical 0 with the region at 1 MiB.
+ */
+Test(ops, stop_on_the_host_transport)
+{
+	__u64 size = hvb_region_size(1);
+	char ram[128], args[512];
+	struct ops_run r;
+	void *mem;
+	pid_t pid;
+	int fd, i, status;
+
+	snprintf(ram, sizeof(ram), "%s/ram", ops_dir);
+	fd = open(ram, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	cr_assert(fd >= 0);
+	cr_assert_eq(ftruncate(fd, 2 << 20), 0);
+	mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		   1 << 20);
+	close(fd);
+	cr_assert(mem != MAP_FAILED);
+	cr_assert_eq(hvb_region_format(mem, size, 1), HVB_REGION_OK);
+	pid = fork();
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		execl(BIN, BIN, "daemon", "--transport", "host", "--mem", ram,
+		      "--ram-base", "0", "--region-phys", "0x100000",
+		      "--state-dir", ops_state, "--log-level", "error",
+		      (char *)NULL);
+		_exit(127);
+	}
+	/* Attached: the region's epoch moved. */
+	for (i = 0; i < 500 &&
+	     !hvb_read_once_u32(&hvb_region_wake(mem)->consumer_epoch); i++)
+		usleep(10 * 1000);
+	cr_assert_lt(i, 500, "the host daemon did not attach");
+	snprintf(args, sizeof(args),
+		 "%s daemon --stop --transport host --mem %s --ram-base 0 --region-phys 0x100000 --state-dir %s",
+		 BIN, ram, ops_state);
+	/* The pid file comes right after the attach: retry a moment. */
+	for (i = 0; i < 50; i++) {
+		ops_cli(&r, args);
+		if (r.status != 1 || !strstr(r.err, "no pid file"))
+			break;
+		usleep(20 * 1000);
+	}
+	cr_expect_eq(r.status, 0, "status %d: %s", r.status, r.err);
+	cr_expect(strstr(r.out, ram), "%s", r.out);
+	cr_expect_eq(waitpid(pid, &status, WNOHANG), pid,
+		     "--stop returned while the daemon still ran");
+	cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		  "daemon status 0x%x", status);
+	munmap(mem, size);
+}
