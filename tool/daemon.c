@@ -560,10 +560,15 @@ static void hvb_daemon_devstats(const struct hvb_daemon_opts *o,
 				struct hvb_devices *devs, __u32 epoch)
 {
 	char path[512], err[640];
+	unsigned int pruned = hvb_devstats_prune(hvb_daemon_run_dir(o));
 
+	if (pruned)
+		hvb_info("%s: removed %u run files of regions that are gone",
+			 hvb_daemon_run_dir(o), pruned);
 	if (hvb_runfile_path(path, sizeof(path), hvb_daemon_run_dir(o),
 			     o->region, "stats", err, sizeof(err)) ||
-	    hvb_devstats_attach(devs, path, epoch, err, sizeof(err)))
+	    hvb_devstats_attach(devs, path, o->region, epoch, err,
+				sizeof(err)))
 		hvb_warn("no device counters (%s): `hvbridge stat` will not show them",
 			 err);
 }

@@ -3,9 +3,11 @@
  * The per-device counters file (devstats.h): the daemon's side (attach,
  * detach) and stat's (map read-only, checked).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -119,12 +121,80 @@ fail:
 	return NULL;
 }
 
+/* Is the region stats file @name (in @dir) was kept for gone?  Only
+ * for a "file-DEV-INO.stats" whose header names a region path. */
+static bool hvb_devstats_is_orphan(int dirfd, const char *name)
+{
+	unsigned long long dev, ino;
+	struct hvb_devstats hdr;
+	struct stat st;
+	int fd, n = 0;
+	ssize_t got;
+
+	if (sscanf(name, "file-%llx-%llx.stats%n", &dev, &ino, &n) != 2 ||
+	    name[n])
+		return false;
+	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return false;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) ||
+	    st.st_size != (off_t)sizeof(struct hvb_devstats)) {
+		close(fd);
+		return false;
+	}
+	got = pread(fd, &hdr, offsetof(struct hvb_devstats, dev), 0);
+	close(fd);
+	if (got != (ssize_t)offsetof(struct hvb_devstats, dev) ||
+	    hdr.magic != HVB_DEVSTATS_MAGIC ||
+	    hdr.version != HVB_DEVSTATS_VERSION || !hdr.region[0] ||
+	    memchr(hdr.region, '\0', sizeof(hdr.region)) == NULL)
+		return false;
+	if (stat(hdr.region, &st))
+		return errno == ENOENT;
+	return (unsigned long long)st.st_dev != dev ||
+	       (unsigned long long)st.st_ino != ino;
+}
+
+unsigned int hvb_devstats_prune(const char *dir)
+{
+	unsigned int removed = 0;
+	struct dirent *e;
+	char pid[300];
+	DIR *d = opendir(dir);
+	int fd, n;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		if (!hvb_devstats_is_orphan(dirfd(d), e->d_name))
+			continue;
+		n = (int)strlen(e->d_name) - (int)strlen("stats");
+		snprintf(pid, sizeof(pid), "%.*spid", n, e->d_name);
+		fd = openat(dirfd(d), pid, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		if (fd >= 0) {
+			bool held = hvb_pidfile_holder(fd) != 0;
+
+			close(fd);
+			if (held)
+				continue;	/* its daemon lives */
+			if (!unlinkat(dirfd(d), pid, 0))
+				removed++;
+		}
+		if (!unlinkat(dirfd(d), e->d_name, 0))
+			removed++;
+	}
+	closedir(d);
+	return removed;
+}
+
 int hvb_devstats_attach(struct hvb_devices *tab, const char *path,
-			__u32 epoch, char *err, size_t err_len)
+			const char *region, __u32 epoch, char *err,
+			size_t err_len)
 {
 	struct hvb_devstats *s = NULL;
 	struct stat st;
 	unsigned int i;
+	char *abs;
 	int fd;
 
 	if (tab->nr > HVB_DEVSTATS_MAX) {
@@ -154,6 +224,12 @@ int hvb_devstats_attach(struct hvb_devices *tab, const char *path,
 	}
 	s->pid = (__u32)getpid();
 	s->epoch = epoch;
+	/* Absolute, so that a daemon started elsewhere finds it. */
+	memset(s->region, 0, sizeof(s->region));
+	abs = realpath(region, NULL);
+	if (abs && strlen(abs) < sizeof(s->region))
+		memcpy(s->region, abs, strlen(abs));
+	free(abs);
 	s->started_ns = hvb_devstats_now_ns();
 	/* Barrier DS-A: pairs with hvb_devstats_map()'s acquire load of
 	 * magic: a reader that sees it sees the header and identities. */

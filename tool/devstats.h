@@ -5,9 +5,10 @@
  * MAP_SHARED by the daemon that serves the region, read-only by stat.
  *
  * Layout (version 1, fixed-width, little-endian, sizes asserted): a
- * 64-byte header, then HVB_DEVSTATS_MAX records of 192 bytes, of which
- * the first nr_devs are in use; the file's size never changes, so a
- * reader's mapping never loses its pages.
+ * 64-byte header, the region's path (192 bytes), then HVB_DEVSTATS_MAX
+ * records of 192 bytes, of which the first nr_devs are in use; the
+ * file's size never changes, so a reader's mapping never loses its
+ * pages.
  *
  * Who writes what.  The file has one writer, the daemon serving the
  * region; stat only reads it.
@@ -71,6 +72,10 @@ struct hvb_devstats {
 	__u64 since_ns;		/* CLOCK_REALTIME when the counters were 0 */
 	__u64 started_ns;	/* CLOCK_REALTIME when this daemon attached */
 	__u64 reserved[2];	/* 0 */
+	/* The region as the daemon was given it (NUL-terminated; "" if it
+	 * did not fit): a later daemon removes the file once no such
+	 * file is there any more (hvb_devstats_prune()). */
+	char region[192];
 	struct hvb_devstats_dev dev[HVB_DEVSTATS_MAX];
 };
 
@@ -78,9 +83,11 @@ _Static_assert(sizeof(struct hvb_devstats_dev) == 192,
 	       "stats file layout: device record");
 _Static_assert(offsetof(struct hvb_devstats_dev, mmio_reads) == 64,
 	       "stats file layout: counters");
-_Static_assert(offsetof(struct hvb_devstats, dev) == 64,
+_Static_assert(offsetof(struct hvb_devstats, region) == 64,
 	       "stats file layout: header");
-_Static_assert(sizeof(struct hvb_devstats) == 64 + 192 * HVB_DEVSTATS_MAX,
+_Static_assert(offsetof(struct hvb_devstats, dev) == 256,
+	       "stats file layout: region");
+_Static_assert(sizeof(struct hvb_devstats) == 256 + 192 * HVB_DEVSTATS_MAX,
 	       "stats file layout: size");
 
 /* A counter with many writers (see above). */
@@ -100,14 +107,25 @@ static inline void hvb_devstats_inc_own(__u64 *counter)
 struct hvb_devices;
 
 /*
- * The daemon: map stats file @path for the devices of @tab, keep its
+ * The daemon, before attaching: remove the run files in @dir left for
+ * regions that are gone (a simulation's region file, removed after its
+ * run): a "file-" stats file whose recorded region no longer exists or
+ * is another file, and its pid file, unless a live process holds that.
+ * Anything else is left alone.  Returns how many files it removed.
+ */
+unsigned int hvb_devstats_prune(const char *dir);
+
+/*
+ * The daemon: map stats file @path for the devices of @tab serving
+ * @region, keep its
  * counters if the last daemon of this region (@epoch - 1) left them for
  * the same devices, else start them at 0; point each device's
  * d->stats at its record.  Returns 0, or a negative errno with a
  * sentence in @err (the daemon then counts nothing, with a warning).
  */
 int hvb_devstats_attach(struct hvb_devices *tab, const char *path,
-			__u32 epoch, char *err, size_t err_len);
+			const char *region, __u32 epoch, char *err,
+			size_t err_len);
 
 /* Devices stop counting (their threads have stopped); unmap the file,
  * which stays for stat to read. */

@@ -37,17 +37,14 @@
 
 static char ops_dir[64], ops_region[128], ops_state[128];
 
-static void ops_setup(void)
+/* A formatted one-CPU region file at @path. */
+static void ops_make_region(const char *path)
 {
 	__u64 size = hvb_region_size(1);
 	void *mem;
 	int fd;
 
-	snprintf(ops_dir, sizeof(ops_dir), "/tmp/hvb-opstest-XXXXXX");
-	cr_assert(mkdtemp(ops_dir), "mkdtemp");
-	snprintf(ops_region, sizeof(ops_region), "%s/region", ops_dir);
-	snprintf(ops_state, sizeof(ops_state), "%s/state", ops_dir);
-	fd = open(ops_region, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
 	cr_assert(fd >= 0);
 	cr_assert_eq(ftruncate(fd, (off_t)size), 0);
 	mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
@@ -55,6 +52,15 @@ static void ops_setup(void)
 	cr_assert(mem != MAP_FAILED);
 	cr_assert_eq(hvb_region_format(mem, size, 1), HVB_REGION_OK);
 	munmap(mem, size);
+}
+
+static void ops_setup(void)
+{
+	snprintf(ops_dir, sizeof(ops_dir), "/tmp/hvb-opstest-XXXXXX");
+	cr_assert(mkdtemp(ops_dir), "mkdtemp");
+	snprintf(ops_region, sizeof(ops_region), "%s/region", ops_dir);
+	snprintf(ops_state, sizeof(ops_state), "%s/state", ops_dir);
+	ops_make_region(ops_region);
 }
 
 static void ops_teardown(void)
@@ -104,29 +110,44 @@ static void ops_cli(struct ops_run *r, const char *args)
 	cr_assert_neq(r->status, 124, "timed out: %s", args);
 }
 
-/* `hvbridge daemon --stop` for the test's region and state directory. */
-static void ops_stop(struct ops_run *r, const char *extra)
+/* `hvbridge daemon --stop` for region @region in the test's state
+ * directory. */
+static void ops_stop_on(struct ops_run *r, const char *region,
+			const char *extra)
 {
 	char args[512];
 
 	snprintf(args, sizeof(args),
 		 "%s daemon --stop --transport sim --region %s --state-dir %s %s",
-		 BIN, ops_region, ops_state, extra);
+		 BIN, region, ops_state, extra);
 	ops_cli(r, args);
 }
 
-/* The pid file of the region's daemon, as docs/daemon.md names it. */
-static void ops_pidfile(char *path, size_t len)
+static void ops_stop(struct ops_run *r, const char *extra)
+{
+	ops_stop_on(r, ops_region, extra);
+}
+
+/* Run file "@suffix" of region @region's daemon, as docs/daemon.md
+ * names it. */
+static void ops_runfile_of(char *path, size_t len, const char *region,
+			   const char *suffix)
 {
 	struct stat st;
 
-	cr_assert_eq(stat(ops_region, &st), 0);
-	snprintf(path, len, "%s/file-%llx-%llx.pid", ops_state,
-		 (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
+	cr_assert_eq(stat(region, &st), 0);
+	snprintf(path, len, "%s/file-%llx-%llx.%s", ops_state,
+		 (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
+		 suffix);
 }
 
-/* A daemon serving the test's region (the test device), started. */
-static pid_t ops_daemon(void)
+static void ops_pidfile(char *path, size_t len)
+{
+	ops_runfile_of(path, len, ops_region, "pid");
+}
+
+/* A daemon serving region @region (the test device), started. */
+static pid_t ops_daemon_on(const char *region)
 {
 	char path[256];
 	pid_t pid = fork();
@@ -135,12 +156,12 @@ static pid_t ops_daemon(void)
 	cr_assert(pid >= 0);
 	if (pid == 0) {
 		execl(BIN, BIN, "daemon", "--transport", "sim", "--region",
-		      ops_region, "--state-dir", ops_state, "--log-level",
+		      region, "--state-dir", ops_state, "--log-level",
 		      "error", (char *)NULL);
 		_exit(127);
 	}
 	/* Up once its pid file is locked: it then serves the region. */
-	ops_pidfile(path, sizeof(path));
+	ops_runfile_of(path, sizeof(path), region, "pid");
 	for (i = 0; i < 1000; i++) {
 		struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
 
@@ -157,6 +178,11 @@ static pid_t ops_daemon(void)
 	kill(pid, SIGKILL);
 	cr_assert_fail("the daemon did not start");
 	return -1;
+}
+
+static pid_t ops_daemon(void)
+{
+	return ops_daemon_on(ops_region);
 }
 
 /* Wait up to 5 s for child @pid; its wait status, or -1. */
@@ -566,4 +592,52 @@ Test(ops, stop_on_the_host_transport)
 	cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 		  "daemon status 0x%x", status);
 	munmap(mem, size);
+}
+
+/* Start a daemon on @region and stop it with --stop. */
+static void ops_serve_once(const char *region)
+{
+	struct ops_run r;
+	int status;
+	pid_t pid = ops_daemon_on(region);
+
+	ops_stop_on(&r, region, "");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+}
+
+/*
+ * Run files do not pile up: a daemon removes the stats file left for a
+ * region that is gone (a simulation removes its region file), and an
+ * unlocked pid file beside it (a SIGKILL leaves one), but keeps those of
+ * regions that are still there.
+ */
+Test(ops, run_files_of_gone_regions_are_removed)
+{
+	char a_stats[256], a_pid[256], b_stats[256], b[128];
+	FILE *f;
+
+	snprintf(b, sizeof(b), "%s/region-b", ops_dir);
+	ops_make_region(b);
+	ops_serve_once(ops_region);
+	ops_runfile_of(a_stats, sizeof(a_stats), ops_region, "stats");
+	ops_runfile_of(a_pid, sizeof(a_pid), ops_region, "pid");
+	ops_runfile_of(b_stats, sizeof(b_stats), b, "stats");
+	cr_assert_eq(access(a_stats, F_OK), 0, "no stats file %s", a_stats);
+	/* B's daemon keeps A's files while A is there. */
+	ops_serve_once(b);
+	cr_expect_eq(access(a_stats, F_OK), 0, "removed with its region there");
+	cr_assert_eq(access(b_stats, F_OK), 0, "no stats file %s", b_stats);
+	/* A goes, leaving a stale pid file; B's next daemon cleans up. */
+	f = fopen(a_pid, "w");
+	cr_assert(f);
+	fprintf(f, "1\n");
+	fclose(f);
+	cr_assert_eq(unlink(ops_region), 0);
+	ops_serve_once(b);
+	cr_expect_neq(access(a_stats, F_OK), 0,
+		      "the stats file of a gone region is left");
+	cr_expect_neq(access(a_pid, F_OK), 0,
+		      "the pid file of a gone region is left");
+	cr_expect_eq(access(b_stats, F_OK), 0, "the live region's went");
 }
