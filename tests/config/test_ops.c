@@ -10,7 +10,8 @@
  * move with what it served (the test device's register accesses add up
  * to the region's served count), say since when they count, and
  * `--watch S --count N` prints N lines, one per interval, whose numbers
- * grow beside a live daemon.  Every run is under timeout(1), so a hang
+ * grow beside a live daemon (on a terminal: N redraws).  A daemon
+ * removes the run files of regions that are gone.  Every run is under timeout(1), so a hang
  * fails.
  */
 #include <errno.h>
@@ -503,6 +504,43 @@ Test(ops, watch_prints_a_line_per_interval)
 		 ops_region);
 	ops_cli(&r, args);
 	cr_expect_eq(r.status, 2, "--count without --watch: %s", r.err);
+}
+
+/* Occurrences of @needle in @hay. */
+static unsigned int ops_count(const char *hay, const char *needle)
+{
+	unsigned int n = 0;
+
+	while ((hay = strstr(hay, needle))) {
+		n++;
+		hay += strlen(needle);
+	}
+	return n;
+}
+
+/* On a terminal (script(1) gives it one), --watch redraws the whole
+ * view in place, once per interval; --lines keeps to a line each. */
+Test(ops, watch_redraws_on_a_terminal)
+{
+	char args[768];
+	struct ops_run r;
+
+	snprintf(args, sizeof(args),
+		 "script -qec '%s stat --region %s --state-dir %s --watch 0.1 --count 3' /dev/null",
+		 BIN, ops_region, ops_state);
+	ops_cli(&r, args);
+	cr_assert_eq(r.status, 0, "status %d: %s", r.status, r.err);
+	cr_expect_eq(ops_count(r.out, "\033[H\033[2J"), 3u, "%s", r.out);
+	cr_expect_eq(ops_count(r.out, "\ncpu "), 3u, "%s", r.out);
+	cr_expect_eq(ops_count(r.out, "every 0.100 s; Ctrl-C to stop"), 3u,
+		     "%s", r.out);
+	snprintf(args, sizeof(args),
+		 "script -qec '%s stat --region %s --state-dir %s --watch 0.1 --count 3 --lines' /dev/null",
+		 BIN, ops_region, ops_state);
+	ops_cli(&r, args);
+	cr_assert_eq(r.status, 0, "status %d: %s", r.status, r.err);
+	cr_expect_eq(ops_count(r.out, "\033[H"), 0u, "%s", r.out);
+	cr_expect_eq(ops_count(r.out, " consumer=absent "), 3u, "%s", r.out);
 }
 
 /* --watch beside a live daemon: the test device's counters and the
