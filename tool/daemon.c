@@ -35,8 +35,11 @@
 #include "config.h"
 #include "consumer.h"
 #include "daemon.h"
+#include "daemon_stop.h"
 #include "device.h"
+#include "devstats.h"
 #include "log.h"
+#include "runfile.h"
 #include "testdev.h"
 #include "transport.h"
 #include "virtio/virtio.h"
@@ -88,6 +91,9 @@ struct hvb_daemon_opts {
 	bool syslog;
 	const char *state_dir;	/* --state-dir, or NULL: the default */
 	bool no_state;		/* --no-state */
+	bool stop;		/* --stop: stop the daemon of the region */
+	__u64 stop_timeout;	/* --timeout, seconds */
+	bool has_timeout;
 };
 
 static void hvb_daemon_usage(FILE *f)
@@ -99,6 +105,8 @@ static void hvb_daemon_usage(FILE *f)
 "       hvbridge daemon [--transport NAME] --region PATH [OPTIONS]\n"
 "       hvbridge daemon --transport host --mem FILE [--region-phys A]\n"
 "                       [--ram-base A] [OPTIONS]\n"
+"       hvbridge daemon --stop [-c CONFIG] [--transport NAME] [--region PATH]\n"
+"                       [--state-dir DIR] [--timeout S]\n"
 "\n"
 "Attach to a channel region as its consumer and serve its requests with\n"
 "the device models until SIGTERM or SIGINT; then print a summary.  The\n"
@@ -144,17 +152,27 @@ static void hvb_daemon_usage(FILE *f)
 "      --state-dir DIR    where virtio devices keep the state that lets a\n"
 "                         restarted daemon resume them (default " HVB_VSTATE_DIR ")\n"
 "      --no-state         keep none: a restart resets every device\n"
+"                         (the pid and counter files of --stop and stat\n"
+"                         stay in the state directory)\n"
+"      --stop             stop the daemon serving the region (named as\n"
+"                         for serving it): SIGTERM to the process holding\n"
+"                         its pid file's lock in the state directory, if\n"
+"                         it is an hvbridge daemon; then wait until it\n"
+"                         has drained its in-flight requests and exited\n"
+"      --timeout S        --stop: wait at most S seconds (default %u)\n"
 "  -l, --log-level L      error, warn, info (default) or debug\n"
 "      --syslog           log to syslog (facility daemon), not stderr,\n"
 "                         once started\n"
 "  -h, --help             this text\n"
 "\n"
-"Exit status: 0 after a signal stopped it (or --check passed), 1 on\n"
-"failure or a bad config, 2 on bad usage.\n",
+"Exit status: 0 after a signal stopped it (or --check passed, or --stop\n"
+"stopped it cleanly), 1 on failure or a bad config (--stop: no daemon, a\n"
+"stale or foreign pid file, nothing signalled; or it exited uncleanly),\n"
+"2 on bad usage, 3 when --stop timed out.\n",
 		HVB_HOST_RAM_BASE, HVB_HOST_REGION_PHYS,
 		HVB_DAEMON_SPIN_BUDGET,
 		(unsigned long long)HVB_TESTDEV_DEFAULT_BASE,
-		HVB_TESTDEV_DEFAULT_ZONE);
+		HVB_TESTDEV_DEFAULT_ZONE, HVB_STOP_TIMEOUT_S);
 }
 
 static void hvb_daemon_on_signal(int sig)
@@ -224,7 +242,8 @@ static int hvb_daemon_parse(int argc, char **argv,
 	enum {
 		OPT_BASE = 0x100, OPT_ZONE, OPT_CHECK, OPT_SYSLOG, OPT_MEMORY,
 		OPT_MEMORY_BASE, OPT_INTERRUPTS, OPT_REGION_PHYS, OPT_MEM,
-		OPT_RAM_BASE, OPT_SKIP, OPT_STATE_DIR, OPT_NO_STATE,
+		OPT_RAM_BASE, OPT_SKIP, OPT_STATE_DIR, OPT_NO_STATE, OPT_STOP,
+		OPT_TIMEOUT,
 	};
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
@@ -248,6 +267,8 @@ static int hvb_daemon_parse(int argc, char **argv,
 		{ "log-level", required_argument, NULL, 'l' },
 		{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
 		{ "no-state", no_argument, NULL, OPT_NO_STATE },
+		{ "stop", no_argument, NULL, OPT_STOP },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -331,6 +352,15 @@ static int hvb_daemon_parse(int argc, char **argv,
 		case OPT_NO_STATE:
 			o->no_state = true;
 			break;
+		case OPT_STOP:
+			o->stop = true;
+			break;
+		case OPT_TIMEOUT:
+			if (!hvb_parse_u64(optarg, &o->stop_timeout) ||
+			    !o->stop_timeout || o->stop_timeout > 86400)
+				goto bad_value;
+			o->has_timeout = true;
+			break;
 		case 'h':
 			hvb_daemon_usage(stdout);
 			return 1;
@@ -344,6 +374,10 @@ static int hvb_daemon_parse(int argc, char **argv,
 		return -hvb_daemon_misuse("--testdev-base and --testdev-zone are for running without -c");
 	if (o->check && !o->config)
 		return -hvb_daemon_misuse("--check needs -c CONFIG");
+	if (o->has_timeout && !o->stop)
+		return -hvb_daemon_misuse("--timeout is for --stop");
+	if (o->stop && (o->check || o->no_state))
+		return -hvb_daemon_misuse(o->check ? "--stop and --check exclude each other" : "--stop finds the daemon through its pid file in the state directory: give --state-dir, not --no-state");
 	/* host finds the region in its RAM file; kmod opens the module's
 	 * device (hvb_kmod_device_path()) unless told otherwise, and is the
 	 * default where that device exists. */
@@ -494,6 +528,51 @@ static int hvb_daemon_states(const struct hvb_daemon_opts *o,
 	return 0;
 }
 
+/* Where this daemon's run files go (runfile.h): the state directory,
+ * with or without --no-state. */
+static const char *hvb_daemon_run_dir(const struct hvb_daemon_opts *o)
+{
+	return o->state_dir ? o->state_dir : HVB_VSTATE_DIR;
+}
+
+/*
+ * The pid file `hvbridge daemon --stop` finds this daemon by, once it
+ * serves the region.  Without one the daemon still serves (warned):
+ * only --stop cannot find it.
+ */
+static void hvb_daemon_pidfile(const struct hvb_daemon_opts *o,
+			       struct hvb_pidfile *pf)
+{
+	char path[512], err[640];
+
+	if (hvb_runfile_path(path, sizeof(path), hvb_daemon_run_dir(o),
+			     o->region, "pid", err, sizeof(err)) ||
+	    hvb_pidfile_create(pf, path, err, sizeof(err)))
+		hvb_warn("no pid file (%s): `hvbridge daemon --stop` will not find this daemon",
+			 err);
+}
+
+/*
+ * The per-device counters `hvbridge stat` shows (devstats.h), in the
+ * run directory.  Without them the daemon serves anyway (warned).
+ */
+static void hvb_daemon_devstats(const struct hvb_daemon_opts *o,
+				struct hvb_devices *devs, __u32 epoch)
+{
+	char path[512], err[640];
+	unsigned int pruned = hvb_devstats_prune(hvb_daemon_run_dir(o));
+
+	if (pruned)
+		hvb_info("%s: removed %u run files of regions that are gone",
+			 hvb_daemon_run_dir(o), pruned);
+	if (hvb_runfile_path(path, sizeof(path), hvb_daemon_run_dir(o),
+			     o->region, "stats", err, sizeof(err)) ||
+	    hvb_devstats_attach(devs, path, o->region, epoch, err,
+				sizeof(err)))
+		hvb_warn("no device counters (%s): `hvbridge stat` will not show them",
+			 err);
+}
+
 /* A stop: drain each virtio device and keep its state file as it is. */
 static void hvb_daemon_stop_devices(struct hvb_devices *devs)
 {
@@ -512,6 +591,7 @@ static int hvb_daemon_serve(const struct hvb_daemon_opts *o,
 {
 	struct hvb_daemon_tally start, end;
 	struct hvb_consumer c = { 0 };
+	struct hvb_pidfile pidfile = { .fd = -1 };
 	struct hvb_claim claim;
 	char why[256];
 	struct hvb_devices devs;
@@ -546,8 +626,12 @@ static int hvb_daemon_serve(const struct hvb_daemon_opts *o,
 			hvb_config_unmap_zones(cfg);
 		return HVB_EXIT_FAIL;
 	}
+	/* Before the states: resuming starts the devices' threads. */
+	hvb_daemon_devstats(o, &devs,
+			    hvb_read_once_u32(&c.wake->consumer_epoch));
 	if (hvb_daemon_states(o, &devs,
 			      hvb_read_once_u32(&c.wake->consumer_epoch))) {
+		hvb_devstats_detach(&devs);
 		hvb_consumer_detach(&c);
 		hvb_claim_release(&claim);
 		hvb_devices_fini(&devs);
@@ -555,6 +639,7 @@ static int hvb_daemon_serve(const struct hvb_daemon_opts *o,
 			hvb_config_unmap_zones(cfg);
 		return HVB_EXIT_FAIL;
 	}
+	hvb_daemon_pidfile(o, &pidfile);
 	hvb_daemon_tally(&c, &start);
 	hvb_daemon_wake_word = &c.wake->wake_gen;
 	hvb_daemon_transport = t;
@@ -581,6 +666,7 @@ static int hvb_daemon_serve(const struct hvb_daemon_opts *o,
 	hvb_daemon_transport = NULL;
 	hvb_daemon_wake_word = NULL;
 	hvb_daemon_stop_devices(&devs);
+	hvb_devstats_detach(&devs);
 	hvb_daemon_tally(&c, &end);
 	t->heartbeat = NULL;
 	hvb_consumer_detach(&c);
@@ -592,6 +678,8 @@ static int hvb_daemon_serve(const struct hvb_daemon_opts *o,
 	/* The zones' maps outlive their devices, not the transport. */
 	if (cfg)
 		hvb_config_unmap_zones(cfg);
+	/* Last: `--stop` waits for this (daemon_stop.c). */
+	hvb_pidfile_finish(&pidfile, err ? HVB_EXIT_FAIL : HVB_EXIT_OK);
 	return err ? HVB_EXIT_FAIL : HVB_EXIT_OK;
 }
 
@@ -754,6 +842,16 @@ int hvb_cmd_daemon(int argc, char **argv)
 		o.region = hvb_kmod_device_path();
 	ret = hvb_daemon_host_setup(&o, &t);
 	if (ret) {
+		if (t.ops->close)
+			t.ops->close(&t);
+		hvb_config_free(&cfg);
+		return ret;
+	}
+	if (o.stop) {
+		ret = hvb_daemon_stop_run(hvb_daemon_run_dir(&o), o.region,
+					  o.has_timeout ?
+					  (unsigned int)o.stop_timeout :
+					  HVB_STOP_TIMEOUT_S);
 		if (t.ops->close)
 			t.ops->close(&t);
 		hvb_config_free(&cfg);

@@ -13,6 +13,7 @@
 #define HVB_EXIT_OK	0
 #define HVB_EXIT_FAIL	1	/* the command ran and failed */
 #define HVB_EXIT_USAGE	2	/* bad command line */
+#define HVB_EXIT_TIMEOUT 3	/* daemon --stop: it did not stop in time */
 
 /* `hvbridge daemon ...` (daemon.c), `hvbridge stat ...` (stat.c) and
  * `hvbridge config-check ...` (config_cmd.c); argv[0] is the command. */

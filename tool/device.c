@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "device.h"
+#include "devstats.h"
 #include "log.h"
 
 static struct hvb_device_type *hvb_device_types;
@@ -162,6 +163,7 @@ int hvb_devices_create(struct hvb_devices *tab, const char *type_name,
 		return hvb_devices_refuse(why, "out of memory", -ENOMEM);
 	snprintf(d->name, sizeof(d->name), "%s",
 		 args->name ? args->name : type->name);
+	d->type = type->name;
 	d->zone_id = args->zone_id;
 	d->base = args->base;
 	d->size = args->size ? args->size : type->size;
@@ -242,6 +244,11 @@ static __u32 hvb_devices_sync(void *ctx, const struct hvb_request *req,
 	v = is_write ? hvb_low_bytes(req->value, req->size) : 0;
 	status = d->ops->access(d, req->addr - d->base, req->size, is_write,
 				&v);
+	if (d->stats)
+		hvb_devstats_inc_own(status != HVB_STATUS_OK ?
+				     &d->stats->mmio_errors : is_write ?
+				     &d->stats->mmio_writes :
+				     &d->stats->mmio_reads);
 	if (status != HVB_STATUS_OK)
 		return HVB_STATUS_IO_ERROR;
 	if (!is_write)
@@ -261,6 +268,8 @@ static void hvb_devices_kick(void *ctx, __u32 dev, __u32 queue)
 			     dev, queue);
 		return;
 	}
+	if (d->stats)
+		hvb_devstats_inc_own(&d->stats->kicks);
 	d->ops->kick(d, queue);
 }
 

@@ -41,8 +41,12 @@ struct hvb_device_ops {
 	void (*destroy)(struct hvb_device *d);
 };
 
+struct hvb_devstats;
+struct hvb_devstats_dev;
+
 struct hvb_device {
 	const struct hvb_device_ops *ops;
+	const char *type;	/* its type's name (static), or NULL */
 	char name[32];
 	__u32 zone_id;		/* the zone whose accesses this serves */
 	__u64 base;		/* guest-physical [base, base + size) */
@@ -50,6 +54,9 @@ struct hvb_device {
 	int kick_dev;		/* its kick bitmap device index, or -1 */
 	__u32 irq;		/* the interrupt it raises, or 0: none */
 	void *priv;		/* the model's state */
+	/* Its counters in the daemon's stats file (devstats.h), or NULL:
+	 * not counted (no daemon file; tests). */
+	struct hvb_devstats_dev *stats;
 };
 
 /* cJSON's object type (<cjson/cJSON.h>); only pointers to it here. */
@@ -121,6 +128,7 @@ struct hvb_devices {
 	unsigned int nr;
 	struct hvb_device *by_kick[HVB_KICK_DEVS];
 	__u64 unknown_kicks;	/* kicks of a dev index nobody has */
+	struct hvb_devstats *stats;	/* the mapped stats file, or NULL */
 };
 
 void hvb_devices_init(struct hvb_devices *tab);

@@ -105,7 +105,7 @@ static bool hvb_stat_arg_names_region(const char *arg)
 	if (arg[0] != '-' || !arg[1])
 		return false;
 	if (arg[1] != '-') {
-		arg += 1 + strspn(arg + 1, "jh");
+		arg += 1 + strspn(arg + 1, "jhL");
 		return *arg == 't' || *arg == 'r' || *arg == 'd';
 	}
 	arg += 2;

@@ -6,7 +6,7 @@
 #   main: the hvbridge commands; they add $(TOOL_MAIN_LIBS)
 # A new device model is one file here; it registers itself by type name.
 TOOL_CORE_SRCS := consumer.c claim.c transport.c transport_sim.c transport_host.c \
-	device.c testdev.c log.c
+	device.c devstats.c runfile.c testdev.c log.c
 TOOL_CORE_SRCS += transport_kmod.c
 TOOL_CORE_SRCS += config_opts.c
 # The virtio device model (docs/virtio.md): guest memory, the mmio
@@ -29,7 +29,7 @@ TOOL_CORE_LIBS += -luring
 TOOL_IO_SRCS := virtio/iothread.c virtio/console.c virtio/console_be.c \
 	virtio/net.c virtio/net_tap.c
 TOOL_CORE_OBJS += $(TOOL_IO_SRCS:%.c=$(O)/tool/%.o)
-TOOL_MAIN_SRCS := main.c daemon.c stat.c
+TOOL_MAIN_SRCS := main.c daemon.c daemon_stop.c stat.c stat_devs.c
 # `hvbridge zone` (docs/kmod.md): the zones through hvbridge.ko.
 TOOL_MAIN_SRCS += zone_cmd.c
 # The JSON config (docs/config.md) and `hvbridge config-check`.

@@ -18,6 +18,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <hvbridge/barrier.h>
@@ -26,6 +27,8 @@
 
 #include "claim.h"
 #include "daemon.h"
+#include "stat_devs.h"
+#include "virtio/vstate.h"
 #include "zone_cmd.h"
 
 /* The producer's per-CPU counters, then the daemon's, in table order. */
@@ -195,7 +198,7 @@ static void hvb_stat_print(const char *path, void *region,
 	printf("%-5s", "all");
 	for (i = 0; i < HVB_STAT_COLS; i++)
 		printf(" %12llu", (unsigned long long)sum[i]);
-	printf("\n(sync_req..timeouts: producer side; served..torn: daemon side)\n\n");
+	printf("\n(sync_req..timeouts: producer side, the hypervisor's; served..torn: daemon side;\n since the region was formatted, at the hypervisor's start)\n\n");
 
 	hvb_stat_daemon(region, d);
 	printf("daemon  ");
@@ -233,7 +236,8 @@ static void hvb_stat_json_u64(cJSON *obj, const char *name, __u64 v)
 }
 
 static cJSON *hvb_stat_json(const char *path, void *region,
-			    const struct hvb_region_header *h)
+			    const struct hvb_region_header *h,
+			    const struct hvb_stat_devs *sd)
 {
 	const struct hvb_wake *w = hvb_region_wake(region);
 	__u64 v[HVB_STAT_COLS], d[HVB_DSTAT_COLS];
@@ -294,28 +298,43 @@ static cJSON *hvb_stat_json(const char *path, void *region,
 	for (i = 0; i < HVB_LAT_BUCKETS; i++)
 		cJSON_AddItemToArray(arr,
 				     cJSON_CreateNumber((double)lat.hist[i]));
+	hvb_stat_devs_json(sd, root);
 	return root;
 }
 
 static void hvb_stat_usage(FILE *f)
 {
 	fprintf(f,
-"Usage: hvbridge stat [--transport sim] --region PATH [--json]\n"
-"       hvbridge stat --transport kmod [--device PATH] [--json]\n"
+"Usage: hvbridge stat [--transport sim] --region PATH [OPTIONS]\n"
+"       hvbridge stat --transport kmod [--device PATH] [OPTIONS]\n"
 "\n"
 "Print a channel region's counters: per CPU, the producer's (sync\n"
-"requests, kicks, wakes, error responses, timeouts) and the daemon's\n"
-"(served, served with an error, torn reads); the daemon-wide counters;\n"
-"the consumer's state, pid and epoch; and round-trip latency p50/p90/p99.\n"
-"The percentiles come from a power-of-two histogram and are the upper\n"
-"bounds of the buckets they fall in.  Read-only, safe beside a daemon.\n"
+"requests, kicks, wakes, error responses, timeouts, counted by the\n"
+"hypervisor where they happen) and the daemon's (served, served with an\n"
+"error, torn reads); the daemon-wide counters; the consumer's state, pid\n"
+"and epoch; round-trip latency p50/p90/p99; and the daemon's per-device\n"
+"counters (register reads, writes and refused accesses, kicks, virtqueue\n"
+"requests completed, bytes read and written, errors, interrupts) with\n"
+"the time they were last reset, from its stats file in the state\n"
+"directory.  The percentiles come from a power-of-two histogram and are\n"
+"the upper bounds of the buckets they fall in.  Read-only, safe beside a\n"
+"daemon.\n"
 "\n"
 "  -t, --transport T   sim (default): the region is the file --region\n"
 "                      names; kmod: hvbridge.ko's region, in the root\n"
 "                      zone, mapped read-only beside the daemon\n"
 "  -r, --region PATH   the region file (sim)\n"
 "  -d, --device PATH   the module's device (kmod; default " HVB_DEVICE_PATH ")\n"
+"  -S, --state-dir DIR where the daemon keeps its run files (its\n"
+"                      --state-dir; default " HVB_VSTATE_DIR ")\n"
 "  -j, --json          print JSON instead of tables\n"
+"  -w, --watch [S]     print again every S seconds (default 1; 0.05 to\n"
+"                      3600): on a terminal the tables, refreshed in\n"
+"                      place; otherwise, or with --lines, one line per\n"
+"                      interval (with --json, one JSON object per line)\n"
+"  -L, --lines         --watch: one line per interval, even on a terminal\n"
+"  -n, --count N       --watch: stop after N prints (default: until\n"
+"                      interrupted)\n"
 "  -h, --help          this text\n");
 }
 
@@ -403,25 +422,193 @@ static int hvb_stat_misuse(const char *msg)
 	return HVB_EXIT_USAGE;
 }
 
+/* What one print of `stat` looks at. */
+struct hvb_stat_view {
+	const char *path;		/* the region, as named */
+	void *region;
+	const struct hvb_region_header *h;	/* as checked, once */
+	const char *dir;		/* the daemon's run files */
+	bool json;
+};
+
+/* Print once: the tables, or pretty JSON (@compact: on one line). */
+static int hvb_stat_once(const struct hvb_stat_view *v,
+			 const struct hvb_stat_devs *sd, bool compact)
+{
+	if (v->json) {
+		cJSON *root = hvb_stat_json(v->path, v->region, v->h, sd);
+		char *text = !root ? NULL : compact ?
+			     cJSON_PrintUnformatted(root) : cJSON_Print(root);
+
+		if (!text) {
+			fprintf(stderr, "hvbridge: error: out of memory\n");
+			cJSON_Delete(root);
+			return HVB_EXIT_FAIL;
+		}
+		printf("%s\n", text);
+		free(text);
+		cJSON_Delete(root);
+		return HVB_EXIT_OK;
+	}
+	hvb_stat_print(v->path, v->region, v->h);
+	printf("\n");
+	hvb_stat_devs_print(sd, stdout);
+	return HVB_EXIT_OK;
+}
+
+/* The region-wide numbers of a --watch line. */
+struct hvb_stat_line {
+	__u64 sync, served, errors, timeouts, kicks, heartbeat;
+	__u32 state;
+};
+
+static void hvb_stat_line_take(const struct hvb_stat_view *v,
+			       struct hvb_stat_line *l)
+{
+	__u64 c[HVB_STAT_COLS], d[HVB_DSTAT_COLS];
+	__u32 cpu;
+
+	memset(l, 0, sizeof(*l));
+	for (cpu = 0; cpu < v->h->nr_cpus; cpu++) {
+		hvb_stat_cpu(v->region, v->h, cpu, c);
+		l->sync += c[0];
+		l->errors += c[3];
+		l->timeouts += c[4];
+	}
+	hvb_stat_daemon(v->region, d);
+	l->served = d[0];
+	l->kicks = d[4];
+	l->heartbeat = d[9];
+	l->state = hvb_read_once_u32(&hvb_region_wake(v->region)->
+				     consumer_state);
+}
+
+/* " NAME=N(+d)", the delta only when there is a previous line. */
+static void hvb_stat_line_num(const char *name, __u64 now, const __u64 *prev)
+{
+	printf(" %s=%llu", name, (unsigned long long)now);
+	if (prev)
+		printf("(+%llu)", (unsigned long long)(now - *prev));
+}
+
+static void hvb_stat_line_print(const struct hvb_stat_line *l,
+				const struct hvb_stat_line *p,
+				const struct hvb_stat_devs *sd,
+				const struct hvb_stat_devs *psd)
+{
+	struct timespec ts;
+	char when[32];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	hvb_stat_time((__u64)ts.tv_sec * 1000000000ull, when, sizeof(when));
+	printf("%s consumer=%s", when, hvb_stat_state(l->state));
+	hvb_stat_line_num("sync", l->sync, p ? &p->sync : NULL);
+	hvb_stat_line_num("served", l->served, p ? &p->served : NULL);
+	hvb_stat_line_num("err_resp", l->errors, p ? &p->errors : NULL);
+	hvb_stat_line_num("timeouts", l->timeouts, p ? &p->timeouts : NULL);
+	hvb_stat_line_num("kicks", l->kicks, p ? &p->kicks : NULL);
+	printf(" heartbeat=%llu", (unsigned long long)l->heartbeat);
+	hvb_stat_devs_line(sd, psd, stdout);
+	printf("\n");
+}
+
+/*
+ * --watch: print every @interval_ms, @count times (0: until killed).
+ * On a terminal the whole view is redrawn in place; otherwise (or with
+ * @lines) one line per interval, which suits a log.
+ */
+static int hvb_stat_watch(const struct hvb_stat_view *v, __u64 interval_ms,
+			  __u64 count, bool lines)
+{
+	static struct hvb_stat_devs sd[2];
+	struct hvb_stat_line l[2];
+	struct timespec step = {
+		(time_t)(interval_ms / 1000),
+		(long)(interval_ms % 1000) * 1000000L,
+	};
+	bool redraw = !lines && !v->json && isatty(STDOUT_FILENO);
+	__u64 i;
+	int err;
+
+	for (i = 0; !count || i < count; i++) {
+		unsigned int cur = i & 1;
+		bool has_prev = i > 0;
+
+		if (i)
+			nanosleep(&step, NULL);
+		/* Each time afresh: a new daemon puts a new file in place. */
+		hvb_stat_devs_take(&sd[cur], v->dir, v->path);
+		if (redraw) {
+			printf("\033[H\033[2J");
+			err = hvb_stat_once(v, &sd[cur], false);
+			printf("\nevery %llu.%03llu s; Ctrl-C to stop\n",
+			       (unsigned long long)(interval_ms / 1000),
+			       (unsigned long long)(interval_ms % 1000));
+		} else if (v->json) {
+			err = hvb_stat_once(v, &sd[cur], true);
+		} else {
+			hvb_stat_line_take(v, &l[cur]);
+			hvb_stat_line_print(&l[cur],
+					    has_prev ? &l[!cur] : NULL,
+					    &sd[cur],
+					    has_prev ? &sd[!cur] : NULL);
+			err = HVB_EXIT_OK;
+		}
+		if (err)
+			return err;
+		fflush(stdout);
+	}
+	return HVB_EXIT_OK;
+}
+
+/* --watch's optional SECONDS: "--watch=2", "-w2", or "--watch 2" when
+ * the next word is a number.  Returns milliseconds, or 0 if bad. */
+static __u64 hvb_stat_interval(const char *arg)
+{
+	char *end;
+	double s;
+
+	if (!arg)
+		return 1000;
+	s = strtod(arg, &end);
+	if (end == arg || *end || !(s >= 0.05 && s <= 3600))
+		return 0;
+	return (__u64)(s * 1000 + 0.5);
+}
+
+static bool hvb_stat_is_number(const char *s)
+{
+	return s && ((*s >= '0' && *s <= '9') || (*s == '.' && s[1]));
+}
+
 int hvb_cmd_stat(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "transport", required_argument, NULL, 't' },
 		{ "region", required_argument, NULL, 'r' },
 		{ "device", required_argument, NULL, 'd' },
+		{ "state-dir", required_argument, NULL, 'S' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "watch", optional_argument, NULL, 'w' },
+		{ "lines", no_argument, NULL, 'L' },
+		{ "count", required_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *path = NULL, *device = NULL, *transport = "sim";
+	const char *dir = HVB_VSTATE_DIR, *watch_arg = NULL;
 	struct hvb_region_header hdr;
-	bool json = false, kmod;
+	struct hvb_stat_view view;
+	bool json = false, kmod, watch = false, lines = false;
+	__u64 interval_ms = 0, count = 0;
+	static struct hvb_stat_devs sd;
 	size_t size;
 	void *region;
 	int opt, err;
 
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":t:r:d:jh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":t:r:d:S:jw::Ln:h", opts,
+				  NULL)) != -1) {
 		switch (opt) {
 		case 't':
 			transport = optarg;
@@ -432,8 +619,36 @@ int hvb_cmd_stat(int argc, char **argv)
 		case 'd':
 			device = optarg;
 			break;
+		case 'S':
+			dir = optarg;
+			break;
 		case 'j':
 			json = true;
+			break;
+		case 'w':
+			watch = true;
+			watch_arg = optarg;
+			if (!optarg && optind < argc &&
+			    hvb_stat_is_number(argv[optind]))
+				watch_arg = argv[optind++];
+			interval_ms = hvb_stat_interval(watch_arg);
+			if (!interval_ms) {
+				fprintf(stderr, "hvbridge stat: bad value '%s' for --watch (seconds, 0.05 to 3600)\n"
+						"Try 'hvbridge stat --help'.\n",
+					watch_arg);
+				return HVB_EXIT_USAGE;
+			}
+			break;
+		case 'L':
+			lines = true;
+			break;
+		case 'n':
+			if (!hvb_parse_u64(optarg, &count) || !count) {
+				fprintf(stderr, "hvbridge stat: bad value '%s' for --count\n"
+						"Try 'hvbridge stat --help'.\n",
+					optarg);
+				return HVB_EXIT_USAGE;
+			}
 			break;
 		case 'h':
 			hvb_stat_usage(stdout);
@@ -444,6 +659,8 @@ int hvb_cmd_stat(int argc, char **argv)
 	}
 	if (optind < argc)
 		return hvb_usage_error("stat", 0, argv);
+	if ((lines || count) && !watch)
+		return hvb_stat_misuse("--lines and --count are for --watch");
 	kmod = !strcmp(transport, "kmod");
 	if (!kmod && strcmp(transport, "sim")) {
 		fprintf(stderr, "hvbridge stat: transport '%s': stat reads a region file (sim) or hvbridge.ko's region (kmod)\n"
@@ -474,22 +691,16 @@ int hvb_cmd_stat(int argc, char **argv)
 		munmap(region, size);
 		return HVB_EXIT_FAIL;
 	}
-	if (json) {
-		cJSON *root = hvb_stat_json(path, region, &hdr);
-		char *text = root ? cJSON_Print(root) : NULL;
-
-		if (!text) {
-			fprintf(stderr, "hvbridge: error: out of memory\n");
-			cJSON_Delete(root);
-			munmap(region, size);
-			return HVB_EXIT_FAIL;
-		}
-		printf("%s\n", text);
-		free(text);
-		cJSON_Delete(root);
+	view = (struct hvb_stat_view){
+		.path = path, .region = region, .h = &hdr, .dir = dir,
+		.json = json,
+	};
+	if (watch) {
+		err = hvb_stat_watch(&view, interval_ms, count, lines);
 	} else {
-		hvb_stat_print(path, region, &hdr);
+		hvb_stat_devs_take(&sd, dir, path);
+		err = hvb_stat_once(&view, &sd, false);
 	}
 	munmap(region, size);
-	return HVB_EXIT_OK;
+	return err;
 }

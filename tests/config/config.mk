@@ -3,7 +3,8 @@
 # missing, wrong types and every other validation rule refused with the
 # field's JSON path; and the hvbridge binary itself run on good and bad
 # configs (exit codes and messages, and a simulation served with its
-# devices from a config).
+# devices from a config); and daemon operations (test_ops.c: `daemon
+# --stop`, the per-device counters in `stat`, `stat --watch`).
 CONFIG_DIR := $(TOP)/tests/config
 CONFIG_OUT := $(O)/tests/config
 CONFIG_SRCS := $(sort $(wildcard $(CONFIG_DIR)/*.c))

@@ -5,8 +5,9 @@
 # fail with exit 1 and the documented reason for a missing device or one
 # that is not hvbridge.ko's, and print --help with exit 0.  Where the
 # module's device exists (faked with HVBRIDGE_DEVICE=/dev/null), `stat`
-# and `daemon -c FILE` use the kmod transport with no other flag; no
-# output ever holds "(null)".  (Inside the root zone they are checked by
+# and `daemon -c FILE` use the kmod transport with no other flag, and
+# `daemon --stop` looks for the pid file named after the device and
+# signals nobody without a live daemon; no output ever holds "(null)".  (Inside the root zone they are checked by
 # tests/kmod/qemu.sh.)
 # Usage: cli.sh HVBRIDGE
 set -u
@@ -98,6 +99,18 @@ HVBRIDGE_DEVICE=$nodev case_ daemon-cfg-default-sim 2 "no region" \
 	daemon -c "$top/configs/hvisor-virtio_cfg.json"
 HVBRIDGE_DEVICE=$nodev case_ stat-default-sim 2 "--region is required" \
 	stat
+# `daemon --stop` finds the kmod daemon's pid file by the device's
+# major:minor (/dev/null: 1:3); with none there, it signals nobody.
+run=$(mktemp -d /tmp/hvb-kmodcli-XXXXXX)
+HVBRIDGE_DEVICE=/dev/null case_ stop-default-kmod 1 \
+	"no daemon serves /dev/null (no pid file $run/kmod-1-3.pid" \
+	daemon --stop --state-dir "$run"
+case_ stop-kmod-device 1 "no pid file $run/kmod-1-3.pid" \
+	daemon --stop --transport kmod --region /dev/null --state-dir "$run"
+echo 999999999 >"$run/kmod-1-3.pid"
+case_ stop-kmod-stale 1 "is stale (it names pid 999999999" \
+	daemon --stop --transport kmod --region /dev/null --state-dir "$run"
+rm -rf "$run"
 
 case_ zone-help 0 "Usage: hvbridge zone stop ID" zone --help
 case_ zone-list-help 0 "Usage: hvbridge zone list" zone list --help

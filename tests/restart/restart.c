@@ -10,7 +10,7 @@
  * block, and Status never left DRIVER_OK.  A watchdog turns a hang into
  * a failure with a message.
  *
- *   hvb-restart HVBRIDGE KILL|TERM [RESTARTS]
+ *   hvb-restart HVBRIDGE KILL|TERM|STOP [RESTARTS]
  *   hvb-restart HVBRIDGE STATE
  *   hvb-restart HVBRIDGE RNG
  *   hvb-restart HVBRIDGE CONSOLE
@@ -29,6 +29,12 @@
  * client writes, and the receive queue, set up before the first kill,
  * must still deliver.
  *
+ * STOP: as TERM, but each daemon is stopped by `hvbridge daemon --stop`
+ * (40 times by default), which must exit 0 only after the daemon has
+ * drained (nothing in flight in its state file) and exited with status
+ * 0.  Then the per-device counters, which each daemon takes over from
+ * the last, must count exactly the requests the guest saw complete.
+ *
  * RS_LOG=1 shows the daemons' info lines; RS_NO_STATE=1 runs them with
  * --no-state, which must fail (the test has teeth).
  */
@@ -41,6 +47,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -51,6 +58,7 @@
 #include <linux/virtio_rng.h>
 
 #include "blkenv.h"
+#include "devstats.h"
 #include "virtio/vstate.h"
 
 #define RS_SLOTS	32u
@@ -79,6 +87,7 @@ static volatile unsigned int restarts_done;
 static volatile int killer_done;
 static void *region_mem;		/* to see a daemon attach */
 static int sig;
+static bool use_stop;			/* STOP: `hvbridge daemon --stop` */
 static const char *log_level = "warn";	/* STATE: "error" */
 static unsigned int restarts;
 
@@ -131,6 +140,115 @@ static unsigned int rs_rand(unsigned int *seed, unsigned int n)
 	return (*seed >> 8) % n;
 }
 
+/*
+ * STOP: `hvbridge daemon --stop`, named by the same config and state
+ * directory as the daemon, must find it, stop it after it drained and
+ * return 0 only once it has exited.  Returns its exit status, or -1.
+ */
+static int rs_stop_cmd(void)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid == 0) {
+		/* Its one line on success is not the test's output. */
+		if (!freopen("/dev/null", "w", stdout))
+			_exit(127);
+		execl(hvbridge, hvbridge, "daemon", "--stop", "-c", cfg,
+		      "--state-dir", state, "--timeout", "20", (char *)NULL);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/*
+ * STOP: a daemon that drained left nothing in flight in the disk's
+ * state file: every queue's in-flight bits clear, last_avail at
+ * used_idx.  Returns the number of heads left in flight, or -1.
+ */
+static int rs_left_in_flight(void)
+{
+	char path[192];
+	struct hvb_vstate vs;
+	int fd, n = 0;
+	__u32 q, w;
+
+	snprintf(path, sizeof(path), "%s/zone%u-%llx.state", state, BE_ZONE,
+		 (unsigned long long)BE_DEV_BASE);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (pread(fd, &vs, sizeof(vs), 0) != (ssize_t)sizeof(vs)) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	for (q = 0; q < HVB_VIRTIO_MAX_QUEUES; q++) {
+		for (w = 0; w < HVB_VIRTIO_QUEUE_MAX / 64; w++)
+			n += __builtin_popcountll(vs.q[q].inflight[w]);
+		if (vs.q[q].last_avail != vs.q[q].used_idx)
+			n++;
+	}
+	return n;
+}
+
+/*
+ * STOP: the daemons' per-device counters (tool/devstats.h), carried
+ * from each daemon to the next since every stop was clean, must say
+ * what the guest saw: virtio-blk completed exactly @done requests,
+ * moved at least the data of @reads reads and @writes writes, raised
+ * interrupts and failed nothing.  Returns the number of mismatches.
+ */
+static int rs_check_counters(unsigned long done, unsigned long reads,
+			     unsigned long writes)
+{
+	const struct hvb_devstats_dev *d = NULL;
+	struct hvb_devstats s;
+	char path[256];
+	struct stat st;
+	unsigned int i;
+	int fd, bad = 0;
+
+	if (stat(region, &st))
+		return 1;
+	snprintf(path, sizeof(path), "%s/file-%llx-%llx.stats", state,
+		 (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || pread(fd, &s, sizeof(s), 0) != (ssize_t)sizeof(s)) {
+		fprintf(stderr, "FAIL restart: no stats file %s\n", path);
+		if (fd >= 0)
+			close(fd);
+		return 1;
+	}
+	close(fd);
+	for (i = 0; i < s.nr_devs && i < HVB_DEVSTATS_MAX; i++)
+		if (s.dev[i].base == BE_DEV_BASE && s.dev[i].zone == BE_ZONE)
+			d = &s.dev[i];
+	if (s.magic != HVB_DEVSTATS_MAGIC || !d) {
+		fprintf(stderr, "FAIL restart: %s: bad header or no disk\n",
+			path);
+		return 1;
+	}
+	if (d->requests != done) {
+		fprintf(stderr, "FAIL restart: the disk's counters say %llu requests, the guest saw %lu\n",
+			(unsigned long long)d->requests, done);
+		bad++;
+	}
+	if (d->bytes_written < (__u64)reads * RS_BLOCK ||
+	    d->bytes_read < (__u64)writes * RS_BLOCK || !d->interrupts ||
+	    d->errors || strcmp(d->type, "virtio-blk")) {
+		fprintf(stderr, "FAIL restart: the disk's counters: type %.16s, %llu bytes read, %llu written, %llu interrupts, %llu errors (%lu reads, %lu writes)\n",
+			d->type, (unsigned long long)d->bytes_read,
+			(unsigned long long)d->bytes_written,
+			(unsigned long long)d->interrupts,
+			(unsigned long long)d->errors, reads, writes);
+		bad++;
+	}
+	return bad;
+}
+
 /* Kill (or stop) and restart the daemon, @restarts times. */
 static void *rs_killer(void *arg)
 {
@@ -152,8 +270,29 @@ static void *rs_killer(void *arg)
 					 consumer_epoch) != i + 1)
 			usleep(1000);
 		nanosleep(&ts, NULL);
-		kill(pid, sig);
-		waitpid(pid, &status, 0);
+		if (use_stop) {
+			int ret = rs_stop_cmd();
+			pid_t w = waitpid(pid, &status, WNOHANG);
+
+			/* --stop returns once the daemon has exited: it is
+			 * a zombie now, never still running. */
+			if (ret != 0 || w != pid) {
+				fprintf(stderr, "FAIL restart: hvbridge daemon --stop exited %d; the daemon %s\n",
+					ret, w == pid ? "exited" :
+					"was still running");
+				kill(pid, SIGKILL);
+				exit(1);
+			}
+			ret = rs_left_in_flight();
+			if (ret) {
+				fprintf(stderr, "FAIL restart: the stopped daemon left %d requests in flight (-1: no state file)\n",
+					ret);
+				exit(1);
+			}
+		} else {
+			kill(pid, sig);
+			waitpid(pid, &status, 0);
+		}
 		if (sig == SIGTERM && !(WIFEXITED(status) &&
 					 WEXITSTATUS(status) == 0)) {
 			fprintf(stderr, "FAIL restart: the daemon did not stop cleanly on SIGTERM (status 0x%x)\n",
@@ -557,12 +696,14 @@ int main(int argc, char **argv)
 	int status;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: hvb-restart HVBRIDGE KILL|TERM|STATE|RNG|CONSOLE [RESTARTS]\n");
+		fprintf(stderr, "usage: hvb-restart HVBRIDGE KILL|TERM|STOP|STATE|RNG|CONSOLE [RESTARTS]\n");
 		return 2;
 	}
 	hvbridge = argv[1];
-	sig = !strcmp(argv[2], "TERM") ? SIGTERM : SIGKILL;
-	restarts = argc > 3 ? (unsigned int)atoi(argv[3]) : 200;
+	use_stop = !strcmp(argv[2], "STOP");
+	sig = !strcmp(argv[2], "TERM") || use_stop ? SIGTERM : SIGKILL;
+	restarts = argc > 3 ? (unsigned int)atoi(argv[3]) :
+		   use_stop ? 40 : 200;
 	signal(SIGALRM, on_alarm);
 	alarm(RS_WATCHDOG_S);
 	if (rs_setup()) {
@@ -693,8 +834,11 @@ int main(int argc, char **argv)
 	kill(daemon_pid, SIGTERM);
 	waitpid(daemon_pid, &status, 0);
 	daemon_pid = 0;
+	if (use_stop)
+		bad += (unsigned int)rs_check_counters(done, reads, writes);
 	printf("%s restart-%s: %u restarts, %lu requests (%lu reads, %lu writes, %lu flushes) each completed once, %u bad, %ld s\n",
-	       bad ? "FAIL" : "PASS", sig == SIGKILL ? "kill" : "term",
+	       bad ? "FAIL" : "PASS", sig == SIGKILL ? "kill" :
+	       use_stop ? "stop" : "term",
 	       restarts, done, reads, writes, flushes, bad,
 	       (long)(time(NULL) - t0));
 	rs_cleanup();

@@ -2,7 +2,9 @@
 # "Restarts").  The real daemon runs as a separate process on the sim
 # transport and is killed (SIGKILL) or stopped (SIGTERM) and restarted
 # 200 times under a 32-deep checksummed workload; both runs go in
-# parallel (about 50 s).  Then STATE: a corrupt state file is refused or
+# parallel (about 50 s).  STOP: `hvbridge daemon --stop` stops each
+# daemon 40 times, and must return only once it drained (nothing left in
+# flight in its state file) and exited 0.  Then STATE: a corrupt state file is refused or
 # leaves the device NEEDS_RESET, never trusted; RNG and CONSOLE:
 # virtio-rng's and virtio-console's queues resume too (a few seconds
 # each).
@@ -29,9 +31,11 @@ restart-test: $(RESTART_BIN)
 	$(Q)$(RESTART_BIN) $(O)/tool/hvbridge KILL & k=$$!; \
 	$(RESTART_BIN) $(O)/tool/hvbridge TERM; t=$$?; \
 	wait $$k; k=$$?; \
+	$(RESTART_BIN) $(O)/tool/hvbridge STOP; p=$$?; \
 	$(RESTART_BIN) $(O)/tool/hvbridge STATE; s=$$?; \
 	$(RESTART_BIN) $(O)/tool/hvbridge RNG; g=$$?; \
 	$(RESTART_BIN) $(O)/tool/hvbridge CONSOLE; c=$$?; \
-	f=$$(((k != 0) + (t != 0) + (s != 0) + (g != 0) + (c != 0))); \
-	echo "restart: $$((5 - f)) passed, $$f failed"; \
+	f=$$(((k != 0) + (t != 0) + (p != 0) + (s != 0) + (g != 0) + \
+	      (c != 0))); \
+	echo "restart: $$((6 - f)) passed, $$f failed"; \
 	[ $$f = 0 ]

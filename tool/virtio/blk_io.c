@@ -107,6 +107,8 @@ static void blk_io_arm_kick(struct blk *b)
 static void blk_io_complete(struct blk *b, struct blk_req *r, __u8 status)
 {
 	*r->status = status;
+	if (status != VIRTIO_BLK_S_OK)
+		hvb_virtio_count_error(b->vd);
 	/* The status byte is published by the release of used->idx in
 	 * hvb_vq_push() (Barrier VQ-B, virtqueue.c). */
 	hvb_vq_push(b->vq, r->chain.head,

@@ -12,6 +12,7 @@
 #include <hvbridge/barrier.h>
 #include <hvbridge/region.h>
 
+#include "devstats.h"
 #include "log.h"
 #include "virtio.h"
 #include "virtqueue.h"
@@ -134,13 +135,25 @@ void hvb_virtio_raise(struct hvb_virtio_dev *vd, __u32 bits)
 	if (vd->vs)	/* the same on the state's copy (vstate.h) */
 		__atomic_fetch_or(&vd->vs->isr, bits, __ATOMIC_RELAXED);
 	if (t && t->ops->raise_irq && vd->irq) {
+		struct hvb_devstats_dev *st = hvb_virtio_stats(vd);
 		int err = t->ops->raise_irq(t, vd->dev->zone_id, vd->irq);
 
+		if (st)
+			hvb_devstats_add(err ? &st->irq_errors :
+					 &st->interrupts, 1);
 		if (err)
 			hvb_log_once(HVB_LOG_WARN,
 				     "%s: cannot raise interrupt %u: %s (said once)",
 				     vd->dev->name, vd->irq, strerror(-err));
 	}
+}
+
+void hvb_virtio_count_error(struct hvb_virtio_dev *vd)
+{
+	struct hvb_devstats_dev *st = hvb_virtio_stats(vd);
+
+	if (st)
+		hvb_devstats_add(&st->errors, 1);
 }
 
 bool hvb_virtio_requeue(struct hvb_virtio_dev *vd, struct hvb_virtqueue *vq)
@@ -174,6 +187,8 @@ void hvb_virtio_needs_reset(struct hvb_virtio_dev *vd)
 
 	/* Virtio 1.2, 2.1.2: with DRIVER_OK set, NEEDS_RESET comes with a
 	 * configuration change notification.  Once is enough. */
+	if (!(old & VIRTIO_CONFIG_S_NEEDS_RESET))
+		hvb_virtio_count_error(vd);
 	if ((old & VIRTIO_CONFIG_S_DRIVER_OK) &&
 	    !(old & VIRTIO_CONFIG_S_NEEDS_RESET))
 		hvb_virtio_raise(vd, VIRTIO_MMIO_INT_CONFIG);

@@ -270,6 +270,21 @@ void hvb_virtio_stop(struct hvb_virtio_dev *vd);
  */
 void hvb_virtio_resume(struct hvb_virtio_dev *vd);
 
+/*
+ * The device's counters in the daemon's stats file (devstats.h), or NULL
+ * when nothing counts them.  Set before the device's threads start and
+ * cleared after they stopped, so any thread may use it.
+ */
+static inline struct hvb_devstats_dev *
+hvb_virtio_stats(const struct hvb_virtio_dev *vd)
+{
+	return vd && vd->dev ? vd->dev->stats : NULL;
+}
+
+/* The device failed a request (an error status to the driver): count
+ * it in the device's errors.  Any thread. */
+void hvb_virtio_count_error(struct hvb_virtio_dev *vd);
+
 /* Has the device been marked NEEDS_RESET?  Any thread. */
 bool hvb_virtio_is_broken(const struct hvb_virtio_dev *vd);
 

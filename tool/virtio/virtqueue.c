@@ -30,6 +30,7 @@
 
 #include <hvbridge/barrier.h>
 
+#include "devstats.h"
 #include "log.h"
 #include "virtqueue.h"
 #include "vstate.h"
@@ -325,6 +326,16 @@ static int vq_walk_chain(struct hvb_virtqueue *vq, struct hvb_vq_chain *chain,
 	return 0;
 }
 
+/* The device's byte count of a chain it took (devstats.h). */
+static void vq_count_pop(struct hvb_virtqueue *vq,
+			 const struct hvb_vq_chain *chain)
+{
+	struct hvb_devstats_dev *st = hvb_virtio_stats(vq->vd);
+
+	if (st)
+		hvb_devstats_add(&st->bytes_read, chain->read_len);
+}
+
 int hvb_vq_pop(struct hvb_virtqueue *vq, struct hvb_vq_chain *chain)
 {
 	__u16 avail_idx, head;
@@ -336,7 +347,10 @@ int hvb_vq_pop(struct hvb_virtqueue *vq, struct hvb_vq_chain *chain)
 		/* Taken by the last daemon, marked in flight already: run
 		 * again (docs/daemon.md), walked and checked again too. */
 		head = vq->resubmit[--vq->nr_resubmit];
-		return vq_walk_chain(vq, chain, head) ? -EINVAL : 1;
+		if (vq_walk_chain(vq, chain, head))
+			return -EINVAL;
+		vq_count_pop(vq, chain);
+		return 1;
 	}
 	/* Barrier VQ-A: pairs with the driver's write barrier before its
 	 * avail->idx update: the ring entry and descriptors are visible. */
@@ -368,6 +382,7 @@ int hvb_vq_pop(struct hvb_virtqueue *vq, struct hvb_vq_chain *chain)
 		/* And no later store of the caller's moves above them. */
 		atomic_signal_fence(memory_order_seq_cst);
 	}
+	vq_count_pop(vq, chain);
 	return 1;
 }
 
@@ -375,6 +390,7 @@ void hvb_vq_push(struct hvb_virtqueue *vq, __u16 head, __u32 written)
 {
 	struct vring_used_elem *e = &vq->used->ring[vq->used_idx % vq->size];
 	struct hvb_vstate_queue *vs = vq->vs;
+	struct hvb_devstats_dev *st;
 
 	if (vs)
 		vq_rec_store_u16(&vs->completing, head);	/* P1 */
@@ -388,6 +404,11 @@ void hvb_vq_push(struct hvb_virtqueue *vq, __u16 head, __u32 written)
 		vq_rec_store_u64(&vs->inflight[head / 64],		/* P4 */
 			 vs->inflight[head / 64] & ~(1ull << (head % 64)));
 		vq_rec_store_u16(&vs->used_idx, vq->used_idx);		/* P5 */
+	}
+	st = hvb_virtio_stats(vq->vd);
+	if (st) {
+		hvb_devstats_add(&st->requests, 1);
+		hvb_devstats_add(&st->bytes_written, written);
 	}
 }
 
