@@ -42,9 +42,9 @@ static __u32 hyp_hc_run[HYP_MAX_ZONES];
  * went ON) by the zone's CPU.
  */
 static __u32 hyp_hc_starting[HYP_MAX_ZONES];
-/* How long ZONE_START retries a CPU_ON that finds the CPU still on
- * its way off (it parked a moment ago). */
-#define HYP_HC_CPU_ON_RETRY_NS	50000000ull
+/* How long a guest zone's SYSTEM_RESET waits for its other CPUs to park
+ * (they are kicked: an interrupt at EL2 is an exit). */
+#define HYP_HC_RESET_WAIT_NS	100000000ull
 
 /*
  * Injected, not yet polled interrupts of each zone, bit n = INTID
@@ -219,7 +219,6 @@ static __s64 hyp_hc_zone_start(struct hyp_zone *z)
 {
 	__u32 *run = &hyp_hc_run[z->index];
 	__u32 cpu = (__u32)__builtin_ctzll(z->cfg->cpus);
-	__u64 t0;
 	int err;
 
 	if (hyp_hc_zone_state(z) != HVB_ZONE_STOPPED ||
@@ -231,11 +230,7 @@ static __s64 hyp_hc_zone_start(struct hyp_zone *z)
 	/* Into the hypervisor (hyp_secondary_entry), which enters the zone
 	 * as at boot; its power state is OFF, so nothing is pending.  A CPU
 	 * that parked a moment ago may still be on its way off. */
-	t0 = hyp_arch_now_ns();
-	do
-		err = hyp_psci_cpu_on(cpu);
-	while (err == PSCI_ALREADY_ON &&
-	       hyp_arch_now_ns() - t0 < HYP_HC_CPU_ON_RETRY_NS);
+	err = hyp_psci_cpu_on_settled(cpu);
 	if (err) {
 		hvb_store_release_u32(&hyp_hc_starting[z->index], 0);
 		hyp_printk("hvbridge-hyp: %s: CPU_ON CPU %u failed (%d)\n",
@@ -244,6 +239,62 @@ static __s64 hyp_hc_zone_start(struct hyp_zone *z)
 		return HVB_HC_ESTATE;
 	}
 	return HVB_HC_OK;
+}
+
+/* Is every CPU of @z but the calling one off? */
+static int hyp_hc_others_off(struct hyp_zone *z, __u32 self)
+{
+	__u32 cpu;
+
+	for (cpu = 0; cpu < HYP_MAX_CPUS; cpu++)
+		if (cpu != self && z->cfg->cpus & 1ull << cpu &&
+		    hyp_vcpu_affinity_info(z, cpu) != PSCI_AFF_OFF)
+			return 0;
+	return 1;
+}
+
+void hyp_hc_zone_power_off(struct hyp_zone *z, int reset)
+{
+	__u32 self = hyp_arm64_cpu_id(), cpu;
+	__u64 t0;
+
+	hyp_printk("hvbridge-hyp: %s: %s from CPU %u: the zone stops, not the machine\n",
+		   z->cfg->name, reset ? "SYSTEM_RESET" : "SYSTEM_OFF", self);
+	/* Fully ordered: every CPU of the zone that exits after this (the
+	 * kick below makes each exit) sees STOPPING and parks. */
+	hvb_xchg_u32(&hyp_hc_run[z->index], HC_STOPPING);
+	for (cpu = 0; cpu < HYP_MAX_CPUS; cpu++)
+		if (cpu != self && z->cfg->cpus & 1ull << cpu)
+			hyp_gic_kick(cpu);
+	if (!reset)
+		goto off;
+	t0 = hyp_arch_now_ns();
+	while (!hyp_hc_others_off(z, self))
+		if (hyp_arch_now_ns() - t0 > HYP_HC_RESET_WAIT_NS) {
+			hyp_printk("hvbridge-hyp: %s: reset: a CPU did not stop, the zone stays stopped\n",
+				   z->cfg->name);
+			goto off;
+		}
+	/* Every other CPU is off: the zone is this CPU's alone, and it
+	 * restarts it as ZONE_START does (hyp_hc_zone_start()). */
+	cpu = (__u32)__builtin_ctzll(z->cfg->cpus);
+	hyp_printk("hvbridge-hyp: %s: reset: restarting on CPU %u\n",
+		   z->cfg->name, cpu);
+	hvb_store_release_u32(&hyp_hc_starting[z->index], 1);
+	hvb_store_release_u32(&hyp_hc_run[z->index], HC_RUNNING);
+	if (cpu == self)
+		hyp_arm64_zone_start(z);	/* does not return */
+	if (hyp_psci_cpu_on_settled(cpu)) {
+		hyp_printk("hvbridge-hyp: %s: reset: CPU_ON CPU %u failed\n",
+			   z->cfg->name, cpu);
+		hvb_store_release_u32(&hyp_hc_starting[z->index], 0);
+		hvb_store_release_u32(&hyp_hc_run[z->index], HC_STOPPING);
+	}
+off:
+	hyp_vcpu_cpu_off(z);	/* returns only if the firmware refused */
+	hyp_printk("hvbridge-hyp: %s: CPU_OFF refused, CPU %u halted\n",
+		   z->cfg->name, self);
+	arm64_halt();
 }
 
 static __s64 hyp_hc_zone_stop(struct hyp_zone *z)

@@ -260,10 +260,12 @@ __s64 hyp_vcpu_cpu_on(struct hyp_zone *z, __u64 mpidr, __u64 entry,
 	hvb_store_release_u32(&pw->state, HYP_VCPU_ON_PENDING);
 	hyp_printk("hvbridge-hyp: %s: PSCI CPU_ON CPU %lu at IPA 0x%lx\n",
 		   z->cfg->name, cpu, entry);
-	err = hyp_psci_cpu_on((__u32)cpu);
+	err = hyp_psci_cpu_on_settled((__u32)cpu);
 	if (err) {
 		hvb_store_release_u32(&pw->state, HYP_VCPU_OFF);
-		return err;
+		hyp_printk("hvbridge-hyp: %s: firmware CPU_ON CPU %lu: %d\n",
+			   z->cfg->name, cpu, err);
+		return PSCI_INTERNAL_FAILURE;
 	}
 	return PSCI_SUCCESS;
 }
@@ -275,11 +277,11 @@ __s64 hyp_vcpu_affinity_info(struct hyp_zone *z, __u64 mpidr)
 		return PSCI_INVALID_PARAMS;
 	switch (hvb_load_acquire_u32(&hyp_vcpu_power[mpidr].state)) {
 	case HYP_VCPU_ON:
-		return 0;		/* ON */
+		return PSCI_AFF_ON;
 	case HYP_VCPU_OFF:
-		return 1;		/* OFF */
+		return PSCI_AFF_OFF;
 	}
-	return 2;			/* ON_PENDING */
+	return PSCI_AFF_ON_PENDING;
 }
 
 /* PSCI CPU_OFF: this vCPU stops and its CPU powers down until the zone
