@@ -213,6 +213,10 @@ void hyp_hc_zone_exit_check(struct hyp_zone *z)
 void hyp_hc_zone_exited(const struct hyp_zone *z)
 {
 	hvb_xchg_u32(&hyp_hc_run[z->index], HC_EXITED);
+	/* A zone that failed to start (vcpu.c) never reaches an exit
+	 * that clears it; its power state stayed OFF.  Pairs with the
+	 * acquire in hyp_hc_zone_state(). */
+	hvb_store_release_u32(&hyp_hc_starting[z->index], 0);
 }
 
 static __s64 hyp_hc_zone_start(struct hyp_zone *z)

@@ -15,7 +15,9 @@
  *
  * A zone1 image of the user's (docs/run.md), put by QEMU's loader at
  * zone1's RAM (PA 0x50000000, IPA 0x40000000), replaces the built-in
- * guest: zone1 then runs it alone (or next to the root zone), untraced.
+ * guest: zone1 then runs it alone (or next to the root zone), untraced;
+ * an arm64 Linux Image is booted the Linux way (zone1_set_boot()).  The
+ * root zone always is (HYP_ZONE_BOOT_LINUX, docs/psci.md).
  *
  * The root zone owns RAM 0x40000000-0x4fffffff and every device of the
  * low 1 GiB, identity mapped, and keeps the physical GIC; it also maps

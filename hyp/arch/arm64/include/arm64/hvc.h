@@ -31,7 +31,8 @@ void hyp_hc_zone_exit_check(struct hyp_zone *z);
 void hyp_hc_zone_power_off(struct hyp_zone *z, int reset)
 	__attribute__((noreturn));
 
-/* The test guest's exit hypercall ended @z's guest (hvc.c). */
+/* The test guest's exit hypercall ended @z's guest (hvc.c), or @z
+ * could not start (vcpu.c). */
 void hyp_hc_zone_exited(const struct hyp_zone *z);
 
 /* [@pa, @pa + @size) lies in one of @z's own RAM regions: identity
