@@ -389,7 +389,9 @@ void psci_again_main(const struct psci_regs *regs)
 	check_entry("first vCPU restarted by PSCI CPU_ON", regs);
 	check("again-x0-is-context", regs->x[0], CTX3);
 	check("again-not-a-zone-restart", psci_entries, 1);
-	check("again-cpu-on-result", load_acq(&psci_wake_rc), 100);
+	/* The second vCPU stores its CPU_ON's result after the call
+	 * returned, which may be after we got here. */
+	check("again-cpu-on-result", wait_for(&psci_wake_rc, 100), 1);
 	check("aff-self-on-again",
 	      (__u64)psci_smc(PSCI_AFF_INFO_64, psci_me, 0, 0), AFF_ON);
 	check("aff-other-off-at-end", (__u64)wait_aff(other, AFF_OFF),
