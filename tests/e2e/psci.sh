@@ -14,7 +14,9 @@
 #              first CPU off and started again by the second at another
 #              entry (not a zone restart); SYSTEM_RESET restarting the
 #              zone the Linux way; SYSTEM_OFF stopping it
-#   psci-root  the same on CPUs 2-3 next to the root zone's Linux on
+#   psci-no-dtb  the PSCI image without its DTB: the hypervisor refuses
+#              to boot it and powers its CPU off
+#   psci-root  psci-pair's checks on CPUs 2-3 next to the root zone's Linux on
 #              CPUs 0-1 (-smp 4): CPU_ON of the root zone's CPUs is
 #              refused, zone1's SYSTEM_OFF stops zone1 only, and the
 #              root zone boots on both its CPUs and later powers the
@@ -84,6 +86,19 @@ if case_start $n "$pbin"; then
 	boot $n "$img/hvbridge-hyp.elf" \
 		"hvbridge-hyp: zone1: SYSTEM_OFF from CPU" "-smp 3 $zone1"
 	psci_want $n 1 2 71
+fi
+result $n
+
+# A Linux image without its DTB: refused, the zone not started, its CPU
+# off, and nothing else happens.
+n=psci-no-dtb
+log_of=$n
+if case_start $n "$pbin"; then
+	boot $n "$img/hvbridge-hyp.elf" "hvbridge-hyp: zone1: not started" \
+		"-smp 3 $ld,addr=0x50000000,file=$pbin"
+	want $n "hvbridge-hyp: zone1: Linux boot refused: no DTB (FDT magic) at the DTB address (kernel IPA 0x40000000, DTB IPA 0x401f0000)" \
+		"hvbridge-hyp: zone1: not started, CPU 1 off"
+	never $n "entering EL1" "[zone1]" "***"
 fi
 result $n
 

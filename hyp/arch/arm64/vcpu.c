@@ -244,13 +244,14 @@ static __attribute__((noreturn)) void zone_start_failed(struct hyp_zone *z)
 {
 	__u32 cpu = hyp_arm64_cpu_id();
 
+	hyp_printk("hvbridge-hyp: %s: not started, CPU %u %s\n",
+		   z->cfg->name, cpu,
+		   cpu && !(z->cfg->flags & HYP_ZONE_ROOT) ? "off" : "halted");
 	if (!(z->cfg->flags & HYP_ZONE_ROOT)) {
 		hyp_hc_zone_exited(z);
 		if (cpu)
 			hyp_psci_call(PSCI_0_2_CPU_OFF, 0, 0, 0);
 	}
-	hyp_printk("hvbridge-hyp: %s: not started, CPU %u halted\n",
-		   z->cfg->name, cpu);
 	arm64_halt();
 }
 
