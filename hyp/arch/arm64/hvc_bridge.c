@@ -264,8 +264,10 @@ void hyp_hc_zone_power_off(struct hyp_zone *z, int reset)
 
 	hyp_printk("hvbridge-hyp: %s: %s from CPU %u: the zone stops, not the machine\n",
 		   z->cfg->name, reset ? "SYSTEM_RESET" : "SYSTEM_OFF", self);
-	/* Fully ordered: every CPU of the zone that exits after this (the
-	 * kick below makes each exit) sees STOPPING and parks. */
+	/* Fully ordered, and before the kick (whose Barrier K, a dsb in
+	 * hyp_gic_kick(), completes it before the SGI goes): pairs with the
+	 * acquire of the run state in hyp_hc_zone_exit_check(), which each
+	 * other CPU of the zone runs when it takes the kick at EL2. */
 	hvb_xchg_u32(&hyp_hc_run[z->index], HC_STOPPING);
 	for (cpu = 0; cpu < HYP_MAX_CPUS; cpu++)
 		if (cpu != self && z->cfg->cpus & 1ull << cpu)
@@ -284,6 +286,9 @@ void hyp_hc_zone_power_off(struct hyp_zone *z, int reset)
 	cpu = (__u32)__builtin_ctzll(z->cfg->cpus);
 	hyp_printk("hvbridge-hyp: %s: reset: restarting on CPU %u\n",
 		   z->cfg->name, cpu);
+	/* As in hyp_hc_zone_start(): starting before RUNNING, both
+	 * release; pair with the acquires in hyp_hc_zone_state(), so the
+	 * root zone never sees RUNNING -> STOPPED while the CPU boots. */
 	hvb_store_release_u32(&hyp_hc_starting[z->index], 1);
 	hvb_store_release_u32(&hyp_hc_run[z->index], HC_RUNNING);
 	if (cpu == self)
