@@ -13,7 +13,8 @@
 #              CPU_OFF, CPU_ON again (AFFINITY_INFO following); the
 #              first CPU off and started again by the second at another
 #              entry (not a zone restart); SYSTEM_RESET restarting the
-#              zone the Linux way; SYSTEM_OFF stopping it
+#              zone the Linux way; SYSTEM_OFF stopping it, its second
+#              CPU included while that spins with interrupts masked
 #   psci-no-dtb  the PSCI image without its DTB: the hypervisor refuses
 #              to boot it and powers its CPU off
 #   psci-root  psci-pair's checks on CPUs 2-3 next to the root zone's Linux on
@@ -64,8 +65,9 @@ psci_want() {
 		"hvbridge-hyp: zone1: SYSTEM_RESET from CPU $b: the zone stops, not the machine" \
 		"hvbridge-hyp: zone1: reset: restarting on CPU $b" \
 		"[zone1] psci: hello from CPU $b, entry 2" \
-		"[zone1] psci: after reset: 11 passed, 0 failed" \
-		"hvbridge-hyp: zone1: SYSTEM_OFF from CPU $b: the zone stops, not the machine"
+		"[zone1] psci: after reset: 13 passed, 0 failed" \
+		"hvbridge-hyp: zone1: SYSTEM_OFF from CPU $b: the zone stops, not the machine" \
+		"hvbridge-hyp: zone1: stopped by its SYSTEM_OFF, CPU $s parked"
 	never $n "FAIL" "unexpected exception" "***" \
 		"hvbridge-hyp: zone1: PSCI CPU_ON CPU 0" \
 		"hvbridge-hyp: zone1: PSCI CPU_ON CPU 7" \
@@ -83,8 +85,10 @@ psci_want() {
 n=psci-pair
 log_of=$n
 if case_start $n "$pbin"; then
+	# Done when the second CPU, spinning, has been stopped too.
 	boot $n "$img/hvbridge-hyp.elf" \
-		"hvbridge-hyp: zone1: SYSTEM_OFF from CPU" "-smp 3 $zone1"
+		"hvbridge-hyp: zone1: stopped by its SYSTEM_OFF, CPU 2 parked" \
+		"-smp 3 $zone1"
 	psci_want $n 1 2 71
 fi
 result $n

@@ -8,8 +8,9 @@
  * start CPUs that are not the zone's, starts its second vCPU at a custom
  * entry and context id (twice, with CPU_OFF between), powers itself off
  * and lets the second vCPU start it again at another entry, then
- * resets the zone with SYSTEM_RESET and, after the restart, powers it
- * off with SYSTEM_OFF.  Lines (tests grep them):
+ * resets the zone with SYSTEM_RESET and, after the restart, starts its
+ * second vCPU in a loop that never exits and powers the zone off with
+ * SYSTEM_OFF (which must stop that vCPU too).  Lines (tests grep them):
  *   PASS <name> | FAIL <name>: got <x> want <y>
  *   psci: <n> passed, <m> failed          before the reset
  *   psci: after reset: <n> passed, <m> failed
@@ -61,6 +62,7 @@ __u64 psci_now(void);
 __u64 psci_freq(void);
 void psci_secondary(void);
 void psci_boot_again(void);
+void psci_spin(void);
 extern struct psci_regs psci_sec_regs;
 
 /*
@@ -359,6 +361,11 @@ void psci_main(const struct psci_regs *regs)
 		/* Restarted by the hypervisor after our SYSTEM_RESET: the
 		 * boot checks above again, then the zone powers off. */
 		check("reset-restarted-at-image-entry", psci_entries, 2);
+		/* A second vCPU that never exits (a loop, interrupts
+		 * masked): SYSTEM_OFF must stop it too. */
+		check("on-spinner", (__u64)psci_smc(PSCI_CPU_ON_64, other,
+						    (__u64)psci_spin, 0), 0);
+		check("spinner-on", (__u64)wait_aff(other, AFF_ON), AFF_ON);
 		report("after reset: ");
 		psci_hvc(PSCI_SYSTEM_OFF, 0, 0, 0);
 		check("system-off-does-not-return", 1, 0);

@@ -16,6 +16,7 @@
  *                      psci_secondary_main()
  *   psci_boot_again    CPU_ON's entry for the first vCPU after its
  *                      CPU_OFF: psci_again_main()
+ *   psci_spin          CPU_ON's entry for a vCPU that loops forever
  */
 #include <arm64/vcpu.h>
 #include "psci.h"
@@ -85,6 +86,13 @@ psci_boot_again:
 	add	x0, x0, :lo12:psci_again_regs
 	bl	psci_again_main
 	b	psci_exit
+
+/* CPU_ON's entry for a vCPU that never exits: DAIF masked, no trap,
+ * no end.  Only the hypervisor can stop it (its kick SGI, taken at EL2
+ * whatever PSTATE says). */
+	.globl	psci_spin
+psci_spin:
+	b	psci_spin
 
 	.text
 /* __s64 psci_smc(fn, a1, a2, a3) / psci_hvc(...): the two conduits. */

@@ -35,6 +35,17 @@
 #define HC_EXITED	3u
 static __u32 hyp_hc_run[HYP_MAX_ZONES];
 /*
+ * Who asked a zone to stop, for the log only ("stopped by ..."): 0 the
+ * root zone's ZONE_STOP, else the zone's own SYSTEM_OFF or
+ * SYSTEM_RESET.  Written (write-once) by that caller just before its
+ * move to STOPPING, read by the zone's CPUs as they park; a race with a
+ * second stop can only make the line name the wrong one.
+ */
+#define HC_BY_ROOT	0u
+#define HC_BY_OFF	1u
+#define HC_BY_RESET	2u
+static __u32 hyp_hc_stop_by[HYP_MAX_ZONES];
+/*
  * 1 from ZONE_START until the started CPU's first exit: its PSCI power
  * state reads OFF until it enters the zone, which must not pass for
  * "parked" (a STOP right after a START would see STOPPED at once).  Set
@@ -201,8 +212,12 @@ void hyp_hc_zone_exit_check(struct hyp_zone *z)
 		hvb_store_release_u32(&hyp_hc_starting[z->index], 0);
 	if (hvb_load_acquire_u32(&hyp_hc_run[z->index]) != HC_STOPPING)
 		return;
-	hyp_printk("hvbridge-hyp: %s: stopped by the root zone, CPU %u parked\n",
-		   z->cfg->name, hyp_arm64_cpu_id());
+	hyp_printk("hvbridge-hyp: %s: stopped by %s, CPU %u parked\n",
+		   z->cfg->name,
+		   (const char *const[]){ "the root zone", "its SYSTEM_OFF",
+		   "its SYSTEM_RESET" }[hvb_read_once_u32(
+			   &hyp_hc_stop_by[z->index]) % 3],
+		   hyp_arm64_cpu_id());
 	/* Powers this CPU off; returns only if the firmware refused. */
 	hyp_vcpu_cpu_off(z);
 	hyp_printk("hvbridge-hyp: %s: CPU_OFF refused, CPU %u halted\n",
@@ -268,6 +283,8 @@ void hyp_hc_zone_power_off(struct hyp_zone *z, int reset)
 	 * hyp_gic_kick(), completes it before the SGI goes): pairs with the
 	 * acquire of the run state in hyp_hc_zone_exit_check(), which each
 	 * other CPU of the zone runs when it takes the kick at EL2. */
+	hvb_write_once_u32(&hyp_hc_stop_by[z->index],
+			   reset ? HC_BY_RESET : HC_BY_OFF);
 	hvb_xchg_u32(&hyp_hc_run[z->index], HC_STOPPING);
 	for (cpu = 0; cpu < HYP_MAX_CPUS; cpu++)
 		if (cpu != self && z->cfg->cpus & 1ull << cpu)
@@ -308,6 +325,8 @@ off:
 
 static __s64 hyp_hc_zone_stop(struct hyp_zone *z)
 {
+	if (hvb_load_acquire_u32(&hyp_hc_run[z->index]) == HC_RUNNING)
+		hvb_write_once_u32(&hyp_hc_stop_by[z->index], HC_BY_ROOT);
 	if (hvb_cmpxchg_u32(&hyp_hc_run[z->index], HC_RUNNING,
 			    HC_STOPPING) != HC_RUNNING)
 		return HVB_HC_ESTATE;
