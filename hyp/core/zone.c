@@ -95,11 +95,14 @@ static int hyp_zone_check(const struct hyp_zone_config *cfg)
 
 	/* The Image and DTB themselves are checked when the zone starts
 	 * (they may be loaded later): here only the boot kind. */
-	if (cfg->boot > HYP_ZONE_BOOT_LINUX ||
-	    (cfg->boot == HYP_ZONE_BOOT_LINUX &&
-	     cfg->image != cfg->image_end)) {
-		hyp_printk("hvbridge-hyp: %s: boot kind %u unknown, or a Linux boot with a built-in image\n",
+	if (cfg->boot > HYP_ZONE_BOOT_LINUX) {
+		hyp_printk("hvbridge-hyp: %s: unknown boot kind %u\n",
 			   cfg->name, cfg->boot);
+		return -1;
+	}
+	if (cfg->boot == HYP_ZONE_BOOT_LINUX && cfg->image != cfg->image_end) {
+		hyp_printk("hvbridge-hyp: %s: a Linux boot runs the Image in its RAM, not a built-in image\n",
+			   cfg->name);
 		return -1;
 	}
 	if (!cfg->cpus || cfg->cpus & ~hyp_arch_cpu_mask()) {
