@@ -13,8 +13,10 @@
 #              CPU_OFF, CPU_ON again (AFFINITY_INFO following); the
 #              first CPU off and started again by the second at another
 #              entry (not a zone restart); SYSTEM_RESET restarting the
-#              zone the Linux way; SYSTEM_OFF stopping it, its second
-#              CPU included while that spins with interrupts masked
+#              zone the Linux way, from the first CPU, then from the
+#              second while the first spins with interrupts masked;
+#              SYSTEM_OFF stopping it, its second CPU included while that
+#              spins
 #   psci-no-dtb  the PSCI image without its DTB: the hypervisor refuses
 #              to boot it and powers its CPU off
 #   psci-root  psci-pair's checks on CPUs 2-3 next to the root zone's Linux on
@@ -65,20 +67,23 @@ psci_want() {
 		"hvbridge-hyp: zone1: SYSTEM_RESET from CPU $b: the zone stops, not the machine" \
 		"hvbridge-hyp: zone1: reset: restarting on CPU $b" \
 		"[zone1] psci: hello from CPU $b, entry 2" \
-		"[zone1] psci: after reset: 13 passed, 0 failed" \
+		"[zone1] psci: after reset: 11 passed, 0 failed" \
+		"hvbridge-hyp: zone1: SYSTEM_RESET from CPU $s: the zone stops, not the machine" \
+		"hvbridge-hyp: zone1: stopped by its SYSTEM_RESET, CPU $b parked" \
+		"[zone1] psci: hello from CPU $b, entry 3" \
+		"[zone1] psci: after second reset: 14 passed, 0 failed" \
 		"hvbridge-hyp: zone1: SYSTEM_OFF from CPU $b: the zone stops, not the machine" \
 		"hvbridge-hyp: zone1: stopped by its SYSTEM_OFF, CPU $s parked"
 	never $n "FAIL" "unexpected exception" "***" \
 		"hvbridge-hyp: zone1: PSCI CPU_ON CPU 0" \
 		"hvbridge-hyp: zone1: PSCI CPU_ON CPU 7" \
 		"hvbridge-hyp: zone1: Linux boot refused"
-	# Two landings of the second CPU at psci_secondary, one of the
-	# first at psci_boot_again, and exactly two zone boots (start,
-	# reset).
+	# Exactly three zone boots (start, its reset, the second CPU's
+	# reset), each at the image.
 	c=$(grep -c "hvbridge-hyp: zone1: entering EL1 at IPA 0x40000000 on CPU $b" \
 		"$work/$log_of.log.txt")
-	[ "$c" -eq 2 ] ||
-		echo "zone1 entered at its image $c times, not 2 (boot, reset)" \
+	[ "$c" -eq 3 ] ||
+		echo "zone1 entered at its image $c times, not 3 (boot, 2 resets)" \
 			>> "$work/$n.why"
 }
 

@@ -8,12 +8,14 @@
  * start CPUs that are not the zone's, starts its second vCPU at a custom
  * entry and context id (twice, with CPU_OFF between), powers itself off
  * and lets the second vCPU start it again at another entry, then
- * resets the zone with SYSTEM_RESET and, after the restart, starts its
- * second vCPU in a loop that never exits and powers the zone off with
- * SYSTEM_OFF (which must stop that vCPU too).  Lines (tests grep them):
+ * resets the zone with SYSTEM_RESET; after the restart its second vCPU
+ * resets the zone while the first loops with interrupts masked; after
+ * that restart it starts its second vCPU in a loop that never exits and
+ * powers the zone off with SYSTEM_OFF (which must stop that vCPU too).  Lines (tests grep them):
  *   PASS <name> | FAIL <name>: got <x> want <y>
  *   psci: <n> passed, <m> failed          before the reset
  *   psci: after reset: <n> passed, <m> failed
+ *   psci: after second reset: <n> passed, <m> failed
  * Nothing here waits forever: every wait gives up after PSCI_WAIT_S.
  */
 #include "psci.h"
@@ -62,7 +64,8 @@ __u64 psci_now(void);
 __u64 psci_freq(void);
 void psci_secondary(void);
 void psci_boot_again(void);
-void psci_spin(void);
+void psci_spin(void) __attribute__((noreturn));
+void psci_resetter(void);
 extern struct psci_regs psci_sec_regs;
 
 /*
@@ -75,11 +78,13 @@ extern struct psci_regs psci_sec_regs;
  *                  + 100 so 0 means "not yet"
  * Counters in .data survive the reset (the image is not reloaded):
  *   psci_entries   first vCPU: times _start reached psci_main()
- *   psci_resets    first vCPU: SYSTEM_RESETs asked for
+ *   psci_resets    first vCPU: SYSTEM_RESETs asked for (by either)
+ *   psci_resetter_rc  first vCPU: its CPU_ON of the resetting vCPU
  */
 static __u64 psci_landed, psci_go_off, psci_wake_rc;
 static __u64 psci_entries __attribute__((section(".data")));
 static __u64 psci_resets __attribute__((section(".data")));
+static __u64 psci_resetter_rc __attribute__((section(".data")));
 /* The first vCPU's MPIDR Aff0 (the second's is one more). */
 static __u64 psci_me;
 static __u64 psci_pass, psci_fail;
@@ -357,16 +362,30 @@ void psci_main(const struct psci_regs *regs)
 	putdec(psci_entries);
 	psci_putc('\n');
 	check_boot(regs);
-	if (psci_resets) {
+	if (psci_resets == 1) {
 		/* Restarted by the hypervisor after our SYSTEM_RESET: the
-		 * boot checks above again, then the zone powers off. */
+		 * boot checks above again.  Now the second vCPU resets the
+		 * zone while this one loops with interrupts masked: the
+		 * hypervisor must stop this one and restart the zone here.
+		 * Nothing is printed after the CPU_ON (a print is an exit,
+		 * where this vCPU may be parked): its result waits in
+		 * psci_resetter_rc for the next boot. */
 		check("reset-restarted-at-image-entry", psci_entries, 2);
+		report("after reset: ");
+		psci_resets = 2;
+		psci_resetter_rc = (__u64)psci_smc(PSCI_CPU_ON_64, other,
+						   (__u64)psci_resetter, 0);
+		psci_spin();
+	}
+	if (psci_resets == 2) {
+		check("reset-by-second-vcpu-restarted", psci_entries, 3);
+		check("on-resetter", psci_resetter_rc, 0);
 		/* A second vCPU that never exits (a loop, interrupts
 		 * masked): SYSTEM_OFF must stop it too. */
 		check("on-spinner", (__u64)psci_smc(PSCI_CPU_ON_64, other,
 						    (__u64)psci_spin, 0), 0);
 		check("spinner-on", (__u64)wait_aff(other, AFF_ON), AFF_ON);
-		report("after reset: ");
+		report("after second reset: ");
 		psci_hvc(PSCI_SYSTEM_OFF, 0, 0, 0);
 		check("system-off-does-not-return", 1, 0);
 		psci_exit(1);
@@ -434,6 +453,15 @@ void psci_secondary_main(const struct psci_regs *regs)
 				   (__u64)psci_boot_again, CTX3) + 100));
 	psci_smc(PSCI_CPU_OFF, 0, 0, 0);
 	puts_("psci: FAIL second vCPU: CPU_OFF returned\n");
+	psci_exit(1);
+}
+
+/* CPU_ON's entry (psci_resetter) for the second vCPU that resets the
+ * zone while the first one loops. */
+void psci_resetter_main(void)
+{
+	psci_smc(PSCI_SYSTEM_RESET, 0, 0, 0);
+	puts_("psci: FAIL second vCPU: SYSTEM_RESET returned\n");
 	psci_exit(1);
 }
 

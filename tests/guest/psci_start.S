@@ -17,6 +17,8 @@
  *   psci_boot_again    CPU_ON's entry for the first vCPU after its
  *                      CPU_OFF: psci_again_main()
  *   psci_spin          CPU_ON's entry for a vCPU that loops forever
+ *   psci_resetter      CPU_ON's entry for the second vCPU that calls
+ *                      SYSTEM_RESET: psci_resetter_main()
  */
 #include <arm64/vcpu.h>
 #include "psci.h"
@@ -93,6 +95,12 @@ psci_boot_again:
 	.globl	psci_spin
 psci_spin:
 	b	psci_spin
+
+	.globl	psci_resetter
+psci_resetter:
+	setup	psci_stack1_top
+	bl	psci_resetter_main
+	b	psci_exit
 
 	.text
 /* __s64 psci_smc(fn, a1, a2, a3) / psci_hvc(...): the two conduits. */

@@ -310,12 +310,20 @@ void hyp_hc_zone_power_off(struct hyp_zone *z, int reset)
 	hvb_store_release_u32(&hyp_hc_run[z->index], HC_RUNNING);
 	if (cpu == self)
 		hyp_arm64_zone_start(z);	/* does not return */
+	/* This vCPU leaves the zone before the new run begins: the
+	 * restarted zone must find it OFF (its CPU_ON of this CPU may come
+	 * at once; the firmware's ALREADY_ON meanwhile is retried). */
+	hyp_vcpu_leave(z);
 	if (hyp_psci_cpu_on_settled(cpu)) {
 		hyp_printk("hvbridge-hyp: %s: reset: CPU_ON CPU %u failed\n",
 			   z->cfg->name, cpu);
 		hvb_store_release_u32(&hyp_hc_starting[z->index], 0);
 		hvb_store_release_u32(&hyp_hc_run[z->index], HC_STOPPING);
 	}
+	hyp_psci_call(PSCI_0_2_CPU_OFF, 0, 0, 0);
+	hyp_printk("hvbridge-hyp: %s: CPU_OFF refused, CPU %u halted\n",
+		   z->cfg->name, self);
+	arm64_halt();
 off:
 	hyp_vcpu_cpu_off(z);	/* returns only if the firmware refused */
 	hyp_printk("hvbridge-hyp: %s: CPU_OFF refused, CPU %u halted\n",

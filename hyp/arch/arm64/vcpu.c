@@ -368,9 +368,7 @@ __s64 hyp_vcpu_affinity_info(struct hyp_zone *z, __u64 mpidr)
 	return PSCI_AFF_ON_PENDING;
 }
 
-/* PSCI CPU_OFF: this vCPU stops and its CPU powers down until the zone
- * starts it again. */
-__s64 hyp_vcpu_cpu_off(struct hyp_zone *z)
+void hyp_vcpu_leave(struct hyp_zone *z)
 {
 	__u32 cpu = hyp_arm64_cpu_id();
 
@@ -380,7 +378,16 @@ __s64 hyp_vcpu_cpu_off(struct hyp_zone *z)
 	if (!(z->cfg->flags & HYP_ZONE_ROOT))
 		hyp_gic_vcpu_reset();
 	hyp_vcpu_zone[cpu] = 0;
+	/* Pairs with the acquire in hyp_vcpu_affinity_info() and with the
+	 * compare-and-swap of hyp_vcpu_cpu_on(): OFF once we are done. */
 	hvb_store_release_u32(&hyp_vcpu_power[cpu].state, HYP_VCPU_OFF);
+}
+
+/* PSCI CPU_OFF: this vCPU stops and its CPU powers down until the zone
+ * starts it again. */
+__s64 hyp_vcpu_cpu_off(struct hyp_zone *z)
+{
+	hyp_vcpu_leave(z);
 	return hyp_psci_call(PSCI_0_2_CPU_OFF, 0, 0, 0);
 }
 
