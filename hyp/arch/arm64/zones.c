@@ -83,11 +83,6 @@
 		.size = ZONE_RAM_SIZE,					\
 		.flags = HYP_MEM_READ | HYP_MEM_WRITE | HYP_MEM_EXEC |	\
 			 (share),					\
-	}, {								\
-		.phys_start = QEMU_VIRT_UART,				\
-		.ipa_start = QEMU_VIRT_UART,				\
-		.size = 0x1000,						\
-		.flags = HYP_MEM_READ | HYP_MEM_WRITE | HYP_MEM_IO,	\
 	},								\
 }
 
@@ -137,21 +132,27 @@
 		.name = "console",					\
 		.handler = hyp_console_access,				\
 		.priv = (con),						\
+	}, {								\
+		.base = QEMU_VIRT_UART,					\
+		.size = HYP_PL011_SIZE,					\
+		.name = "pl011",					\
+		.handler = hyp_console_pl011_access,			\
+		.priv = (con),						\
 	}
 
-#define ZONE_CONFIG(zname, zid, cpu, zmem, zmmio, zirqs)		\
+#define ZONE_CONFIG(zname, zid, cpu, zmem, zmmio, zirqs, zcon)		\
 	ZONE_CONFIG_IMAGE(zname, zid, cpu, zmem, zmmio, ZONE_FLAGS,	\
-			  hyp_guest_start, hyp_guest_end, zirqs)
+			  hyp_guest_start, hyp_guest_end, zirqs, zcon)
 
 /* An empty image: the zone runs what is already in its RAM. */
 #define ZONE_CONFIG_IMAGE(zname, zid, cpu, zmem, zmmio, zflags, img,	\
-			  img_end, zirqs)				\
+			  img_end, zirqs, zcon)				\
 	ZONE_CONFIG_CPUS(zname, zid, 1ull << (cpu), zmem, zmmio, zflags, \
-			 img, img_end, zirqs)
+			 img, img_end, zirqs, zcon)
 
 /* @zcpus: a set; the zone starts on its lowest CPU. */
 #define ZONE_CONFIG_CPUS(zname, zid, zcpus, zmem, zmmio, zflags, img,	\
-			 img_end, zirqs) {				\
+			 img_end, zirqs, zcon) {			\
 	.name = (zname),						\
 	.id = (zid),							\
 	.flags = (zflags),						\
@@ -167,6 +168,7 @@
 	.image = (img),							\
 	.image_end = (img_end),						\
 	.irqs = (zirqs),						\
+	.console = (zcon),						\
 }
 
 static struct hyp_testdev zone1_testdev;
@@ -210,7 +212,7 @@ static const struct hyp_zone_irqs zone1_irqs = ZONE_IRQS8(72);
 
 static const struct hyp_zone_config zone1_config =
 	ZONE_CONFIG("zone1", HVB_TESTDEV_DEFAULT_ZONE, 1, zone1_mem,
-		    zone1_mmio, &zone1_irqs);
+		    zone1_mmio, &zone1_irqs, &zone1_console);
 #ifndef HYP_BENCH
 static struct hyp_testdev zone2_testdev;
 static struct hyp_console zone2_console = HYP_CONSOLE_INIT("zone2");
@@ -219,34 +221,39 @@ static const struct hyp_mmio_window zone2_mmio[] =
 	ZONE_TESTDEV(&zone2_testdev, &zone2_console);
 static const struct hyp_zone_irqs zone2_irqs = ZONE_IRQS8(64);
 static const struct hyp_zone_config zone2_config =
-	ZONE_CONFIG("zone2", 2, 0, zone2_mem, zone2_mmio, &zone2_irqs);
+	ZONE_CONFIG("zone2", 2, 0, zone2_mem, zone2_mmio, &zone2_irqs,
+		    &zone2_console);
 #endif
 /* Next to the root zone, zone1 takes the third CPU (-smp 3). */
 static const struct hyp_zone_config zone1_root_config =
 	ZONE_CONFIG("zone1", HVB_TESTDEV_DEFAULT_ZONE, 2, zone1_mem,
-		    zone1_mmio, &zone1_irqs);
+		    zone1_mmio, &zone1_irqs, &zone1_console);
 
 /* zone1 with the user's image (zone1_has_image()), alone or next to
  * the root zone. */
 static const struct hyp_zone_config zone1_image_config =
 	ZONE_CONFIG_IMAGE("zone1", HVB_TESTDEV_DEFAULT_ZONE, 1, zone1_mem,
-			  zone1_mmio, 0u, 0, 0, &zone1_irqs);
+			  zone1_mmio, 0u, 0, 0, &zone1_irqs,
+			  &zone1_console);
 static const struct hyp_zone_config zone1_root_image_config =
 	ZONE_CONFIG_IMAGE("zone1", HVB_TESTDEV_DEFAULT_ZONE, 2, zone1_mem,
-			  zone1_mmio, 0u, 0, 0, &zone1_irqs);
+			  zone1_mmio, 0u, 0, 0, &zone1_irqs,
+			  &zone1_console);
 /* With a fourth CPU, zone1 next to the root zone gets CPU 3 as well
  * (its second vCPU: tests/guest/hammer.c starts it). */
 #define ZONE1_SMP_CPUS	((1ull << 2) | (1ull << 3))
 static const struct hyp_zone_config zone1_root_smp_image_config =
 	ZONE_CONFIG_CPUS("zone1", HVB_TESTDEV_DEFAULT_ZONE, ZONE1_SMP_CPUS,
-			 zone1_mem, zone1_mmio, 0u, 0, 0, &zone1_irqs);
+			 zone1_mem, zone1_mmio, 0u, 0, 0, &zone1_irqs,
+			  &zone1_console);
 
 /* Without the root zone, with a zone1 image and a third CPU (-smp 3),
  * zone1 gets CPUs 1 and 2 (tests/guest/gic.c's SGI cases). */
 #define ZONE1_PAIR_CPUS	((1ull << 1) | (1ull << 2))
 static const struct hyp_zone_config zone1_pair_image_config =
 	ZONE_CONFIG_CPUS("zone1", HVB_TESTDEV_DEFAULT_ZONE, ZONE1_PAIR_CPUS,
-			 zone1_mem, zone1_mmio, 0u, 0, 0, &zone1_irqs);
+			 zone1_mem, zone1_mmio, 0u, 0, 0, &zone1_irqs,
+			  &zone1_console);
 
 static const struct hyp_mem_region root_mem[] = {
 	{
@@ -255,10 +262,16 @@ static const struct hyp_mem_region root_mem[] = {
 		.size = ROOT_RAM_SIZE,
 		.flags = HYP_MEM_READ | HYP_MEM_WRITE | HYP_MEM_EXEC,
 	}, {
-		/* GIC, UART, RTC, virtio-mmio, ...: the whole low 1 GiB. */
+		/* GIC, RTC, virtio-mmio, ...: the whole low 1 GiB but
+		 * the UART's page (root_mmio). */
 		.phys_start = 0,
 		.ipa_start = 0,
-		.size = 0x40000000ull,
+		.size = QEMU_VIRT_UART,
+		.flags = HYP_MEM_READ | HYP_MEM_WRITE | HYP_MEM_IO,
+	}, {
+		.phys_start = QEMU_VIRT_UART + HYP_PL011_SIZE,
+		.ipa_start = QEMU_VIRT_UART + HYP_PL011_SIZE,
+		.size = 0x40000000ull - QEMU_VIRT_UART - HYP_PL011_SIZE,
 		.flags = HYP_MEM_READ | HYP_MEM_WRITE | HYP_MEM_IO,
 	}, {
 		/* zone1's RAM, for the daemon's virtqueue access. */
@@ -275,6 +288,20 @@ static const struct hyp_mem_region root_mem[] = {
 	},
 };
 
+/*
+ * The UART is the hypervisor's: the root zone's accesses trap and are
+ * forwarded to it, its output kept apart from the hypervisor's lines
+ * (pl011.c, docs/console.md).
+ */
+static const struct hyp_mmio_window root_mmio[] = {
+	{
+		.base = QEMU_VIRT_UART,
+		.size = HYP_PL011_SIZE,
+		.name = "uart",
+		.handler = hyp_arm64_uart_root_access,
+	},
+};
+
 static const struct hyp_zone_config root_config = {
 	.name = "root",
 	.id = 0,
@@ -282,6 +309,8 @@ static const struct hyp_zone_config root_config = {
 	.cpus = (1ull << 0) | (1ull << 1),	/* Linux starts CPU 1 */
 	.nr_mem = sizeof(root_mem) / sizeof(root_mem[0]),
 	.mem = root_mem,
+	.nr_mmio = sizeof(root_mmio) / sizeof(root_mmio[0]),
+	.mmio = root_mmio,
 	.entry = ROOT_KERNEL,
 	.entry_arg = { ROOT_DTB, 0, 0, 0 },	/* arm64 boot protocol */
 	.stack = 0,

@@ -30,6 +30,8 @@
 /* Granule every region is aligned to. */
 #define HYP_ZONE_PAGE		0x1000ull
 
+struct hyp_console;
+
 struct hyp_mem_region {
 	__u64 phys_start;
 	__u64 ipa_start;
@@ -97,6 +99,9 @@ struct hyp_zone_config {
 	const void *image;	/* [image, image_end) is copied to @entry */
 	const void *image_end;	/* before the start; one RAM region */
 	const struct hyp_zone_irqs *irqs;	/* its SPIs; NULL: none */
+	/* Its console (hyp/console.h), whose rate limit also bounds the
+	 * lines of its test console hypercall; NULL: none (the root zone). */
+	struct hyp_console *console;
 };
 
 struct hyp_zone {
