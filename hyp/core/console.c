@@ -9,6 +9,7 @@
 #include <hyp/printk.h>
 
 #define CONSOLE_NS_PER_LINE	(1000000000ull / HYP_CONSOLE_RATE)
+#define CONSOLE_NS_REPORT	1000000000ull	/* between drop reports */
 
 /* One line's worth of the rate limit; @con's lock held. */
 static int console_admit_locked(struct hyp_console *con)
@@ -35,10 +36,14 @@ static int console_admit_locked(struct hyp_console *con)
 		return 0;
 	}
 	con->tokens--;
-	if (con->dropped) {
+	/* At most one report a second, or the reports would double what
+	 * a flooding guest gets printed. */
+	if (con->dropped && (!con->report_ns ||
+			     now - con->report_ns >= CONSOLE_NS_REPORT)) {
 		hyp_printk("hvbridge-hyp: %s: console: %u lines dropped\n",
 			   con->name, con->dropped);
 		con->dropped = 0;
+		con->report_ns = now ? now : 1;
 	}
 	return 1;
 }

@@ -39,7 +39,8 @@
  * second after that (its test-console hypercall's lines too, through
  * hyp_console_admit()); the rest are dropped and counted, and the count
  * is printed ("hvbridge-hyp: zone1: console: N lines dropped") before
- * the zone's next line that is let through.
+ * the zone's next line that is let through, at most once a second (a
+ * count not yet reported waits for a later line).
  */
 #ifndef HYP_CONSOLE_H
 #define HYP_CONSOLE_H
@@ -89,6 +90,7 @@ struct hyp_console {
 	__u32 tokens;
 	__u32 dropped;
 	__u64 refill_ns;
+	__u64 report_ns;		/* last drop report; 0: none yet */
 	__u32 started;			/* tokens and refill_ns are set */
 	/* The emulated PL011's registers that keep what is written. */
 	__u32 ibrd, fbrd, lcrh, cr, ifls, imsc, dmacr;
