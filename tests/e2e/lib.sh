@@ -76,6 +76,18 @@ boot() {
 	awk -f "$HVB_UNTANGLE" "$log" > "$log.txt"
 }
 
+# columns NAME: in boot NAME's raw serial log (not untangled), every
+# hypervisor line ("hvbridge-hyp: ") and every zone console line
+# ("[zoneN] ") starts at column 0: the hypervisor owns the UART and keeps
+# the root zone's output off its lines (docs/console.md).  What follows a
+# zone's prefix is the zone's own text, whatever it says.
+columns() {
+	tr -d '\r' < "$work/$1.log" |
+		grep -an -e "hvbridge-hyp: " -e "\[zone[0-9]*\] " |
+		grep -avE '^[0-9]+:(hvbridge-hyp: |\[zone[0-9]+\] )' |
+		head -5 | sed 's/^/not at column 0: line /' >> "$work/$1.why"
+}
+
 # result NAME [LOG]: PASS if no reason to fail was recorded, else FAIL
 # and the serial log of boot LOG (default NAME).
 result() {

@@ -183,6 +183,7 @@ else
 		"kmod-check: PASS open-by-nonroot-refused" \
 		"kmod-qemu: done" \
 		"hvbridge-hyp: root: SYSTEM_OFF"
+	columns $n
 	grep -qE "hc-test: [1-9][0-9]* passed, 0 failed" "$work/$n.log.txt" ||
 		echo "no \"hc-test: N passed, 0 failed\"" >> "$work/$n.why"
 	never $n "kmod-check: FAIL" "hc-test: FAIL" "Kernel panic" "Internal error" \
