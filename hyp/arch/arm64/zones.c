@@ -18,15 +18,17 @@
  * guest: zone1 then runs it alone (or next to the root zone), untraced.
  *
  * The root zone owns RAM 0x40000000-0x4fffffff and every device of the
- * low 1 GiB, identity mapped, and keeps the physical GIC; it also maps
+ * low 1 GiB but the UART, identity mapped, and keeps the physical GIC;
+ * the UART is the hypervisor's, reached through a trapped window
+ * (root_mmio, docs/console.md); it also maps
  * the channel region and zone1's RAM (shared), for hvbridge.ko and the
  * daemon.  The DTB it gets says so (tests/e2e/mkroot.sh makes it from
  * QEMU's, with an hvbridge node).
  *
  * Both see their RAM at IPA 0x40000000 (so a wrong stage 2 or VMID shows
- * at once), the PL011 passed through (read-only use: the guests print
- * through the hypervisor's console hypercall), and two emulated windows
- * of the test device, never mapped:
+ * at once), an emulated PL011 at the UART's address (hyp/console.h:
+ * output only, printed as the zone's console lines), and two emulated
+ * windows of the test device, never mapped:
  *
  *   0x0b100000  "testdev-hyp": served in the hypervisor, one per zone
  *   0x0b000000  "testdev": HVB_TESTDEV_DEFAULT_BASE, served by the
