@@ -111,6 +111,17 @@ enum hyp_mmio_result hyp_console_access(void *priv, __u64 offset,
 	return HYP_MMIO_OK;
 }
 
+void hyp_console_reset(struct hyp_console *con)
+{
+	hyp_spin_lock(&con->lock);
+	if (con->len)
+		console_flush(con, 1);
+	con->ibrd = con->fbrd = con->lcrh = con->imsc = con->dmacr = 0;
+	con->cr = HYP_PL011_CR_RESET;
+	con->ifls = HYP_PL011_IFLS_RESET;
+	hyp_spin_unlock(&con->lock);
+}
+
 /* PeriphID0-3, CellID0-3: what amba probing reads (QEMU's PL011). */
 static const __u8 pl011_id[8] = {
 	0x11, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1

@@ -327,6 +327,18 @@ Test(pl011, the_console_window_shares_the_line)
 	cr_expect_str_eq(out, "[zoneT] ab\n");
 }
 
+Test(pl011, reset_flushes_the_line_and_the_registers)
+{
+	wr(HYP_PL011_IMSC, 4, HYP_PL011_INT_TX);
+	wr(HYP_PL011_CR, 4, 0x1);
+	dr_str("half a li");
+	hyp_console_reset(&con);
+	cr_expect_str_eq(out, "[zoneT] half a li\\\n");
+	cr_expect_eq(rd(HYP_PL011_IMSC, 4), 0);
+	cr_expect_eq(rd(HYP_PL011_CR, 4), HYP_PL011_CR_RESET);
+	cr_expect_eq(rd(HYP_PL011_IFLS, 4), HYP_PL011_IFLS_RESET);
+}
+
 static unsigned int count_lines(const char *prefix)
 {
 	unsigned int n = 0;

@@ -14,6 +14,7 @@
 #include <arm64/stage2.h>
 #include <arm64/sysreg.h>
 #include <arm64/vcpu.h>
+#include <hyp/console.h>
 #include <hyp/printk.h>
 #include <hyp/zone.h>
 
@@ -191,6 +192,8 @@ void hyp_arm64_zone_start(struct hyp_zone *z)
 	}
 	if (!(cfg->flags & HYP_ZONE_ROOT))
 		hyp_vgic_zone_reset(z);
+	if (cfg->console)
+		hyp_console_reset(cfg->console);
 	hyp_vcpu_enter(z, cfg->entry, cfg->entry_arg, cfg->stack);
 }
 

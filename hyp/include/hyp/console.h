@@ -97,9 +97,12 @@ struct hyp_console {
 };
 
 /* CR resets to TXE | RXE, IFLS to 1/2 full both ways (the TRM's). */
+#define HYP_PL011_CR_RESET	0x300u
+#define HYP_PL011_IFLS_RESET	0x12u
 #define HYP_CONSOLE_INIT(zname)	{ .lock = HYP_SPINLOCK_INIT,		\
-				  .name = (zname), .cr = 0x300,		\
-				  .ifls = 0x12 }
+				  .name = (zname),			\
+				  .cr = HYP_PL011_CR_RESET,		\
+				  .ifls = HYP_PL011_IFLS_RESET }
 
 enum hyp_mmio_result hyp_console_access(void *priv, __u64 offset,
 					__u32 size, int is_write,
@@ -107,6 +110,13 @@ enum hyp_mmio_result hyp_console_access(void *priv, __u64 offset,
 enum hyp_mmio_result hyp_console_pl011_access(void *priv, __u64 offset,
 					      __u32 size, int is_write,
 					      __u64 *value);
+
+/*
+ * The zone (re)starts: a line its last run left unfinished is printed
+ * (ending in '\'), the PL011's registers go back to their reset values.
+ * The rate limit carries on: restarting a zone does not refill it.
+ */
+void hyp_console_reset(struct hyp_console *con);
 
 /*
  * May the zone of @con print one more line now?  Takes @con's lock.  A
