@@ -186,7 +186,7 @@ enum hyp_mmio_result hyp_console_pl011_access(void *priv, __u64 offset,
 {
 	struct hyp_console *con = priv;
 	__u64 reg = offset & ~3ull;
-	__u32 shift = (__u32)(offset & 3) * 8, bits, mask, *kept;
+	__u32 shift = (__u32)(offset & 3) * 8, bits, mask, *kept, raise = 0;
 
 	if ((size != 1 && size != 2 && size != 4) || offset & (size - 1))
 		return HYP_MMIO_ERROR;
@@ -196,12 +196,21 @@ enum hyp_mmio_result hyp_console_pl011_access(void *priv, __u64 offset,
 		*value = (pl011_read(con, reg) >> shift) & bits;
 	} else if (offset == HYP_PL011_DR) {
 		console_byte(con, (__u8)*value);
+		/* The FIFO took it and is empty again: TX asserts. */
+		raise = con->imsc & HYP_PL011_INT_TX;
 	} else {
 		kept = pl011_kept(con, reg, &mask);
+		raise = con->imsc & HYP_PL011_INT_TX;
 		if (kept)
 			*kept = (*kept & ~(bits << shift)) |
 				(((__u32)*value & bits) << shift & mask);
+		/* TX unmasked now: it asserts (the FIFO is empty). */
+		raise = !raise && con->imsc & HYP_PL011_INT_TX;
 	}
+	/* The unlock publishes IMSC before the SPI is pending; the guest's
+	 * handler reads MIS under the same lock. */
 	hyp_spin_unlock(&con->lock);
+	if (raise && con->irq)
+		hyp_arch_console_irq(con->irq);
 	return HYP_MMIO_OK;
 }

@@ -5,7 +5,8 @@
 # next to the root zone's Linux (-smp 3), with input waiting on the
 # physical UART from the start:
 #   - the guest's own cases pass (uart-id, uart-regs, uart-input: it
-#     never sees the root zone's input);
+#     never sees the root zone's input; uart-txirq: the TX interrupt
+#     through its virtual GIC);
 #   - every line it forged through DR shows with its "[zone1] " prefix,
 #     none starts a line as "hvbridge-hyp: " (the raw log, not untangled:
 #     untangle.awk would split them off);
@@ -57,8 +58,8 @@ elif case_start $n "$ubin"; then
 		log_of=$n.raw
 		want $n "hvbridge-hyp: zone1: entering EL1 at IPA 0x40000000 on CPU 2" \
 			"[zone1] PASS uart-input" "[zone1] PASS uart-id" \
-			"[zone1] PASS uart-regs" \
-			"[zone1] guest: uart: 3 passed, 0 failed" \
+			"[zone1] PASS uart-regs" "[zone1] PASS uart-txirq" \
+			"[zone1] guest: uart: 4 passed, 0 failed" \
 			"hvbridge-hyp: zone1: exit, code 0" \
 			"root zone: init running, 2 CPU(s), aarch64" \
 			"hvbridge-hyp: root: SYSTEM_OFF"

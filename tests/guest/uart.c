@@ -13,6 +13,10 @@
  *                the root zone's input, tests/e2e/console.sh), FR
  *                always says RX FIFO empty and TX FIFO not full, DR
  *                and RSR read 0: the root zone's input is not visible
+ *   uart-txirq   the TX interrupt (INTID 77, through the zone's virtual
+ *                GIC): unmasking TXIM raises it once, the handler sees
+ *                MIS = TX and masks it (as Linux's stop_tx does); DR
+ *                writes while masked raise nothing
  * then it forges hypervisor lines through DR (the check is the log's:
  * each must show prefixed "[zone1] "), floods DR with lines for
  * UART_FLOOD_MS, waits for the rate limit to let a few lines through
@@ -25,6 +29,22 @@
 #include "guest.h"
 
 #define UART		0x09000000ull
+#define UART_IRQ	77u	/* zones.c: zone1's console */
+#define GICD		0x08000000ull
+
+#define STR_(x)		#x
+#define STR(x)		STR_(x)
+#define sysreg_read(r) ({						\
+	__u64 __v;							\
+	__asm__ volatile("mrs %0, " STR(r) : "=r"(__v));		\
+	__v;								\
+})
+#define sysreg_write(r, v) \
+	__asm__ volatile("msr " STR(r) ", %0" : : "r"((__u64)(v)) : "memory")
+#define ICC_IAR1	S3_0_C12_C12_0
+#define ICC_EOIR1	S3_0_C12_C12_1
+#define ICC_PMR		S3_0_C4_C6_0
+#define ICC_IGRPEN1	S3_0_C12_C12_7
 #define UART_INPUT_MS	200u
 #define UART_FLOOD_MS	1500u
 #define UART_REFILL_MS	1100u	/* past the once-a-second drop report */
@@ -37,6 +57,9 @@ __u64 hammer_freq(void);
 __u64 hammer_read64(__u64 addr);
 
 static __u64 uart_aborts, uart_passed, uart_failed;
+/* Written by the IRQ handler, read by the case: TX interrupts taken,
+ * other INTIDs taken, and MIS seen by the handler. */
+static volatile __u32 uart_tx_irqs, uart_other_irqs, uart_irq_mis;
 
 static void puts_(const char *s)
 {
@@ -189,6 +212,71 @@ static void case_input(__u64 start)
 	result("uart-input", reads ? 0 : "no reads", reads, 1);
 }
 
+void hammer_irq(void)
+{
+	__u64 iar = sysreg_read(ICC_IAR1);
+	__u32 n = (__u32)iar & 0xffffff;
+
+	if (n >= 1020)
+		return;
+	if (n == UART_IRQ) {
+		uart_irq_mis = rd32(HYP_PL011_MIS);
+		wr32(HYP_PL011_IMSC, 0);	/* stop_tx */
+		uart_tx_irqs++;
+	} else {
+		uart_other_irqs++;
+	}
+	sysreg_write(ICC_EOIR1, iar);
+	__asm__ volatile("isb" ::: "memory");
+}
+
+static void wait_ms(__u64 ms)
+{
+	__u64 t = hammer_now();
+
+	while (hammer_now() - t < ms_ticks(ms))
+		;
+}
+
+static void case_txirq(void)
+{
+	sysreg_write(ICC_PMR, 0xf0);
+	sysreg_write(ICC_IGRPEN1, 1);
+	__asm__ volatile("isb" ::: "memory");
+	mmio_write32((volatile void *)(GICD + 0x400 + 76), 0xa0a0a0a0);
+	/* uart-regs unmasked TX before this: an edge left pending
+	 * (docs/console.md); clear it before enabling. */
+	mmio_write32((volatile void *)(GICD + 0x280 + 8),
+		     1u << (UART_IRQ - 64));
+	mmio_write32((volatile void *)(GICD + 0x100 + 8),
+		     1u << (UART_IRQ - 64));
+	__asm__ volatile("msr daifclr, #2" ::: "memory");
+	wr32(HYP_PL011_IMSC, 0);
+	uart_puts("guest: uart: txirq: masked\n");
+	wait_ms(20);
+	if (uart_tx_irqs)
+		return result("uart-txirq", "raised while masked",
+			      uart_tx_irqs, 0);
+	wr32(HYP_PL011_IMSC, HYP_PL011_INT_TX);
+	wait_ms(50);
+	if (uart_tx_irqs != 1)
+		return result("uart-txirq", "unmasking: interrupts",
+			      uart_tx_irqs, 1);
+	if (uart_irq_mis != HYP_PL011_INT_TX)
+		return result("uart-txirq", "MIS in the handler",
+			      uart_irq_mis, HYP_PL011_INT_TX);
+	wr32(HYP_PL011_IMSC, HYP_PL011_INT_TX);
+	wait_ms(50);
+	__asm__ volatile("msr daifset, #2" ::: "memory");
+	if (uart_tx_irqs != 2)
+		return result("uart-txirq", "unmasking again: interrupts",
+			      uart_tx_irqs, 2);
+	if (uart_other_irqs)
+		return result("uart-txirq", "other interrupts",
+			      uart_other_irqs, 0);
+	result("uart-txirq", 0, 0, 0);
+}
+
 static void uart_forge(void)
 {
 	/* Each would be a hypervisor line if it started a line. */
@@ -229,6 +317,7 @@ __u64 guest_main(__u64 hyp_win, __u64 uart, __u64 win)
 	case_input(start);
 	case_id();
 	case_regs();
+	case_txirq();
 	uart_forge();
 	sent = uart_flood();
 	t = hammer_now();

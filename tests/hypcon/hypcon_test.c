@@ -53,6 +53,16 @@ void hyp_printk(const char *fmt, ...)
 		emit(buf[i]);
 }
 
+/* The TX interrupt's raises, and the last INTID raised. */
+static unsigned int raised;
+static __u32 raised_irq;
+
+void hyp_arch_console_irq(__u32 intid)
+{
+	raised++;
+	raised_irq = intid;
+}
+
 static void setup(void)
 {
 	out_len = 0;
@@ -337,6 +347,37 @@ Test(pl011, reset_flushes_the_line_and_the_registers)
 	cr_expect_eq(rd(HYP_PL011_IMSC, 4), 0);
 	cr_expect_eq(rd(HYP_PL011_CR, 4), HYP_PL011_CR_RESET);
 	cr_expect_eq(rd(HYP_PL011_IFLS, 4), HYP_PL011_IFLS_RESET);
+}
+
+Test(pl011, tx_interrupt_when_unmasked_and_per_write)
+{
+	struct hyp_console c = HYP_CONSOLE_INIT_IRQ("zoneT", 77);
+
+	con = c;
+	raised = 0;
+	dr_str("ab");				/* masked: none */
+	cr_expect_eq(raised, 0);
+	wr(HYP_PL011_IMSC, 4, 0x10);		/* RX only: none */
+	cr_expect_eq(raised, 0);
+	wr(HYP_PL011_IMSC, 4, 0x10 | HYP_PL011_INT_TX);
+	cr_expect_eq(raised, 1);
+	cr_expect_eq(raised_irq, 77);
+	wr(HYP_PL011_IMSC, 4, HYP_PL011_INT_TX);	/* still unmasked */
+	cr_expect_eq(raised, 1);
+	dr_str("cd");				/* one per byte taken */
+	cr_expect_eq(raised, 3);
+	cr_expect_eq(rd(HYP_PL011_MIS, 4), HYP_PL011_INT_TX);
+	wr(HYP_PL011_IMSC, 4, 0);
+	dr_str("e\n");
+	cr_expect_eq(raised, 3);
+
+	/* No SPI configured: never. */
+	c.irq = 0;
+	con = c;
+	raised = 0;
+	wr(HYP_PL011_IMSC, 4, HYP_PL011_INT_TX);
+	dr_str("x");
+	cr_expect_eq(raised, 0);
 }
 
 static unsigned int count_lines(const char *prefix)

@@ -19,8 +19,11 @@
  * on the physical GIC the root zone keeps) are the root zone's as before.
  */
 #include <arm64/console.h>
+#include <arm64/gic.h>
 #include <arm64/mmio.h>
+#include <arm64/vcpu.h>
 #include <hyp/printk.h>
+#include <hyp/zone.h>
 
 #define PL011_BASE	0x09000000ul
 #define PL011_FR_TXFF	(1u << 5)	/* transmit FIFO full */
@@ -94,4 +97,20 @@ enum hyp_mmio_result hyp_arm64_uart_root_access(void *priv, __u64 offset,
 		*value |= PL011_CR_TXE >> 8;
 	pl011_write(offset, size, (__u32)*value);
 	return HYP_MMIO_OK;
+}
+
+/*
+ * A guest zone's emulated PL011 raises its TX interrupt (console.c):
+ * as INJECT_IRQ does, the SPI is set pending in the physical
+ * distributor, after the zone's enable and routing are put back; the
+ * zone's CPU takes it at EL2 and gets it in a list register.
+ */
+void hyp_arch_console_irq(__u32 intid)
+{
+	const struct hyp_zone *z = hyp_vcpu_current();
+
+	if (!z || !hyp_vgic_owns_spi(z, intid))
+		return;
+	hyp_vgic_spi_restore(z, intid);
+	hyp_gic_spi_set_pending(intid);
 }

@@ -24,9 +24,11 @@
  * LCR_H, CR, IFLS, IMSC, DMACR (kept, no effect), RIS (TX interrupt
  * always raised: the FIFO is always empty), MIS (= RIS & IMSC), ICR
  * (no effect), and PeriphID0-3/CellID0-3 at 0xfe0-0xffc (an ARM PL011
- * r1p5, as QEMU's).  No interrupt is ever delivered: a driver that
- * polls FR, or writes while TXFF is clear, never needs one (Linux's
- * does; docs/console.md).  1-, 2- and 4-byte aligned accesses; others
+ * r1p5, as QEMU's).  The TX interrupt, if the console has an SPI of
+ * its zone's (@irq): set pending in the zone's virtual GIC whenever it
+ * would assert again on a PL011 whose FIFO drains at once: when a write
+ * of IMSC unmasks it, and on each DR write while it is unmasked (an
+ * edge per event, not a level: docs/console.md).  No RX interrupt.  1-, 2- and 4-byte aligned accesses; others
  * fail (a data abort).  Other offsets read as zero, writes are ignored.
  *
  * What a guest controls is bounded: a line holds HYP_CONSOLE_LINE
@@ -94,15 +96,17 @@ struct hyp_console {
 	__u32 started;			/* tokens and refill_ns are set */
 	/* The emulated PL011's registers that keep what is written. */
 	__u32 ibrd, fbrd, lcrh, cr, ifls, imsc, dmacr;
+	__u32 irq;			/* its SPI (0: none); set at init */
 };
 
 /* CR resets to TXE | RXE, IFLS to 1/2 full both ways (the TRM's). */
 #define HYP_PL011_CR_RESET	0x300u
 #define HYP_PL011_IFLS_RESET	0x12u
-#define HYP_CONSOLE_INIT(zname)	{ .lock = HYP_SPINLOCK_INIT,		\
-				  .name = (zname),			\
-				  .cr = HYP_PL011_CR_RESET,		\
-				  .ifls = HYP_PL011_IFLS_RESET }
+#define HYP_CONSOLE_INIT_IRQ(zname, zirq) {				\
+	.lock = HYP_SPINLOCK_INIT, .name = (zname),			\
+	.cr = HYP_PL011_CR_RESET, .ifls = HYP_PL011_IFLS_RESET,		\
+	.irq = (zirq) }
+#define HYP_CONSOLE_INIT(zname)	HYP_CONSOLE_INIT_IRQ(zname, 0)
 
 enum hyp_mmio_result hyp_console_access(void *priv, __u64 offset,
 					__u32 size, int is_write,
@@ -110,6 +114,10 @@ enum hyp_mmio_result hyp_console_access(void *priv, __u64 offset,
 enum hyp_mmio_result hyp_console_pl011_access(void *priv, __u64 offset,
 					      __u32 size, int is_write,
 					      __u64 *value);
+
+/* Arch hook: set SPI @intid pending for the zone of the vCPU that is
+ * accessing the console, if that zone owns it. */
+void hyp_arch_console_irq(__u32 intid);
 
 /*
  * The zone (re)starts: a line its last run left unfinished is printed
