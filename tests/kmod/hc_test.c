@@ -157,7 +157,7 @@ static void hc_zone_checks(void *buf)
 		  HVB_HC_EDENIED);
 	hc_expect("unknown-below", hc(HVB_HC_FN(0x0f), 0, 0, &res),
 		  HVB_HC_ENOTSUP);
-	hc_expect("unknown-above", hc(HVB_HC_FN(0x19), 0, 0, &res),
+	hc_expect("unknown-above", hc(HVB_HC_FN(0x1b), 0, 0, &res),
 		  HVB_HC_ENOTSUP);
 	hc_expect("version", hc(HVB_HC_VERSION, 0, 0, &res) >> 16,
 		  HVB_HC_ABI_MAJOR);
