@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * zone-hello: the smallest kernel for `hvbridge zone start zone1.json`
+ * (tests/kmod/zones.sh).  Entered as the arm64 boot protocol says (EL1,
+ * MMU off, every exception masked, x0 = the DTB's address), it prints
+ * one line through the hypervisor's console hypercall saying whether x0
+ * points at a flattened device tree, writes MARK_OK or MARK_BAD at
+ * _start + MARK_OFF (the root zone polls it with devmem), then spins for
+ * ever without a trap or an interrupt: `hvbridge zone shutdown` must
+ * stop it anyway.
+ * Position-independent (PC-relative addresses only).
+ */
+#define HVC_PUTC	0xe2c		/* HYP_HVC_TEST_PUTC (arm64/vcpu.h) */
+#define FDT_MAGIC_LE	0xedfe0dd0	/* 0xd00dfeed, big-endian in memory */
+#define MARK_OFF	0xff0		/* from _start: the root zone reads it */
+#define MARK_OK		0x600d0d7b
+#define MARK_BAD	0x0bad0d7b
+
+	.text
+	.globl	_start
+_start:
+	mov	x19, x0
+	adr	x20, hello
+	bl	puts
+	ldr	w2, [x19]
+	movz	w3, #(FDT_MAGIC_LE & 0xffff)
+	movk	w3, #(FDT_MAGIC_LE >> 16), lsl #16
+	adr	x20, dtb_ok
+	movz	w5, #(MARK_OK & 0xffff)
+	movk	w5, #(MARK_OK >> 16), lsl #16
+	cmp	w2, w3
+	b.eq	1f
+	adr	x20, dtb_bad
+	movz	w5, #(MARK_BAD & 0xffff)
+	movk	w5, #(MARK_BAD >> 16), lsl #16
+1:	bl	puts
+	adr	x4, _start
+	str	w5, [x4, #MARK_OFF]
+	dsb	sy
+2:	b	2b
+
+/* Print the string at x20 (clobbers x0, x20, x21). */
+puts:
+	mov	x21, x30
+3:	ldrb	w0, [x20]
+	add	x20, x20, #1
+	cbz	w0, 4f
+	hvc	#HVC_PUTC
+	b	3b
+4:	ret	x21
+
+hello:	.asciz	"zone-hello: up, "
+dtb_ok:	.asciz	"x0 points at a DTB\n"
+dtb_bad: .asciz	"x0 does not point at a DTB\n"
