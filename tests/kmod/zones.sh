@@ -146,12 +146,10 @@ else
 	grep -qE "^zones-qemu: list run: 1 +zone1 +running +2 +72-79 +2 MiB in 1 window" \
 		"$work/$n.log.txt" ||
 		echo "no running zone1 line in 'hvbridge zone list'" >> "$work/$n.why"
-	# On the raw log, as substrings: the root kernel's messages share
-	# the serial line and can split a guest line (seen).
-	runs=$(grep -oF "zone-hello: up, x0 points at a DTB" "$work/$n.log" |
-		wc -l)
-	[ "$runs" -ge 20 ] ||
-		echo "zone-hello ran $runs time(s), not 20" >> "$work/$n.why"
+	# Each run is counted by hello.S's mark in its RAM ("ran 20":
+	# written after it found its DTB), not on the serial log: the root
+	# kernel's messages share the UART and split the guest's lines
+	# even mid-word (seen).
 fi
 result $n
 echo "zones-qemu: $pass passed, $fail failed"
