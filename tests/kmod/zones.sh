@@ -5,8 +5,9 @@
 # spelling) and removed; a zone config with RAM in the root zone's own
 # memory and one with a root-zone CPU are refused, each with the sentence
 # naming its JSON field; then tests/zones/zone1.json is started (its
-# kernel tests/zones/hello.S: x0 must point at the DTB the module loaded;
-# it then spins without a trap), listed as running, and shut down (`zone
+# kernel tests/zones/hello.S: x0 must point at the DTB the module loaded,
+# a read through its virtio-type window must reach the daemon's test
+# device; it then spins without a trap), listed as running, and shut down (`zone
 # shutdown --id 1`: the hypervisor's kick makes it exit), 20 times, with
 # neither a hypervisor reboot nor a daemon restart.  SKIP without Debian's
 # kernel (scripts/fetch-arm64.sh).
@@ -64,9 +65,12 @@ $bb mount -t devtmpfs dev /dev
 $bb mount -t sysfs sys /sys
 say() { echo "zones-qemu: $*"; }
 zstate() { hvbridge zone list | $bb awk -v id="$1" '$1 == id { print $3 }'; }
-# hello.S's word at zone1's RAM + 0xff0 (PA 0x50000ff0): 0x600d0d7b once
-# it found its DTB.
-MARK=0x50000ff0
+# hello.S's words at zone1's RAM + 0x1ff0 (PA 0x50001ff0): 0x600d0d7b
+# once it found its DTB; + 0x1ff4: the low word of the daemon's test
+# device ID it read through the channel (0x56485648), or 0xdeadab07 if
+# the read aborted.
+MARK=0x50001ff0
+CHAN=0x50001ff4
 $bb insmod /lib/modules/hvbridge.ko && say "insmod ok"
 hvbridge daemon -c /etc/hvbridge/zone1.json > /daemon.log 2>&1 &
 dpid=$!
@@ -80,9 +84,10 @@ hvbridge zone shutdown -id 7; say "shutdown zone 7: exit $?"
 cd /etc/zones
 hvbridge zone start zone1-root-ram.json; say "root RAM config: exit $?"
 hvbridge zone start zone1-root-cpu.json; say "root CPU config: exit $?"
-i=0; ran=0; listed=0
+i=0; ran=0; listed=0; served=0
 while [ $i -lt 20 ]; do
 	$bb devmem $MARK 32 0
+	$bb devmem $CHAN 32 0
 	hvbridge zone start zone1.json > /start.out 2>&1 ||
 		{ $bb sed 's/^/zones-qemu: start failed: /' /start.out; break; }
 	[ $i = 0 ] && $bb sed 's/^/zones-qemu: start: /' /start.out
@@ -90,13 +95,18 @@ while [ $i -lt 20 ]; do
 	until [ "$($bb devmem $MARK 32)" = 0x600D0D7B ] || [ $t -ge 50 ]; do
 		$bb sleep 0.1; t=$((t + 1)); done
 	[ "$($bb devmem $MARK 32)" = 0x600D0D7B ] && ran=$((ran + 1))
+	t=0
+	until [ "$($bb devmem $CHAN 32)" != 0x00000000 ] || [ $t -ge 50 ]; do
+		$bb sleep 0.1; t=$((t + 1)); done
+	[ "$($bb devmem $CHAN 32)" = 0x56485648 ] && served=$((served + 1))
+	[ $i = 0 ] && say "channel word: $($bb devmem $CHAN 32)"
 	[ "$(zstate 1)" = running ] && listed=$((listed + 1))
 	[ $i = 0 ] && hvbridge zone list | $bb sed 's/^/zones-qemu: list run: /'
 	hvbridge zone shutdown --id 1 > /stop.out 2>&1 ||
 		{ $bb sed 's/^/zones-qemu: shutdown failed: /' /stop.out; break; }
 	i=$((i + 1))
 done
-say "start/shutdown cycles: $i of 20, ran $ran, listed running $listed"
+say "start/shutdown cycles: $i of 20, ran $ran, served $served, listed running $listed"
 hvbridge zone list | $bb sed 's/^/zones-qemu: list at end: /'
 $bb kill -0 $dpid && say "daemon alive after the cycles"
 $bb kill $dpid; wait $dpid; say "daemon exit $?"
@@ -134,7 +144,7 @@ else
 		"zones-qemu: start: zone 1 (zone1): started on CPU 2 at 0x40000000" \
 		"hvbridge-hyp: zone zone1 created (id 1) by the root zone" \
 		"[zone1] zone-hello: up, x0 points at a DTB" \
-		"zones-qemu: start/shutdown cycles: 20 of 20, ran 20, listed running 20" \
+		"zones-qemu: start/shutdown cycles: 20 of 20, ran 20, served 20, listed running 20" \
 		"zones-qemu: daemon alive after the cycles" \
 		"zones-qemu: daemon exit 0" \
 		"zones-qemu: done" \

@@ -5,21 +5,30 @@
  * MMU off, every exception masked, x0 = the DTB's address), it prints
  * one line through the hypervisor's console hypercall saying whether x0
  * points at a flattened device tree, writes MARK_OK or MARK_BAD at
- * _start + MARK_OFF (the root zone polls it with devmem), then spins for
- * ever without a trap or an interrupt: `hvbridge zone shutdown` must
- * stop it anyway.
+ * _start + MARK_OFF (the root zone polls it with devmem), reads the ID
+ * register of the daemon's test device through its virtio-type window
+ * (forwarded through the channel) and stores the low word at _start +
+ * CHAN_OFF (an abort instead stores CHAN_ABORT), then spins for ever
+ * without a trap or an interrupt: `hvbridge zone shutdown` must stop it
+ * anyway.
  * Position-independent (PC-relative addresses only).
  */
 #define HVC_PUTC	0xe2c		/* HYP_HVC_TEST_PUTC (arm64/vcpu.h) */
 #define FDT_MAGIC_LE	0xedfe0dd0	/* 0xd00dfeed, big-endian in memory */
-#define MARK_OFF	0xff0		/* from _start: the root zone reads it */
+#define MARK_OFF	0x1ff0		/* from _start, past the image: the root zone reads it */
 #define MARK_OK		0x600d0d7b
 #define MARK_BAD	0x0bad0d7b
+#define CHAN_OFF	0x1ff4
+#define CHAN_ABORT	0xdeadab07
+#define TESTDEV_ID	0x0b00f000	/* HVB_TESTDEV_DEFAULT_BASE + ID_REG */
 
 	.text
 	.globl	_start
 _start:
 	mov	x19, x0
+	adr	x4, vectors
+	msr	vbar_el1, x4
+	isb
 	adr	x20, hello
 	bl	puts
 	ldr	w2, [x19]
@@ -37,7 +46,21 @@ _start:
 	adr	x4, _start
 	str	w5, [x4, #MARK_OFF]
 	dsb	sy
+	movz	x7, #(TESTDEV_ID & 0xffff)
+	movk	x7, #(TESTDEV_ID >> 16), lsl #16
+	ldr	x6, [x7]		/* the ID register: 8-byte reads only */
+	str	w6, [x4, #CHAN_OFF]
+	dsb	sy
 2:	b	2b
+
+/* Any exception (an abort from the channel read): say so and spin. */
+abort:
+	adr	x4, _start
+	movz	w6, #(CHAN_ABORT & 0xffff)
+	movk	w6, #(CHAN_ABORT >> 16), lsl #16
+	str	w6, [x4, #CHAN_OFF]
+	dsb	sy
+3:	b	3b
 
 /* Print the string at x20 (clobbers x0, x20, x21). */
 puts:
@@ -52,3 +75,10 @@ puts:
 hello:	.asciz	"zone-hello: up, "
 dtb_ok:	.asciz	"x0 points at a DTB\n"
 dtb_bad: .asciz	"x0 does not point at a DTB\n"
+
+	.balign	2048
+vectors:
+	.rept	16
+	b	abort
+	.balign	128
+	.endr
