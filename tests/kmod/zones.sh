@@ -9,7 +9,9 @@
 # a read through its virtio-type window must reach the daemon's test
 # device; it then spins without a trap), listed as running, and shut down (`zone
 # shutdown --id 1`: the hypervisor's kick makes it exit), 20 times, with
-# neither a hypervisor reboot nor a daemon restart.  SKIP without Debian's
+# neither a hypervisor reboot nor a daemon restart; then it is stopped
+# and restarted by id (`zone stop 1`, `zone start 1`) and shut down.  A
+# config whose zone_id is in use is refused too.  SKIP without Debian's
 # kernel (scripts/fetch-arm64.sh).
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -78,6 +80,7 @@ i=0
 until [ "$(zstate 1)" = stopped ] || [ $i -ge 150 ]; do
 	$bb sleep 0.1; i=$((i + 1)); done
 hvbridge zone list | $bb sed 's/^/zones-qemu: list at boot: /'
+hvbridge zone start /etc/zones/zone1.json; say "id in use: exit $?"
 hvbridge zone shutdown -id 1; say "shutdown static zone1: exit $?"
 hvbridge zone list | $bb sed 's/^/zones-qemu: list after: /'
 hvbridge zone shutdown -id 7; say "shutdown zone 7: exit $?"
@@ -107,6 +110,25 @@ while [ $i -lt 20 ]; do
 	i=$((i + 1))
 done
 say "start/shutdown cycles: $i of 20, ran $ran, served $served, listed running $listed"
+# A zone from JSON stops and restarts by id like a static one (its
+# images stay in its RAM); the stop needs the kick too.
+$bb devmem $MARK 32 0
+hvbridge zone start zone1.json > /dev/null
+t=0
+until [ "$($bb devmem $MARK 32)" = 0x600D0D7B ] || [ $t -ge 50 ]; do
+	$bb sleep 0.1; t=$((t + 1)); done
+hvbridge zone stop 1; say "stop 1: exit $?"
+t=0
+until [ "$(zstate 1)" = stopped ] || [ $t -ge 50 ]; do
+	$bb sleep 0.1; t=$((t + 1)); done
+say "after stop: $(zstate 1)"
+$bb devmem $MARK 32 0
+hvbridge zone start 1; say "start 1: exit $?"
+t=0
+until [ "$($bb devmem $MARK 32)" = 0x600D0D7B ] || [ $t -ge 50 ]; do
+	$bb sleep 0.1; t=$((t + 1)); done
+say "restarted by id: mark $($bb devmem $MARK 32)"
+hvbridge zone shutdown --id 1; say "final shutdown: exit $?"
 hvbridge zone list | $bb sed 's/^/zones-qemu: list at end: /'
 $bb kill -0 $dpid && say "daemon alive after the cycles"
 $bb kill $dpid; wait $dpid; say "daemon exit $?"
@@ -133,6 +155,8 @@ else
 		 $ld,addr=0x48000000,file=$work/root.dtb
 		 $ld,addr=0x49000000,file=$work/initramfs.cpio.gz"
 	want $n "zones-qemu: insmod ok" \
+		"zone1.json: refused: zone_id 1: a zone with this id exists already" \
+		"zones-qemu: id in use: exit 1" \
 		"zones-qemu: shutdown static zone1: exit 0" \
 		"hvbridge-hyp: zone1: zone removed (id 1)" \
 		"zones-qemu: shutdown zone 7: exit 1" \
@@ -145,6 +169,11 @@ else
 		"hvbridge-hyp: zone zone1 created (id 1) by the root zone" \
 		"[zone1] zone-hello: up, x0 points at a DTB" \
 		"zones-qemu: start/shutdown cycles: 20 of 20, ran 20, served 20, listed running 20" \
+		"zones-qemu: stop 1: exit 0" \
+		"zones-qemu: after stop: stopped" \
+		"zones-qemu: start 1: exit 0" \
+		"zones-qemu: restarted by id: mark 0x600D0D7B" \
+		"zones-qemu: final shutdown: exit 0" \
 		"zones-qemu: daemon alive after the cycles" \
 		"zones-qemu: daemon exit 0" \
 		"zones-qemu: done" \
