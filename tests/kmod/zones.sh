@@ -4,7 +4,8 @@
 # static zone1 is shut down (`hvbridge zone shutdown -id 1`, hvisor-tool's
 # spelling) and removed; a zone config with RAM in the root zone's own
 # memory and one with a root-zone CPU are refused, each with the sentence
-# naming its JSON field; then tests/zones/zone1.json is started (its
+# naming its JSON field, and so is hvisor-tool's own example as it is
+# (CPU 3 is not there; on CPU 2, its 768 MiB are outside the pool); then tests/zones/zone1.json is started (its
 # kernel tests/zones/hello.S: x0 must point at the DTB the module loaded,
 # a read through its virtio-type window must reach the daemon's test
 # device; it then spins without a trap), listed as running, and shut down (`zone
@@ -59,6 +60,10 @@ prep() {
 		"$root/etc/zones/"
 	sed 's/"cpus": \[2\]/"cpus": [1]/' "$TOP/tests/zones/zone1.json" \
 		> "$root/etc/zones/zone1-root-cpu.json"
+	# hvisor-tool's own example, as it is, with stand-ins for its images.
+	cp "$TOP/tests/zones/hvisor-tool-zone1_linux.json" "$root/etc/zones/"
+	echo kernel > "$root/etc/zones/Image"
+	cp "$root/etc/zones/zone-hello.dtb" "$root/etc/zones/linux2.dtb"
 	cat > "$root/init" <<'INIT'
 #!/bin/busybox sh
 bb=/bin/busybox
@@ -87,6 +92,10 @@ hvbridge zone shutdown -id 7; say "shutdown zone 7: exit $?"
 cd /etc/zones
 hvbridge zone start zone1-root-ram.json; say "root RAM config: exit $?"
 hvbridge zone start zone1-root-cpu.json; say "root CPU config: exit $?"
+hvbridge zone start hvisor-tool-zone1_linux.json; say "hvisor-tool's: exit $?"
+$bb sed 's/"cpus": \[2, 3\]/"cpus": [2]/' hvisor-tool-zone1_linux.json \
+	> /hvisor-cpu2.json
+hvbridge zone start /hvisor-cpu2.json; say "hvisor-tool's on CPU 2: exit $?"
 i=0; ran=0; listed=0; served=0
 while [ $i -lt 20 ]; do
 	$bb devmem $MARK 32 0
@@ -165,6 +174,10 @@ else
 		"zones-qemu: root RAM config: exit 1" \
 		"zone1-root-cpu.json: refused: cpus: CPU 1 belongs to the root zone" \
 		"zones-qemu: root CPU config: exit 1" \
+		"hvisor-tool-zone1_linux.json: refused: cpus: CPU 3 does not exist on this machine" \
+		"zones-qemu: hvisor-tool's: exit 1" \
+		"hvisor-cpu2.json: refused: memory_regions[0].physical_start (ram 0x50000000-0x7fffffff): RAM outside the pool reserved for guest zones" \
+		"zones-qemu: hvisor-tool's on CPU 2: exit 1" \
 		"zones-qemu: start: zone 1 (zone1): started on CPU 2 at 0x40000000" \
 		"hvbridge-hyp: zone zone1 created (id 1) by the root zone" \
 		"[zone1] zone-hello: up, x0 points at a DTB" \
