@@ -279,6 +279,9 @@ int hvb_cmd_zone(int argc, char **argv)
 	const char *path = hvb_kmod_device_path();
 	char cmd[16], why[256];
 	const char *json = NULL;
+	/* static: a hvb_zone_json holds two PATH_MAX paths. */
+	static struct hvb_zone_json zj;
+	char *kernel = NULL, *dtb = NULL, jwhy[1024];
 	int op = -1, opt, fd, ret, has_id = 0;
 	__u64 id = 0;
 	unsigned int i;
@@ -379,32 +382,29 @@ int hvb_cmd_zone(int argc, char **argv)
 	if (optind < argc)
 		return hvb_usage_error(cmd, 0, argv);
 
-	if (json) {
-		struct hvb_zone_json zj;
-		char *kernel, *dtb, jwhy[1024];
-
-		/* The file's mistakes first: they need no module. */
-		if (hvb_zone_load(json, &zj, &kernel, &dtb, jwhy,
+	/* The file's mistakes first: they need no module. */
+	if (json && hvb_zone_load(json, &zj, &kernel, &dtb, jwhy,
 				  sizeof(jwhy))) {
-			fprintf(stderr, "hvbridge: error: %s\n", jwhy);
-			return HVB_EXIT_FAIL;
-		}
-		free(kernel);
-		free(dtb);
+		fprintf(stderr, "hvbridge: error: %s\n", jwhy);
+		return HVB_EXIT_FAIL;
 	}
 	fd = hvb_kmod_ctl_open(path, why, sizeof(why));
 	if (fd < 0) {
 		fprintf(stderr, "hvbridge: error: %s\n", why);
-		return HVB_EXIT_FAIL;
+		ret = HVB_EXIT_FAIL;
+		goto out;
 	}
 	if (op == HVB_ZONE_LIST)
 		ret = hvb_zone_list(fd, path);
 	else if (json)
-		ret = hvb_zone_start_json(fd, path, json);
+		ret = hvb_zone_start_json(fd, path, json, &zj, kernel, dtb);
 	else if (op == HVB_ZONE_SHUTDOWN)
 		ret = hvb_zone_shutdown(fd, path, (__u32)id);
 	else
 		ret = hvb_zone_ctl(fd, path, op, (__u32)id);
 	close(fd);
+out:
+	free(kernel);
+	free(dtb);
 	return ret;
 }

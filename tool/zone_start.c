@@ -142,42 +142,33 @@ fail:
 	return -1;
 }
 
-int hvb_zone_start_json(int fd, const char *dev, const char *file)
+int hvb_zone_start_json(int fd, const char *dev, const char *file,
+			const struct hvb_zone_json *zj, const char *kernel,
+			const char *dtb)
 {
 	struct hvb_ioc_zone_create zc;
-	struct hvb_zone_json zj;
-	char why[1024], *kernel, *dtb;
-	int ret = HVB_EXIT_FAIL, err;
+	char why[1024];
 
-	if (hvb_zone_load(file, &zj, &kernel, &dtb, why, sizeof(why))) {
-		fprintf(stderr, "hvbridge: error: %s\n", why);
-		return HVB_EXIT_FAIL;
-	}
 	memset(&zc, 0, sizeof(zc));	/* flags and reserved fields zero */
-	zc.desc = (__u64)(uintptr_t)&zj.desc;
+	zc.desc = (__u64)(uintptr_t)&zj->desc;
 	zc.kernel = (__u64)(uintptr_t)kernel;
 	zc.dtb = (__u64)(uintptr_t)dtb;
 	if (!ioctl(fd, HVB_IOC_ZONE_CREATE, &zc)) {
 		printf("zone %u (%s): started on CPU %u at 0x%llx\n",
-		       zj.desc.id, zj.desc.name,
-		       (unsigned int)__builtin_ctzll(zj.desc.cpus),
-		       (unsigned long long)zj.desc.entry);
-		ret = HVB_EXIT_OK;
-		goto out;
+		       zj->desc.id, zj->desc.name,
+		       (unsigned int)__builtin_ctzll(zj->desc.cpus),
+		       (unsigned long long)zj->desc.entry);
+		return HVB_EXIT_OK;
 	}
-	err = errno;
-	if (err == EINVAL && zc.reason) {
-		hvb_zone_reason(zc.reason, zc.index, &zj.desc, why,
+	if (errno == EINVAL && zc.reason) {
+		hvb_zone_reason(zc.reason, zc.index, &zj->desc, why,
 				sizeof(why));
 		fprintf(stderr, "hvbridge: error: %s: refused: %s\n", file, why);
 	} else {
 		fprintf(stderr, "hvbridge: error: %s: HVB_IOC_ZONE_CREATE on %s failed: %s\n",
-			file, dev, strerror(err));
+			file, dev, strerror(errno));
 	}
-out:
-	free(kernel);
-	free(dtb);
-	return ret;
+	return HVB_EXIT_FAIL;
 }
 
 int hvb_zone_shutdown(int fd, const char *dev, __u32 id)

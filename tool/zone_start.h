@@ -20,9 +20,12 @@
 int hvb_zone_load(const char *file, struct hvb_zone_json *zj,
 		  char **kernel, char **dtb, char *why, size_t len);
 
-/* Load @file and create and start its zone through @fd (device @dev);
- * prints the outcome; an HVB_EXIT_* code. */
-int hvb_zone_start_json(int fd, const char *dev, const char *file);
+/* Create and start the zone @file described (hvb_zone_load()'s @zj,
+ * @kernel, @dtb) through @fd (device @dev); prints the outcome, a
+ * refusal as the sentence naming the JSON field; an HVB_EXIT_* code. */
+int hvb_zone_start_json(int fd, const char *dev, const char *file,
+			const struct hvb_zone_json *zj, const char *kernel,
+			const char *dtb);
 
 /* Stop zone @id and remove it (HVB_IOC_ZONE_DESTROY); prints the
  * outcome; an HVB_EXIT_* code. */
