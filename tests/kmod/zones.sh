@@ -5,7 +5,9 @@
 # spelling) and removed; a zone config with RAM in the root zone's own
 # memory and one with a root-zone CPU are refused, each with the sentence
 # naming its JSON field, and so is hvisor-tool's own example as it is
-# (CPU 3 is not there; on CPU 2, its 768 MiB are outside the pool); then tests/zones/zone1.json is started (its
+# (its 768 MiB are outside the pool; with CPU 4, which QEMU -smp 4 lacks,
+# the CPU is named); a two-CPU zone starts its second CPU and both stop
+# at shutdown, 3 times; then tests/zones/zone1.json is started (its
 # kernel tests/zones/hello.S: x0 must point at the DTB the module loaded,
 # a read through its virtio-type window must reach the daemon's test
 # device; it then spins without a trap), listed as running, and shut down (`zone
@@ -60,6 +62,8 @@ prep() {
 		"$root/etc/zones/"
 	sed 's/"cpus": \[2\]/"cpus": [1]/' "$TOP/tests/zones/zone1.json" \
 		> "$root/etc/zones/zone1-root-cpu.json"
+	sed 's/"cpus": \[2\]/"cpus": [2, 3]/' "$TOP/tests/zones/zone1.json" \
+		> "$root/etc/zones/zone1-smp.json"
 	# hvisor-tool's own example, as it is, with stand-ins for its images.
 	cp "$TOP/tests/zones/hvisor-tool-zone1_linux.json" "$root/etc/zones/"
 	echo kernel > "$root/etc/zones/Image"
@@ -78,6 +82,7 @@ zstate() { hvbridge zone list | $bb awk -v id="$1" '$1 == id { print $3 }'; }
 # the read aborted.
 MARK=0x50001ff0
 CHAN=0x50001ff4
+SMP=0x50001ff8	# the second CPU's mark, 0x5ec0d0c9
 $bb insmod /lib/modules/hvbridge.ko && say "insmod ok"
 hvbridge daemon -c /etc/hvbridge/zone1.json > /daemon.log 2>&1 &
 dpid=$!
@@ -93,9 +98,26 @@ cd /etc/zones
 hvbridge zone start zone1-root-ram.json; say "root RAM config: exit $?"
 hvbridge zone start zone1-root-cpu.json; say "root CPU config: exit $?"
 hvbridge zone start hvisor-tool-zone1_linux.json; say "hvisor-tool's: exit $?"
-$bb sed 's/"cpus": \[2, 3\]/"cpus": [2]/' hvisor-tool-zone1_linux.json \
-	> /hvisor-cpu2.json
-hvbridge zone start /hvisor-cpu2.json; say "hvisor-tool's on CPU 2: exit $?"
+$bb sed 's/"cpus": \[2, 3\]/"cpus": [2, 4]/' hvisor-tool-zone1_linux.json \
+	> /hvisor-cpu4.json
+hvbridge zone start /hvisor-cpu4.json; say "hvisor-tool's on CPU 4: exit $?"
+# Two CPUs: the zone starts its second itself (PSCI CPU_ON); both spin
+# without trapping, and shutdown must stop both.
+i=0; smp=0
+while [ $i -lt 3 ]; do
+	$bb devmem $SMP 32 0
+	hvbridge zone start zone1-smp.json > /start.out 2>&1 ||
+		{ $bb sed 's/^/zones-qemu: start failed: /' /start.out; break; }
+	t=0
+	until [ "$($bb devmem $SMP 32)" = 0x5EC0D0C9 ] || [ $t -ge 50 ]; do
+		$bb sleep 0.1; t=$((t + 1)); done
+	[ "$($bb devmem $SMP 32)" = 0x5EC0D0C9 ] && smp=$((smp + 1))
+	[ $i = 0 ] && hvbridge zone list | $bb sed 's/^/zones-qemu: list smp: /'
+	hvbridge zone shutdown --id 1 > /stop.out 2>&1 ||
+		{ $bb sed 's/^/zones-qemu: shutdown failed: /' /stop.out; break; }
+	i=$((i + 1))
+done
+say "two-CPU cycles: $i of 3, second CPU up $smp"
 i=0; ran=0; listed=0; served=0
 while [ $i -lt 20 ]; do
 	$bb devmem $MARK 32 0
@@ -160,7 +182,7 @@ else
 	tmo=$((tmo * 6))	# a kernel boot and 20 zone runs under TCG
 	ld="-device loader,force-raw=on"
 	boot $n "$img/hvbridge-hyp.elf" "hvbridge-hyp: root: SYSTEM_OFF" \
-		"-smp 3 $ld,addr=0x40200000,file=$arm64/Image
+		"-smp 4 $ld,addr=0x40200000,file=$arm64/Image
 		 $ld,addr=0x48000000,file=$work/root.dtb
 		 $ld,addr=0x49000000,file=$work/initramfs.cpio.gz"
 	want $n "zones-qemu: insmod ok" \
@@ -174,10 +196,12 @@ else
 		"zones-qemu: root RAM config: exit 1" \
 		"zone1-root-cpu.json: refused: cpus: CPU 1 belongs to the root zone" \
 		"zones-qemu: root CPU config: exit 1" \
-		"hvisor-tool-zone1_linux.json: refused: cpus: CPU 3 does not exist on this machine" \
+		"hvisor-tool-zone1_linux.json: refused: memory_regions[0].physical_start (ram 0x50000000-0x7fffffff): RAM outside the pool reserved for guest zones" \
 		"zones-qemu: hvisor-tool's: exit 1" \
-		"hvisor-cpu2.json: refused: memory_regions[0].physical_start (ram 0x50000000-0x7fffffff): RAM outside the pool reserved for guest zones" \
-		"zones-qemu: hvisor-tool's on CPU 2: exit 1" \
+		"hvisor-cpu4.json: refused: cpus: CPU 4 does not exist on this machine" \
+		"zones-qemu: hvisor-tool's on CPU 4: exit 1" \
+		"zones-qemu: two-CPU cycles: 3 of 3, second CPU up 3" \
+		"hvbridge-hyp: zone1: stopped by the root zone, CPU 3 parked" \
 		"zones-qemu: start: zone 1 (zone1): started on CPU 2 at 0x40000000" \
 		"hvbridge-hyp: zone zone1 created (id 1) by the root zone" \
 		"[zone1] zone-hello: up, x0 points at a DTB" \
@@ -195,6 +219,9 @@ else
 		"x0 does not point at a DTB" "CPU_OFF refused" \
 		"zones-qemu: start failed" "zones-qemu: shutdown failed" \
 		"zones-qemu: list after: 1 "
+	grep -qE "^zones-qemu: list smp: 1 +zone1 +running +2-3 +72-79 +2 MiB in 1 window" \
+		"$work/$n.log.txt" ||
+		echo "no two-CPU zone1 line in 'hvbridge zone list'" >> "$work/$n.why"
 	grep -qE "^zones-qemu: list run: 1 +zone1 +running +2 +72-79 +2 MiB in 1 window" \
 		"$work/$n.log.txt" ||
 		echo "no running zone1 line in 'hvbridge zone list'" >> "$work/$n.why"

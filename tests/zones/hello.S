@@ -8,9 +8,11 @@
  * _start + MARK_OFF (the root zone polls it with devmem), reads the ID
  * register of the daemon's test device through its virtio-type window
  * (forwarded through the channel) and stores the low word at _start +
- * CHAN_OFF (an abort instead stores CHAN_ABORT), then spins for ever
- * without a trap or an interrupt: `hvbridge zone shutdown` must stop it
- * anyway.
+ * CHAN_OFF (an abort instead stores CHAN_ABORT), asks PSCI CPU_ON for
+ * the next CPU (refused in a one-CPU zone; in a two-CPU zone that CPU
+ * stores SMP_MARK at _start + SMP_OFF), then spins for ever without a
+ * trap or an interrupt, as does the second CPU: `hvbridge zone shutdown`
+ * must stop both anyway.
  * Position-independent (PC-relative addresses only).
  */
 #define HVC_PUTC	0xe2c		/* HYP_HVC_TEST_PUTC (arm64/vcpu.h) */
@@ -21,6 +23,9 @@
 #define CHAN_OFF	0x1ff4
 #define CHAN_ABORT	0xdeadab07
 #define TESTDEV_ID	0x0b00f000	/* HVB_TESTDEV_DEFAULT_BASE + ID_REG */
+#define SMP_OFF		0x1ff8
+#define SMP_MARK	0x5ec0d0c9
+#define PSCI_CPU_ON	0xc4000003
 
 	.text
 	.globl	_start
@@ -51,7 +56,25 @@ _start:
 	ldr	x6, [x7]		/* the ID register: 8-byte reads only */
 	str	w6, [x4, #CHAN_OFF]
 	dsb	sy
+	/* PSCI CPU_ON(this CPU + 1, second, 0) over SMC. */
+	movz	w0, #(PSCI_CPU_ON & 0xffff)
+	movk	w0, #(PSCI_CPU_ON >> 16), lsl #16
+	mrs	x1, mpidr_el1
+	and	x1, x1, #0xff
+	add	x1, x1, #1
+	adr	x2, second
+	mov	x3, #0
+	smc	#0
 2:	b	2b
+
+/* The second CPU: leave its mark and spin. */
+second:
+	adr	x4, _start
+	movz	w5, #(SMP_MARK & 0xffff)
+	movk	w5, #(SMP_MARK >> 16), lsl #16
+	str	w5, [x4, #SMP_OFF]
+	dsb	sy
+5:	b	5b
 
 /* Any exception (an abort from the channel read): say so and spin. */
 abort:
