@@ -286,7 +286,9 @@ static __s64 hyp_hc_zone_destroy(struct hyp_zone *z)
 		hyp_hc_zone_stop(z);
 		return HVB_HC_EAGAIN;
 	}
-	if (st == HVB_ZONE_STOPPING) {
+	/* STOPPED also covers a guest that exited with its CPU still on
+	 * its way off: wait until PSCI says every CPU is off. */
+	if (st == HVB_ZONE_STOPPING || !hyp_hc_zone_cpus_off(z)) {
 		hyp_hc_zone_kick(z);
 		return HVB_HC_EAGAIN;
 	}
