@@ -76,8 +76,12 @@ struct hvb_window {
  * @daemon: the file holding the daemon role, or NULL
  * @daemon_lock: serialises claiming and releasing @daemon
  * @zone_buf: a buffer in our RAM for HVB_HC_ZONE_LIST
- * @zone_lock: serialises the use of @zone_buf, zone create and destroy,
- *	and @windows
+ * @zone_lock: serialises the use of @zone_buf (held across copies to
+ *	user space: never taken under mmap_lock)
+ * @ctl_lock: serialises zone create and destroy (held across copies
+ *	from user space)
+ * @win_lock: guards @windows and @nr_windows (taken by mmap, under
+ *	mmap_lock: nothing under it touches user memory)
  * @nr_zones: zones the hypervisor reported at probe
  * @nr_windows: entries of @windows
  * @windows: the mappable RAM windows of the non-root zones
@@ -95,7 +99,9 @@ struct hvb_dev {
 	struct file *daemon;
 	struct mutex daemon_lock;	/* @daemon */
 	struct hvb_zone_info *zone_buf;
-	struct mutex zone_lock;	/* zone_buf, windows, create/destroy */
+	struct mutex zone_lock;	/* zone_buf */
+	struct mutex ctl_lock;	/* zone create and destroy */
+	struct mutex win_lock;	/* windows, nr_windows */
 	u32 nr_zones;
 	u32 nr_windows;
 	struct hvb_window windows[HVB_MAX_WINDOWS];
@@ -223,24 +229,25 @@ static void hvb_add_windows(struct hvb_dev *hd, const struct hvb_zone_info *zone
 }
 
 /**
- * hvb_find_windows_locked() - list the zones and their mappable windows
+ * hvb_find_windows() - list the zones and their mappable windows
  * @hd: the device
  *
- * The caller holds @hd->zone_lock.  The table is built anew: zones come
- * and go (HVB_IOC_ZONE_CREATE, HVB_IOC_ZONE_DESTROY).
+ * The table is built anew: zones come and go (HVB_IOC_ZONE_CREATE,
+ * HVB_IOC_ZONE_DESTROY).  Lock order: @zone_lock, then @win_lock.
  *
  * Return: 0, or a negative errno when the zones cannot be listed.
  */
-static int hvb_find_windows_locked(struct hvb_dev *hd)
+static int hvb_find_windows(struct hvb_dev *hd)
 {
 	struct hvb_zone_info *z;
 	int n, i;
 
-	lockdep_assert_held(&hd->zone_lock);
+	mutex_lock(&hd->zone_lock);
+	mutex_lock(&hd->win_lock);
 	hd->nr_windows = 0;
 	n = hvb_zone_list(hd);
 	if (n < 0)
-		return n;
+		goto out;
 	hd->nr_zones = n;
 	for (i = 0; i < n && i < HVB_IOC_MAX_ZONES; i++) {
 		z = &hd->zone_buf[i];
@@ -248,23 +255,11 @@ static int hvb_find_windows_locked(struct hvb_dev *hd)
 		if (!(z->flags & HVB_ZONE_ROOT))
 			hvb_add_windows(hd, z);
 	}
-	return 0;
-}
-
-/**
- * hvb_find_windows() - hvb_find_windows_locked() under the zone lock
- * @hd: the device
- *
- * Return: 0, or a negative errno when the zones cannot be listed.
- */
-static int hvb_find_windows(struct hvb_dev *hd)
-{
-	int ret;
-
-	mutex_lock(&hd->zone_lock);
-	ret = hvb_find_windows_locked(hd);
+	n = 0;
+out:
+	mutex_unlock(&hd->win_lock);
 	mutex_unlock(&hd->zone_lock);
-	return ret;
+	return n;
 }
 
 /**
@@ -483,9 +478,9 @@ static int hvb_mmap(struct file *file, struct vm_area_struct *vma)
 	if (vma->vm_pgoff > (U64_MAX >> PAGE_SHIFT))
 		return -EINVAL;
 	off = (u64)vma->vm_pgoff << PAGE_SHIFT;
-	mutex_lock(&hf->hd->zone_lock);
+	mutex_lock(&hf->hd->win_lock);
 	ret = hvb_mmap_phys(hf->hd, off, len, &phys);
-	mutex_unlock(&hf->hd->zone_lock);
+	mutex_unlock(&hf->hd->win_lock);
 	if (ret)
 		return ret;
 	if (!hvb_is_daemon(file)) {
@@ -820,7 +815,7 @@ static long hvb_ioc_zone_create(struct hvb_dev *hd, void __user *arg)
 	ret = -EINVAL;
 	if (req.reason)
 		goto copy_out;
-	mutex_lock(&hd->zone_lock);
+	mutex_lock(&hd->ctl_lock);
 	hc = hvb_hc(HVB_HC_ZONE_CREATE, virt_to_phys(d), sizeof(*d), &res);
 	if (hc == HVB_HC_EZONE) {
 		req.reason = (u32)res.a1;
@@ -844,9 +839,9 @@ static long hvb_ioc_zone_create(struct hvb_dev *hd, void __user *arg)
 	else
 		dev_info(hd->dev, "zone %.*s (id %u) created and started\n",
 			 (int)sizeof(d->name), d->name, d->id);
-	hvb_find_windows_locked(hd);
+	hvb_find_windows(hd);
 unlock:
-	mutex_unlock(&hd->zone_lock);
+	mutex_unlock(&hd->ctl_lock);
 copy_out:
 	if (copy_to_user(arg, &req, sizeof(req)))
 		ret = -EFAULT;
@@ -871,11 +866,11 @@ static long hvb_ioc_zone_destroy(struct hvb_dev *hd, void __user *arg)
 			   offsetof(struct hvb_ioc_zone, flags), arg);
 	if (ret)
 		return ret;
-	mutex_lock(&hd->zone_lock);
+	mutex_lock(&hd->ctl_lock);
 	ret = hvb_zone_remove(req.zone_id);
 	if (!ret)
-		hvb_find_windows_locked(hd);
-	mutex_unlock(&hd->zone_lock);
+		hvb_find_windows(hd);
+	mutex_unlock(&hd->ctl_lock);
 	if (ret == HVB_HC_EAGAIN)
 		return -ETIMEDOUT;
 	return ret < 0 ? hvb_hc_errno(ret) : 0;
@@ -1075,6 +1070,8 @@ static int hvb_probe(struct platform_device *pdev)
 	mutex_init(&hd->daemon_lock);
 	init_waitqueue_head(&hd->wq);
 	mutex_init(&hd->zone_lock);
+	mutex_init(&hd->ctl_lock);
+	mutex_init(&hd->win_lock);
 	err = hvb_find_windows(hd);
 	if (err)
 		return err;
