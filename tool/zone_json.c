@@ -272,7 +272,7 @@ int hvb_zone_json_parse(const char *text, struct hvb_zone_json *zj,
 {
 	struct zj_ctx c = { .why = why, .len = len };
 	struct hvb_zone_desc *d = &zj->desc;
-	const char *s, *arch = NULL;
+	const char *s = NULL, *arch = NULL;
 	cJSON *root;
 	__u64 v;
 	int ret = -1;
