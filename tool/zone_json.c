@@ -22,6 +22,7 @@
  * for other architectures or that change nothing here (gits_*, the ITS,
  * which zones do not get) are accepted and left aside.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -71,8 +72,9 @@ static int zj_u64(struct zj_ctx *c, const cJSON *item, const char *field,
 		return zj_fail(c, "%s: expected a number or a \"0x...\" string",
 			       field);
 	s = item->valuestring;
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && s[2] &&
-	    s[2] != '-' && s[2] != '+' && s[2] != ' ') {
+	/* strtoull() would also take blanks and a sign after "0x". */
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X') &&
+	    isxdigit((unsigned char)s[2])) {
 		errno = 0;
 		*out = strtoull(s + 2, &end, 16);
 		if (*end || errno)

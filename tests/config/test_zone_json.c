@@ -140,6 +140,16 @@ Test(zone_json, refusals_name_the_field)
 		"memory_regions[1].size: \"600\" reads as 600 decimal and as 0x600 hex");
 	refused("\"size\": \"0x600\"", "\"size\": \"0xzz\"",
 		"memory_regions[1].size:");
+	refused("\"size\": \"0x600\"", "\"size\": \"0x -1\"",
+		"memory_regions[1].size:");
+	refused("\"size\": \"0x600\"", "\"size\": \"0x\"",
+		"memory_regions[1].size:");
+	refused("\"size\": \"0x600\"", "\"size\": \"0x10000000000000000\"",
+		"memory_regions[1].size: \"0x10000000000000000\" is not a 64-bit hex number");
+	refused("\"size\": \"0x600\"", "\"size\": -1",
+		"memory_regions[1].size: not a whole number");
+	refused("\"size\": \"0x600\"", "\"size\": 1.5",
+		"memory_regions[1].size: not a whole number");
 	refused("\"virtual_start\":  \"0x40000000\",", "",
 		"memory_regions[0].virtual_start: missing");
 	refused("\"zone_id\": 1", "\"zone_id\": 0", "zone_id:");
