@@ -160,6 +160,14 @@ until [ "$($bb devmem $MARK 32)" = 0x600D0D7B ] || [ $t -ge 50 ]; do
 	$bb sleep 0.1; t=$((t + 1)); done
 say "restarted by id: mark $($bb devmem $MARK 32)"
 hvbridge zone shutdown --id 1; say "final shutdown: exit $?"
+# A stop right behind the start: whether it meets the CPU before it
+# enters (it parks there) or in the zone (the kick), the zone stops.
+hvbridge zone start zone1.json > /dev/null && hvbridge zone stop 1
+t=0
+until [ "$(zstate 1)" = stopped ] || [ $t -ge 50 ]; do
+	$bb sleep 0.1; t=$((t + 1)); done
+say "stop behind start: $(zstate 1)"
+hvbridge zone shutdown --id 1; say "shutdown after it: exit $?"
 hvbridge zone list | $bb sed 's/^/zones-qemu: list at end: /'
 $bb kill -0 $dpid && say "daemon alive after the cycles"
 $bb kill $dpid; wait $dpid; say "daemon exit $?"
@@ -211,6 +219,8 @@ else
 		"zones-qemu: start 1: exit 0" \
 		"zones-qemu: restarted by id: mark 0x600D0D7B" \
 		"zones-qemu: final shutdown: exit 0" \
+		"zones-qemu: stop behind start: stopped" \
+		"zones-qemu: shutdown after it: exit 0" \
 		"zones-qemu: daemon alive after the cycles" \
 		"zones-qemu: daemon exit 0" \
 		"zones-qemu: done" \

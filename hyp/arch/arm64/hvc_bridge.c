@@ -216,6 +216,15 @@ void hyp_hc_zone_exit_check(struct hyp_zone *z)
 	arm64_halt();
 }
 
+void hyp_hc_zone_entry_check(struct hyp_zone *z)
+{
+	/* Only a stop: the starting flag stays until the first exit, as
+	 * the CPU's power state reads OFF until it enters. */
+	if (z && !hyp_hc_is_root(z) &&
+	    hvb_load_acquire_u32(&hyp_hc_run[z->index]) == HC_STOPPING)
+		hyp_hc_zone_exit_check(z);
+}
+
 void hyp_hc_zone_exited(const struct hyp_zone *z)
 {
 	hvb_xchg_u32(&hyp_hc_run[z->index], HC_EXITED);
