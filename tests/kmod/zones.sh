@@ -14,7 +14,9 @@
 # shutdown --id 1`: the hypervisor's kick makes it exit), 20 times, with
 # neither a hypervisor reboot nor a daemon restart; then it is stopped
 # and restarted by id (`zone stop 1`, `zone start 1`) and shut down.  A
-# config whose zone_id is in use is refused too.  SKIP without Debian's
+# config whose zone_id is in use is refused too, and
+# tests/kmod/zone_create_check.c checks that a create whose image copy
+# faults leaves no zone behind.  SKIP without Debian's
 # kernel (scripts/fetch-arm64.sh).
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -41,6 +43,9 @@ prep() {
 	make -s --no-print-directory -C "$TOP/hyp" image &&
 	make -s --no-print-directory -C "$TOP/kmod" &&
 	make -s --no-print-directory -C "$TOP/tool" arm64 &&
+	aarch64-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror \
+		-I"$TOP/common/include" -o "$work/zone_create_check" \
+		"$TOP/tests/kmod/zone_create_check.c" &&
 	"$here/mkroot.sh" "$work/root" "$arm64/busybox" || return 1
 	root=$work/initramfs
 	rm -rf "$root"
@@ -50,6 +55,7 @@ prep() {
 	cp "$TOP/build/host/arm64/tool/hvbridge" "$root/bin/hvbridge"
 	cp "$TOP/configs/zone1-root.json" "$root/etc/hvbridge/zone1.json"
 	cp "$TOP/build/kmod/hvbridge.ko" "$root/lib/modules/"
+	cp "$work/zone_create_check" "$root/bin/"
 	# The zone's kernel and DTB, and the configs.
 	aarch64-linux-gnu-gcc -nostdlib -static -Wl,-Ttext=0x40000000 \
 		-Wl,--build-id=none -o "$work/hello.elf" \
@@ -91,6 +97,7 @@ until [ "$(zstate 1)" = stopped ] || [ $i -ge 150 ]; do
 	$bb sleep 0.1; i=$((i + 1)); done
 hvbridge zone list | $bb sed 's/^/zones-qemu: list at boot: /'
 hvbridge zone start /etc/zones/zone1.json; say "id in use: exit $?"
+/bin/zone_create_check; say "zone_create_check exit $?"
 hvbridge zone shutdown -id 1; say "shutdown static zone1: exit $?"
 hvbridge zone list | $bb sed 's/^/zones-qemu: list after: /'
 hvbridge zone shutdown -id 7; say "shutdown zone 7: exit $?"
@@ -196,6 +203,9 @@ else
 	want $n "zones-qemu: insmod ok" \
 		"zone1.json: refused: zone_id 1: a zone with this id exists already" \
 		"zones-qemu: id in use: exit 1" \
+		"zone-create: PASS bad-kernel-pointer-no-zone-left" \
+		"zone-create: PASS destroy-spinning" \
+		"zones-qemu: zone_create_check exit 0" \
 		"zones-qemu: shutdown static zone1: exit 0" \
 		"hvbridge-hyp: zone1: zone removed (id 1)" \
 		"zones-qemu: shutdown zone 7: exit 1" \
@@ -226,6 +236,7 @@ else
 		"zones-qemu: done" \
 		"hvbridge-hyp: root: SYSTEM_OFF"
 	never $n "Kernel panic" "Internal error" "Unable to handle" \
+		"zone-create: FAIL" \
 		"x0 does not point at a DTB" "CPU_OFF refused" \
 		"zones-qemu: start failed" "zones-qemu: shutdown failed" \
 		"zones-qemu: list after: 1 "
