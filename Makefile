@@ -12,7 +12,7 @@ MAKEFLAGS += -s
 endif
 
 .PHONY: all deps hyp tool tests test stress bench run run-host run-shell \
-	run-sim run-zone1 run-virtio clean fuzz check-fresh check-fresh-run \
+	run-sim run-zone run-zone1 run-virtio clean fuzz check-fresh check-fresh-run \
 	install uninstall install-dkms docs mutate
 
 all: hyp tool tests
@@ -85,6 +85,14 @@ run-sim: deps
 
 # ZONE1=path/to/image.bin: your own zone1 image (docs/run.md); without
 # it, the torture image with every line shown.
+# A zone from a zone config (hvisor-tool's JSON) beside the root zone,
+# its daemon given VIRTIO; without CONFIG the bare-metal example
+# (configs/examples/hello-off.json).  Exit 0 if the zone powered itself
+# off (docs/run.md).
+run-zone: deps
+	@$(MAKE) --no-print-directory all
+	@$(TOP)/scripts/run-zone.sh "$(CONFIG)" "$(VIRTIO)"
+
 run-zone1: deps
 	@$(MAKE) --no-print-directory all
 	@$(TOP)/scripts/run-zone1.sh \

@@ -25,6 +25,24 @@ TEST_TARGETS += zones-qemu
 zones-qemu:
 	@E2E_TIMEOUT=$(E2E_TIMEOUT) $(TOP)/tests/kmod/zones.sh
 
+# `make run-zone` as a user runs it (scripts/run-zone.sh): the example
+# zone (configs/examples/hello-off.json) started from its JSON beside the
+# root zone prints on its emulated PL011 and powers itself off.
+TEST_TARGETS += run-zone-test
+
+.PHONY: run-zone-test
+run-zone-test:
+	@out=$(O)/test/run-zone.out; mkdir -p $(dir $$out); \
+	RUN_ZONE_TIMEOUT=$$(( $(or $(E2E_TIMEOUT),20) * 9 )) \
+		$(TOP)/scripts/run-zone.sh > $$out 2>&1; rc=$$?; \
+	if [ $$rc = 0 ] && grep -qF "[hello] hello-off: up on its emulated PL011, x0 points at its DTB; powering the zone off" $$out && \
+	   grep -qx "run-zone: OK: hello powered itself off" $$out; then \
+		echo "PASS run-zone"; echo "run-zone: 1 passed, 0 failed"; \
+	else \
+		echo "FAIL run-zone (exit $$rc)"; tail -30 $$out | sed 's/^/  | /'; \
+		echo "run-zone: 0 passed, 1 failed"; exit 1; \
+	fi
+
 # `hvbridge zone` and `hvbridge stat --transport kmod` on the build
 # machine (tests/kmod/cli.sh): usage errors exit 2, a missing or foreign
 # device exits 1 with its reason, --help everywhere.

@@ -144,8 +144,14 @@ static enum hyp_trap_result hyp_vcpu_abort(const struct hyp_zone *z,
 					   struct hyp_trap_frame *tf,
 					   __u64 ipa, const char *why)
 {
-	hyp_printk("hvbridge-hyp: %s: MMIO at IPA 0x%lx ELR 0x%lx ESR 0x%lx: %s: data abort injected\n",
-		   z->cfg->name, ipa, tf->elr, tf->esr, why);
+	__u32 skipped;
+
+	if (hyp_vcpu_fault_log(z, &skipped))
+		hyp_printk("hvbridge-hyp: %s: MMIO at IPA 0x%lx ELR 0x%lx ESR 0x%lx: %s: data abort injected\n",
+			   z->cfg->name, ipa, tf->elr, tf->esr, why);
+	if (skipped)
+		hyp_printk("hvbridge-hyp: %s: %u such messages not shown before the last one\n",
+			   z->cfg->name, skipped);
 	hyp_vcpu_inject_dabt(tf);
 	return HYP_TRAP_HANDLED;
 }

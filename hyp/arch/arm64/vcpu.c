@@ -274,6 +274,7 @@ void hyp_arm64_zone_start(struct hyp_zone *z)
 		hyp_vgic_zone_reset(z);
 	if (cfg->console)
 		hyp_console_reset(cfg->console);
+	hyp_vcpu_fault_log_reset(z);
 	if (cfg->boot != HYP_ZONE_BOOT_LINUX)
 		hyp_vcpu_enter(z, cfg->entry, cfg->entry_arg, cfg->stack);
 	/* booting.rst: x0 = the DTB, x1..x3 = 0; SP is the kernel's. */
@@ -419,18 +420,47 @@ enum hyp_trap_result hyp_vcpu_aarch32(struct hyp_trap_frame *tf)
 {
 	struct hyp_zone *z = hyp_vcpu_current();
 	__u64 esr = hyp_inject_a32_esr(tf->esr);
+	__u32 skipped;
 
 	if (!z || !(tf->spsr & SPSR_M_AARCH32))
 		return HYP_TRAP_UNHANDLED;	/* not a zone's: a bug */
-	hyp_printk("hvbridge-hyp: %s: AArch32 EL0 trap, EC 0x%02x %s at 0x%lx: nothing is emulated for AArch32, %s injected\n",
-		   z->cfg->name, esr_ec(tf->esr), esr_ec_name(esr_ec(tf->esr)),
-		   tf->elr, esr_ec(esr) == ESR_EC_UNKNOWN ?
-		   "undefined instruction" : "external abort");
+	if (hyp_vcpu_fault_log(z, &skipped))
+		hyp_printk("hvbridge-hyp: %s: AArch32 EL0 trap, EC 0x%02x %s at 0x%lx: nothing is emulated for AArch32, %s injected\n",
+			   z->cfg->name, esr_ec(tf->esr),
+			   esr_ec_name(esr_ec(tf->esr)), tf->elr,
+			   esr_ec(esr) == ESR_EC_UNKNOWN ?
+			   "undefined instruction" : "external abort");
+	if (skipped)
+		hyp_printk("hvbridge-hyp: %s: %u such messages not shown before the last one\n",
+			   z->cfg->name, skipped);
 	/* No instruction is skipped: the kernel sees the fault at the
 	 * faulting instruction, as it would without a hypervisor. */
 	hyp_vcpu_inject_sync(tf, esr,
 			     hyp_inject_a32_has_far(tf->esr) ? tf->far : 0);
 	return HYP_TRAP_HANDLED;
+}
+
+/* Faults each zone has caused this run: its vCPUs count them (an
+ * atomic add: several may fault at once), its start resets them. */
+static __u32 hyp_vcpu_faults[HYP_MAX_ZONES];
+
+int hyp_vcpu_fault_log(const struct hyp_zone *z, __u32 *skipped)
+{
+	__u32 n = hvb_fetch_add_u32(&hyp_vcpu_faults[z->index], 1);
+
+	*skipped = 0;
+	if (n < HYP_VCPU_FAULT_LOG_BURST)
+		return 1;
+	if ((n - HYP_VCPU_FAULT_LOG_BURST) % HYP_VCPU_FAULT_LOG_EVERY)
+		return 0;
+	*skipped = n == HYP_VCPU_FAULT_LOG_BURST ? 0 :
+		   HYP_VCPU_FAULT_LOG_EVERY - 1;
+	return 1;
+}
+
+void hyp_vcpu_fault_log_reset(const struct hyp_zone *z)
+{
+	hvb_write_once_u32(&hyp_vcpu_faults[z->index], 0);
 }
 
 enum hyp_trap_result hyp_vcpu_undef(struct hyp_trap_frame *tf)
@@ -440,8 +470,14 @@ enum hyp_trap_result hyp_vcpu_undef(struct hyp_trap_frame *tf)
 
 	if (!z)
 		return HYP_TRAP_UNHANDLED;
-	hyp_printk("hvbridge-hyp: %s: EC 0x%02x %s at ELR 0x%lx: undefined instruction injected\n",
-		   z->cfg->name, ec, esr_ec_name(ec), tf->elr);
+	__u32 skipped;
+
+	if (hyp_vcpu_fault_log(z, &skipped))
+		hyp_printk("hvbridge-hyp: %s: EC 0x%02x %s at ELR 0x%lx: undefined instruction injected\n",
+			   z->cfg->name, ec, esr_ec_name(ec), tf->elr);
+	if (skipped)
+		hyp_printk("hvbridge-hyp: %s: %u such messages not shown before the last one\n",
+			   z->cfg->name, skipped);
 	/* EC 0, "unknown reason": what an UNDEFINED instruction reports. */
 	hyp_vcpu_inject_sync(tf, 0, 0);
 	return HYP_TRAP_HANDLED;

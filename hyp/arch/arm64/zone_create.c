@@ -43,7 +43,7 @@
 #define ZC_GICR_WINDOW		(HYP_VGIC_REDIST_FRAMES * 0x20000ull)
 
 /* The windows every guest zone gets, then its virtio ones. */
-#define ZC_FIXED_WINDOWS	3u
+#define ZC_FIXED_WINDOWS	4u	/* gicd, gicr, console, pl011 */
 
 /* A zone created at run time: everything its config points to. */
 struct zc_zone {
@@ -186,9 +186,18 @@ static void zc_build(struct zc_zone *zz)
 		->handler = hyp_vgic_redist_access;
 	zc_zero(&zz->console, sizeof(zz->console));
 	zz->console.name = d->name;	/* lock and line: zero, unlocked */
+	/* The PL011 registers as at reset; no TX interrupt (the JSON
+	 * names none for it): polled output, as earlycon writes. */
+	zz->console.cr = HYP_PL011_CR_RESET;
+	zz->console.ifls = HYP_PL011_IFLS_RESET;
 	w = zc_window(zz, &nw, HYP_ARM64_CONSOLE_IPA, HYP_CONSOLE_SIZE,
 		      "console");
 	w->handler = hyp_console_access;
+	w->priv = &zz->console;
+	/* Its console UART, at the physical UART's IPA as on every guest
+	 * zone: emulated, its lines printed "[name] ..." (docs/console.md). */
+	w = zc_window(zz, &nw, QEMU_VIRT_UART, HYP_PL011_SIZE, "pl011");
+	w->handler = hyp_console_pl011_access;
 	w->priv = &zz->console;
 	for (i = 0; i < d->nr_mem; i++) {
 		const struct hvb_zone_desc_mem *m = &d->mem[i];
@@ -225,6 +234,8 @@ static void zc_build(struct zc_zone *zz)
 	/* x0: the DTB's IPA (the arm64 boot protocol), 0 without one. */
 	cfg->entry_arg[0] = dtb ? dtb->ipa + (d->dtb_phys - dtb->phys) : 0;
 	cfg->irqs = &zz->irqs;
+	/* Reset at each start; its rate limit bounds the zone's lines. */
+	cfg->console = &zz->console;
 }
 
 __s64 hyp_arm64_zone_create(const struct hyp_zone *root, __u64 pa,

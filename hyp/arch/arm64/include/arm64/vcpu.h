@@ -65,6 +65,18 @@ enum hyp_trap_result hyp_vcpu_aarch32(struct hyp_trap_frame *tf);
  * guest (traps.c's default). */
 enum hyp_trap_result hyp_vcpu_undef(struct hyp_trap_frame *tf);
 
+/*
+ * A message a guest can cause (a fault injected into @z): may it be
+ * printed?  The first HYP_VCPU_FAULT_LOG_BURST of a zone's run are, then
+ * one in HYP_VCPU_FAULT_LOG_EVERY, with *@skipped set to how many were
+ * not printed before it (0 otherwise): a guest that faults in a loop
+ * cannot flood the console (issue 9, item 7).  Reset at each start.
+ */
+#define HYP_VCPU_FAULT_LOG_BURST	64u
+#define HYP_VCPU_FAULT_LOG_EVERY	4096u
+int hyp_vcpu_fault_log(const struct hyp_zone *z, __u32 *skipped);
+void hyp_vcpu_fault_log_reset(const struct hyp_zone *z);
+
 /* Lower-EL trap handlers for hyp_trap_handlers[] (traps.c). */
 enum hyp_trap_result hyp_vcpu_dabt(struct hyp_trap_frame *tf);
 enum hyp_trap_result hyp_vcpu_hvc(struct hyp_trap_frame *tf);
