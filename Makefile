@@ -13,7 +13,7 @@ endif
 
 .PHONY: all deps hyp tool tests test stress bench run run-host run-shell \
 	run-sim run-zone1 run-virtio clean fuzz check-fresh check-fresh-run \
-	install uninstall install-dkms docs mutate
+	install uninstall install-dkms docs mutate guestfs
 
 all: hyp tool tests
 
@@ -97,6 +97,11 @@ run-virtio: deps
 	@RUN_CONFIG=$(TOP)/configs/zone1-virtio-host.json \
 		$(TOP)/scripts/run-zone1.sh \
 		$(TOP)/build/host/arm64/guest/hvbridge-guest-virtio.bin
+
+# zone1's Linux: root filesystem, initramfs, kernel file and DTB in
+# build/linux/ (scripts/mkguestfs.sh, docs/linux-zone.md).
+guestfs: deps
+	@$(TOP)/scripts/mkguestfs.sh
 
 # The README's picture of the whole system, drawn by Graphviz's dot
 # (scripts/deps.sh) from its source; tests/docs checks it is current.
