@@ -1,0 +1,8 @@
+# tests/linux: zone1's Debian Linux (docs/linux-zone.md).  Not part of
+# `make test` yet: two Linux boots under TCG (about 10 s each on a quiet
+# machine) until the lead decides.
+.PHONY: linux-guestfs linux-check
+# The guest's userland in plain QEMU virt, without the hypervisor.
+linux-guestfs:
+	@$(TOP)/scripts/mkguestfs.sh >/dev/null
+	@$(TOP)/tests/linux/guestfs.sh $(O)/tests/linux-guestfs
