@@ -6,3 +6,7 @@
 linux-guestfs:
 	@$(TOP)/scripts/mkguestfs.sh >/dev/null
 	@$(TOP)/tests/linux/guestfs.sh $(O)/tests/linux-guestfs
+# The DTS and both JSONs agree (no QEMU; part of make test).
+linux-check:
+	@$(TOP)/tests/linux/check-configs.py
+TEST_TARGETS += linux-check
