@@ -22,6 +22,8 @@
 #   zone1_linux.dtb      configs/linux/zone1_linux.dts compiled by dtc,
 #                        with /chosen linux,initrd-start/-end pointing
 #                        after the Image in zone1's RAM
+#   zone1_linux-test.dtb the same with hvbtest=1 on the command line: the
+#                        guest runs guest-test and powers off
 #   zone1_linux.json, virtio_cfg_linux.json  copies of configs/linux/'s
 #                        (the files the root zone gets)
 #
@@ -63,7 +65,7 @@ mods=$A/lib/modules/$kver
 [ -f "$A/Image" ] || die "no $A/Image (scripts/fetch-arm64.sh)"
 [ -x "$A/busybox" ] || die "no $A/busybox (scripts/fetch-arm64.sh)"
 [ -d "$mods/kernel" ] || die "no $mods/kernel (scripts/fetch-arm64.sh)"
-for t in mke2fs dtc fdtput cpio gzip busybox; do
+for t in mke2fs dtc fdtput fdtget cpio gzip busybox; do
 	command -v $t >/dev/null || die "'$t' not found (scripts/deps.sh)"
 done
 
@@ -170,6 +172,11 @@ fdtput -t x "$out/zone1_linux.dtb.tmp" /chosen linux,initrd-end \
 [ -n "$bootargs" ] && fdtput -t s "$out/zone1_linux.dtb.tmp" /chosen \
 	bootargs "$bootargs"
 mv "$out/zone1_linux.dtb.tmp" "$out/zone1_linux.dtb"
+# The same with hvbtest=1: rcS runs guest-test and powers off (make
+# run-linux boots it twice).
+cp "$out/zone1_linux.dtb" "$out/zone1_linux-test.dtb"
+fdtput -t s "$out/zone1_linux-test.dtb" /chosen bootargs \
+	"$(fdtget -t s "$out/zone1_linux.dtb" /chosen bootargs) hvbtest=1"
 cp "$CFG/zone1_linux.json" "$CFG/virtio_cfg_linux.json" "$out/"
 
 printf 'mkguestfs: %s: rootfs.ext4 (%s MiB), zone1-Image.initrd (%s bytes, initramfs at 0x%x-0x%x), zone1_linux.dtb\n' \
