@@ -93,6 +93,18 @@ static int hyp_zone_check(const struct hyp_zone_config *cfg)
 	const struct hyp_mmio_window *w = cfg->mmio;
 	__u32 i, j;
 
+	/* The Image and DTB themselves are checked when the zone starts
+	 * (they may be loaded later): here only the boot kind. */
+	if (cfg->boot > HYP_ZONE_BOOT_LINUX) {
+		hyp_printk("hvbridge-hyp: %s: unknown boot kind %u\n",
+			   cfg->name, cfg->boot);
+		return -1;
+	}
+	if (cfg->boot == HYP_ZONE_BOOT_LINUX && cfg->image != cfg->image_end) {
+		hyp_printk("hvbridge-hyp: %s: a Linux boot runs the Image in its RAM, not a built-in image\n",
+			   cfg->name);
+		return -1;
+	}
 	if (!cfg->cpus || cfg->cpus & ~hyp_arch_cpu_mask()) {
 		hyp_printk("hvbridge-hyp: %s: CPU set 0x%lx is empty or names a CPU the hypervisor does not run (0x%lx)\n",
 			   cfg->name, cfg->cpus, hyp_arch_cpu_mask());

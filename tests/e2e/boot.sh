@@ -375,7 +375,9 @@ if case_start $n "$img/hvbridge-hyp-zonetest.elf"; then
 		"hvbridge-hyp: bad-window-over-ram: window w overlaps region 0" \
 		"hvbridge-hyp: bad-irq-not-spi: interrupt 27 is not a shared peripheral interrupt (32-1019)" \
 		"hvbridge-hyp: bad-irq-taken: interrupt 72 belongs to zone1" \
-		"hvbridge-hyp: selftest: 12 of 12 bad zone configs refused" \
+		"hvbridge-hyp: bad-boot-kind: unknown boot kind 7" \
+		"hvbridge-hyp: bad-linux-image: a Linux boot runs the Image in its RAM, not a built-in image" \
+		"hvbridge-hyp: selftest: 14 of 14 bad zone configs refused" \
 		"[zone1] guest: 0x0000000000000026 checks, 0x0000000000000000 failed" \
 		"[zone2] guest: 0x0000000000000026 checks, 0x0000000000000000 failed"
 	never $n "FAILED" "***"

@@ -19,7 +19,7 @@ HYP_A64_SRCS := \
 	arch/arm64/stage2.c arch/arm64/vcpu.c arch/arm64/hvc.c \
 	arch/arm64/hvc_bridge.c \
 	arch/arm64/mmio_trap.c \
-	arch/arm64/psci.c arch/arm64/guest.S \
+	arch/arm64/psci.c arch/arm64/kimage.c arch/arm64/guest.S \
 	arch/arm64/pl011.c arch/arm64/arch.c arch/arm64/chan.c \
 	arch/arm64/gic.c arch/arm64/vgic.c arch/arm64/vgic_filter.c \
 	core/printk.c core/zone.c core/mmio.c core/testdev.c core/console.c

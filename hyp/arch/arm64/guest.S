@@ -14,7 +14,7 @@
  * for the device's ERROR register and for RAM beyond its own; then the
  * pass-through UART (read without a trap), PSCI over SMC and an unknown
  * HVC, an undefined instruction injected for a trapped ACTLR_EL1 read,
- * PSCI CPU_ON/AFFINITY_INFO/SYSTEM_OFF limits, two accesses through
+ * PSCI CPU_ON/AFFINITY_INFO/MIGRATE_INFO_TYPE, two accesses through
  * the channel (answered by a daemon, or an abort after the hypervisor's
  * timeout if none runs), and, if the daemon's test device answers, a
  * posted kick.  A failing check prints its number and the value seen.
@@ -57,7 +57,7 @@
 #define PSCI_UNKNOWN	0x8400ffff
 #define PSCI_CPU_ON	0xc4000003
 #define PSCI_AFF_INFO	0xc4000004
-#define PSCI_SYSTEM_OFF	0x84000008
+#define PSCI_MIGRATE_INFO_TYPE	0x84000006
 
 /* Check @got == @want (registers); on a miss print and count it. */
 .macro	expect got, want
@@ -293,8 +293,9 @@ guest_main:
 	expect_undef
 
 	/* 34: CPU_ON for a CPU that is not the zone's: INVALID_PARAMETERS.
-	 * 35: AFFINITY_INFO of its own CPU: ON.  36: SYSTEM_OFF from a zone
-	 * that is not the root zone: DENIED, and the machine stays up. */
+	 * 35: AFFINITY_INFO of its own CPU: ON.  36: MIGRATE_INFO_TYPE: no
+	 * Trusted OS to migrate (2).  (SYSTEM_OFF would stop this zone:
+	 * tests/guest/psci.c checks it.) */
 	ldr	x0, =PSCI_CPU_ON
 	mov	x1, #7
 	adr	x2, guest_main
@@ -307,9 +308,9 @@ guest_main:
 	mov	x2, #0
 	smc	#0
 	expecti	x0, 0
-	ldr	x0, =PSCI_SYSTEM_OFF
+	ldr	x0, =PSCI_MIGRATE_INFO_TYPE
 	smc	#0
-	expecti	x0, 0xfffffffffffffffd
+	expecti	x0, 2
 
 	/* 37, 38: the channel's test device, twice: its ID if a daemon
 	 * serves this zone, else an abort (no such device, or no answer

@@ -2,7 +2,7 @@
 /*
  * Hypercalls (HVC) of a zone, by immediate: #0 is the SMCCC calls of
  * hvbridge/hypercall.h (hvc_bridge.c: the root zone's channel and zone
- * control, a zone's interrupt poll); the test guest's are test-only
+ * control, a zone's interrupt poll) and PSCI (psci.c); the test guest's are test-only
  * immediates (arm64/vcpu.h): a console that prints whole lines, and an
  * exit that stops the CPU and reports when every zone is done.  Any
  * other HVC answers SMCCC NOT_SUPPORTED.
@@ -12,6 +12,7 @@
 #include <arm64/gic.h>
 #include <arm64/hvc.h>
 #include <arm64/hyp.h>
+#include <arm64/psci.h>
 #include <arm64/sysreg.h>
 #include <arm64/vcpu.h>
 #include <hyp/printk.h>
@@ -80,7 +81,12 @@ enum hyp_trap_result hyp_vcpu_hvc(struct hyp_trap_frame *tf)
 	hyp_hc_zone_exit_check(z);
 	switch (imm) {
 	case 0:
-		hyp_hc_call(z, tf);
+		/* PSCI and SMCCC discovery over the HVC conduit too, for a
+		 * zone whose DTB says method = "hvc". */
+		if (hyp_psci_is_psci_fn(tf->x[0]))
+			hyp_psci_zone_call(tf);
+		else
+			hyp_hc_call(z, tf);
 		break;
 	case HYP_HVC_TEST_PUTC:
 		hyp_vcpu_putc(z, cpu, (char)tf->x[0]);

@@ -35,6 +35,17 @@
 #define HC_EXITED	3u
 static __u32 hyp_hc_run[HYP_MAX_ZONES];
 /*
+ * Who asked a zone to stop, for the log only ("stopped by ..."): 0 the
+ * root zone's ZONE_STOP, else the zone's own SYSTEM_OFF or
+ * SYSTEM_RESET.  Written (write-once) by that caller just before its
+ * move to STOPPING, read by the zone's CPUs as they park; a race with a
+ * second stop can only make the line name the wrong one.
+ */
+#define HC_BY_ROOT	0u
+#define HC_BY_OFF	1u
+#define HC_BY_RESET	2u
+static __u32 hyp_hc_stop_by[HYP_MAX_ZONES];
+/*
  * 1 from ZONE_START until the started CPU's first exit: its PSCI power
  * state reads OFF until it enters the zone, which must not pass for
  * "parked" (a STOP right after a START would see STOPPED at once).  Set
@@ -42,9 +53,9 @@ static __u32 hyp_hc_run[HYP_MAX_ZONES];
  * went ON) by the zone's CPU.
  */
 static __u32 hyp_hc_starting[HYP_MAX_ZONES];
-/* How long ZONE_START retries a CPU_ON that finds the CPU still on
- * its way off (it parked a moment ago). */
-#define HYP_HC_CPU_ON_RETRY_NS	50000000ull
+/* How long a guest zone's SYSTEM_RESET waits for its other CPUs to park
+ * (they are kicked: an interrupt at EL2 is an exit). */
+#define HYP_HC_RESET_WAIT_NS	100000000ull
 
 /*
  * Injected, not yet polled interrupts of each zone, bit n = INTID
@@ -201,8 +212,12 @@ void hyp_hc_zone_exit_check(struct hyp_zone *z)
 		hvb_store_release_u32(&hyp_hc_starting[z->index], 0);
 	if (hvb_load_acquire_u32(&hyp_hc_run[z->index]) != HC_STOPPING)
 		return;
-	hyp_printk("hvbridge-hyp: %s: stopped by the root zone, CPU %u parked\n",
-		   z->cfg->name, hyp_arm64_cpu_id());
+	hyp_printk("hvbridge-hyp: %s: stopped by %s, CPU %u parked\n",
+		   z->cfg->name,
+		   (const char *const[]){ "the root zone", "its SYSTEM_OFF",
+		   "its SYSTEM_RESET" }[hvb_read_once_u32(
+			   &hyp_hc_stop_by[z->index]) % 3],
+		   hyp_arm64_cpu_id());
 	/* Powers this CPU off; returns only if the firmware refused. */
 	hyp_vcpu_cpu_off(z);
 	hyp_printk("hvbridge-hyp: %s: CPU_OFF refused, CPU %u halted\n",
@@ -213,13 +228,16 @@ void hyp_hc_zone_exit_check(struct hyp_zone *z)
 void hyp_hc_zone_exited(const struct hyp_zone *z)
 {
 	hvb_xchg_u32(&hyp_hc_run[z->index], HC_EXITED);
+	/* A zone that failed to start (vcpu.c) never reaches an exit
+	 * that clears it; its power state stayed OFF.  Pairs with the
+	 * acquire in hyp_hc_zone_state(). */
+	hvb_store_release_u32(&hyp_hc_starting[z->index], 0);
 }
 
 static __s64 hyp_hc_zone_start(struct hyp_zone *z)
 {
 	__u32 *run = &hyp_hc_run[z->index];
 	__u32 cpu = (__u32)__builtin_ctzll(z->cfg->cpus);
-	__u64 t0;
 	int err;
 
 	if (hyp_hc_zone_state(z) != HVB_ZONE_STOPPED ||
@@ -231,11 +249,7 @@ static __s64 hyp_hc_zone_start(struct hyp_zone *z)
 	/* Into the hypervisor (hyp_secondary_entry), which enters the zone
 	 * as at boot; its power state is OFF, so nothing is pending.  A CPU
 	 * that parked a moment ago may still be on its way off. */
-	t0 = hyp_arch_now_ns();
-	do
-		err = hyp_psci_cpu_on(cpu);
-	while (err == PSCI_ALREADY_ON &&
-	       hyp_arch_now_ns() - t0 < HYP_HC_CPU_ON_RETRY_NS);
+	err = hyp_psci_cpu_on_settled(cpu);
 	if (err) {
 		hvb_store_release_u32(&hyp_hc_starting[z->index], 0);
 		hyp_printk("hvbridge-hyp: %s: CPU_ON CPU %u failed (%d)\n",
@@ -246,8 +260,81 @@ static __s64 hyp_hc_zone_start(struct hyp_zone *z)
 	return HVB_HC_OK;
 }
 
+/* Is every CPU of @z but the calling one off? */
+static int hyp_hc_others_off(struct hyp_zone *z, __u32 self)
+{
+	__u32 cpu;
+
+	for (cpu = 0; cpu < HYP_MAX_CPUS; cpu++)
+		if (cpu != self && z->cfg->cpus & 1ull << cpu &&
+		    hyp_vcpu_affinity_info(z, cpu) != PSCI_AFF_OFF)
+			return 0;
+	return 1;
+}
+
+void hyp_hc_zone_power_off(struct hyp_zone *z, int reset)
+{
+	__u32 self = hyp_arm64_cpu_id(), cpu;
+	__u64 t0;
+
+	hyp_printk("hvbridge-hyp: %s: %s from CPU %u: the zone stops, not the machine\n",
+		   z->cfg->name, reset ? "SYSTEM_RESET" : "SYSTEM_OFF", self);
+	/* Fully ordered, and before the kick (whose Barrier K, a dsb in
+	 * hyp_gic_kick(), completes it before the SGI goes): pairs with the
+	 * acquire of the run state in hyp_hc_zone_exit_check(), which each
+	 * other CPU of the zone runs when it takes the kick at EL2. */
+	hvb_write_once_u32(&hyp_hc_stop_by[z->index],
+			   reset ? HC_BY_RESET : HC_BY_OFF);
+	hvb_xchg_u32(&hyp_hc_run[z->index], HC_STOPPING);
+	for (cpu = 0; cpu < HYP_MAX_CPUS; cpu++)
+		if (cpu != self && z->cfg->cpus & 1ull << cpu)
+			hyp_gic_kick(cpu);
+	if (!reset)
+		goto off;
+	t0 = hyp_arch_now_ns();
+	while (!hyp_hc_others_off(z, self))
+		if (hyp_arch_now_ns() - t0 > HYP_HC_RESET_WAIT_NS) {
+			hyp_printk("hvbridge-hyp: %s: reset: a CPU did not stop, the zone stays stopped\n",
+				   z->cfg->name);
+			goto off;
+		}
+	/* Every other CPU is off: the zone is this CPU's alone, and it
+	 * restarts it as ZONE_START does (hyp_hc_zone_start()). */
+	cpu = (__u32)__builtin_ctzll(z->cfg->cpus);
+	hyp_printk("hvbridge-hyp: %s: reset: restarting on CPU %u\n",
+		   z->cfg->name, cpu);
+	/* As in hyp_hc_zone_start(): starting before RUNNING, both
+	 * release; pair with the acquires in hyp_hc_zone_state(), so the
+	 * root zone never sees RUNNING -> STOPPED while the CPU boots. */
+	hvb_store_release_u32(&hyp_hc_starting[z->index], 1);
+	hvb_store_release_u32(&hyp_hc_run[z->index], HC_RUNNING);
+	if (cpu == self)
+		hyp_arm64_zone_start(z);	/* does not return */
+	/* This vCPU leaves the zone before the new run begins: the
+	 * restarted zone must find it OFF (its CPU_ON of this CPU may come
+	 * at once; the firmware's ALREADY_ON meanwhile is retried). */
+	hyp_vcpu_leave(z);
+	if (hyp_psci_cpu_on_settled(cpu)) {
+		hyp_printk("hvbridge-hyp: %s: reset: CPU_ON CPU %u failed\n",
+			   z->cfg->name, cpu);
+		hvb_store_release_u32(&hyp_hc_starting[z->index], 0);
+		hvb_store_release_u32(&hyp_hc_run[z->index], HC_STOPPING);
+	}
+	hyp_psci_call(PSCI_0_2_CPU_OFF, 0, 0, 0);
+	hyp_printk("hvbridge-hyp: %s: CPU_OFF refused, CPU %u halted\n",
+		   z->cfg->name, self);
+	arm64_halt();
+off:
+	hyp_vcpu_cpu_off(z);	/* returns only if the firmware refused */
+	hyp_printk("hvbridge-hyp: %s: CPU_OFF refused, CPU %u halted\n",
+		   z->cfg->name, self);
+	arm64_halt();
+}
+
 static __s64 hyp_hc_zone_stop(struct hyp_zone *z)
 {
+	if (hvb_load_acquire_u32(&hyp_hc_run[z->index]) == HC_RUNNING)
+		hvb_write_once_u32(&hyp_hc_stop_by[z->index], HC_BY_ROOT);
 	if (hvb_cmpxchg_u32(&hyp_hc_run[z->index], HC_RUNNING,
 			    HC_STOPPING) != HC_RUNNING)
 		return HVB_HC_ESTATE;

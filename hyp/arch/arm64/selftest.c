@@ -15,6 +15,7 @@
 #include <arm64/chan.h>
 #include <arm64/hyp.h>
 #include <arm64/mmio.h>
+#include <arm64/vcpu.h>
 #include <hyp/printk.h>
 #include <hyp/zone.h>
 
@@ -94,6 +95,14 @@ static const struct hyp_zone_config st_bad[] = {
 	}, {
 		.name = "bad-irq-taken", .id = 9, .cpus = FREE_CPU,
 		.nr_mem = 1, .mem = st_ram, .irqs = &st_irq_zone1,
+	}, {
+		.name = "bad-boot-kind", .id = 9, .cpus = FREE_CPU,
+		.nr_mem = 1, .mem = st_ram, .boot = 7,
+	}, {
+		/* A Linux zone's Image is the one in its RAM, not ours. */
+		.name = "bad-linux-image", .id = 9, .cpus = FREE_CPU,
+		.nr_mem = 1, .mem = st_ram, .boot = HYP_ZONE_BOOT_LINUX,
+		.image = hyp_guest_start, .image_end = hyp_guest_end,
 	},
 };
 #endif

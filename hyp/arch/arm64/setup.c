@@ -79,10 +79,13 @@ static __attribute__((noreturn)) void hyp_run(__u32 cpu)
 {
 	struct hyp_zone *z = hyp_zone_of_cpu(cpu);
 
-	if (z && zone_boot_cpu(z) == cpu)
-		hyp_arm64_zone_start(z);
+	/* A zone's own CPU_ON first, for any of its CPUs, its first one
+	 * included: the entry and context it asked for.  Else the zone's
+	 * first CPU starts the zone (boot, ZONE_START, reset). */
 	if (z)
 		hyp_arm64_vcpu_start_pending(z);
+	if (z && zone_boot_cpu(z) == cpu)
+		hyp_arm64_zone_start(z);
 	hyp_printk("hvbridge-hyp: CPU %u idle\n", cpu);
 	arm64_halt();
 }

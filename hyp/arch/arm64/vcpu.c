@@ -9,7 +9,9 @@
 #include <arm64/esr.h>
 #include <arm64/gic.h>
 #include <arm64/hyp.h>
+#include <arm64/hvc.h>
 #include <arm64/inject.h>
+#include <arm64/kimage.h>
 #include <arm64/psci.h>
 #include <arm64/stage2.h>
 #include <arm64/sysreg.h>
@@ -91,6 +93,26 @@ static const struct hyp_mem_region *zone_ram_at(const struct hyp_zone *z,
 	return 0;
 }
 
+/* Clean [@pa, @pa + @size) to the point of coherency: a vCPU that
+ * starts with its MMU and caches off reads memory, not our cache. */
+static void zone_clean_to_poc(__u64 pa, __u64 size)
+{
+	__u64 line = 4ull << ((arm64_read_sysreg(ctr_el0) >> 16) & 0xf);
+	__u64 a;
+
+	for (a = pa & ~(line - 1); a < pa + size; a += line)
+		__asm__ volatile("dc cvac, %0" : : "r"(a) : "memory");
+	/* Complete the cleans before the vCPU can run (its entry is after
+	 * our eret on this or another CPU: the dsb covers both). */
+	__asm__ volatile("dsb ish" ::: "memory");
+}
+
+/* New code in RAM: no stale instructions fetched from it. */
+static void zone_icache_sync(void)
+{
+	__asm__ volatile("ic iallu\n\tdsb ish\n\tisb" ::: "memory");
+}
+
 /*
  * Copy the guest image to its entry IPA.  The guest starts with its MMU
  * and caches off, so the copy is cleaned to the point of coherency, and
@@ -103,7 +125,7 @@ static int zone_load_image(const struct hyp_zone *z)
 	const __u64 *src = cfg->image;
 	volatile __u64 *dst;
 	__u64 size = (__u64)cfg->image_end - (__u64)cfg->image;
-	__u64 i, words = (size + 7) / 8, line, a;
+	__u64 i, words = (size + 7) / 8;
 
 	if (!size)
 		return 0;
@@ -114,11 +136,44 @@ static int zone_load_image(const struct hyp_zone *z)
 	/* volatile: no compiler-made memcpy call in a freestanding image. */
 	for (i = 0; i < words; i++)
 		dst[i] = src[i];
-	line = 4ull << ((arm64_read_sysreg(ctr_el0) >> 16) & 0xf);
-	for (a = (__u64)dst & ~(line - 1); a < (__u64)dst + words * 8;
-	     a += line)
-		__asm__ volatile("dc cvac, %0" : : "r"(a) : "memory");
-	__asm__ volatile("dsb ish\n\tic iallu\n\tdsb ish\n\tisb" ::: "memory");
+	zone_clean_to_poc((__u64)dst, words * 8);
+	zone_icache_sync();
+	return 0;
+}
+
+static const void *zone_kimage_map(void *priv, __u64 phys, __u64 size)
+{
+	(void)priv;
+	(void)size;
+	return (const void *)phys;	/* RAM is identity mapped at EL2 */
+}
+
+/*
+ * A Linux zone (HYP_ZONE_BOOT_LINUX): check its Image and DTB where the
+ * config says (arm64/kimage.h) and fill @k.  What the root zone or
+ * QEMU's loader wrote there may still sit in a data cache, and the
+ * kernel starts with its own off: both are cleaned to the point of
+ * coherency (booting.rst asks the loader for exactly that).
+ */
+static int zone_linux_check(const struct hyp_zone *z, struct hyp_kimage *k)
+{
+	const struct hyp_zone_config *cfg = z->cfg;
+	int err;
+
+	err = hyp_kimage_check(cfg->mem, cfg->nr_mem, cfg->kernel_ipa,
+			       cfg->dtb_ipa, zone_kimage_map, 0, k);
+	if (err) {
+		hyp_printk("hvbridge-hyp: %s: Linux boot refused: %s (kernel IPA 0x%lx, DTB IPA 0x%lx)\n",
+			   cfg->name, hyp_kimage_strerror(err),
+			   cfg->kernel_ipa, cfg->dtb_ipa);
+		return -1;
+	}
+	hyp_printk("hvbridge-hyp: %s: Linux boot: Image at IPA 0x%lx (text_offset 0x%lx, image_size 0x%lx, flags 0x%lx), DTB at IPA 0x%lx (%lu bytes)\n",
+		   cfg->name, k->entry, k->text_offset, k->image_size,
+		   k->flags, k->dtb_ipa, k->dtb_size);
+	zone_clean_to_poc(k->kernel_phys, k->image_size);
+	zone_clean_to_poc(k->dtb_phys, k->dtb_size);
+	zone_icache_sync();
 	return 0;
 }
 
@@ -180,18 +235,47 @@ static __attribute__((noreturn)) void hyp_vcpu_enter(struct hyp_zone *z,
 			      (cpu + 1) * (__u64)HYP_STACK_SIZE);
 }
 
+/*
+ * A zone that cannot start: its run state says it ended (the root zone
+ * may start it again once fixed) and this CPU powers off, or halts if it
+ * is CPU 0 (which started everything) or the zone is the root zone.
+ */
+static __attribute__((noreturn)) void zone_start_failed(struct hyp_zone *z)
+{
+	__u32 cpu = hyp_arm64_cpu_id();
+
+	hyp_printk("hvbridge-hyp: %s: not started, CPU %u %s\n",
+		   z->cfg->name, cpu,
+		   cpu && !(z->cfg->flags & HYP_ZONE_ROOT) ? "off" : "halted");
+	if (!(z->cfg->flags & HYP_ZONE_ROOT)) {
+		hyp_hc_zone_exited(z);
+		if (cpu)
+			hyp_psci_call(PSCI_0_2_CPU_OFF, 0, 0, 0);
+	}
+	arm64_halt();
+}
+
 void hyp_arm64_zone_start(struct hyp_zone *z)
 {
 	const struct hyp_zone_config *cfg = z->cfg;
+	struct hyp_kimage k;
+	__u64 linux_args[4] = { 0, 0, 0, 0 };
 
-	if (zone_load_image(z)) {
+	if (cfg->boot == HYP_ZONE_BOOT_LINUX) {
+		if (zone_linux_check(z, &k))
+			zone_start_failed(z);
+	} else if (zone_load_image(z)) {
 		hyp_printk("hvbridge-hyp: %s: image does not fit its RAM\n",
 			   cfg->name);
-		arm64_halt();
+		zone_start_failed(z);
 	}
 	if (!(cfg->flags & HYP_ZONE_ROOT))
 		hyp_vgic_zone_reset(z);
-	hyp_vcpu_enter(z, cfg->entry, cfg->entry_arg, cfg->stack);
+	if (cfg->boot != HYP_ZONE_BOOT_LINUX)
+		hyp_vcpu_enter(z, cfg->entry, cfg->entry_arg, cfg->stack);
+	/* booting.rst: x0 = the DTB, x1..x3 = 0; SP is the kernel's. */
+	linux_args[0] = k.dtb_ipa;
+	hyp_vcpu_enter(z, k.entry, linux_args, 0);
 }
 
 void hyp_arm64_vcpu_start_pending(struct hyp_zone *z)
@@ -260,10 +344,12 @@ __s64 hyp_vcpu_cpu_on(struct hyp_zone *z, __u64 mpidr, __u64 entry,
 	hvb_store_release_u32(&pw->state, HYP_VCPU_ON_PENDING);
 	hyp_printk("hvbridge-hyp: %s: PSCI CPU_ON CPU %lu at IPA 0x%lx\n",
 		   z->cfg->name, cpu, entry);
-	err = hyp_psci_cpu_on((__u32)cpu);
+	err = hyp_psci_cpu_on_settled((__u32)cpu);
 	if (err) {
 		hvb_store_release_u32(&pw->state, HYP_VCPU_OFF);
-		return err;
+		hyp_printk("hvbridge-hyp: %s: firmware CPU_ON CPU %lu: %d\n",
+			   z->cfg->name, cpu, err);
+		return PSCI_INTERNAL_FAILURE;
 	}
 	return PSCI_SUCCESS;
 }
@@ -275,16 +361,14 @@ __s64 hyp_vcpu_affinity_info(struct hyp_zone *z, __u64 mpidr)
 		return PSCI_INVALID_PARAMS;
 	switch (hvb_load_acquire_u32(&hyp_vcpu_power[mpidr].state)) {
 	case HYP_VCPU_ON:
-		return 0;		/* ON */
+		return PSCI_AFF_ON;
 	case HYP_VCPU_OFF:
-		return 1;		/* OFF */
+		return PSCI_AFF_OFF;
 	}
-	return 2;			/* ON_PENDING */
+	return PSCI_AFF_ON_PENDING;
 }
 
-/* PSCI CPU_OFF: this vCPU stops and its CPU powers down until the zone
- * starts it again. */
-__s64 hyp_vcpu_cpu_off(struct hyp_zone *z)
+void hyp_vcpu_leave(struct hyp_zone *z)
 {
 	__u32 cpu = hyp_arm64_cpu_id();
 
@@ -294,7 +378,16 @@ __s64 hyp_vcpu_cpu_off(struct hyp_zone *z)
 	if (!(z->cfg->flags & HYP_ZONE_ROOT))
 		hyp_gic_vcpu_reset();
 	hyp_vcpu_zone[cpu] = 0;
+	/* Pairs with the acquire in hyp_vcpu_affinity_info() and with the
+	 * compare-and-swap of hyp_vcpu_cpu_on(): OFF once we are done. */
 	hvb_store_release_u32(&hyp_vcpu_power[cpu].state, HYP_VCPU_OFF);
+}
+
+/* PSCI CPU_OFF: this vCPU stops and its CPU powers down until the zone
+ * starts it again. */
+__s64 hyp_vcpu_cpu_off(struct hyp_zone *z)
+{
+	hyp_vcpu_leave(z);
 	return hyp_psci_call(PSCI_0_2_CPU_OFF, 0, 0, 0);
 }
 

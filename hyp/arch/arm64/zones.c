@@ -15,7 +15,9 @@
  *
  * A zone1 image of the user's (docs/run.md), put by QEMU's loader at
  * zone1's RAM (PA 0x50000000, IPA 0x40000000), replaces the built-in
- * guest: zone1 then runs it alone (or next to the root zone), untraced.
+ * guest: zone1 then runs it alone (or next to the root zone), untraced;
+ * an arm64 Linux Image is booted the Linux way (zone1_set_boot()).  The
+ * root zone always is (HYP_ZONE_BOOT_LINUX, docs/psci.md).
  *
  * The root zone owns RAM 0x40000000-0x4fffffff and every device of the
  * low 1 GiB, identity mapped, and keeps the physical GIC; it also maps
@@ -228,23 +230,23 @@ static const struct hyp_zone_config zone1_root_config =
 
 /* zone1 with the user's image (zone1_has_image()), alone or next to
  * the root zone. */
-static const struct hyp_zone_config zone1_image_config =
+static struct hyp_zone_config zone1_image_config =
 	ZONE_CONFIG_IMAGE("zone1", HVB_TESTDEV_DEFAULT_ZONE, 1, zone1_mem,
 			  zone1_mmio, 0u, 0, 0, &zone1_irqs);
-static const struct hyp_zone_config zone1_root_image_config =
+static struct hyp_zone_config zone1_root_image_config =
 	ZONE_CONFIG_IMAGE("zone1", HVB_TESTDEV_DEFAULT_ZONE, 2, zone1_mem,
 			  zone1_mmio, 0u, 0, 0, &zone1_irqs);
 /* With a fourth CPU, zone1 next to the root zone gets CPU 3 as well
  * (its second vCPU: tests/guest/hammer.c starts it). */
 #define ZONE1_SMP_CPUS	((1ull << 2) | (1ull << 3))
-static const struct hyp_zone_config zone1_root_smp_image_config =
+static struct hyp_zone_config zone1_root_smp_image_config =
 	ZONE_CONFIG_CPUS("zone1", HVB_TESTDEV_DEFAULT_ZONE, ZONE1_SMP_CPUS,
 			 zone1_mem, zone1_mmio, 0u, 0, 0, &zone1_irqs);
 
 /* Without the root zone, with a zone1 image and a third CPU (-smp 3),
  * zone1 gets CPUs 1 and 2 (tests/guest/gic.c's SGI cases). */
 #define ZONE1_PAIR_CPUS	((1ull << 1) | (1ull << 2))
-static const struct hyp_zone_config zone1_pair_image_config =
+static struct hyp_zone_config zone1_pair_image_config =
 	ZONE_CONFIG_CPUS("zone1", HVB_TESTDEV_DEFAULT_ZONE, ZONE1_PAIR_CPUS,
 			 zone1_mem, zone1_mmio, 0u, 0, 0, &zone1_irqs);
 
@@ -282,9 +284,9 @@ static const struct hyp_zone_config root_config = {
 	.cpus = (1ull << 0) | (1ull << 1),	/* Linux starts CPU 1 */
 	.nr_mem = sizeof(root_mem) / sizeof(root_mem[0]),
 	.mem = root_mem,
-	.entry = ROOT_KERNEL,
-	.entry_arg = { ROOT_DTB, 0, 0, 0 },	/* arm64 boot protocol */
-	.stack = 0,
+	.boot = HYP_ZONE_BOOT_LINUX,		/* arm64 boot protocol */
+	.kernel_ipa = ROOT_KERNEL,
+	.dtb_ipa = ROOT_DTB,
 };
 
 static const struct hyp_zone_config *const test_zones[] = {
@@ -327,6 +329,35 @@ static int zone1_has_image(void)
 	return *(const volatile __u64 *)ZONE1_RAM != 0;
 }
 
+/*
+ * A zone1 image that carries the arm64 Image header's magic is booted
+ * the Linux way (HYP_ZONE_BOOT_LINUX): the Image at the start of its
+ * RAM, its DTB ZONE1_DTB_OFF into it (the last 64 KiB), where the user
+ * loads one (docs/run.md).  Any other image keeps its bare-metal entry.
+ */
+#define ZONE1_DTB_OFF	0x1f0000ull
+
+static int zone1_is_linux(void)
+{
+	return *(const volatile __u32 *)(ZONE1_RAM + 0x38) ==
+	       ARM64_IMAGE_MAGIC;
+}
+
+static void zone1_set_boot(void)
+{
+	struct hyp_zone_config *const cfgs[] = {
+		&zone1_image_config, &zone1_root_image_config,
+		&zone1_root_smp_image_config, &zone1_pair_image_config,
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cfgs) / sizeof(cfgs[0]); i++) {
+		cfgs[i]->boot = HYP_ZONE_BOOT_LINUX;
+		cfgs[i]->kernel_ipa = ZONE_RAM_IPA;
+		cfgs[i]->dtb_ipa = ZONE_RAM_IPA + ZONE1_DTB_OFF;
+	}
+}
+
 const struct hyp_zone_config *const *hyp_zone_configs(unsigned int *nr)
 {
 	const volatile __u32 *magic =
@@ -337,6 +368,11 @@ const struct hyp_zone_config *const *hyp_zone_configs(unsigned int *nr)
 	if (image)
 		hyp_printk("hvbridge-hyp: zone1: image loaded at PA 0x%lx, entry IPA 0x%lx\n",
 			   (__u64)ZONE1_RAM, (__u64)ZONE_RAM_IPA);
+	if (image && zone1_is_linux()) {
+		hyp_printk("hvbridge-hyp: zone1: the image is an arm64 Linux Image: Linux boot, DTB at IPA 0x%lx\n",
+			   (__u64)(ZONE_RAM_IPA + ZONE1_DTB_OFF));
+		zone1_set_boot();
+	}
 	if (*magic == ARM64_IMAGE_MAGIC && image &&
 	    (hyp_arch_cpu_mask() & ZONE1_SMP_CPUS) == ZONE1_SMP_CPUS) {
 		*nr = sizeof(root_smp_image_zones) /

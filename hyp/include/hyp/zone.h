@@ -89,15 +89,33 @@ struct hyp_zone_config {
 				 * runs the first vCPU */
 	const struct hyp_mem_region *mem;
 	__u32 nr_mmio;
-	__u32 pad;
+	__u32 boot;		/* HYP_ZONE_BOOT_*: how its first CPU enters */
 	const struct hyp_mmio_window *mmio;
+	/* HYP_ZONE_BOOT_ENTRY (bare metal): */
 	__u64 entry;		/* IPA of the first instruction */
 	__u64 entry_arg[4];	/* x0..x3 at entry */
 	__u64 stack;		/* initial SP of the guest's EL, an IPA */
 	const void *image;	/* [image, image_end) is copied to @entry */
 	const void *image_end;	/* before the start; one RAM region */
 	const struct hyp_zone_irqs *irqs;	/* its SPIs; NULL: none */
+	/* HYP_ZONE_BOOT_LINUX (hvisor-tool's kernel_load_paddr and
+	 * dtb_load_paddr, which are the zone's IPAs): */
+	__u64 kernel_ipa;	/* the arm64 Image's first byte */
+	__u64 dtb_ipa;		/* its DTB: x0 at entry */
 };
+
+/*
+ * hyp_zone_config.boot.  ENTRY: @entry with x0..x3 = @entry_arg and
+ * SP = @stack, after copying a built-in @image there (the bare-metal
+ * test images).  LINUX: the arm64 boot protocol (booting.rst,
+ * docs/zones.md): the Image header at @kernel_ipa and the DTB at
+ * @dtb_ipa are checked when the zone starts (arm64/kimage.h), then its
+ * first CPU enters at @kernel_ipa with x0 = @dtb_ipa, x1..x3 = 0, MMU and
+ * D-cache off, DAIF masked, EL1h.  Either way, later CPUs enter where
+ * the zone's PSCI CPU_ON says, with x0 = its context id.
+ */
+#define HYP_ZONE_BOOT_ENTRY	0u
+#define HYP_ZONE_BOOT_LINUX	1u
 
 struct hyp_zone {
 	const struct hyp_zone_config *cfg;

@@ -21,7 +21,18 @@ void hyp_hc_call(struct hyp_zone *z, struct hyp_trap_frame *tf);
  */
 void hyp_hc_zone_exit_check(struct hyp_zone *z);
 
-/* The test guest's exit hypercall ended @z's guest (hvc.c). */
+/*
+ * PSCI SYSTEM_OFF (@reset 0) or SYSTEM_RESET (1) from a vCPU of guest
+ * zone @z: the zone stops, not the machine.  Its other CPUs are kicked
+ * and park at that exit; this one powers off.  A reset then starts the
+ * zone again as ZONE_START would, once every other CPU is off (up to
+ * HYP_HC_RESET_WAIT_NS; else the zone stays stopped).  Does not return.
+ */
+void hyp_hc_zone_power_off(struct hyp_zone *z, int reset)
+	__attribute__((noreturn));
+
+/* The test guest's exit hypercall ended @z's guest (hvc.c), or @z
+ * could not start (vcpu.c). */
 void hyp_hc_zone_exited(const struct hyp_zone *z);
 
 /* [@pa, @pa + @size) lies in one of @z's own RAM regions: identity

@@ -32,6 +32,10 @@ __s64 hyp_vcpu_cpu_on(struct hyp_zone *z, __u64 mpidr, __u64 entry,
 		      __u64 context);
 __s64 hyp_vcpu_affinity_info(struct hyp_zone *z, __u64 mpidr);
 __s64 hyp_vcpu_cpu_off(struct hyp_zone *z);
+/* The zone's half of CPU_OFF alone: this vCPU is OFF (AFFINITY_INFO,
+ * CPU_ON may start it again), its GIC state cleared; the physical CPU
+ * still runs, in the hypervisor, until it calls the firmware. */
+void hyp_vcpu_leave(struct hyp_zone *z);
 
 /* How many zones run a test guest whose exit is awaited (CPU 0, before
  * other CPUs start). */
