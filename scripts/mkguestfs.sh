@@ -27,8 +27,13 @@
 #   zone1_linux.json, virtio_cfg_linux.json  copies of configs/linux/'s
 #                        (the files the root zone gets)
 #
-# Usage: mkguestfs.sh [-o DIR] [--size MIB] [--bootargs "..."]
-# Defaults: build/linux, 16 MiB, the DTS's bootargs.
+# Usage: mkguestfs.sh [-o DIR] [--size MIB] [--bootargs "..."] [--pl011 yes|no|auto]
+# Defaults: build/linux, 16 MiB, the DTS's bootargs, auto.
+# --pl011 no: the guest gets no PL011 (the DTS's node, stdout-path,
+# earlycon and console=ttyAMA0 go, and inittab's ttyAMA0 shell): for a
+# hypervisor that gives zones started from JSON no emulated PL011 (an
+# access there is a data abort, fatal that early in the kernel).  auto
+# is yes when hyp/arch/arm64/zone_create.c mentions pl011, else no.
 # HVB_GUEST_KERNEL_DIR (default build/arm64) is where Image, busybox and
 # lib/modules/<version> are (scripts/fetch-arm64.sh puts them there).
 set -euo pipefail
@@ -37,6 +42,7 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out=$TOP/build/linux
 size_mib=16
 bootargs=
+pl011=auto
 A=${HVB_GUEST_KERNEL_DIR:-$TOP/build/arm64}
 CFG=$TOP/configs/linux
 SRC=$TOP/scripts/guestfs
@@ -54,10 +60,21 @@ while [ $# -gt 0 ]; do
 	-o) out=$2; shift ;;
 	--size) size_mib=$2; shift ;;
 	--bootargs) bootargs=$2; shift ;;
+	--pl011) pl011=$2; shift ;;
 	*) usage ;;
 	esac
 	shift
 done
+
+case $pl011 in
+yes | no) ;;
+auto)
+	pl011=no
+	grep -qi pl011 "$TOP/hyp/arch/arm64/zone_create.c" 2>/dev/null &&
+		pl011=yes
+	;;
+*) usage ;;
+esac
 
 kver=$(cat "$A/kernel-version" 2>/dev/null) ||
 	die "no $A/kernel-version (scripts/fetch-arm64.sh)"
@@ -125,7 +142,11 @@ for app in $(qemu-aarch64 "$A/busybox" --list-full 2>/dev/null ||
 	[ -e "$rfs/$app" ] || ln -s /bin/busybox "$rfs/$app"
 done
 [ -e "$rfs/sbin/init" ] || ln -sf /bin/busybox "$rfs/sbin/init"
-cp "$SRC/inittab" "$rfs/etc/inittab"
+if [ $pl011 = yes ]; then
+	cp "$SRC/inittab" "$rfs/etc/inittab"
+else
+	grep -v '^ttyAMA0:' "$SRC/inittab" > "$rfs/etc/inittab"
+fi
 cp "$SRC/rcS" "$rfs/etc/init.d/rcS"
 cp "$SRC/guest-test" "$rfs/usr/bin/guest-test"
 echo "root:x:0:0:root:/root:/bin/sh" > "$rfs/etc/passwd"
@@ -169,6 +190,13 @@ fdtput -t x "$out/zone1_linux.dtb.tmp" /chosen linux,initrd-start \
 	"$(printf '0x%x' $istart)"
 fdtput -t x "$out/zone1_linux.dtb.tmp" /chosen linux,initrd-end \
 	"$(printf '0x%x' $iend)"
+if [ $pl011 = no ]; then
+	fdtput -d "$out/zone1_linux.dtb.tmp" /chosen stdout-path
+	fdtput -r "$out/zone1_linux.dtb.tmp" /pl011@9000000
+	[ -n "$bootargs" ] ||
+		bootargs=$(fdtget -t s "$out/zone1_linux.dtb.tmp" /chosen bootargs |
+			   sed 's/console=ttyAMA0 //; s/earlycon=[^ ]* //')
+fi
 [ -n "$bootargs" ] && fdtput -t s "$out/zone1_linux.dtb.tmp" /chosen \
 	bootargs "$bootargs"
 mv "$out/zone1_linux.dtb.tmp" "$out/zone1_linux.dtb"
@@ -179,6 +207,6 @@ fdtput -t s "$out/zone1_linux-test.dtb" /chosen bootargs \
 	"$(fdtget -t s "$out/zone1_linux.dtb" /chosen bootargs) hvbtest=1"
 cp "$CFG/zone1_linux.json" "$CFG/virtio_cfg_linux.json" "$out/"
 
-printf 'mkguestfs: %s: rootfs.ext4 (%s MiB), zone1-Image.initrd (%s bytes, initramfs at 0x%x-0x%x), zone1_linux.dtb\n' \
+printf 'mkguestfs: %s: rootfs.ext4 (%s MiB), zone1-Image.initrd (%s bytes, initramfs at 0x%x-0x%x), zone1_linux.dtb (PL011: %s)\n' \
 	"${out#"$TOP"/}" "$size_mib" "$(stat -c %s "$out/zone1-Image.initrd")" \
-	"$istart" "$iend"
+	"$istart" "$iend" $pl011

@@ -99,13 +99,14 @@ trap 'kill $qpid 2>/dev/null' EXIT
 # root zone at the end as "hvc0: ...").
 tail -n +1 -f --pid=$qpid "$log" 2>/dev/null | tr -d '\r' |
 	grep --line-buffered -E 'hvbridge-root:|\[zone1\]|hvbridge-hyp: (zone1|root)|^hvc0:|guest|error' &
+tpid=$!
 # Polled: a wait on the pid alone has returned while QEMU ran on.
 while kill -0 $qpid 2>/dev/null; do
 	sleep 1
 done
 wait $qpid
 rc=$?
-sleep 0.5
+wait $tpid 2>/dev/null
 t=$(( $(date +%s) - t0 ))
 tr -d '\r' < "$log" > "$log.txt"
 [ -n "$keep" ] && cp "$log.txt" "$keep"
