@@ -96,9 +96,11 @@ qpid=$!
 trap 'kill $qpid 2>/dev/null' EXIT
 # The progress: the hypervisor's zone lines, the root zone's steps, the
 # guest's lines (its PL011: "[zone1] ...") and its hvc0 (printed by the
-# root zone at the end as "hvc0: ...").
+# root zone at the end as "hvc0: ..."); not the static zone1's MMIO
+# trace (its built-in guest runs until the root zone shuts it down).
 tail -n +1 -f --pid=$qpid "$log" 2>/dev/null | tr -d '\r' |
-	grep --line-buffered -E 'hvbridge-root:|\[zone1\]|hvbridge-hyp: (zone1|root)|^hvc0:|guest|error' &
+	grep --line-buffered -E 'hvbridge-root:|\[zone1\]|hvbridge-hyp: (zone1|root)|^hvc0:|guest|error' |
+	grep --line-buffered -v ': MMIO ' &
 tpid=$!
 # Polled: a wait on the pid alone has returned while QEMU ran on.
 while kill -0 $qpid 2>/dev/null; do
