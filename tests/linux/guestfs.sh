@@ -14,7 +14,10 @@
 #
 # guestfs.sh WORK_DIR
 # Environment: LINUX_DIR (build/linux), ARM64_DIR (build/arm64),
-# GUESTFS_TIMEOUT (seconds per boot, default 120: the watchdog).
+# GUESTFS_TIMEOUT (seconds per boot, default 120: the watchdog),
+# GUESTFS_TEETH=1: the test's own teeth: between the boots the data
+# file is replaced behind the guest's back (debugfs), and boot 2 must
+# report it (guest-test: FAIL data of boot 1) instead of a read-back.
 set -u
 work=$1
 here=$(cd "$(dirname "$0")" && pwd)
@@ -82,13 +85,26 @@ for n in 1 2; do
 	check boot$n/hwrng "$s" "guest: hwrng: virtio_rng.0, read 16 bytes"
 	check boot$n/eth0 "$s" "guest: eth0: "
 	check boot$n/ping "$s" "guest: ping 10.0.1.1 (the root zone's tap0): ok"
-	[ $n = 2 ] && check boot2/read-back "$s" "guest-test: PASS data of boot 1 read back"
-	check boot$n/guest-test "$s" "guest-test: boot $n: $n passed, 0 failed"
+	if [ $n = 2 ] && [ "${GUESTFS_TEETH:-0}" = 1 ]; then
+		check boot2/corruption-caught "$s" "guest-test: FAIL data of boot 1"
+		check boot2/guest-test-fails "$s" "guest-test: boot 2: 1 passed, 1 failed"
+	else
+		[ $n = 2 ] && check boot2/read-back "$s" "guest-test: PASS data of boot 1 read back"
+		check boot$n/guest-test "$s" "guest-test: boot $n: $n passed, 0 failed"
+	fi
 	check boot$n/poweroff "$s" "guest-test: powering off"
 	if [ $bad = 1 ]; then
 		echo "---- serial log of boot $n ----"
 		cat "$s"
 		echo "---- end ----"
+	fi
+	if [ $n = 1 ] && [ "${GUESTFS_TEETH:-0}" = 1 ]; then
+		# Same size, other bytes: only the checksum can tell.
+		head -c 65536 /dev/zero > "$work/other"
+		debugfs -w -R "rm /var/lib/guest-test/data" "$work/disk.img" \
+			> /dev/null 2>&1
+		debugfs -w -R "write $work/other /var/lib/guest-test/data" \
+			"$work/disk.img" > /dev/null 2>&1
 	fi
 done
 
@@ -99,5 +115,9 @@ else
 	echo "FAIL e2fsck-clean: $(tail -n 3 "$work/e2fsck.out")"
 	fail=$((fail + 1))
 fi
-echo "linux-guestfs: $pass passed, $fail failed"
+if [ "${GUESTFS_TEETH:-0}" = 1 ]; then
+	echo "linux-guestfs-teeth: $pass passed, $fail failed"
+else
+	echo "linux-guestfs: $pass passed, $fail failed"
+fi
 [ $fail -eq 0 ]
