@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
  * hyp_printk(): the format subset of hyp/printk.h.  Arch-neutral; the
- * console byte sink is hyp_arch_console_putc().
+ * console byte sink is hyp_arch_console_putc(), shared with the root
+ * zone's trapped UART writes through the line arbiter (hyp/conmux.h),
+ * both under printk_lock.
  */
 #include <hvbridge/barrier.h>
 #include <hvbridge/types.h>
+#include <hyp/conmux.h>
 #include <hyp/printk.h>
 #include <hyp/spinlock.h>
 
@@ -13,6 +16,14 @@
 static struct hyp_spinlock printk_lock = HYP_SPINLOCK_INIT;
 static __u32 printk_smp;	/* written once, before other CPUs run */
 static __u32 printk_holder = PRINTK_NO_CPU;	/* written under the lock */
+/* The physical line's state: written under printk_lock (or by the one
+ * CPU before printk_smp). */
+static struct hyp_conmux printk_mux = HYP_CONMUX_INIT;
+
+static void printk_putc(char c)
+{
+	hyp_conmux_hyp_putc(&printk_mux, c, hyp_arch_console_putc);
+}
 
 void hyp_printk_smp_begin(void)
 {
@@ -24,7 +35,7 @@ static void printk_puts(const char *s)
 	if (!s)
 		s = "(null)";
 	while (*s)
-		hyp_arch_console_putc(*s++);
+		printk_putc(*s++);
 }
 
 /* Unsigned @v in @base, right-aligned in @width with @pad. */
@@ -40,11 +51,11 @@ static void printk_num(__u64 v, unsigned int base, unsigned int width,
 		v /= base;
 	} while (v);
 	while (width > n) {
-		hyp_arch_console_putc(pad);
+		printk_putc(pad);
 		width--;
 	}
 	while (n)
-		hyp_arch_console_putc(buf[--n]);
+		printk_putc(buf[--n]);
 }
 
 void hyp_vprintk(const char *fmt, va_list ap)
@@ -56,7 +67,7 @@ void hyp_vprintk(const char *fmt, va_list ap)
 		__u64 uv;
 
 		if (*fmt != '%') {
-			hyp_arch_console_putc(*fmt);
+			printk_putc(*fmt);
 			continue;
 		}
 		fmt++;
@@ -75,7 +86,7 @@ void hyp_vprintk(const char *fmt, va_list ap)
 			sv = longs ? va_arg(ap, long) : va_arg(ap, int);
 			uv = (__u64)sv;
 			if (sv < 0) {
-				hyp_arch_console_putc('-');
+				printk_putc('-');
 				uv = -uv;
 				width = width ? width - 1 : 0;
 			}
@@ -100,17 +111,17 @@ void hyp_vprintk(const char *fmt, va_list ap)
 			printk_puts(va_arg(ap, const char *));
 			break;
 		case 'c':
-			hyp_arch_console_putc((char)va_arg(ap, int));
+			printk_putc((char)va_arg(ap, int));
 			break;
 		case '%':
-			hyp_arch_console_putc('%');
+			printk_putc('%');
 			break;
 		case '\0':
 			return;
 		default:
 			/* Unknown conversion: show it rather than guess. */
-			hyp_arch_console_putc('%');
-			hyp_arch_console_putc(*fmt);
+			printk_putc('%');
+			printk_putc(*fmt);
 			break;
 		}
 	}
@@ -139,6 +150,8 @@ static int printk_take(void)
 
 static void printk_release(void)
 {
+	/* The section ends: the root zone's partial line comes back. */
+	hyp_conmux_hyp_done(&printk_mux, hyp_arch_console_putc);
 	hvb_write_once_u32(&printk_holder, PRINTK_NO_CPU);
 	hyp_spin_unlock(&printk_lock);
 }
@@ -169,6 +182,15 @@ void hyp_printk(const char *fmt, ...)
 	va_start(ap, fmt);
 	hyp_vprintk(fmt, ap);
 	va_end(ap);
+	if (took)
+		printk_release();
+}
+
+void hyp_printk_root_putc(char c)
+{
+	int took = printk_take();
+
+	hyp_conmux_root_putc(&printk_mux, c, hyp_arch_console_putc);
 	if (took)
 		printk_release();
 }

@@ -38,12 +38,22 @@ last_steps() {
 
 # boot NAME ELF DONE_LINE [QEMU ARGS]: run QEMU until DONE_LINE shows, the
 # CPU stops on a crash, or the watchdog fires; the log is $work/NAME.log.
+# E2E_INPUT=FILE: the serial port's input comes from FILE.
 boot() {
 	log=$work/$1.log
 	: > "$log"
 	# shellcheck disable=SC2086
-	timeout $((tmo + 5)) $QEMU ${4:-} -serial "file:$log" -kernel "$2" \
-		>"$work/$1.qemu" 2>&1 &
+	# With E2E_INPUT, the UART also receives that file's bytes
+	# (QEMU 7.2's file chardev has no input-path: stdio instead).
+	if [ -n "${E2E_INPUT:-}" ]; then
+		# shellcheck disable=SC2086
+		timeout $((tmo + 5)) $QEMU ${4:-} -serial stdio -kernel "$2" \
+			<"$E2E_INPUT" >"$log" 2>"$work/$1.qemu" &
+	else
+		# shellcheck disable=SC2086
+		timeout $((tmo + 5)) $QEMU ${4:-} -serial "file:$log" \
+			-kernel "$2" >"$work/$1.qemu" 2>&1 &
+	fi
 	qpid=$!
 	t=0
 	while ! grep -qF -e "$3" -e "hvbridge-hyp: CPU 0 stopped" "$log" \
@@ -64,6 +74,18 @@ boot() {
 	kill "$qpid" 2>/dev/null
 	wait "$qpid" 2>/dev/null
 	awk -f "$HVB_UNTANGLE" "$log" > "$log.txt"
+}
+
+# columns NAME: in boot NAME's raw serial log (not untangled), every
+# hypervisor line ("hvbridge-hyp: ") and every zone console line
+# ("[zoneN] ") starts at column 0: the hypervisor owns the UART and keeps
+# the root zone's output off its lines (docs/console.md).  What follows a
+# zone's prefix is the zone's own text, whatever it says.
+columns() {
+	tr -d '\r' < "$work/$1.log" |
+		grep -an -e "hvbridge-hyp: " -e "\[zone[0-9]*\] " |
+		grep -avE '^[0-9]+:(hvbridge-hyp: |\[zone[0-9]+\] )' |
+		head -5 | sed 's/^/not at column 0: line /' >> "$work/$1.why"
 }
 
 # result NAME [LOG]: PASS if no reason to fail was recorded, else FAIL

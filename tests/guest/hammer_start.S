@@ -233,9 +233,9 @@ hammer_vec_other:
 /*
  * Stage 1: an identity map in 2 MiB blocks: zone1's RAM Normal
  * write-back; the GIC windows (0x08000000: distributor and
- * redistributors; the GIC image's), the two test device windows
- * (0x0b000000, 0x0b100000) and the console window Device-nGnRE; nothing
- * else.
+ * redistributors; the GIC image's), the emulated PL011 (0x09000000;
+ * the UART image's), the two test device windows (0x0b000000,
+ * 0x0b100000) and the console window Device-nGnRE; nothing else.
  */
 
 	.section .data.pgtable, "aw"
@@ -247,6 +247,8 @@ hammer_l1:
 hammer_l2_low:
 	skip_to	hammer_l2_low, 0x08000000
 	block	0x08000000, ATTR_DEVICE, PTE_PXN | PTE_UXN	/* GIC */
+	skip_to	hammer_l2_low, 0x09000000
+	block	0x09000000, ATTR_DEVICE, PTE_PXN | PTE_UXN	/* PL011 */
 	skip_to	hammer_l2_low, 0x0b000000
 	block	0x0b000000, ATTR_DEVICE, PTE_PXN | PTE_UXN
 	block	0x0b200000, ATTR_DEVICE, PTE_PXN | PTE_UXN	/* console */

@@ -5,14 +5,14 @@
  * no zone).  Position-independent: PC-relative addresses only.
  *
  * Entry: EL1h, MMU off, x0 = base of a test device window
- * (<hvbridge/testdev.h>) served in the hypervisor, x1 = a pass-through
- * PL011, x2 = base of a test device window served through the channel
+ * (<hvbridge/testdev.h>) served in the hypervisor, x1 = the zone's
+ * emulated PL011, x2 = base of a test device window served through the channel
  * by the root-zone daemon.  It runs numbered
  * checks of MMIO emulation: loads and stores with a syndrome (ISV=1),
  * writeback and pair forms without one (ISV=0), SP as a base, sign
  * extension, and aborts injected for an access outside every window,
  * for the device's ERROR register and for RAM beyond its own; then the
- * pass-through UART (read without a trap), PSCI over SMC and an unknown
+ * emulated UART (its PeriphID0), PSCI over SMC and an unknown
  * HVC, an undefined instruction injected for a trapped ACTLR_EL1 read,
  * PSCI CPU_ON/AFFINITY_INFO/MIGRATE_INFO_TYPE, two accesses through
  * the channel (answered by a daemon, or an abort after the hypervisor's
@@ -270,7 +270,7 @@ guest_main:
 	ldr	x4, [x13]
 	expect_abort x13
 
-	/* 28: the pass-through UART reads without a trap. */
+	/* 28: the emulated UART (hyp/console.h) reads as a PL011. */
 	ldr	w4, [x21, #PL011_PERIPHID0]
 	expecti	x4, 0x11
 

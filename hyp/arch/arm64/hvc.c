@@ -15,6 +15,7 @@
 #include <arm64/psci.h>
 #include <arm64/sysreg.h>
 #include <arm64/vcpu.h>
+#include <hyp/console.h>
 #include <hyp/printk.h>
 #include <hyp/zone.h>
 
@@ -48,7 +49,9 @@ static void hyp_vcpu_putc(const struct hyp_zone *z, __u32 cpu, char c)
 			return;
 	}
 	line[*len] = '\0';
-	hyp_printk("[%s] %s\n", z->cfg->name, line);
+	/* Bounded like the zone's console windows (hyp/console.h). */
+	if (!z->cfg->console || hyp_console_admit(z->cfg->console))
+		hyp_printk("[%s] %s\n", z->cfg->name, line);
 	*len = 0;
 }
 

@@ -16,6 +16,7 @@
 #include <arm64/stage2.h>
 #include <arm64/sysreg.h>
 #include <arm64/vcpu.h>
+#include <hyp/console.h>
 #include <hyp/printk.h>
 #include <hyp/zone.h>
 
@@ -271,6 +272,8 @@ void hyp_arm64_zone_start(struct hyp_zone *z)
 	}
 	if (!(cfg->flags & HYP_ZONE_ROOT))
 		hyp_vgic_zone_reset(z);
+	if (cfg->console)
+		hyp_console_reset(cfg->console);
 	if (cfg->boot != HYP_ZONE_BOOT_LINUX)
 		hyp_vcpu_enter(z, cfg->entry, cfg->entry_arg, cfg->stack);
 	/* booting.rst: x0 = the DTB, x1..x3 = 0; SP is the kernel's. */

@@ -20,15 +20,17 @@
  * root zone always is (HYP_ZONE_BOOT_LINUX, docs/psci.md).
  *
  * The root zone owns RAM 0x40000000-0x4fffffff and every device of the
- * low 1 GiB, identity mapped, and keeps the physical GIC; it also maps
+ * low 1 GiB but the UART, identity mapped, and keeps the physical GIC;
+ * the UART is the hypervisor's, reached through a trapped window
+ * (root_mmio, docs/console.md); it also maps
  * the channel region and zone1's RAM (shared), for hvbridge.ko and the
  * daemon.  The DTB it gets says so (tests/e2e/mkroot.sh makes it from
  * QEMU's, with an hvbridge node).
  *
  * Both see their RAM at IPA 0x40000000 (so a wrong stage 2 or VMID shows
- * at once), the PL011 passed through (read-only use: the guests print
- * through the hypervisor's console hypercall), and two emulated windows
- * of the test device, never mapped:
+ * at once), an emulated PL011 at the UART's address (hyp/console.h:
+ * output only, printed as the zone's console lines), and two emulated
+ * windows of the test device, never mapped:
  *
  *   0x0b100000  "testdev-hyp": served in the hypervisor, one per zone
  *   0x0b000000  "testdev": HVB_TESTDEV_DEFAULT_BASE, served by the
@@ -85,11 +87,6 @@
 		.size = ZONE_RAM_SIZE,					\
 		.flags = HYP_MEM_READ | HYP_MEM_WRITE | HYP_MEM_EXEC |	\
 			 (share),					\
-	}, {								\
-		.phys_start = QEMU_VIRT_UART,				\
-		.ipa_start = QEMU_VIRT_UART,				\
-		.size = 0x1000,						\
-		.flags = HYP_MEM_READ | HYP_MEM_WRITE | HYP_MEM_IO,	\
 	},								\
 }
 
@@ -139,21 +136,27 @@
 		.name = "console",					\
 		.handler = hyp_console_access,				\
 		.priv = (con),						\
+	}, {								\
+		.base = QEMU_VIRT_UART,					\
+		.size = HYP_PL011_SIZE,					\
+		.name = "pl011",					\
+		.handler = hyp_console_pl011_access,			\
+		.priv = (con),						\
 	}
 
-#define ZONE_CONFIG(zname, zid, cpu, zmem, zmmio, zirqs)		\
+#define ZONE_CONFIG(zname, zid, cpu, zmem, zmmio, zirqs, zcon)		\
 	ZONE_CONFIG_IMAGE(zname, zid, cpu, zmem, zmmio, ZONE_FLAGS,	\
-			  hyp_guest_start, hyp_guest_end, zirqs)
+			  hyp_guest_start, hyp_guest_end, zirqs, zcon)
 
 /* An empty image: the zone runs what is already in its RAM. */
 #define ZONE_CONFIG_IMAGE(zname, zid, cpu, zmem, zmmio, zflags, img,	\
-			  img_end, zirqs)				\
+			  img_end, zirqs, zcon)				\
 	ZONE_CONFIG_CPUS(zname, zid, 1ull << (cpu), zmem, zmmio, zflags, \
-			 img, img_end, zirqs)
+			 img, img_end, zirqs, zcon)
 
 /* @zcpus: a set; the zone starts on its lowest CPU. */
 #define ZONE_CONFIG_CPUS(zname, zid, zcpus, zmem, zmmio, zflags, img,	\
-			 img_end, zirqs) {				\
+			 img_end, zirqs, zcon) {			\
 	.name = (zname),						\
 	.id = (zid),							\
 	.flags = (zflags),						\
@@ -169,10 +172,13 @@
 	.image = (img),							\
 	.image_end = (img_end),						\
 	.irqs = (zirqs),						\
+	.console = (zcon),						\
 }
 
 static struct hyp_testdev zone1_testdev;
-static struct hyp_console zone1_console = HYP_CONSOLE_INIT("zone1");
+/* Its UART's TX interrupt: INTID 77 (SPI 45 in a DTB), of zone1's 72-79
+ * the one no daemon config uses (docs/console.md); zone2's INTID 71. */
+static struct hyp_console zone1_console = HYP_CONSOLE_INIT_IRQ("zone1", 77);
 /* zone1's RAM is shared with the root zone, where the daemon runs. */
 static const struct hyp_mem_region zone1_mem[] =
 	ZONE_MEM(ZONE1_RAM, HYP_MEM_SHARED);
@@ -212,43 +218,48 @@ static const struct hyp_zone_irqs zone1_irqs = ZONE_IRQS8(72);
 
 static const struct hyp_zone_config zone1_config =
 	ZONE_CONFIG("zone1", HVB_TESTDEV_DEFAULT_ZONE, 1, zone1_mem,
-		    zone1_mmio, &zone1_irqs);
+		    zone1_mmio, &zone1_irqs, &zone1_console);
 #ifndef HYP_BENCH
 static struct hyp_testdev zone2_testdev;
-static struct hyp_console zone2_console = HYP_CONSOLE_INIT("zone2");
+static struct hyp_console zone2_console = HYP_CONSOLE_INIT_IRQ("zone2", 71);
 static const struct hyp_mem_region zone2_mem[] = ZONE_MEM(0x50200000ull, 0);
 static const struct hyp_mmio_window zone2_mmio[] =
 	ZONE_TESTDEV(&zone2_testdev, &zone2_console);
 static const struct hyp_zone_irqs zone2_irqs = ZONE_IRQS8(64);
 static const struct hyp_zone_config zone2_config =
-	ZONE_CONFIG("zone2", 2, 0, zone2_mem, zone2_mmio, &zone2_irqs);
+	ZONE_CONFIG("zone2", 2, 0, zone2_mem, zone2_mmio, &zone2_irqs,
+		    &zone2_console);
 #endif
 /* Next to the root zone, zone1 takes the third CPU (-smp 3). */
 static const struct hyp_zone_config zone1_root_config =
 	ZONE_CONFIG("zone1", HVB_TESTDEV_DEFAULT_ZONE, 2, zone1_mem,
-		    zone1_mmio, &zone1_irqs);
+		    zone1_mmio, &zone1_irqs, &zone1_console);
 
 /* zone1 with the user's image (zone1_has_image()), alone or next to
  * the root zone. */
 static struct hyp_zone_config zone1_image_config =
 	ZONE_CONFIG_IMAGE("zone1", HVB_TESTDEV_DEFAULT_ZONE, 1, zone1_mem,
-			  zone1_mmio, 0u, 0, 0, &zone1_irqs);
+			  zone1_mmio, 0u, 0, 0, &zone1_irqs,
+			  &zone1_console);
 static struct hyp_zone_config zone1_root_image_config =
 	ZONE_CONFIG_IMAGE("zone1", HVB_TESTDEV_DEFAULT_ZONE, 2, zone1_mem,
-			  zone1_mmio, 0u, 0, 0, &zone1_irqs);
+			  zone1_mmio, 0u, 0, 0, &zone1_irqs,
+			  &zone1_console);
 /* With a fourth CPU, zone1 next to the root zone gets CPU 3 as well
  * (its second vCPU: tests/guest/hammer.c starts it). */
 #define ZONE1_SMP_CPUS	((1ull << 2) | (1ull << 3))
 static struct hyp_zone_config zone1_root_smp_image_config =
 	ZONE_CONFIG_CPUS("zone1", HVB_TESTDEV_DEFAULT_ZONE, ZONE1_SMP_CPUS,
-			 zone1_mem, zone1_mmio, 0u, 0, 0, &zone1_irqs);
+			 zone1_mem, zone1_mmio, 0u, 0, 0, &zone1_irqs,
+			  &zone1_console);
 
 /* Without the root zone, with a zone1 image and a third CPU (-smp 3),
  * zone1 gets CPUs 1 and 2 (tests/guest/gic.c's SGI cases). */
 #define ZONE1_PAIR_CPUS	((1ull << 1) | (1ull << 2))
 static struct hyp_zone_config zone1_pair_image_config =
 	ZONE_CONFIG_CPUS("zone1", HVB_TESTDEV_DEFAULT_ZONE, ZONE1_PAIR_CPUS,
-			 zone1_mem, zone1_mmio, 0u, 0, 0, &zone1_irqs);
+			 zone1_mem, zone1_mmio, 0u, 0, 0, &zone1_irqs,
+			  &zone1_console);
 
 static const struct hyp_mem_region root_mem[] = {
 	{
@@ -257,10 +268,16 @@ static const struct hyp_mem_region root_mem[] = {
 		.size = ROOT_RAM_SIZE,
 		.flags = HYP_MEM_READ | HYP_MEM_WRITE | HYP_MEM_EXEC,
 	}, {
-		/* GIC, UART, RTC, virtio-mmio, ...: the whole low 1 GiB. */
+		/* GIC, RTC, virtio-mmio, ...: the whole low 1 GiB but
+		 * the UART's page (root_mmio). */
 		.phys_start = 0,
 		.ipa_start = 0,
-		.size = 0x40000000ull,
+		.size = QEMU_VIRT_UART,
+		.flags = HYP_MEM_READ | HYP_MEM_WRITE | HYP_MEM_IO,
+	}, {
+		.phys_start = QEMU_VIRT_UART + HYP_PL011_SIZE,
+		.ipa_start = QEMU_VIRT_UART + HYP_PL011_SIZE,
+		.size = 0x40000000ull - QEMU_VIRT_UART - HYP_PL011_SIZE,
 		.flags = HYP_MEM_READ | HYP_MEM_WRITE | HYP_MEM_IO,
 	}, {
 		/* zone1's RAM, for the daemon's virtqueue access. */
@@ -277,6 +294,20 @@ static const struct hyp_mem_region root_mem[] = {
 	},
 };
 
+/*
+ * The UART is the hypervisor's: the root zone's accesses trap and are
+ * forwarded to it, its output kept apart from the hypervisor's lines
+ * (pl011.c, docs/console.md).
+ */
+static const struct hyp_mmio_window root_mmio[] = {
+	{
+		.base = QEMU_VIRT_UART,
+		.size = HYP_PL011_SIZE,
+		.name = "uart",
+		.handler = hyp_arm64_uart_root_access,
+	},
+};
+
 static const struct hyp_zone_config root_config = {
 	.name = "root",
 	.id = 0,
@@ -284,6 +315,8 @@ static const struct hyp_zone_config root_config = {
 	.cpus = (1ull << 0) | (1ull << 1),	/* Linux starts CPU 1 */
 	.nr_mem = sizeof(root_mem) / sizeof(root_mem[0]),
 	.mem = root_mem,
+	.nr_mmio = sizeof(root_mmio) / sizeof(root_mmio[0]),
+	.mmio = root_mmio,
 	.boot = HYP_ZONE_BOOT_LINUX,		/* arm64 boot protocol */
 	.kernel_ipa = ROOT_KERNEL,
 	.dtb_ipa = ROOT_DTB,

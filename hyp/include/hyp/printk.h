@@ -12,8 +12,8 @@
 
 #include <stdarg.h>
 
-/* Write one byte to the console; the driver turns '\n' into whatever
- * line end its device needs. */
+/* Write one byte to the console device as it is (printk.c sends
+ * "\r\n" for the hypervisor's '\n'). */
 void hyp_arch_console_putc(char c);
 /* The physical CPU running the caller (0-based). */
 unsigned int hyp_arch_cpu_id(void);
@@ -30,6 +30,13 @@ void hyp_printk_lock(void);
 void hyp_printk_unlock(void);
 
 void hyp_vprintk(const char *fmt, va_list ap);
+
+/*
+ * One byte the root zone wrote to the physical UART's data register
+ * (trapped): written under the console lock, and kept apart from the
+ * hypervisor's lines (hyp/conmux.h).
+ */
+void hyp_printk_root_putc(char c);
 void hyp_printk(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
 

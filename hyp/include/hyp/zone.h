@@ -30,6 +30,8 @@
 /* Granule every region is aligned to. */
 #define HYP_ZONE_PAGE		0x1000ull
 
+struct hyp_console;
+
 struct hyp_mem_region {
 	__u64 phys_start;
 	__u64 ipa_start;
@@ -102,6 +104,9 @@ struct hyp_zone_config {
 	 * dtb_load_paddr, which are the zone's IPAs): */
 	__u64 kernel_ipa;	/* the arm64 Image's first byte */
 	__u64 dtb_ipa;		/* its DTB: x0 at entry */
+	/* Its console (hyp/console.h), whose rate limit also bounds the
+	 * lines of its test console hypercall; NULL: none (the root zone). */
+	struct hyp_console *console;
 };
 
 /*

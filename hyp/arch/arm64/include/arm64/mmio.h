@@ -43,6 +43,7 @@ static inline void mmio_write##bits(volatile void *addr, type v)	\
 }
 
 ARM64_MMIO_ACCESSORS(8, __u8, __u32, "ldrb", "strb", "w")
+ARM64_MMIO_ACCESSORS(16, __u16, __u32, "ldrh", "strh", "w")
 ARM64_MMIO_ACCESSORS(32, __u32, __u32, "ldr", "str", "w")
 ARM64_MMIO_ACCESSORS(64, __u64, __u64, "ldr", "str", "x")
 
