@@ -66,6 +66,10 @@ with tempfile.TemporaryDirectory() as tmp:
                                           capture_output=True, text=True,
                                           check=True).stdout.split())
     gic = cells64(fdtget(dtb, "/interrupt-controller@8000000", "reg"))
+    pl011 = None
+    if "pl011@9000000" in nodes:
+        kind, spi, _ = fdtget(dtb, "/pl011@9000000", "interrupts")
+        pl011 = spi + 32 if kind == 0 else -1
     psci = fdtget(dtb, "/psci", "method", "s")
 
 with open(os.path.join(cfg, "zone1_linux.json")) as f:
@@ -112,6 +116,14 @@ for base, (size, irq) in sorted(dts_virtio.items()):
               base + size <= num(w["virtual_start"]) + num(w["size"])
               for w in vwin), "not inside a virtio region of the zone")
     check(n + "/zone-irq", irq in zirq, "%d not in interrupts %s" % (irq, sorted(zirq)))
+# The emulated PL011's TX interrupt (docs/console.md): the zone's, and
+# no virtio device's.
+if pl011 is not None:
+    check("pl011/zone-irq", pl011 in zirq,
+          "INTID %d not in interrupts %s" % (pl011, sorted(zirq)))
+    check("pl011/not-a-device-irq",
+          pl011 not in [d[1] for d in ddev.values()],
+          "INTID %d is also a virtio device's" % pl011)
 extra = sorted(set(ddev) - set(dts_virtio))
 check("daemon-devices-in-dts", not extra,
       "daemon devices with no DTS node: %s" % [hex(e) for e in extra])
