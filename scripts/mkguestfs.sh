@@ -195,7 +195,7 @@ if [ $pl011 = no ]; then
 	fdtput -r "$out/zone1_linux.dtb.tmp" /pl011@9000000
 	[ -n "$bootargs" ] ||
 		bootargs=$(fdtget -t s "$out/zone1_linux.dtb.tmp" /chosen bootargs |
-			   sed 's/console=ttyAMA0 //; s/earlycon=[^ ]* //')
+			   sed 's/ *console=ttyAMA0//; s/ *earlycon=[^ ]*//')
 fi
 [ -n "$bootargs" ] && fdtput -t s "$out/zone1_linux.dtb.tmp" /chosen \
 	bootargs "$bootargs"

@@ -99,7 +99,7 @@ trap 'kill $qpid 2>/dev/null' EXIT
 # root zone at the end as "hvc0: ..."); not the static zone1's MMIO
 # trace (its built-in guest runs until the root zone shuts it down).
 tail -n +1 -f --pid=$qpid "$log" 2>/dev/null | tr -d '\r' |
-	grep --line-buffered -E 'hvbridge-root:|\[zone1\]|hvbridge-hyp: (zone1|root)|^hvc0:|guest|error' |
+	grep --line-buffered -E 'hvbridge-root:|\[zone1[^]]*\]|hvbridge-hyp: (zone1|root)|^hvc0:|guest|error' |
 	grep --line-buffered -v ': MMIO ' &
 tpid=$!
 # Polled: a wait on the pid alone has returned while QEMU ran on.
