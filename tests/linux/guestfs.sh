@@ -42,7 +42,7 @@ boot() {	# boot N: one boot, serial log in $work/serial-N.log
 	timeout -k 5 "$tmo" qemu-system-aarch64 -M virt -cpu cortex-a57 \
 		-smp 2 -m 256M -display none -no-reboot -monitor none \
 		-kernel "$A/Image" -initrd "$L/initramfs.cpio.gz" \
-		-append "console=ttyAMA0 console=hvc0 root=/dev/vda rw panic=-1 hvbtest=1" \
+		-append "console=hvc0 console=ttyAMA0 root=/dev/vda rw panic=-1 hvbtest=1" \
 		-drive if=none,file="$work/disk.img",format=raw,id=d0 \
 		-device virtio-blk-device,drive=d0 \
 		-device virtio-rng-device \
