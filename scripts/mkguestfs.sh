@@ -142,7 +142,7 @@ for app in $(qemu-aarch64 "$A/busybox" --list-full 2>/dev/null ||
 	[ -e "$rfs/$app" ] || ln -s /bin/busybox "$rfs/$app"
 done
 [ -e "$rfs/sbin/init" ] || ln -sf /bin/busybox "$rfs/sbin/init"
-if [ $pl011 = yes ]; then
+if [ "$pl011" = yes ]; then
 	cp "$SRC/inittab" "$rfs/etc/inittab"
 else
 	grep -v '^ttyAMA0:' "$SRC/inittab" > "$rfs/etc/inittab"
@@ -190,7 +190,7 @@ fdtput -t x "$out/zone1_linux.dtb.tmp" /chosen linux,initrd-start \
 	"$(printf '0x%x' $istart)"
 fdtput -t x "$out/zone1_linux.dtb.tmp" /chosen linux,initrd-end \
 	"$(printf '0x%x' $iend)"
-if [ $pl011 = no ]; then
+if [ "$pl011" = no ]; then
 	fdtput -d "$out/zone1_linux.dtb.tmp" /chosen stdout-path
 	fdtput -r "$out/zone1_linux.dtb.tmp" /pl011@9000000
 	[ -n "$bootargs" ] ||
@@ -209,4 +209,4 @@ cp "$CFG/zone1_linux.json" "$CFG/virtio_cfg_linux.json" "$out/"
 
 printf 'mkguestfs: %s: rootfs.ext4 (%s MiB), zone1-Image.initrd (%s bytes, initramfs at 0x%x-0x%x), zone1_linux.dtb (PL011: %s)\n' \
 	"${out#"$TOP"/}" "$size_mib" "$(stat -c %s "$out/zone1-Image.initrd")" \
-	"$istart" "$iend" $pl011
+	"$istart" "$iend" "$pl011"
