@@ -395,8 +395,9 @@ linux)
 	poweroff -f
 	;;
 linux-test)
-	# make run-linux: two boots of zone1's Linux, then off.
-	hvbridge-linux test
+	# make run-linux: two boots of zone1's Linux, then off; hvc0's
+	# lines on the console as they come.
+	HVB_LINUX_RELAY=1 hvbridge-linux test
 	say "hvbridge-linux test exited, status $?"
 	hvbridge-linux stop
 	hvbridge-ctl unload
