@@ -12,8 +12,9 @@ MAKEFLAGS += -s
 endif
 
 .PHONY: all deps hyp tool tests test stress bench run run-host run-shell \
-	run-sim run-zone run-zone1 run-virtio clean fuzz check-fresh check-fresh-run \
-	install uninstall install-dkms docs mutate
+	run-sim run-zone run-zone1 run-virtio clean fuzz check-fresh \
+	check-fresh-run install uninstall install-dkms docs mutate guestfs \
+	run-linux run-linux-shell
 
 all: hyp tool tests
 
@@ -105,6 +106,23 @@ run-virtio: deps
 	@RUN_CONFIG=$(TOP)/configs/zone1-virtio-host.json \
 		$(TOP)/scripts/run-zone1.sh \
 		$(TOP)/build/host/arm64/guest/hvbridge-guest-virtio.bin
+
+# zone1's Linux: root filesystem, initramfs, kernel file and DTB in
+# build/linux/ (scripts/mkguestfs.sh, docs/linux-zone.md).
+guestfs: deps
+	@$(TOP)/scripts/mkguestfs.sh
+
+# zone1 runs Debian's Linux from zone1_linux.json, served by the root
+# zone's daemon from virtio_cfg_linux.json (scripts/run-linux.sh):
+# booted twice, its root filesystem must keep what the first boot wrote.
+run-linux: deps
+	@$(MAKE) --no-print-directory all
+	@$(TOP)/scripts/run-linux.sh
+
+# The same system, left at the root zone's shell (hvbridge-linux console).
+run-linux-shell: deps
+	@$(MAKE) --no-print-directory all
+	@$(TOP)/scripts/run-linux.sh --shell
 
 # The README's picture of the whole system, drawn by Graphviz's dot
 # (scripts/deps.sh) from its source; tests/docs checks it is current.

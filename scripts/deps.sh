@@ -36,7 +36,10 @@ export DEPS_LOG=$TOP/build/deps.log
 #   device trees: device-tree-compiler (dtc, fdtput), libfdt-dev;
 #   libraries: liburing-dev libcriterion-dev libcjson-dev pkg-config;
 #   the root zone's initramfs and images: cpio busybox-static xz-utils
-#     file; the kernel module: linux-kbuild-6.1, perl (checkpatch.pl);
+#     file; e2fsprogs (zone1's Linux root filesystem, an ext4 image made
+#     without a loop mount by `mke2fs -d`: scripts/mkguestfs.sh; of
+#     priority required, so a minbase root has it, but named so no
+#     image-making machine goes without); the kernel module: linux-kbuild-6.1, perl (checkpatch.pl);
 #   tests: fio (blk benchmark), iproute2 (network namespaces for
 #     virtio-net), python3 (decoder cases, region tool), systemd
 #     (install-test's systemd-analyze verify of the unit; a debootstrap
@@ -50,7 +53,7 @@ PACKAGES="build-essential gcc clang lld llvm libclang-rt-14-dev
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross binutils-aarch64-linux-gnu
 	qemu-system-arm qemu-user device-tree-compiler libfdt-dev
 	liburing-dev libcriterion-dev libcjson-dev pkg-config
-	cpio busybox-static xz-utils file linux-kbuild-6.1 perl
+	cpio busybox-static xz-utils file e2fsprogs linux-kbuild-6.1 perl
 	fio iproute2 python3 systemd graphviz fonts-dejavu-core"
 PACKAGES=${HVB_DEPS_PACKAGES:-$PACKAGES}
 

@@ -47,6 +47,21 @@
 #                                    block (hvbridge stat, the daemon's
 #                                    counters), stops the daemon, unloads
 #                                    the module, powers off
+#                             linux  zone1 runs Debian's Linux (needs
+#                                    --linux): hvbridge-linux start,
+#                                    then a shell (docs/linux-zone.md)
+#                             linux-test  `make run-linux`: zone1's
+#                                    Linux booted twice with hvbridge-
+#                                    linux test (persistence across
+#                                    boots), then power off
+#   with --linux DIR (build/linux, scripts/mkguestfs.sh):
+#   /var/lib/hvbridge/zone1-linux/  zone1_linux.json, virtio_cfg_linux.json,
+#                           the kernel file, the DTBs and rootfs.ext4
+#   /lib/modules/tun.ko     Debian's, for the daemon's tap0
+#   /usr/sbin/hvbridge-linux  hvisor-tool's workflow: the daemon on
+#                           virtio_cfg_linux.json, tap0 10.0.1.1/24, the
+#                           static zone1 shut down, zone start
+#                           zone1_linux.json (scripts/hvbridge-linux)
 #
 # With --dtb it also writes root.dtb: tests/e2e/mkroot.sh's root-zone DTB
 # (QEMU virt's, cut to the root zone, with the hvbridge,channel node),
@@ -54,8 +69,8 @@
 # loaded by QEMU (addresses in hyp/arch/arm64/README.md): the DTB at
 # 0x48000000, the initramfs at 0x49000000.
 #
-# Usage: mkinitramfs.sh [-o DIR] [--dtb]
-#                       [--mode shell|test|nodaemon|fault|run]
+# Usage: mkinitramfs.sh [-o DIR] [--dtb] [--linux DIR]
+#                       [--mode shell|test|nodaemon|fault|run|linux|linux-test]
 #                       [--busybox F] [--daemon F] [--kmod F] [--config F]
 # Defaults: build/root, build/arm64/busybox, build/host/arm64/tool/hvbridge,
 # the first of $HVB_KMOD, build/host/arm64/kmod/hvbridge.ko,
@@ -71,6 +86,7 @@ vconfig=$TOP/configs/zone1-virtio-root.json
 kmod=
 dtb=0
 mode=shell
+linux=
 INITRD_ADDR=0x49000000
 
 die() { echo "mkinitramfs: error: $*" >&2; exit 1; }
@@ -88,13 +104,15 @@ while [ $# -gt 0 ]; do
 	--daemon) daemon=$2; shift ;;
 	--kmod) kmod=$2; shift ;;
 	--config) config=$2; shift ;;
+	--linux) linux=$2; shift ;;
 	*) usage ;;
 	esac
 	shift
 done
 case $mode in
 shell | test | nodaemon | fault | run) ;;
-*) die "--mode is shell, test, nodaemon, fault or run, not '$mode'" ;;
+linux | linux-test) [ -n "$linux" ] || die "--mode $mode needs --linux DIR" ;;
+*) die "--mode is shell, test, nodaemon, fault, run, linux or linux-test, not '$mode'" ;;
 esac
 if [ -z "$kmod" ]; then
 	for k in "${HVB_KMOD:-}" "$TOP/build/host/arm64/kmod/hvbridge.ko" \
@@ -133,6 +151,23 @@ cp "$config" "$root/etc/hvbridge/zone1.json"
 cp "$vconfig" "$root/etc/hvbridge/zone1-virtio.json"
 if [ -n "$kmod" ]; then
 	cp "$kmod" "$root/lib/modules/hvbridge.ko"
+fi
+if [ -n "$linux" ]; then
+	z=$root/var/lib/hvbridge/zone1-linux
+	mkdir -p "$z"
+	for f in zone1_linux.json virtio_cfg_linux.json zone1-Image.initrd \
+		 zone1_linux.dtb zone1_linux-test.dtb rootfs.ext4; do
+		[ -f "$linux/$f" ] || die "no $linux/$f (scripts/mkguestfs.sh)"
+		cp "$linux/$f" "$z/$f"
+	done
+	# The tap of the daemon's virtio-net: Debian builds tun as a module.
+	arm64=$(dirname "$busybox")
+	tun=$(find "$arm64/lib/modules/$(cat "$arm64/kernel-version")" \
+		-name tun.ko -print -quit 2>/dev/null)
+	[ -n "$tun" ] || die "no tun.ko under $arm64/lib/modules (scripts/fetch-arm64.sh)"
+	cp "$tun" "$root/lib/modules/tun.ko"
+	cp "$TOP/scripts/hvbridge-linux" "$root/usr/sbin/hvbridge-linux"
+	chmod +x "$root/usr/sbin/hvbridge-linux"
 fi
 
 cat > "$root/usr/sbin/hvbridge-ctl" <<'CTL'
@@ -350,6 +385,26 @@ run | shell)
 	;;
 esac
 [ "$mode" = run ] && export HVB_CONFIG=/etc/hvbridge/zone1-virtio.json
+case $mode in
+linux)
+	# zone1's Linux, hvisor-tool's way (docs/linux-zone.md).
+	hvbridge-linux start
+	say "a shell: hvbridge-linux console|status|stop, hvbridge zone list;" \
+	    "poweroff -f ends the root zone"
+	setsid cttyhack sh -l
+	poweroff -f
+	;;
+linux-test)
+	# make run-linux: two boots of zone1's Linux, then off; hvc0's
+	# lines on the console as they come.
+	HVB_LINUX_RELAY=1 hvbridge-linux test
+	say "hvbridge-linux test exited, status $?"
+	hvbridge-linux stop
+	hvbridge-ctl unload
+	say "powering off"
+	poweroff -f
+	;;
+esac
 if [ "$mode" = nodaemon ]; then
 	hvbridge-ctl load
 	say "no daemon started (mode nodaemon)"
@@ -483,7 +538,7 @@ fdtput -t u "$out/root.dtb.tmp" /hvbridge@7fff0000 interrupts 0 120 1
 # make run: no kernel messages below warnings while zone1 prints (one
 # serial port for both).
 quiet=
-[ "$mode" = run ] && quiet=" quiet"
+case $mode in run | linux-test) quiet=" quiet" ;; esac
 fdtput -t s "$out/root.dtb.tmp" /chosen bootargs \
 	"console=ttyAMA0 rdinit=/init panic=-1$quiet hvbridge_mode=$mode"
 fdtput -t x "$out/root.dtb.tmp" /chosen linux,initrd-start $INITRD_ADDR

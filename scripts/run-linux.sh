@@ -1,0 +1,134 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# run-linux.sh: `make run-linux` (docs/linux-zone.md).  The EL2
+# hypervisor under QEMU (-smp 4); the root zone's Linux (CPUs 0-1) loads
+# hvbridge.ko, starts the daemon on configs/linux/virtio_cfg_linux.json
+# (virtio-blk on rootfs.ext4, virtio-console on a pty, virtio-rng,
+# virtio-net on tap0 = 10.0.1.1/24), shuts the static zone1 down and
+# starts zone1 from configs/linux/zone1_linux.json: Debian's arm64 Linux
+# on CPUs 2-3 (scripts/mkguestfs.sh's kernel file, initramfs and DTB).
+# The guest runs guest-test and powers off; the root zone starts it a
+# second time, which must read back what the first boot wrote; then the
+# root zone powers off.  Exit 0 only if both boots passed and the root
+# zone powered off.  RUN_TIMEOUT (900) s bound the whole run.
+#
+# Usage: run-linux.sh [--shell] [--no-build] [--log FILE]
+#   --shell     mode linux: zone1 started once (no test), the root zone's
+#               shell on this terminal (hvbridge-linux console: hvc0)
+#   --no-build  use what is built
+#   --log FILE  keep the serial log (CR removed) in FILE
+set -u
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+O=${O:-$TOP/build/host}
+ARM64=${ARM64:-$TOP/build/arm64}
+work=$TOP/build/run-linux
+L=$TOP/build/linux
+tmo=${RUN_TIMEOUT:-900}
+shell=0
+build=1
+keep=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--shell) shell=1 ;;
+	--no-build) build=0 ;;
+	--log) keep=$2; shift ;;
+	*) sed -n 's/^# Usage: /usage: /p' "$0" >&2; exit 2 ;;
+	esac
+	shift
+done
+
+hyp=$O/arm64/hyp/hvbridge-hyp.elf
+hvb64=$O/arm64/tool/hvbridge
+if [ "$build" = 1 ]; then
+	if [ ! -f "$ARM64/Image" ] || [ ! -x "$ARM64/busybox" ]; then
+		"$TOP/scripts/fetch-arm64.sh" || exit 1
+	fi
+	make --no-print-directory -s -C "$TOP/hyp" image || exit 1
+	make --no-print-directory -s -C "$TOP/tool" arm64 || exit 1
+	MAKEFLAGS='' make --no-print-directory -s -C "$TOP/kmod" || exit 1
+	"$TOP/scripts/mkguestfs.sh" -o "$L" > /dev/null || exit 1
+fi
+ko=
+for k in "$O/arm64/kmod/hvbridge.ko" "$TOP/build/kmod/hvbridge.ko" \
+	 "$TOP/kmod/hvbridge.ko"; do
+	[ -f "$k" ] && { ko=$k; break; }
+done
+for f in "$hyp" "$hvb64" "$ARM64/Image" "${ko:-hvbridge.ko}" \
+	 "$L/zone1-Image.initrd" "$L/rootfs.ext4"; do
+	if [ ! -f "$f" ]; then
+		echo "run-linux: missing $f (make run-linux builds it)" >&2
+		exit 1
+	fi
+done
+
+mode=linux-test
+[ "$shell" = 1 ] && mode=linux
+mkdir -p "$work"
+"$TOP/scripts/mkinitramfs.sh" -o "$work/root" --dtb --mode $mode \
+	--linux "$L" --busybox "$ARM64/busybox" --daemon "$hvb64" \
+	--kmod "$ko" > /dev/null || exit 1
+
+# Where each part goes: hyp/arch/arm64/README.md.  Nothing at zone1's
+# RAM: the hypervisor's static zone1 is its built-in guest, which the
+# root zone shuts down before it starts zone1 from the JSON.
+ld=loader,force-raw=on
+qemu=(qemu-system-aarch64 -M "virt,virtualization=on,gic-version=3"
+	-cpu cortex-a57 -smp 4 -m 1G -display none -monitor none -nic none
+	-kernel "$hyp"
+	-device "$ld,addr=0x40200000,file=$ARM64/Image"
+	-device "$ld,addr=0x48000000,file=$work/root/root.dtb"
+	-device "$ld,addr=0x49000000,file=$work/root/initramfs.cpio.gz")
+
+if [ "$shell" = 1 ]; then
+	echo "== the root zone's shell follows; zone1's Linux boots beside it"
+	echo "== (hvbridge-linux console: its hvc0; Ctrl-A X quits QEMU)"
+	exec "${qemu[@]}" -serial mon:stdio
+fi
+
+log=$work/serial.log
+: > "$log"
+echo "== QEMU virt, -smp 4: the root zone's Linux (CPUs 0-1) serves zone1's"
+echo "== Debian Linux (CPUs 2-3) from virtio_cfg_linux.json, zone1_linux.json"
+t0=$(date +%s)
+timeout -k 5 "$tmo" "${qemu[@]}" -serial file:"$log" \
+	> "$work/qemu.out" 2>&1 < /dev/null &
+qpid=$!
+trap 'kill $qpid 2>/dev/null' EXIT
+# The progress: the hypervisor's zone lines, the root zone's steps, the
+# guest's lines (its PL011: "[zone1] ...") and its hvc0 (printed by the
+# root zone at the end as "hvc0: ..."); not the static zone1's MMIO
+# trace (its built-in guest runs until the root zone shuts it down).
+tail -n +1 -f --pid=$qpid "$log" 2>/dev/null | tr -d '\r' |
+	grep --line-buffered -E 'hvbridge-root:|\[zone1[^]]*\]|hvbridge-hyp: (zone1|root)|^hvc0:|guest|error' |
+	grep --line-buffered -v ': MMIO ' &
+tpid=$!
+# Polled: a wait on the pid alone has returned while QEMU ran on.
+while kill -0 $qpid 2>/dev/null; do
+	sleep 1
+done
+wait $qpid
+rc=$?
+wait $tpid 2>/dev/null
+t=$(( $(date +%s) - t0 ))
+tr -d '\r' < "$log" > "$log.txt"
+[ -n "$keep" ] && cp "$log.txt" "$keep"
+
+miss=
+for want in "guest-test: boot 1: 1 passed, 0 failed" \
+	    "guest-test: boot 2: 2 passed, 0 failed" \
+	    "hvbridge-root: hvbridge-linux test exited, status 0" \
+	    "hvbridge-hyp: root: SYSTEM_OFF"; do
+	grep -qF -- "$want" "$log.txt" || miss="$miss
+  no '$want'"
+done
+if [ $rc -ne 0 ]; then
+	miss="$miss
+  QEMU exited $rc (124: the ${tmo} s watchdog)"
+fi
+if [ -n "$miss" ]; then
+	echo "== make run-linux: FAILED after ${t}s:$miss"
+	echo "== the serial log: $log.txt"
+	exit 1
+fi
+echo "== make run-linux: OK in ${t}s: zone1's Linux booted twice from" \
+     "zone1_linux.json, its data persisted on virtio-blk, the root zone powered off"
