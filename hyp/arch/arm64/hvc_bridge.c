@@ -11,6 +11,7 @@
  */
 #include <hvbridge/barrier.h>
 #include <hvbridge/hypercall.h>
+#include <arm64/chan.h>
 #include <arm64/gic.h>
 #include <arm64/hvc.h>
 #include <arm64/hyp.h>
@@ -18,6 +19,7 @@
 #include <arm64/sysreg.h>
 #include <arm64/vcpu.h>
 #include <hyp/arch.h>
+#include <hyp/channel.h>
 #include <hyp/printk.h>
 #include <hyp/zone.h>
 
@@ -53,6 +55,19 @@ static __u32 hyp_hc_stop_by[HYP_MAX_ZONES];
  * went ON) by the zone's CPU.
  */
 static __u32 hyp_hc_starting[HYP_MAX_ZONES];
+/*
+ * Each zone's generation (by zone index; docs/abi.md, "Zone restarts"):
+ * +1 (fetch-add) each time the zone is stopped for good, by the CPU that
+ * moved it to STOPPED (hyp_hc_zone_state()) or that restarts it after
+ * its SYSTEM_RESET; read by the root zone's ZONE_START.  The region's
+ * zone_gen[] is a copy for the daemon; this one is the hypervisor's, so
+ * nothing the root zone writes can change which acknowledgement counts.
+ */
+static __u32 hyp_hc_gen[HYP_MAX_ZONES];
+/* How long a SYSTEM_RESET waits for the daemon to release the zone's
+ * devices (the channel's timeout policy); it is the zone's own CPU that
+ * waits, not the root zone's. */
+#define HYP_HC_RESET_RELEASE_NS	HYP_CHANNEL_TIMEOUT_NS
 /* How long a guest zone's SYSTEM_RESET waits for its other CPUs to park
  * (they are kicked: an interrupt at EL2 is an exit). */
 #define HYP_HC_RESET_WAIT_NS	100000000ull
@@ -182,6 +197,47 @@ static int hyp_hc_zone_cpus_off(struct hyp_zone *z)
 	return 1;
 }
 
+/*
+ * @z's CPUs are parked and its memory will be reused by its next run:
+ * a new generation, and the daemon woken to reset the zone's devices
+ * (hyp_channel_zone_gone(), Barrier G).  Returns the new generation.
+ */
+static __u32 hyp_hc_zone_gone(struct hyp_zone *z)
+{
+	struct hyp_producer *p = hyp_arm64_chan_producer();
+	__u32 gen = hvb_fetch_add_u32(&hyp_hc_gen[z->index], 1) + 1;
+
+	if (z->cfg->id >= HVB_ZONE_GENS)
+		hyp_printk("hvbridge-hyp: %s: zone id %u has no generation word: the daemon is not told of its restarts\n",
+			   z->cfg->name, z->cfg->id);
+	else if (p)
+		hyp_channel_zone_gone(p, z->cfg->id, gen);
+	return gen;
+}
+
+/* May @z start: has an attached daemon released its devices?  (Waits
+ * at most @wait_ns; hyp_channel_zone_released().) */
+static int hyp_hc_zone_released(struct hyp_zone *z, __u64 wait_ns)
+{
+	struct hyp_producer *p = hyp_arm64_chan_producer();
+
+	return !p || hyp_channel_zone_released(p, z->cfg->id,
+			hvb_load_acquire_u32(&hyp_hc_gen[z->index]), wait_ns);
+}
+
+void hyp_hc_zone_gens_publish(void *region)
+{
+	struct hvb_kicks *k = hvb_region_kicks(region);
+	struct hyp_zone *zones[HYP_MAX_ZONES];
+	__u32 i, n = hyp_hc_zones(zones);
+
+	for (i = 0; i < n; i++)
+		if (zones[i] && zones[i]->cfg->id < HVB_ZONE_GENS)
+			/* Barrier G, as in hyp_channel_zone_gone(). */
+			hvb_store_release_u32(&k->zone_gen[zones[i]->cfg->id],
+				hvb_load_acquire_u32(&hyp_hc_gen[i]));
+}
+
 static __u32 hyp_hc_zone_state(struct hyp_zone *z)
 {
 	__u32 *run = &hyp_hc_run[z->index];
@@ -190,7 +246,9 @@ static __u32 hyp_hc_zone_state(struct hyp_zone *z)
 	if ((st == HC_STOPPING || st == HC_EXITED) &&
 	    !hvb_load_acquire_u32(&hyp_hc_starting[z->index]) &&
 	    hyp_hc_zone_cpus_off(z)) {
-		hvb_cmpxchg_u32(run, st, HC_STOPPED);
+		/* Only the CPU that makes the move starts a generation. */
+		if (hvb_cmpxchg_u32(run, st, HC_STOPPED) == st)
+			hyp_hc_zone_gone(z);
 		st = hvb_load_acquire_u32(run);
 	}
 	switch (st) {
@@ -240,8 +298,16 @@ static __s64 hyp_hc_zone_start(struct hyp_zone *z)
 	__u32 cpu = (__u32)__builtin_ctzll(z->cfg->cpus);
 	int err;
 
-	if (hyp_hc_zone_state(z) != HVB_ZONE_STOPPED ||
-	    hvb_cmpxchg_u32(run, HC_STOPPED, HC_RUNNING) != HC_STOPPED)
+	if (hyp_hc_zone_state(z) != HVB_ZONE_STOPPED)
+		return HVB_HC_ESTATE;
+	/* STOPPED starts no new generation: the one checked here is the
+	 * one the zone will run in. */
+	if (!hyp_hc_zone_released(z, HVB_ZONE_RELEASE_SLICE_MS * 1000000ull)) {
+		hyp_printk("hvbridge-hyp: %s: not started: the daemon has not released its devices from the previous run\n",
+			   z->cfg->name);
+		return HVB_HC_EDEVICES;
+	}
+	if (hvb_cmpxchg_u32(run, HC_STOPPED, HC_RUNNING) != HC_STOPPED)
 		return HVB_HC_ESTATE;
 	hyp_printk("hvbridge-hyp: %s: started by the root zone on CPU %u\n",
 		   z->cfg->name, cpu);
@@ -299,7 +365,14 @@ void hyp_hc_zone_power_off(struct hyp_zone *z, int reset)
 			goto off;
 		}
 	/* Every other CPU is off: the zone is this CPU's alone, and it
-	 * restarts it as ZONE_START does (hyp_hc_zone_start()). */
+	 * restarts it as ZONE_START does (hyp_hc_zone_start()), in a new
+	 * generation whose devices the daemon must have released first. */
+	hyp_hc_zone_gone(z);
+	if (!hyp_hc_zone_released(z, HYP_HC_RESET_RELEASE_NS)) {
+		hyp_printk("hvbridge-hyp: %s: reset: the daemon has not released its devices, the zone stays stopped\n",
+			   z->cfg->name);
+		goto off;
+	}
 	cpu = (__u32)__builtin_ctzll(z->cfg->cpus);
 	hyp_printk("hvbridge-hyp: %s: reset: restarting on CPU %u\n",
 		   z->cfg->name, cpu);
