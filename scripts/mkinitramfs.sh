@@ -46,7 +46,11 @@
 #                                    zone1 has exited), prints a summary
 #                                    block (hvbridge stat, the daemon's
 #                                    counters), stops the daemon, unloads
-#                                    the module, powers off
+#                                    the module, powers off; with
+#                                    --zone-runs N (> 1) it first starts
+#                                    zone1 again (hvbridge zone start 1)
+#                                    each time it has stopped, until it
+#                                    ran N times under the one daemon
 #
 # With --dtb it also writes root.dtb: tests/e2e/mkroot.sh's root-zone DTB
 # (QEMU virt's, cut to the root zone, with the hvbridge,channel node),
@@ -57,6 +61,7 @@
 # Usage: mkinitramfs.sh [-o DIR] [--dtb]
 #                       [--mode shell|test|nodaemon|fault|run]
 #                       [--busybox F] [--daemon F] [--kmod F] [--config F]
+#                       [--zone-runs N]
 # Defaults: build/root, build/arm64/busybox, build/host/arm64/tool/hvbridge,
 # the first of $HVB_KMOD, build/host/arm64/kmod/hvbridge.ko,
 # build/kmod/hvbridge.ko, kmod/hvbridge.ko that exists, configs/zone1-root.json.
@@ -69,6 +74,7 @@ daemon=$TOP/build/host/arm64/tool/hvbridge
 config=$TOP/configs/zone1-root.json
 vconfig=$TOP/configs/zone1-virtio-root.json
 kmod=
+zone_runs=1
 dtb=0
 mode=shell
 INITRD_ADDR=0x49000000
@@ -88,6 +94,7 @@ while [ $# -gt 0 ]; do
 	--daemon) daemon=$2; shift ;;
 	--kmod) kmod=$2; shift ;;
 	--config) config=$2; shift ;;
+	--zone-runs) zone_runs=$2; shift ;;
 	*) usage ;;
 	esac
 	shift
@@ -131,6 +138,10 @@ cp "$busybox" "$root/bin/busybox"
 cp "$daemon" "$root/usr/sbin/hvbridge"
 cp "$config" "$root/etc/hvbridge/zone1.json"
 cp "$vconfig" "$root/etc/hvbridge/zone1-virtio.json"
+case $zone_runs in
+'' | *[!0-9]*) die "--zone-runs takes a number, not '$zone_runs'" ;;
+esac
+echo "$zone_runs" > "$root/etc/hvbridge/zone-runs"
 if [ -n "$kmod" ]; then
 	cp "$kmod" "$root/lib/modules/hvbridge.ko"
 fi
@@ -404,6 +415,28 @@ run)
 			break
 		fi
 	done
+	# --zone-runs: zone1 again, under the same daemon, each time it
+	# stopped (docs/zones.md, "Restarting a zone"); its output goes to
+	# the serial port meanwhile, ours still to /run/root.log.
+	runs=$(cat /etc/hvbridge/zone-runs 2>/dev/null || echo 1)
+	run=1
+	while [ "$run" -lt "$runs" ]; do
+		i=0
+		until [ "$(hvbridge zone list |
+			  awk '$1 == 1 { print $3 }')" = stopped ] ||
+		      [ $i -ge 600 ]; do sleep 0.2; i=$((i + 1)); done
+		run=$((run + 1))
+		hvbridge zone start 1
+		say "zone1 run $run of $runs: zone start 1 exited $?"
+	done
+	if [ "$runs" -gt 1 ]; then
+		i=0
+		until [ "$(hvbridge zone list |
+			  awk '$1 == 1 { print $3 }')" = stopped ] ||
+		      [ $i -ge 600 ]; do sleep 0.2; i=$((i + 1)); done
+		say "zone1 ran $run times: $(hvbridge zone list |
+			awk '$1 == 1 { print $3 }')"
+	fi
 	# zone1 is done: the console is the root zone's again.  What it
 	# said meanwhile first: its steps, the daemon's lines and the lines
 	# zone1 sent through virtio-console (the daemon's stdout).
