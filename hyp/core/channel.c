@@ -203,6 +203,12 @@ int hyp_channel_zone_released(struct hyp_producer *p, __u32 zone_id,
 
 	if (zone_id >= HVB_ZONE_GENS)
 		return 1;
+	/* Barrier Q' (below), the common case: released long ago; the
+	 * daemon is not woken for nothing. */
+	if (hvb_load_acquire_u32(&p->dstats->zone_ack[zone_id]) == gen)
+		return 1;
+	/* Not yet: tell it again (a region attached since has the
+	 * generation already, hyp_hc_zone_gens_publish()), and wake it. */
 	hyp_channel_zone_gone(p, zone_id, gen);
 	for (;;) {
 		/*

@@ -158,6 +158,8 @@ else
 		"kmod-check: PASS claim-after-kill" \
 		"kmod-qemu: kmod_check exit 0" \
 		"kmod-check: PASS wake-irq-read" \
+		"kmod-check: PASS zone-start-unreleased-refused" \
+		"kmod-check: PASS zone-unreleased-stays-stopped" \
 		"hvbridge-hyp: channel: wake SPI 120 set pending" \
 		"hvbridge-hyp: zone1: started by the root zone on CPU 2" \
 		"hvbridge-hyp: zone1: stop requested by the root zone" \

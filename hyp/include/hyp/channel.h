@@ -72,9 +72,9 @@ int hyp_channel_kick(struct hyp_producer *p, __u32 dev, __u32 queue);
 void hyp_channel_zone_gone(struct hyp_producer *p, __u32 zone_id, __u32 gen);
 
 /*
- * May zone @zone_id, generation @gen, start?  Publishes @gen again (and
- * wakes the daemon), then waits at most @wait_ns (0: one look) for the
- * daemon's acknowledgement (Barrier Q', acquire).  Returns 1 when it came,
+ * May zone @zone_id, generation @gen, start?  Unless the daemon's
+ * acknowledgement (Barrier Q', acquire) says so already, publishes @gen
+ * again, wakes the daemon, and waits at most @wait_ns (0: one look).  Returns 1 when it came,
  * when no daemon is attached (consumer_state ABSENT: a daemon attaching
  * later starts the zone's devices afresh), or when the zone has no
  * generation word; 0 when an attached daemon has not acknowledged @gen,
