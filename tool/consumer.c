@@ -265,16 +265,22 @@ static void hvb_consumer_recover_kicks(struct hvb_consumer *c)
 			hvb_fetch_or_u64(&c->kicks->summary, 1ull << w);
 }
 
+static unsigned int hvb_consumer_drain_kicks(struct hvb_consumer *c);
+
 /*
  * Zones stopped for good since we last looked: reset their devices, then
- * acknowledge each generation.  First in every poll, so no kick or
- * request of a zone's old run is served after its devices were reset
- * and the ack given... except those a vCPU published before it parked,
- * which find the queues not ready.
+ * acknowledge each generation.  First in every poll.  The kicks the old
+ * run posted before its CPUs parked are in the bitmap when we see the
+ * generation (their fetch-ors came before the park, which came before
+ * Barrier G; we read with G'): they are drained first, served by the
+ * old run's device state in the old run's memory, which the zone does
+ * not reuse before our ack.  Left for later, they would reach the next
+ * run's devices (a test device counting kicks saw it in QEMU).
  */
 static unsigned int hvb_consumer_zones(struct hvb_consumer *c)
 {
 	unsigned int n = 0;
+	bool drained = false;
 	__u32 z, gen;
 
 	for (z = 0; z < HVB_ZONE_GENS; z++) {
@@ -285,6 +291,9 @@ static unsigned int hvb_consumer_zones(struct hvb_consumer *c)
 		 * store (Barrier G) made after the zone's CPUs parked. */
 		gen = hvb_load_acquire_u32(&c->kicks->zone_gen[z]);
 		if (gen != c->zone_gen[z]) {
+			if (!drained)
+				n += hvb_consumer_drain_kicks(c);
+			drained = true;
 			if (c->ops->zone_reset)
 				c->ops->zone_reset(c->ops_ctx, z, gen);
 			c->zone_gen[z] = gen;

@@ -64,6 +64,9 @@ static __u32 hyp_hc_starting[HYP_MAX_ZONES];
  * nothing the root zone writes can change which acknowledgement counts.
  */
 static __u32 hyp_hc_gen[HYP_MAX_ZONES];
+/* The generation whose refused start was logged last (a caller retries
+ * for HVB_ZONE_RELEASE_WAIT_MS: one line, not one per try). */
+static __u32 hyp_hc_refused_gen[HYP_MAX_ZONES];
 /* How long a SYSTEM_RESET waits for the daemon to release the zone's
  * devices (the channel's timeout policy); it is the zone's own CPU that
  * waits, not the root zone's. */
@@ -303,8 +306,11 @@ static __s64 hyp_hc_zone_start(struct hyp_zone *z)
 	/* STOPPED starts no new generation: the one checked here is the
 	 * one the zone will run in. */
 	if (!hyp_hc_zone_released(z, HVB_ZONE_RELEASE_SLICE_MS * 1000000ull)) {
-		hyp_printk("hvbridge-hyp: %s: not started: the daemon has not released its devices from the previous run\n",
-			   z->cfg->name);
+		__u32 gen = hvb_load_acquire_u32(&hyp_hc_gen[z->index]);
+
+		if (hvb_xchg_u32(&hyp_hc_refused_gen[z->index], gen) != gen)
+			hyp_printk("hvbridge-hyp: %s: not started: the daemon has not released its devices from the previous run (generation %u)\n",
+				   z->cfg->name, gen);
 		return HVB_HC_EDEVICES;
 	}
 	if (hvb_cmpxchg_u32(run, HC_STOPPED, HC_RUNNING) != HC_STOPPED)
