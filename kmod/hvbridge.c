@@ -16,9 +16,11 @@
 #include <linux/arm-smccc.h>
 #include <linux/atomic.h>
 #include <linux/capability.h>
+#include <linux/delay.h>
 #include <linux/fs.h>
 #include <linux/interrupt.h>
 #include <linux/io.h>
+#include <linux/libnvdimm.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -30,12 +32,18 @@
 #include <linux/uaccess.h>
 #include <linux/wait.h>
 
+#include <asm/cacheflush.h>
+
 #include <hvbridge/channel.h>
 #include <hvbridge/hypercall.h>
 #include <hvbridge/kmod-ioctl.h>
 #include <hvbridge/region.h>
+#include <hvbridge/zone-desc.h>
 
 #define HVB_MAX_WINDOWS	16
+/* How long HVB_IOC_ZONE_DESTROY waits for a zone's CPUs to stop. */
+#define HVB_DESTROY_TRIES	200
+#define HVB_DESTROY_WAIT_MS	10
 
 static unsigned int nr_cpus;
 module_param(nr_cpus, uint, 0444);
@@ -68,7 +76,12 @@ struct hvb_window {
  * @daemon: the file holding the daemon role, or NULL
  * @daemon_lock: serialises claiming and releasing @daemon
  * @zone_buf: a buffer in our RAM for HVB_HC_ZONE_LIST
- * @zone_lock: serialises the use of @zone_buf
+ * @zone_lock: serialises the use of @zone_buf (held across copies to
+ *	user space: never taken under mmap_lock)
+ * @ctl_lock: serialises zone create and destroy (held across copies
+ *	from user space)
+ * @win_lock: guards @windows and @nr_windows (taken by mmap, under
+ *	mmap_lock: nothing under it touches user memory)
  * @nr_zones: zones the hypervisor reported at probe
  * @nr_windows: entries of @windows
  * @windows: the mappable RAM windows of the non-root zones
@@ -86,7 +99,9 @@ struct hvb_dev {
 	struct file *daemon;
 	struct mutex daemon_lock;	/* @daemon */
 	struct hvb_zone_info *zone_buf;
-	struct mutex zone_lock;	/* the hypervisor writes zone_buf */
+	struct mutex zone_lock;	/* zone_buf */
+	struct mutex ctl_lock;	/* zone create and destroy */
+	struct mutex win_lock;	/* windows, nr_windows */
 	u32 nr_zones;
 	u32 nr_windows;
 	struct hvb_window windows[HVB_MAX_WINDOWS];
@@ -145,7 +160,10 @@ static int hvb_hc_errno(long ret)
 {
 	switch (ret) {
 	case HVB_HC_EINVAL:
+	case HVB_HC_EZONE:
 		return -EINVAL;
+	case HVB_HC_EAGAIN:
+		return -EAGAIN;
 	case HVB_HC_ENOENT:
 		return -ENOENT;
 	case HVB_HC_EBUSY:
@@ -216,6 +234,9 @@ static void hvb_add_windows(struct hvb_dev *hd, const struct hvb_zone_info *zone
  * hvb_find_windows() - list the zones and their mappable windows
  * @hd: the device
  *
+ * The table is built anew: zones come and go (HVB_IOC_ZONE_CREATE,
+ * HVB_IOC_ZONE_DESTROY).  Lock order: @zone_lock, then @win_lock.
+ *
  * Return: 0, or a negative errno when the zones cannot be listed.
  */
 static int hvb_find_windows(struct hvb_dev *hd)
@@ -224,11 +245,11 @@ static int hvb_find_windows(struct hvb_dev *hd)
 	int n, i;
 
 	mutex_lock(&hd->zone_lock);
+	mutex_lock(&hd->win_lock);
+	hd->nr_windows = 0;
 	n = hvb_zone_list(hd);
-	if (n < 0) {
-		mutex_unlock(&hd->zone_lock);
-		return n;
-	}
+	if (n < 0)
+		goto out;
 	hd->nr_zones = n;
 	for (i = 0; i < n && i < HVB_IOC_MAX_ZONES; i++) {
 		z = &hd->zone_buf[i];
@@ -236,8 +257,11 @@ static int hvb_find_windows(struct hvb_dev *hd)
 		if (!(z->flags & HVB_ZONE_ROOT))
 			hvb_add_windows(hd, z);
 	}
+	n = 0;
+out:
+	mutex_unlock(&hd->win_lock);
 	mutex_unlock(&hd->zone_lock);
-	return 0;
+	return n;
 }
 
 /**
@@ -456,7 +480,9 @@ static int hvb_mmap(struct file *file, struct vm_area_struct *vma)
 	if (vma->vm_pgoff > (U64_MAX >> PAGE_SHIFT))
 		return -EINVAL;
 	off = (u64)vma->vm_pgoff << PAGE_SHIFT;
+	mutex_lock(&hf->hd->win_lock);
 	ret = hvb_mmap_phys(hf->hd, off, len, &phys);
+	mutex_unlock(&hf->hd->win_lock);
 	if (ret)
 		return ret;
 	if (!hvb_is_daemon(file)) {
@@ -647,6 +673,212 @@ static long hvb_ioc_zone_mem(void __user *arg)
 }
 
 /**
+ * hvb_zone_has_ram() - is [@phys, @phys + @len) RAM of zone @id?
+ * @id: the zone
+ * @phys: physical address
+ * @len: bytes, not zero
+ *
+ * Only RAM the hypervisor reports as the zone's and maps in the root
+ * zone too (HVB_ZONE_MEM_SHARED: the guest pool) is written by the
+ * module.
+ *
+ * Return: true if it lies inside one such window.
+ */
+static bool hvb_zone_has_ram(u32 id, u64 phys, u64 len)
+{
+	struct arm_smccc_res res;
+	long ret;
+	u32 i;
+
+	for (i = 0; i < HVB_ZONE_DESC_MAX_MEM; i++) {
+		ret = hvb_hc(HVB_HC_ZONE_MEM, id, i, &res);
+		if (ret < 0)
+			return false;
+		if (!(ret & HVB_ZONE_MEM_SHARED))
+			continue;
+		if (phys >= res.a1 && phys - res.a1 < res.a3 &&
+		    len <= res.a3 - (phys - res.a1))
+			return true;
+	}
+	return false;
+}
+
+/**
+ * hvb_zone_load() - copy an image into a zone's RAM
+ * @id: the zone, created and stopped
+ * @phys: where the image goes
+ * @src: user pointer to it
+ * @len: its size; 0 copies nothing
+ *
+ * The zone's first CPU starts with its MMU and caches off: the copy is
+ * cleaned to the point of coherency (and persistence, where the two
+ * differ) and the instruction cache invalidated for it.
+ *
+ * Return: 0, -EINVAL (not the zone's RAM), -ENOMEM or -EFAULT.
+ */
+static int hvb_zone_load(u32 id, u64 phys, const void __user *src, u64 len)
+{
+	void *va;
+	int ret = 0;
+
+	if (!len)
+		return 0;
+	if (!hvb_zone_has_ram(id, phys, len))
+		return -EINVAL;
+	va = memremap(phys, len, MEMREMAP_WB);
+	if (!va)
+		return -ENOMEM;
+	if (copy_from_user(va, src, len)) {
+		ret = -EFAULT;
+	} else {
+		arch_wb_cache_pmem(va, len);
+		caches_clean_inval_pou((unsigned long)va,
+				       (unsigned long)va + len);
+	}
+	memunmap(va);
+	return ret;
+}
+
+/**
+ * hvb_zone_remove() - HVB_HC_ZONE_DESTROY until it is done
+ * @id: the zone
+ *
+ * Return: the hypercall's last result; HVB_HC_EAGAIN if the zone's CPUs
+ * did not stop in time.
+ */
+static long hvb_zone_remove(u32 id)
+{
+	struct arm_smccc_res res;
+	long ret;
+	int i;
+
+	for (i = 0; i < HVB_DESTROY_TRIES; i++) {
+		ret = hvb_hc(HVB_HC_ZONE_DESTROY, id, 0, &res);
+		if (ret != HVB_HC_EAGAIN)
+			return ret;
+		msleep(HVB_DESTROY_WAIT_MS);
+	}
+	return HVB_HC_EAGAIN;
+}
+
+/**
+ * hvb_desc_reason() - the module's own look at a zone descriptor
+ * @d: the kernel's copy
+ *
+ * The hypervisor checks every field again; this refuses early what the
+ * module itself relies on: the layout and the image sizes.
+ *
+ * Return: HVB_ZONE_OK or the HVB_ZONE_E* reason.
+ */
+static u32 hvb_desc_reason(const struct hvb_zone_desc *d)
+{
+	if (memcmp(d->signature, HVB_ZONE_DESC_SIGNATURE,
+		   sizeof(d->signature)) ||
+	    d->revision != HVB_ZONE_DESC_REVISION || d->size != sizeof(*d))
+		return HVB_ZONE_ESIGNATURE;
+	if (d->flags || memchr_inv(d->reserved, 0, sizeof(d->reserved)))
+		return HVB_ZONE_ERESERVED;
+	if (!d->kernel_size || d->kernel_size > HVB_IOC_ZONE_IMAGE_MAX)
+		return HVB_ZONE_EKERNEL;
+	if (d->dtb_size > HVB_IOC_ZONE_IMAGE_MAX)
+		return HVB_ZONE_EDTB;
+	return HVB_ZONE_OK;
+}
+
+/**
+ * hvb_ioc_zone_create() - HVB_IOC_ZONE_CREATE
+ * @hd: the device
+ * @arg: user pointer to struct hvb_ioc_zone_create
+ *
+ * Return: 0; -EINVAL with reason and index copied back when refused;
+ * -EFAULT, -ENOMEM, or a hypercall's error.
+ */
+static long hvb_ioc_zone_create(struct hvb_dev *hd, void __user *arg)
+{
+	struct hvb_ioc_zone_create req;
+	struct arm_smccc_res res;
+	struct hvb_zone_desc *d;
+	long ret, hc;
+
+	ret = hvb_copy_req(&req, sizeof(req),
+			   offsetof(struct hvb_ioc_zone_create, flags), arg);
+	if (ret)
+		return ret;
+	req.reason = HVB_ZONE_OK;
+	req.index = 0;
+	/* In our own RAM: the hypervisor copies it from there. */
+	d = kmalloc(sizeof(*d), GFP_KERNEL);
+	if (!d)
+		return -ENOMEM;
+	ret = -EFAULT;
+	if (copy_from_user(d, u64_to_user_ptr(req.desc), sizeof(*d)))
+		goto out;
+	req.reason = hvb_desc_reason(d);
+	ret = -EINVAL;
+	if (req.reason)
+		goto copy_out;
+	mutex_lock(&hd->ctl_lock);
+	hc = hvb_hc(HVB_HC_ZONE_CREATE, virt_to_phys(d), sizeof(*d), &res);
+	if (hc == HVB_HC_EZONE) {
+		req.reason = (u32)res.a1;
+		req.index = (u32)res.a2;
+	}
+	if (hc < 0) {
+		ret = hvb_hc_errno(hc);
+		goto unlock;
+	}
+	ret = hvb_zone_load(d->id, d->kernel_phys, u64_to_user_ptr(req.kernel),
+			    d->kernel_size);
+	if (!ret)
+		ret = hvb_zone_load(d->id, d->dtb_phys,
+				    u64_to_user_ptr(req.dtb), d->dtb_size);
+	if (!ret) {
+		hc = hvb_hc(HVB_HC_ZONE_START, d->id, 0, &res);
+		ret = hc < 0 ? hvb_hc_errno(hc) : 0;
+	}
+	if (ret)
+		hvb_zone_remove(d->id);
+	else
+		dev_info(hd->dev, "zone %.*s (id %u) created and started\n",
+			 (int)sizeof(d->name), d->name, d->id);
+	hvb_find_windows(hd);
+unlock:
+	mutex_unlock(&hd->ctl_lock);
+copy_out:
+	if (copy_to_user(arg, &req, sizeof(req)))
+		ret = -EFAULT;
+out:
+	kfree(d);
+	return ret;
+}
+
+/**
+ * hvb_ioc_zone_destroy() - HVB_IOC_ZONE_DESTROY
+ * @hd: the device
+ * @arg: user pointer to struct hvb_ioc_zone
+ *
+ * Return: 0, -EFAULT, -EINVAL, -ETIMEDOUT, or the hypercall's error.
+ */
+static long hvb_ioc_zone_destroy(struct hvb_dev *hd, void __user *arg)
+{
+	struct hvb_ioc_zone req;
+	long ret;
+
+	ret = hvb_copy_req(&req, sizeof(req),
+			   offsetof(struct hvb_ioc_zone, flags), arg);
+	if (ret)
+		return ret;
+	mutex_lock(&hd->ctl_lock);
+	ret = hvb_zone_remove(req.zone_id);
+	if (!ret)
+		hvb_find_windows(hd);
+	mutex_unlock(&hd->ctl_lock);
+	if (ret == HVB_HC_EAGAIN)
+		return -ETIMEDOUT;
+	return ret < 0 ? hvb_hc_errno(ret) : 0;
+}
+
+/**
  * hvb_ioctl() - the ioctls of kmod-ioctl.h
  * @file: the file
  * @cmd: HVB_IOC_*
@@ -679,6 +911,10 @@ static long hvb_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return hvb_ioc_zone_list(hf->hd, uarg);
 	case HVB_IOC_ZONE_MEM:
 		return hvb_ioc_zone_mem(uarg);
+	case HVB_IOC_ZONE_CREATE:
+		return hvb_ioc_zone_create(hf->hd, uarg);
+	case HVB_IOC_ZONE_DESTROY:
+		return hvb_ioc_zone_destroy(hf->hd, uarg);
 	}
 	return -ENOTTY;
 }
@@ -836,6 +1072,8 @@ static int hvb_probe(struct platform_device *pdev)
 	mutex_init(&hd->daemon_lock);
 	init_waitqueue_head(&hd->wq);
 	mutex_init(&hd->zone_lock);
+	mutex_init(&hd->ctl_lock);
+	mutex_init(&hd->win_lock);
 	err = hvb_find_windows(hd);
 	if (err)
 		return err;

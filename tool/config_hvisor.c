@@ -378,7 +378,7 @@ static int hvb_hvisor_not_zonecfg(struct hvb_config *cfg, const cJSON *j,
 
 	for (i = 0; hvb_hvisor_zonecfg_keys[i]; i++)
 		if (cJSON_GetObjectItemCaseSensitive(j, hvb_hvisor_zonecfg_keys[i]))
-			return hvb_config_fail(cfg, path, "this is a zone config of hvisor-tool's (it has \"%s\"), for `hvisor zone start`; the daemon takes the virtio config (virtio_cfg.json: zones[] with memory_region and devices).  The hypervisor holds the zones here: docs/from-hvisor-tool.md",
+			return hvb_config_fail(cfg, path, "this is a zone config of hvisor-tool's (it has \"%s\"), for `hvbridge zone start FILE.json` (hvisor-tool's `hvisor zone start`); the daemon takes the virtio config (virtio_cfg.json: zones[] with memory_region and devices): docs/from-hvisor-tool.md",
 					       hvb_hvisor_zonecfg_keys[i]);
 	return 0;
 }

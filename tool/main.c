@@ -26,7 +26,8 @@ static const struct {
 	{ "stat", hvb_cmd_stat, "print a region's counters and latency" },
 	{ "config-check", hvb_cmd_config_check,
 	  "check a config; print its zones and devices" },
-	{ "zone", hvb_cmd_zone, "list, start or stop the hypervisor's zones" },
+	{ "zone", hvb_cmd_zone,
+	  "list, start, stop or shut down the hypervisor's zones" },
 };
 
 #define HVB_NR_COMMANDS (sizeof(hvb_commands) / sizeof(hvb_commands[0]))

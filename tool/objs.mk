@@ -33,7 +33,8 @@ TOOL_MAIN_SRCS := main.c daemon.c daemon_stop.c stat.c stat_devs.c
 # `hvbridge zone` (docs/kmod.md): the zones through hvbridge.ko.
 TOOL_MAIN_SRCS += zone_cmd.c
 # The JSON config (docs/config.md) and `hvbridge config-check`.
-TOOL_CONFIG_SRCS := config.c config_hvisor.c config_check.c
+TOOL_CONFIG_SRCS := config.c config_hvisor.c config_check.c zone_json.c \
+	zone_start.c
 TOOL_CONFIG_OBJS := $(TOOL_CONFIG_SRCS:%.c=$(O)/tool/%.o)
 TOOL_MAIN_SRCS += $(TOOL_CONFIG_SRCS) config_cmd.c
 TOOL_MAIN_OBJS := $(TOOL_MAIN_SRCS:%.c=$(O)/tool/%.o)

@@ -5,12 +5,17 @@
  * opens /dev/hvbridge without the daemon role, so it runs beside the
  * daemon: from the root zone's shell, `hvbridge zone stop 1; hvbridge
  * zone start 1` reruns zone1 while the daemon keeps serving it.
+ *
+ * hvisor-tool's way too (zone_start.c): `zone start FILE.json` creates
+ * a zone from its zone config, `zone shutdown --id N` (or hvisor-tool's
+ * `-id N`) stops and removes it.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <sys/ioctl.h>
@@ -22,6 +27,7 @@
 #include "daemon.h"
 #include "transport.h"
 #include "zone_cmd.h"
+#include "zone_start.h"
 
 int hvb_kmod_ctl_open(const char *path, char *why, size_t len)
 {
@@ -51,12 +57,16 @@ int hvb_kmod_ctl_open(const char *path, char *why, size_t len)
 	return -1;
 }
 
-enum hvb_zone_op { HVB_ZONE_LIST, HVB_ZONE_START, HVB_ZONE_STOP };
+enum hvb_zone_op {
+	HVB_ZONE_LIST, HVB_ZONE_START, HVB_ZONE_STOP, HVB_ZONE_SHUTDOWN,
+	HVB_ZONE_NR_OPS
+};
 
 static const char *const hvb_zone_op_names[] = {
 	[HVB_ZONE_LIST] = "list",
 	[HVB_ZONE_START] = "start",
 	[HVB_ZONE_STOP] = "stop",
+	[HVB_ZONE_SHUTDOWN] = "shutdown",
 };
 
 static void hvb_zone_usage(FILE *f, int op)
@@ -64,17 +74,22 @@ static void hvb_zone_usage(FILE *f, int op)
 	if (op < 0 || op == HVB_ZONE_LIST)
 		fprintf(f, "Usage: hvbridge zone list [--transport kmod] [--device PATH]\n");
 	if (op < 0 || op == HVB_ZONE_START)
-		fprintf(f, "Usage: hvbridge zone start ID [--transport kmod] [--device PATH]\n");
+		fprintf(f, "Usage: hvbridge zone start ID|FILE.json [--transport kmod] [--device PATH]\n");
 	if (op < 0 || op == HVB_ZONE_STOP)
 		fprintf(f, "Usage: hvbridge zone stop ID [--transport kmod] [--device PATH]\n");
+	if (op < 0 || op == HVB_ZONE_SHUTDOWN)
+		fprintf(f, "Usage: hvbridge zone shutdown --id ID [--transport kmod] [--device PATH]\n");
 	fprintf(f, "\n");
 	if (op < 0)
 		fprintf(f,
 "The hypervisor's zones, from the root zone through hvbridge.ko.  It does\n"
 "not take the daemon's place: it runs beside a running daemon.\n\n"
-"  list       id, name, state, CPUs, interrupts and memory of each zone\n"
-"  start ID   start a stopped zone at its entry again\n"
-"  stop ID    stop a running zone: its CPUs park at their next exit\n"
+"  list               id, name, state, CPUs, interrupts and memory of each zone\n"
+"  start ID           start a stopped zone at its entry again\n"
+"  start FILE.json    create and start a zone from hvisor-tool's zone config\n"
+"  stop ID            stop a running zone: its CPUs park at their next exit\n"
+"  shutdown --id ID   stop a zone, even one that never exits, and remove it\n"
+"                     (hvisor-tool's `-id ID` is taken too)\n"
 "\n");
 	else if (op == HVB_ZONE_LIST)
 		fprintf(f,
@@ -84,7 +99,16 @@ static void hvb_zone_usage(FILE *f, int op)
 		fprintf(f,
 "Start stopped zone ID again at its entry (the built-in test guest is\n"
 "copied again; a loaded image runs what its RAM holds).  Refused for\n"
-"the root zone and for a zone that is not stopped.\n\n");
+"the root zone and for a zone that is not stopped.\n\n"
+"With FILE.json, hvisor-tool's zone config (docs/zones.md): the kernel\n"
+"and DTB it names (relative to the working directory, else to the\n"
+"file's) are loaded into the zone's RAM and the zone started at\n"
+"entry_point.  The hypervisor checks every field; a refusal names it.\n\n");
+	else if (op == HVB_ZONE_SHUTDOWN)
+		fprintf(f,
+"Stop zone ID (its CPUs are made to exit, even from a loop that never\n"
+"traps), mask and clear its interrupts, and remove it: its CPUs, memory\n"
+"and interrupts are free for the next 'zone start FILE.json'.\n\n");
 	else
 		fprintf(f,
 "Ask running zone ID to stop: each of its CPUs parks at its next exit\n"
@@ -283,6 +307,7 @@ static int hvb_zone_ctl(int fd, const char *path, int op, __u32 id)
 int hvb_cmd_zone(int argc, char **argv)
 {
 	static const struct option opts[] = {
+		{ "id", required_argument, NULL, 'i' },
 		{ "transport", required_argument, NULL, 't' },
 		{ "device", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
@@ -290,7 +315,11 @@ int hvb_cmd_zone(int argc, char **argv)
 	};
 	const char *path = hvb_kmod_device_path();
 	char cmd[16], why[256];
-	int op = -1, opt, fd, ret;
+	const char *json = NULL;
+	/* static: a hvb_zone_json holds two PATH_MAX paths. */
+	static struct hvb_zone_json zj;
+	char *kernel = NULL, *dtb = NULL, jwhy[1024];
+	int op = -1, opt, fd, ret, has_id = 0;
 	__u64 id = 0;
 	unsigned int i;
 
@@ -298,7 +327,7 @@ int hvb_cmd_zone(int argc, char **argv)
 		hvb_zone_usage(stdout, -1);
 		return HVB_EXIT_OK;
 	}
-	for (i = 0; argc > 1 && i < 3; i++)
+	for (i = 0; argc > 1 && i < HVB_ZONE_NR_OPS; i++)
 		if (!strcmp(argv[1], hvb_zone_op_names[i]))
 			op = (int)i;
 	if (op < 0) {
@@ -306,17 +335,36 @@ int hvb_cmd_zone(int argc, char **argv)
 			fprintf(stderr, "hvbridge zone: unknown command '%s'\n",
 				argv[1]);
 		else
-			fprintf(stderr, "hvbridge zone: list, start or stop?\n");
+			fprintf(stderr, "hvbridge zone: list, start, stop or shutdown?\n");
 		fprintf(stderr, "Try 'hvbridge zone --help'.\n");
 		return HVB_EXIT_USAGE;
 	}
 	snprintf(cmd, sizeof(cmd), "zone %s", hvb_zone_op_names[op]);
 	argc--;
 	argv++;
+	/* hvisor-tool's one-dash long option. */
+	for (i = 1; i < (unsigned int)argc; i++)
+		if (!strcmp(argv[i], "-id"))
+			argv[i] = "--id";
 	optind = 0;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":t:d:h", opts, NULL)) != -1) {
 		switch (opt) {
+		case 'i':
+			if (op != HVB_ZONE_SHUTDOWN) {
+				fprintf(stderr, "hvbridge %s: --id is for 'zone shutdown'; give the ID alone\n"
+						"Try 'hvbridge %s --help'.\n",
+					cmd, cmd);
+				return HVB_EXIT_USAGE;
+			}
+			if (!hvb_parse_u64(optarg, &id) || id > UINT32_MAX) {
+				fprintf(stderr, "hvbridge %s: '%s' is not a zone ID\n"
+						"Try 'hvbridge %s --help'.\n",
+					cmd, optarg, cmd);
+				return HVB_EXIT_USAGE;
+			}
+			has_id = 1;
+			break;
 		case 't':
 			if (strcmp(optarg, "kmod")) {
 				fprintf(stderr, "hvbridge %s: transport '%s' has no zones; only kmod does\n"
@@ -335,21 +383,35 @@ int hvb_cmd_zone(int argc, char **argv)
 			return hvb_usage_error(cmd, opt, argv);
 		}
 	}
-	if (op != HVB_ZONE_LIST) {
+	if (op == HVB_ZONE_SHUTDOWN && !has_id && optind < argc) {
+		/* `zone shutdown 1`, like `zone stop 1`. */
+		if (!hvb_parse_u64(argv[optind], &id) || id > UINT32_MAX) {
+			fprintf(stderr, "hvbridge %s: '%s' is not a zone ID\n"
+					"Try 'hvbridge %s --help'.\n",
+				cmd, argv[optind], cmd);
+			return HVB_EXIT_USAGE;
+		}
+		has_id = 1;
+		optind++;
+	}
+	if (op == HVB_ZONE_SHUTDOWN && !has_id) {
+		fprintf(stderr, "hvbridge %s: which zone? (--id ID, an ID from 'hvbridge zone list')\n"
+				"Try 'hvbridge %s --help'.\n", cmd, cmd);
+		return HVB_EXIT_USAGE;
+	}
+	if (op == HVB_ZONE_START && optind < argc &&
+	    !hvb_parse_u64(argv[optind], &id)) {
+		json = argv[optind++];
+	} else if (op == HVB_ZONE_START || op == HVB_ZONE_STOP) {
 		if (optind >= argc) {
 			fprintf(stderr, "hvbridge %s: which zone? (an ID from 'hvbridge zone list')\n"
 					"Try 'hvbridge %s --help'.\n", cmd, cmd);
 			return HVB_EXIT_USAGE;
 		}
 		if (!hvb_parse_u64(argv[optind], &id) || id > UINT32_MAX) {
-			/* hvisor-tool's `hvisor zone start FILE.json`: say
-			 * what this command takes instead. */
-			fprintf(stderr, "hvbridge %s: '%s' is not a zone ID%s\n"
+			fprintf(stderr, "hvbridge %s: '%s' is not a zone ID\n"
 					"Try 'hvbridge %s --help'.\n",
-				cmd, argv[optind],
-				strchr(argv[optind], '.') || strchr(argv[optind], '/') ?
-				" (a zone config file is not taken here: the hypervisor holds the zones, docs/from-hvisor-tool.md)" : "",
-				cmd);
+				cmd, argv[optind], cmd);
 			return HVB_EXIT_USAGE;
 		}
 		optind++;
@@ -357,15 +419,29 @@ int hvb_cmd_zone(int argc, char **argv)
 	if (optind < argc)
 		return hvb_usage_error(cmd, 0, argv);
 
+	/* The file's mistakes first: they need no module. */
+	if (json && hvb_zone_load(json, &zj, &kernel, &dtb, jwhy,
+				  sizeof(jwhy))) {
+		fprintf(stderr, "hvbridge: error: %s\n", jwhy);
+		return HVB_EXIT_FAIL;
+	}
 	fd = hvb_kmod_ctl_open(path, why, sizeof(why));
 	if (fd < 0) {
 		fprintf(stderr, "hvbridge: error: %s\n", why);
-		return HVB_EXIT_FAIL;
+		ret = HVB_EXIT_FAIL;
+		goto out;
 	}
 	if (op == HVB_ZONE_LIST)
 		ret = hvb_zone_list(fd, path);
+	else if (json)
+		ret = hvb_zone_start_json(fd, path, json, &zj, kernel, dtb);
+	else if (op == HVB_ZONE_SHUTDOWN)
+		ret = hvb_zone_shutdown(fd, path, (__u32)id);
 	else
 		ret = hvb_zone_ctl(fd, path, op, (__u32)id);
 	close(fd);
+out:
+	free(kernel);
+	free(dtb);
 	return ret;
 }

@@ -1,15 +1,48 @@
 // SPDX-License-Identifier: MIT
 /*
- * Zone creation: validate a static config, then let the arch build its
- * stage-2 map.  A config error is a build-time mistake of whoever wrote
+ * Zone creation: validate a config, then let the arch build its stage-2
+ * map.  A static config's error is a build-time mistake of whoever wrote
  * it, but it is still checked here: a bad map would hand one zone another
- * zone's or the hypervisor's memory.
+ * zone's or the hypervisor's memory.  Zones created at run time
+ * (arch/arm64/zone_create.c) pass hyp/zone_check.h's rules first, then
+ * these too.
+ *
+ * The table: a slot is in use while @live is 1.  Slots are taken and
+ * freed by one CPU at a time (boot, then the root zone's hypercalls
+ * under their lock); other CPUs only look up their own zone
+ * (hyp_zone_of_cpu()), with an acquire of @live that pairs with the
+ * release that published the slot.
  */
+#include <hvbridge/barrier.h>
 #include <hyp/printk.h>
 #include <hyp/zone.h>
 
 static struct hyp_zone hyp_zones[HYP_MAX_ZONES];
-static __u32 hyp_nr_zones;
+
+struct hyp_zone *hyp_zone_at(__u32 index)
+{
+	if (index >= HYP_MAX_ZONES ||
+	    !hvb_load_acquire_u32(&hyp_zones[index].live))
+		return 0;
+	return &hyp_zones[index];
+}
+
+int hyp_zone_free_slot(void)
+{
+	__u32 i;
+
+	for (i = 0; i < HYP_MAX_ZONES; i++)
+		if (!hvb_load_acquire_u32(&hyp_zones[i].live))
+			return (int)i;
+	return -1;
+}
+
+void hyp_zone_destroy(struct hyp_zone *z)
+{
+	hyp_printk("hvbridge-hyp: %s: zone removed (id %u)\n", z->cfg->name,
+		   z->cfg->id);
+	hvb_store_release_u32(&z->live, 0);
+}
 
 static int range_overlaps(__u64 a, __u64 asize, __u64 b, __u64 bsize)
 {
@@ -32,9 +65,12 @@ static int hyp_zone_ram_clash(const struct hyp_mem_region *r)
 
 	if (r->flags & HYP_MEM_IO)
 		return 0;
-	for (i = 0; i < hyp_nr_zones; i++) {
-		const struct hyp_zone_config *o = hyp_zones[i].cfg;
+	for (i = 0; i < HYP_MAX_ZONES; i++) {
+		const struct hyp_zone_config *o;
 
+		if (!hyp_zone_at(i))
+			continue;
+		o = hyp_zones[i].cfg;
 		for (j = 0; j < o->nr_mem; j++) {
 			const struct hyp_mem_region *q = &o->mem[j];
 
@@ -72,7 +108,9 @@ static int hyp_zone_irq_check(const struct hyp_zone_config *cfg)
 				return -1;
 			}
 		}
-		for (i = 0; i < hyp_nr_zones; i++) {
+		for (i = 0; i < HYP_MAX_ZONES; i++) {
+			if (!hyp_zone_at(i))
+				continue;
 			o = hyp_zones[i].cfg->irqs;
 			if (o && o->bits[w] & irqs->bits[w]) {
 				hyp_printk("hvbridge-hyp: %s: interrupt %u belongs to %s\n",
@@ -110,8 +148,8 @@ static int hyp_zone_check(const struct hyp_zone_config *cfg)
 			   cfg->name, cfg->cpus, hyp_arch_cpu_mask());
 		return -1;
 	}
-	for (i = 0; i < hyp_nr_zones; i++)
-		if (hyp_zones[i].cfg->cpus & cfg->cpus) {
+	for (i = 0; i < HYP_MAX_ZONES; i++)
+		if (hyp_zone_at(i) && hyp_zones[i].cfg->cpus & cfg->cpus) {
 			hyp_printk("hvbridge-hyp: %s: shares CPUs 0x%lx with %s\n",
 				   cfg->name,
 				   hyp_zones[i].cfg->cpus & cfg->cpus,
@@ -184,20 +222,21 @@ static int hyp_zone_check(const struct hyp_zone_config *cfg)
 
 struct hyp_zone *hyp_zone_create(const struct hyp_zone_config *cfg)
 {
+	int slot = hyp_zone_free_slot();
 	struct hyp_zone *z;
 	__u32 i;
 
-	if (hyp_nr_zones >= HYP_MAX_ZONES) {
+	if (slot < 0) {
 		hyp_printk("hvbridge-hyp: %s: no free zone slot\n",
 			   cfg->name);
 		return 0;
 	}
 	if (hyp_zone_check(cfg))
 		return 0;
-	z = &hyp_zones[hyp_nr_zones];
+	z = &hyp_zones[slot];
 	z->cfg = cfg;
-	z->index = hyp_nr_zones;
-	z->vmid = hyp_nr_zones + 1;
+	z->index = (__u32)slot;
+	z->vmid = (__u32)slot + 1;
 	if (hyp_arch_zone_init(z))
 		return 0;
 	for (i = 0; i < cfg->nr_mem; i++)
@@ -206,7 +245,9 @@ struct hyp_zone *hyp_zone_create(const struct hyp_zone_config *cfg)
 				   cfg->name, i);
 			return 0;
 		}
-	hyp_nr_zones++;
+	/* Barrier: the slot's fields and its stage 2 before @live; pairs
+	 * with the acquire in hyp_zone_at(). */
+	hvb_store_release_u32(&z->live, 1);
 	return z;
 }
 
@@ -214,8 +255,8 @@ struct hyp_zone *hyp_zone_of_cpu(__u32 cpu)
 {
 	__u32 i;
 
-	for (i = 0; i < hyp_nr_zones && cpu < 64; i++)
-		if (hyp_zones[i].cfg->cpus & 1ull << cpu)
+	for (i = 0; i < HYP_MAX_ZONES && cpu < 64; i++)
+		if (hyp_zone_at(i) && hyp_zones[i].cfg->cpus & 1ull << cpu)
 			return &hyp_zones[i];
 	return 0;
 }

@@ -151,7 +151,7 @@ Test(hvisor_tool, older_layout)
 Test(hvisor_tool, zone_config_is_not_a_virtio_config)
 {
 	hvt_refused("zone1_linux.json", 0,
-		    "zone1_linux.json: this is a zone config of hvisor-tool's (it has \"memory_regions\"), for `hvisor zone start`");
+		    "zone1_linux.json: this is a zone config of hvisor-tool's (it has \"memory_regions\"), for `hvbridge zone start FILE.json` (hvisor-tool's `hvisor zone start`)");
 }
 
 /*

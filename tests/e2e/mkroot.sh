@@ -7,7 +7,11 @@
 #                          options as the run) cut down to what the root
 #                          zone owns: RAM 0x40000000-0x4fffffff, CPUs 0
 #                          and 1 (CPU 2 runs zone1), no PCIe (not mapped); an
-#                          hvbridge node (below); the initramfs and the
+#                          hvbridge node (below); the guest pool
+#                          0x50000000-0x5fffffff (zone1's RAM in it) as
+#                          no-map reserved memory: RAM for guest zones
+#                          (hyp/arch/arm64/include/arm64/zone_create.h),
+#                          never the root zone's; the initramfs and the
 #                          command line in /chosen
 #   WORK/initramfs.cpio.gz busybox and an /init that reads the hvbridge
 #                          node and the channel region, then powers the
@@ -60,6 +64,14 @@ fdtput -t x "$dtb" /memory@40000000 reg 0 0x40000000 0 0x10000000
 fdtput -r "$dtb" /cpus/cpu-map
 fdtput -r "$dtb" /cpus/cpu@2
 fdtput -r "$dtb" /pcie@10000000
+pool=/reserved-memory/guest-pool@50000000
+fdtput -c "$dtb" /reserved-memory
+fdtput -t u "$dtb" /reserved-memory '#address-cells' 2
+fdtput -t u "$dtb" /reserved-memory '#size-cells' 2
+fdtput "$dtb" /reserved-memory ranges
+fdtput -c "$dtb" $pool
+fdtput -t x "$dtb" $pool reg 0 0x50000000 0 0x10000000
+fdtput "$dtb" $pool no-map
 node=/hvbridge@7fff0000
 fdtput -c "$dtb" $node
 fdtput -t s "$dtb" $node compatible "hvbridge,channel"

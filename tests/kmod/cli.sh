@@ -36,13 +36,21 @@ case_() {
 
 missing="hvbridge: error: cannot open $nodev: no such device: is hvbridge.ko loaded (insmod hvbridge.ko)?"
 
-case_ zone-none 2 "list, start or stop?" zone
+case_ zone-none 2 "list, start, stop or shutdown?" zone
 case_ zone-unknown 2 "unknown command 'frob'" zone frob
 case_ zone-start-no-id 2 "which zone?" zone start
-case_ zone-start-bad-id 2 "'x' is not a zone ID" zone start x
+case_ zone-start-bad-id 1 "x: No such file or directory" zone start x
 case_ zone-start-huge-id 2 "is not a zone ID" zone start 0x100000000
-case_ zone-start-file 2 "a zone config file is not taken here" \
+case_ zone-start-file 1 "zone1_linux.json: No such file or directory" \
 	zone start zone1_linux.json
+case_ zone-start-hvisor 1 \
+	"hvisor-tool-zone1_linux.json: kernel_filepath: ./Image: No such file" \
+	zone start "$top/tests/zones/hvisor-tool-zone1_linux.json"
+case_ zone-shutdown-no-id 2 "which zone? (--id ID" zone shutdown
+case_ zone-shutdown-bad-id 2 "'x' is not a zone ID" zone shutdown -id x
+case_ zone-stop-id 2 "--id is for 'zone shutdown'" zone stop --id 1
+case_ zone-shutdown-extra 2 "unexpected argument '2'" \
+	zone shutdown --id 1 2
 case_ zone-stop-extra 2 "unexpected argument '2'" zone stop 1 2
 case_ zone-list-extra 2 "unexpected argument '1'" zone list 1
 case_ zone-list-bogus 2 "unknown option '--bogus'" zone list --bogus
@@ -68,6 +76,20 @@ case_ zone-list-not-ours 1 "/dev/null: HVB_IOC_ZONE_LIST failed" \
 	zone list -d /dev/null
 case_ zone-start-not-ours 1 "zone start 1: /dev/null:" \
 	zone start 1 -d /dev/null
+case_ zone-shutdown-missing 1 "$missing" zone shutdown -id 1 -d $nodev
+case_ zone-shutdown-not-ours 1 "zone shutdown 1: /dev/null:" \
+	zone shutdown --id 1 -d /dev/null
+# A good config with its images: the file is read, then the device.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cp "$top/tests/zones/zone1.json" "$tmp/"
+echo kernel > "$tmp/zone-hello.bin"
+echo dtb > "$tmp/zone-hello.dtb"
+case_ zone-start-json-missing 1 "$missing" zone start "$tmp/zone1.json" \
+	-d $nodev
+case_ zone-start-json-not-ours 1 \
+	"zone1.json: HVB_IOC_ZONE_CREATE on /dev/null failed: Inappropriate ioctl" \
+	zone start "$tmp/zone1.json" -d /dev/null
 # The default device: this machine has none (unless it is a root zone).
 if [ ! -e /dev/hvbridge ]; then
 	case_ zone-list-default 1 \
@@ -118,7 +140,9 @@ case_ zone-start-help 0 "a zone that is not stopped" zone start -h
 case_ zone-stop-help 0 "parks at its next exit" zone stop --help
 case_ stat-help 0 "hvbridge stat --transport kmod [--device PATH]" \
 	stat --help
-case_ main-help 0 "list, start or stop the hypervisor's zones" --help
+case_ zone-shutdown-help 0 "even from a loop that never" zone shutdown -h
+case_ main-help 0 "list, start, stop or shut down the hypervisor's zones" \
+	--help
 
 echo "kmod-cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -13,6 +13,7 @@
 #include <hvbridge/channel.h>
 #include <hvbridge/hypercall.h>
 #include <hvbridge/region.h>
+#include <hvbridge/zone-desc.h>
 
 #define ZONE1_PHYS	0x50000000ull
 #define HYP_IMAGE	0x7fc00000ull
@@ -110,6 +111,72 @@ static void hc_attach_checks(void *good, void *raw, void *one)
 }
 
 /**
+ * hc_create_expect() - one ZONE_CREATE refused with HVB_HC_EZONE
+ * @name: check name
+ * @d: the descriptor, in root RAM
+ * @reason: the HVB_ZONE_E* reason wanted in x1
+ * @index: the index wanted in x2
+ */
+static void hc_create_expect(const char *name, struct hvb_zone_desc *d,
+			     u64 reason, u64 index)
+{
+	struct arm_smccc_res res;
+	long ret = hc(HVB_HC_ZONE_CREATE, virt_to_phys(d), sizeof(*d), &res);
+
+	hc_expect(name, ret == HVB_HC_EZONE && res.a1 == reason &&
+		  res.a2 == index, 1);
+	if (ret != HVB_HC_EZONE || res.a1 != reason || res.a2 != index)
+		pr_info("hc-test: %s: x0 %ld, x1 %lu, x2 %lu\n", name, ret,
+			res.a1, res.a2);
+}
+
+/**
+ * hc_create_checks() - ZONE_CREATE and ZONE_DESTROY refusals
+ * @buf: a root-RAM buffer of PAGE_SIZE bytes
+ *
+ * zone1 (CPU 2, the only free one) exists, so nothing here may succeed;
+ * tests/kmod/zones.sh creates zones.
+ */
+static void hc_create_checks(void *buf)
+{
+	struct hvb_zone_desc *d = buf;
+	struct arm_smccc_res res;
+	u64 pa = virt_to_phys(buf);
+
+	memset(d, 0, sizeof(*d));
+	hc_expect("create-short", hc(HVB_HC_ZONE_CREATE, pa, sizeof(*d) - 8,
+				     &res), HVB_HC_EINVAL);
+	hc_expect("create-misaligned", hc(HVB_HC_ZONE_CREATE, pa + 4,
+					  sizeof(*d), &res), HVB_HC_EINVAL);
+	hc_expect("create-zone1-ram", hc(HVB_HC_ZONE_CREATE, ZONE1_PHYS,
+					 sizeof(*d), &res), HVB_HC_EINVAL);
+	hc_expect("create-hyp-image", hc(HVB_HC_ZONE_CREATE, HYP_IMAGE,
+					 sizeof(*d), &res), HVB_HC_EINVAL);
+	hc_expect("create-wraps", hc(HVB_HC_ZONE_CREATE, ~0xfull, sizeof(*d),
+				     &res), HVB_HC_EINVAL);
+	hc_create_expect("create-zeroed", d, HVB_ZONE_ESIGNATURE, 0);
+	memcpy(d->signature, HVB_ZONE_DESC_SIGNATURE, sizeof(d->signature));
+	d->revision = HVB_ZONE_DESC_REVISION;
+	d->size = sizeof(*d);
+	d->id = 1;
+	hc_create_expect("create-id-in-use", d, HVB_ZONE_EID, 0);
+	d->id = 5;
+	strscpy(d->name, "hostile", sizeof(d->name));
+	d->cpus = 1;
+	hc_create_expect("create-root-cpu", d, HVB_ZONE_ECPU_ROOT, 0);
+	d->cpus = 1ull << 2;
+	hc_create_expect("create-zone1-cpu", d, HVB_ZONE_ECPU_BUSY, 2);
+	d->cpus = 1ull << 40;
+	hc_create_expect("create-no-cpu", d, HVB_ZONE_ECPU_ABSENT, 40);
+	hc_expect("destroy-root", hc(HVB_HC_ZONE_DESTROY, 0, 0, &res),
+		  HVB_HC_EDENIED);
+	hc_expect("destroy-no-zone", hc(HVB_HC_ZONE_DESTROY, 99, 0, &res),
+		  HVB_HC_ENOENT);
+	hc_expect("destroy-huge-id", hc(HVB_HC_ZONE_DESTROY, 1ull << 32 | 1, 0,
+					&res), HVB_HC_ENOENT);
+}
+
+/**
  * hc_zone_checks() - ZONE_LIST, ZONE_MEM, ZONE_START/STOP, INJECT_IRQ
  * @buf: a root-RAM buffer of PAGE_SIZE bytes
  */
@@ -157,7 +224,7 @@ static void hc_zone_checks(void *buf)
 		  HVB_HC_EDENIED);
 	hc_expect("unknown-below", hc(HVB_HC_FN(0x0f), 0, 0, &res),
 		  HVB_HC_ENOTSUP);
-	hc_expect("unknown-above", hc(HVB_HC_FN(0x19), 0, 0, &res),
+	hc_expect("unknown-above", hc(HVB_HC_FN(0x1b), 0, 0, &res),
 		  HVB_HC_ENOTSUP);
 	hc_expect("version", hc(HVB_HC_VERSION, 0, 0, &res) >> 16,
 		  HVB_HC_ABI_MAJOR);
@@ -186,6 +253,7 @@ static int __init hc_test_init(void)
 	}
 	hc_attach_checks(good, raw, one);
 	hc_zone_checks(raw);
+	hc_create_checks(raw);
 	pr_info("hc-test: %d passed, %d failed\n", hc_pass, hc_fail);
 out:
 	/* A region the hypervisor may still hold is leaked, not freed. */

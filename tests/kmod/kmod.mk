@@ -16,6 +16,15 @@ TEST_TARGETS += kmod-qemu
 kmod-qemu:
 	@E2E_TIMEOUT=$(E2E_TIMEOUT) $(TOP)/tests/kmod/qemu.sh
 
+# Zones at run time from hvisor-tool's zone JSON in the root zone under
+# QEMU (tests/kmod/zones.sh): refusals by name, start/list/shutdown 20
+# times.  SKIP without Debian's kernel.
+TEST_TARGETS += zones-qemu
+
+.PHONY: zones-qemu
+zones-qemu:
+	@E2E_TIMEOUT=$(E2E_TIMEOUT) $(TOP)/tests/kmod/zones.sh
+
 # `hvbridge zone` and `hvbridge stat --transport kmod` on the build
 # machine (tests/kmod/cli.sh): usage errors exit 2, a missing or foreign
 # device exits 1 with its reason, --help everywhere.

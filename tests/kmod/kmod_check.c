@@ -177,6 +177,77 @@ static void kc_zone_checks(int fd)
 		 "zone-start-reserved", "%ld", 0);
 }
 
+/*
+ * HVB_IOC_ZONE_CREATE and _DESTROY refusals: the struct's tail, bad
+ * pointers, the module's own descriptor checks and one of the
+ * hypervisor's (zone1 holds the only free CPU: nothing may succeed here;
+ * tests/kmod/zones.sh creates zones).
+ */
+static void kc_create_checks(int fd)
+{
+	static struct hvb_zone_desc d;
+	struct hvb_ioc_zone_create zc;
+	struct hvb_ioc_zone z;
+	static const char kernel[64];
+
+	memset(&zc, 0, sizeof(zc));
+	memset(&d, 0, sizeof(d));
+	zc.desc = (unsigned long)&d;
+	zc.kernel = (unsigned long)kernel;
+	zc.flags = 1;
+	kc_check(kc_errno(ioctl(fd, HVB_IOC_ZONE_CREATE, &zc), EINVAL),
+		 "zone-create-flags", "%ld", 0);
+	zc.flags = 0;
+	zc.reserved[4] = 1;
+	kc_check(kc_errno(ioctl(fd, HVB_IOC_ZONE_CREATE, &zc), EINVAL),
+		 "zone-create-reserved", "%ld", 0);
+	zc.reserved[4] = 0;
+	zc.desc = 16;
+	kc_check(kc_errno(ioctl(fd, HVB_IOC_ZONE_CREATE, &zc), EFAULT),
+		 "zone-create-bad-desc-pointer", "%ld", 0);
+	zc.desc = (unsigned long)&d;
+	kc_check(kc_errno(ioctl(fd, HVB_IOC_ZONE_CREATE, &zc), EINVAL) &&
+		 zc.reason == HVB_ZONE_ESIGNATURE, "zone-create-signature",
+		 "reason %ld", zc.reason);
+	memcpy(d.signature, HVB_ZONE_DESC_SIGNATURE, sizeof(d.signature));
+	d.revision = HVB_ZONE_DESC_REVISION;
+	d.size = sizeof(d);
+	d.reserved[3] = 1;
+	kc_check(kc_errno(ioctl(fd, HVB_IOC_ZONE_CREATE, &zc), EINVAL) &&
+		 zc.reason == HVB_ZONE_ERESERVED, "zone-create-desc-reserved",
+		 "reason %ld", zc.reason);
+	d.reserved[3] = 0;
+	kc_check(kc_errno(ioctl(fd, HVB_IOC_ZONE_CREATE, &zc), EINVAL) &&
+		 zc.reason == HVB_ZONE_EKERNEL, "zone-create-no-kernel",
+		 "reason %ld", zc.reason);
+	d.kernel_size = (256ull << 20) + 1;
+	kc_check(kc_errno(ioctl(fd, HVB_IOC_ZONE_CREATE, &zc), EINVAL) &&
+		 zc.reason == HVB_ZONE_EKERNEL, "zone-create-huge-kernel",
+		 "reason %ld", zc.reason);
+	d.kernel_size = sizeof(kernel);
+	d.id = ZONE1_ID;
+	kc_check(kc_errno(ioctl(fd, HVB_IOC_ZONE_CREATE, &zc), EINVAL) &&
+		 zc.reason == HVB_ZONE_EID && zc.index == 0,
+		 "zone-create-id-in-use", "reason %ld", zc.reason);
+	d.id = 5;
+	strcpy(d.name, "hostile");
+	d.cpus = 1ull << 2;
+	kc_check(kc_errno(ioctl(fd, HVB_IOC_ZONE_CREATE, &zc), EINVAL) &&
+		 zc.reason == HVB_ZONE_ECPU_BUSY && zc.index == 2,
+		 "zone-create-busy-cpu", "reason %ld", zc.reason);
+
+	memset(&z, 0, sizeof(z));
+	kc_check(kc_errno(ioctl(fd, HVB_IOC_ZONE_DESTROY, &z), EPERM),
+		 "zone-destroy-root-denied", "%ld", 0);
+	z.zone_id = 99;
+	kc_check(kc_errno(ioctl(fd, HVB_IOC_ZONE_DESTROY, &z), ENOENT),
+		 "zone-destroy-no-zone", "%ld", 0);
+	z.zone_id = ZONE1_ID;
+	z.flags = 1;
+	kc_check(kc_errno(ioctl(fd, HVB_IOC_ZONE_DESTROY, &z), EINVAL),
+		 "zone-destroy-flags", "%ld", 0);
+}
+
 /* zone1's state by HVB_IOC_ZONE_LIST, or ~0u. */
 static unsigned int kc_zone1_state(int fd)
 {
@@ -576,6 +647,7 @@ int main(void)
 	kc_mmap_checks(fd, &info);
 	kc_role_checks(fd2, &info);
 	kc_zone_checks(fd);
+	kc_create_checks(fd2);
 	kc_irq_checks(fd);
 	kc_wake_checks(fd);
 	kc_zone_run_checks(fd, fd2);

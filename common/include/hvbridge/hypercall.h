@@ -28,7 +28,8 @@
 
 /* Version of this hypercall ABI, returned by HVB_HC_VERSION. */
 #define HVB_HC_ABI_MAJOR	1u
-#define HVB_HC_ABI_MINOR	1u	/* 1: HVB_HC_EDEVICES */
+#define HVB_HC_ABI_MINOR	2u	/* 1: ZONE_CREATE, ZONE_DESTROY;
+					 * 2: HVB_HC_EDEVICES */
 
 #define HVB_HC_FN(n)		(0xc6000000u | (n))
 
@@ -103,10 +104,11 @@
  *
  * STOP (zone running, else HVB_HC_ESTATE): marks the zone to stop and
  * returns 0 at once.  Each of its CPUs parks at its next exit to the
- * hypervisor (an MMIO trap or a hypercall): it powers itself off with
- * PSCI CPU_OFF; the zone is STOPPED when the last one did.  A guest that
- * never exits again keeps running until it does (there is no IPI into a
- * zone's EL1 yet).  A zone whose test guest ended (exit hypercall) is
+ * hypervisor (an MMIO trap, a hypercall, or an interrupt: the hypervisor
+ * sends each of the zone's CPUs its kick SGI, which a guest CPU takes at
+ * EL2 whatever its EL1 masks, so a guest that never traps stops too): it
+ * powers itself off with PSCI CPU_OFF; the zone is STOPPED when the last
+ * one did.  A zone whose test guest ended (exit hypercall) is
  * STOPPED once its CPU is off, and may be started again (a guest on
  * physical CPU 0 halts instead: START keeps answering HVB_HC_ESTATE).
  */
@@ -128,6 +130,31 @@
  */
 #define HVB_HC_IRQ_POLL		HVB_HC_FN(0x18)
 
+/*
+ * x1 = physical address, x2 = size of a struct hvb_zone_desc
+ * (hvbridge/zone-desc.h) in the root zone's own RAM (8-byte aligned, size
+ * exactly sizeof(struct hvb_zone_desc): else HVB_HC_EINVAL).  The
+ * hypervisor copies it out of root-zone memory, then checks the copy
+ * (hyp/core/zone_check.c): a refusal is HVB_HC_EZONE with x1 = the
+ * HVB_ZONE_E* reason and x2 = the index it is about.  Accepted, the zone
+ * exists, STOPPED: its RAM is mapped in it (and, being in the guest pool,
+ * in the root zone, which loads its images and starts it with
+ * HVB_HC_ZONE_START), its SPIs and CPUs are its own.  Returns 0, x1 =
+ * the zone's slot.
+ */
+#define HVB_HC_ZONE_CREATE	HVB_HC_FN(0x19)
+
+/*
+ * x1 = zone id (not the root zone: HVB_HC_EDENIED; unknown:
+ * HVB_HC_ENOENT).  Removes the zone, static or created at run time.  A
+ * running zone is first asked to stop, as HVB_HC_ZONE_STOP does, and the
+ * call returns HVB_HC_EAGAIN while any of its CPUs is on: call again.
+ * Once every CPU is off its SPIs are disabled, unpended and deactivated
+ * in the distributor, its virtual GIC state forgotten, and its slot, CPUs,
+ * memory and interrupts are free: returns 0.
+ */
+#define HVB_HC_ZONE_DESTROY	HVB_HC_FN(0x1a)
+
 /* Results (x0). */
 #define HVB_HC_OK		0
 #define HVB_HC_ENOTSUP		(-1)	/* unknown function id */
@@ -137,10 +164,13 @@
 #define HVB_HC_EBUSY		(-5)	/* a region is attached already */
 #define HVB_HC_EREGION		(-6)	/* region check failed, x1 = code */
 #define HVB_HC_ESTATE		(-7)	/* wrong state for the request */
+#define HVB_HC_EZONE		(-8)	/* descriptor refused: x1 reason, x2
+					 * index (hvbridge/zone-desc.h) */
+#define HVB_HC_EAGAIN		(-9)	/* in progress: call again */
 /* ZONE_START: the attached daemon has not acknowledged the zone's
  * generation (channel.h, zone_ack): its devices may still write into
  * the zone's memory.  Retry for up to HVB_ZONE_RELEASE_WAIT_MS. */
-#define HVB_HC_EDEVICES		(-8)
+#define HVB_HC_EDEVICES		(-10)
 
 /* How long a caller of ZONE_START keeps retrying HVB_HC_EDEVICES (the
  * channel's timeout policy: HYP_CHANNEL_TIMEOUT_NS); each try spins at

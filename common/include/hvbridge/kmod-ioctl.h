@@ -18,6 +18,7 @@
  *          - HVB_IOC_INJECT_IRQ;
  *        any other file gets -EACCES for these (poll: EPOLLERR).  Every
  *        open file may HVB_IOC_INFO, ZONE_LIST, ZONE_START, ZONE_STOP,
+ *        ZONE_CREATE, ZONE_DESTROY,
  *        ZONE_MEM, and map the region read-only (PROT_READ; it cannot be
  *        mprotect()ed writable) to read its statistics.
  *
@@ -72,6 +73,7 @@
 
 #include <hvbridge/types.h>
 #include <hvbridge/hypercall.h>
+#include <hvbridge/zone-desc.h>
 #ifdef __KERNEL__
 #include <linux/ioctl.h>
 #else
@@ -151,6 +153,33 @@ struct hvb_ioc_zone_mem {
 	__u32 reserved[5];
 };
 
+/*
+ * HVB_IOC_ZONE_CREATE: a guest zone from a descriptor (hvbridge/zone-desc.h)
+ * and its images, started at once.  The module copies @desc in (its
+ * signature, revision, size and reserved words checked here too), has
+ * the hypervisor check and create the zone (HVB_HC_ZONE_CREATE), copies
+ * desc.kernel_size bytes from @kernel to desc.kernel_phys and
+ * desc.dtb_size bytes from @dtb to desc.dtb_phys (only into RAM the
+ * hypervisor now reports as the zone's, HVB_HC_ZONE_MEM), cleans them to
+ * the point of coherency, and starts the zone (HVB_HC_ZONE_START); any
+ * failure after the create destroys the zone again.  A refusal, by the
+ * module or the hypervisor, is -EINVAL with @reason (HVB_ZONE_E*) and
+ * @index set (the struct is copied back even then); other errors leave
+ * @reason 0: -EFAULT (a bad pointer), -ENOMEM, -EIO.
+ */
+struct hvb_ioc_zone_create {
+	__u64 desc;		/* in: struct hvb_zone_desc *, as a __u64 */
+	__u64 kernel;		/* in: desc.kernel_size bytes */
+	__u64 dtb;		/* in: desc.dtb_size bytes; 0 if none */
+	__u32 reason;		/* out: HVB_ZONE_E*, 0 if not refused */
+	__u32 index;		/* out: the entry @reason is about */
+	__u32 flags;		/* zero */
+	__u32 reserved[5];
+};
+
+/* The largest image HVB_IOC_ZONE_CREATE copies (kernel or DTB). */
+#define HVB_IOC_ZONE_IMAGE_MAX	(256ull << 20)
+
 #define HVB_IOC_INFO		_IOR(HVB_IOC_MAGIC, 0x00, struct hvb_ioc_info)
 #define HVB_IOC_INJECT_IRQ	_IOW(HVB_IOC_MAGIC, 0x01, struct hvb_ioc_irq)
 #define HVB_IOC_ZONE_START	_IOW(HVB_IOC_MAGIC, 0x02, struct hvb_ioc_zone)
@@ -160,6 +189,17 @@ struct hvb_ioc_zone_mem {
 #define HVB_IOC_ZONE_MEM	_IOWR(HVB_IOC_MAGIC, 0x05, \
 				      struct hvb_ioc_zone_mem)
 #define HVB_IOC_CLAIM		_IOW(HVB_IOC_MAGIC, 0x06, struct hvb_ioc_claim)
+#define HVB_IOC_ZONE_CREATE	_IOWR(HVB_IOC_MAGIC, 0x07, \
+				      struct hvb_ioc_zone_create)
+/*
+ * HVB_IOC_ZONE_DESTROY (hvisor-tool's "zone shutdown"): stop zone
+ * @zone_id if it runs (its CPUs are made to exit, even from a loop that
+ * never traps), wait until they are off, then remove the zone: its CPUs,
+ * memory and interrupts are free for the next HVB_IOC_ZONE_CREATE.
+ * -ENOENT: no such zone; -EPERM: the root zone; -ETIMEDOUT: its CPUs did
+ * not stop within a second (the zone stays, stopping).
+ */
+#define HVB_IOC_ZONE_DESTROY	_IOW(HVB_IOC_MAGIC, 0x08, struct hvb_ioc_zone)
 
 _Static_assert(sizeof(struct hvb_ioc_info) == 64, "info size");
 _Static_assert(sizeof(struct hvb_ioc_irq) == 32, "irq size");
@@ -167,6 +207,7 @@ _Static_assert(sizeof(struct hvb_ioc_claim) == 32, "claim size");
 _Static_assert(sizeof(struct hvb_ioc_zone) == 32, "zone size");
 _Static_assert(sizeof(struct hvb_ioc_zone_list) == 32, "zone list size");
 _Static_assert(sizeof(struct hvb_ioc_zone_mem) == 56, "zone mem size");
+_Static_assert(sizeof(struct hvb_ioc_zone_create) == 56, "zone create size");
 _Static_assert(__builtin_offsetof(struct hvb_ioc_zone_mem, phys) == 8,
 	       "zone mem phys");
 
@@ -184,6 +225,7 @@ _Static_assert(HVB_IOC_TAIL_OK(hvb_ioc_claim), "claim tail");
 _Static_assert(HVB_IOC_TAIL_OK(hvb_ioc_zone), "zone tail");
 _Static_assert(HVB_IOC_TAIL_OK(hvb_ioc_zone_list), "zone list tail");
 _Static_assert(HVB_IOC_TAIL_OK(hvb_ioc_zone_mem), "zone mem tail");
+_Static_assert(HVB_IOC_TAIL_OK(hvb_ioc_zone_create), "zone create tail");
 #undef HVB_IOC_TAIL_OK
 
 #endif /* HVBRIDGE_KMOD_IOCTL_H */

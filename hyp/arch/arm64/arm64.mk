@@ -17,12 +17,13 @@ HYP_A64_SRCS := \
 	arch/arm64/head.S arch/arm64/entry.S arch/arm64/setup.c \
 	arch/arm64/mmu.c arch/arm64/traps.c arch/arm64/esr.c \
 	arch/arm64/stage2.c arch/arm64/vcpu.c arch/arm64/hvc.c \
-	arch/arm64/hvc_bridge.c \
+	arch/arm64/hvc_bridge.c arch/arm64/zone_create.c \
 	arch/arm64/mmio_trap.c \
 	arch/arm64/psci.c arch/arm64/kimage.c arch/arm64/guest.S \
 	arch/arm64/pl011.c arch/arm64/arch.c arch/arm64/chan.c \
 	arch/arm64/gic.c arch/arm64/vgic.c arch/arm64/vgic_filter.c \
-	core/printk.c core/conmux.c core/zone.c core/mmio.c core/testdev.c core/console.c
+	core/printk.c core/conmux.c core/zone.c core/zone_check.c \
+	core/mmio.c core/testdev.c core/console.c
 HYP_A64_OBJS := \
 	$(addprefix $(HYP_A64)/,$(addsuffix .o,$(basename $(HYP_A64_SRCS))))
 # Built in variants, one per image: zones (test/root, or bench) and

@@ -497,3 +497,19 @@ void hyp_vgic_zone_reset(struct hyp_zone *z)
 		mmio_write64(gicd(GICD_IROUTER + n * 8), first);
 	}
 }
+
+void hyp_vgic_zone_release(struct hyp_zone *z)
+{
+	__u32 n, bit, word;
+
+	for (n = VGIC_SPI_BASE; n < VGIC_NR_INTIDS; n++) {
+		if (!hyp_vgic_owns_spi(z, n))
+			continue;
+		bit = 1u << (n % 32);
+		word = n / 32 * 4;
+		mmio_write32(gicd(GICD_ICENABLER + word), bit);
+		mmio_write32(gicd(GICD_ICPENDR + word), bit);
+		mmio_write32(gicd(GICD_ICACTIVER + word), bit);
+	}
+	hyp_vgic_zone_forget(z);
+}

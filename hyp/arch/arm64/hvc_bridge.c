@@ -18,10 +18,20 @@
 #include <arm64/psci.h>
 #include <arm64/sysreg.h>
 #include <arm64/vcpu.h>
+#include <arm64/zone_create.h>
 #include <hyp/arch.h>
 #include <hyp/channel.h>
 #include <hyp/printk.h>
+#include <hyp/spinlock.h>
 #include <hyp/zone.h>
+
+/*
+ * Zone control from the root zone: one call at a time (its two CPUs may
+ * both make hypercalls), so a zone is not removed under a call that
+ * looks it up, nor two zones created into one slot.  Not taken by
+ * VERSION and CHANNEL_DETACH (which may wait for the channel's timeout).
+ */
+static struct hyp_spinlock hyp_hc_lock = HYP_SPINLOCK_INIT;
 
 /*
  * Run state of each zone (by zone index).  Zero is RUNNING, as every
@@ -109,24 +119,20 @@ static int hc_overlaps(__u64 a, __u64 asize, __u64 b, __u64 bsize)
 }
 
 /*
- * The zones in index order: the core keeps its table private, so walk
- * the CPUs (every zone has at least one) and keep each zone once.
+ * The zones, packed in slot order into @out (HYP_MAX_ZONES entries);
+ * returns how many.  Slots freed by ZONE_DESTROY leave holes in the
+ * table, not here.
  */
 static __u32 hyp_hc_zones(struct hyp_zone **out)
 {
 	struct hyp_zone *z;
-	__u32 cpu, i, n = 0;
+	__u32 i, n = 0;
 
-	for (i = 0; i < HYP_MAX_ZONES; i++)
-		out[i] = 0;
-	for (cpu = 0; cpu < HYP_MAX_CPUS; cpu++) {
-		z = hyp_zone_of_cpu(cpu);
-		if (z && z->index < HYP_MAX_ZONES && !out[z->index]) {
-			out[z->index] = z;
-			n++;
-		}
+	for (i = 0; i < HYP_MAX_ZONES; i++) {
+		z = hyp_zone_at(i);
+		if (z)
+			out[n++] = z;
 	}
-	/* Indexes are dense from 0 (hyp_zone_create()). */
 	return n;
 }
 
@@ -136,7 +142,7 @@ static struct hyp_zone *hyp_hc_zone_by_id(__u64 id)
 	__u32 i, n = hyp_hc_zones(zones);
 
 	for (i = 0; i < n; i++)
-		if (zones[i] && zones[i]->cfg->id == id)
+		if (zones[i]->cfg->id == id)
 			return zones[i];
 	return 0;
 }
@@ -176,7 +182,7 @@ int hyp_hc_is_other_zones_ram(const struct hyp_zone *z, __u64 pa,
 	for (i = 0; i < n; i++) {
 		const struct hyp_zone_config *cfg;
 
-		if (!zones[i] || zones[i] == z)
+		if (zones[i] == z)
 			continue;
 		cfg = zones[i]->cfg;
 		for (j = 0; j < cfg->nr_mem; j++)
@@ -286,6 +292,15 @@ void hyp_hc_zone_exit_check(struct hyp_zone *z)
 	arm64_halt();
 }
 
+void hyp_hc_zone_entry_check(struct hyp_zone *z)
+{
+	/* Only a stop: the starting flag stays until the first exit, as
+	 * the CPU's power state reads OFF until it enters. */
+	if (z && !hyp_hc_is_root(z) &&
+	    hvb_load_acquire_u32(&hyp_hc_run[z->index]) == HC_STOPPING)
+		hyp_hc_zone_exit_check(z);
+}
+
 void hyp_hc_zone_exited(const struct hyp_zone *z)
 {
 	hvb_xchg_u32(&hyp_hc_run[z->index], HC_EXITED);
@@ -317,6 +332,7 @@ static __s64 hyp_hc_zone_start(struct hyp_zone *z)
 		return HVB_HC_ESTATE;
 	hyp_printk("hvbridge-hyp: %s: started by the root zone on CPU %u\n",
 		   z->cfg->name, cpu);
+	hyp_arm64_zone_sync_images(z);
 	hvb_store_release_u32(&hyp_hc_starting[z->index], 1);
 	/* Into the hypervisor (hyp_secondary_entry), which enters the zone
 	 * as at boot; its power state is OFF, so nothing is pending.  A CPU
@@ -330,6 +346,17 @@ static __s64 hyp_hc_zone_start(struct hyp_zone *z)
 		return HVB_HC_ESTATE;
 	}
 	return HVB_HC_OK;
+}
+
+/* Make every CPU of @z exit to EL2 (the kick SGI, taken at EL2 on a
+ * guest CPU whatever its EL1 masks), where it parks if stopping. */
+static void hyp_hc_zone_kick(const struct hyp_zone *z)
+{
+	__u32 cpu;
+
+	for (cpu = 0; cpu < HYP_MAX_CPUS; cpu++)
+		if (z->cfg->cpus & 1ull << cpu)
+			hyp_gic_kick(cpu);
 }
 
 /* Is every CPU of @z but the calling one off? */
@@ -419,6 +446,58 @@ static __s64 hyp_hc_zone_stop(struct hyp_zone *z)
 		return HVB_HC_ESTATE;
 	hyp_printk("hvbridge-hyp: %s: stop requested by the root zone\n",
 		   z->cfg->name);
+	/* After STOPPING is visible (the cmpxchg is fully ordered): a CPU
+	 * that takes the kick sees it. */
+	hyp_hc_zone_kick(z);
+	return HVB_HC_OK;
+}
+
+/* ZONE_DESTROY: stop, wait (the caller calls again), remove. */
+static __s64 hyp_hc_zone_destroy(struct hyp_zone *z)
+{
+	__u32 st = hyp_hc_zone_state(z);
+
+	if (st == HVB_ZONE_RUNNING) {
+		hyp_hc_zone_stop(z);
+		return HVB_HC_EAGAIN;
+	}
+	/* STOPPED also covers a guest that exited with its CPU still on
+	 * its way off: wait until PSCI says every CPU is off. */
+	if (st == HVB_ZONE_STOPPING || !hyp_hc_zone_cpus_off(z)) {
+		hyp_hc_zone_kick(z);
+		return HVB_HC_EAGAIN;
+	}
+	/* STOPPED gave the zone a new generation (hyp_hc_zone_state()):
+	 * its memory goes back to the pool only once an attached daemon
+	 * has reset the zone's devices (docs/abi.md, "Zone restarts"). */
+	if (!hyp_hc_zone_released(z, 0))
+		return HVB_HC_EAGAIN;
+	hyp_arm64_zone_remove(z);
+	return HVB_HC_OK;
+}
+
+static __s64 hyp_hc_zone_create(const struct hyp_zone *root, __u64 pa,
+				__u64 size, struct hyp_trap_frame *tf)
+{
+	struct hyp_zone *z = 0;
+	__u32 reason, index;
+	__s64 ret;
+
+	ret = hyp_arm64_zone_create(root, pa, size, &reason, &index, &z);
+	if (ret == HVB_HC_EZONE) {
+		tf->x[1] = reason;
+		tf->x[2] = index;
+	}
+	if (ret || !z)
+		return ret;
+	/* A new zone is STOPPED, whatever its slot's last zone left. */
+	hyp_hc_irq_pending[z->index] = 0;
+	hvb_store_release_u32(&hyp_hc_starting[z->index], 0);
+	hvb_store_release_u32(&hyp_hc_run[z->index], HC_STOPPED);
+	/* A new incarnation of its id: devices the daemon still has for
+	 * an earlier zone of that id are reset before it may start. */
+	hyp_hc_zone_gone(z);
+	tf->x[1] = z->index;
 	return HVB_HC_OK;
 }
 
@@ -561,24 +640,18 @@ static struct hyp_zone *hyp_hc_guest_zone(__u64 id, __s64 *ret)
 	return z && !hyp_hc_is_root(z) ? z : 0;
 }
 
-static __s64 hyp_hc_root(struct hyp_zone *root, __u64 fn,
-			 struct hyp_trap_frame *tf)
+static __s64 hyp_hc_root_locked(struct hyp_zone *root, __u64 fn,
+				struct hyp_trap_frame *tf, __u64 a1, __u64 a2)
 {
-	__u64 a1 = tf->x[1], a2 = tf->x[2], detail;
+	__u64 detail;
 	struct hyp_zone *z;
 	__s64 ret;
 
-	tf->x[1] = tf->x[2] = tf->x[3] = 0;
 	switch (fn) {
-	case HVB_HC_VERSION:
-		tf->x[1] = hyp_arm64_channel_min_cpus();
-		return HVB_HC_ABI_MAJOR << 16 | HVB_HC_ABI_MINOR;
 	case HVB_HC_CHANNEL_ATTACH:
 		ret = hyp_arm64_channel_attach(root, a1, a2, &detail);
 		tf->x[1] = detail;
 		return ret;
-	case HVB_HC_CHANNEL_DETACH:
-		return hyp_arm64_channel_detach(root, a1);
 	case HVB_HC_INJECT_IRQ:
 		return hyp_hc_inject_irq(a1, a2);
 	case HVB_HC_ZONE_LIST:
@@ -592,8 +665,33 @@ static __s64 hyp_hc_root(struct hyp_zone *root, __u64 fn,
 	case HVB_HC_ZONE_STOP:
 		z = hyp_hc_guest_zone(a1, &ret);
 		return z ? hyp_hc_zone_stop(z) : ret;
+	case HVB_HC_ZONE_CREATE:
+		return hyp_hc_zone_create(root, a1, a2, tf);
+	case HVB_HC_ZONE_DESTROY:
+		z = hyp_hc_guest_zone(a1, &ret);
+		return z ? hyp_hc_zone_destroy(z) : ret;
 	}
 	return HVB_HC_EDENIED;		/* HVB_HC_IRQ_POLL */
+}
+
+static __s64 hyp_hc_root(struct hyp_zone *root, __u64 fn,
+			 struct hyp_trap_frame *tf)
+{
+	__u64 a1 = tf->x[1], a2 = tf->x[2];
+	__s64 ret;
+
+	tf->x[1] = tf->x[2] = tf->x[3] = 0;
+	switch (fn) {
+	case HVB_HC_VERSION:
+		tf->x[1] = hyp_arm64_channel_min_cpus();
+		return HVB_HC_ABI_MAJOR << 16 | HVB_HC_ABI_MINOR;
+	case HVB_HC_CHANNEL_DETACH:
+		return hyp_arm64_channel_detach(root, a1);
+	}
+	hyp_spin_lock(&hyp_hc_lock);
+	ret = hyp_hc_root_locked(root, fn, tf, a1, a2);
+	hyp_spin_unlock(&hyp_hc_lock);
+	return ret;
 }
 
 void hyp_hc_call(struct hyp_zone *z, struct hyp_trap_frame *tf)
@@ -601,7 +699,7 @@ void hyp_hc_call(struct hyp_zone *z, struct hyp_trap_frame *tf)
 	__u64 fn = tf->x[0];
 	__s64 ret;
 
-	if (fn < HVB_HC_VERSION || fn > HVB_HC_IRQ_POLL) {
+	if (fn < HVB_HC_VERSION || fn > HVB_HC_ZONE_DESTROY) {
 		ret = HVB_HC_ENOTSUP;
 	} else if (hyp_hc_is_root(z)) {
 		ret = hyp_hc_root(z, fn, tf);

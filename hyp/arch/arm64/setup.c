@@ -7,6 +7,7 @@
  */
 #include <arm64/chan.h>
 #include <arm64/gic.h>
+#include <arm64/hvc.h>
 #include <arm64/hyp.h>
 #include <arm64/psci.h>
 #include <arm64/sysreg.h>
@@ -79,6 +80,9 @@ static __attribute__((noreturn)) void hyp_run(__u32 cpu)
 {
 	struct hyp_zone *z = hyp_zone_of_cpu(cpu);
 
+	/* Stopped before it got here (a kick sent now would be cleared
+	 * with its CPU interface on entry): park at once. */
+	hyp_hc_zone_entry_check(z);
 	/* A zone's own CPU_ON first, for any of its CPUs, its first one
 	 * included: the entry and context it asked for.  Else the zone's
 	 * first CPU starts the zone (boot, ZONE_START, reset). */

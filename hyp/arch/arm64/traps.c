@@ -106,8 +106,9 @@ void hyp_trap_dispatch(struct hyp_trap_frame *tf, __u64 kind)
 	/* A guest zone's physical interrupt (HCR_EL2.IMO): gic.c. */
 	if (kind == (TRAP_SRC_LOW_A64 << 2 | TRAP_TYPE_IRQ)) {
 		hyp_gic_handle_irq(tf);
-		/* An exit like any other: a zone that is stopping (its
-		 * SYSTEM_OFF kicked this CPU) parks here. */
+		/* An exit like any other: a zone that is stopping (its own
+		 * SYSTEM_OFF, or the kick ZONE_STOP sends to a guest that
+		 * never traps) parks here. */
 		hyp_hc_zone_exit_check(hyp_vcpu_current());
 		return;
 	}

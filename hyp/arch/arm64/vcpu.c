@@ -259,7 +259,7 @@ static __attribute__((noreturn)) void zone_start_failed(struct hyp_zone *z)
 void hyp_arm64_zone_start(struct hyp_zone *z)
 {
 	const struct hyp_zone_config *cfg = z->cfg;
-	struct hyp_kimage k;
+	struct hyp_kimage k = { 0 };	/* set by zone_linux_check() */
 	__u64 linux_args[4] = { 0, 0, 0, 0 };
 
 	if (cfg->boot == HYP_ZONE_BOOT_LINUX) {

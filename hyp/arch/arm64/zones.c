@@ -50,6 +50,7 @@
 #include <arm64/console.h>
 #include <arm64/gic.h>
 #include <arm64/vcpu.h>
+#include <arm64/zone_create.h>
 #include <arm64/zones.h>
 #include <hyp/mmio.h>
 #include <hyp/printk.h>
@@ -280,10 +281,12 @@ static const struct hyp_mem_region root_mem[] = {
 		.size = 0x40000000ull - QEMU_VIRT_UART - HYP_PL011_SIZE,
 		.flags = HYP_MEM_READ | HYP_MEM_WRITE | HYP_MEM_IO,
 	}, {
-		/* zone1's RAM, for the daemon's virtqueue access. */
-		.phys_start = ZONE1_RAM,
-		.ipa_start = ZONE1_RAM,
-		.size = ZONE_RAM_SIZE,
+		/* The guest pool (zone_create.h), zone1's RAM in it: for
+		 * the daemon's virtqueue access and the module's image
+		 * loads. */
+		.phys_start = HYP_GUEST_POOL_BASE,
+		.ipa_start = HYP_GUEST_POOL_BASE,
+		.size = HYP_GUEST_POOL_SIZE,
 		.flags = HYP_MEM_READ | HYP_MEM_WRITE | HYP_MEM_SHARED,
 	}, {
 		/* The channel region, for hvbridge.ko and the daemon. */

@@ -126,6 +126,8 @@ struct hyp_zone {
 	const struct hyp_zone_config *cfg;
 	__u32 index;		/* slot in the zone table; arch state index */
 	__u32 vmid;		/* stage-2 tag, never 0 (0: no zone) */
+	__u32 live;		/* 1 while the slot holds a zone (zone.c) */
+	__u32 pad;
 };
 
 /*
@@ -133,6 +135,14 @@ struct hyp_zone {
  * stage-2 map.  Returns the zone, or NULL after printing why not.
  */
 struct hyp_zone *hyp_zone_create(const struct hyp_zone_config *cfg);
+
+/* The zone in slot @index, or NULL if the slot is free. */
+struct hyp_zone *hyp_zone_at(__u32 index);
+/* The slot hyp_zone_create() will take next, or -1 if none is free. */
+int hyp_zone_free_slot(void);
+/* Free @z's slot (its CPUs are off; the caller put its GIC state back).
+ * Its stage 2 stays until the slot is taken again. */
+void hyp_zone_destroy(struct hyp_zone *z);
 
 /* The zone that owns physical CPU @cpu, or NULL. */
 struct hyp_zone *hyp_zone_of_cpu(__u32 cpu);

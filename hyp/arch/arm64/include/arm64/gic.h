@@ -82,6 +82,9 @@ void hyp_vgic_zone_reset(struct hyp_zone *z);
  * CPUs, enabled if it enabled it (the root zone's distributor set-up
  * may have changed both). */
 void hyp_vgic_spi_restore(const struct hyp_zone *z, __u32 intid);
+/* A zone going away (its CPUs off): its SPIs disabled, not pending,
+ * inactive in the distributor, and its enables forgotten. */
+void hyp_vgic_zone_release(struct hyp_zone *z);
 /* Forget the zone's enables (its start). */
 void hyp_vgic_zone_forget(const struct hyp_zone *z);
 

@@ -31,6 +31,13 @@ void hyp_hc_zone_exit_check(struct hyp_zone *z);
 void hyp_hc_zone_power_off(struct hyp_zone *z, int reset)
 	__attribute__((noreturn));
 
+/*
+ * A CPU of @z about to enter it (setup.c): if the zone was asked to stop
+ * meanwhile, park as at an exit (the kick SGI it was sent is cleared
+ * with its CPU interface on entry).  Nothing for NULL or the root zone.
+ */
+void hyp_hc_zone_entry_check(struct hyp_zone *z);
+
 /* The test guest's exit hypercall ended @z's guest (hvc.c), or @z
  * could not start (vcpu.c). */
 void hyp_hc_zone_exited(const struct hyp_zone *z);
