@@ -66,17 +66,20 @@ static __u32 hyp_hc_stop_by[HYP_MAX_ZONES];
  */
 static __u32 hyp_hc_starting[HYP_MAX_ZONES];
 /*
- * Each zone's generation (by zone index; docs/abi.md, "Zone restarts"):
- * +1 (fetch-add) each time the zone is stopped for good, by the CPU that
- * moved it to STOPPED (hyp_hc_zone_state()) or that restarts it after
- * its SYSTEM_RESET; read by the root zone's ZONE_START.  The region's
+ * Each zone id's generation (docs/abi.md, "Zone restarts"), by id as
+ * the daemon knows zones, so that a zone destroyed and created again
+ * under its id continues its count: +1 (fetch-add) each time the zone is
+ * stopped for good, by the CPU that moved it to STOPPED
+ * (hyp_hc_zone_state()) or that restarts it after its SYSTEM_RESET; read
+ * by the root zone's ZONE_START and ZONE_DESTROY.  The region's
  * zone_gen[] is a copy for the daemon; this one is the hypervisor's, so
  * nothing the root zone writes can change which acknowledgement counts.
+ * An id of HVB_ZONE_GENS or more has none.
  */
-static __u32 hyp_hc_gen[HYP_MAX_ZONES];
+static __u32 hyp_hc_gen[HVB_ZONE_GENS];
 /* The generation whose refused start was logged last (a caller retries
  * for HVB_ZONE_RELEASE_WAIT_MS: one line, not one per try). */
-static __u32 hyp_hc_refused_gen[HYP_MAX_ZONES];
+static __u32 hyp_hc_refused_gen[HVB_ZONE_GENS];
 /* How long a SYSTEM_RESET waits for the daemon to release the zone's
  * devices (the channel's timeout policy); it is the zone's own CPU that
  * waits, not the root zone's. */
@@ -213,13 +216,17 @@ static int hyp_hc_zone_cpus_off(struct hyp_zone *z)
  */
 static __u32 hyp_hc_zone_gone(struct hyp_zone *z)
 {
-	struct hyp_producer *p = hyp_arm64_chan_producer();
-	__u32 gen = hvb_fetch_add_u32(&hyp_hc_gen[z->index], 1) + 1;
+	struct hyp_producer *p;
+	__u32 gen;
 
-	if (z->cfg->id >= HVB_ZONE_GENS)
+	if (z->cfg->id >= HVB_ZONE_GENS) {
 		hyp_printk("hvbridge-hyp: %s: zone id %u has no generation word: the daemon is not told of its restarts\n",
 			   z->cfg->name, z->cfg->id);
-	else if (p)
+		return 0;
+	}
+	gen = hvb_fetch_add_u32(&hyp_hc_gen[z->cfg->id], 1) + 1;
+	p = hyp_arm64_chan_producer();
+	if (p)
 		hyp_channel_zone_gone(p, z->cfg->id, gen);
 	return gen;
 }
@@ -228,23 +235,24 @@ static __u32 hyp_hc_zone_gone(struct hyp_zone *z)
  * at most @wait_ns; hyp_channel_zone_released().) */
 static int hyp_hc_zone_released(struct hyp_zone *z, __u64 wait_ns)
 {
-	struct hyp_producer *p = hyp_arm64_chan_producer();
+	struct hyp_producer *p;
 
+	if (z->cfg->id >= HVB_ZONE_GENS)
+		return 1;
+	p = hyp_arm64_chan_producer();
 	return !p || hyp_channel_zone_released(p, z->cfg->id,
-			hvb_load_acquire_u32(&hyp_hc_gen[z->index]), wait_ns);
+			hvb_load_acquire_u32(&hyp_hc_gen[z->cfg->id]), wait_ns);
 }
 
 void hyp_hc_zone_gens_publish(void *region)
 {
 	struct hvb_kicks *k = hvb_region_kicks(region);
-	struct hyp_zone *zones[HYP_MAX_ZONES];
-	__u32 i, n = hyp_hc_zones(zones);
+	__u32 id;
 
-	for (i = 0; i < n; i++)
-		if (zones[i] && zones[i]->cfg->id < HVB_ZONE_GENS)
-			/* Barrier G, as in hyp_channel_zone_gone(). */
-			hvb_store_release_u32(&k->zone_gen[zones[i]->cfg->id],
-				hvb_load_acquire_u32(&hyp_hc_gen[i]));
+	for (id = 0; id < HVB_ZONE_GENS; id++)
+		/* Barrier G, as in hyp_channel_zone_gone(). */
+		hvb_store_release_u32(&k->zone_gen[id],
+				      hvb_load_acquire_u32(&hyp_hc_gen[id]));
 }
 
 static __u32 hyp_hc_zone_state(struct hyp_zone *z)
@@ -321,9 +329,10 @@ static __s64 hyp_hc_zone_start(struct hyp_zone *z)
 	/* STOPPED starts no new generation: the one checked here is the
 	 * one the zone will run in. */
 	if (!hyp_hc_zone_released(z, HVB_ZONE_RELEASE_SLICE_MS * 1000000ull)) {
-		__u32 gen = hvb_load_acquire_u32(&hyp_hc_gen[z->index]);
+		__u32 gen = hvb_load_acquire_u32(&hyp_hc_gen[z->cfg->id]);
 
-		if (hvb_xchg_u32(&hyp_hc_refused_gen[z->index], gen) != gen)
+		/* (released() said 1 for an id without a generation.) */
+		if (hvb_xchg_u32(&hyp_hc_refused_gen[z->cfg->id], gen) != gen)
 			hyp_printk("hvbridge-hyp: %s: not started: the daemon has not released its devices from the previous run (generation %u)\n",
 				   z->cfg->name, gen);
 		return HVB_HC_EDEVICES;
@@ -494,9 +503,10 @@ static __s64 hyp_hc_zone_create(const struct hyp_zone *root, __u64 pa,
 	hyp_hc_irq_pending[z->index] = 0;
 	hvb_store_release_u32(&hyp_hc_starting[z->index], 0);
 	hvb_store_release_u32(&hyp_hc_run[z->index], HC_STOPPED);
-	/* A new incarnation of its id: devices the daemon still has for
-	 * an earlier zone of that id are reset before it may start. */
-	hyp_hc_zone_gone(z);
+	/* No new generation: the destroy of an earlier zone of this id
+	 * waited for the daemon's release of its last one (or no daemon
+	 * was attached, and the next one starts that id's devices afresh
+	 * if its state files are older). */
 	tf->x[1] = z->index;
 	return HVB_HC_OK;
 }
