@@ -224,5 +224,5 @@ if [ ${#bad[@]} -ne 0 ]; then
 fi
 n=$(grep -oF '[zone1] PASS ' "$log.txt" | wc -l)
 echo "== make run: OK in ${secs}s: zone1 passed all $n steps and cases;" \
-     "the daemon served $served requests (2 errors: the ERROR-register" \
-     "cases); the root zone powered off"
+     "the daemon served $served requests ($((2 * ${RUN_ZONE_RUNS:-1}))" \
+     "errors: the ERROR-register cases); the root zone powered off"
