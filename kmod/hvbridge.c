@@ -84,7 +84,8 @@ struct hvb_window {
  *	mmap_lock: nothing under it touches user memory)
  * @nr_zones: zones the hypervisor reported at probe
  * @nr_windows: entries of @windows
- * @windows: the mappable RAM windows of the non-root zones
+ * @windows: the mappable RAM windows: the zones' shared RAM, and the
+ *	guest pool (the root zone's shared window)
  */
 struct hvb_dev {
 	struct miscdevice misc;
@@ -254,8 +255,12 @@ static int hvb_find_windows(struct hvb_dev *hd)
 	for (i = 0; i < n && i < HVB_IOC_MAX_ZONES; i++) {
 		z = &hd->zone_buf[i];
 		z->name[HVB_ZONE_NAME_LEN - 1] = '\0';
-		if (!(z->flags & HVB_ZONE_ROOT))
-			hvb_add_windows(hd, z);
+		/*
+		 * The root zone's one shared window is the pool guest zones
+		 * take their RAM from: a daemon started before its zones
+		 * (hvisor-tool's order) maps their RAM there.
+		 */
+		hvb_add_windows(hd, z);
 	}
 	n = 0;
 out:

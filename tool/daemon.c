@@ -150,7 +150,8 @@ static void hvb_daemon_usage(FILE *f)
 "                         with -c)\n"
 "      --testdev-zone Z   test device zone (default %u; not with -c)\n"
 "      --state-dir DIR    where virtio devices keep the state that lets a\n"
-"                         restarted daemon resume them (default " HVB_VSTATE_DIR ")\n"
+"                         restarted daemon resume them (default\n"
+"                         $" HVB_VSTATE_DIR_ENV " or " HVB_VSTATE_DIR ")\n"
 "      --no-state         keep none: a restart resets every device\n"
 "                         (the pid and counter files of --stop and stat\n"
 "                         stay in the state directory)\n"
@@ -491,7 +492,8 @@ static int hvb_daemon_states(const struct hvb_daemon_opts *o,
 			     struct hvb_devices *devs, __u32 epoch,
 			     const struct hvb_consumer *c)
 {
-	const char *dir = o->state_dir ? o->state_dir : HVB_VSTATE_DIR;
+	const char *dir = o->state_dir ? o->state_dir :
+					 hvb_vstate_default_dir();
 	unsigned int i, resumed = 0;
 	char err[640];
 	int ret;
@@ -538,7 +540,7 @@ static int hvb_daemon_states(const struct hvb_daemon_opts *o,
  * with or without --no-state. */
 static const char *hvb_daemon_run_dir(const struct hvb_daemon_opts *o)
 {
-	return o->state_dir ? o->state_dir : HVB_VSTATE_DIR;
+	return o->state_dir ? o->state_dir : hvb_vstate_default_dir();
 }
 
 /*

@@ -326,7 +326,8 @@ static void hvb_stat_usage(FILE *f)
 "  -r, --region PATH   the region file (sim)\n"
 "  -d, --device PATH   the module's device (kmod; default " HVB_DEVICE_PATH ")\n"
 "  -S, --state-dir DIR where the daemon keeps its run files (its\n"
-"                      --state-dir; default " HVB_VSTATE_DIR ")\n"
+"                      --state-dir; default $" HVB_VSTATE_DIR_ENV " or\n"
+"                      " HVB_VSTATE_DIR ")\n"
 "  -j, --json          print JSON instead of tables\n"
 "  -w, --watch [S]     print again every S seconds (default 1; 0.05 to\n"
 "                      3600): on a terminal the tables, refreshed in\n"
@@ -596,7 +597,7 @@ int hvb_cmd_stat(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *path = NULL, *device = NULL, *transport = "sim";
-	const char *dir = HVB_VSTATE_DIR, *watch_arg = NULL;
+	const char *dir = hvb_vstate_default_dir(), *watch_arg = NULL;
 	struct hvb_region_header hdr;
 	struct hvb_stat_view view;
 	bool json = false, kmod, watch = false, lines = false;

@@ -13,7 +13,9 @@
 # device; it then spins without a trap), listed as running, and shut down (`zone
 # shutdown --id 1`: the hypervisor's kick makes it exit), 20 times, with
 # neither a hypervisor reboot nor a daemon restart; then it is stopped
-# and restarted by id (`zone stop 1`, `zone start 1`) and shut down.  A
+# and restarted by id (`zone stop 1`, `zone start 1`) and shut down.
+# Then zone1 and zone2 (tests/zones/zone1.json moved to CPU 3, RAM
+# 0x50200000, SPIs 64-71) run at once, both served by one daemon.  A
 # config whose zone_id is in use is refused too, and
 # tests/kmod/zone_create_check.c checks that a create whose image copy
 # faults leaves no zone behind.  SKIP without Debian's
@@ -70,6 +72,29 @@ prep() {
 		> "$root/etc/zones/zone1-root-cpu.json"
 	sed 's/"cpus": \[2\]/"cpus": [2, 3]/' "$TOP/tests/zones/zone1.json" \
 		> "$root/etc/zones/zone1-smp.json"
+	# zone2 beside zone1: its own CPU, RAM, SPIs and images; the same
+	# window IPAs, in its own address space.
+	sed -e 's/"zone_id": 1/"zone_id": 2/' -e 's/"zone1"/"zone2"/' \
+		-e 's/"cpus": \[2\]/"cpus": [3]/' \
+		-e 's/"0x50000000"/"0x50200000"/g' \
+		-e 's/"0x50100000"/"0x50300000"/' \
+		-e 's/72, 73, 74, 75, 76, 77, 78, 79/64, 65, 66, 67, 68, 69, 70, 71/' \
+		"$TOP/tests/zones/zone1.json" > "$root/etc/zones/zone2.json"
+	# One daemon for both zones: each its RAM and its test device.
+	cat > "$root/etc/hvbridge/two.json" <<'JSON'
+{
+	"version": 1,
+	"transport": { "type": "kmod", "region": "/dev/hvbridge" },
+	"zones": [
+		{ "id": 1,
+		  "memory": [ { "phys": "0x50000000", "ipa": "0x40000000", "size": "0x200000" } ],
+		  "devices": [ { "type": "testdev", "base": "0x0b000000" } ] },
+		{ "id": 2,
+		  "memory": [ { "phys": "0x50200000", "ipa": "0x40000000", "size": "0x200000" } ],
+		  "devices": [ { "type": "testdev", "base": "0x0b000000" } ] }
+	]
+}
+JSON
 	# hvisor-tool's own example, as it is, with stand-ins for its images.
 	cp "$TOP/tests/zones/hvisor-tool-zone1_linux.json" "$root/etc/zones/"
 	echo kernel > "$root/etc/zones/Image"
@@ -178,6 +203,30 @@ hvbridge zone shutdown --id 1; say "shutdown after it: exit $?"
 hvbridge zone list | $bb sed 's/^/zones-qemu: list at end: /'
 $bb kill -0 $dpid && say "daemon alive after the cycles"
 $bb kill $dpid; wait $dpid; say "daemon exit $?"
+# Two zones at once (-smp 4: zone1 on CPU 2, zone2 on CPU 3), each
+# with its own RAM, SPIs and test device window, one daemon serving both.
+$bb rm -f /run/hvbridge/kmod-*.pid
+hvbridge daemon -c /etc/hvbridge/two.json > /daemon2.log 2>&1 &
+d2=$!
+t=0
+until $bb ls /run/hvbridge/kmod-*.pid > /dev/null 2>&1 || [ $t -ge 100 ]; do
+	$bb sleep 0.1; t=$((t + 1)); done
+for a in 0x50001ff0 0x50001ff4 0x50201ff0 0x50201ff4; do $bb devmem $a 32 0; done
+hvbridge zone start zone1.json > /dev/null; say "two zones: zone1 start exit $?"
+hvbridge zone start zone2.json > /dev/null; say "two zones: zone2 start exit $?"
+for z in 1 2; do
+	base=$(( 0x50000000 + (z - 1) * 0x200000 ))
+	mark=$(printf 0x%x $((base + 0x1ff0))); chan=$(printf 0x%x $((base + 0x1ff4)))
+	t=0
+	until [ "$($bb devmem $chan 32)" != 0x00000000 ] || [ $t -ge 100 ]; do
+		$bb sleep 0.1; t=$((t + 1)); done
+	say "two zones: zone$z mark $($bb devmem $mark 32) channel $($bb devmem $chan 32)"
+done
+hvbridge zone list | $bb sed 's/^/zones-qemu: list two: /'
+hvbridge zone shutdown --id 1; say "two zones: zone1 shutdown exit $?"
+hvbridge zone shutdown --id 2; say "two zones: zone2 shutdown exit $?"
+$bb kill $d2; wait $d2; say "two zones: daemon exit $?"
+$bb sed 's/^/zones-qemu: daemon2: /' /daemon2.log | $bb grep -i error
 $bb sed 's/^/zones-qemu: daemon: /' /daemon.log | $bb grep -i error
 say done
 $bb poweroff -f
@@ -233,6 +282,14 @@ else
 		"zones-qemu: shutdown after it: exit 0" \
 		"zones-qemu: daemon alive after the cycles" \
 		"zones-qemu: daemon exit 0" \
+		"zones-qemu: two zones: zone1 start exit 0" \
+		"zones-qemu: two zones: zone2 start exit 0" \
+		"[zone2] zone-hello: up, x0 points at a DTB" \
+		"zones-qemu: two zones: zone1 mark 0x600D0D7B channel 0x56485648" \
+		"zones-qemu: two zones: zone2 mark 0x600D0D7B channel 0x56485648" \
+		"zones-qemu: two zones: zone1 shutdown exit 0" \
+		"zones-qemu: two zones: zone2 shutdown exit 0" \
+		"zones-qemu: two zones: daemon exit 0" \
 		"zones-qemu: done" \
 		"hvbridge-hyp: root: SYSTEM_OFF"
 	never $n "Kernel panic" "Internal error" "Unable to handle" \
@@ -243,6 +300,12 @@ else
 	grep -qE "^zones-qemu: list smp: 1 +zone1 +running +2-3 +72-79 +2 MiB in 1 window" \
 		"$work/$n.log.txt" ||
 		echo "no two-CPU zone1 line in 'hvbridge zone list'" >> "$work/$n.why"
+	for z in "1 +zone1 +running +2 +72-79" "2 +zone2 +running +3 +64-71"; do
+		grep -qE "^zones-qemu: list two: $z +2 MiB in 1 window" \
+			"$work/$n.log.txt" ||
+			echo "no '$z' line in 'hvbridge zone list' with two zones" \
+				>> "$work/$n.why"
+	done
 	grep -qE "^zones-qemu: list run: 1 +zone1 +running +2 +72-79 +2 MiB in 1 window" \
 		"$work/$n.log.txt" ||
 		echo "no running zone1 line in 'hvbridge zone list'" >> "$work/$n.why"

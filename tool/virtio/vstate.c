@@ -56,6 +56,13 @@ static bool vstate_is_ours(const struct hvb_virtio_dev *vd,
 	       vs->epoch + 1 == epoch;
 }
 
+const char *hvb_vstate_default_dir(void)
+{
+	const char *dir = getenv(HVB_VSTATE_DIR_ENV);
+
+	return dir && *dir ? dir : HVB_VSTATE_DIR;
+}
+
 int hvb_vstate_attach(struct hvb_virtio_dev *vd, const char *dir,
 		      __u32 epoch, __u32 zone_gen, bool *resume, char *err,
 		      size_t err_len)

@@ -34,6 +34,9 @@
 #define HVB_VSTATE_VERSION	2u
 /* The default state directory; --state-dir or daemon.state_dir. */
 #define HVB_VSTATE_DIR		"/run/hvbridge"
+/* An environment variable that moves the default (the tests point it
+ * into build/, so no test reads or leaves files in /run/hvbridge). */
+#define HVB_VSTATE_DIR_ENV	"HVBRIDGE_STATE_DIR"
 
 struct hvb_vstate_queue {
 	/* The queue's registers (consumer thread, queue not ready). */
@@ -105,6 +108,10 @@ _Static_assert(sizeof(struct hvb_vstate) == 80 + 72 * HVB_VIRTIO_MAX_QUEUES,
  * match (remove the file to start the device afresh); -EBUSY, another
  * daemon holds it; another, the directory or file cannot be made.
  */
+/* The default state directory: $HVBRIDGE_STATE_DIR if set and not
+ * empty, else HVB_VSTATE_DIR. */
+const char *hvb_vstate_default_dir(void);
+
 int hvb_vstate_attach(struct hvb_virtio_dev *vd, const char *dir,
 		      __u32 epoch, __u32 zone_gen, bool *resume, char *err,
 		      size_t err_len);
