@@ -172,6 +172,8 @@ static int hvb_hc_errno(long ret)
 		return -EBUSY;
 	case HVB_HC_EDENIED:
 		return -EPERM;
+	case HVB_HC_EDEVICES:
+		return -EAGAIN;
 	}
 	return -EIO;
 }

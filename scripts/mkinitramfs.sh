@@ -46,7 +46,11 @@
 #                                    zone1 has exited), prints a summary
 #                                    block (hvbridge stat, the daemon's
 #                                    counters), stops the daemon, unloads
-#                                    the module, powers off
+#                                    the module, powers off; with
+#                                    --zone-runs N (> 1) it first starts
+#                                    zone1 again (hvbridge zone start 1)
+#                                    each time it has stopped, until it
+#                                    ran N times under the one daemon
 #                             linux  zone1 runs Debian's Linux (needs
 #                                    --linux): hvbridge-linux start,
 #                                    then a shell (docs/linux-zone.md)
@@ -72,6 +76,7 @@
 # Usage: mkinitramfs.sh [-o DIR] [--dtb] [--linux DIR]
 #                       [--mode shell|test|nodaemon|fault|run|linux|linux-test]
 #                       [--busybox F] [--daemon F] [--kmod F] [--config F]
+#                       [--zone-runs N]
 # Defaults: build/root, build/arm64/busybox, build/host/arm64/tool/hvbridge,
 # the first of $HVB_KMOD, build/host/arm64/kmod/hvbridge.ko,
 # build/kmod/hvbridge.ko, kmod/hvbridge.ko that exists, configs/zone1-root.json.
@@ -84,6 +89,7 @@ daemon=$TOP/build/host/arm64/tool/hvbridge
 config=$TOP/configs/zone1-root.json
 vconfig=$TOP/configs/zone1-virtio-root.json
 kmod=
+zone_runs=1
 dtb=0
 mode=shell
 linux=
@@ -105,6 +111,7 @@ while [ $# -gt 0 ]; do
 	--kmod) kmod=$2; shift ;;
 	--config) config=$2; shift ;;
 	--linux) linux=$2; shift ;;
+	--zone-runs) zone_runs=$2; shift ;;
 	*) usage ;;
 	esac
 	shift
@@ -149,6 +156,10 @@ cp "$busybox" "$root/bin/busybox"
 cp "$daemon" "$root/usr/sbin/hvbridge"
 cp "$config" "$root/etc/hvbridge/zone1.json"
 cp "$vconfig" "$root/etc/hvbridge/zone1-virtio.json"
+case $zone_runs in
+'' | *[!0-9]*) die "--zone-runs takes a number, not '$zone_runs'" ;;
+esac
+echo "$zone_runs" > "$root/etc/hvbridge/zone-runs"
 if [ -n "$kmod" ]; then
 	cp "$kmod" "$root/lib/modules/hvbridge.ko"
 fi
@@ -459,6 +470,28 @@ run)
 			break
 		fi
 	done
+	# --zone-runs: zone1 again, under the same daemon, each time it
+	# stopped (docs/zones.md, "Restarting a zone"); its output goes to
+	# the serial port meanwhile, ours still to /run/root.log.
+	runs=$(cat /etc/hvbridge/zone-runs 2>/dev/null || echo 1)
+	run=1
+	while [ "$run" -lt "$runs" ]; do
+		i=0
+		until [ "$(hvbridge zone list |
+			  awk '$1 == 1 { print $3 }')" = stopped ] ||
+		      [ $i -ge 600 ]; do sleep 0.2; i=$((i + 1)); done
+		run=$((run + 1))
+		hvbridge zone start 1
+		say "zone1 run $run of $runs: zone start 1 exited $?"
+	done
+	if [ "$runs" -gt 1 ]; then
+		i=0
+		until [ "$(hvbridge zone list |
+			  awk '$1 == 1 { print $3 }')" = stopped ] ||
+		      [ $i -ge 600 ]; do sleep 0.2; i=$((i + 1)); done
+		say "zone1 ran $run times: $(hvbridge zone list |
+			awk '$1 == 1 { print $3 }')"
+	fi
 	# zone1 is done: the console is the root zone's again.  What it
 	# said meanwhile first: its steps, the daemon's lines and the lines
 	# zone1 sent through virtio-console (the daemon's stdout).

@@ -23,6 +23,7 @@ int hvb_consumer_attach(struct hvb_consumer *c, void *region, __u64 size,
 {
 	/* The private copy is all we read of the header, now and later. */
 	int err = hvb_region_attach_header(region, size, &c->hdr);
+	__u32 z;
 
 	if (err)
 		return err;
@@ -39,6 +40,12 @@ int hvb_consumer_attach(struct hvb_consumer *c, void *region, __u64 size,
 	c->hot_cpu = HVB_HOT_NONE;
 	c->last_cpu = HVB_HOT_NONE;
 	memset(c->recheck, 0, sizeof(c->recheck));
+	/* Barrier G' (acquire, pairs with the hypervisor's Barrier G):
+	 * the generations our devices are set up for (the caller gives
+	 * them to the state files); acknowledged by the first poll. */
+	for (z = 0; z < HVB_ZONE_GENS; z++)
+		c->zone_gen[z] = hvb_load_acquire_u32(&c->kicks->zone_gen[z]);
+	c->zone_ack_owed = true;
 	if (!c->spin_budget)
 		c->spin_budget = 1u << 14;
 	/* A dead daemon's hot slot is no longer peeked; the attach scan
@@ -258,9 +265,58 @@ static void hvb_consumer_recover_kicks(struct hvb_consumer *c)
 			hvb_fetch_or_u64(&c->kicks->summary, 1ull << w);
 }
 
+static unsigned int hvb_consumer_drain_kicks(struct hvb_consumer *c);
+
+/*
+ * Zones stopped for good since we last looked: reset their devices, then
+ * acknowledge each generation.  First in every poll.  The kicks the old
+ * run posted before its CPUs parked are in the bitmap when we see the
+ * generation (their fetch-ors came before the park, which came before
+ * Barrier G; we read with G'): they are drained first, served by the
+ * old run's device state in the old run's memory, which the zone does
+ * not reuse before our ack.  Left for later, they would reach the next
+ * run's devices (a test device counting kicks saw it in QEMU).
+ */
+static unsigned int hvb_consumer_zones(struct hvb_consumer *c)
+{
+	unsigned int n = 0;
+	bool drained = false;
+	__u32 z, gen;
+
+	for (z = 0; z < HVB_ZONE_GENS; z++) {
+		if (hvb_read_once_u32(&c->kicks->zone_gen[z]) == c->zone_gen[z] &&
+		    !c->zone_ack_owed)
+			continue;
+		/* Barrier G': acquire, pairs with the hypervisor's release
+		 * store (Barrier G) made after the zone's CPUs parked. */
+		gen = hvb_load_acquire_u32(&c->kicks->zone_gen[z]);
+		if (gen != c->zone_gen[z]) {
+			if (!drained)
+				n += hvb_consumer_drain_kicks(c);
+			drained = true;
+			if (c->ops->zone_reset)
+				c->ops->zone_reset(c->ops_ctx, z, gen);
+			c->zone_gen[z] = gen;
+			n++;
+		}
+		/*
+		 * Barrier Q: release, after the reset above returned (every
+		 * device thread of the zone stopped touching its memory, the
+		 * state files updated); pairs with the hypervisor's acquire
+		 * of zone_ack before it starts the zone (Barrier Q'), so no
+		 * access of ours to the zone's memory comes after its start.
+		 */
+		hvb_store_release_u32(&c->dstats->zone_ack[z], gen);
+	}
+	c->zone_ack_owed = false;
+	return n;
+}
+
 unsigned int hvb_consumer_poll(struct hvb_consumer *c)
 {
-	unsigned int n = hvb_consumer_drain_kicks(c);
+	unsigned int n = hvb_consumer_zones(c);
+
+	n += hvb_consumer_drain_kicks(c);
 	__u32 words = (c->nr_cpus + 63) / 64, w, cpu;
 	__u64 bits;
 
@@ -324,8 +380,14 @@ bool hvb_consumer_has_work(struct hvb_consumer *c)
 {
 	__u32 words = (c->nr_cpus + 63) / 64, w;
 
-	if (c->scan_all || hvb_read_once_u64(&c->kicks->summary))
+	if (c->scan_all || c->zone_ack_owed ||
+	    hvb_read_once_u64(&c->kicks->summary))
 		return true;
+	/* A zone stopped for good (Barrier G, then the hypervisor's W2):
+	 * this look after Barrier W1 sees it, or the hypervisor wakes us. */
+	for (w = 0; w < HVB_ZONE_GENS; w++)
+		if (hvb_read_once_u32(&c->kicks->zone_gen[w]) != c->zone_gen[w])
+			return true;
 	for (w = 0; w < words; w++)
 		if (c->recheck[w] ||
 		    hvb_read_once_u64(&c->pending->cpu_bits[w]))

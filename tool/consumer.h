@@ -37,6 +37,15 @@ struct hvb_consumer_ops {
 	__u32 (*sync)(void *ctx, const struct hvb_request *req, __u64 *value);
 	/* A posted kick for (dev, queue); kicks of one pair coalesce. */
 	void (*kick)(void *ctx, __u32 dev, __u32 queue);
+	/*
+	 * Optional.  Zone @zone is in generation @gen, a new one: its
+	 * previous run is over and its memory will be reused.  Reset every
+	 * device of the zone as if its driver wrote Status = 0, and return
+	 * only when no device thread touches the zone's memory any more;
+	 * the consumer then acknowledges @gen (docs/abi.md, "Zone
+	 * restarts").  @gen is a number from the region, nothing more.
+	 */
+	void (*zone_reset)(void *ctx, __u32 zone, __u32 gen);
 };
 
 struct hvb_consumer {
@@ -49,6 +58,13 @@ struct hvb_consumer {
 	bool scan_all;		/* next poll looks at every slot (attach) */
 	__u32 hot_cpu;		/* slot peeked every poll (= wake.hot_cpu) */
 	__u32 last_cpu;		/* slot served last */
+	/* Each zone's generation as this daemon last acted on it
+	 * (read at attach, then on every change it reset the zone's
+	 * devices for), and whether the acknowledgements are still owed
+	 * since attach (the first poll makes them, after the devices were
+	 * set up for these generations). */
+	__u32 zone_gen[HVB_ZONE_GENS];
+	bool zone_ack_owed;
 	/* Old hot slots to look at once more after Barrier H. */
 	__u64 recheck[HVB_PENDING_WORDS];
 	struct hvb_wake *wake;
@@ -100,8 +116,9 @@ int hvb_consumer_complete(struct hvb_consumer *c,
 			  const struct hvb_request *req, __u32 status,
 			  __u64 value);
 
-/* Serve everything pending now (kicks, then requests).  Returns the
- * number of requests and kick bits handled. */
+/* Serve everything pending now (zone generations, kicks, then
+ * requests).  Returns the number of requests, kick bits and zone resets
+ * handled. */
 unsigned int hvb_consumer_poll(struct hvb_consumer *c);
 
 /* Is there anything to do?  Reads only. */

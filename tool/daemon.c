@@ -489,7 +489,8 @@ static int hvb_daemon_devices(const struct hvb_daemon_opts *o,
  * a bad header anywhere.
  */
 static int hvb_daemon_states(const struct hvb_daemon_opts *o,
-			     struct hvb_devices *devs, __u32 epoch)
+			     struct hvb_devices *devs, __u32 epoch,
+			     const struct hvb_consumer *c)
 {
 	const char *dir = o->state_dir ? o->state_dir :
 					 hvb_vstate_default_dir();
@@ -505,8 +506,13 @@ static int hvb_daemon_states(const struct hvb_daemon_opts *o,
 
 		if (!vd)
 			continue;
-		ret = hvb_vstate_attach(vd, dir, epoch, &resume, err,
-					sizeof(err));
+		/* The zone's run the consumer read at attach (and will
+		 * acknowledge at its first poll); a state of an earlier
+		 * run is not resumed. */
+		ret = hvb_vstate_attach(vd, dir, epoch,
+					vd->dev->zone_id < HVB_ZONE_GENS ?
+					c->zone_gen[vd->dev->zone_id] : 0,
+					&resume, err, sizeof(err));
 		if (ret && !o->state_dir && ret != -EPROTO) {
 			/* The default place, not ours to insist on: not
 			 * root, or a daemon of another region serves a
@@ -632,7 +638,7 @@ static int hvb_daemon_serve(const struct hvb_daemon_opts *o,
 	hvb_daemon_devstats(o, &devs,
 			    hvb_read_once_u32(&c.wake->consumer_epoch));
 	if (hvb_daemon_states(o, &devs,
-			      hvb_read_once_u32(&c.wake->consumer_epoch))) {
+			      hvb_read_once_u32(&c.wake->consumer_epoch), &c)) {
 		hvb_devstats_detach(&devs);
 		hvb_consumer_detach(&c);
 		hvb_claim_release(&claim);

@@ -273,7 +273,27 @@ static void hvb_devices_kick(void *ctx, __u32 dev, __u32 queue)
 	d->ops->kick(d, queue);
 }
 
+static void hvb_devices_zone_reset(void *ctx, __u32 zone, __u32 gen)
+{
+	struct hvb_devices *tab = ctx;
+	unsigned int i, n = 0;
+
+	for (i = 0; i < tab->nr; i++) {
+		struct hvb_device *d = tab->devs[i];
+
+		if (d->zone_id != zone)
+			continue;
+		if (d->ops->zone_reset)
+			d->ops->zone_reset(d, gen);
+		n++;
+	}
+	if (n)
+		hvb_info("zone %u stopped (generation %u): its %u device%s reset for its next run",
+			 zone, gen, n, n == 1 ? "" : "s");
+}
+
 const struct hvb_consumer_ops hvb_devices_consumer_ops = {
 	.sync = hvb_devices_sync,
 	.kick = hvb_devices_kick,
+	.zone_reset = hvb_devices_zone_reset,
 };

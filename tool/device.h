@@ -39,6 +39,13 @@ struct hvb_device_ops {
 	void (*kick)(struct hvb_device *d, __u32 queue);
 	/* Optional: free d->priv. */
 	void (*destroy)(struct hvb_device *d);
+	/*
+	 * Optional: the device's zone was stopped for good and is in
+	 * generation @gen now.  Reset as if its driver wrote Status = 0:
+	 * on return no thread of the device touches the zone's memory, and
+	 * its state file (if any) says @gen.
+	 */
+	void (*zone_reset)(struct hvb_device *d, __u32 gen);
 };
 
 struct hvb_devstats;

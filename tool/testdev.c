@@ -15,6 +15,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "testdev.h"
 
@@ -139,11 +140,21 @@ static void testdev_destroy(struct hvb_device *d)
 	d->priv = NULL;
 }
 
+/* The zone's next run finds the device as at power-on: scratch and
+ * kick counters zero (docs/abi.md, "Zone restarts"). */
+static void testdev_zone_reset(struct hvb_device *d, __u32 gen)
+{
+	(void)gen;
+	if (d->priv)
+		memset(d->priv, 0, sizeof(struct testdev));
+}
+
 static const struct hvb_device_ops testdev_ops = {
 	.type = HVB_TESTDEV_TYPE,
 	.access = testdev_access,
 	.kick = testdev_kick,
 	.destroy = testdev_destroy,
+	.zone_reset = testdev_zone_reset,
 };
 
 static int testdev_init(struct hvb_device *d)

@@ -17,9 +17,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <hvbridge/hypercall.h>
 #include <hvbridge/kmod-ioctl.h>
 
 #include "daemon.h"
@@ -226,6 +228,34 @@ static int hvb_zone_list(int fd, const char *path)
 	return HVB_EXIT_OK;
 }
 
+/*
+ * The ioctl; a start the hypervisor refuses because the daemon has not
+ * released the zone's devices from its previous run (EAGAIN: it waits
+ * HVB_ZONE_RELEASE_SLICE_MS itself, and woke the daemon) is tried again
+ * for HVB_ZONE_RELEASE_WAIT_MS, sleeping in between so the daemon can
+ * run on this CPU too.
+ */
+static int hvb_zone_ioctl(int fd, int op, struct hvb_ioc_zone *zc)
+{
+	const struct timespec nap = { 0, 10 * 1000000L };
+	struct timespec t0, now;
+	int ret;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		ret = ioctl(fd, op == HVB_ZONE_START ? HVB_IOC_ZONE_START :
+			    HVB_IOC_ZONE_STOP, zc);
+		if (!ret || errno != EAGAIN || op != HVB_ZONE_START)
+			return ret;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if ((now.tv_sec - t0.tv_sec) * 1000 +
+		    (now.tv_nsec - t0.tv_nsec) / 1000000 >=
+		    HVB_ZONE_RELEASE_WAIT_MS)
+			return ret;
+		nanosleep(&nap, NULL);
+	}
+}
+
 static int hvb_zone_ctl(int fd, const char *path, int op, __u32 id)
 {
 	struct hvb_ioc_zone zc;
@@ -233,8 +263,7 @@ static int hvb_zone_ctl(int fd, const char *path, int op, __u32 id)
 
 	memset(&zc, 0, sizeof(zc));	/* flags and reserved fields zero */
 	zc.zone_id = id;
-	if (!ioctl(fd, op == HVB_ZONE_START ? HVB_IOC_ZONE_START :
-		   HVB_IOC_ZONE_STOP, &zc)) {
+	if (!hvb_zone_ioctl(fd, op, &zc)) {
 		if (op == HVB_ZONE_START)
 			printf("zone %u: started\n", id);
 		else
@@ -252,6 +281,14 @@ static int hvb_zone_ctl(int fd, const char *path, int op, __u32 id)
 	case EPERM:
 		fprintf(stderr, "zone %u is the root zone: it cannot be started or stopped\n",
 			id);
+		break;
+	case EAGAIN:
+		if (op == HVB_ZONE_START) {
+			fprintf(stderr, "the daemon has not released zone %u's devices from its previous run (is it stuck? restart it, or stop it, and try again)\n",
+				id);
+			break;
+		}
+		fprintf(stderr, "%s: %s\n", path, strerror(err));
 		break;
 	case EBUSY:
 		if (op == HVB_ZONE_START)

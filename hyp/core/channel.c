@@ -39,6 +39,7 @@ int hyp_channel_attach(struct hyp_producer *p, void *region, __u64 size,
 	p->wake = hvb_region_wake(region);
 	p->pending = hvb_region_pending(region);
 	p->kicks = hvb_region_kicks(region);
+	p->dstats = hvb_region_daemon_stats(region);
 	p->timeout_ns = timeout_ns;
 	/* Continue above whatever an earlier producer of this slot used, so
 	 * no completion left in the region can match our first request,
@@ -173,4 +174,65 @@ int hyp_channel_kick(struct hyp_producer *p, __u32 dev, __u32 queue)
 	stat_add(&p->stats->kicks, 1);
 	hyp_channel_wake_consumer(p);
 	return 0;
+}
+
+void hyp_channel_zone_gone(struct hyp_producer *p, __u32 zone_id, __u32 gen)
+{
+	if (zone_id >= HVB_ZONE_GENS)
+		return;
+	/*
+	 * Barrier G: the new generation, after everything that made the
+	 * zone stopped (its CPUs parked); pairs with the daemon's acquire
+	 * load of zone_gen (Barrier G').  The daemon treats the value as a
+	 * number to compare, nothing more.
+	 */
+	hvb_store_release_u32(&p->kicks->zone_gen[zone_id], gen);
+	/* Barrier W2: the generation before the wake check's state load;
+	 * pairs with Barrier W1 (the daemon's last look before it sleeps
+	 * reads zone_gen too): it sees the new generation or we see
+	 * SLEEPING and wake it. */
+	hvb_mb();
+	hyp_channel_wake_consumer(p);
+}
+
+int hyp_channel_zone_released(struct hyp_producer *p, __u32 zone_id,
+			      __u32 gen, __u64 wait_ns)
+{
+	__u64 start = hyp_arch_cycles();
+	__u32 spins = 0;
+
+	if (zone_id >= HVB_ZONE_GENS)
+		return 1;
+	/* Barrier Q' (below), the common case: released long ago; the
+	 * daemon is not woken for nothing. */
+	if (hvb_load_acquire_u32(&p->dstats->zone_ack[zone_id]) == gen)
+		return 1;
+	/* Not yet: tell it again (a region attached since has the
+	 * generation already, hyp_hc_zone_gens_publish()), and wake it. */
+	hyp_channel_zone_gone(p, zone_id, gen);
+	for (;;) {
+		/*
+		 * Barrier Q': acquire, on every iteration (rule 1), pairs
+		 * with the daemon's release store of zone_ack (Barrier Q)
+		 * after it reset the zone's devices: once we see @gen, the
+		 * daemon's accesses to the zone's memory all came before,
+		 * and so before the zone's CPU starts.
+		 */
+		if (hvb_load_acquire_u32(&p->dstats->zone_ack[zone_id]) == gen)
+			return 1;
+		/*
+		 * No daemon: acquire, pairs with the detaching daemon's
+		 * exchange to ABSENT, which it makes after stopping its
+		 * devices (their threads joined).  One that attaches later
+		 * sees @gen, published above, and starts the devices afresh.
+		 */
+		if (hvb_load_acquire_u32(&p->wake->consumer_state) ==
+		    HVB_CONSUMER_ABSENT)
+			return 1;
+		if (hyp_arch_cycles_to_ns(hyp_arch_cycles() - start) >= wait_ns)
+			return 0;
+		hvb_cpu_relax();
+		if (++spins % HYP_WAIT_CHECK_SPINS == 0)
+			hyp_arch_wait_check(p, start);	/* host: yields */
+	}
 }

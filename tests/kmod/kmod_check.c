@@ -332,6 +332,32 @@ static void kc_wake_check(int fd)
 }
 
 /*
+ * zone1 stopped for good: its generation moved (docs/abi.md, "Zone
+ * restarts").  Play an attached daemon that has not released zone1's
+ * devices yet: the start must be refused (-EAGAIN, after the
+ * hypervisor's slice) and zone1 stay stopped.  Then release them as a
+ * daemon does (Barrier Q: zone_ack = zone_gen, release).
+ */
+static void kc_zone_release_checks(int ctl)
+{
+	struct hvb_wake *w = hvb_region_wake(kc_region);
+	struct hvb_kicks *k = hvb_region_kicks(kc_region);
+	struct hvb_daemon_stats *ds = hvb_region_daemon_stats(kc_region);
+	struct hvb_ioc_zone zc = { .zone_id = ZONE1_ID };
+	__u32 gen = hvb_load_acquire_u32(&k->zone_gen[ZONE1_ID]);
+
+	kc_check(gen != hvb_load_acquire_u32(&ds->zone_ack[ZONE1_ID]),
+		 "zone-gen-moved", "generation %ld", (long)gen);
+	hvb_xchg_u32(&w->consumer_state, HVB_CONSUMER_RUNNING);
+	kc_check(kc_errno(ioctl(ctl, HVB_IOC_ZONE_START, &zc), EAGAIN),
+		 "zone-start-unreleased-refused", "%ld", 0);
+	kc_check(kc_zone1_state(ctl) == HVB_ZONE_STOPPED,
+		 "zone-unreleased-stays-stopped", "state %ld",
+		 kc_zone1_state(ctl));
+	hvb_store_release_u32(&ds->zone_ack[ZONE1_ID], gen);
+}
+
+/*
  * zone1's built-in guest has run its checks and exited by now (or does
  * so soon): STOPPED.  Start it again, stop it while it runs (it parks at
  * its next exit, which comes at once: it prints through a hypercall),
@@ -354,6 +380,8 @@ static void kc_zone_run_checks(int fd, int ctl)
 	kc_check(!ioctl(ctl, HVB_IOC_ZONE_STOP, &zc), "zone-stop", "%ld", 0);
 	kc_check(kc_zone1_wait(ctl, HVB_ZONE_STOPPED, 5000), "zone-stopped",
 		 "state %ld", kc_zone1_state(ctl));
+	if (kc_region)
+		kc_zone_release_checks(ctl);
 	if (kc_region)
 		kc_wake_arm(fd);
 	kc_check(!ioctl(ctl, HVB_IOC_ZONE_START, &zc), "zone-restart", "%ld",

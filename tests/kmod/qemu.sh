@@ -99,6 +99,22 @@ until [ "$(zone1_state)" = stopped ] || [ $i -ge 150 ]; do
 	$bb sleep 0.1; i=$((i + 1)); done
 say "zone start 1: exit $st"
 say "zone1 $(zone1_state) again"
+# A daemon that cannot release zone1's devices (SIGSTOP): zone1 started
+# and stopped at once (a new generation), then the start is refused with
+# the reason; once the daemon runs again it releases them and zone1
+# starts (docs/zones.md, "Restarting a zone").
+$bb kill -STOP $dpid
+hvbridge zone start 1 > /dev/null; hvbridge zone stop 1 > /dev/null
+i=0
+until [ "$(zone1_state)" = stopped ] || [ $i -ge 150 ]; do
+	$bb sleep 0.1; i=$((i + 1)); done
+hvbridge zone start 1; say "zone start 1, daemon stopped: exit $?"
+$bb kill -CONT $dpid
+hvbridge zone start 1; st=$?
+i=0
+until [ "$(zone1_state)" = stopped ] || [ $i -ge 150 ]; do
+	$bb sleep 0.1; i=$((i + 1)); done
+say "zone start 1, daemon continued: exit $st"
 hvbridge stat --transport kmod > /stat.txt; say "stat exit $?"
 $bb sed 's/^/kmod-qemu: stat: /' /stat.txt
 hvbridge stat --transport kmod --json > /stat.json; say "stat json exit $?"
@@ -158,6 +174,8 @@ else
 		"kmod-check: PASS claim-after-kill" \
 		"kmod-qemu: kmod_check exit 0" \
 		"kmod-check: PASS wake-irq-read" \
+		"kmod-check: PASS zone-start-unreleased-refused" \
+		"kmod-check: PASS zone-unreleased-stays-stopped" \
 		"hvbridge-hyp: channel: wake SPI 120 set pending" \
 		"hvbridge-hyp: zone1: started by the root zone on CPU 2" \
 		"hvbridge-hyp: zone1: stop requested by the root zone" \
@@ -170,6 +188,10 @@ else
 		"kmod-qemu: zone stop 1 (stopped): exit 1" \
 		"kmod-qemu: zone start 1: exit 0" \
 		"kmod-qemu: zone1 stopped again" \
+		"hvbridge-hyp: zone1: not started: the daemon has not released its devices from the previous run (generation" \
+		"hvbridge: error: zone start 1: the daemon has not released zone 1's devices from its previous run" \
+		"kmod-qemu: zone start 1, daemon stopped: exit 1" \
+		"kmod-qemu: zone start 1, daemon continued: exit 0" \
 		"kmod-qemu: second daemon: hvbridge: error: cannot open /dev/hvbridge: busy: another daemon has it open (one daemon at a time)" \
 		"[zone1] guest: channel: the daemon answered" \
 		"kmod-qemu: stat exit 0" \

@@ -14,6 +14,7 @@
  *   hvb-restart HVBRIDGE STATE
  *   hvb-restart HVBRIDGE RNG
  *   hvb-restart HVBRIDGE CONSOLE
+ *   hvb-restart HVBRIDGE ZONE
  *
  * STATE: the state file is hostile input.  Between a SIGKILL and the
  * restart each case corrupts one thing in it; the new daemon must keep
@@ -28,6 +29,16 @@
  * its unix socket: the bytes are dropped, the chains completed); then a
  * client writes, and the receive queue, set up before the first kill,
  * must still deliver.
+ *
+ * ZONE: the zone is stopped for good while no daemon runs (docs/abi.md,
+ * "Zone restarts"): virtio-console has receive buffers of the old run
+ * posted, the daemon is killed (SIGKILL: it still looks attached, and
+ * the start gate must refuse) or stopped (SIGTERM: it detached, and the
+ * start gate lets the zone go), the hypervisor bumps the zone's
+ * generation, and a new daemon attaches.  Its state files are of the old
+ * generation: it must start every device afresh (Status 0) and not
+ * resume the old receive queue, so input then written to the console
+ * lands in no old buffer; and it acknowledges the new generation.
  *
  * STOP: as TERM, but each daemon is stopped by `hvbridge daemon --stop`
  * (40 times by default), which must exit 0 only after the daemon has
@@ -678,6 +689,128 @@ static int rs_console_mode(void)
 	return fails ? 1 : 0;
 }
 
+/* The guest's half of ZONE: one stop of the zone with daemon signal
+ * @how; returns the number of faults, each printed. */
+static unsigned int rs_zone_round(int how, __u32 gen)
+{
+	const char *what = how == SIGKILL ? "killed" : "stopped";
+	struct vdrv con = env.drv;	/* the producer, the memory's file */
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	__u64 old[4];
+	unsigned int i, j, fails = 0;
+	int status, fd = -1;
+
+	rs_upper_half_driver(&con, RS_CON_BASE, RS_CON_KICK, RS_CON_IRQ);
+	con.alloc_next = (gen - 1) * 8192;	/* fresh memory each round */
+	if (vdrv_init(&con, VIRTIO_ID_CONSOLE, RS_FEATURES, 2, 64)) {
+		printf("FAIL restart-zone: driver init\n");
+		return 1;
+	}
+	for (i = 0; i < 4; i++) {
+		struct vdrv_buf b = { .ipa = vdrv_alloc(&con, 64, 8),
+				      .len = 64, .writable = true };
+
+		old[i] = b.ipa;
+		if (!b.ipa || vdrv_add(&con, 0, &b, 1, false) < 0)
+			return 1;
+		memset(vdrv_ptr(&con, b.ipa), 0xa5, 64);
+	}
+	vdrv_kick(&con, 0);
+	/* The device has taken them into its state (a read through the
+	 * channel is served after the kick by the same thread). */
+	if (vdrv_read(&con, VIRTIO_MMIO_STATUS) != 0xf)
+		fails++;
+	kill(daemon_pid, how);
+	waitpid(daemon_pid, &status, 0);
+	/* The zone's CPUs parked: its new generation. */
+	hyp_channel_zone_gone(&env.p, BE_ZONE, gen);
+	if (hyp_channel_zone_released(&env.p, BE_ZONE, gen,
+				      50ull * 1000 * 1000) != (how != SIGKILL)) {
+		printf("FAIL restart-zone: daemon %s: the start gate said %s\n",
+		       what, how == SIGKILL ? "go" : "wait");
+		fails++;
+	}
+	daemon_pid = rs_spawn();
+	if (hyp_channel_zone_released(&env.p, BE_ZONE, gen,
+				      5000ull * 1000 * 1000) != 1) {
+		printf("FAIL restart-zone: daemon %s: the new daemon never acknowledged generation %u\n",
+		       what, gen);
+		fails++;
+	}
+	if (vdrv_read(&con, VIRTIO_MMIO_STATUS) != 0) {
+		printf("FAIL restart-zone: daemon %s: the new daemon resumed the old run's console (Status 0x%x)\n",
+		       what, vdrv_read(&con, VIRTIO_MMIO_STATUS));
+		fails++;
+	}
+	if (blkenv_status(&env) != 0) {
+		printf("FAIL restart-zone: daemon %s: the new daemon resumed the old run's disk\n",
+		       what);
+		fails++;
+	}
+	strcpy(sa.sun_path, con_sock);
+	for (i = 0; i < 500 && fd < 0; i++) {
+		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+			close(fd);
+			fd = -1;
+			usleep(10 * 1000);
+		}
+	}
+	if (fd < 0 || write(fd, "hello", 5) != 5)
+		fails++;
+	usleep(200 * 1000);
+	for (i = 0; i < 4; i++)
+		for (j = 0; j < 64; j++)
+			if (((const __u8 *)vdrv_ptr(&con, old[i]))[j] != 0xa5) {
+				printf("FAIL restart-zone: daemon %s: input written into a buffer of the old run\n",
+				       what);
+				fails++;
+				i = 4;
+				break;
+			}
+	/* The zone's next run is served, and takes the input that waited
+	 * (so none is left for the next round's old buffers). */
+	if (!fails) {
+		struct vdrv_buf b = { .len = 64, .writable = true };
+		__u32 len = 0;
+
+		b.ipa = vdrv_alloc(&con, 64, 8);
+		if (vdrv_init(&con, VIRTIO_ID_CONSOLE, RS_FEATURES, 2, 64) ||
+		    !b.ipa || vdrv_add(&con, 0, &b, 1, false) < 0 ||
+		    vdrv_kick(&con, 0) != HVB_STATUS_OK ||
+		    !vdrv_wait_used(&con, 0, 1, 5000) ||
+		    vdrv_get_used(&con, 0, &len) < 0 || len != 5 ||
+		    memcmp(vdrv_ptr(&con, b.ipa), "hello", 5)) {
+			printf("FAIL restart-zone: daemon %s: the next run got no input\n",
+			       what);
+			fails++;
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	if (!fails)
+		printf("PASS restart-zone: daemon %s, zone restarted: the start gate %s, the new daemon started its devices afresh and acknowledged\n",
+		       what, how == SIGKILL ? "waited for it" : "let the zone go");
+	return fails;
+}
+
+static int rs_zone_mode(void)
+{
+	unsigned int fails;
+	int status;
+
+	if (rs_read_ok()) {
+		printf("FAIL restart-zone: first read: %s\n", env.err);
+		return 1;
+	}
+	fails = rs_zone_round(SIGKILL, 1);
+	fails += rs_zone_round(SIGTERM, 2);
+	kill(daemon_pid, SIGTERM);
+	waitpid(daemon_pid, &status, 0);
+	daemon_pid = 0;
+	return fails ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	static __u32 gen[RS_SLOTS * RS_BLOCKS_PER_SLOT];
@@ -696,7 +829,7 @@ int main(int argc, char **argv)
 	int status;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: hvb-restart HVBRIDGE KILL|TERM|STOP|STATE|RNG|CONSOLE [RESTARTS]\n");
+		fprintf(stderr, "usage: hvb-restart HVBRIDGE KILL|TERM|STOP|STATE|RNG|CONSOLE|ZONE [RESTARTS]\n");
 		return 2;
 	}
 	hvbridge = argv[1];
@@ -715,8 +848,9 @@ int main(int argc, char **argv)
 		log_level = "error";	/* the warnings are provoked */
 	daemon_pid = rs_spawn();
 	if (!strcmp(argv[2], "STATE") || !strcmp(argv[2], "RNG") ||
-	    !strcmp(argv[2], "CONSOLE")) {
+	    !strcmp(argv[2], "CONSOLE") || !strcmp(argv[2], "ZONE")) {
 		int ret = !strcmp(argv[2], "RNG") ? rs_rng_mode() :
+			  !strcmp(argv[2], "ZONE") ? rs_zone_mode() :
 			  !strcmp(argv[2], "CONSOLE") ? rs_console_mode() :
 			  rs_state_mode();
 

@@ -35,7 +35,8 @@ restart-test: $(RESTART_BIN)
 	$(RESTART_BIN) $(O)/tool/hvbridge STATE; s=$$?; \
 	$(RESTART_BIN) $(O)/tool/hvbridge RNG; g=$$?; \
 	$(RESTART_BIN) $(O)/tool/hvbridge CONSOLE; c=$$?; \
+	$(RESTART_BIN) $(O)/tool/hvbridge ZONE; z=$$?; \
 	f=$$(((k != 0) + (t != 0) + (p != 0) + (s != 0) + (g != 0) + \
-	      (c != 0))); \
-	echo "restart: $$((6 - f)) passed, $$f failed"; \
+	      (c != 0) + (z != 0))); \
+	echo "restart: $$((7 - f)) passed, $$f failed"; \
 	[ $$f = 0 ]

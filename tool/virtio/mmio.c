@@ -503,9 +503,28 @@ void hvb_virtio_resume(struct hvb_virtio_dev *vd)
 		hvb_virtio_raise(vd, VIRTIO_MMIO_INT_VRING);
 }
 
+/*
+ * The zone was stopped for good (docs/abi.md, "Zone restarts"): the
+ * reset a driver's Status = 0 makes, so that nothing of the old run (a
+ * ready queue's rings, an in-flight record, a device thread filling a
+ * buffer the old guest posted) reaches the zone's next run; then the
+ * state file says which run it is.  The consumer acknowledges after.
+ */
+static void mmio_zone_reset(struct hvb_device *d, __u32 gen)
+{
+	struct hvb_virtio_dev *vd = d->priv;
+
+	if (!vd)
+		return;
+	mmio_reset(vd);
+	if (vd->vs)
+		__atomic_store_n(&vd->vs->zone_gen, gen, __ATOMIC_RELEASE);
+}
+
 const struct hvb_device_ops hvb_virtio_mmio_ops = {
 	.type = "virtio-mmio",
 	.access = mmio_access,
 	.kick = mmio_kick,
 	.destroy = mmio_destroy,
+	.zone_reset = mmio_zone_reset,
 };

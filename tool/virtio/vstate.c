@@ -30,13 +30,14 @@ static void vstate_use(struct hvb_virtio_dev *vd, struct hvb_vstate *vs)
 
 /* Make @vs the state of @vd as it stands now (reset, at attach). */
 static void vstate_fill(struct hvb_virtio_dev *vd, struct hvb_vstate *vs,
-			__u32 epoch)
+			__u32 epoch, __u32 zone_gen)
 {
 	memset(vs, 0, sizeof(*vs));
 	vs->magic = HVB_VSTATE_MAGIC;
 	vs->version = HVB_VSTATE_VERSION;
 	vs->size = sizeof(*vs);
 	vs->epoch = epoch;
+	vs->zone_gen = zone_gen;
 	vs->zone = vd->dev->zone_id;
 	vs->device_id = vd->ops->device_id;
 	vs->base = vd->dev->base;
@@ -63,8 +64,10 @@ const char *hvb_vstate_default_dir(void)
 }
 
 int hvb_vstate_attach(struct hvb_virtio_dev *vd, const char *dir,
-		      __u32 epoch, bool *resume, char *err, size_t err_len)
+		      __u32 epoch, __u32 zone_gen, bool *resume, char *err,
+		      size_t err_len)
 {
+	bool old_version = false;
 	char path[512];
 	struct hvb_vstate *vs;
 	struct stat st;
@@ -120,7 +123,11 @@ int hvb_vstate_attach(struct hvb_virtio_dev *vd, const char *dir,
 		close(fd);
 		return -e;
 	}
-	if (st.st_size != 0 &&
+	/* Version 1 has the same size and no generation: the run it
+	 * belongs to is unknown, so it is not resumed. */
+	old_version = st.st_size != 0 && vs->magic == HVB_VSTATE_MAGIC &&
+		      vs->version == 1 && vs->size == sizeof(*vs);
+	if (st.st_size != 0 && !old_version &&
 	    (vs->magic != HVB_VSTATE_MAGIC ||
 	     vs->version != HVB_VSTATE_VERSION || vs->size != sizeof(*vs))) {
 		snprintf(err, err_len, "%s: bad header (magic 0x%x, version %u, size %u; want 0x%x, %u, %zu); remove it to start the device afresh",
@@ -131,14 +138,22 @@ int hvb_vstate_attach(struct hvb_virtio_dev *vd, const char *dir,
 		return -EPROTO;
 	}
 	vd->vs_fd = fd;
-	if (st.st_size != 0 && vstate_is_ours(vd, vs, epoch)) {
+	if (st.st_size != 0 && !old_version && vstate_is_ours(vd, vs, epoch) &&
+	    vs->zone_gen == zone_gen) {
 		vs->epoch = epoch;
 		*resume = true;
 	} else {
-		if (st.st_size != 0)
+		if (old_version)
+			hvb_info("%s: state version 1 (no zone generation); starting %s afresh",
+				 path, vd->dev->name);
+		else if (st.st_size != 0 && vstate_is_ours(vd, vs, epoch))
+			hvb_info("%s: zone %u was stopped since (generation %u, now %u); starting %s afresh",
+				 path, vd->dev->zone_id, vs->zone_gen,
+				 zone_gen, vd->dev->name);
+		else if (st.st_size != 0)
 			hvb_info("%s: left by another device or run; starting %s afresh",
 				 path, vd->dev->name);
-		vstate_fill(vd, vs, epoch);
+		vstate_fill(vd, vs, epoch, zone_gen);
 	}
 	free(vd->vs_own);
 	vd->vs_own = NULL;

@@ -29,7 +29,9 @@
 #include "virtio.h"
 
 #define HVB_VSTATE_MAGIC	0x53564248u	/* "HBVS", little-endian */
-#define HVB_VSTATE_VERSION	1u
+/* 2: zone_gen (a version 1 file is not resumed: its zone's run is
+ * unknown, so its device starts afresh). */
+#define HVB_VSTATE_VERSION	2u
 /* The default state directory; --state-dir or daemon.state_dir. */
 #define HVB_VSTATE_DIR		"/run/hvbridge"
 /* An environment variable that moves the default (the tests point it
@@ -76,12 +78,18 @@ struct hvb_vstate {
 	__u32 queue_sel;
 	__u32 device_features_sel;
 	__u32 driver_features_sel;
-	__u32 pad;
+	/* The zone's generation (channel.h, zone_gen) the state belongs
+	 * to: the daemon, at attach and when it resets the device because
+	 * the zone was stopped for good.  A next daemon resumes only a
+	 * state of the zone's current run (docs/daemon.md, "Restarts"). */
+	__u32 zone_gen;
 	__u64 driver_features;
 	__u64 features;
 	struct hvb_vstate_queue q[HVB_VIRTIO_MAX_QUEUES];
 };
 
+_Static_assert(offsetof(struct hvb_vstate, zone_gen) == 60,
+	       "state file layout: zone_gen");
 _Static_assert(sizeof(struct hvb_vstate_queue) == 72,
 	       "state file layout: queue record");
 _Static_assert(offsetof(struct hvb_vstate, q) == 80,
@@ -92,7 +100,9 @@ _Static_assert(sizeof(struct hvb_vstate) == 80 + 72 * HVB_VIRTIO_MAX_QUEUES,
 /*
  * Map the state file of @vd in @dir and decide whether to resume from
  * it: *resume is true when it holds the state the daemon of region
- * epoch @epoch - 1 left for this very device.  Otherwise it is
+ * epoch @epoch - 1 left for this very device, in the zone's generation
+ * @zone_gen (the run of the zone now; a state of an earlier run
+ * describes rings in memory the zone reuses).  Otherwise it is
  * (re)initialized for @vd's current, reset state.  Returns 0, or a
  * negative errno with a message in @err: -EPROTO, its header does not
  * match (remove the file to start the device afresh); -EBUSY, another
@@ -103,7 +113,8 @@ _Static_assert(sizeof(struct hvb_vstate) == 80 + 72 * HVB_VIRTIO_MAX_QUEUES,
 const char *hvb_vstate_default_dir(void);
 
 int hvb_vstate_attach(struct hvb_virtio_dev *vd, const char *dir,
-		      __u32 epoch, bool *resume, char *err, size_t err_len);
+		      __u32 epoch, __u32 zone_gen, bool *resume, char *err,
+		      size_t err_len);
 
 /* Unmap it; @vd goes on with a private copy (shutdown). */
 void hvb_vstate_detach(struct hvb_virtio_dev *vd);

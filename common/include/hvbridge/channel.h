@@ -58,7 +58,8 @@
 
 #define HVB_MAGIC		0x52425648u	/* "HVBR" in memory order */
 #define HVB_ABI_MAJOR		1u
-#define HVB_ABI_MINOR		1u	/* 1: consumer_owner, heartbeat */
+#define HVB_ABI_MINOR		2u	/* 1: consumer_owner, heartbeat;
+					 * 2: zone_gen, zone_ack */
 
 /* The isolation unit: one writer per line of this size. */
 #define HVB_LINE		128u
@@ -76,6 +77,13 @@
 #define HVB_KICK_QUEUES		16u
 #define HVB_KICK_BITS		(HVB_KICK_DEVS * HVB_KICK_QUEUES)
 #define HVB_KICK_WORDS		(HVB_KICK_BITS / 64u)
+
+/*
+ * Zone incarnations (docs/abi.md, "Zone restarts"): one generation word
+ * and one acknowledgement word per zone id below HVB_ZONE_GENS.  A zone
+ * with a higher id has no handshake.
+ */
+#define HVB_ZONE_GENS		16u
 
 /* Latency histogram: bucket i counts round trips of [2^i, 2^(i+1)) ns;
  * bucket 0 also counts 0 ns, the last bucket everything above. */
@@ -192,7 +200,17 @@ struct hvb_pending {
  * flagged word with 0.  Bits coalesce, so the bitmap cannot overflow. */
 struct hvb_kicks {
 	__u64 summary;		/* bit w: words[w] may be non-zero */
-	__u64 reserved0[15];
+	/*
+	 * Since ABI 1.2.  Written by the hypervisor only: zone_gen[id] + 1
+	 * (release, Barrier G) each time zone @id is stopped for good (its
+	 * CPUs parked, its memory about to be reused), and again, unchanged,
+	 * when a region is attached or the zone is started.  Read (acquire,
+	 * Barrier G') by the daemon on every poll and in its last look
+	 * before sleeping: this line is one it reads anyway.  To the daemon
+	 * a value is only a number to compare with the last one it acted on.
+	 */
+	__u32 zone_gen[HVB_ZONE_GENS];
+	__u64 reserved0[7];
 	__u64 words[HVB_KICK_WORDS];
 };
 
@@ -260,7 +278,19 @@ struct hvb_daemon_stats {
 	 * its serving loop and while it sleeps; read by a daemon about to
 	 * attach, to tell a live owner from a dead one.  Since ABI 1.1. */
 	__u64 heartbeat;
-	__u64 reserved[22];
+	__u64 reserved[6];
+	/*
+	 * Since ABI 1.2, on its own line.  Written by the daemon only
+	 * (release, Barrier Q): zone_gen[id] as it read it, once every
+	 * device of zone @id is reset (queues not ready, in-flight records
+	 * cleared, no device thread touching the zone's memory, the state
+	 * files updated), or at attach once its devices are set up for that
+	 * generation.  Read (acquire, Barrier Q') by the hypervisor before
+	 * it starts zone @id: it never starts a zone whose generation an
+	 * attached daemon has not acknowledged.
+	 */
+	__u32 zone_ack[HVB_ZONE_GENS];
+	__u64 reserved1[8];
 };
 
 /* Fixed layout of ABI major 1. */
@@ -287,6 +317,15 @@ _Static_assert(__builtin_offsetof(struct hvb_cpu_stats, served) ==
 	       3 * HVB_LINE, "daemon part of the stats on its own line");
 _Static_assert(sizeof(struct hvb_daemon_stats) == 2 * HVB_LINE,
 	       "daemon stats size");
+_Static_assert(__builtin_offsetof(struct hvb_kicks, zone_gen) == 8,
+	       "zone generations in the summary line");
+_Static_assert(__builtin_offsetof(struct hvb_daemon_stats, heartbeat) == 72,
+	       "heartbeat");
+_Static_assert(__builtin_offsetof(struct hvb_daemon_stats, zone_ack) ==
+	       HVB_LINE, "zone acknowledgements on their own line");
+_Static_assert(HVB_KICK_OFF + 8 == 0x208 &&
+	       HVB_DAEMON_STATS_OFF + HVB_LINE == 0x380,
+	       "zone_gen at 0x208, zone_ack at 0x380");
 _Static_assert(HVB_HEADER_OFF + sizeof(struct hvb_region_header) ==
 	       HVB_WAKE_OFF, "wake follows header");
 _Static_assert(HVB_WAKE_OFF + sizeof(struct hvb_wake) == HVB_PENDING_OFF,

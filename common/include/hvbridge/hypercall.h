@@ -28,7 +28,8 @@
 
 /* Version of this hypercall ABI, returned by HVB_HC_VERSION. */
 #define HVB_HC_ABI_MAJOR	1u
-#define HVB_HC_ABI_MINOR	1u	/* 1: ZONE_CREATE, ZONE_DESTROY */
+#define HVB_HC_ABI_MINOR	2u	/* 1: ZONE_CREATE, ZONE_DESTROY;
+					 * 2: HVB_HC_EDEVICES */
 
 #define HVB_HC_FN(n)		(0xc6000000u | (n))
 
@@ -94,6 +95,12 @@
  * zone at its configured entry as at boot (the built-in test guest is
  * copied again; a loaded image is not reloaded: it runs what its RAM
  * holds).  Returns 0, or HVB_HC_ESTATE if the firmware refused CPU_ON.
+ * Before that, if a daemon is attached to the channel and has not
+ * acknowledged the zone's current generation (channel.h, zone_ack; the
+ * hypervisor wakes it), the hypervisor waits for it at most
+ * HVB_ZONE_RELEASE_SLICE_MS and then refuses with HVB_HC_EDEVICES: the
+ * zone is not started while a device of its previous run may still write
+ * into its memory.  A caller retries for HVB_ZONE_RELEASE_WAIT_MS.
  *
  * STOP (zone running, else HVB_HC_ESTATE): marks the zone to stop and
  * returns 0 at once.  Each of its CPUs parks at its next exit to the
@@ -160,6 +167,17 @@
 #define HVB_HC_EZONE		(-8)	/* descriptor refused: x1 reason, x2
 					 * index (hvbridge/zone-desc.h) */
 #define HVB_HC_EAGAIN		(-9)	/* in progress: call again */
+/* ZONE_START: the attached daemon has not acknowledged the zone's
+ * generation (channel.h, zone_ack): its devices may still write into
+ * the zone's memory.  Retry for up to HVB_ZONE_RELEASE_WAIT_MS. */
+#define HVB_HC_EDEVICES		(-10)
+
+/* How long a caller of ZONE_START keeps retrying HVB_HC_EDEVICES (the
+ * channel's timeout policy: HYP_CHANNEL_TIMEOUT_NS); each try spins at
+ * most HVB_ZONE_RELEASE_SLICE_MS in the hypervisor, so the root zone's
+ * CPU is not held while the daemon may need it. */
+#define HVB_ZONE_RELEASE_WAIT_MS	500u
+#define HVB_ZONE_RELEASE_SLICE_MS	20u
 
 /* Bounds of an attached region (bytes). */
 #define HVB_HC_REGION_MIN	0x1000ull

@@ -64,7 +64,9 @@
  *        output.  An unknown command fails with -ENOTTY.  A hypercall
  *        error comes back as a negative errno: HVB_HC_EINVAL -> -EINVAL,
  *        HVB_HC_ENOENT -> -ENOENT, HVB_HC_ESTATE/EBUSY -> -EBUSY,
- *        HVB_HC_EDENIED -> -EPERM, anything else -> -EIO.
+ *        HVB_HC_EDENIED -> -EPERM, HVB_HC_EDEVICES -> -EAGAIN (ZONE_START:
+ *        the daemon has not released the zone's devices yet; retry),
+ *        anything else -> -EIO.
  */
 #ifndef HVBRIDGE_KMOD_IOCTL_H
 #define HVBRIDGE_KMOD_IOCTL_H

@@ -134,14 +134,19 @@ static void hyp_producer_bind(__u32 cpu, __u32 sel)
 
 struct hyp_producer *hyp_arm64_producer(void)
 {
-	__u32 cpu = hyp_arm64_cpu_id(), sel;
-
-	if (cpu >= HYP_MAX_CPUS)
+	if (hyp_arm64_cpu_id() >= HYP_MAX_CPUS)
 		return 0;
 	/* A zone asked to stop parks here, at an exit
 	 * (hyp_hc_zone_exit_check(), hvc_bridge.c). */
 	hyp_hc_zone_exit_check(hyp_vcpu_current());
-	if (!hyp_channel_ready)
+	return hyp_arm64_chan_producer();
+}
+
+struct hyp_producer *hyp_arm64_chan_producer(void)
+{
+	__u32 cpu = hyp_arm64_cpu_id(), sel;
+
+	if (cpu >= HYP_MAX_CPUS || !hyp_channel_ready)
 		return 0;
 	hvb_write_once_u64(&hyp_producer_since[cpu], hyp_arch_cycles());
 	/* Barrier R: the timestamp before the load of the selector; pairs
@@ -206,6 +211,9 @@ __s64 hyp_arm64_channel_attach(const struct hyp_zone *root, __u64 pa,
 	}
 	hyp_chan_base = pa;
 	hyp_chan_size = size;
+	/* Before any producer or daemon uses it: the zones' generations,
+	 * so a daemon that attaches sees the current ones. */
+	hyp_hc_zone_gens_publish((void *)pa);
 	/* Publishes base and size to the producers' acquire of the
 	 * selector (hyp_arm64_producer()). */
 	hvb_store_release_u32(&hyp_chan_sel,

@@ -11,6 +11,7 @@
  */
 #include <hvbridge/barrier.h>
 #include <hvbridge/hypercall.h>
+#include <arm64/chan.h>
 #include <arm64/gic.h>
 #include <arm64/hvc.h>
 #include <arm64/hyp.h>
@@ -19,6 +20,7 @@
 #include <arm64/vcpu.h>
 #include <arm64/zone_create.h>
 #include <hyp/arch.h>
+#include <hyp/channel.h>
 #include <hyp/printk.h>
 #include <hyp/spinlock.h>
 #include <hyp/zone.h>
@@ -63,6 +65,25 @@ static __u32 hyp_hc_stop_by[HYP_MAX_ZONES];
  * went ON) by the zone's CPU.
  */
 static __u32 hyp_hc_starting[HYP_MAX_ZONES];
+/*
+ * Each zone id's generation (docs/abi.md, "Zone restarts"), by id as
+ * the daemon knows zones, so that a zone destroyed and created again
+ * under its id continues its count: +1 (fetch-add) each time the zone is
+ * stopped for good, by the CPU that moved it to STOPPED
+ * (hyp_hc_zone_state()) or that restarts it after its SYSTEM_RESET; read
+ * by the root zone's ZONE_START and ZONE_DESTROY.  The region's
+ * zone_gen[] is a copy for the daemon; this one is the hypervisor's, so
+ * nothing the root zone writes can change which acknowledgement counts.
+ * An id of HVB_ZONE_GENS or more has none.
+ */
+static __u32 hyp_hc_gen[HVB_ZONE_GENS];
+/* The generation whose refused start was logged last (a caller retries
+ * for HVB_ZONE_RELEASE_WAIT_MS: one line, not one per try). */
+static __u32 hyp_hc_refused_gen[HVB_ZONE_GENS];
+/* How long a SYSTEM_RESET waits for the daemon to release the zone's
+ * devices (the channel's timeout policy); it is the zone's own CPU that
+ * waits, not the root zone's. */
+#define HYP_HC_RESET_RELEASE_NS	HYP_CHANNEL_TIMEOUT_NS
 /* How long a guest zone's SYSTEM_RESET waits for its other CPUs to park
  * (they are kicked: an interrupt at EL2 is an exit). */
 #define HYP_HC_RESET_WAIT_NS	100000000ull
@@ -188,6 +209,52 @@ static int hyp_hc_zone_cpus_off(struct hyp_zone *z)
 	return 1;
 }
 
+/*
+ * @z's CPUs are parked and its memory will be reused by its next run:
+ * a new generation, and the daemon woken to reset the zone's devices
+ * (hyp_channel_zone_gone(), Barrier G).  Returns the new generation.
+ */
+static __u32 hyp_hc_zone_gone(struct hyp_zone *z)
+{
+	struct hyp_producer *p;
+	__u32 gen;
+
+	if (z->cfg->id >= HVB_ZONE_GENS) {
+		hyp_printk("hvbridge-hyp: %s: zone id %u has no generation word: the daemon is not told of its restarts\n",
+			   z->cfg->name, z->cfg->id);
+		return 0;
+	}
+	gen = hvb_fetch_add_u32(&hyp_hc_gen[z->cfg->id], 1) + 1;
+	p = hyp_arm64_chan_producer();
+	if (p)
+		hyp_channel_zone_gone(p, z->cfg->id, gen);
+	return gen;
+}
+
+/* May @z start: has an attached daemon released its devices?  (Waits
+ * at most @wait_ns; hyp_channel_zone_released().) */
+static int hyp_hc_zone_released(struct hyp_zone *z, __u64 wait_ns)
+{
+	struct hyp_producer *p;
+
+	if (z->cfg->id >= HVB_ZONE_GENS)
+		return 1;
+	p = hyp_arm64_chan_producer();
+	return !p || hyp_channel_zone_released(p, z->cfg->id,
+			hvb_load_acquire_u32(&hyp_hc_gen[z->cfg->id]), wait_ns);
+}
+
+void hyp_hc_zone_gens_publish(void *region)
+{
+	struct hvb_kicks *k = hvb_region_kicks(region);
+	__u32 id;
+
+	for (id = 0; id < HVB_ZONE_GENS; id++)
+		/* Barrier G, as in hyp_channel_zone_gone(). */
+		hvb_store_release_u32(&k->zone_gen[id],
+				      hvb_load_acquire_u32(&hyp_hc_gen[id]));
+}
+
 static __u32 hyp_hc_zone_state(struct hyp_zone *z)
 {
 	__u32 *run = &hyp_hc_run[z->index];
@@ -196,7 +263,9 @@ static __u32 hyp_hc_zone_state(struct hyp_zone *z)
 	if ((st == HC_STOPPING || st == HC_EXITED) &&
 	    !hvb_load_acquire_u32(&hyp_hc_starting[z->index]) &&
 	    hyp_hc_zone_cpus_off(z)) {
-		hvb_cmpxchg_u32(run, st, HC_STOPPED);
+		/* Only the CPU that makes the move starts a generation. */
+		if (hvb_cmpxchg_u32(run, st, HC_STOPPED) == st)
+			hyp_hc_zone_gone(z);
 		st = hvb_load_acquire_u32(run);
 	}
 	switch (st) {
@@ -255,8 +324,20 @@ static __s64 hyp_hc_zone_start(struct hyp_zone *z)
 	__u32 cpu = (__u32)__builtin_ctzll(z->cfg->cpus);
 	int err;
 
-	if (hyp_hc_zone_state(z) != HVB_ZONE_STOPPED ||
-	    hvb_cmpxchg_u32(run, HC_STOPPED, HC_RUNNING) != HC_STOPPED)
+	if (hyp_hc_zone_state(z) != HVB_ZONE_STOPPED)
+		return HVB_HC_ESTATE;
+	/* STOPPED starts no new generation: the one checked here is the
+	 * one the zone will run in. */
+	if (!hyp_hc_zone_released(z, HVB_ZONE_RELEASE_SLICE_MS * 1000000ull)) {
+		__u32 gen = hvb_load_acquire_u32(&hyp_hc_gen[z->cfg->id]);
+
+		/* (released() said 1 for an id without a generation.) */
+		if (hvb_xchg_u32(&hyp_hc_refused_gen[z->cfg->id], gen) != gen)
+			hyp_printk("hvbridge-hyp: %s: not started: the daemon has not released its devices from the previous run (generation %u)\n",
+				   z->cfg->name, gen);
+		return HVB_HC_EDEVICES;
+	}
+	if (hvb_cmpxchg_u32(run, HC_STOPPED, HC_RUNNING) != HC_STOPPED)
 		return HVB_HC_ESTATE;
 	hyp_printk("hvbridge-hyp: %s: started by the root zone on CPU %u\n",
 		   z->cfg->name, cpu);
@@ -326,7 +407,14 @@ void hyp_hc_zone_power_off(struct hyp_zone *z, int reset)
 			goto off;
 		}
 	/* Every other CPU is off: the zone is this CPU's alone, and it
-	 * restarts it as ZONE_START does (hyp_hc_zone_start()). */
+	 * restarts it as ZONE_START does (hyp_hc_zone_start()), in a new
+	 * generation whose devices the daemon must have released first. */
+	hyp_hc_zone_gone(z);
+	if (!hyp_hc_zone_released(z, HYP_HC_RESET_RELEASE_NS)) {
+		hyp_printk("hvbridge-hyp: %s: reset: the daemon has not released its devices, the zone stays stopped\n",
+			   z->cfg->name);
+		goto off;
+	}
 	cpu = (__u32)__builtin_ctzll(z->cfg->cpus);
 	hyp_printk("hvbridge-hyp: %s: reset: restarting on CPU %u\n",
 		   z->cfg->name, cpu);
@@ -388,6 +476,11 @@ static __s64 hyp_hc_zone_destroy(struct hyp_zone *z)
 		hyp_hc_zone_kick(z);
 		return HVB_HC_EAGAIN;
 	}
+	/* STOPPED gave the zone a new generation (hyp_hc_zone_state()):
+	 * its memory goes back to the pool only once an attached daemon
+	 * has reset the zone's devices (docs/abi.md, "Zone restarts"). */
+	if (!hyp_hc_zone_released(z, 0))
+		return HVB_HC_EAGAIN;
 	hyp_arm64_zone_remove(z);
 	return HVB_HC_OK;
 }
@@ -410,6 +503,10 @@ static __s64 hyp_hc_zone_create(const struct hyp_zone *root, __u64 pa,
 	hyp_hc_irq_pending[z->index] = 0;
 	hvb_store_release_u32(&hyp_hc_starting[z->index], 0);
 	hvb_store_release_u32(&hyp_hc_run[z->index], HC_STOPPED);
+	/* No new generation: the destroy of an earlier zone of this id
+	 * waited for the daemon's release of its last one (or no daemon
+	 * was attached, and the next one starts that id's devices afresh
+	 * if its state files are older). */
 	tf->x[1] = z->index;
 	return HVB_HC_OK;
 }

@@ -24,6 +24,7 @@ struct hyp_producer {
 	struct hvb_wake *wake;
 	struct hvb_pending *pending;
 	struct hvb_kicks *kicks;
+	struct hvb_daemon_stats *dstats;	/* zone_ack (read only) */
 	__u64 next_seq;			/* seq of the next request, never 0 */
 	__u64 timeout_ns;		/* give up after this; 0: never */
 	__u32 cpu;
@@ -58,6 +59,29 @@ hyp_status_t hyp_channel_sync(struct hyp_producer *p, __u32 zone_id,
  * write through hyp_channel_sync() instead.
  */
 int hyp_channel_kick(struct hyp_producer *p, __u32 dev, __u32 queue);
+
+/*
+ * Zone incarnations (docs/abi.md, "Zone restarts").  The hypervisor keeps
+ * each zone's generation in its own memory; these put it in the region.
+ *
+ * hyp_channel_zone_gone(): zone @zone_id is stopped for good and its
+ * generation is now @gen: store it (Barrier G, release), then wake the
+ * daemon as a request would (Barrier W2), so it resets the zone's devices
+ * and acknowledges @gen.  A zone id >= HVB_ZONE_GENS is ignored.
+ */
+void hyp_channel_zone_gone(struct hyp_producer *p, __u32 zone_id, __u32 gen);
+
+/*
+ * May zone @zone_id, generation @gen, start?  Unless the daemon's
+ * acknowledgement (Barrier Q', acquire) says so already, publishes @gen
+ * again, wakes the daemon, and waits at most @wait_ns (0: one look).  Returns 1 when it came,
+ * when no daemon is attached (consumer_state ABSENT: a daemon attaching
+ * later starts the zone's devices afresh), or when the zone has no
+ * generation word; 0 when an attached daemon has not acknowledged @gen,
+ * so a device of the zone's previous run may still write into its memory.
+ */
+int hyp_channel_zone_released(struct hyp_producer *p, __u32 zone_id,
+			      __u32 gen, __u64 wait_ns);
 
 /*
  * The completion wait of hyp_channel_sync(), in its own file so that the

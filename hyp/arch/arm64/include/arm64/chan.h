@@ -27,4 +27,8 @@ void hyp_arm64_channel_init(void);
 /* This CPU's producer, attached on first use; NULL without a region. */
 struct hyp_producer *hyp_arm64_producer(void);
 
+/* The same without the park check of an exit: for the hypervisor's own
+ * uses of the channel (zone generations, hvc_bridge.c). */
+struct hyp_producer *hyp_arm64_chan_producer(void);
+
 #endif /* ARM64_CHAN_H */

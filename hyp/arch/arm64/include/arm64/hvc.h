@@ -42,6 +42,11 @@ void hyp_hc_zone_entry_check(struct hyp_zone *z);
  * could not start (vcpu.c). */
 void hyp_hc_zone_exited(const struct hyp_zone *z);
 
+/* Write every zone's generation into the region at @region (a region
+ * being attached, before the producers see it; docs/abi.md, "Zone
+ * restarts"). */
+void hyp_hc_zone_gens_publish(void *region);
+
 /* [@pa, @pa + @size) lies in one of @z's own RAM regions: identity
  * mapped, not shared with another zone, not the channel region. */
 int hyp_hc_is_own_ram(const struct hyp_zone *z, __u64 pa, __u64 size);
