@@ -50,8 +50,8 @@
 #define HYP_CONSOLE_TX		0x0
 #define HYP_CONSOLE_SIZE	0x1000
 #define HYP_CONSOLE_LINE	120	/* characters per printed line */
-#define HYP_CONSOLE_BURST	256	/* lines a zone may print at once */
-#define HYP_CONSOLE_RATE	64	/* lines a second, after the burst */
+#define HYP_CONSOLE_BURST	1024	/* lines a zone may print at once */
+#define HYP_CONSOLE_RATE	256	/* lines a second, after the burst */
 
 /* PL011 registers (ARM DDI 0183), offsets from the UART's base. */
 #define HYP_PL011_DR		0x000
