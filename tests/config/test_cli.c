@@ -28,6 +28,7 @@
 #include <hvbridge/region.h>
 
 #include "cfgtest.h"
+#include "clirun.h"
 #include "virtio/vstate.h"
 
 #define BIN		HVB_TEST_HVBRIDGE
@@ -44,49 +45,16 @@ static void cli_setup(void)
 
 static void cli_teardown(void)
 {
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", cli_dir);
-	if (system(cmd))
-		cr_log_warn("cannot remove %s", cli_dir);
+	cli_remove_dir(cli_dir);
 }
 
 TestSuite(cli, .init = cli_setup, .fini = cli_teardown,
 	  .timeout = CFG_CLI_TIMEOUT_S);
 
-struct cli_run {
-	int status;		/* exit status, or -1 */
-	char out[8192];
-	char err[8192];
-};
-
-static void cli_slurp(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "r");
-	size_t n = 0;
-
-	if (f) {
-		n = fread(buf, 1, len - 1, f);
-		fclose(f);
-	}
-	buf[n] = '\0';
-}
-
 /* Run "@args" (shell words) under timeout(1); capture both streams. */
 static void cli(struct cli_run *r, const char *args)
 {
-	char cmd[2048], out[128], err[128];
-	int st;
-
-	snprintf(out, sizeof(out), "%s/out", cli_dir);
-	snprintf(err, sizeof(err), "%s/err", cli_dir);
-	snprintf(cmd, sizeof(cmd), "timeout 30 %s >'%s' 2>'%s'", args, out,
-		 err);
-	st = system(cmd);
-	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-	cli_slurp(out, r->out, sizeof(r->out));
-	cli_slurp(err, r->err, sizeof(r->err));
-	cr_assert_neq(r->status, 124, "timed out: %s", args);
+	cli_run_in(cli_dir, 30, r, args);
 }
 
 /* A config file in the test's directory holding @text. */

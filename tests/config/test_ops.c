@@ -33,6 +33,7 @@
 #include <hvbridge/region.h>
 
 #include "cfgtest.h"
+#include "clirun.h"
 
 #define BIN		HVB_TEST_HVBRIDGE
 
@@ -66,54 +67,21 @@ static void ops_setup(void)
 
 static void ops_teardown(void)
 {
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", ops_dir);
-	if (system(cmd))
-		cr_log_warn("cannot remove %s", ops_dir);
+	cli_remove_dir(ops_dir);
 }
 
 TestSuite(ops, .init = ops_setup, .fini = ops_teardown,
 	  .timeout = CFG_CLI_TIMEOUT_S);
 
-struct ops_run {
-	int status;		/* exit status, or -1 */
-	char out[8192];
-	char err[8192];
-};
-
-static void ops_slurp(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "r");
-	size_t n = 0;
-
-	if (f) {
-		n = fread(buf, 1, len - 1, f);
-		fclose(f);
-	}
-	buf[n] = '\0';
-}
-
 /* Run "@args" (shell words) under timeout(1); capture both streams. */
-static void ops_cli(struct ops_run *r, const char *args)
+static void ops_cli(struct cli_run *r, const char *args)
 {
-	char cmd[2048], out[128], err[128];
-	int st;
-
-	snprintf(out, sizeof(out), "%s/out", ops_dir);
-	snprintf(err, sizeof(err), "%s/err", ops_dir);
-	snprintf(cmd, sizeof(cmd), "timeout 60 %s >'%s' 2>'%s'", args, out,
-		 err);
-	st = system(cmd);
-	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-	ops_slurp(out, r->out, sizeof(r->out));
-	ops_slurp(err, r->err, sizeof(r->err));
-	cr_assert_neq(r->status, 124, "timed out: %s", args);
+	cli_run_in(ops_dir, 60, r, args);
 }
 
 /* `hvbridge daemon --stop` for region @region in the test's state
  * directory. */
-static void ops_stop_on(struct ops_run *r, const char *region,
+static void ops_stop_on(struct cli_run *r, const char *region,
 			const char *extra)
 {
 	char args[512];
@@ -124,7 +92,7 @@ static void ops_stop_on(struct ops_run *r, const char *region,
 	ops_cli(r, args);
 }
 
-static void ops_stop(struct ops_run *r, const char *extra)
+static void ops_stop(struct cli_run *r, const char *extra)
 {
 	ops_stop_on(r, ops_region, extra);
 }
@@ -202,7 +170,7 @@ static int ops_reap(pid_t pid)
 Test(ops, stop_stops_a_live_daemon)
 {
 	pid_t pid = ops_daemon();
-	struct ops_run r;
+	struct cli_run r;
 	char path[256];
 	int status;
 
@@ -220,7 +188,7 @@ Test(ops, stop_stops_a_live_daemon)
 
 Test(ops, stop_without_a_daemon_fails)
 {
-	struct ops_run r;
+	struct cli_run r;
 
 	ops_stop(&r, "");
 	cr_expect_eq(r.status, 1, "status %d: %s", r.status, r.err);
@@ -233,7 +201,7 @@ Test(ops, stop_without_a_daemon_fails)
 Test(ops, stale_pid_file_not_trusted)
 {
 	char path[256], want[64];
-	struct ops_run r;
+	struct cli_run r;
 	pid_t dead = fork();
 	FILE *f;
 
@@ -259,7 +227,7 @@ Test(ops, stale_pid_file_not_trusted)
 Test(ops, stale_pid_file_with_a_reused_pid_not_trusted)
 {
 	char path[256];
-	struct ops_run r;
+	struct cli_run r;
 	FILE *f;
 
 	cr_assert_eq(mkdir(ops_state, 0700), 0);
@@ -278,7 +246,7 @@ Test(ops, stale_pid_file_with_a_reused_pid_not_trusted)
 Test(ops, foreign_lock_holder_never_signalled)
 {
 	char path[256], want[128];
-	struct ops_run r;
+	struct cli_run r;
 	pid_t pid;
 	int fd, i;
 
@@ -336,7 +304,7 @@ Test(ops, foreign_lock_holder_never_signalled)
 Test(ops, stop_times_out)
 {
 	pid_t pid = ops_daemon();
-	struct ops_run r;
+	struct cli_run r;
 	int status;
 
 	cr_assert_eq(kill(pid, SIGSTOP), 0);
@@ -355,7 +323,7 @@ Test(ops, stop_times_out)
 
 Test(ops, stop_usage)
 {
-	struct ops_run r;
+	struct cli_run r;
 	char args[256];
 
 	snprintf(args, sizeof(args), "%s daemon --timeout 5 --region %s", BIN,
@@ -405,7 +373,7 @@ Test(ops, device_counters_move_with_served_requests)
 {
 	char args[1024], sim_region[128];
 	cJSON *root, *dev, *list, *daemon;
-	struct ops_run r;
+	struct cli_run r;
 	double served, mine;
 
 	snprintf(sim_region, sizeof(sim_region), "%s/simregion", ops_dir);
@@ -467,7 +435,7 @@ Test(ops, watch_prints_a_line_per_interval)
 {
 	struct timespec t0, t1;
 	char args[512], *line, *save;
-	struct ops_run r;
+	struct cli_run r;
 	unsigned int n = 0;
 	double secs;
 
@@ -523,7 +491,7 @@ static unsigned int ops_count(const char *hay, const char *needle)
 Test(ops, watch_redraws_on_a_terminal)
 {
 	char args[768];
-	struct ops_run r;
+	struct cli_run r;
 
 	snprintf(args, sizeof(args),
 		 "script -qec '%s stat --region %s --state-dir %s --watch 0.1 --count 3' /dev/null",
@@ -549,7 +517,7 @@ Test(ops, watch_follows_a_live_daemon)
 {
 	char args[1536], sim_region[128], *first, *last, *p;
 	unsigned long long m0, m1, s0, s1;
-	struct ops_run r;
+	struct cli_run r;
 
 	snprintf(sim_region, sizeof(sim_region), "%s/simregion", ops_dir);
 	snprintf(args, sizeof(args),
@@ -585,7 +553,7 @@ Test(ops, stop_on_the_host_transport)
 {
 	__u64 size = hvb_region_size(1);
 	char ram[128], args[512];
-	struct ops_run r;
+	struct cli_run r;
 	void *mem;
 	pid_t pid;
 	int fd, i, status;
@@ -635,7 +603,7 @@ Test(ops, stop_on_the_host_transport)
 /* Start a daemon on @region and stop it with --stop. */
 static void ops_serve_once(const char *region)
 {
-	struct ops_run r;
+	struct cli_run r;
 	int status;
 	pid_t pid = ops_daemon_on(region);
 
