@@ -451,7 +451,7 @@ void hvb_zone_reason(__u32 reason, __u32 index,
 			 index);
 		break;
 	case HVB_ZONE_EIRQ_HYP:
-		snprintf(buf, len, "interrupts: %u is the hypervisor's own (the channel's wake interrupt)",
+		snprintf(buf, len, "interrupts: %u is the hypervisor's own (the channel's wake interrupt, or the UART's)",
 			 index);
 		break;
 	case HVB_ZONE_EENTRY:

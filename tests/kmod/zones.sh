@@ -72,6 +72,9 @@ prep() {
 		> "$root/etc/zones/zone1-root-cpu.json"
 	sed 's/"cpus": \[2\]/"cpus": [2, 3]/' "$TOP/tests/zones/zone1.json" \
 		> "$root/etc/zones/zone1-smp.json"
+	# The UART's interrupt (INTID 33) is the root zone's console.
+	sed 's/72, 73, 74, 75, 76, 77, 78, 79/33/' "$TOP/tests/zones/zone1.json" \
+		> "$root/etc/zones/zone1-uart-irq.json"
 	# zone2 beside zone1: its own CPU, RAM, SPIs and images; the same
 	# window IPAs, in its own address space.
 	sed -e 's/"zone_id": 1/"zone_id": 2/' -e 's/"zone1"/"zone2"/' \
@@ -129,6 +132,7 @@ hvbridge zone shutdown -id 7; say "shutdown zone 7: exit $?"
 cd /etc/zones
 hvbridge zone start zone1-root-ram.json; say "root RAM config: exit $?"
 hvbridge zone start zone1-root-cpu.json; say "root CPU config: exit $?"
+hvbridge zone start zone1-uart-irq.json; say "UART interrupt config: exit $?"
 hvbridge zone start hvisor-tool-zone1_linux.json; say "hvisor-tool's: exit $?"
 $bb sed 's/"cpus": \[2, 3\]/"cpus": [2, 4]/' hvisor-tool-zone1_linux.json \
 	> /hvisor-cpu4.json
@@ -263,6 +267,8 @@ else
 		"zones-qemu: root RAM config: exit 1" \
 		"zone1-root-cpu.json: refused: cpus: CPU 1 belongs to the root zone" \
 		"zones-qemu: root CPU config: exit 1" \
+		"zone1-uart-irq.json: refused: interrupts: 33 is the hypervisor's own" \
+		"zones-qemu: UART interrupt config: exit 1" \
 		"hvisor-tool-zone1_linux.json: refused: memory_regions[0].physical_start (ram 0x50000000-0x7fffffff): RAM outside the pool reserved for guest zones" \
 		"zones-qemu: hvisor-tool's: exit 1" \
 		"hvisor-cpu4.json: refused: cpus: CPU 4 does not exist on this machine" \

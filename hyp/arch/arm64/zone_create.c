@@ -40,6 +40,7 @@
 #define QEMU_VIRT_GITS_SIZE	0x20000ull
 #define QEMU_VIRT_GICR_SIZE	0xf60000ull
 #define QEMU_VIRT_UART		0x09000000ull
+#define QEMU_VIRT_UART_INTID	33u	/* SPI 1 */
 #define ZC_GICR_WINDOW		(HYP_VGIC_REDIST_FRAMES * 0x20000ull)
 
 /* The windows every guest zone gets, then its virtio ones. */
@@ -107,6 +108,10 @@ static void zc_env(struct hyp_zone_env *env,
 	for (w = 0; w < HVB_ZONE_DESC_IRQ_WORDS; w++)
 		zc_irqs_busy[w] = zc_irqs_hyp[w] = 0;
 	w = 32 + HYP_CHANNEL_WAKE_SPI;
+	zc_irqs_hyp[w / 32] |= 1u << (w % 32);
+	/* The UART's interrupt: the UART is the hypervisor's and the root
+	 * zone's (its console input), never a guest zone's. */
+	w = QEMU_VIRT_UART_INTID;
 	zc_irqs_hyp[w / 32] |= 1u << (w % 32);
 
 	zc_zero(env, sizeof(*env));
