@@ -1,11 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 #
-# Description: the mutation gate.  Weakens each ordering primitive use of
-# tests/mutate/mutations.txt, one at a time, in a scratch copy of the tree
-# (build/mutate/tree), and runs that mutation's catchers until one fails.
-# Every mutation must be caught; the table of which check caught which
-# goes to build/mutate/report.md (docs/memory-ordering.md has a copy).
+# Description: the mutation gate.  Weakens each ordering primitive use,
+# and removes or inverts each safety check, of tests/mutate/mutations.txt,
+# one at a time, in a scratch copy of the tree (build/mutate/tree), and
+# runs that mutation's catchers until one fails.  Every mutation must be
+# caught; the table of which check caught which goes to
+# build/mutate/report.md (docs/memory-ordering.md has the ordering rows,
+# docs/testing.md the safety-check rows).
 #
 # Bounded for a 2-core machine: the catcher "bind" builds only
 # $MUTATE_BUILDS (default hyp-gcc-O2,daemon-gcc-O2), incrementally, and
@@ -51,8 +53,13 @@ ln -sfn "$TOP/build/arm64-sysroot" "$TREE/build/arm64-sysroot"
 
 # catch CATCHER LOG: 0 if the check passes on the scratch tree, 3 if
 # the tree does not even build (a mutation that only breaks the build
-# proves nothing about the checks), else 1
+# proves nothing about the checks), 4 if a named test ran none, else 1.
+# make:PART=PATTERN runs only the Criterion tests PATTERN matches
+# (CRITERION_TEST_PATTERN, "suite/test", globs allowed): the test that
+# names the mutated rule, and no other, must catch it.
 catch() {
+	local pattern=
+
 	case $1 in
 	bind)
 		timeout -k 5 "$LIMIT" python3 "$TREE/tests/litmus/bind.py" \
@@ -60,11 +67,25 @@ catch() {
 		! grep -q '^FAIL bind build ' "$2" || return 3
 		return 1
 		;;
+	make:*=*)
+		pattern=${1#*=}
+		;&
 	make:*)
+		local part=${1#make:}
+
+		part=${part%%=*}
 		timeout -k 5 "$LIMIT" make --no-print-directory -C "$TREE" all \
 			>"$2" 2>&1 || return 3
-		timeout -k 5 "$LIMIT" make --no-print-directory -C "$TREE/tests" \
-			"${1#make:}" >>"$2" 2>&1 || return 1
+		(
+			[ -z "$pattern" ] || export CRITERION_TEST_PATTERN="$pattern"
+			exec timeout -k 5 "$LIMIT" make --no-print-directory \
+				-C "$TREE/tests" "$part"
+		) >>"$2" 2>&1 || return 1
+		# A pattern that matches no test would pass whatever the code.
+		if [ -n "$pattern" ] &&
+		   ! grep -Eq 'Synthesis: Tested: [1-9]' "$2"; then
+			return 4
+		fi
 		;;
 	*)
 		echo "unknown catcher '$1'" >"$2"
@@ -90,18 +111,26 @@ open(path, "w").write(s[:i] + repl + s[i + len(find):])
 PY
 }
 
-# The table, parsed once: id|file|n|find|replace|catchers per line.
-mapfile -t rows < <(grep -v '^[[:space:]]*\(#\|$\)' "$TABLE")
+# The table, parsed once: one row a line, its fields split at " | "
+# (so a "find" may hold "||"), here at an ASCII unit separator.
+US=$'\x1f'
+mapfile -t rows < <(grep -v '^[[:space:]]*\(#\|$\)' "$TABLE" |
+	sed "s/ | /$US/g")
 
-# Baseline: every catcher in use must pass on the unmutated copy.
+# Baseline: every catcher in use (by the rows run) must pass on the
+# unmutated copy.
 declare -A used=()
 for row in "${rows[@]}"; do
-	IFS='|' read -r _ _ _ _ _ catchers <<<"${row// | /|}"
+	IFS=$US read -r id _ _ _ _ catchers _ <<<"$row"
+	id=${id//[[:space:]]/}
+	if [ -n "$ONLY" ] && [[ ",$ONLY," != *",$id,"* ]]; then
+		continue
+	fi
 	for c in ${catchers:-bind}; do used[$c]=1; done
 done
 for c in "${!used[@]}"; do
-	if ! catch "$c" "$LOGS/baseline-${c//[:\/]/_}.log"; then
-		echo "FAIL baseline: '$c' fails without any mutation (see $LOGS/baseline-${c//[:\/]/_}.log)"
+	if ! catch "$c" "$LOGS/baseline-${c//[:\/=*]/_}.log"; then
+		echo "FAIL baseline: '$c' fails, or runs no test, without any mutation (see $LOGS/baseline-${c//[:\/=*]/_}.log)"
 		echo "mutate: 0 passed, 1 failed"
 		exit 1
 	fi
@@ -111,12 +140,14 @@ caught=0
 missed=0
 report=$OUT/report.md
 {
-	echo "| mutation | file | caught by |"
-	echo "|---|---|---|"
+	echo "| mutation | file | rule | caught by |"
+	echo "|---|---|---|---|"
 } >"$report"
 for row in "${rows[@]}"; do
-	IFS='|' read -r id file n find repl catchers <<<"${row// | /|}"
+	IFS=$US read -r id file n find repl catchers rule <<<"$row"
 	id=${id//[[:space:]]/}
+	rule=${rule:-}
+	rule=${rule%"${rule##*[![:space:]]}"}
 	file=${file//[[:space:]]/}
 	n=${n//[[:space:]]/}
 	if [ -n "$ONLY" ] && [[ ",$ONLY," != *",$id,"* ]]; then
@@ -126,39 +157,40 @@ for row in "${rows[@]}"; do
 	if ! mutate "$TREE/$file" "$n" "$find" "$repl"; then
 		echo "MISSED $id: occurrence $n of '$find' is not in $file (update the table)"
 		missed=$((missed + 1))
-		echo "| \`$id\` | \`$file\` | **stale: not found** |" >>"$report"
+		echo "| \`$id\` | \`$file\` | $rule | **stale: not found** |" >>"$report"
 		cp "$TOP/$file" "$TREE/$file"
 		continue
 	fi
 	by=""
 	nobuild=""
 	for c in $catchers; do
-		log=$LOGS/$id-${c//[:\/]/_}.log
+		log=$LOGS/$id-${c//[:\/=*]/_}.log
 		catch "$c" "$log"
 		case $? in
 		0) continue ;;
-		3) nobuild=$c ;;
-		*) by=$c; why=$(grep -m1 '^FAIL' "$log" | cut -c1-160) ;;
+		3|4) nobuild=$c ;;
+		*) by=$c
+		   why=$(grep -m1 -E '^FAIL|^\[FAIL\]' "$log" | cut -c1-160) ;;
 		esac
 		break
 	done
 	# A fresh mtime, so the next build leaves this mutation behind.
 	cp "$TOP/$file" "$TREE/$file"
 	if [ -n "$nobuild" ]; then
-		echo "MISSED $id: the mutated tree does not build for $nobuild (see $log; fix the table's replacement)"
+		echo "MISSED $id: the mutated tree does not build, or runs no test, for $nobuild (see $log; fix the table)"
 		missed=$((missed + 1))
-		echo "| \`$id\` | \`$file\` | **does not build** |" >>"$report"
+		echo "| \`$id\` | \`$file\` | $rule | **does not build** |" >>"$report"
 	elif [ -n "$by" ]; then
 		echo "CAUGHT $id by $by: ${why:-(see $log)}"
 		caught=$((caught + 1))
 		# For bind: every model whose binding failed, e.g. "hot, publish".
 		models=$(sed -n 's/^FAIL bind \([^ ]*\) [^ ]*: .*/`\1`/p' "$log" |
 			sort -u | paste -sd, - | sed 's/,/, /g')
-		echo "| \`$id\` | \`$file\` | $by${models:+: $models} |" >>"$report"
+		echo "| \`$id\` | \`$file\` | $rule | \`$by\`${models:+: $models} |" >>"$report"
 	else
 		echo "MISSED $id: $catchers all passed with it"
 		missed=$((missed + 1))
-		echo "| \`$id\` | \`$file\` | **missed** |" >>"$report"
+		echo "| \`$id\` | \`$file\` | $rule | **missed** |" >>"$report"
 	fi
 done
 # Leave the scratch builds as the unmutated tree.
