@@ -12,6 +12,7 @@
 #include <criterion/criterion.h>
 #include <linux/virtio_ids.h>
 
+#include "guestmem.h"
 #include "virtio/virtio.h"
 #include "virtio/virtqueue.h"
 #include "vtest.h"
@@ -54,11 +55,22 @@ static void h_assert_broken(struct vt_env *e)
 	vt_assert_recovers(e);
 }
 
+/* Queue 0 was refused by the rule whose message starts with @rule: a
+ * hostile ring may break more than one (a loop is also longer than the
+ * queue), and the test must see the rule it names. */
+static void h_expect_rule(struct vt_env *e, const char *rule)
+{
+	/* Stable: the kick's completion came after the device looked. */
+	const char *refused = vt_vdev(e)->vqs[0].refused;
+
+	cr_expect(refused && !strncmp(refused, rule, strlen(rule)),
+		  "refused by \"%s\", not by the rule \"%s\"",
+		  refused ? refused : "(nothing)", rule);
+}
+
 /* Initialize, let @build write raw descriptors and return the head to
  * publish, kick with a QueueNotify write (so the device has looked when
- * it returns), and expect the device broken; by the rule whose message
- * holds @rule, if given (a chain may break more than one: a loop is also
- * longer than the queue). */
+ * it returns), and expect the device broken by @rule (h_expect_rule()). */
 static void h_chain_rule(__u64 features, __u16 size,
 			 __u16 (*build)(struct vdrv *d,
 					struct vring_desc *desc),
@@ -66,7 +78,6 @@ static void h_chain_rule(__u64 features, __u16 size,
 {
 	struct vt_env *e = vt_start("virtio-rng");
 	struct vdrv *d = &e->drv;
-	const char *refused;
 	__u16 head;
 
 	cr_assert_eq(vdrv_init(d, VIRTIO_ID_RNG, features, 1, size), 0);
@@ -74,23 +85,23 @@ static void h_chain_rule(__u64 features, __u16 size,
 	head = build(d, d->vqs[0].vr.desc);
 	vdrv_add_raw_head(d, 0, head);
 	cr_assert_eq(vdrv_kick(d, 0), HVB_STATUS_OK);
-	/* Stable: the kick's completion came after the device looked. */
-	refused = vt_vdev(e)->vqs[0].refused;
-	if (rule)
-		cr_expect(refused && strstr(refused, rule),
-			  "refused by \"%s\", not by the rule \"%s\"",
-			  refused ? refused : "(nothing)", rule);
+	h_expect_rule(e, rule);
 	h_assert_broken(e);
 }
 
-static void h_chain(__u64 features, __u16 size,
-		    __u16 (*build)(struct vdrv *d, struct vring_desc *desc))
-{
-	h_chain_rule(features, size, build, NULL);
-}
-
-#define H_LOOPS		"loops"
-#define H_TOO_LONG	"longer than the queue size"
+/* The rules, as the start of each refusal's message (virtqueue.c). */
+#define H_LOOPS		"descriptor chain loops"
+#define H_TOO_LONG	"chain longer than the queue size"
+#define H_BUF_OUTSIDE	"buffer 0x%llx+%u outside"
+#define H_NEXT_RANGE	"next descriptor %u out of"
+#define H_ITABLE_SIZE	"indirect table of %u bytes"
+#define H_ITABLE_OUTSIDE "indirect table 0x%llx+%u outside"
+#define H_NESTED	"indirect descriptor inside an indirect table"
+#define H_INEXT		"indirect descriptor with NEXT set"
+#define H_INDIRECT_OFF	"indirect descriptor, not negotiated"
+#define H_RW_ORDER	"readable descriptor after a writable one"
+#define H_HEAD_RANGE	"head descriptor %u out of range"
+#define H_AVAIL_JUMP	"avail index moved"
 
 static __u64 h_buf(struct vdrv *d)
 {
@@ -106,7 +117,7 @@ static __u16 h_addr_outside(struct vdrv *d, struct vring_desc *desc)
 
 Test(hostile, desc_addr_outside_zone)
 {
-	h_chain(H_ALL, 16, h_addr_outside);
+	h_chain_rule(H_ALL, 16, h_addr_outside, H_BUF_OUTSIDE);
 }
 
 static __u16 h_len_past_end(struct vdrv *d, struct vring_desc *desc)
@@ -118,7 +129,7 @@ static __u16 h_len_past_end(struct vdrv *d, struct vring_desc *desc)
 
 Test(hostile, desc_len_past_zone_end)
 {
-	h_chain(H_ALL, 16, h_len_past_end);
+	h_chain_rule(H_ALL, 16, h_len_past_end, H_BUF_OUTSIDE);
 }
 
 static __u16 h_overflow(struct vdrv *d, struct vring_desc *desc)
@@ -130,7 +141,7 @@ static __u16 h_overflow(struct vdrv *d, struct vring_desc *desc)
 
 Test(hostile, desc_addr_len_overflow)
 {
-	h_chain(H_ALL, 16, h_overflow);
+	h_chain_rule(H_ALL, 16, h_overflow, H_BUF_OUTSIDE);
 }
 
 static __u16 h_loop(struct vdrv *d, struct vring_desc *desc)
@@ -170,7 +181,7 @@ static __u16 h_next_range(struct vdrv *d, struct vring_desc *desc)
 
 Test(hostile, next_out_of_range)
 {
-	h_chain(H_ALL, 16, h_next_range);
+	h_chain_rule(H_ALL, 16, h_next_range, H_NEXT_RANGE);
 }
 
 /* Three direct descriptors, then an indirect table of four: seven
@@ -206,7 +217,7 @@ static __u16 h_indirect_big(struct vdrv *d, struct vring_desc *desc)
 
 Test(hostile, indirect_table_larger_than_queue)
 {
-	h_chain(H_ALL, 16, h_indirect_big);
+	h_chain_rule(H_ALL, 16, h_indirect_big, H_ITABLE_SIZE);
 }
 
 static __u16 h_nested(struct vdrv *d, struct vring_desc *desc)
@@ -223,7 +234,7 @@ static __u16 h_nested(struct vdrv *d, struct vring_desc *desc)
 
 Test(hostile, nested_indirect)
 {
-	h_chain(H_ALL, 16, h_nested);
+	h_chain_rule(H_ALL, 16, h_nested, H_NESTED);
 }
 
 static __u16 h_indirect_len24(struct vdrv *d, struct vring_desc *desc)
@@ -237,7 +248,7 @@ static __u16 h_indirect_len24(struct vdrv *d, struct vring_desc *desc)
 
 Test(hostile, indirect_length_not_multiple_of_16)
 {
-	h_chain(H_ALL, 16, h_indirect_len24);
+	h_chain_rule(H_ALL, 16, h_indirect_len24, H_ITABLE_SIZE);
 }
 
 static __u16 h_indirect_len0(struct vdrv *d, struct vring_desc *desc)
@@ -248,7 +259,7 @@ static __u16 h_indirect_len0(struct vdrv *d, struct vring_desc *desc)
 
 Test(hostile, indirect_length_zero)
 {
-	h_chain(H_ALL, 16, h_indirect_len0);
+	h_chain_rule(H_ALL, 16, h_indirect_len0, H_ITABLE_SIZE);
 }
 
 static __u16 h_indirect_outside(struct vdrv *d, struct vring_desc *desc)
@@ -260,7 +271,7 @@ static __u16 h_indirect_outside(struct vdrv *d, struct vring_desc *desc)
 
 Test(hostile, indirect_table_outside_zone)
 {
-	h_chain(H_ALL, 16, h_indirect_outside);
+	h_chain_rule(H_ALL, 16, h_indirect_outside, H_ITABLE_OUTSIDE);
 }
 
 static __u16 h_indirect_next(struct vdrv *d, struct vring_desc *desc)
@@ -276,7 +287,7 @@ static __u16 h_indirect_next(struct vdrv *d, struct vring_desc *desc)
 
 Test(hostile, indirect_with_next)
 {
-	h_chain(H_ALL, 16, h_indirect_next);
+	h_chain_rule(H_ALL, 16, h_indirect_next, H_INEXT);
 }
 
 static __u16 h_indirect_loop(struct vdrv *d, struct vring_desc *desc)
@@ -306,7 +317,7 @@ static __u16 h_indirect_one(struct vdrv *d, struct vring_desc *desc)
 
 Test(hostile, indirect_not_negotiated)
 {
-	h_chain(1ull << VIRTIO_F_VERSION_1, 16, h_indirect_one);
+	h_chain_rule(1ull << VIRTIO_F_VERSION_1, 16, h_indirect_one, H_INDIRECT_OFF);
 }
 
 static __u16 h_order(struct vdrv *d, struct vring_desc *desc)
@@ -319,7 +330,7 @@ static __u16 h_order(struct vdrv *d, struct vring_desc *desc)
 
 Test(hostile, readable_after_writable)
 {
-	h_chain(H_ALL, 16, h_order);
+	h_chain_rule(H_ALL, 16, h_order, H_RW_ORDER);
 }
 
 static __u16 h_head_range(struct vdrv *d, struct vring_desc *desc)
@@ -331,7 +342,7 @@ static __u16 h_head_range(struct vdrv *d, struct vring_desc *desc)
 
 Test(hostile, head_out_of_range)
 {
-	h_chain(H_ALL, 16, h_head_range);
+	h_chain_rule(H_ALL, 16, h_head_range, H_HEAD_RANGE);
 }
 
 Test(hostile, avail_index_jump)
@@ -345,6 +356,7 @@ Test(hostile, avail_index_jump)
 	__atomic_store_n(&d->vqs[0].vr.avail->idx, 17, __ATOMIC_RELEASE);
 	d->vqs[0].avail_idx = 17;
 	cr_assert_eq(vdrv_kick(d, 0), HVB_STATUS_OK);
+	h_expect_rule(e, H_AVAIL_JUMP);
 	h_assert_broken(e);
 }
 
@@ -440,6 +452,73 @@ Test(hostile, desc_ring_misaligned)
 {
 	h_rings(VT_GUEST_IPA + 8, VT_GUEST_IPA + 0x1000,
 		VT_GUEST_IPA + 0x2000);
+}
+
+/* QueueReady with no QueueNum written: the size is still the 0 of the
+ * reset, which no ring has (a live queue of size 0 would divide by it). */
+Test(hostile, queue_ready_without_queue_num)
+{
+	struct vt_env *e = h_negotiated();
+	struct vdrv *d = &e->drv;
+
+	cr_assert_eq(vdrv_write(d, VIRTIO_MMIO_QUEUE_DESC_LOW,
+				(__u32)VT_GUEST_IPA), HVB_STATUS_OK);
+	cr_assert_eq(vdrv_write(d, VIRTIO_MMIO_QUEUE_DESC_HIGH,
+				(__u32)(VT_GUEST_IPA >> 32)), HVB_STATUS_OK);
+	cr_assert_eq(vdrv_write(d, VIRTIO_MMIO_QUEUE_AVAIL_LOW,
+				(__u32)VT_GUEST_IPA + 0x1000), HVB_STATUS_OK);
+	cr_assert_eq(vdrv_write(d, VIRTIO_MMIO_QUEUE_AVAIL_HIGH,
+				(__u32)(VT_GUEST_IPA >> 32)), HVB_STATUS_OK);
+	cr_assert_eq(vdrv_write(d, VIRTIO_MMIO_QUEUE_USED_LOW,
+				(__u32)VT_GUEST_IPA + 0x2000), HVB_STATUS_OK);
+	cr_assert_eq(vdrv_write(d, VIRTIO_MMIO_QUEUE_USED_HIGH,
+				(__u32)(VT_GUEST_IPA >> 32)), HVB_STATUS_OK);
+	cr_assert_eq(vdrv_write(d, VIRTIO_MMIO_QUEUE_READY, 1), HVB_STATUS_OK);
+	cr_expect_eq(vdrv_read(d, VIRTIO_MMIO_QUEUE_READY), 0u,
+		     "a queue of size 0 went live");
+	cr_expect(vt_status(e) & VIRTIO_CONFIG_S_NEEDS_RESET);
+	vt_assert_recovers(e);
+}
+
+/*
+ * Ring alignment is the guest's (virtio 1.2, 2.7: 16, 2 and 4 bytes)
+ * and the daemon's (its atomics need an aligned pointer): a region
+ * mapped 8 bytes off its alignment makes the two differ, and each rule
+ * must refuse what the other would let through.
+ */
+static _Alignas(64) __u8 h_ring_mem[3 * 4096 + 64];
+
+/* Start a 16-entry queue whose descriptor ring is at @desc, in a region
+ * at IPA 0x10000 mapped at h_ring_mem + @off. */
+static int h_start_at(unsigned int off, __u64 desc, const char **why)
+{
+	static struct hvb_guestmem gm;
+	static struct hvb_virtio_dev vd;
+	struct hvb_virtqueue vq = { .num = 16, .desc_addr = desc,
+				    .driver_addr = 0x11000,
+				    .device_addr = 0x12000 };
+
+	hvb_guestmem_init(&gm, 1);
+	cr_assert_eq(hvb_guestmem_add(&gm, 0x10000, 3 * 4096,
+				      h_ring_mem + off, why), 0);
+	vd.mem = &gm;
+	*why = NULL;
+	return hvb_vq_start(&vq, &vd, 0, 256, why);
+}
+
+Test(hostile, ring_alignment_in_the_guest_and_in_the_daemon)
+{
+	const char *why;
+
+	cr_assert_eq(h_start_at(0, 0x10000, &why), 0, "refused: %s", why);
+	/* Aligned in the guest, but at h_ring_mem + 8 here. */
+	cr_expect_neq(h_start_at(8, 0x10000, &why), 0,
+		      "a ring the daemon cannot use atomically went live");
+	cr_expect(why && strstr(why, "misaligned"), "refused for: %s", why);
+	/* At h_ring_mem + 16 here, but 8 off in the guest. */
+	cr_expect_neq(h_start_at(8, 0x10008, &why), 0,
+		      "a ring misaligned in the guest went live");
+	cr_expect(why && strstr(why, "misaligned"), "refused for: %s", why);
 }
 
 Test(hostile, queue_registers_locked_while_live)
