@@ -4,7 +4,7 @@
  * beyond the image (and sums that would wrap), lengths that are not
  * whole sectors, unknown types, short or split headers, chains without a
  * writable status byte, data outside the zone, bad DISCARD/WRITE_ZEROES
- * segments, and a reset with requests in flight.  Each checks what the
+ * segments, an 8-byte config access, and a reset with requests in flight.  Each checks what the
  * device answered and that it serves the next request (after a reset
  * where docs/virtio-blk.md says the device needs one).
  */
@@ -112,6 +112,53 @@ Test(blk_bad, header_too_short)
 	add_raw(e, 0, b, 3);
 	cr_assert_eq(blkenv_reap(e, BT_WAIT_MS, &len, &st), 0, "%s", e->err);
 	cr_assert_eq(st, VIRTIO_BLK_S_IOERR);
+	assert_still_serves(e);
+}
+
+/* A short header on the types that read nothing else of it: without
+ * the whole-header rule they would run (GET_ID answering, FLUSH
+ * flushing) on a type read from half a header. */
+Test(blk_bad, header_too_short_for_get_id_and_flush)
+{
+	static const __u32 types[] = { VIRTIO_BLK_T_GET_ID,
+				       VIRTIO_BLK_T_FLUSH };
+	struct blkenv *e = start();
+	unsigned int i;
+	__u32 len;
+	__u8 st;
+
+	for (i = 0; i < 2; i++) {
+		struct vdrv_buf b[] = {
+			{ .ipa = e->slots[i].hdr, .len = 8 },
+			{ .ipa = e->slots[i].buf, .len = 20,
+			  .writable = true },
+			{ .ipa = e->slots[i].status, .len = 1,
+			  .writable = true },
+		};
+
+		set_hdr(e, i, types[i], 0);
+		add_raw(e, i, b, 3);
+		cr_assert_eq(blkenv_reap(e, BT_WAIT_MS, &len, &st), (int)i,
+			     "%s", e->err);
+		cr_expect_eq(st, VIRTIO_BLK_S_IOERR,
+			     "type %u with an 8-byte header: status %u",
+			     types[i], st);
+	}
+	assert_still_serves(e);
+}
+
+/* Config accesses are at most 4 bytes wide, even where a field is 8
+ * (capacity, at offset 0): a 64-bit field is read as two words. */
+Test(blk_bad, config_access_wider_than_4_bytes)
+{
+	struct blkenv *e = start();
+	__u64 v = 0;
+
+	cr_expect_eq(vdrv_access(&e->drv, VIRTIO_MMIO_CONFIG, 8, false, &v),
+		     HVB_STATUS_IO_ERROR, "an 8-byte config read was served");
+	cr_expect_eq(vdrv_access(&e->drv, VIRTIO_MMIO_CONFIG, 4, false, &v),
+		     HVB_STATUS_OK);
+	cr_expect_eq(v, (__u32)BT_SECTORS);
 	assert_still_serves(e);
 }
 
