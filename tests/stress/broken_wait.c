@@ -10,12 +10,23 @@
  * spins on a register forever: the vCPU hangs on the first request the
  * daemon had not answered before the loop started.
  *
- * The loop body is empty on purpose.  With hvb_cpu_relax() in it (a
- * volatile asm, no "memory" clobber) gcc 12 and clang 14 both happen to
- * reload resp.seq on every turn: no rule makes them, but the bug would
- * then hide here while staying live in other compilers and versions.
- * Neither is there a bounded-wait hook: an external call is a compiler
- * barrier too, and the hvisor loop this reproduces had none.
+ * Why not the real loop (hyp/core/channel_wait.c) with its acquire made
+ * a plain C load: no build hoists that load, so it would never hang.
+ * Disassembled in all twelve real builds (the host simulation and the
+ * EL2 image, each with gcc 12 and clang 14 at -O2, -O3 and -O3 -flto),
+ * every one reloads resp.seq on every turn (docs/memory-ordering.md,
+ * "The teeth", has the listings).  Two things hold the load in:
+ *  - hvb_cpu_relax() in the body, a volatile asm (pause, yield) without
+ *    a "memory" clobber: no rule stops a compiler moving a load across
+ *    it, yet gcc 12 and clang 14 do not.  Without it, the EL2 image of
+ *    gcc -O3 -flto does hoist the load (its wait check, now visible and
+ *    writing nothing, is no barrier): a second mutation, not the bug.
+ *  - the host's hyp_arch_wait_check() calls sched_yield() every 256
+ *    turns: an opaque call, which may write resp.seq, even under LTO.
+ * So the bug would hide in the real loop while staying live in other
+ * compilers and versions; the objdump binding of tests/litmus catches
+ * it there (make mutate: C'-wait-plain-c).  This loop has an empty body
+ * and no bounded-wait hook, like the hvisor loop it reproduces.
  *
  * The stress test passes only if the simulation's watchdog catches the
  * hang (exit code 3), and checks with objdump that the loop really holds
