@@ -16,6 +16,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -484,6 +485,40 @@ static unsigned int ops_count(const char *hay, const char *needle)
 		hay += strlen(needle);
 	}
 	return n;
+}
+
+/* --watch reads the region for as long as it runs, but of its header
+ * only the copy it checked at the start: a writer that rewrites the
+ * header meanwhile (a CPU count of 2^32 - 1) steers it nowhere.  It
+ * keeps printing the one CPU it checked, and does not fault. */
+Test(ops, watch_uses_the_header_it_checked)
+{
+	struct hvb_region_header h;
+	char args[1024];
+	struct cli_run r;
+	char *line, *save;
+	unsigned int n = 0;
+	int fd;
+
+	snprintf(args, sizeof(args),
+		 "sh -c '%s stat --region %s --state-dir %s --watch 0.2 --count 4 & "
+		 "sleep 0.3; printf \"\\377\\377\\377\\377\" | "
+		 "dd of=%s bs=1 seek=%zu conv=notrunc 2>/dev/null; "
+		 "wait $!'",
+		 BIN, ops_region, ops_state, ops_region,
+		 offsetof(struct hvb_region_header, nr_cpus));
+	ops_cli(&r, args);
+	cr_assert_eq(r.status, 0, "status %d: %s", r.status, r.err);
+	cr_expect_eq(ops_lines(r.out), 4u, "%s", r.out);
+	for (line = strtok_r(r.out, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save), n++)
+		cr_expect(strstr(line, "sync=0"), "line %u: %s", n, line);
+	/* And the header was rewritten, so this proved something. */
+	fd = open(ops_region, O_RDONLY);
+	cr_assert(fd >= 0);
+	cr_assert_eq(pread(fd, &h, sizeof(h), 0), (ssize_t)sizeof(h));
+	close(fd);
+	cr_expect_eq(h.nr_cpus, 0xffffffffu, "the header was not rewritten");
 }
 
 /* On a terminal (script(1) gives it one), --watch redraws the whole
