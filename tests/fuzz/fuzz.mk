@@ -15,7 +15,8 @@
 # new inputs go to $(O)/tests/fuzz/work/, crashes to .../crashes/.
 FUZZ_DIR := $(TOP)/tests/fuzz
 FUZZ_OUT := $(O)/tests/fuzz
-FUZZ_TARGETS := fuzz_virtqueue fuzz_mmio
+FUZZ_TARGETS := fuzz_virtqueue fuzz_mmio fuzz_eventidx fuzz_consumer \
+	fuzz_decode fuzz_zonecheck fuzz_config
 FUZZ_QUICK_S ?= 8
 FUZZ_LONG_S ?= 180
 FUZZ_CC ?= clang

@@ -111,3 +111,146 @@ put('vtest-config', 'fuzz_mmio',
 put('rng-posted', 'fuzz_mmio',
     b'\0' + init_seq(256) + request() + act(2, 4, 0, 0) + rd(0x60) +
     wr(0x30, 7) + wr(0x38, 3) + wr(0x44, 0))
+
+
+# ---- fuzz_eventidx: 4-byte header, then 4-byte operations ----
+def ev(kind, count=0, value=0):
+    return struct.pack('<BBH', kind, count, value & 0xffff)
+
+
+def ev_input(log2, event_idx, start, ops):
+    return struct.pack('<BBH', log2, event_idx, start & 0xffff) + b''.join(ops)
+
+
+# The driver asks for an interrupt at entry 2, the device uses 1, 2, 3
+# (crossing it), then the driver moves used_event across the wrap.
+crossing = [ev(3, 4), ev(6, 4), ev(1, 0, 0xfffe + 2), ev(0, 1), ev(2),
+            ev(0, 2), ev(2), ev(4), ev(5), ev(0, 1), ev(2), ev(1, 0, 0x10),
+            ev(0, 3), ev(2), ev(3, 2), ev(4), ev(6, 2), ev(4), ev(2)]
+put('event-idx-wrap', 'fuzz_eventidx', ev_input(4, 1, 0xfffe, crossing))
+put('event-idx-0', 'fuzz_eventidx', ev_input(2, 1, 0, crossing))
+put('flags', 'fuzz_eventidx',
+    ev_input(3, 0, 0x7ff0, [ev(3, 3), ev(6, 3), ev(0, 3), ev(2), ev(7, 0, 1),
+                            ev(0, 1), ev(2), ev(5), ev(4), ev(3, 1), ev(4)]))
+put('full-256', 'fuzz_eventidx',
+    ev_input(8, 1, 0xff00, [ev(3, 255), ev(6, 255), ev(0, 255),
+                            ev(1, 0, 0xff80), ev(2), ev(0, 200), ev(2)]))
+
+
+# ---- fuzz_consumer: CPU count, header flag, then 8-byte actions ----
+def ca(kind, b1=0, w6=0, v=None):
+    if v is not None:       # kinds 0, 2, 3: bytes 2..3 then a 32-bit value
+        return struct.pack('<BBHI', kind, b1, w6 & 0xffff, v & 0xffffffff)
+    return struct.pack('<BB', kind, b1) + (w6 & (2**48 - 1)).to_bytes(6, 'little')
+
+
+def creq(cpu, addr, size_code=2, write=0, bad_echo=False, no_bit=False):
+    # w6 bits: 0-2 addr shift, 3-4 size, 16-17 flags, 18 bad echo,
+    # 24.. the echo, 21 no pending bit; a[4..7] (the address) overlaps
+    # bits 16..47.
+    w6 = (size_code << 3) | (write << 16) | (bool(bad_echo) << 18) | \
+         (bool(no_bit) << 21) | ((addr & 0xffffff) << 24)
+    return ca(1, cpu, w6)
+
+
+POLL, HAS, SLEEP, REATTACH = ca(4), ca(5), ca(6), ca(7)
+put('requests', 'fuzz_consumer',
+    bytes([3, 0]) + creq(0, 0x1000) + creq(1, 0x2004, 2, 1) + POLL +
+    creq(2, 0x3001, 2) + creq(3, 0x4000, 3, 0, True) + POLL + HAS +
+    creq(1, 0x2008) + creq(1, 0x200c) + POLL + creq(1, 0x2010) + POLL +
+    creq(0, 0x10, 0, 0, False, True) + POLL + SLEEP + POLL)
+put('kicks', 'fuzz_consumer',
+    bytes([1, 0]) + ca(3, 0, 0x0000, 0x5) + ca(3, 15, 0x0100, 0xffffffff) +
+    POLL + ca(3, 3, 0x0100 * 0x01, 1) + SLEEP + POLL + HAS)
+put('summary-bogus-bits', 'fuzz_consumer',
+    bytes([0, 0]) + creq(0, 0x100) + ca(3, 2, 0x01ff, 0x3) + POLL +
+    creq(0, 0x104) + ca(3, 0, 0xff00, 0) + POLL)
+put('zone-gen', 'fuzz_consumer',
+    bytes([2, 0]) + ca(2, 0x80 | 1, 0, 7) + HAS + POLL + ca(2, 0x80 | 15, 0, 1) +
+    ca(3, 4, 0, 0x10) + POLL + REATTACH + POLL)
+put('header-after-attach', 'fuzz_consumer',
+    bytes([5, 0]) + ca(0, 20, 0, 255) + ca(0, 8, 0, 0x100000) +
+    creq(5, 0x5000) + POLL + REATTACH + POLL)
+put('many-cpus', 'fuzz_consumer',
+    bytes([0xf7, 0]) + creq(100, 0x100) + creq(70, 0x200) +
+    ca(2, 1, 0xffff, 0xffffffff) + ca(2, 3, 0xffff, 0xffffffff) + POLL +
+    REATTACH + POLL + creq(110, 0x300) + POLL + POLL + HAS + SLEEP)
+hdr = bytearray(256)
+struct.pack_into('<IHHQIIIIIIIIIIII', hdr, 0, 0x52425648, 1, 2, 4096, 256, 2,
+                 0x100, 0x180, 0x200, 0x300, 0x400, 256, 0x600, 512, 64, 16)
+put('header-given', 'fuzz_consumer',
+    bytes([1, 1]) + bytes(hdr) + creq(1, 0x40) + POLL + HAS)
+
+
+# ---- fuzz_decode: insn, ESR, IPA, FAR, x0..x30, SP ----
+def dec(insn, esr=0, addr=0x0a000000, far=0x0a000000, regs=()):
+    r = list(regs) + [0] * (32 - len(regs))
+    return struct.pack('<IQQQ32Q', insn, esr, addr, far, *r)
+
+
+put('str-post', 'fuzz_decode',                      # str w9, [x0], #4
+    dec(0xb8004409, regs=[0x0a000000]))
+put('ldp-pre-sp', 'fuzz_decode',                    # ldp x1, x2, [sp, #-16]!
+    dec(0xa9bf0be1, regs=[0] * 31 + [0x0a000010]))
+put('ldr-reg-sxtw', 'fuzz_decode',                  # ldr x1, [x2, w3, sxtw #3]
+    dec(0xf863d841, far=0x09fffff8, regs=[0, 0, 0x0a000000, 0xffffffff]))
+put('ldrsb-far-mismatch', 'fuzz_decode',            # ldrsb w1, [x2, #1]
+    dec(0x39c00441, far=0x0b000000, regs=[0, 0, 0x0a000000]))
+put('esr-isv', 'fuzz_decode',
+    dec(0, esr=(0x24 << 26) | (1 << 25) | (1 << 24) | (2 << 22) | (1 << 21) |
+        (5 << 16) | (1 << 15) | (1 << 6) | 7))
+put('esr-no-isv', 'fuzz_decode', dec(0xd503201f, esr=(0x25 << 26) | (1 << 25)))
+
+
+# ---- fuzz_zonecheck: an 800-byte descriptor, then a physical range ----
+def zone_desc(mems, irqs=range(72, 80), cpus=1 << 2, zid=1, name=b'zone1',
+              entry=0x40000000, kernel=(0x50000000, 0x1000),
+              dtb=(0x50100000, 0x800)):
+    d = bytearray(800)
+    d[0:8] = b'HVBZONE\0'
+    struct.pack_into('<IIIIQ', d, 8, 1, 800, zid, len(mems), cpus)
+    d[32:32 + len(name)] = name
+    struct.pack_into('<QQQQQQQQQII', d, 48, entry, kernel[0], kernel[1],
+                     dtb[0], dtb[1], 0x08000000, 0x10000, 0x080a0000,
+                     0xf60000, 3, 0)
+    for n in irqs:
+        struct.pack_into('<I', d, 128 + 4 * (n // 32),
+                         struct.unpack_from('<I', d, 128 + 4 * (n // 32))[0] |
+                         1 << (n % 32))
+    for i, (typ, phys, ipa, size) in enumerate(mems):
+        struct.pack_into('<QQQII', d, 256 + 32 * i, phys, ipa, size, typ, 0)
+    return bytes(d)
+
+
+good = [(0, 0x50000000, 0x40000000, 0x200000), (2, 0, 0x0a000000, 0x600),
+        (1, 0x0a010000, 0x0a010000, 0x1000)]
+put('good', 'fuzz_zonecheck',
+    zone_desc(good) + struct.pack('<QQ', 0x50000000, 0x1000))
+put('two-ram', 'fuzz_zonecheck',
+    zone_desc(good + [(0, 0x51000000, 0x60000000, 0x100000)], cpus=1 << 2,
+              dtb=(0x51000000, 0x1000)) + struct.pack('<QQ', 0x51000000, 16))
+put('bad-overlap', 'fuzz_zonecheck',
+    zone_desc(good + [(0, 0x50100000, 0x40100000, 0x1000)]))
+put('bad-cpu-irq', 'fuzz_zonecheck',
+    zone_desc(good, irqs=[64, 152, 1020], cpus=(1 << 3) | (1 << 9)))
+
+
+# ---- fuzz_config: mode byte, then the file's text ----
+CONFIGS = [('native', 1, 'tests/config/samples/native.json'),
+           ('hvisor', 2, 'tests/config/samples/hvisor.json'),
+           ('auto-virtio-cfg', 0, 'configs/hvisor-virtio_cfg.json'),
+           ('auto-zone1-sim', 0, 'configs/zone1-sim.json'),
+           ('auto-zone1-root', 0, 'configs/zone1-root.json'),
+           ('hvisor-qemu-blk-console', 6,
+            'tests/config/samples/hvisor-tool/qemu-aarch64-blk-console.json'),
+           ('hvisor-x86', 6, 'tests/config/samples/hvisor-tool/qemu-x86_64.json'),
+           ('hvisor-older', 2,
+            'tests/config/samples/hvisor-tool/older-layout.json'),
+           ('virtio-cfg-linux', 0, 'configs/linux/virtio_cfg_linux.json'),
+           ('zone-json-linux', 3, 'configs/linux/zone1_linux.json'),
+           ('zone-json-hello', 3, 'configs/examples/hello-off.json'),
+           ('zone-json-tests', 3, 'tests/zones/zone1.json'),
+           ('zone-json-v3', 3, 'tests/zones/hvisor-tool-zone1_linux-v3.json')]
+for name, mode, path in CONFIGS:
+    with open(os.path.join(TOP, '..', '..', path), 'rb') as f:
+        put(name, 'fuzz_config', bytes([mode]) + f.read())
