@@ -16,7 +16,7 @@
 FUZZ_DIR := $(TOP)/tests/fuzz
 FUZZ_OUT := $(O)/tests/fuzz
 FUZZ_TARGETS := fuzz_virtqueue fuzz_mmio fuzz_eventidx fuzz_consumer \
-	fuzz_decode fuzz_zonecheck fuzz_config
+	fuzz_decode fuzz_zonecheck fuzz_config fuzz_devices
 FUZZ_QUICK_S ?= 8
 FUZZ_LONG_S ?= 180
 FUZZ_CC ?= clang

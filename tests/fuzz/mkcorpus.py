@@ -254,3 +254,98 @@ CONFIGS = [('native', 1, 'tests/config/samples/native.json'),
 for name, mode, path in CONFIGS:
     with open(os.path.join(TOP, '..', '..', path), 'rb') as f:
         put(name, 'fuzz_config', bytes([mode]) + f.read())
+
+
+# ---- fuzz_devices: device byte, then 8-byte actions ----
+def da(kind, size, off, value):
+    code = {1: 0, 2: 1, 4: 2, 8: 3}[size]
+    return struct.pack('<BHIB', kind | code << 3, off & 0xffff,
+                       value & 0xffffffff, 0)
+
+
+def dwr(off, value):
+    return da(1, 4, off, value)
+
+
+def dmem(off, value):
+    return da(3, 4, off, value)
+
+
+def dmem64(off, value):
+    return dmem(off, value & 0xffffffff) + dmem(off + 4, value >> 32)
+
+
+WAIT = da(4, 4, 0, 0)
+
+
+def dqueue(q, size=16):
+    base = 0x1000 * q
+    return (dwr(0x30, q) + dwr(0x38, size) + dwr(0x80, IPA + base) +
+            dwr(0x84, 0) + dwr(0x90, IPA + base + 0x800) + dwr(0x94, 0) +
+            dwr(0xa0, IPA + base + 0xc00) + dwr(0xa4, 0) + dwr(0x44, 1))
+
+
+def dinit(queues, feats_lo=0):
+    s = dwr(0x70, 0) + dwr(0x70, 1) + dwr(0x70, 3)
+    s += dwr(0x24, 0) + dwr(0x20, feats_lo) + dwr(0x24, 1) + dwr(0x20, 1)
+    s += dwr(0x70, 11)
+    for q in queues:
+        s += dqueue(q)
+    return s + dwr(0x70, 15)
+
+
+def ddesc(q, i, addr, length, flags, nxt):
+    at = 0x1000 * q + 16 * i
+    return (dmem64(at, IPA + addr) + dmem(at + 8, length) +
+            dmem(at + 12, flags | nxt << 16))
+
+
+def davail(q, slot, head, idx):
+    at = 0x1000 * q + 0x800
+    return dmem(at + 4 + 2 * (slot & ~1), head if slot % 2 == 0 else
+                head << 16) + dmem(at, idx << 16)
+
+
+def blk_req(head, typ, sector, data_len, data_flags, slot, idx, base):
+    # header (readable), data, status (writable)
+    s = dmem(base, typ) + dmem(base + 4, 0) + dmem64(base + 8, sector)
+    s += ddesc(0, head, base, 16, N, head + 1)
+    if data_len:
+        s += ddesc(0, head + 1, base + 0x100, data_len, data_flags | N,
+                   head + 2)
+        s += ddesc(0, head + 2, base + 0x80, 1, W, 0)
+    else:
+        s += ddesc(0, head + 1, base + 0x80, 1, W, 0)
+    return s + davail(0, slot, head, idx)
+
+
+BLK_FEATS = (1 << 9) | (1 << 2) | (1 << 6) | (1 << 13) | (1 << 14) | \
+    (1 << 28) | (1 << 29)     # FLUSH SEG_MAX BLK_SIZE DISCARD WZ INDIRECT EVENT
+put('blk-rw', 'fuzz_devices',
+    b'\0' + dinit([0], BLK_FEATS) +
+    blk_req(0, 1, 2, 512, 0, 0, 1, 0x4000) + dwr(0x50, 0) + WAIT +
+    blk_req(3, 0, 2, 512, W, 1, 2, 0x5000) + dwr(0x50, 0) + WAIT +
+    blk_req(6, 4, 0, 0, 0, 2, 3, 0x6000) + dwr(0x50, 0) + WAIT +
+    blk_req(8, 8, 0, 20, W, 3, 4, 0x7000) + dwr(0x50, 0) + WAIT +
+    blk_req(11, 1, 127, 1024, 0, 4, 5, 0x8000) + dwr(0x50, 0) + WAIT)
+dwz = struct.pack('<QII', 4, 8, 0)
+put('blk-discard', 'fuzz_devices',
+    b'\0' + dinit([0], BLK_FEATS) + dmem(0x4100, 4) + dmem(0x4104, 0) +
+    dmem(0x4108, 8) + dmem(0x410c, 0) +
+    blk_req(0, 11, 0, 16, 0, 0, 1, 0x4000) + dwr(0x50, 0) + WAIT +
+    blk_req(3, 13, 0, 16, 0, 1, 2, 0x4000) + dwr(0x50, 0) + WAIT)
+put('console-tx-rx', 'fuzz_devices',
+    b'\1' + dinit([0, 1]) +
+    dmem(0x4000, 0x6c6c6568) + ddesc(1, 0, 0x4000, 4, 0, 0) +
+    davail(1, 0, 0, 1) + dwr(0x50, 1) + WAIT +
+    ddesc(0, 0, 0x5000, 64, W, 0) + davail(0, 0, 0, 1) + dwr(0x50, 0) +
+    da(5, 4, 0, 0x41414141) + WAIT + WAIT)
+NET_FEATS = (1 << 5) | (1 << 16) | (1 << 28) | (1 << 29)
+put('net-tx', 'fuzz_devices',
+    b'\2' + dinit([0, 1], NET_FEATS) +
+    dmem(0x400c, 0xffffffff) + dmem(0x4010, 0x0000ffff) +
+    dmem(0x4018, 0x00080100) +
+    ddesc(1, 0, 0x4000, 12, N, 1) + ddesc(1, 1, 0x400c, 60, 0, 0) +
+    davail(1, 0, 0, 1) + dwr(0x50, 1) + WAIT +
+    ddesc(0, 0, 0x6000, 1526, W, 0) + davail(0, 0, 0, 1) + dwr(0x50, 0) +
+    ddesc(1, 2, 0x4000, 8, 0, 0) + davail(1, 1, 2, 2) + dwr(0x50, 1) + WAIT)

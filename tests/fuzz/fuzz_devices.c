@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Description: fuzz virtio-blk, virtio-console and virtio-net request
+ * handling (tool/virtio/blk*.c, console.c, net.c) behind real queues,
+ * driven through the virtio-mmio register file as a guest would: the
+ * input negotiates, sets up rings in guest memory, writes descriptors
+ * and request headers, kicks, and lets the devices' own I/O threads
+ * (io_uring, the console's and the net device's) serve them.
+ *
+ * The three devices are made once, as the daemon makes them
+ * (hvb_devices_create()): blk on a 64 KiB image in /dev/shm, the
+ * console on a unix socket this process is the client of, net on a tap
+ * in a network namespace of its own (unshare; without root there is no
+ * net device and its inputs go to blk).  Every input starts and ends
+ * with a reset (Status = 0), which joins the device's thread.
+ *
+ * Input: byte 0 picks the device (mod 3: blk, console, net); then
+ * 8-byte actions:
+ *   0      kind (bits 0-2: 0 register read, 1 register write, 2 kick,
+ *          3 guest memory write, 4 wait for the device, 5 console input
+ *          of a[1] bytes), access size 1 << bits 3-4
+ *   1..2   window offset, kicked queue, memory offset or length
+ *   3..6   value
+ * Guest memory is FZ_MEM bytes at FZ_IPA.  Checked after every action:
+ * a live queue's rings lie in guest memory; the image never grows (no
+ * write lands past its end).  "Wait" polls up to 20 ms for the device
+ * to give back every chain of its transmit (blk: its only) queue.
+ */
+#include <fcntl.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "device.h"
+#include "fuzz.h"
+#include "guestmem.h"
+#include "log.h"
+#include "virtio/virtio.h"
+#include "virtio/virtqueue.h"
+
+#define FZ_IPA		0x40000000ull
+#define FZ_MEM		0x10000u
+#define FZ_WINDOW	0x200u
+#define FZ_ACTION	8u
+#define FZ_IMG_SIZE	0x10000
+#define FZ_NR_DEVS	3
+
+static struct hvb_devices fz_tab;
+static struct hvb_guestmem fz_gm;
+static uint8_t *fz_mem;
+static struct hvb_device *fz_dev[FZ_NR_DEVS];
+static char fz_img[64], fz_sock[64];
+static int fz_client = -1;
+
+static void fz_cleanup(void)
+{
+	hvb_devices_fini(&fz_tab);
+	if (fz_client >= 0)
+		close(fz_client);
+	unlink(fz_img);
+	unlink(fz_sock);
+}
+
+static struct hvb_device *fz_make(const char *type, __u64 base,
+				  const char *opts_json)
+{
+	struct hvb_device_args args = {
+		.zone_id = 1,
+		.base = base,
+		.size = FZ_WINDOW,
+		.kick_dev = -1,
+		.irq = 0,
+	};
+	const char *why = "";
+	cJSON *opts = cJSON_Parse(opts_json);
+
+	args.opts = opts;
+	if (hvb_devices_create(&fz_tab, type, &args, &why)) {
+		fprintf(stderr, "fuzz_devices: no %s: %s\n", type, why);
+		cJSON_Delete(opts);
+		return NULL;
+	}
+	cJSON_Delete(opts);
+	return hvb_devices_lookup(&fz_tab, 1, base, 4);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char json[256];
+	const char *why = NULL;
+	int fd;
+
+	(void)argc;
+	(void)argv;
+	hvb_log_threshold = HVB_LOG_ERROR;
+	fz_mem = calloc(1, FZ_MEM);
+	FUZZ_CHECK(fz_mem);
+	hvb_guestmem_init(&fz_gm, 1);
+	FUZZ_CHECK(hvb_guestmem_add(&fz_gm, FZ_IPA, FZ_MEM, fz_mem, &why) == 0);
+	FUZZ_CHECK(hvb_guestmem_register(&fz_gm) == 0);
+	hvb_devices_init(&fz_tab);
+
+	snprintf(fz_img, sizeof(fz_img), "/dev/shm/hvb-fuzz-%d.img",
+		 (int)getpid());
+	fd = open(fz_img, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	FUZZ_CHECK(fd >= 0 && ftruncate(fd, FZ_IMG_SIZE) == 0);
+	close(fd);
+	snprintf(json, sizeof(json), "{\"img\": \"%s\", \"serial\": \"fuzz\"}",
+		 fz_img);
+	fz_dev[0] = fz_make("virtio-blk", 0x0a000000, json);
+	FUZZ_CHECK(fz_dev[0]);
+
+	snprintf(fz_sock, sizeof(fz_sock), "/tmp/hvb-fuzz-%d.sock",
+		 (int)getpid());
+	unlink(fz_sock);
+	snprintf(json, sizeof(json), "{\"mode\": \"unix\", \"path\": \"%s\"}",
+		 fz_sock);
+	fz_dev[1] = fz_make("virtio-console", 0x0a000200, json);
+	FUZZ_CHECK(fz_dev[1]);
+	fz_client = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+			   0);
+	strcpy(sa.sun_path, fz_sock);
+	FUZZ_CHECK(fz_client >= 0 &&
+		   !connect(fz_client, (struct sockaddr *)&sa, sizeof(sa)));
+
+	/* A network namespace of our own: the tap dies with us. */
+	if (!unshare(CLONE_NEWNET))
+		fz_dev[2] = fz_make("virtio-net", 0x0a000400,
+				    "{\"tap\": \"hvbfuzz%d\", "
+				    "\"mac\": \"02:00:00:00:00:01\"}");
+	atexit(fz_cleanup);
+	return 0;
+}
+
+static bool fz_settled(const struct hvb_virtio_dev *vd, __u32 q)
+{
+	const struct hvb_virtqueue *vq = &vd->vqs[q];
+
+	return !vq->ready || hvb_virtio_is_broken(vd) ||
+	       __atomic_load_n(&vq->used->idx, __ATOMIC_ACQUIRE) ==
+	       __atomic_load_n(&vq->avail->idx, __ATOMIC_ACQUIRE);
+}
+
+/* Wait (20 ms at most) for the device to give back what it was given;
+ * drain the console's output so it is never held by a slow reader. */
+static void fz_wait(const struct hvb_virtio_dev *vd)
+{
+	__u32 q = vd->ops->nr_queues > 1 ? 1 : 0;
+	struct timespec ts = { 0, 100000 };
+	char sink[4096];
+	int i;
+
+	for (i = 0; i < 200; i++) {
+		while (read(fz_client, sink, sizeof(sink)) > 0)
+			;
+		if (fz_settled(vd, q))
+			return;
+		nanosleep(&ts, NULL);
+	}
+}
+
+static void fz_check(const struct hvb_virtio_dev *vd)
+{
+	struct stat st;
+	__u32 q;
+
+	for (q = 0; q < vd->ops->nr_queues; q++) {
+		const struct hvb_virtqueue *vq = &vd->vqs[q];
+
+		if (!vq->ready)
+			continue;
+		FUZZ_CHECK(hvb_guestmem_is_valid(vd->mem, vq->desc_addr,
+						 16ull * vq->size));
+		FUZZ_CHECK(hvb_guestmem_is_valid(vd->mem, vq->driver_addr,
+						 6ull + 2ull * vq->size));
+		FUZZ_CHECK(hvb_guestmem_is_valid(vd->mem, vq->device_addr,
+						 6ull + 8ull * vq->size));
+	}
+	FUZZ_CHECK(!stat(fz_img, &st) && st.st_size == FZ_IMG_SIZE);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct hvb_virtio_dev *vd;
+	struct hvb_device *d;
+	__u64 zero = 0;
+	size_t pos;
+
+	if (size < 1)
+		return 0;
+	d = fz_dev[data[0] % FZ_NR_DEVS];
+	if (!d)
+		d = fz_dev[0];
+	vd = hvb_virtio_from_device(d);
+	FUZZ_CHECK(vd);
+	d->ops->access(d, VIRTIO_MMIO_STATUS, 4, true, &zero);
+	memset(fz_mem, 0, FZ_MEM);
+
+	for (pos = 1; pos < size; pos += FZ_ACTION) {
+		const uint8_t *a = data + pos;
+		size_t n = size - pos;
+		__u32 bytes = 1u << ((a[0] >> 3) & 3);
+		__u64 off = fuzz_le(a + 1, n - 1, 2);
+		__u64 value = fuzz_le(a + 3, n > 3 ? n - 3 : 0, 4);
+
+		switch (a[0] & 7) {
+		case 0:
+		case 1:
+			off %= FZ_WINDOW - (bytes - 1);
+			d->ops->access(d, off, bytes, a[0] & 1, &value);
+			break;
+		case 2:
+			d->ops->kick(d, (__u32)off % HVB_KICK_QUEUES);
+			break;
+		case 3:
+			off %= FZ_MEM - 3;
+			memcpy(fz_mem + off, &value, 4);
+			break;
+		case 4:
+			fz_wait(vd);
+			break;
+		case 5:
+			/* Input for the console: bytes of the action. */
+			if (write(fz_client, a, n < FZ_ACTION ? n : FZ_ACTION)
+			    < 0) {
+				/* full: the device has not read it yet */
+			}
+			break;
+		default:
+			break;
+		}
+		fz_check(vd);
+	}
+	fz_wait(vd);
+	d->ops->access(d, VIRTIO_MMIO_STATUS, 4, true, &zero);
+	fz_check(vd);
+	return 0;
+}
