@@ -349,3 +349,12 @@ put('net-tx', 'fuzz_devices',
     davail(1, 0, 0, 1) + dwr(0x50, 1) + WAIT +
     ddesc(0, 0, 0x6000, 1526, W, 0) + davail(0, 0, 0, 1) + dwr(0x50, 0) +
     ddesc(1, 2, 0x4000, 8, 0, 0) + davail(1, 1, 2, 2) + dwr(0x50, 1) + WAIT)
+# Words of tests/decode's random.h (gen_random.py, seed 20261121), one of
+# each form, so the fuzzer starts from words objdump has read.
+for w in (0xf9480ff9, 0x38616b88, 0x69e2d153, 0x79b4aef7, 0x39041641,
+          0x38a158d8, 0xa90d3cd8, 0xa8aa7b43, 0x3892e452, 0xa9a2babd,
+          0xb99aba5a, 0x69590f09, 0x78ce173a, 0x28d68bc6, 0x7861eaba,
+          0x384b7310, 0x780bf1af, 0x68d6d76f, 0xa972706d, 0xf816c0ad,
+          0x78887f07, 0xb816c7e4, 0x78599d61, 0xb854e200, 0x38c35fed,
+          0xb880d1be, 0xf81dedfc):
+    put('random-%08x' % w, 'fuzz_decode', dec(w))
