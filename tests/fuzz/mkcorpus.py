@@ -358,3 +358,24 @@ for w in (0xf9480ff9, 0x38616b88, 0x69e2d153, 0x79b4aef7, 0x39041641,
           0x78887f07, 0xb816c7e4, 0x78599d61, 0xb854e200, 0x38c35fed,
           0xb880d1be, 0xf81dedfc):
     put('random-%08x' % w, 'fuzz_decode', dec(w))
+
+
+# More seeds for the two first targets, for what they never reached.
+# fuzz_virtqueue: a direct chain of 3 ending in an indirect table of 4 in
+# a 4-entry queue: longer than the queue, with no loop.
+put('chain-too-long', 'fuzz_virtqueue',
+    vq_input(2, 3, 0, 2, vq_mem([desc(IPA + 0x800, 8, N, 1),
+                                 desc(IPA + 0x808, 8, N, 2),
+                                 desc(IPA + 0x810, 8, N, 3),
+                                 desc(IPA + 0xa00, 64, I, 0)], [0], 1,
+                                [(0xa00, [desc(IPA + 0xc00, 8, W | N, 1),
+                                          desc(IPA + 0xc08, 8, W | N, 2),
+                                          desc(IPA + 0xc10, 8, W | N, 3),
+                                          desc(IPA + 0xc18, 8, W, 0)])])))
+# fuzz_mmio: a queue of 2 with 2 requests: rng serves a queue's worth and
+# requeues its kick.
+put('rng-requeue', 'fuzz_mmio',
+    b'\0' + init_seq(2) + mem(0x0, IPA + 0x800) + mem(0x4, 0) +
+    mem(0x8, 64) + mem(0xc, W) + mem(0x10, IPA + 0x900) + mem(0x14, 0) +
+    mem(0x18, 64) + mem(0x1c, W) + mem(0x104, 1 << 16) + mem(0x100, 2 << 16) +
+    wr(0x50, 0) + rd(0x60) + act(2, 4, 0, 0))
