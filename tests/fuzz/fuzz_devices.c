@@ -18,16 +18,21 @@
  * 8-byte actions:
  *   0      kind (bits 0-2: 0 register read, 1 register write, 2 kick,
  *          3 guest memory write, 4 wait for the device, 5 console input
- *          of a[1] bytes), access size 1 << bits 3-4
+ *          (the action's bytes), 6 a frame into net's tap: 14 + a[1]
+ *          * 8 bytes, to the device's MAC, a[3..6] repeated), access
+ *          size 1 << bits 3-4
  *   1..2   window offset, kicked queue, memory offset or length
  *   3..6   value
  * Guest memory is FZ_MEM bytes at FZ_IPA.  Checked after every action:
  * a live queue's rings lie in guest memory; the image never grows (no
  * write lands past its end).  "Wait" polls up to 20 ms for the device
- * to give back every chain of its transmit (blk: its only) queue.
+ * to give back every chain of its transmit (blk: its only) queue and
+ * for its receive queue to stand still.
  */
 #include <fcntl.h>
+#include <net/if.h>
 #include <sched.h>
+#include <sys/ioctl.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -36,6 +41,8 @@
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
 
 #include "device.h"
 #include "fuzz.h"
@@ -57,12 +64,15 @@ static uint8_t *fz_mem;
 static struct hvb_device *fz_dev[FZ_NR_DEVS];
 static char fz_img[64], fz_sock[64];
 static int fz_client = -1;
+static int fz_packet = -1;	/* frames into the tap, for net's receiveq */
 
 static void fz_cleanup(void)
 {
 	hvb_devices_fini(&fz_tab);
 	if (fz_client >= 0)
 		close(fz_client);
+	if (fz_packet >= 0)
+		close(fz_packet);
 	unlink(fz_img);
 	unlink(fz_sock);
 }
@@ -88,6 +98,44 @@ static struct hvb_device *fz_make(const char *type, __u64 base,
 	}
 	cJSON_Delete(opts);
 	return hvb_devices_lookup(&fz_tab, 1, base, 4);
+}
+
+/*
+ * The tap up, IPv6 off (the kernel then sends it nothing of its own),
+ * and a packet socket on it: what we send there, the tap's reader (the
+ * device) receives.
+ */
+static void fz_tap_up(void)
+{
+	struct ifreq ifr = { 0 };
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET };
+	int s, fd;
+
+	fd = open("/proc/sys/net/ipv6/conf/hvbfuzz0/disable_ipv6",
+		  O_WRONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (write(fd, "1", 1) != 1)
+			fprintf(stderr, "fuzz_devices: IPv6 stays on\n");
+		close(fd);
+	}
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	strcpy(ifr.ifr_name, "hvbfuzz0");
+	if (s < 0 || ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
+		goto out;
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
+		goto out;
+	fz_packet = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
+			   0);
+	sll.sll_ifindex = (int)if_nametoindex("hvbfuzz0");
+	if (fz_packet >= 0 &&
+	    bind(fz_packet, (struct sockaddr *)&sll, sizeof(sll)) < 0) {
+		close(fz_packet);
+		fz_packet = -1;
+	}
+out:
+	if (s >= 0)
+		close(s);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -133,8 +181,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	/* A network namespace of our own: the tap dies with us. */
 	if (!unshare(CLONE_NEWNET))
 		fz_dev[2] = fz_make("virtio-net", 0x0a000400,
-				    "{\"tap\": \"hvbfuzz%d\", "
+				    "{\"tap\": \"hvbfuzz0\", "
 				    "\"mac\": \"02:00:00:00:00:01\"}");
+	if (fz_dev[2])
+		fz_tap_up();
 	atexit(fz_cleanup);
 	return 0;
 }
@@ -148,21 +198,51 @@ static bool fz_settled(const struct hvb_virtio_dev *vd, __u32 q)
 	       __atomic_load_n(&vq->avail->idx, __ATOMIC_ACQUIRE);
 }
 
-/* Wait (20 ms at most) for the device to give back what it was given;
- * drain the console's output so it is never held by a slow reader. */
+/*
+ * Wait (20 ms at most) for the device to give back what it was given on
+ * its transmit (blk: only) queue, and for its receive queue to stop
+ * moving for 1 ms (it waits for input, which may still be on its way);
+ * drain the console's output so it is never held by a slow reader.
+ */
 static void fz_wait(const struct hvb_virtio_dev *vd)
 {
-	__u32 q = vd->ops->nr_queues > 1 ? 1 : 0;
+	__u32 tx = vd->ops->nr_queues > 1 ? 1 : 0;
+	const struct hvb_virtqueue *rx = tx ? &vd->vqs[0] : NULL;
 	struct timespec ts = { 0, 100000 };
+	__u16 last = 0, now;
 	char sink[4096];
-	int i;
+	int i, still = 0;
 
 	for (i = 0; i < 200; i++) {
 		while (read(fz_client, sink, sizeof(sink)) > 0)
 			;
-		if (fz_settled(vd, q))
+		if (rx && rx->ready && !fz_settled(vd, 0)) {
+			now = __atomic_load_n(&rx->used->idx,
+					      __ATOMIC_ACQUIRE);
+			still = now == last ? still + 1 : 0;
+			last = now;
+		} else {
+			still = 10;
+		}
+		if (fz_settled(vd, tx) && still >= 10)
 			return;
 		nanosleep(&ts, NULL);
+	}
+}
+
+static void fz_frame(unsigned int len, __u32 fill)
+{
+	static const __u8 dst[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x01 };
+	__u8 frame[ETH_HLEN + 255 * 8];
+	unsigned int i;
+
+	if (fz_packet < 0)
+		return;
+	memcpy(frame, dst, ETH_ALEN);
+	for (i = ETH_ALEN; i < ETH_HLEN + len; i++)
+		frame[i] = (__u8)(fill >> (8 * (i % 4)));
+	if (send(fz_packet, frame, ETH_HLEN + len, 0) < 0) {
+		/* full, or too big for the MTU: the wire's loss */
 	}
 }
 
@@ -232,6 +312,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    < 0) {
 				/* full: the device has not read it yet */
 			}
+			break;
+		case 6:
+			fz_frame((n > 1 ? a[1] : 0) * 8u, (__u32)value);
 			break;
 		default:
 			break;

@@ -379,3 +379,10 @@ put('rng-requeue', 'fuzz_mmio',
     mem(0x8, 64) + mem(0xc, W) + mem(0x10, IPA + 0x900) + mem(0x14, 0) +
     mem(0x18, 64) + mem(0x1c, W) + mem(0x104, 1 << 16) + mem(0x100, 2 << 16) +
     wr(0x50, 0) + rd(0x60) + act(2, 4, 0, 0))
+put('net-rx', 'fuzz_devices',
+    b'\2' + dinit([0, 1], NET_FEATS) +
+    ddesc(0, 0, 0x6000, 1526, W, 0) + ddesc(0, 1, 0x7000, 8, W, 0) +
+    ddesc(0, 2, 0x7100, 64, W, 0) + davail(0, 0, 0, 1) + dwr(0x50, 0) +
+    da(6, 4, 8, 0x08004500) + WAIT + davail(0, 1, 1, 2) + dwr(0x50, 0) +
+    da(6, 4, 2, 0x0806) + WAIT + davail(0, 2, 2, 3) + dwr(0x50, 0) +
+    da(6, 4, 200, 0x86dd) + WAIT + WAIT)
