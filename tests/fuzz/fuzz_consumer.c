@@ -17,8 +17,13 @@
  *      a[1] % 4 |= a[2..7]
  *   3  kick word a[1] % 16 |= a[4..7] << a[2]; summary |= a[3] bits
  *      spread over all 64 (bits for words that do not exist included)
- *   4  poll; 5 has_work; 6 the sleep handshake (the wait returns at
- *      once, a[1] odd: -EINTR); 7 detach, attach again
+ *   4  poll (sync answers a[4..7] % 5); 5 has_work, or with a[1] bit 7
+ *      fetch and complete CPU a[1] % 128's request by hand: twice
+ *      (-EALREADY), or after its producer gave up (a[2] odd: -ESTALE,
+ *      nothing written); 6 the sleep handshake (the wait returns at
+ *      once, a[1] odd: -EINTR), or with a[1] bit 1 the serving loop
+ *      until it first sleeps (a[2] empty polls before); 7 detach,
+ *      attach again
  * The region is a heap block of exactly its size (AddressSanitizer sees
  * any access outside it).  Checked on every call into the consumer:
  *  - it writes only what docs/abi.md makes it the writer of: the wake
@@ -84,17 +89,27 @@ static const struct hvb_consumer_ops fz_ops = {
 };
 
 static int fz_wait_ret;
+static volatile int fz_stop;	/* hvb_consumer_run()'s */
 
+/* The transport's sleep: returns at once, and ends a serving loop. */
 static int fz_wait(struct hvb_transport *t, __u32 *word, __u32 token)
 {
 	(void)t;
 	(void)word;
 	(void)token;
+	fz_stop = 1;
 	return fz_wait_ret;
+}
+
+static bool fz_can_sleep(struct hvb_transport *t)
+{
+	(void)t;
+	return true;
 }
 
 static const struct hvb_transport_ops fz_transport_ops = {
 	.name = "fuzz",
+	.can_sleep = fz_can_sleep,
 	.wait = fz_wait,
 };
 
@@ -147,6 +162,35 @@ static void fz_check_writes(const uint8_t *region, size_t size, __u32 nr)
 				FUZZ_CHECK(!"the consumer writes only its own fields");
 			}
 	}
+}
+
+/* Fetch and complete @cpu's request by hand, as a device would later. */
+static void fz_complete(struct hvb_consumer *c, __u32 cpu, bool gave_up,
+			__u32 status)
+{
+	struct hvb_cpu_slot *slot = hvb_region_slot(c->region, cpu);
+	struct hvb_request req;
+	__u64 resp_seq;
+
+	if (hvb_consumer_fetch(c, cpu, &req) != 1)
+		return;
+	FUZZ_CHECK(req.cpu == cpu && req.seq == slot->req.seq);
+	if (gave_up) {
+		/* The producer timed out and marked the slot (Barrier S). */
+		slot->req.seq |= HVB_SEQ_INVALID;
+		memcpy(fz_before + ((uint8_t *)&slot->req.seq -
+				    (uint8_t *)c->region),
+		       &slot->req.seq, sizeof(slot->req.seq));
+		resp_seq = slot->resp.seq;
+		FUZZ_CHECK(hvb_consumer_complete(c, &req, status, 1) ==
+			   -ESTALE);
+		FUZZ_CHECK(slot->resp.seq == resp_seq);
+		return;
+	}
+	FUZZ_CHECK(hvb_consumer_complete(c, &req, status, 1) == 0);
+	FUZZ_CHECK(slot->resp.seq == req.seq && slot->resp.status == status);
+	FUZZ_CHECK(hvb_consumer_complete(c, &req, status, 2) == -EALREADY);
+	FUZZ_CHECK(slot->resp.value == 1);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -252,11 +296,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_CHECK(f.kicks <= 3 * HVB_KICK_BITS);
 			break;
 		case 5:
-			hvb_consumer_has_work(&c);
+			if (n > 1 && (a[1] & 0x80) &&
+			    (a[1] & 0x7f) < f.nr_cpus)
+				fz_complete(&c, a[1] & 0x7f, n > 2 && (a[2] & 1),
+					    f.status);
+			else
+				hvb_consumer_has_work(&c);
 			break;
 		case 6:
 			fz_wait_ret = n > 1 && (a[1] & 1) ? -EINTR : 0;
-			hvb_consumer_sleep(&c, &t);
+			if (n > 1 && (a[1] & 2)) {
+				fz_stop = 0;
+				c.spin_budget = 1 + (n > 2 ? a[2] : 0);
+				hvb_consumer_run(&c, &t, &fz_stop);
+			} else {
+				hvb_consumer_sleep(&c, &t);
+			}
 			break;
 		default:
 			hvb_consumer_detach(&c);

@@ -386,3 +386,11 @@ put('net-rx', 'fuzz_devices',
     da(6, 4, 8, 0x08004500) + WAIT + davail(0, 1, 1, 2) + dwr(0x50, 0) +
     da(6, 4, 2, 0x0806) + WAIT + davail(0, 2, 2, 3) + dwr(0x50, 0) +
     da(6, 4, 200, 0x86dd) + WAIT + WAIT)
+put('serving-loop', 'fuzz_consumer',
+    bytes([2, 0]) + creq(0, 0x100) + creq(2, 0x204) + ca(3, 1, 0, 3) +
+    ca(6, 2, 3) + creq(1, 0x300) + ca(6, 3, 0) + POLL)
+put('by-hand-hot', 'fuzz_consumer',
+    bytes([3, 0]) + creq(1, 0x10) + ca(5, 0x81, 0) + creq(2, 0x20) +
+    ca(5, 0x82, 1) + POLL + creq(1, 0x30) + POLL + creq(1, 0x34) + POLL +
+    creq(3, 0x40) + POLL + creq(3, 0x44) + POLL + creq(2, 0x48) +
+    ca(4, 0, 0, 2) + creq(2, 0x4c) + ca(4, 0, 0, 4) + POLL + HAS)
