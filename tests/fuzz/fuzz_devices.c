@@ -63,6 +63,7 @@ static struct hvb_guestmem fz_gm;
 static uint8_t *fz_mem;
 static struct hvb_device *fz_dev[FZ_NR_DEVS];
 static char fz_img[64], fz_sock[64];
+static int fz_img_fd = -1;	/* ours, to watch its size */
 static int fz_client = -1;
 static int fz_packet = -1;	/* frames into the tap, for net's receiveq */
 
@@ -73,8 +74,8 @@ static void fz_cleanup(void)
 		close(fz_client);
 	if (fz_packet >= 0)
 		close(fz_packet);
-	unlink(fz_img);
-	unlink(fz_sock);
+	if (fz_img_fd >= 0)
+		close(fz_img_fd);
 }
 
 static struct hvb_device *fz_make(const char *type, __u64 base,
@@ -143,7 +144,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	char json[256];
 	const char *why = NULL;
-	int fd;
 
 	(void)argc;
 	(void)argv;
@@ -157,12 +157,14 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	snprintf(fz_img, sizeof(fz_img), "/dev/shm/hvb-fuzz-%d.img",
 		 (int)getpid());
-	fd = open(fz_img, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	FUZZ_CHECK(fd >= 0 && ftruncate(fd, FZ_IMG_SIZE) == 0);
-	close(fd);
+	fz_img_fd = open(fz_img, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	FUZZ_CHECK(fz_img_fd >= 0 && ftruncate(fz_img_fd, FZ_IMG_SIZE) == 0);
 	snprintf(json, sizeof(json), "{\"img\": \"%s\", \"serial\": \"fuzz\"}",
 		 fz_img);
 	fz_dev[0] = fz_make("virtio-blk", 0x0a000000, json);
+	/* Open by the device and by us: no name left behind, even when
+	 * a crash ends the process. */
+	unlink(fz_img);
 	FUZZ_CHECK(fz_dev[0]);
 
 	snprintf(fz_sock, sizeof(fz_sock), "/tmp/hvb-fuzz-%d.sock",
@@ -177,6 +179,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	strcpy(sa.sun_path, fz_sock);
 	FUZZ_CHECK(fz_client >= 0 &&
 		   !connect(fz_client, (struct sockaddr *)&sa, sizeof(sa)));
+	unlink(fz_sock);
 
 	/* A network namespace of our own: the tap dies with us. */
 	if (!unshare(CLONE_NEWNET))
@@ -263,7 +266,7 @@ static void fz_check(const struct hvb_virtio_dev *vd)
 		FUZZ_CHECK(hvb_guestmem_is_valid(vd->mem, vq->device_addr,
 						 6ull + 8ull * vq->size));
 	}
-	FUZZ_CHECK(!stat(fz_img, &st) && st.st_size == FZ_IMG_SIZE);
+	FUZZ_CHECK(!fstat(fz_img_fd, &st) && st.st_size == FZ_IMG_SIZE);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
