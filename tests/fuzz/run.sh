@@ -59,7 +59,9 @@ if [ "${FUZZ_COVERAGE:-0}" = 1 ]; then
 		var=FUZZ_COVER_$t
 		files=()
 		for f in ${!var:-}; do files+=("$TOP/$f"); done
-		[ -x "$cov" ] && [ "${#files[@]}" -gt 0 ] || continue
+		if [ ! -x "$cov" ] || [ "${#files[@]}" -eq 0 ]; then
+			continue
+		fi
 		rm -f "$out/cov-$t".*.profraw
 		LLVM_PROFILE_FILE="$out/cov-$t.%p.profraw" \
 			"$cov" "$TOP/tests/fuzz/corpus/$t" "$out/work/$t" \
