@@ -56,7 +56,8 @@ bench: deps
 mutate: deps
 	@$(MAKE) --no-print-directory -C tests mutate
 
-# libFuzzer over the virtio device model, FUZZ_LONG_S (300) s per target.
+# libFuzzer over everything a guest or a hostile region controls,
+# FUZZ_LONG_S (180) s per target, then coverage (docs/fuzzing.md).
 fuzz: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory -C tests fuzz

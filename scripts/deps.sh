@@ -27,9 +27,12 @@ export DEPS_LOG=$TOP/build/deps.log
 # (a new machine once lacked libc6-dev-arm64-cross, which
 # gcc-aarch64-linux-gnu only recommends).  scripts/check-fresh.sh proves
 # the list on a brand-new Debian 12 root.
-#   compilers: build-essential gcc clang lld llvm libclang-rt-14-dev
-#     (sanitizers, libFuzzer), gcc-aarch64-linux-gnu with its C library
-#     headers libc6-dev-arm64-cross and binutils-aarch64-linux-gnu;
+#   compilers: build-essential gcc clang lld llvm (llvm-profdata and
+#     llvm-cov: make fuzz's line coverage) libclang-rt-14-dev
+#     (sanitizers, libFuzzer, the profile runtime of
+#     -fprofile-instr-generate), gcc-aarch64-linux-gnu with its C library
+#     headers libc6-dev-arm64-cross and binutils-aarch64-linux-gnu (objdump:
+#     the decoder's second opinion, tests/decode);
 #   QEMU (qemu-system-arm; the tests start it with -nic none, so its
 #     NIC option ROMs, ipxe-qemu, are not needed) and qemu-user (runs the
 #     static arm64 daemon on this machine: tests/e2e/root.sh);

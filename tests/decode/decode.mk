@@ -53,3 +53,24 @@ TEST_TARGETS += decode-test
 .PHONY: decode-test
 decode-test: $(DECODE_BIN)
 	$(Q)$(DECODE_BIN) --jobs 2
+
+# The sweep: a million words of the whole opcode space, the decoder
+# against objdump in one batch (sweep.py).
+DECODE_DUMP := $(DECODE_OUT)/decode_dump
+
+$(DECODE_OUT)/decode_dump.o: $(DECODE_DIR)/decode_dump.c
+	@mkdir -p $(dir $@)
+	$(call quiet,CC,$@)
+	$(Q)$(CC) $(DECODE_CFLAGS) -MMD -MP -c $< -o $@
+
+$(DECODE_DUMP): $(DECODE_OUT)/decode.o $(DECODE_OUT)/decode_dump.o
+	$(call quiet,LD,$@)
+	$(Q)$(CC) $(HOST_LDFLAGS) -o $@ $^
+
+TEST_BINS += $(DECODE_DUMP)
+TEST_TARGETS += decode-sweep
+
+.PHONY: decode-sweep
+decode-sweep: $(DECODE_DUMP)
+	$(Q)python3 $(DECODE_DIR)/sweep.py $(DECODE_DUMP) \
+		--objdump $(DECODE_OBJDUMP)

@@ -15,6 +15,8 @@
 #include <stdlib.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+/* Optional, once before the first input (libFuzzer's and replay.c's). */
+int LLVMFuzzerInitialize(int *argc, char ***argv) __attribute__((weak));
 
 /* A broken invariant: abort, which both libFuzzer and replay report. */
 #define FUZZ_CHECK(cond)						\

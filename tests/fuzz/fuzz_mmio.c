@@ -13,10 +13,15 @@
  *   7      ignored
  * Guest memory is FZ_MEM bytes at FZ_IPA, a heap block of exactly that
  * size, so the fuzzer can build rings in it and AddressSanitizer sees any
- * access outside.  After every action the device's invariants are
- * checked: a live queue's rings lie inside guest memory.
+ * access outside.  The zone's transport has a channel region, so a
+ * device that requeues its own kick (rng, after a queue's worth) posts
+ * it there.  After every action the device's invariants are checked: a
+ * live queue's rings lie inside guest memory; the only kick bits posted
+ * are the device's own (kick number 0, a queue it has).
  */
 #include <string.h>
+
+#include <hvbridge/region.h>
 
 #include "device.h"
 #include "fuzz.h"
@@ -30,9 +35,17 @@
 #define FZ_WINDOW	0x200u
 #define FZ_ACTION	8u
 
+/* The zone's transport: no interrupts, a region for requeued kicks. */
+static const struct hvb_transport_ops fz_transport_ops = { .name = "fuzz" };
+static struct hvb_transport fz_transport = { .ops = &fz_transport_ops };
+
 static void fz_check(const struct hvb_virtio_dev *vd)
 {
+	struct hvb_kicks *k = hvb_region_kicks(fz_transport.region);
 	__u32 q;
+
+	FUZZ_CHECK(!(k->summary & ~1ull));
+	FUZZ_CHECK(!(k->words[0] >> vd->ops->nr_queues));
 
 	for (q = 0; q < vd->ops->nr_queues; q++) {
 		const struct hvb_virtqueue *vq = &vd->vqs[q];
@@ -71,11 +84,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	hvb_log_threshold = HVB_LOG_ERROR;
+	if (!fz_transport.region) {
+		fz_transport.size = hvb_region_size(1);
+		fz_transport.region = calloc(1, fz_transport.size);
+		FUZZ_CHECK(fz_transport.region &&
+			   hvb_region_format(fz_transport.region,
+					     fz_transport.size, 1) == 0);
+	}
+	memset(hvb_region_kicks(fz_transport.region), 0,
+	       sizeof(struct hvb_kicks));
 	mem = calloc(1, FZ_MEM);
 	if (!mem)
 		return 0;
 	hvb_guestmem_init(&gm, 1);
 	FUZZ_CHECK(hvb_guestmem_add(&gm, FZ_IPA, FZ_MEM, mem, &why) == 0);
+	gm.transport = &fz_transport;
 	FUZZ_CHECK(hvb_guestmem_register(&gm) == 0);
 	hvb_devices_init(&tab);
 	FUZZ_CHECK(hvb_devices_create(&tab, types[data[0] % 2], &args,

@@ -74,6 +74,8 @@ int main(int argc, char **argv)
 	unsigned int n = 0;
 	int i;
 
+	if (LLVMFuzzerInitialize)
+		LLVMFuzzerInitialize(&argc, &argv);
 	for (i = 1; i < argc; i++)
 		n += replay(argv[i]);
 	printf("replayed %u inputs\n", n);

@@ -10,6 +10,16 @@
  * count that wakes the next poll().  The acquire also makes what the
  * consumer thread wrote before notify() (a queue made ready late) visible
  * to the thread.
+ *
+ * Barrier IO-S: hvb_iothread_stop() stores the flag with release before
+ * it writes the eventfd; hvb_iothread_take() reads the eventfd, then
+ * loads the flag with acquire (IO-S').  The thread looks at the flag at
+ * the top of its loop, takes, works, then polls the eventfd.  A stop
+ * that comes between the look and the take has its wake drained by the
+ * take, and the poll would then sleep forever (a reset joining the
+ * thread never returns: fuzz_devices found it, tests/virtio's
+ * test_iothread.c forces it).  So a take that sees the flag wakes the
+ * eventfd again: the poll returns at once and the loop sees the stop.
  */
 #include <errno.h>
 #include <signal.h>
@@ -70,7 +80,8 @@ void hvb_iothread_stop(struct hvb_iothread *t)
 {
 	if (!t->running)
 		return;
-	/* Release: pairs with the acquire in hvb_iothread_should_stop(). */
+	/* Barrier IO-S: the flag before the wake; pairs with IO-S' in
+	 * hvb_iothread_take() and the acquire of should_stop(). */
 	__atomic_store_n(&t->stop, 1, __ATOMIC_RELEASE);
 	hvb_iothread_wake(t);
 	/* The join is what hands the queues back (virtio.h): every access
@@ -94,6 +105,11 @@ unsigned int hvb_iothread_take(struct hvb_iothread *t)
 	 * count was already cleared; the bits are still worth taking. */
 	if (read(t->event_fd, &n, sizeof(n)) < 0)
 		n = 0;
+	/* Barrier IO-S': pairs with IO-S in hvb_iothread_stop().  If the
+	 * read above drained the stop's wake, the flag is seen here, and
+	 * the wake is given back for the poll to come. */
+	if (hvb_iothread_should_stop(t))
+		hvb_iothread_wake(t);
 	/* Barrier IO-K': pairs with IO-K in hvb_iothread_kick(). */
 	return __atomic_exchange_n(&t->kicked, 0, __ATOMIC_ACQUIRE);
 }
