@@ -55,9 +55,11 @@
 #                                    --linux): hvbridge-linux start,
 #                                    then a shell (docs/linux-zone.md)
 #                             linux-test  `make run-linux`: zone1's
-#                                    Linux booted twice with hvbridge-
-#                                    linux test (persistence across
-#                                    boots), then power off
+#                                    Linux booted $HVB_LINUX_CYCLES
+#                                    times under one daemon
+#                                    (hvbridge-linux test), the
+#                                    daemon-death case (hvbridge-linux
+#                                    death), then power off
 #   with --linux DIR (build/linux, scripts/mkguestfs.sh):
 #   /var/lib/hvbridge/zone1-linux/  zone1_linux.json, virtio_cfg_linux.json,
 #                           the kernel file, the DTBs and rootfs.ext4

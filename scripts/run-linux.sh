@@ -7,14 +7,18 @@
 # virtio-net on tap0 = 10.0.1.1/24), shuts the static zone1 down and
 # starts zone1 from configs/linux/zone1_linux.json: Debian's arm64 Linux
 # on CPUs 2-3 (scripts/mkguestfs.sh's kernel file, initramfs and DTB).
-# The guest runs guest-test and powers off; the root zone starts it a
-# second time, which must read back what the first boot wrote; then the
-# root zone powers off.  Exit 0 only if both boots passed and the root
-# zone powered off.  RUN_TIMEOUT (900) s bound the whole run.
+# The root zone boots it HVB_LINUX_CYCLES (5) times under one daemon
+# (hvbridge-linux test: each boot reads back the one before's data,
+# answers through `hvbridge console 1`, powers off when told so; boot 1
+# also ping and HVB_LINUX_TCP_MIB (4) MiB of TCP both ways), then kills
+# the daemon under zone1's disk I/O (hvbridge-linux death, unless
+# HVB_LINUX_DEATH=0), then powers off.  The serial log is checked case
+# by case ("== case NAME: OK"); exit 0 only if every case passed.
+# RUN_TIMEOUT (1800) s bound the whole run.
 #
 # Usage: run-linux.sh [--shell] [--no-build] [--log FILE]
 #   --shell     mode linux: zone1 started once (no test), the root zone's
-#               shell on this terminal (hvbridge-linux console: hvc0)
+#               shell on this terminal (hvbridge console 1: hvc0)
 #   --no-build  use what is built
 #   --log FILE  keep the serial log (CR removed) in FILE
 set -u
@@ -81,7 +85,7 @@ qemu=(qemu-system-aarch64 -M "virt,virtualization=on,gic-version=3"
 
 if [ "$shell" = 1 ]; then
 	echo "== the root zone's shell follows; zone1's Linux boots beside it"
-	echo "== (hvbridge-linux console: its hvc0; Ctrl-A X quits QEMU)"
+	echo "== (hvbridge-linux console: its hvc0, Ctrl-] leaves; Ctrl-A X quits QEMU)"
 	exec "${qemu[@]}" -serial mon:stdio
 fi
 

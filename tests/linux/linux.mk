@@ -25,7 +25,7 @@ E2E_LINUX_TIMEOUT ?= 1800
 TEST_TARGETS += e2e-linux
 e2e-linux:
 	@mkdir -p $(O)/tests
-	@rm -f $(O)/tests/e2e-linux.log
+	@rm -f $(O)/tests/e2e-linux.log $(TOP)/build/run-linux/serial.log
 	@if HVB_LINUX_CYCLES=$(E2E_LINUX_CYCLES) \
 		RUN_TIMEOUT=$$(($(E2E_LINUX_TIMEOUT) - 120)) \
 		timeout -k 10 $(E2E_LINUX_TIMEOUT) \
@@ -41,9 +41,11 @@ e2e-linux:
 			"($(O)/tests/e2e-linux.log):"; \
 		if [ -f $(O)/tests/e2e-linux.log ]; then \
 			tail -n 150 $(O)/tests/e2e-linux.log; \
-		else \
+		elif [ -f $(TOP)/build/run-linux/serial.log ]; then \
 			tr -d '\r' < $(TOP)/build/run-linux/serial.log | \
 				tail -n 150; \
+		else \
+			echo "(none: QEMU did not start)"; \
 		fi; \
 		echo "FAIL e2e-linux/run-linux"; \
 		echo "e2e-linux: 0 passed, 1 failed"; \
