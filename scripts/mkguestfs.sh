@@ -6,7 +6,8 @@
 #
 #   rootfs.ext4          the root filesystem (virtio-blk, /dev/vda): static
 #                        busybox (scripts/fetch-arm64.sh), busybox init with
-#                        scripts/guestfs/{inittab,rcS}, /usr/bin/guest-test,
+#                        scripts/guestfs/{inittab,rcS}, /usr/bin/guest-test
+#                        and guest-io,
 #                        and the virtio/ext4 modules with modules.dep;
 #                        made by e2fsprogs' `mke2fs -d`, no loop mount
 #   initramfs.cpio.gz    busybox and the modules the root filesystem needs
@@ -22,8 +23,9 @@
 #   zone1_linux.dtb      configs/linux/zone1_linux.dts compiled by dtc,
 #                        with /chosen linux,initrd-start/-end pointing
 #                        after the Image in zone1's RAM
-#   zone1_linux-test.dtb the same with hvbtest=1 on the command line: the
-#                        guest runs guest-test and powers off
+#   zone1_linux-test.dtb the same with hvbtest=root on the command line:
+#                        the guest runs guest-test, then the root zone
+#                        drives the rest through hvc0 (make run-linux)
 #   zone1_linux.json, virtio_cfg_linux.json  copies of configs/linux/'s
 #                        (the files the root zone gets)
 #
@@ -149,6 +151,7 @@ else
 fi
 cp "$SRC/rcS" "$rfs/etc/init.d/rcS"
 cp "$SRC/guest-test" "$rfs/usr/bin/guest-test"
+cp "$SRC/guest-io" "$rfs/usr/bin/guest-io"
 echo "root:x:0:0:root:/root:/bin/sh" > "$rfs/etc/passwd"
 echo "root::0:0:99999:7:::" > "$rfs/etc/shadow"
 echo "root:x:0:" > "$rfs/etc/group"
@@ -200,11 +203,12 @@ fi
 [ -n "$bootargs" ] && fdtput -t s "$out/zone1_linux.dtb.tmp" /chosen \
 	bootargs "$bootargs"
 mv "$out/zone1_linux.dtb.tmp" "$out/zone1_linux.dtb"
-# The same with hvbtest=1: rcS runs guest-test and powers off (make
-# run-linux boots it twice).
+# The same with hvbtest=root: rcS runs guest-test and the root zone
+# drives the rest through hvc0, powering it off at the end (make
+# run-linux boots it HVB_LINUX_CYCLES times).
 cp "$out/zone1_linux.dtb" "$out/zone1_linux-test.dtb"
 fdtput -t s "$out/zone1_linux-test.dtb" /chosen bootargs \
-	"$(fdtget -t s "$out/zone1_linux.dtb" /chosen bootargs) hvbtest=1"
+	"$(fdtget -t s "$out/zone1_linux.dtb" /chosen bootargs) hvbtest=root"
 cp "$CFG/zone1_linux.json" "$CFG/virtio_cfg_linux.json" "$out/"
 
 printf 'mkguestfs: %s: rootfs.ext4 (%s MiB), zone1-Image.initrd (%s bytes, initramfs at 0x%x-0x%x), zone1_linux.dtb (PL011: %s)\n' \

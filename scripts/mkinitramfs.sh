@@ -55,9 +55,11 @@
 #                                    --linux): hvbridge-linux start,
 #                                    then a shell (docs/linux-zone.md)
 #                             linux-test  `make run-linux`: zone1's
-#                                    Linux booted twice with hvbridge-
-#                                    linux test (persistence across
-#                                    boots), then power off
+#                                    Linux booted $HVB_LINUX_CYCLES
+#                                    times under one daemon
+#                                    (hvbridge-linux test), the
+#                                    daemon-death case (hvbridge-linux
+#                                    death), then power off
 #   with --linux DIR (build/linux, scripts/mkguestfs.sh):
 #   /var/lib/hvbridge/zone1-linux/  zone1_linux.json, virtio_cfg_linux.json,
 #                           the kernel file, the DTBs and rootfs.ext4
@@ -179,6 +181,18 @@ if [ -n "$linux" ]; then
 	cp "$tun" "$root/lib/modules/tun.ko"
 	cp "$TOP/scripts/hvbridge-linux" "$root/usr/sbin/hvbridge-linux"
 	chmod +x "$root/usr/sbin/hvbridge-linux"
+	# make run-linux's knobs (scripts/run-linux.sh), as the build
+	# machine's environment gives them: defaults the root zone keeps
+	# unless its own environment says otherwise.
+	for v in HVB_LINUX_CYCLES HVB_LINUX_DEATH HVB_LINUX_TCP_MIB \
+		 HVB_LINUX_DEATH_WATCH; do
+		eval "x=\${$v:-}"
+		case $x in
+		'') ;;
+		*[!0-9]*) die "$v takes a number, not '$x'" ;;
+		*) echo ": \${$v:=$x}" ;;
+		esac
+	done > "$root/etc/hvbridge/linux-test.env"
 fi
 
 cat > "$root/usr/sbin/hvbridge-ctl" <<'CTL'
@@ -406,10 +420,16 @@ linux)
 	poweroff -f
 	;;
 linux-test)
-	# make run-linux: two boots of zone1's Linux, then off; hvc0's
-	# lines on the console as they come.
+	. /etc/hvbridge/linux-test.env
+	# make run-linux: zone1's Linux booted HVB_LINUX_CYCLES times
+	# under one daemon, then the daemon-death case; hvc0's lines on
+	# the console as they come.
 	HVB_LINUX_RELAY=1 hvbridge-linux test
 	say "hvbridge-linux test exited, status $?"
+	if [ "${HVB_LINUX_DEATH:-1}" = 1 ]; then
+		HVB_LINUX_RELAY=1 hvbridge-linux death
+		say "hvbridge-linux death exited, status $?"
+	fi
 	hvbridge-linux stop
 	hvbridge-ctl unload
 	say "powering off"

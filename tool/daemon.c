@@ -34,6 +34,7 @@
 #include "claim.h"
 #include "config.h"
 #include "consumer.h"
+#include "console_link.h"
 #include "daemon.h"
 #include "daemon_stop.h"
 #include "device.h"
@@ -648,6 +649,8 @@ static int hvb_daemon_serve(const struct hvb_daemon_opts *o,
 		return HVB_EXIT_FAIL;
 	}
 	hvb_daemon_pidfile(o, &pidfile);
+	/* Before "serving": whoever waits for that line finds them. */
+	hvb_console_links_make(&devs, hvb_daemon_run_dir(o));
 	hvb_daemon_tally(&c, &start);
 	hvb_daemon_wake_word = &c.wake->wake_gen;
 	hvb_daemon_transport = t;
@@ -682,6 +685,8 @@ static int hvb_daemon_serve(const struct hvb_daemon_opts *o,
 	if (err)
 		hvb_err("serving %s failed: %s", o->region, strerror(-err));
 	hvb_daemon_summary(&start, &end, &devs, hvb_daemon_now() - t0);
+	/* Before the devices close their ptys and sockets. */
+	hvb_console_links_remove(&devs, hvb_daemon_run_dir(o));
 	hvb_devices_fini(&devs);
 	/* The zones' maps outlive their devices, not the transport. */
 	if (cfg)

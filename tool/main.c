@@ -12,6 +12,7 @@
 #include <hvbridge/channel.h>
 #include <hvbridge/hypercall.h>
 
+#include "console_cmd.h"
 #include "daemon.h"
 #include "transport.h"
 #include "version.h"
@@ -28,6 +29,8 @@ static const struct {
 	  "check a config; print its zones and devices" },
 	{ "zone", hvb_cmd_zone,
 	  "list, start, stop or shut down the hypervisor's zones" },
+	{ "console", hvb_cmd_console,
+	  "attach to a zone's virtio-console" },
 };
 
 #define HVB_NR_COMMANDS (sizeof(hvb_commands) / sizeof(hvb_commands[0]))

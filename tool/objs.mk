@@ -32,6 +32,8 @@ TOOL_CORE_OBJS += $(TOOL_IO_SRCS:%.c=$(O)/tool/%.o)
 TOOL_MAIN_SRCS := main.c daemon.c daemon_stop.c stat.c stat_devs.c
 # `hvbridge zone` (docs/kmod.md): the zones through hvbridge.ko.
 TOOL_MAIN_SRCS += zone_cmd.c
+# `hvbridge console` and the daemon's console links (docs/virtio-console.md).
+TOOL_MAIN_SRCS += console_cmd.c console_link.c
 # The JSON config (docs/config.md) and `hvbridge config-check`.
 TOOL_CONFIG_SRCS := config.c config_hvisor.c config_check.c zone_json.c \
 	zone_start.c

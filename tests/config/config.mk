@@ -4,7 +4,8 @@
 # field's JSON path; and the hvbridge binary itself run on good and bad
 # configs (exit codes and messages, and a simulation served with its
 # devices from a config); and daemon operations (test_ops.c: `daemon
-# --stop`, the per-device counters in `stat`, `stat --watch`).
+# --stop`, the per-device counters in `stat`, `stat --watch`;
+# test_console_cmd.c: `hvbridge console` and the daemon's console links).
 CONFIG_DIR := $(TOP)/tests/config
 CONFIG_OUT := $(O)/tests/config
 CONFIG_SRCS := $(sort $(wildcard $(CONFIG_DIR)/*.c))

@@ -1,6 +1,5 @@
-# tests/linux: zone1's Debian Linux (docs/linux-zone.md).  Not part of
-# `make test` yet: two Linux boots under TCG (about 10 s each on a quiet
-# machine) until the lead decides.
+# tests/linux: zone1's Debian Linux (docs/linux-zone.md).  linux-check
+# and e2e-linux are part of `make test`; linux-guestfs is not.
 .PHONY: linux-guestfs linux-check e2e-linux
 # The guest's userland in plain QEMU virt, without the hypervisor; then
 # the same with the data changed between the boots, which boot 2 must
@@ -14,17 +13,40 @@ linux-guestfs:
 linux-check:
 	@$(TOP)/tests/linux/check-configs.py
 TEST_TARGETS += linux-check
-# make run-linux's boot as a test part (not in make test yet: about a
-# minute of QEMU with -smp 4): zone1's Linux started from
-# zone1_linux.json twice, the second boot reading back the first's data.
+# make run-linux as a test part (part of make test): zone1's Linux
+# booted E2E_LINUX_CYCLES times from zone1_linux.json under one daemon
+# (each boot reads back the one before's data, answers on hvc0 through
+# `hvbridge console 1`), ping and TCP both ways, then the daemon-death
+# case.  Time here: README.md ("make test").  E2E_LINUX_TIMEOUT is the
+# watchdog of the whole part (QEMU's own is RUN_TIMEOUT, inside it); on
+# a failure the progress and the serial log's last lines are printed.
+E2E_LINUX_CYCLES ?= 5
+E2E_LINUX_TIMEOUT ?= 1800
+TEST_TARGETS += e2e-linux
 e2e-linux:
 	@mkdir -p $(O)/tests
-	@if $(TOP)/scripts/run-linux.sh --log $(O)/tests/e2e-linux.log \
+	@rm -f $(O)/tests/e2e-linux.log $(TOP)/build/run-linux/serial.log
+	@if HVB_LINUX_CYCLES=$(E2E_LINUX_CYCLES) \
+		RUN_TIMEOUT=$$(($(E2E_LINUX_TIMEOUT) - 120)) \
+		timeout -k 10 $(E2E_LINUX_TIMEOUT) \
+		$(TOP)/scripts/run-linux.sh --log $(O)/tests/e2e-linux.log \
 		> $(O)/tests/e2e-linux.out 2>&1; then \
+		grep '^== ' $(O)/tests/e2e-linux.out | grep -v '^== QEMU\|^== Debian'; \
 		echo "PASS e2e-linux/run-linux"; \
 		echo "e2e-linux: 1 passed, 0 failed"; \
 	else \
+		echo "== e2e-linux: the progress ($(O)/tests/e2e-linux.out):"; \
 		cat $(O)/tests/e2e-linux.out; \
+		echo "== e2e-linux: the serial log's last 150 lines" \
+			"($(O)/tests/e2e-linux.log):"; \
+		if [ -f $(O)/tests/e2e-linux.log ]; then \
+			tail -n 150 $(O)/tests/e2e-linux.log; \
+		elif [ -f $(TOP)/build/run-linux/serial.log ]; then \
+			tr -d '\r' < $(TOP)/build/run-linux/serial.log | \
+				tail -n 150; \
+		else \
+			echo "(none: QEMU did not start)"; \
+		fi; \
 		echo "FAIL e2e-linux/run-linux"; \
 		echo "e2e-linux: 0 passed, 1 failed"; \
 		exit 1; \

@@ -287,6 +287,21 @@ static void console_reset(struct hvb_virtio_dev *vd)
 	c->tx_held = false;
 }
 
+/* Where `hvbridge console` attaches: the pty's slave, or the socket. */
+static const char *console_attach_path(struct hvb_virtio_dev *vd)
+{
+	struct console *c = vd->priv;
+
+	switch (c->be.mode) {
+	case CONSOLE_PTY:
+		return c->be.pty_name;
+	case CONSOLE_UNIX:
+		return c->be.path;
+	default:
+		return NULL;	/* stdio: the daemon's own terminal */
+	}
+}
+
 static const struct hvb_virtio_ops console_ops = {
 	.device_id = VIRTIO_ID_CONSOLE,
 	.nr_queues = 2,
@@ -297,6 +312,7 @@ static const struct hvb_virtio_ops console_ops = {
 	.driver_ok = console_driver_ok,
 	.notify = console_notify,
 	.reset = console_reset,
+	.attach_path = console_attach_path,
 };
 
 HVB_VIRTIO_DEVICE(console_type, "virtio-console", console_ops)

@@ -137,6 +137,14 @@ struct hvb_virtio_ops {
 	 * it is being destroyed.  Config space keeps its values.
 	 */
 	void (*reset)(struct hvb_virtio_dev *vd);
+	/*
+	 * Optional: the path a user attaches to, to reach the device from
+	 * the root zone (a console's pty slave or unix socket), or NULL.
+	 * The daemon links it from its run directory (console_link.h), so
+	 * `hvbridge console ZONE` finds it without reading the log.  Called
+	 * once, after init(), on the thread creating devices.
+	 */
+	const char *(*attach_path)(struct hvb_virtio_dev *vd);
 };
 
 /*
