@@ -18,16 +18,19 @@ int hyp_kick_slot_alloc(struct hyp_kick_table *t, __u32 zone_id, __u64 base,
 
 	if (size < 4 || notify_off > size - 4)
 		return -1;
+	/* Single-copy atomic stores: other zones' CPUs scan the table
+	 * meanwhile (hyp_kick_slot_find()), never matching this entry, as
+	 * its zone has no CPU running yet (hyp/kickslot.h). */
 	for (i = 0; i < HVB_KICK_DEVS; i++) {
 		s = &t->slot[i];
 		if (s->used)
 			continue;
-		s->zone_id = zone_id;
-		s->base = base;
+		hvb_write_once_u32(&s->zone_id, zone_id);
+		hvb_write_once_u64(&s->base, base);
 		s->size = size;
 		s->notify_off = notify_off;
-		s->used = 1;
-		s->seq += 2;
+		hvb_write_once_u32(&s->seq, s->seq + 2);
+		hvb_write_once_u32(&s->used, 1);
 		return (int)i;
 	}
 	return -1;
@@ -43,8 +46,8 @@ __u32 hyp_kick_slot_free_zone(struct hyp_kick_table *t, __u32 zone_id)
 		if (!s->used || s->zone_id != zone_id)
 			continue;
 		/* The daemon's ack of this use never matches again. */
-		s->used = 0;
-		s->seq += 2;
+		hvb_write_once_u32(&s->used, 0);
+		hvb_write_once_u32(&s->seq, s->seq + 2);
 		n++;
 	}
 	return n;
@@ -58,7 +61,9 @@ int hyp_kick_slot_find(const struct hyp_kick_table *t, __u32 zone_id,
 	for (i = 0; i < HVB_KICK_DEVS; i++) {
 		const struct hyp_kick_slot *s = &t->slot[i];
 
-		if (s->used && s->zone_id == zone_id && s->base == base)
+		if (hvb_read_once_u32(&s->used) &&
+		    hvb_read_once_u32(&s->zone_id) == zone_id &&
+		    hvb_read_once_u64(&s->base) == base)
 			return (int)i;
 	}
 	return -1;
@@ -129,7 +134,8 @@ int hyp_kick_post(struct hyp_producer *p, const struct hyp_kick_table *t,
 	/* The daemon routes this use of the slot (its ack carries no data
 	 * we read: relaxed).  Any other value, a stale or a forged one,
 	 * only makes the write synchronous. */
-	if (hvb_read_once_u32(&p->kacks->ack[slot]) != t->slot[slot].seq)
+	if (hvb_read_once_u32(&p->kacks->ack[slot]) !=
+	    hvb_read_once_u32(&t->slot[slot].seq))
 		return -1;
 	return hyp_channel_kick(p, (__u32)slot, queue);
 }
