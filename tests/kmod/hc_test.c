@@ -7,6 +7,7 @@
  * then refuses to stay loaded (-ECANCELED) so nothing needs unloading.
  */
 #include <linux/arm-smccc.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 
