@@ -174,6 +174,17 @@ static int ks_post(struct ks_env *e, __u32 zone, __u32 q)
 	return hyp_kick_post(&e->p, &e->t, zone, HVB_TESTDEV_DEFAULT_BASE, q);
 }
 
+/* The hypervisor gives zone @zone's test device window a slot and
+ * publishes it; the daemon routes it. */
+static void ks_route_testdev(struct ks_env *e, __u32 zone)
+{
+	cr_assert_geq(hyp_kick_slot_alloc(&e->t, zone, HVB_TESTDEV_DEFAULT_BASE,
+					  HVB_TESTDEV_SIZE,
+					  HVB_TESTDEV_NOTIFY), 0);
+	ks_publish(e);
+	hvb_consumer_poll(&e->c);
+}
+
 Test(kickslots, a_slot_is_posted_only_once_the_daemon_routes_it)
 {
 	struct ks_env e;
@@ -210,10 +221,7 @@ Test(kickslots, a_reused_slot_is_not_posted_on_its_old_ack)
 	struct ks_env e;
 
 	ks_env_new(&e);
-	hyp_kick_slot_alloc(&e.t, 1, HVB_TESTDEV_DEFAULT_BASE,
-			    HVB_TESTDEV_SIZE, HVB_TESTDEV_NOTIFY);
-	ks_publish(&e);
-	hvb_consumer_poll(&e.c);
+	ks_route_testdev(&e, 1);
 	cr_assert_eq(ks_post(&e, 1, 0), 0);
 	hvb_consumer_poll(&e.c);
 	/* Zone 1 goes, zone 2 takes slot 0 before the daemon looks. */
@@ -243,10 +251,7 @@ Test(kickslots, a_stale_kick_never_reaches_the_next_zone_of_its_slot)
 	struct ks_env e;
 
 	ks_env_new(&e);
-	hyp_kick_slot_alloc(&e.t, 1, HVB_TESTDEV_DEFAULT_BASE,
-			    HVB_TESTDEV_SIZE, HVB_TESTDEV_NOTIFY);
-	ks_publish(&e);
-	hvb_consumer_poll(&e.c);
+	ks_route_testdev(&e, 1);
 	cr_assert_eq(ks_post(&e, 1, 5), 0);
 	/* Zone 1 stopped (generation 1), then removed; zone 2 created. */
 	hyp_channel_zone_gone(&e.p, 1, 1);
@@ -357,10 +362,7 @@ Test(kickslots, a_new_daemon_routes_before_it_drains)
 	struct ks_env e;
 
 	ks_env_new(&e);
-	hyp_kick_slot_alloc(&e.t, 2, HVB_TESTDEV_DEFAULT_BASE,
-			    HVB_TESTDEV_SIZE, HVB_TESTDEV_NOTIFY);
-	ks_publish(&e);
-	hvb_consumer_poll(&e.c);
+	ks_route_testdev(&e, 2);
 	cr_assert_eq(ks_post(&e, 2, 4), 0);
 	/* The daemon dies with the kick in the bitmap; a new one comes,
 	 * its devices in another order. */
