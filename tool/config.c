@@ -6,7 +6,7 @@
  * Reading fills zones[] and devs[] with what the file says.  Resolving
  * then checks them as a whole (duplicate zones, overlapping memory or
  * windows, device types and their option keys) and fills in what was
- * left out (fixed window sizes, kick numbers).  Nothing is created until
+ * left out (fixed window sizes).  Nothing is created until
  * all of it has passed, so a bad file never leaves half a daemon behind.
  */
 #include <errno.h>
@@ -512,12 +512,16 @@ static int hvb_native_dev_read(struct hvb_config *cfg,
 	    hvb_config_bool(cfg, j, "enabled", path, &enabled) < 0)
 		return -1;
 	d->irq = (__u32)irq;
+	/* Read as before, so a file that gives one still loads; but kick
+	 * numbers are the hypervisor's (docs/config.md, "Kick numbers"). */
 	ret = hvb_config_u64(cfg, j, "kick", path, false, HVB_KICK_DEVS - 1,
 			     &kick);
 	if (ret < 0)
 		return -1;
-	if (!ret)
-		d->kick_dev = (int)kick;
+	if (!ret) {
+		hvb_config_join(p, path, "kick");
+		hvb_config_warn(cfg, p, "ignored: the hypervisor numbers the windows it posts QueueNotify writes of, and the daemon learns the numbers from the channel region (docs/config.md, \"Kick numbers\")");
+	}
 	if (cJSON_GetObjectItemCaseSensitive(j, "size") && !d->size) {
 		hvb_config_join(p, path, "size");
 		return hvb_config_fail(cfg, p, "is zero");
@@ -835,57 +839,9 @@ static int hvb_config_check_dev(struct hvb_config *cfg, unsigned int i)
 					       o->path,
 					       (unsigned long long)o->base,
 					       (unsigned long long)(o->base + (o->size - 1)) + 1);
-		if (d->kick_dev >= 0 && o->kick_dev == d->kick_dev) {
-			hvb_config_join(p, d->path, n->kick);
-			return hvb_config_fail(cfg, p, "kick device %d is also %s's",
-					       d->kick_dev, o->path);
-		}
 	}
 	return 0;
 }
-
-/*
- * Kick numbers not given (docs/config.md, "Kick numbers"), one rule for
- * both formats and the hypervisor's zone windows (hyp/arch/arm64/zones.c):
- * number HVB_TESTDEV_KICK_DEV (0) is the test device's, so the first
- * test device without one gets it; every other device gets, in file
- * order, the lowest free number from 1 up.  0 stays reserved when the
- * file has no test device: the virtio windows are 1, 2, 3 whether or not
- * a config lists the test device before them.
- */
-static void hvb_config_assign_kicks(struct hvb_config *cfg)
-{
-	bool used[HVB_KICK_DEVS] = { false };
-	unsigned int i, next = HVB_TESTDEV_KICK_DEV + 1;
-	struct hvb_config_dev *d;
-
-	for (i = 0; i < cfg->nr_devs; i++)
-		if (cfg->devs[i].kick_dev >= 0)
-			used[cfg->devs[i].kick_dev] = true;
-	for (i = 0; i < cfg->nr_devs; i++) {
-		d = &cfg->devs[i];
-		if (d->kick_dev < 0 && !used[HVB_TESTDEV_KICK_DEV] &&
-		    !strcmp(d->type, HVB_TESTDEV_TYPE)) {
-			used[HVB_TESTDEV_KICK_DEV] = true;
-			d->kick_dev = HVB_TESTDEV_KICK_DEV;
-		}
-	}
-	for (i = 0; i < cfg->nr_devs; i++) {
-		d = &cfg->devs[i];
-		if (d->kick_dev >= 0)
-			continue;
-		while (next < HVB_KICK_DEVS && used[next])
-			next++;
-		/* 64 devices and 0 never given: the last one takes 0. */
-		if (next == HVB_KICK_DEVS)
-			next = HVB_TESTDEV_KICK_DEV;
-		used[next] = true;
-		d->kick_dev = (int)next;
-	}
-}
-
-_Static_assert(HVB_MAX_DEVICES <= HVB_KICK_DEVS,
-	       "every device can have a kick number");
 
 static int hvb_config_resolve(struct hvb_config *cfg)
 {
@@ -896,7 +852,6 @@ static int hvb_config_resolve(struct hvb_config *cfg)
 	for (i = 0; i < cfg->nr_devs; i++)
 		if (hvb_config_check_dev(cfg, i))
 			return -1;
-	hvb_config_assign_kicks(cfg);
 	return 0;
 }
 
@@ -1201,15 +1156,15 @@ void hvb_config_print(const struct hvb_config *cfg, FILE *f)
 	fprintf(f, "\n");
 	if (!cfg->nr_devs)
 		return;
-	fprintf(f, "  %-4s %-18s %-8s %-4s %-4s %-16s %s\n", "ZONE", "BASE",
-		"SIZE", "IRQ", "KICK", "TYPE", "OPTIONS");
+	fprintf(f, "  %-4s %-18s %-8s %-4s %-16s %s\n", "ZONE", "BASE",
+		"SIZE", "IRQ", "TYPE", "OPTIONS");
 	for (i = 0; i < cfg->nr_devs; i++) {
 		const struct hvb_config_dev *d = &cfg->devs[i];
 
 		opts = d->opts ? cJSON_PrintUnformatted(d->opts) : NULL;
-		fprintf(f, "  %-4u 0x%-16llx 0x%-6llx %-4u %-4d %-16s %s",
+		fprintf(f, "  %-4u 0x%-16llx 0x%-6llx %-4u %-16s %s",
 			d->zone_id, (unsigned long long)d->base,
-			(unsigned long long)d->size, d->irq, d->kick_dev,
+			(unsigned long long)d->size, d->irq,
 			d->type, opts ? opts : "-");
 		if (d->name)
 			fprintf(f, " name=%s", d->name);

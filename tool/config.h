@@ -75,7 +75,7 @@ struct hvb_config_dev {
 	__u64 base;
 	__u64 size;		/* the type's fixed size when not given */
 	__u32 irq;		/* 0: none */
-	int kick_dev;		/* given, or the lowest free one in order */
+	int kick_dev;		/* -1: kick numbers are the hypervisor's */
 	const struct cJSON *opts; /* backend options, or NULL */
 	char path[HVB_CONFIG_PATH_MAX];
 };

@@ -34,6 +34,13 @@ int hvb_consumer_attach(struct hvb_consumer *c, void *region, __u64 size,
 	c->pending = hvb_region_pending(region);
 	c->kicks = hvb_region_kicks(region);
 	c->dstats = hvb_region_daemon_stats(region);
+	c->kslots = hvb_region_kick_slots(region, c->nr_cpus);
+	c->kacks = hvb_region_kick_acks(region, c->nr_cpus);
+	/* Every slot looked at on the first poll, before the first drain
+	 * of the kick bitmap: kicks left by a daemon that died reach the
+	 * devices this one routes. */
+	memset(c->slot_seq, 0, sizeof(c->slot_seq));
+	c->slots_owed = true;
 	c->ops = ops;
 	c->ops_ctx = ctx;
 	c->scan_all = true;
@@ -312,9 +319,96 @@ static unsigned int hvb_consumer_zones(struct hvb_consumer *c)
 	return n;
 }
 
+/*
+ * Check an entry of the kick slot table.  It is the root zone's memory
+ * and may hold anything: known flags only, and a used entry names a
+ * non-empty block that does not wrap, with its 4-byte register inside.
+ */
+static bool hvb_kick_slot_ok(const struct hvb_kick_slot *e)
+{
+	if (e->flags & ~HVB_KICK_SLOT_FLAGS)
+		return false;
+	if (!(e->flags & HVB_KICK_SLOT_USED))
+		return true;
+	return e->size >= 4 && e->notify_off <= e->size - 4 &&
+	       e->base <= UINT64_MAX - (e->size - 1);
+}
+
+/* Read slot @i's entry consistently (Barrier T'); false when caught in
+ * the middle of a rewrite (look again next poll). */
+static bool hvb_kick_slot_read(struct hvb_consumer *c, __u32 i,
+			       struct hvb_kick_slot *e)
+{
+	struct hvb_kick_slot *s = &c->kslots->slot[i];
+
+	/* Barrier T': acquire, pairs with the hypervisor's release of the
+	 * even seq after the fields (Barrier T). */
+	e->seq = hvb_load_acquire_u32(&s->seq);
+	if (e->seq & 1)
+		return false;
+	e->zone_id = hvb_read_once_u32(&s->zone_id);
+	e->base = hvb_read_once_u64(&s->base);
+	e->size = hvb_read_once_u32(&s->size);
+	e->notify_off = hvb_read_once_u32(&s->notify_off);
+	e->flags = hvb_read_once_u32(&s->flags);
+	/* Barrier T' (seqlock): the fields before seq again; pairs with the
+	 * hypervisor's wmb after its odd seq. */
+	hvb_rmb();
+	return hvb_read_once_u32(&s->seq) == e->seq;
+}
+
+unsigned int hvb_consumer_kick_slots(struct hvb_consumer *c)
+{
+	struct hvb_kick_slot e;
+	unsigned int n = 0;
+	bool ok, used, routed;
+	__u32 i, gen;
+
+	if (!c->slots_owed &&
+	    hvb_read_once_u32(&c->kicks->slots_gen) == c->slots_gen)
+		return 0;
+	/* Barrier T': acquire, pairs with the release of slots_gen after
+	 * the entries (Barrier T); the entries read below are at least
+	 * that new. */
+	gen = hvb_load_acquire_u32(&c->kicks->slots_gen);
+	c->slots_gen = gen;
+	c->slots_owed = false;
+	for (i = 0; i < HVB_KICK_DEVS; i++) {
+		if (hvb_read_once_u32(&c->kslots->slot[i].seq) ==
+		    c->slot_seq[i])
+			continue;	/* unchanged, or never used */
+		if (!hvb_kick_slot_read(c, i, &e)) {
+			c->slots_owed = true;
+			continue;
+		}
+		if (e.seq == c->slot_seq[i])
+			continue;
+		c->slot_seq[i] = e.seq;
+		n++;
+		ok = hvb_kick_slot_ok(&e);
+		if (!ok) {
+			/* Counted once per seq: slot_seq holds it now. */
+			stat_add(&c->dstats->bad_kick_slots, 1);
+			if (c->ops->kick_slot_bad)
+				c->ops->kick_slot_bad(c->ops_ctx, i, &e);
+		}
+		used = ok && (e.flags & HVB_KICK_SLOT_USED);
+		routed = c->ops->kick_route &&
+			 c->ops->kick_route(c->ops_ctx, i, used ? &e : NULL) &&
+			 used;
+		/* The hypervisor posts this slot's writes from now on, or
+		 * sends them synchronously (0).  Relaxed: the route it
+		 * announces is ours, used by this thread only. */
+		hvb_write_once_u32(&c->kacks->ack[i], routed ? e.seq : 0);
+	}
+	return n;
+}
+
 unsigned int hvb_consumer_poll(struct hvb_consumer *c)
 {
 	unsigned int n = hvb_consumer_zones(c);
+
+	n += hvb_consumer_kick_slots(c);
 
 	n += hvb_consumer_drain_kicks(c);
 	__u32 words = (c->nr_cpus + 63) / 64, w, cpu;

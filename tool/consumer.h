@@ -46,6 +46,22 @@ struct hvb_consumer_ops {
 	 * restarts").  @gen is a number from the region, nothing more.
 	 */
 	void (*zone_reset)(void *ctx, __u32 zone, __u32 gen);
+	/*
+	 * Optional.  Kick slot @slot is now @e, already checked (a
+	 * non-empty block, its register inside it), or NULL: it reaches
+	 * no window any more (freed, or an entry the consumer refused).
+	 * Route kick bits of @slot to the device at (e->zone_id, e->base)
+	 * whose posted register is e->notify_off, and return true; or
+	 * return false when no device is there, and the slot's writes stay
+	 * synchronous (docs/abi.md, "Kick slots").  Without this op every
+	 * slot is left unrouted and unacknowledged.
+	 */
+	bool (*kick_route)(void *ctx, __u32 slot,
+			   const struct hvb_kick_slot *e);
+	/* Optional: slot @slot's entry @e was refused (counted in
+	 * hvb_daemon_stats.bad_kick_slots); for the log. */
+	void (*kick_slot_bad)(void *ctx, __u32 slot,
+			      const struct hvb_kick_slot *e);
 };
 
 struct hvb_consumer {
@@ -65,6 +81,14 @@ struct hvb_consumer {
 	 * set up for these generations). */
 	__u32 zone_gen[HVB_ZONE_GENS];
 	bool zone_ack_owed;
+	/* The kick slot table as last acted on: slots_gen, and each
+	 * entry's seq (0: never seen); slots_owed: look again next poll
+	 * (attach, or an entry caught mid-rewrite). */
+	__u32 slots_gen;
+	bool slots_owed;
+	__u32 slot_seq[HVB_KICK_DEVS];
+	struct hvb_kick_slots *kslots;
+	struct hvb_kick_acks *kacks;
 	/* Old hot slots to look at once more after Barrier H. */
 	__u64 recheck[HVB_PENDING_WORDS];
 	struct hvb_wake *wake;
@@ -116,9 +140,17 @@ int hvb_consumer_complete(struct hvb_consumer *c,
 			  const struct hvb_request *req, __u32 status,
 			  __u64 value);
 
-/* Serve everything pending now (zone generations, kicks, then
- * requests).  Returns the number of requests, kick bits and zone resets
- * handled. */
+/*
+ * Look at the kick slot table if the hypervisor changed it (or attach
+ * left it owed): route each changed slot through ops->kick_route and
+ * acknowledge the route.  Part of every poll; returns the number of
+ * entries acted on.
+ */
+unsigned int hvb_consumer_kick_slots(struct hvb_consumer *c);
+
+/* Serve everything pending now (zone generations, the kick slot table,
+ * kicks, then requests).  Returns the number of requests, kick bits,
+ * zone resets and slot changes handled. */
 unsigned int hvb_consumer_poll(struct hvb_consumer *c);
 
 /* Is there anything to do?  Reads only. */

@@ -217,6 +217,62 @@ struct hvb_device *hvb_devices_by_kick(const struct hvb_devices *tab,
 	return kick_dev < HVB_KICK_DEVS ? tab->by_kick[kick_dev] : NULL;
 }
 
+static void hvb_device_set_kick(struct hvb_device *d, int slot)
+{
+	__atomic_store_n(&d->kick_dev, slot, __ATOMIC_RELAXED);
+}
+
+bool hvb_devices_kick_route(struct hvb_devices *tab, __u32 slot,
+			    const struct hvb_kick_slot *e)
+{
+	struct hvb_device *d, *old;
+
+	if (slot >= HVB_KICK_DEVS)
+		return false;
+	old = tab->by_kick[slot];
+	if (old) {
+		tab->by_kick[slot] = NULL;
+		hvb_device_set_kick(old, -1);
+	}
+	if (!e)
+		return false;
+	/* Exactly the device whose window starts at the block: a block
+	 * inside a larger window is not that device's register file. */
+	d = hvb_devices_lookup(tab, e->zone_id, e->base, 1);
+	if (!d || d->base != e->base || !d->ops->kick ||
+	    d->ops->notify_off != e->notify_off || d->size < 4 ||
+	    e->notify_off > d->size - 4) {
+		hvb_debug("kick slot %u: zone %u 0x%llx: no device here takes kicks at 0x%x; its writes stay synchronous",
+			  slot, e->zone_id, (unsigned long long)e->base,
+			  e->notify_off);
+		return false;
+	}
+	if (d->kick_dev >= 0 && d->kick_dev < (int)HVB_KICK_DEVS &&
+	    tab->by_kick[d->kick_dev] == d)
+		tab->by_kick[d->kick_dev] = NULL;
+	tab->by_kick[slot] = d;
+	hvb_device_set_kick(d, (int)slot);
+	hvb_info("kick slot %u: %s (zone %u, 0x%llx): QueueNotify posted",
+		 slot, d->name, d->zone_id, (unsigned long long)d->base);
+	return true;
+}
+
+static bool hvb_devices_consumer_route(void *ctx, __u32 slot,
+				       const struct hvb_kick_slot *e)
+{
+	return hvb_devices_kick_route(ctx, slot, e);
+}
+
+static void hvb_devices_kick_slot_bad(void *ctx, __u32 slot,
+				      const struct hvb_kick_slot *e)
+{
+	(void)ctx;
+	hvb_log_once(HVB_LOG_WARN,
+		     "kick slot %u: a bad entry in the region's table (flags 0x%x, base 0x%llx, size 0x%x, register 0x%x); its kicks reach no device (said once)",
+		     slot, e->flags, (unsigned long long)e->base, e->size,
+		     e->notify_off);
+}
+
 static __u64 hvb_low_bytes(__u64 v, __u32 size)
 {
 	return size >= 8 ? v : v & ((1ull << (size * 8)) - 1);
@@ -264,7 +320,7 @@ static void hvb_devices_kick(void *ctx, __u32 dev, __u32 queue)
 	if (!d || !d->ops->kick || queue >= HVB_KICK_QUEUES) {
 		tab->unknown_kicks++;
 		hvb_log_once(HVB_LOG_WARN,
-			     "kick of device %u queue %u that no device takes; ignored (said once)",
+			     "kick of slot %u queue %u that no device takes; ignored (said once)",
 			     dev, queue);
 		return;
 	}
@@ -296,4 +352,6 @@ const struct hvb_consumer_ops hvb_devices_consumer_ops = {
 	.sync = hvb_devices_sync,
 	.kick = hvb_devices_kick,
 	.zone_reset = hvb_devices_zone_reset,
+	.kick_route = hvb_devices_consumer_route,
+	.kick_slot_bad = hvb_devices_kick_slot_bad,
 };

@@ -37,6 +37,10 @@ struct hvb_device_ops {
 			bool is_write, __u64 *value);
 	/* Optional: a posted kick of queue @queue (< HVB_KICK_QUEUES). */
 	void (*kick)(struct hvb_device *d, __u32 queue);
+	/* With kick: the offset of the register whose 4-byte write of q
+	 * is kick(q).  A kick slot is routed to the device only if the
+	 * hypervisor posts that same register (docs/abi.md, "Kick slots"). */
+	__u32 notify_off;
 	/* Optional: free d->priv. */
 	void (*destroy)(struct hvb_device *d);
 	/*
@@ -58,7 +62,13 @@ struct hvb_device {
 	__u32 zone_id;		/* the zone whose accesses this serves */
 	__u64 base;		/* guest-physical [base, base + size) */
 	__u64 size;
-	int kick_dev;		/* its kick bitmap device index, or -1 */
+	/*
+	 * Its kick slot, or -1.  Written by the consumer thread when the
+	 * hypervisor's slot table routes a slot here (hvb_devices_kick_route)
+	 * or by whoever creates it (tests, the simulation); read by device
+	 * threads that requeue (atomically: hvb_device_kick_dev()).
+	 */
+	int kick_dev;
 	__u32 irq;		/* the interrupt it raises, or 0: none */
 	void *priv;		/* the model's state */
 	/* Its counters in the daemon's stats file (devstats.h), or NULL:
@@ -79,7 +89,7 @@ struct hvb_device_args {
 	__u32 zone_id;
 	__u64 base;
 	__u64 size;		/* 0: the type's fixed size */
-	int kick_dev;		/* -1: no kicks */
+	int kick_dev;		/* -1: until the slot table routes one */
 	__u32 irq;		/* interrupt it raises; 0: none */
 	/*
 	 * The device's backend options: a JSON object (docs/config.md),
@@ -162,6 +172,21 @@ struct hvb_device *hvb_devices_lookup(const struct hvb_devices *tab,
 
 struct hvb_device *hvb_devices_by_kick(const struct hvb_devices *tab,
 				       __u32 kick_dev);
+
+/* d->kick_dev, read from any thread. */
+static inline int hvb_device_kick_dev(const struct hvb_device *d)
+{
+	return __atomic_load_n(&d->kick_dev, __ATOMIC_RELAXED);
+}
+
+/*
+ * Route kick slot @slot to the device of @tab at (e->zone_id, e->base)
+ * that takes kicks at e->notify_off, taking it from whichever device had
+ * it; @e NULL: to none.  Returns true when a device has it now.  The
+ * consumer's kick_route op (hvb_devices_consumer_ops).
+ */
+bool hvb_devices_kick_route(struct hvb_devices *tab, __u32 slot,
+			    const struct hvb_kick_slot *e);
 
 /* The consumer's ops over a table; the context is the table. */
 extern const struct hvb_consumer_ops hvb_devices_consumer_ops;

@@ -55,11 +55,12 @@ static void hvb_stat_cpu(void *region, const struct hvb_region_header *h,
 	v[7] = hvb_read_once_u64(&s->torn_reads);
 }
 
-#define HVB_DSTAT_COLS 10
+#define HVB_DSTAT_COLS 11
 
 static const char *const hvb_dstat_names[HVB_DSTAT_COLS] = {
 	"served", "malformed", "no_device", "kick_rounds", "kicks",
 	"sleeps", "wakeups", "empty_wakeups", "attach_scans", "heartbeat",
+	"bad_kick_slots",
 };
 
 static void hvb_stat_daemon(void *region, __u64 *v)
@@ -76,6 +77,7 @@ static void hvb_stat_daemon(void *region, __u64 *v)
 	v[7] = hvb_read_once_u64(&d->empty_wakeups);
 	v[8] = hvb_read_once_u64(&d->attach_scans);
 	v[9] = hvb_read_once_u64(&d->heartbeat);
+	v[10] = hvb_read_once_u64(&d->bad_kick_slots);
 }
 
 /* The transport of the daemon that claimed the region, or "none". */

@@ -153,6 +153,7 @@ static const struct hvb_device_ops testdev_ops = {
 	.type = HVB_TESTDEV_TYPE,
 	.access = testdev_access,
 	.kick = testdev_kick,
+	.notify_off = HVB_TESTDEV_NOTIFY,
 	.destroy = testdev_destroy,
 	.zone_reset = testdev_zone_reset,
 };

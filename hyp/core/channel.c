@@ -40,6 +40,8 @@ int hyp_channel_attach(struct hyp_producer *p, void *region, __u64 size,
 	p->pending = hvb_region_pending(region);
 	p->kicks = hvb_region_kicks(region);
 	p->dstats = hvb_region_daemon_stats(region);
+	p->kslots = hvb_region_kick_slots(region, h.nr_cpus);
+	p->kacks = hvb_region_kick_acks(region, h.nr_cpus);
 	p->timeout_ns = timeout_ns;
 	/* Continue above whatever an earlier producer of this slot used, so
 	 * no completion left in the region can match our first request,

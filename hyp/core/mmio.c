@@ -7,6 +7,7 @@
  * here, so neither a handler nor the daemon sees them.
  */
 #include <hyp/channel.h>
+#include <hyp/kickslot.h>
 #include <hyp/mmio.h>
 #include <hyp/zone.h>
 
@@ -43,10 +44,15 @@ enum hyp_mmio_result hyp_mmio_dispatch(const struct hyp_zone *z,
 	if (!w)
 		return HYP_MMIO_NO_DEVICE;
 	if (!w->handler) {
-		/* A QueueNotify: posted, unless its queue has no kick bit. */
-		if (w->flags & HYP_MMIO_NOTIFY && is_write && size == 4 &&
-		    ipa - w->base == w->notify_off && p &&
-		    !hyp_channel_kick(p, w->kick_dev, (__u32)*value))
+		__u64 off = ipa - w->base;
+		__u64 blk = w->notify_stride ? off - off % w->notify_stride : 0;
+
+		/* A QueueNotify: posted, unless its block has no kick slot
+		 * the daemon routes, or its queue no kick bit. */
+		if (w->flags & HYP_MMIO_NOTIFY && is_write && size == 4 && p &&
+		    off - blk == w->notify_off &&
+		    !hyp_kick_post(p, &hyp_kick_table, z->cfg->id,
+				   w->base + blk, (__u32)*value))
 			return HYP_MMIO_OK;
 		return hyp_mmio_channel(z, p, ipa, size, is_write, value);
 	}

@@ -14,6 +14,8 @@
  * release that published the slot.
  */
 #include <hvbridge/barrier.h>
+#include <hyp/arch.h>
+#include <hyp/kickslot.h>
 #include <hyp/printk.h>
 #include <hyp/zone.h>
 
@@ -41,6 +43,11 @@ void hyp_zone_destroy(struct hyp_zone *z)
 {
 	hyp_printk("hvbridge-hyp: %s: zone removed (id %u)\n", z->cfg->name,
 		   z->cfg->id);
+	/* Its CPUs are off, and its generation's kicks drained by the
+	 * daemon before it acknowledged (docs/abi.md, "Zone restarts"):
+	 * nothing of this zone posts to these slots or waits in them. */
+	if (hyp_kick_slot_free_zone(&hyp_kick_table, z->cfg->id))
+		hyp_arch_kick_table_changed();
 	hvb_store_release_u32(&z->live, 0);
 }
 
@@ -245,6 +252,11 @@ struct hyp_zone *hyp_zone_create(const struct hyp_zone_config *cfg)
 				   cfg->name, i);
 			return 0;
 		}
+	/* Its CPUs do not run yet: no trap looks at the table. */
+	if (hyp_kick_slots_alloc_zone(&hyp_kick_table, cfg))
+		hyp_printk("hvbridge-hyp: %s: no kick slot left for some of its windows: their QueueNotify writes are synchronous\n",
+			   cfg->name);
+	hyp_arch_kick_table_changed();
 	/* Barrier: the slot's fields and its stage 2 before @live; pairs
 	 * with the acquire in hyp_zone_at(). */
 	hvb_store_release_u32(&z->live, 1);

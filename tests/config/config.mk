@@ -32,7 +32,9 @@ $(CONFIG_OUT)/%.o: $(CONFIG_DIR)/%.c
 	$(call quiet,CC,$@)
 	$(Q)$(CC) $(TEST_CFLAGS) $(CONFIG_DEFS) -MMD -MP -c $< -o $@
 
-$(CONFIG_BIN): $(CONFIG_TOBJS) $(TOOL_CORE_OBJS) $(TOOL_CONFIG_OBJS)
+# The hypervisor's kick slot table (host build) for test_kicks.c.
+$(CONFIG_BIN): $(CONFIG_TOBJS) $(TOOL_CORE_OBJS) $(TOOL_CONFIG_OBJS) \
+		$(HYP_HOST_OBJS)
 	$(call quiet,LD,$@)
 	$(Q)$(CC) $(HOST_LDFLAGS) -pthread -o $@ $^ $(TOOL_CORE_LIBS) \
 		-lcriterion

@@ -615,7 +615,8 @@ Test(cli, stat_shows_the_owner_and_its_heartbeat)
 	hvb_region_daemon_stats(mem)->heartbeat = 4321;
 	cli(&r, args);
 	cr_expect(strstr(r.out, ", owner kmod\n"), "%s", r.out);
-	cr_expect(strstr(r.out, " heartbeat 4321\n"), "%s", r.out);
+	cr_expect(strstr(r.out, " heartbeat 4321 bad_kick_slots 0\n"), "%s",
+		  r.out);
 	snprintf(args, sizeof(args), "%s stat --json --region %s", BIN, path);
 	cli(&r, args);
 	cr_expect(strstr(r.out, "\"owner\":\t\"kmod\""), "%s", r.out);

@@ -7,6 +7,7 @@
  * then refuses to stay loaded (-ECANCELED) so nothing needs unloading.
  */
 #include <linux/arm-smccc.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 
@@ -57,11 +58,12 @@ static void hc_expect(const char *name, long got, long want)
 
 /**
  * hc_attach_checks() - CHANNEL_ATTACH and DETACH
- * @good: a formatted region for 3 CPUs (QEMU's), PAGE_SIZE bytes
+ * @good: a formatted region for 3 CPUs (QEMU's), @size bytes
+ * @size: hvb_region_size(3): two pages, the kick slot table in the second
  * @raw: a zeroed page, never formatted
  * @one: a region formatted for one CPU only
  */
-static void hc_attach_checks(void *good, void *raw, void *one)
+static void hc_attach_checks(void *good, size_t size, void *raw, void *one)
 {
 	struct arm_smccc_res res;
 	u64 pa = virt_to_phys(good);
@@ -99,9 +101,9 @@ static void hc_attach_checks(void *good, void *raw, void *one)
 	hc_expect("attach-too-few-cpus-code", (long)res.a1, HVB_REGION_ECPUS);
 	hc_expect("detach-none", hc(HVB_HC_CHANNEL_DETACH, pa, 0, &res),
 		  HVB_HC_ESTATE);
-	hc_expect("attach", hc(HVB_HC_CHANNEL_ATTACH, pa, PAGE_SIZE, &res),
+	hc_expect("attach", hc(HVB_HC_CHANNEL_ATTACH, pa, size, &res),
 		  HVB_HC_OK);
-	hc_expect("attach-twice", hc(HVB_HC_CHANNEL_ATTACH, pa, PAGE_SIZE,
+	hc_expect("attach-twice", hc(HVB_HC_CHANNEL_ATTACH, pa, size,
 				     &res), HVB_HC_EBUSY);
 	hc_expect("detach-wrong-pa", hc(HVB_HC_CHANNEL_DETACH, pa + PAGE_SIZE,
 					0, &res), HVB_HC_EINVAL);
@@ -238,20 +240,21 @@ static void hc_zone_checks(void *buf)
  */
 static int __init hc_test_init(void)
 {
+	size_t size = PAGE_ALIGN(hvb_region_size(3));
 	void *good, *raw, *one;
 	struct arm_smccc_res res;
 	long ret;
 
-	good = alloc_pages_exact(PAGE_SIZE, GFP_KERNEL | __GFP_ZERO);
+	good = alloc_pages_exact(size, GFP_KERNEL | __GFP_ZERO);
 	raw = alloc_pages_exact(PAGE_SIZE, GFP_KERNEL | __GFP_ZERO);
 	one = alloc_pages_exact(PAGE_SIZE, GFP_KERNEL | __GFP_ZERO);
 	if (!good || !raw || !one ||
-	    hvb_region_format(good, PAGE_SIZE, 3) ||
+	    hvb_region_format(good, size, 3) ||
 	    hvb_region_format(one, PAGE_SIZE, 1)) {
 		pr_info("hc-test: FAIL setup\n");
 		goto out;
 	}
-	hc_attach_checks(good, raw, one);
+	hc_attach_checks(good, size, raw, one);
 	hc_zone_checks(raw);
 	hc_create_checks(raw);
 	pr_info("hc-test: %d passed, %d failed\n", hc_pass, hc_fail);
@@ -262,7 +265,7 @@ out:
 		if (ret == HVB_HC_OK)
 			pr_info("hc-test: FAIL cleanup: the region was still attached\n");
 		if (ret == HVB_HC_OK || ret == HVB_HC_ESTATE)
-			free_pages_exact(good, PAGE_SIZE);
+			free_pages_exact(good, size);
 	}
 	if (raw)
 		free_pages_exact(raw, PAGE_SIZE);

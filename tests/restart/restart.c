@@ -65,6 +65,7 @@
 #include <unistd.h>
 
 #include <hvbridge/barrier.h>
+#include <hyp/kickslot.h>
 #include <linux/virtio_ids.h>
 #include <linux/virtio_rng.h>
 
@@ -80,11 +81,9 @@
 /* virtio-rng beside the disk, in the upper half of zone memory. */
 #define RS_RNG_BASE	(BE_DEV_BASE + BE_WINDOW)
 #define RS_RNG_IRQ	(BE_IRQ + 1)
-#define RS_RNG_KICK	(BE_KICK_DEV + 1)
 #define RS_RNG_REQS	16u
 #define RS_CON_BASE	(BE_DEV_BASE + 2 * BE_WINDOW)
 #define RS_CON_IRQ	(BE_IRQ + 2)
-#define RS_CON_KICK	(BE_KICK_DEV + 2)
 #define RS_FEATURES	((1ull << VIRTIO_F_VERSION_1) |			\
 			 (1ull << VIRTIO_RING_F_EVENT_IDX) |		\
 			 (1ull << VIRTIO_BLK_F_FLUSH))
@@ -97,6 +96,9 @@ static volatile pid_t daemon_pid;
 static volatile unsigned int restarts_done;
 static volatile int killer_done;
 static void *region_mem;		/* to see a daemon attach */
+/* The hypervisor's kick slots, as its zone create would give them. */
+static struct hyp_kick_table rs_kicks;
+static int rs_blk_kick, rs_rng_kick, rs_con_kick;
 static int sig;
 static bool use_stop;			/* STOP: `hvbridge daemon --stop` */
 static const char *log_level = "warn";	/* STATE: "error" */
@@ -364,18 +366,30 @@ static int rs_setup(void)
 		   "  \"zones\": [ { \"id\": %u,\n"
 		   "    \"memory\": [ { \"phys\": \"0x%llx\", \"ipa\": \"0x%llx\", \"size\": \"0x%llx\" } ],\n"
 		   "    \"devices\": [ { \"type\": \"virtio-blk\", \"base\": \"0x%llx\",\n"
-		   "      \"size\": \"0x%x\", \"irq\": %u, \"kick\": %d,\n"
+		   "      \"size\": \"0x%x\", \"irq\": %u,\n"
 		   "      \"options\": { \"img\": \"%s\" } },\n"
 		   "      { \"type\": \"virtio-rng\", \"base\": \"0x%llx\",\n"
-		   "      \"size\": \"0x%x\", \"irq\": %u, \"kick\": %d },\n"
+		   "      \"size\": \"0x%x\", \"irq\": %u },\n"
 		   "      { \"type\": \"virtio-console\", \"base\": \"0x%llx\",\n"
-		   "      \"size\": \"0x%x\", \"irq\": %u, \"kick\": %d,\n"
+		   "      \"size\": \"0x%x\", \"irq\": %u,\n"
 		   "      \"options\": { \"mode\": \"unix\", \"path\": \"%s\" } } ] } ] }\n",
 		region, phys, BE_PHYS_BASE, irqs, BE_ZONE, BE_PHYS_BASE,
 		BE_GUEST_IPA, RS_MEM_SIZE, BE_DEV_BASE, BE_WINDOW, BE_IRQ,
-		BE_KICK_DEV, img, RS_RNG_BASE, BE_WINDOW, RS_RNG_IRQ,
-		RS_RNG_KICK, RS_CON_BASE, BE_WINDOW, RS_CON_IRQ, RS_CON_KICK,
-		con_sock);
+		img, RS_RNG_BASE, BE_WINDOW, RS_RNG_IRQ, RS_CON_BASE,
+		BE_WINDOW, RS_CON_IRQ, con_sock);
+	/* As the hypervisor does when it creates the zone: a kick slot per
+	 * posted window, in the region for the daemons to route
+	 * (docs/abi.md, "Kick slots"). */
+	rs_blk_kick = hyp_kick_slot_alloc(&rs_kicks, BE_ZONE, BE_DEV_BASE,
+					  BE_WINDOW, HVB_VIRTIO_MMIO_NOTIFY);
+	rs_rng_kick = hyp_kick_slot_alloc(&rs_kicks, BE_ZONE, RS_RNG_BASE,
+					  BE_WINDOW, HVB_VIRTIO_MMIO_NOTIFY);
+	rs_con_kick = hyp_kick_slot_alloc(&rs_kicks, BE_ZONE, RS_CON_BASE,
+					  BE_WINDOW, HVB_VIRTIO_MMIO_NOTIFY);
+	if (rs_blk_kick < 0 || rs_rng_kick < 0 || rs_con_kick < 0)
+		return -1;
+	hyp_kick_table_publish(&rs_kicks, hvb_region_kick_slots(region_mem, 2),
+			       &hvb_region_kicks(region_mem)->slots_gen);
 	fclose(f);
 	/* The producer waits for a daemon that is being restarted. */
 	err = hyp_channel_attach(&env.p, region_mem, rsize, 0,
@@ -385,7 +399,7 @@ static int rs_setup(void)
 	env.drv.p = &env.p;
 	env.drv.zone = BE_ZONE;
 	env.drv.base = BE_DEV_BASE;
-	env.drv.kick_dev = BE_KICK_DEV;
+	env.drv.kick_dev = rs_blk_kick;
 	env.drv.mem_ipa = BE_GUEST_IPA;
 	env.drv.mem_size = RS_MEM_SIZE;
 	env.drv.irq = BE_IRQ;
@@ -609,7 +623,7 @@ static int rs_rng_mode(void)
 	struct vdrv rng = env.drv;	/* the producer, the memory's file */
 	unsigned int round = 0, fails;
 
-	rs_upper_half_driver(&rng, RS_RNG_BASE, RS_RNG_KICK, RS_RNG_IRQ);
+	rs_upper_half_driver(&rng, RS_RNG_BASE, rs_rng_kick, RS_RNG_IRQ);
 	if (vdrv_init(&rng, VIRTIO_ID_RNG, RS_FEATURES, 1, 64)) {
 		printf("FAIL restart-rng: driver init\n");
 		return 1;
@@ -638,7 +652,7 @@ static int rs_console_mode(void)
 	__u32 len = 0;
 	int fd = -1;
 
-	rs_upper_half_driver(&con, RS_CON_BASE, RS_CON_KICK, RS_CON_IRQ);
+	rs_upper_half_driver(&con, RS_CON_BASE, rs_con_kick, RS_CON_IRQ);
 	if (vdrv_init(&con, VIRTIO_ID_CONSOLE, RS_FEATURES, 2, 64)) {
 		printf("FAIL restart-console: driver init\n");
 		return 1;
@@ -700,7 +714,7 @@ static unsigned int rs_zone_round(int how, __u32 gen)
 	unsigned int i, j, fails = 0;
 	int status, fd = -1;
 
-	rs_upper_half_driver(&con, RS_CON_BASE, RS_CON_KICK, RS_CON_IRQ);
+	rs_upper_half_driver(&con, RS_CON_BASE, rs_con_kick, RS_CON_IRQ);
 	con.alloc_next = (gen - 1) * 8192;	/* fresh memory each round */
 	if (vdrv_init(&con, VIRTIO_ID_CONSOLE, RS_FEATURES, 2, 64)) {
 		printf("FAIL restart-zone: driver init\n");

@@ -15,16 +15,18 @@
 
 TestSuite(attach, .timeout = UNIT_SUITE_TIMEOUT_S);
 
-/* Four CPUs in two pages: room to claim a bigger mapping than formatted. */
+/* Four CPUs in two pages (the kick slot table takes the second), and a
+ * third: room to claim a bigger mapping than formatted. */
 #define ATTACH_CPUS	4u
-#define ATTACH_MAP	(2 * 4096ull)
+#define ATTACH_SIZE	8192ull
+#define ATTACH_MAP	(3 * 4096ull)
 
 static void *attach_region(void)
 {
 	__u64 size;
 	void *mem = unit_region_new(ATTACH_CPUS, &size);
 
-	cr_assert_eq(size, 4096ull);
+	cr_assert_eq(size, ATTACH_SIZE);
 	return mem;
 }
 
@@ -69,8 +71,8 @@ Test(attach, a_well_formed_region_is_accepted_by_every_agent)
 	struct hvb_wake *wake = hvb_region_wake(mem);
 	struct hvb_consumer c = { 0 };
 
-	expect_verdict(mem, 4096, HVB_REGION_OK, "fresh region");
-	cr_assert_eq(hvb_consumer_attach(&c, mem, 4096, &unit_dev_ops, NULL),
+	expect_verdict(mem, ATTACH_SIZE, HVB_REGION_OK, "fresh region");
+	cr_assert_eq(hvb_consumer_attach(&c, mem, ATTACH_SIZE, &unit_dev_ops, NULL),
 		     0);
 	cr_expect_eq(wake->consumer_state, HVB_CONSUMER_RUNNING);
 	cr_expect_eq(wake->consumer_pid, (__u32)getpid());
@@ -85,9 +87,9 @@ Test(attach, a_bad_magic_is_refused)
 	struct hvb_region_header *h = attach_region();
 
 	h->magic ^= 1;
-	expect_verdict(h, 4096, HVB_REGION_EMAGIC, "magic ^ 1");
+	expect_verdict(h, ATTACH_SIZE, HVB_REGION_EMAGIC, "magic ^ 1");
 	h->magic = 0;
-	expect_verdict(h, 4096, HVB_REGION_EMAGIC, "magic 0");
+	expect_verdict(h, ATTACH_SIZE, HVB_REGION_EMAGIC, "magic 0");
 }
 
 Test(attach, another_abi_major_is_refused_but_another_minor_is_accepted)
@@ -95,24 +97,24 @@ Test(attach, another_abi_major_is_refused_but_another_minor_is_accepted)
 	struct hvb_region_header *h = attach_region();
 
 	h->abi_major = HVB_ABI_MAJOR + 1;
-	expect_verdict(h, 4096, HVB_REGION_EMAJOR, "major + 1");
+	expect_verdict(h, ATTACH_SIZE, HVB_REGION_EMAJOR, "major + 1");
 	h->abi_major = HVB_ABI_MAJOR - 1;
-	expect_verdict(h, 4096, HVB_REGION_EMAJOR, "major - 1");
+	expect_verdict(h, ATTACH_SIZE, HVB_REGION_EMAJOR, "major - 1");
 	h->abi_major = HVB_ABI_MAJOR;
 	h->abi_minor = HVB_ABI_MINOR + 7;
-	expect_verdict(h, 4096, HVB_REGION_OK, "minor + 7");
+	expect_verdict(h, ATTACH_SIZE, HVB_REGION_OK, "minor + 7");
 }
 
 Test(attach, a_region_size_other_than_the_mapping_is_refused)
 {
 	struct hvb_region_header *h = attach_region();
 
-	/* The header claims two pages, one is mapped: the tail would be
+	/* The header claims three pages, two are mapped: the tail would be
 	 * outside the mapping. */
 	h->region_size = ATTACH_MAP;
-	expect_verdict(h, 4096, HVB_REGION_ESIZE, "header > mapping");
+	expect_verdict(h, ATTACH_SIZE, HVB_REGION_ESIZE, "header > mapping");
 	/* The header claims less than the mapping holds. */
-	h->region_size = 4096;
+	h->region_size = ATTACH_SIZE;
 	expect_verdict(h, ATTACH_MAP, HVB_REGION_ESIZE, "header < mapping");
 }
 
@@ -123,13 +125,13 @@ Test(attach, a_size_that_is_not_a_whole_number_of_pages_is_refused)
 			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	cr_assert(big != MAP_FAILED);
-	memcpy(big, h, 4096);
+	memcpy(big, h, ATTACH_SIZE);
 	h = big;
 	/* Header and mapping agree, but not on a page multiple. */
-	h->region_size = 4096 + 64;
-	expect_verdict(h, 4096 + 64, HVB_REGION_ESIZE, "4 KiB + 64");
-	h->region_size = 4096 + 4095;
-	expect_verdict(h, 4096 + 4095, HVB_REGION_ESIZE, "4 KiB + 4095");
+	h->region_size = ATTACH_SIZE + 64;
+	expect_verdict(h, ATTACH_SIZE + 64, HVB_REGION_ESIZE, "4 KiB + 64");
+	h->region_size = ATTACH_SIZE + 4095;
+	expect_verdict(h, ATTACH_SIZE + 4095, HVB_REGION_ESIZE, "4 KiB + 4095");
 }
 
 Test(attach, a_cpu_count_of_zero_or_above_the_maximum_is_refused)
@@ -137,11 +139,11 @@ Test(attach, a_cpu_count_of_zero_or_above_the_maximum_is_refused)
 	struct hvb_region_header *h = attach_region();
 
 	h->nr_cpus = 0;
-	expect_verdict(h, 4096, HVB_REGION_ECPUS, "0 CPUs");
+	expect_verdict(h, ATTACH_SIZE, HVB_REGION_ECPUS, "0 CPUs");
 	h->nr_cpus = HVB_MAX_CPUS + 1;
-	expect_verdict(h, 4096, HVB_REGION_ECPUS, "MAX + 1 CPUs");
+	expect_verdict(h, ATTACH_SIZE, HVB_REGION_ECPUS, "MAX + 1 CPUs");
 	h->nr_cpus = ~0u;
-	expect_verdict(h, 4096, HVB_REGION_ECPUS, "2^32 - 1 CPUs");
+	expect_verdict(h, ATTACH_SIZE, HVB_REGION_ECPUS, "2^32 - 1 CPUs");
 }
 
 Test(attach, a_cpu_count_whose_slots_do_not_fit_the_mapping_is_refused)
@@ -151,7 +153,7 @@ Test(attach, a_cpu_count_whose_slots_do_not_fit_the_mapping_is_refused)
 	/* 64 CPUs need 52 KiB; only one page is there. */
 	h->nr_cpus = 64;
 	h->stats_off = (__u32)hvb_region_stats_off(64);
-	expect_verdict(h, 4096, HVB_REGION_ESIZE, "64 CPUs in 4 KiB");
+	expect_verdict(h, ATTACH_SIZE, HVB_REGION_ESIZE, "64 CPUs in 4 KiB");
 }
 
 Test(attach, any_moved_offset_or_size_in_the_header_is_refused)
@@ -172,6 +174,8 @@ Test(attach, any_moved_offset_or_size_in_the_header_is_refused)
 		{ &h->stats_size, "stats_size" },
 		{ &h->kick_devs, "kick_devs" },
 		{ &h->kick_queues, "kick_queues" },
+		{ &h->kick_slots_off, "kick_slots_off" },
+		{ &h->kick_acks_off, "kick_acks_off" },
 	};
 	unsigned int i;
 
@@ -179,12 +183,12 @@ Test(attach, any_moved_offset_or_size_in_the_header_is_refused)
 		__u32 keep = *fields[i].field;
 
 		*fields[i].field = keep + HVB_LINE;
-		expect_verdict(h, 4096, HVB_REGION_ELAYOUT, fields[i].name);
+		expect_verdict(h, ATTACH_SIZE, HVB_REGION_ELAYOUT, fields[i].name);
 		*fields[i].field = keep - 8;
-		expect_verdict(h, 4096, HVB_REGION_ELAYOUT, fields[i].name);
+		expect_verdict(h, ATTACH_SIZE, HVB_REGION_ELAYOUT, fields[i].name);
 		*fields[i].field = keep;
 	}
-	expect_verdict(h, 4096, HVB_REGION_OK, "restored");
+	expect_verdict(h, ATTACH_SIZE, HVB_REGION_OK, "restored");
 }
 
 Test(attach, non_zero_reserved_header_words_are_refused)
@@ -195,26 +199,26 @@ Test(attach, non_zero_reserved_header_words_are_refused)
 
 	for (i = 0; i < n; i++) {
 		h->reserved[i] = 1u << (i % 32);
-		expect_verdict(h, 4096, HVB_REGION_ERESERVED, "reserved[i]");
+		expect_verdict(h, ATTACH_SIZE, HVB_REGION_ERESERVED, "reserved[i]");
 		h->reserved[i] = 0;
 	}
-	expect_verdict(h, 4096, HVB_REGION_OK, "restored");
+	expect_verdict(h, ATTACH_SIZE, HVB_REGION_OK, "restored");
 }
 
 Test(attach, a_mapping_smaller_than_the_header_is_refused_before_reading_it)
 {
 	/* A header-sized allocation: reading past @size would touch the
 	 * guard page and crash the test. */
-	char *page = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE,
+	char *page = mmap(NULL, 2 * ATTACH_SIZE, PROT_READ | PROT_WRITE,
 			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	char *mem;
 
 	cr_assert(page != MAP_FAILED);
-	cr_assert_eq(mprotect(page + 4096, 4096, PROT_NONE), 0);
-	mem = page + 4096 - 255;
+	cr_assert_eq(mprotect(page + ATTACH_SIZE, ATTACH_SIZE, PROT_NONE), 0);
+	mem = page + ATTACH_SIZE - 255;
 	memset(mem, 0xff, 255);
 	expect_verdict(mem, 255, HVB_REGION_ETOO_SMALL, "255 bytes");
-	mem = page + 4096 - 1;
+	mem = page + ATTACH_SIZE - 1;
 	expect_verdict(mem, 0, HVB_REGION_ETOO_SMALL, "0 bytes");
 }
 
@@ -224,13 +228,13 @@ Test(attach, a_producer_for_a_cpu_without_a_slot_is_refused)
 	struct hyp_producer p;
 
 	memset(&p, 0, sizeof(p));
-	cr_expect_eq(hyp_channel_attach(&p, mem, 4096, ATTACH_CPUS, 0),
+	cr_expect_eq(hyp_channel_attach(&p, mem, ATTACH_SIZE, ATTACH_CPUS, 0),
 		     HVB_REGION_ECPUS);
-	cr_expect_eq(hyp_channel_attach(&p, mem, 4096, HVB_MAX_CPUS, 0),
+	cr_expect_eq(hyp_channel_attach(&p, mem, ATTACH_SIZE, HVB_MAX_CPUS, 0),
 		     HVB_REGION_ECPUS);
-	cr_expect_eq(hyp_channel_attach(&p, mem, 4096, ~0u, 0),
+	cr_expect_eq(hyp_channel_attach(&p, mem, ATTACH_SIZE, ~0u, 0),
 		     HVB_REGION_ECPUS);
-	cr_expect_eq(hyp_channel_attach(&p, mem, 4096, ATTACH_CPUS - 1, 0),
+	cr_expect_eq(hyp_channel_attach(&p, mem, ATTACH_SIZE, ATTACH_CPUS - 1, 0),
 		     HVB_REGION_OK, "the last CPU has a slot");
 	cr_expect_eq(p.cpu, ATTACH_CPUS - 1);
 	cr_expect_eq((void *)p.slot, (void *)hvb_region_slot(mem, 3));

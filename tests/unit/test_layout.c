@@ -65,9 +65,11 @@ Test(layout, the_header_fields_sit_at_their_documented_offsets)
 	expect_off(struct hvb_region_header, stats_size, 52);
 	expect_off(struct hvb_region_header, kick_devs, 56);
 	expect_off(struct hvb_region_header, kick_queues, 60);
-	expect_off(struct hvb_region_header, reserved, 64);
+	expect_off(struct hvb_region_header, kick_slots_off, 64);
+	expect_off(struct hvb_region_header, kick_acks_off, 68);
+	expect_off(struct hvb_region_header, reserved, 72);
 	cr_expect_eq(sizeof(((struct hvb_region_header *)0)->reserved),
-		     (size_t)(256 - 64), "reserved runs to the end");
+		     (size_t)(256 - 72), "reserved runs to the end");
 	cr_expect_eq(HVB_MAGIC, 0x52425648u, "\"HVBR\" in memory order");
 }
 
@@ -133,25 +135,33 @@ static void expect_region_size(__u32 n, __u64 expected)
 {
 	__u64 size = hvb_region_size(n);
 	__u64 end = HVB_SLOTS_OFF + (__u64)n * sizeof(struct hvb_cpu_slot) +
-		    (__u64)n * sizeof(struct hvb_cpu_stats);
+		    (__u64)n * sizeof(struct hvb_cpu_stats) +
+		    sizeof(struct hvb_kick_slots) + sizeof(struct hvb_kick_acks);
 
 	cr_expect_eq(size, expected,
 		     "region for %u CPUs: %llu bytes, want %llu", n,
 		     (unsigned long long)size, (unsigned long long)expected);
 	cr_expect_eq(size % HVB_REGION_ALIGN, 0ull, "4 KiB multiple");
-	cr_expect_geq(size, end, "covers slots and stats");
+	cr_expect_geq(size, end, "covers slots, stats and kick slots");
 	cr_expect_lt(size - end, (__u64)HVB_REGION_ALIGN, "no spare page");
 	cr_expect_eq(hvb_region_stats_off(n),
 		     HVB_SLOTS_OFF + (__u64)n * sizeof(struct hvb_cpu_slot),
 		     "stats follow the slots");
+	cr_expect_eq(hvb_region_kick_slots_off(n), hvb_region_stats_off(n) +
+		     (__u64)n * sizeof(struct hvb_cpu_stats),
+		     "the kick slot table follows the stats");
+	cr_expect_eq(hvb_region_kick_acks_off(n),
+		     hvb_region_kick_slots_off(n) + 16 * HVB_LINE,
+		     "the acks follow the table");
 }
 
 Test(layout, the_region_size_covers_slots_and_stats_in_whole_pages)
 {
-	expect_region_size(1, 4096);	/* 0x400 + 256 + 512 */
-	expect_region_size(2, 4096);	/* 0x400 + 512 + 1024 */
-	expect_region_size(64, 53248);	/* 50176 rounded up */
-	expect_region_size(256, 200704);	/* 197632 rounded up */
+	/* 0x400 + 768 per CPU + 2048 (kick slots) + 256 (acks) */
+	expect_region_size(1, 4096);	/* 4096 */
+	expect_region_size(2, 8192);	/* 4864 rounded up */
+	expect_region_size(64, 53248);	/* 52480 rounded up */
+	expect_region_size(256, 200704);	/* 199936 rounded up */
 }
 
 static void check_formatted(__u32 n)
@@ -180,6 +190,8 @@ static void check_formatted(__u32 n)
 	cr_expect_eq(h->stats_size, 512u);
 	cr_expect_eq(h->kick_devs, HVB_KICK_DEVS);
 	cr_expect_eq(h->kick_queues, HVB_KICK_QUEUES);
+	cr_expect_eq(h->kick_slots_off, h->stats_off + 512u * n);
+	cr_expect_eq(h->kick_acks_off, h->kick_slots_off + 2048u);
 	/* The accessors land where the header says, the last one inside
 	 * the mapping. */
 	cr_expect_eq((char *)hvb_region_wake(mem), (char *)mem + 0x100);
@@ -192,7 +204,11 @@ static void check_formatted(__u32 n)
 		cr_expect_eq((char *)hvb_region_cpu_stats(mem, n, i),
 			     (char *)mem + h->stats_off + 512 * i);
 	}
-	cr_expect_leq((char *)(hvb_region_cpu_stats(mem, n, n - 1) + 1),
+	cr_expect_eq((char *)hvb_region_kick_slots(mem, n),
+		     (char *)mem + h->kick_slots_off);
+	cr_expect_eq((char *)hvb_region_kick_acks(mem, n),
+		     (char *)mem + h->kick_acks_off);
+	cr_expect_leq((char *)(hvb_region_kick_acks(mem, n) + 1),
 		      (char *)mem + size);
 	unit_region_free(mem, size);
 }

@@ -162,12 +162,13 @@ bool hvb_virtio_requeue(struct hvb_virtio_dev *vd, struct hvb_virtqueue *vq)
 	struct hvb_kicks *k;
 	__u32 bit;
 
-	if (!t || !t->region || vd->dev->kick_dev < 0 ||
-	    vd->dev->kick_dev >= (int)HVB_KICK_DEVS ||
+	int slot = hvb_device_kick_dev(vd->dev);
+
+	if (!t || !t->region || slot < 0 || slot >= (int)HVB_KICK_DEVS ||
 	    vq->index >= HVB_KICK_QUEUES)
 		return false;
 	k = hvb_region_kicks(t->region);
-	bit = hvb_kick_bit((__u32)vd->dev->kick_dev, vq->index);
+	bit = hvb_kick_bit((__u32)slot, vq->index);
 	/* Barrier K, as a producer posts it: the word, then its summary
 	 * bit; the consumer's next drain (Barrier K') takes it. */
 	hvb_fetch_or_u64(&k->words[bit / 64], 1ull << (bit % 64));

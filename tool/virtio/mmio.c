@@ -525,6 +525,7 @@ const struct hvb_device_ops hvb_virtio_mmio_ops = {
 	.type = "virtio-mmio",
 	.access = mmio_access,
 	.kick = mmio_kick,
+	.notify_off = HVB_VIRTIO_MMIO_NOTIFY,	/* QueueNotify */
 	.destroy = mmio_destroy,
 	.zone_reset = mmio_zone_reset,
 };

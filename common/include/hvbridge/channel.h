@@ -13,6 +13,8 @@
  *   0x0300  struct hvb_daemon_stats    256 B  daemon-wide counters
  *   0x0400  struct hvb_cpu_slot[N]     256 B each: request line, response line
  *   ...     struct hvb_cpu_stats[N]    512 B each: producer part, daemon part
+ *   ...     struct hvb_kick_slots      2 KiB  kick number -> window (ABI 2)
+ *   ...     struct hvb_kick_acks       256 B  the daemon's routes (ABI 2)
  *   region_size = the above rounded up to 4 KiB
  *
  * Every structure that two different agents write is split so that each
@@ -57,9 +59,9 @@
 #include <hvbridge/types.h>
 
 #define HVB_MAGIC		0x52425648u	/* "HVBR" in memory order */
-#define HVB_ABI_MAJOR		1u
-#define HVB_ABI_MINOR		2u	/* 1: consumer_owner, heartbeat;
-					 * 2: zone_gen, zone_ack */
+#define HVB_ABI_MAJOR		2u	/* 2: kick slot table and acks */
+#define HVB_ABI_MINOR		0u	/* 1.1: consumer_owner, heartbeat;
+					 * 1.2: zone_gen, zone_ack */
 
 /* The isolation unit: one writer per line of this size. */
 #define HVB_LINE		128u
@@ -71,7 +73,10 @@
 /*
  * Posted kicks: bit (dev * HVB_KICK_QUEUES + queue).  A QueueNotify for a
  * queue index >= HVB_KICK_QUEUES is sent as a synchronous write instead,
- * so a guest can never make a vCPU wait for room.
+ * so a guest can never make a vCPU wait for room.  The device number
+ * @dev is a kick slot: the hypervisor gives one to each forwarded
+ * window (block) it posts QueueNotify writes of, and says which in
+ * struct hvb_kick_slots (docs/abi.md, "Kick slots").
  */
 #define HVB_KICK_DEVS		64u
 #define HVB_KICK_QUEUES		16u
@@ -131,7 +136,9 @@ struct hvb_region_header {
 	__u32 stats_size;	/* sizeof(struct hvb_cpu_stats) */
 	__u32 kick_devs;	/* HVB_KICK_DEVS */
 	__u32 kick_queues;	/* HVB_KICK_QUEUES */
-	__u32 reserved[48];	/* zero */
+	__u32 kick_slots_off;	/* struct hvb_kick_slots (ABI 2) */
+	__u32 kick_acks_off;	/* struct hvb_kick_acks (ABI 2) */
+	__u32 reserved[46];	/* zero */
 };
 
 /* The sleep/wake handshake (docs/abi.md "No lost wake-up"). */
@@ -210,8 +217,70 @@ struct hvb_kicks {
 	 * a value is only a number to compare with the last one it acted on.
 	 */
 	__u32 zone_gen[HVB_ZONE_GENS];
-	__u64 reserved0[7];
+	/*
+	 * Since ABI 2.  Written by the hypervisor only: +1 (release,
+	 * Barrier T) after every change of struct hvb_kick_slots.  Read by
+	 * the daemon on every poll (this line it reads anyway); a change
+	 * makes it look at the slot table again.  Only a hint: each entry
+	 * carries its own seq.
+	 */
+	__u32 slots_gen;
+	__u32 reserved1;
+	__u64 reserved0[6];
 	__u64 words[HVB_KICK_WORDS];
+};
+
+/*
+ * Kick slots (since ABI 2; docs/abi.md "Kick slots").  The hypervisor
+ * numbers every forwarded window it posts QueueNotify writes of (a
+ * window of hvisor-tool's zone JSON counts as one block per
+ * HVB_VIRTIO_MMIO_STRIDE bytes) and writes here what each number is.
+ * The daemon routes kick bit (slot, q) to its device at (zone_id, base),
+ * and says so in struct hvb_kick_acks; the hypervisor posts a slot's
+ * QueueNotify writes only while the daemon's ack equals the slot's seq,
+ * and forwards them synchronously otherwise.
+ *
+ * Writer: the hypervisor only (a seqlock per entry: seq odd while it
+ * rewrites the entry, then the new even seq, release, Barrier T).
+ * Reader: the daemon (acquire seq, fields, rmb, seq again: Barrier T'),
+ * which trusts nothing in it.
+ */
+#define HVB_KICK_SLOT_USED	(1u << 0)
+#define HVB_KICK_SLOT_FLAGS	(HVB_KICK_SLOT_USED)
+
+/* The block of a virtio window of hvisor-tool's zone JSON: one
+ * virtio-mmio device per 0x200 bytes (QEMU virt's layout, and every
+ * hvisor-tool config's "len"), its QueueNotify at offset 0x50. */
+#define HVB_VIRTIO_MMIO_STRIDE	0x200u
+#define HVB_VIRTIO_MMIO_NOTIFY	0x50u
+
+struct hvb_kick_slot {
+	/* Even: stable; odd: being rewritten; 0: never used.  Grows by 2
+	 * with every change of the entry, so an ack of an earlier use of
+	 * the slot never matches a later one. */
+	__u32 seq;
+	__u32 zone_id;		/* the window's zone */
+	__u64 base;		/* the block's IPA */
+	__u32 size;		/* its bytes */
+	__u32 notify_off;	/* offset of the register posted as kicks */
+	__u32 flags;		/* HVB_KICK_SLOT_*; USED clear: a freed slot */
+	__u32 reserved;
+};
+
+struct hvb_kick_slots {
+	struct hvb_kick_slot slot[HVB_KICK_DEVS];
+};
+
+/*
+ * Written by the daemon only: ack[d] = the seq of slot d's entry once
+ * kick bits of slot d reach the device at that entry's (zone_id, base),
+ * 0 while they would reach none.  Read by the hypervisor at every
+ * QueueNotify of slot d's block (relaxed: the ack publishes no data the
+ * hypervisor reads; what it announces, the route, is the daemon's own
+ * memory, used by the daemon's own thread).
+ */
+struct hvb_kick_acks {
+	__u32 ack[HVB_KICK_DEVS];
 };
 
 /* One CPU's synchronous request line; written only by that CPU's
@@ -278,7 +347,10 @@ struct hvb_daemon_stats {
 	 * its serving loop and while it sleeps; read by a daemon about to
 	 * attach, to tell a live owner from a dead one.  Since ABI 1.1. */
 	__u64 heartbeat;
-	__u64 reserved[6];
+	/* Kick slot table entries the daemon refused (docs/abi.md "Kick
+	 * slots"): counted once per seq of the entry.  Since ABI 2. */
+	__u64 bad_kick_slots;
+	__u64 reserved[5];
 	/*
 	 * Since ABI 1.2, on its own line.  Written by the daemon only
 	 * (release, Barrier Q): zone_gen[id] as it read it, once every
@@ -319,6 +391,23 @@ _Static_assert(sizeof(struct hvb_daemon_stats) == 2 * HVB_LINE,
 	       "daemon stats size");
 _Static_assert(__builtin_offsetof(struct hvb_kicks, zone_gen) == 8,
 	       "zone generations in the summary line");
+_Static_assert(__builtin_offsetof(struct hvb_kicks, slots_gen) == 72,
+	       "slot table generation in the summary line");
+_Static_assert(sizeof(struct hvb_kick_slot) == 32, "kick slot entry");
+_Static_assert(__builtin_offsetof(struct hvb_kick_slot, base) == 8, "base");
+_Static_assert(__builtin_offsetof(struct hvb_kick_slot, size) == 16, "size");
+_Static_assert(__builtin_offsetof(struct hvb_kick_slot, notify_off) == 20,
+	       "notify_off");
+_Static_assert(__builtin_offsetof(struct hvb_kick_slot, flags) == 24,
+	       "flags");
+_Static_assert(sizeof(struct hvb_kick_slots) == 16 * HVB_LINE,
+	       "kick slot table: whole lines");
+_Static_assert(sizeof(struct hvb_kick_acks) == 2 * HVB_LINE,
+	       "kick acks: whole lines");
+_Static_assert(__builtin_offsetof(struct hvb_region_header, kick_slots_off) ==
+	       64 && __builtin_offsetof(struct hvb_region_header,
+					kick_acks_off) == 68,
+	       "kick slot offsets in the header");
 _Static_assert(__builtin_offsetof(struct hvb_daemon_stats, heartbeat) == 72,
 	       "heartbeat");
 _Static_assert(__builtin_offsetof(struct hvb_daemon_stats, zone_ack) ==

@@ -53,11 +53,24 @@ static inline __u64 hvb_region_stats_off(__u32 nr_cpus)
 	return HVB_SLOTS_OFF + (__u64)nr_cpus * sizeof(struct hvb_cpu_slot);
 }
 
+/* The kick slot table follows the per-CPU counters, the acks it. */
+static inline __u64 hvb_region_kick_slots_off(__u32 nr_cpus)
+{
+	return hvb_region_stats_off(nr_cpus) +
+	       (__u64)nr_cpus * sizeof(struct hvb_cpu_stats);
+}
+
+static inline __u64 hvb_region_kick_acks_off(__u32 nr_cpus)
+{
+	return hvb_region_kick_slots_off(nr_cpus) +
+	       sizeof(struct hvb_kick_slots);
+}
+
 /* Bytes a region for @nr_cpus CPUs needs (a multiple of 4 KiB). */
 static inline __u64 hvb_region_size(__u32 nr_cpus)
 {
-	__u64 end = hvb_region_stats_off(nr_cpus) +
-		    (__u64)nr_cpus * sizeof(struct hvb_cpu_stats);
+	__u64 end = hvb_region_kick_acks_off(nr_cpus) +
+		    sizeof(struct hvb_kick_acks);
 
 	return (end + HVB_REGION_ALIGN - 1) & ~(__u64)(HVB_REGION_ALIGN - 1);
 }
@@ -90,6 +103,8 @@ static inline int hvb_region_format(void *mem, __u64 size, __u32 nr_cpus)
 	h->stats_size = sizeof(struct hvb_cpu_stats);
 	h->kick_devs = HVB_KICK_DEVS;
 	h->kick_queues = HVB_KICK_QUEUES;
+	h->kick_slots_off = (__u32)hvb_region_kick_slots_off(nr_cpus);
+	h->kick_acks_off = (__u32)hvb_region_kick_acks_off(nr_cpus);
 	((struct hvb_wake *)((char *)mem + HVB_WAKE_OFF))->hot_cpu =
 		HVB_HOT_NONE;
 	/* The magic last: a half-formatted region never looks valid. */
@@ -127,6 +142,8 @@ static inline void hvb_region_header_copy(struct hvb_region_header *out,
 	out->stats_size = h->stats_size;
 	out->kick_devs = h->kick_devs;
 	out->kick_queues = h->kick_queues;
+	out->kick_slots_off = h->kick_slots_off;
+	out->kick_acks_off = h->kick_acks_off;
 	for (i = 0; i < sizeof(out->reserved) / sizeof(out->reserved[0]); i++)
 		out->reserved[i] = h->reserved[i];
 }
@@ -160,7 +177,9 @@ static inline int hvb_region_check_header(const struct hvb_region_header *h,
 	    h->slot_size != sizeof(struct hvb_cpu_slot) ||
 	    h->stats_off != hvb_region_stats_off(h->nr_cpus) ||
 	    h->stats_size != sizeof(struct hvb_cpu_stats) ||
-	    h->kick_devs != HVB_KICK_DEVS || h->kick_queues != HVB_KICK_QUEUES)
+	    h->kick_devs != HVB_KICK_DEVS || h->kick_queues != HVB_KICK_QUEUES ||
+	    h->kick_slots_off != hvb_region_kick_slots_off(h->nr_cpus) ||
+	    h->kick_acks_off != hvb_region_kick_acks_off(h->nr_cpus))
 		return HVB_REGION_ELAYOUT;
 	for (i = 0; i < sizeof(h->reserved) / sizeof(h->reserved[0]); i++)
 		if (h->reserved[i])
@@ -226,6 +245,20 @@ static inline struct hvb_cpu_stats *hvb_region_cpu_stats(void *mem,
 {
 	return (struct hvb_cpu_stats *)((char *)mem +
 					hvb_region_stats_off(nr_cpus)) + cpu;
+}
+
+static inline struct hvb_kick_slots *hvb_region_kick_slots(void *mem,
+							   __u32 nr_cpus)
+{
+	return (struct hvb_kick_slots *)((char *)mem +
+					 hvb_region_kick_slots_off(nr_cpus));
+}
+
+static inline struct hvb_kick_acks *hvb_region_kick_acks(void *mem,
+							 __u32 nr_cpus)
+{
+	return (struct hvb_kick_acks *)((char *)mem +
+					hvb_region_kick_acks_off(nr_cpus));
 }
 
 /* Kick bit index of (device, queue); the caller checks the ranges. */

@@ -35,6 +35,7 @@
 #include <arm64/vcpu.h>
 #include <hyp/arch.h>
 #include <hyp/channel.h>
+#include <hyp/kickslot.h>
 #include <hyp/printk.h>
 #include <hyp/spinlock.h>
 #include <hyp/zone.h>
@@ -69,7 +70,34 @@ static int hyp_channel_ready;	/* written by CPU 0 before others run */
 #define HYP_CHAN_ATTACHED	1u
 static __u32 hyp_chan_sel;
 static __u64 hyp_chan_base, hyp_chan_size;
+static __u32 hyp_chan_nr_cpus;	/* of the attached region's checked header */
 static struct hyp_spinlock hyp_chan_lock = HYP_SPINLOCK_INIT;
+
+/* The kick slot table into the region at @base with @nr_cpus slots
+ * (its checked header's).  Callers hold hyp_chan_lock. */
+static void hyp_chan_kick_table_to(__u64 base, __u32 nr_cpus)
+{
+	hyp_kick_table_publish(&hyp_kick_table,
+			       hvb_region_kick_slots((void *)base, nr_cpus),
+			       &hvb_region_kicks((void *)base)->slots_gen);
+}
+
+/*
+ * Both regions get the table: the built-in one, where the producers go
+ * back after a detach, and the attached one.  Under hyp_chan_lock, so a
+ * detach (which returns the attached region's memory to the root zone)
+ * never overlaps a write into it.
+ */
+void hyp_arch_kick_table_changed(void)
+{
+	if (!hyp_channel_ready)
+		return;
+	hyp_spin_lock(&hyp_chan_lock);
+	hyp_chan_kick_table_to(HYP_CHANNEL_BASE, HYP_MAX_CPUS);
+	if (hyp_chan_sel & HYP_CHAN_ATTACHED)
+		hyp_chan_kick_table_to(hyp_chan_base, hyp_chan_nr_cpus);
+	hyp_spin_unlock(&hyp_chan_lock);
+}
 
 void hyp_arm64_channel_init(void)
 {
@@ -211,9 +239,12 @@ __s64 hyp_arm64_channel_attach(const struct hyp_zone *root, __u64 pa,
 	}
 	hyp_chan_base = pa;
 	hyp_chan_size = size;
+	hyp_chan_nr_cpus = h.nr_cpus;
 	/* Before any producer or daemon uses it: the zones' generations,
-	 * so a daemon that attaches sees the current ones. */
+	 * so a daemon that attaches sees the current ones, and the kick
+	 * slot table. */
 	hyp_hc_zone_gens_publish((void *)pa);
+	hyp_chan_kick_table_to(pa, h.nr_cpus);
 	/* Publishes base and size to the producers' acquire of the
 	 * selector (hyp_arm64_producer()). */
 	hvb_store_release_u32(&hyp_chan_sel,

@@ -20,6 +20,7 @@
  * (HVB_HC_ZONE_START).  Its first CPU enters at entry_point with x0 = the
  * DTB's IPA (the arm64 boot protocol).
  */
+#include <hvbridge/channel.h>
 #include <hvbridge/hypercall.h>
 #include <hvbridge/zone-desc.h>
 #include <arm64/chan.h>
@@ -208,9 +209,16 @@ static void zc_build(struct zc_zone *zz)
 		const struct hvb_zone_desc_mem *m = &d->mem[i];
 
 		if (m->type == HVB_ZONE_MEM_VIRTIO) {
-			/* Through the channel; a QueueNotify is a
-			 * synchronous write (no kick number in the JSON). */
-			zc_window(zz, &nw, m->ipa, m->size, "virtio");
+			/* Through the channel.  A virtio-mmio device each
+			 * 0x200 bytes, as hvisor-tool's configs and QEMU
+			 * virt lay them out: each block's QueueNotify is
+			 * posted as a kick of the slot hyp_zone_create()
+			 * gives it, once the daemon routes that slot
+			 * (docs/abi.md, "Kick slots"). */
+			w = zc_window(zz, &nw, m->ipa, m->size, "virtio");
+			w->flags = HYP_MMIO_NOTIFY;
+			w->notify_off = HVB_VIRTIO_MMIO_NOTIFY;
+			w->notify_stride = HVB_VIRTIO_MMIO_STRIDE;
 			continue;
 		}
 		r = &zz->mem[nm++];

@@ -130,7 +130,6 @@
 		.name = "testdev",					\
 		.flags = HYP_MMIO_NOTIFY,				\
 		.notify_off = HVB_TESTDEV_NOTIFY,			\
-		.kick_dev = HVB_TESTDEV_KICK_DEV,			\
 	}, {								\
 		.base = HYP_ARM64_CONSOLE_IPA,				\
 		.size = HYP_CONSOLE_SIZE,				\
@@ -187,8 +186,10 @@ static const struct hyp_mem_region zone1_mem[] =
 /*
  * zone1 also gets ZONE1_VIRTIO_NR virtio-mmio windows, served by the
  * daemon through the channel (configs/zone1-virtio-host.json: blk,
- * console, rng in this order), each QueueNotify posted as a kick of its
- * own device number, after the test device's HVB_TESTDEV_KICK_DEV.
+ * console, rng in this order), each QueueNotify posted as a kick of the
+ * slot the hypervisor gives the window when the zone is created
+ * (hyp/kickslot.h: the lowest free, so 1, 2, 3 after the test device's
+ * 0 at boot; the daemon learns them from the region).
  */
 #define ZONE1_VIRTIO_BASE	0x0a000000ull
 #define ZONE1_VIRTIO_SIZE	0x200ull
@@ -199,7 +200,6 @@ static const struct hyp_mem_region zone1_mem[] =
 	.name = (vname),						\
 	.flags = HYP_MMIO_NOTIFY,					\
 	.notify_off = ZONE1_VIRTIO_NOTIFY,				\
-	.kick_dev = HVB_TESTDEV_KICK_DEV + 1 + (i),			\
 }
 
 static const struct hyp_mmio_window zone1_mmio[] = {

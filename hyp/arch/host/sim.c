@@ -24,6 +24,7 @@
 
 #include <hvbridge/barrier.h>
 #include <hvbridge/testdev.h>
+#include <hyp/kickslot.h>
 
 #include "sim.h"
 
@@ -270,7 +271,19 @@ static int sim_region_create(struct sim *s)
 	}
 	/* Fresh pages are zero, as hvb_region_format() wants; no agent has
 	 * the file yet, so the daemon's attach (after exec) orders them. */
-	return hvb_region_format(s->region, s->size, s->opt.cpus) ? -1 : 0;
+	if (hvb_region_format(s->region, s->size, s->opt.cpus))
+		return -1;
+	/* As the hypervisor's zone1 (hyp/arch/arm64/zones.c): the test
+	 * device's window posts its NOTIFY register through a kick slot,
+	 * the first one, which the daemon learns from the region. */
+	if (hyp_kick_slot_alloc(&hyp_kick_table, HVB_TESTDEV_DEFAULT_ZONE,
+				HVB_TESTDEV_DEFAULT_BASE, HVB_TESTDEV_SIZE,
+				HVB_TESTDEV_NOTIFY) != HVB_TESTDEV_KICK_DEV)
+		return -1;
+	hyp_kick_table_publish(&hyp_kick_table,
+			       hvb_region_kick_slots(s->region, s->opt.cpus),
+			       &hvb_region_kicks(s->region)->slots_gen);
+	return 0;
 }
 
 static void sim_region_remove(struct sim *s)

@@ -68,9 +68,18 @@ static void sim_inproc_kick(void *ctx, __u32 dev, __u32 queue)
 	hvb_devices_consumer_ops.kick(&ip->devs, dev, queue);
 }
 
+static bool sim_inproc_route(void *ctx, __u32 slot,
+			     const struct hvb_kick_slot *e)
+{
+	struct sim_inproc *ip = ctx;
+
+	return hvb_devices_kick_route(&ip->devs, slot, e);
+}
+
 static const struct hvb_consumer_ops sim_inproc_ops = {
 	.sync = sim_inproc_sync,
 	.kick = sim_inproc_kick,
+	.kick_route = sim_inproc_route,
 };
 
 static void *sim_inproc_main(void *arg)

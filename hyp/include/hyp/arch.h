@@ -40,4 +40,11 @@ int hyp_arch_wait_check(struct hyp_producer *p, __u64 start_cycles);
 
 #define HYP_WAIT_CHECK_SPINS	256u
 
+/*
+ * The kick slot table (hyp/kickslot.h) changed: copy it into every
+ * channel region the daemon may read (Barrier T).  Called by zone
+ * creation and removal, one at a time; only where zones are made.
+ */
+void hyp_arch_kick_table_changed(void);
+
 #endif /* HYP_ARCH_H */

@@ -25,6 +25,8 @@ struct hyp_producer {
 	struct hvb_pending *pending;
 	struct hvb_kicks *kicks;
 	struct hvb_daemon_stats *dstats;	/* zone_ack (read only) */
+	struct hvb_kick_slots *kslots;	/* the slot table's copy */
+	struct hvb_kick_acks *kacks;	/* the daemon's routes (read only) */
 	__u64 next_seq;			/* seq of the next request, never 0 */
 	__u64 timeout_ns;		/* give up after this; 0: never */
 	__u32 cpu;

@@ -47,14 +47,19 @@ struct hyp_mmio_window {
 	hyp_mmio_handler_t handler;	/* NULL: the daemon's (channel) */
 	void *priv;			/* the handler's device state */
 	/*
-	 * Channel windows: a 4-byte write of queue q to @notify_off (a
-	 * QueueNotify) is posted as kick (@kick_dev, q) instead of a
-	 * synchronous request, if HYP_MMIO_NOTIFY; the vCPU goes on at
-	 * once.  q >= HVB_KICK_QUEUES goes as a synchronous write.
+	 * Channel windows with HYP_MMIO_NOTIFY: a 4-byte write of queue q
+	 * to @notify_off (a QueueNotify) is posted as a kick of the block's
+	 * kick slot instead of a synchronous request, and the vCPU goes on
+	 * at once.  The hypervisor gives the slot out (hyp/kickslot.h);
+	 * until the daemon acknowledges it, and for q >= HVB_KICK_QUEUES,
+	 * the write goes synchronously.  @notify_stride: the window is
+	 * blocks of this many bytes, each with its own register at
+	 * @notify_off and its own slot (virtio windows of a zone JSON: one
+	 * virtio-mmio device each 0x200 bytes); 0: one block, the window.
 	 */
 	__u32 flags;
 	__u32 notify_off;
-	__u32 kick_dev;
+	__u32 notify_stride;
 	__u32 pad;
 };
 
