@@ -77,6 +77,10 @@ hyp_status_t hyp_channel_sync(struct hyp_producer *p, __u32 zone_id,
 	return HVB_STATUS_OK;
 }
 
+void hyp_arch_kick_table_changed(void)
+{
+}
+
 int hyp_channel_kick(struct hyp_producer *p, __u32 dev, __u32 queue)
 {
 	(void)p;

@@ -27,12 +27,15 @@ zonecheck-test: $(ZC_BIN)
 	$(Q)$(ZC_BIN) --jobs 2
 
 # The hypervisor's window lookup, access sizes and zone map rules
-# (hyp/core/zone.c, hyp/core/mmio.c) on the host, with stub arch hooks
+# (hyp/core/zone.c, hyp/core/mmio.c, with the kick slots of
+# hyp/core/kickslot.c they assign and post through) on the host, with
+# stub arch hooks
 # (window_test.c).  Its hyp_printk formats are the hypervisor's, where
 # %lx is 64 bits: the host's format check does not apply to them.
 WIN_BIN := $(ZC_OUT)/hvb-window-test
 
-$(ZC_OUT)/hyp-zone.o $(ZC_OUT)/hyp-mmio.o: $(ZC_OUT)/hyp-%.o: \
+$(ZC_OUT)/hyp-zone.o $(ZC_OUT)/hyp-mmio.o $(ZC_OUT)/hyp-kickslot.o: \
+		$(ZC_OUT)/hyp-%.o: \
 		$(TOP)/hyp/core/%.c
 	@mkdir -p $(dir $@)
 	$(call quiet,CC,$@)
@@ -43,7 +46,7 @@ $(ZC_OUT)/window_test.o: $(ZC_DIR)/window_test.c
 	$(call quiet,CC,$@)
 	$(Q)$(CC) $(TEST_CFLAGS) -MMD -MP -c $< -o $@
 
-$(WIN_BIN): $(ZC_OUT)/hyp-zone.o $(ZC_OUT)/hyp-mmio.o \
+$(WIN_BIN): $(ZC_OUT)/hyp-zone.o $(ZC_OUT)/hyp-mmio.o $(ZC_OUT)/hyp-kickslot.o \
 		$(ZC_OUT)/window_test.o
 	$(call quiet,LD,$@)
 	$(Q)$(CC) $(HOST_LDFLAGS) -o $@ $^ -lcriterion
