@@ -172,10 +172,10 @@ verdict cycles
 # after each, a guest-io round completes with its sha256 matching, and
 # from the first kill to the last restart's end zone1 logs no abort, no
 # I/O error, no failed round and no hung task.
-# daemon-death: the daemon stays dead 30 s: zone1's I/O stalls (its
-# kernel reports the blocked task after its 10 s hung-task timeout) with
-# no abort and no error, and runs on, its rounds checked, once a new
-# daemon serves; hvc0 answers again.  The root zone stays up.
+# daemon-death: the daemon stays dead 30 s: zone1's I/O stalls with no
+# abort and no error, and runs on, its rounds checked, once a new daemon
+# serves; hvc0 answers again.  The root zone stays up.  (What its kernel
+# reports about the stall is not asserted: docs/linux-zone.md.)
 # rounds_after START END: a "guest-io: round N (...): ok" line between
 # the first line holding START and the first later one holding END.
 rounds_after() {
@@ -216,7 +216,6 @@ if [ "$death" = 1 ]; then
 		"$log.txt" > "$work/death-gone.txt"
 	want "hvbridge-root: death: daemon killed (SIGKILL"
 	want "hvbridge-root: death: 30 s without a daemon: zone1 is running"
-	want "blocked for more than 10 seconds" "$work/death-gone.txt"
 	for bad in "daemon timeout: data abort injected" "Internal error:" \
 		   "FAILED" "I/O error" "EXT4-fs error"; do
 		unwanted "$bad" "$work/death.txt"
