@@ -178,6 +178,14 @@ if [ -n "$linux" ]; then
 		[ -f "$linux/$f" ] || die "no $linux/$f (scripts/mkguestfs.sh)"
 		cp "$linux/$f" "$z/$f"
 	done
+	# make run-shell: zone1's kernel errors only on the serial port it
+	# shares with the root zone's shell (hvbridge-linux start's DTB).
+	if [ "$mode" = linux ]; then
+		command -v fdtput >/dev/null ||
+			die "'fdtput' not found (scripts/deps.sh)"
+		fdtput -t s "$z/zone1_linux.dtb" /chosen bootargs \
+			"$(fdtget -t s "$z/zone1_linux.dtb" /chosen bootargs) loglevel=3"
+	fi
 	# The tap of the daemon's virtio-net: Debian builds tun as a module.
 	arm64=$(dirname "$busybox")
 	tun=$(find "$arm64/lib/modules/$(cat "$arm64/kernel-version")" \
