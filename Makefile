@@ -135,9 +135,7 @@ run-linux: deps
 	@$(TOP)/scripts/run-linux.sh
 
 # make run-shell's older name.
-run-linux-shell: deps
-	@$(MAKE) --no-print-directory all
-	@$(TOP)/scripts/run-linux.sh --shell
+run-linux-shell: run-shell
 
 # The README's picture of the whole system, drawn by Graphviz's dot
 # (scripts/deps.sh) from its source; tests/docs checks it is current.
