@@ -141,6 +141,8 @@ tr -d '\r' < "$log" > "$log.txt"
 # order it happened; the first miss is named with the log's tail.
 run_summary() {
 	L=$log.txt
+	# sha256 sums cut to their first 16 digits: enough to compare.
+	short_sums() { sed 's/\([0-9a-f]\{16\}\)[0-9a-f]\{48\}/\1.../g'; }
 	first=
 	miss() { [ -n "$first" ] || first=$1; }
 	# at TEXT: the first line holding TEXT, from TEXT on (the root
@@ -241,10 +243,9 @@ run_summary() {
 		channel "$chan" \
 		latency "$lat" \
 		shutdown "${down#; }" \
-		daemon "${stop#hvbridge: }" |
-		sed 's/\([0-9a-f]\{16\}\)[0-9a-f]\{48\}/\1.../g'
+		daemon "${stop#hvbridge: }" | short_sums
 	if [ -n "$first" ]; then
-		echo "== make run: FAILED after ${t}s: $first"
+		echo "== make run: FAILED after ${t}s: $first" | short_sums
 		echo "== the serial log's last 40 lines (all of it: $L):"
 		tail -n 40 "$L"
 		return 1
