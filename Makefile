@@ -14,7 +14,7 @@ endif
 .PHONY: all deps hyp tool tests test stress bench run run-host run-shell \
 	run-sim run-zone run-zone1 run-virtio clean fuzz check-fresh \
 	check-fresh-run install uninstall install-dkms docs mutate guestfs \
-	run-linux run-linux-shell
+	run-linux run-linux-shell run-baremetal run-baremetal-shell
 
 all: hyp tool tests
 
@@ -40,7 +40,7 @@ test: deps
 check-fresh:
 	@$(TOP)/scripts/check-fresh.sh
 
-# The same for `make run`.
+# The same for `make run` (zone1's Linux).
 check-fresh-run:
 	@$(TOP)/scripts/check-fresh.sh --target run
 
@@ -63,17 +63,31 @@ fuzz: deps
 	@$(MAKE) --no-print-directory -C tests fuzz
 
 # The whole system: the hypervisor, the root zone's Linux with
-# hvbridge.ko and the daemon, zone1's virtio workload and torture cases
-# served by it; exit 0 if zone1 passed everything, the daemon had no
-# unexpected error and the root zone powered off (docs/run.md).
+# hvbridge.ko and the daemon, zone1's Debian Linux from hvisor-tool's
+# JSON served by it (scripts/run-linux.sh --run): one boot, measured,
+# a summary, zone1 and the root zone powered off; exit 0 if every
+# check passed (docs/run.md).
 run: deps
 	@$(MAKE) --no-print-directory all
-	@$(TOP)/scripts/run.sh
+	@$(TOP)/scripts/run-linux.sh --run
 
-# The same system, left at the root zone's shell on this terminal.
+# The same system, left at the root zone's shell on this terminal once
+# zone1's Linux is up (hvbridge console 1 reaches it).
 run-shell: deps
 	@$(MAKE) --no-print-directory all
-	@$(TOP)/scripts/run.sh --shell
+	@$(TOP)/scripts/run-linux.sh --shell
+
+# The root zone's Linux serving a bare-metal zone1: its virtio workload
+# and torture cases; exit 0 if zone1 passed everything, the daemon had
+# no unexpected error and the root zone powered off (docs/run.md).
+run-baremetal: deps
+	@$(MAKE) --no-print-directory all
+	@$(TOP)/scripts/run-baremetal.sh
+
+# The same system, left at the root zone's shell on this terminal.
+run-baremetal-shell: deps
+	@$(MAKE) --no-print-directory all
+	@$(TOP)/scripts/run-baremetal.sh --shell
 
 # No root zone: the daemon on this machine serves zone1's torture image.
 run-host: deps
@@ -120,10 +134,8 @@ run-linux: deps
 	@$(MAKE) --no-print-directory all
 	@$(TOP)/scripts/run-linux.sh
 
-# The same system, left at the root zone's shell (hvbridge-linux console).
-run-linux-shell: deps
-	@$(MAKE) --no-print-directory all
-	@$(TOP)/scripts/run-linux.sh --shell
+# make run-shell's older name.
+run-linux-shell: run-shell
 
 # The README's picture of the whole system, drawn by Graphviz's dot
 # (scripts/deps.sh) from its source; tests/docs checks it is current.

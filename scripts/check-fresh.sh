@@ -27,7 +27,8 @@
 #
 # Usage: check-fresh.sh [--rebuild-base] [--target TARGET]
 #   --target run: `make run` instead of `make test` (it too must do all
-#   of its own set-up); `make check-fresh-run`.
+#   of its own set-up); `make check-fresh-run`.  --target run-baremetal:
+#   `make run-baremetal` (what `make run` was before zone1 ran Linux).
 set -euo pipefail
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -58,8 +59,8 @@ while [ $# -gt 0 ]; do
 	shift
 done
 case $target in
-test | run) ;;
-*) echo "check-fresh: --target is test or run, not '$target'" >&2; exit 2 ;;
+test | run | run-baremetal) ;;
+*) echo "check-fresh: --target is test, run or run-baremetal, not '$target'" >&2; exit 2 ;;
 esac
 ROOT=$WORK/root-$target
 

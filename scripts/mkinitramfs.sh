@@ -53,7 +53,11 @@
 #                                    ran N times under the one daemon
 #                             linux  zone1 runs Debian's Linux (needs
 #                                    --linux): hvbridge-linux start,
-#                                    then a shell (docs/linux-zone.md)
+#                                    wait-up, then a shell (make
+#                                    run-shell, docs/linux-zone.md)
+#                             linux-run  `make run`: zone1's Linux
+#                                    booted once and measured
+#                                    (hvbridge-linux run), then power off
 #                             linux-test  `make run-linux`: zone1's
 #                                    Linux booted $HVB_LINUX_CYCLES
 #                                    times under one daemon
@@ -76,7 +80,7 @@
 # 0x48000000, the initramfs at 0x49000000.
 #
 # Usage: mkinitramfs.sh [-o DIR] [--dtb] [--linux DIR]
-#                       [--mode shell|test|nodaemon|fault|run|linux|linux-test]
+#                       [--mode shell|test|nodaemon|fault|run|linux|linux-test|linux-run]
 #                       [--busybox F] [--daemon F] [--kmod F] [--config F]
 #                       [--zone-runs N]
 # Defaults: build/root, build/arm64/busybox, build/host/arm64/tool/hvbridge,
@@ -120,8 +124,9 @@ while [ $# -gt 0 ]; do
 done
 case $mode in
 shell | test | nodaemon | fault | run) ;;
-linux | linux-test) [ -n "$linux" ] || die "--mode $mode needs --linux DIR" ;;
-*) die "--mode is shell, test, nodaemon, fault, run, linux or linux-test, not '$mode'" ;;
+linux | linux-test | linux-run)
+	[ -n "$linux" ] || die "--mode $mode needs --linux DIR" ;;
+*) die "--mode is shell, test, nodaemon, fault, run, linux, linux-test or linux-run, not '$mode'" ;;
 esac
 if [ -z "$kmod" ]; then
 	for k in "${HVB_KMOD:-}" "$TOP/build/host/arm64/kmod/hvbridge.ko" \
@@ -173,6 +178,14 @@ if [ -n "$linux" ]; then
 		[ -f "$linux/$f" ] || die "no $linux/$f (scripts/mkguestfs.sh)"
 		cp "$linux/$f" "$z/$f"
 	done
+	# make run-shell: zone1's kernel errors only on the serial port it
+	# shares with the root zone's shell (hvbridge-linux start's DTB).
+	if [ "$mode" = linux ]; then
+		command -v fdtput >/dev/null ||
+			die "'fdtput' not found (scripts/deps.sh)"
+		fdtput -t s "$z/zone1_linux.dtb" /chosen bootargs \
+			"$(fdtget -t s "$z/zone1_linux.dtb" /chosen bootargs) loglevel=3"
+	fi
 	# The tap of the daemon's virtio-net: Debian builds tun as a module.
 	arm64=$(dirname "$busybox")
 	tun=$(find "$arm64/lib/modules/$(cat "$arm64/kernel-version")" \
@@ -185,7 +198,7 @@ if [ -n "$linux" ]; then
 	# machine's environment gives them: defaults the root zone keeps
 	# unless its own environment says otherwise.
 	for v in HVB_LINUX_CYCLES HVB_LINUX_DEATH HVB_LINUX_TCP_MIB \
-		 HVB_LINUX_DEATH_WATCH; do
+		 HVB_LINUX_DEATH_WATCH HVB_RUN_BLK_MIB; do
 		eval "x=\${$v:-}"
 		case $x in
 		'') ;;
@@ -413,22 +426,38 @@ esac
 case $mode in
 linux)
 	# zone1's Linux, hvisor-tool's way (docs/linux-zone.md).
+	# make run-shell: the prompt comes last, once zone1 is at its
+	# shell (its boot prints on the same serial port).
+	t0=$(date +%s)
 	hvbridge-linux start
-	say "a shell: hvbridge-linux console|status|stop, hvbridge zone list;" \
-	    "poweroff -f ends the root zone"
+	if hvbridge-linux wait-up 300; then
+		say "zone1's Linux is up ($(($(date +%s) - t0)) s); its shell" \
+		    "on hvc0: hvbridge console 1 (Ctrl-] leaves)"
+	else
+		say "zone1's Linux did not reach its shell within 300 s:" \
+		    "hvbridge-linux status, hvbridge console 1"
+	fi
+	say "a shell: hvbridge-linux status|stop, hvbridge zone list," \
+	    "hvbridge stat; poweroff -f ends the root zone"
 	setsid cttyhack sh -l
 	poweroff -f
 	;;
-linux-test)
+linux-test | linux-run)
 	. /etc/hvbridge/linux-test.env
-	# make run-linux: zone1's Linux booted HVB_LINUX_CYCLES times
-	# under one daemon, then the daemon-death case; hvc0's lines on
-	# the console as they come.
-	HVB_LINUX_RELAY=1 hvbridge-linux test
-	say "hvbridge-linux test exited, status $?"
-	if [ "${HVB_LINUX_DEATH:-1}" = 1 ]; then
-		HVB_LINUX_RELAY=1 hvbridge-linux death
-		say "hvbridge-linux death exited, status $?"
+	# hvc0's lines on the console as they come.
+	if [ "$mode" = linux-run ]; then
+		# make run: zone1's Linux booted once and measured.
+		HVB_LINUX_RELAY=1 hvbridge-linux run
+		say "hvbridge-linux run exited, status $?"
+	else
+		# make run-linux: zone1's Linux booted HVB_LINUX_CYCLES
+		# times under one daemon, then the daemon-death case.
+		HVB_LINUX_RELAY=1 hvbridge-linux test
+		say "hvbridge-linux test exited, status $?"
+		if [ "${HVB_LINUX_DEATH:-1}" = 1 ]; then
+			HVB_LINUX_RELAY=1 hvbridge-linux death
+			say "hvbridge-linux death exited, status $?"
+		fi
 	fi
 	hvbridge-linux stop
 	hvbridge-ctl unload
@@ -589,9 +618,13 @@ cp "$out/mkroot/root.dtb" "$out/root.dtb.tmp"
 # probe fails).
 fdtput -t u "$out/root.dtb.tmp" /hvbridge@7fff0000 interrupts 0 120 1
 # make run: no kernel messages below warnings while zone1 prints (one
-# serial port for both).
+# serial port for both); make run and run-shell with zone1's Linux
+# (linux-run, linux): errors only, so the shell's prompt comes last.
 quiet=
-case $mode in run | linux-test) quiet=" quiet" ;; esac
+case $mode in
+run | linux-test) quiet=" quiet" ;;
+linux | linux-run) quiet=" loglevel=3" ;;
+esac
 fdtput -t s "$out/root.dtb.tmp" /chosen bootargs \
 	"console=ttyAMA0 rdinit=/init panic=-1$quiet hvbridge_mode=$mode"
 fdtput -t x "$out/root.dtb.tmp" /chosen linux,initrd-start $INITRD_ADDR

@@ -1,4 +1,4 @@
-# tests/e2e/system.mk: `make run`'s boot with assertions (tests/e2e/
+# tests/e2e/system.mk: `make run-baremetal`'s boot with assertions (tests/e2e/
 # system.sh): the root zone's Linux, hvbridge.ko and the daemon on the
 # kmod transport serving zone1's virtio workload and torture cases.
 # Included by tests/Makefile with the other fragments.

@@ -1,14 +1,15 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# Description: `make run`'s boot, checked (scripts/run.sh --no-build): the
-# root zone's Linux with hvbridge.ko and the daemon on the kmod transport
+# Description: `make run-baremetal`'s boot, checked
+# (scripts/run-baremetal.sh --no-build): the root zone's Linux with
+# hvbridge.ko and the daemon on the kmod transport
 # (configs/zone1-virtio-root.json) serving zone1's virtio workload and
 # torture cases.  The serial log must hold every workload step's PASS, a
 # summary counting every step and case as passed, the two console lines
 # zone1 sent through virtio-console (the daemon's stdout, the root
 # zone's console), the root zone's summary block with a daemon that
-# served requests, and a clean power-off; run.sh must exit 0.  A miss
-# prints the serial log.
+# served requests, and a clean power-off; run-baremetal.sh must exit 0.
+# A miss prints the serial log.
 #
 # system.sh WORK_DIR
 # Environment: E2E_ARM64 (build/arm64: Image, busybox), E2E_KMOD
@@ -33,10 +34,10 @@ if [ ! -f "${E2E_ARM64:-}/Image" ] || [ ! -x "${E2E_ARM64:-}/busybox" ] ||
 	exit 0
 fi
 
-RUN_TIMEOUT=$tmo "$top/scripts/run.sh" --no-build --log "$log" \
+RUN_TIMEOUT=$tmo "$top/scripts/run-baremetal.sh" --no-build --log "$log" \
 	> "$work/$n.out" 2>&1
 rc=$?
-[ "$rc" -eq 0 ] || echo "scripts/run.sh exited $rc" >> "$why"
+[ "$rc" -eq 0 ] || echo "scripts/run-baremetal.sh exited $rc" >> "$why"
 if [ ! -f "$log" ]; then
 	echo "no serial log" >> "$why"
 	: > "$log"
@@ -138,12 +139,12 @@ done
 if [ -s "$why" ]; then
 	echo "FAIL $n"
 	sed 's/^/  /' "$why"
-	echo "  --- scripts/run.sh said ---"
+	echo "  --- scripts/run-baremetal.sh said ---"
 	grep '^==' "$work/$n.out" | sed 's/^/  > /'
 	echo "  --- serial log ---"
 	sed 's/^/  | /' "$log"
 	echo "e2e-system: 0 passed, 1 failed"
 	exit 1
 fi
-echo "PASS $n ($(tail -n 1 "$work/$n.out" | sed 's/^== make run: //'))"
+echo "PASS $n ($(tail -n 1 "$work/$n.out" | sed 's/^== make run-baremetal: //'))"
 echo "e2e-system: 1 passed, 0 failed"

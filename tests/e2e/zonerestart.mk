@@ -1,5 +1,5 @@
 # tests/e2e/zonerestart.mk: zone1 stopped and started five times under
-# one daemon (tests/e2e/zonerestart.sh), on `make run`'s system.
+# one daemon (tests/e2e/zonerestart.sh), on `make run-baremetal`'s system.
 # Included by tests/Makefile with the other fragments.
 TEST_TARGETS += e2e-zonerestart
 E2E_ZONERESTART_TIMEOUT ?= 240

@@ -2,11 +2,11 @@
 # SPDX-License-Identifier: MIT
 # Description: zone1 stopped and started five times under one daemon,
 # with no hypervisor reboot (docs/zones.md, "Restarting a zone"):
-# `make run` (scripts/run.sh) with RUN_ZONE_RUNS=5, so the root zone
-# runs `hvbridge zone start 1` each time zone1 has stopped.  zone1's
-# virtio workload (blk, console, rng) and torture cases must pass in
-# every run, each start must succeed, and the daemon must have reset
-# zone1's devices for each new generation (its "zone 1 stopped
+# `make run-baremetal` (scripts/run-baremetal.sh) with RUN_ZONE_RUNS=5,
+# so the root zone runs `hvbridge zone start 1` each time zone1 has
+# stopped.  zone1's virtio workload (blk, console, rng) and torture
+# cases must pass in every run, each start must succeed, and the daemon
+# must have reset zone1's devices for each new generation (its "zone 1 stopped
 # (generation N)" lines): without that it would keep the old run's
 # rings and the next run's drivers would fail or be corrupted.
 #
@@ -32,10 +32,10 @@ if [ ! -f "${E2E_ARM64:-}/Image" ] || [ ! -x "${E2E_ARM64:-}/busybox" ] ||
 	exit 0
 fi
 
-RUN_ZONE_RUNS=$runs RUN_TIMEOUT=$tmo "$top/scripts/run.sh" --no-build \
+RUN_ZONE_RUNS=$runs RUN_TIMEOUT=$tmo "$top/scripts/run-baremetal.sh" --no-build \
 	--log "$log" > "$work/$n.out" 2>&1
 rc=$?
-[ "$rc" -eq 0 ] || echo "scripts/run.sh exited $rc" >> "$why"
+[ "$rc" -eq 0 ] || echo "scripts/run-baremetal.sh exited $rc" >> "$why"
 [ -f "$log" ] || : > "$log"
 
 # count_end TEXT: lines of the serial log that end with TEXT (zone1's
@@ -84,11 +84,11 @@ done
 if [ -s "$why" ]; then
 	echo "FAIL $n"
 	sed 's/^/  /' "$why"
-	echo "  --- scripts/run.sh said ---"
+	echo "  --- scripts/run-baremetal.sh said ---"
 	grep '^==' "$work/$n.out" | sed 's/^/  > /'
 	echo "  (serial log: $log)"
 	echo "e2e-zonerestart: 0 passed, 1 failed"
 	exit 1
 fi
-echo "PASS $n: zone1 ran $runs times under one daemon, every run clean ($(tail -n 1 "$work/$n.out" | sed 's/^== make run: //'))"
+echo "PASS $n: zone1 ran $runs times under one daemon, every run clean ($(tail -n 1 "$work/$n.out" | sed 's/^== make run-baremetal: //'))"
 echo "e2e-zonerestart: 1 passed, 0 failed"

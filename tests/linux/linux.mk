@@ -1,6 +1,7 @@
 # tests/linux: zone1's Debian Linux (docs/linux-zone.md).  linux-check
-# and e2e-linux are part of `make test`; linux-guestfs is not.
-.PHONY: linux-guestfs linux-check e2e-linux
+# and e2e-linux are part of `make test`; linux-guestfs, e2e-run and
+# e2e-run-shell are not (each another Linux boot, about a minute here).
+.PHONY: linux-guestfs linux-check e2e-linux e2e-run e2e-run-shell
 # The guest's userland in plain QEMU virt, without the hypervisor; then
 # the same with the data changed between the boots, which boot 2 must
 # catch (the test's teeth).
@@ -9,6 +10,13 @@ linux-guestfs:
 	@$(TOP)/tests/linux/guestfs.sh $(O)/tests/linux-guestfs
 	@GUESTFS_TEETH=1 $(TOP)/tests/linux/guestfs.sh \
 		$(O)/tests/linux-guestfs-teeth
+# `make run` with the prerequisites built: its summary and exit status.
+e2e-run:
+	@$(TOP)/scripts/run-linux.sh --run --no-build
+# `make run-shell` driven through a FIFO: the prompt last, zone1's shell
+# reached through `hvbridge console 1`, `poweroff -f` (run-shell.sh).
+e2e-run-shell:
+	@$(TOP)/tests/linux/run-shell.sh $(O)/tests/run-shell
 # The DTS and both JSONs agree (no QEMU; part of make test).
 linux-check:
 	@$(TOP)/tests/linux/check-configs.py

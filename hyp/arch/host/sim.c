@@ -291,7 +291,7 @@ static void sim_region_remove(struct sim *s)
 	if (s->region)
 		munmap(s->region, s->size);
 	s->region = NULL;
-	/* --keep-region: leave it for `hvbridge stat` (scripts/run.sh). */
+	/* --keep-region: leave it for `hvbridge stat` (scripts/run-baremetal.sh). */
 	if (s->region_created && !s->opt.keep_region)
 		unlink(s->region_path);
 	s->region_created = false;

@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# Description: `make run` - the whole system as users run it (docs/run.md).
+# Description: `make run-baremetal` - the whole system with a bare-metal
+# zone1 (docs/run.md; `make run` boots zone1's Linux: scripts/run-linux.sh).
 # qemu-system-aarch64 (-smp 3) boots the EL2 hypervisor; the root zone
 # (CPUs 0-1) boots Debian's arm64 Linux with scripts/mkinitramfs.sh's
 # initramfs in mode "run": it loads hvbridge.ko and starts the static
@@ -23,7 +24,7 @@
 #
 # Usage: run.sh [--shell] [--no-build] [--log FILE]
 #   --shell     the same system, the root zone's shell on this terminal
-#               (make run-shell; no timeout; Ctrl-A X quits QEMU)
+#               (make run-baremetal-shell; no timeout; Ctrl-A X quits QEMU)
 #   --no-build  the prerequisites are built (tests/e2e/system.sh)
 #   --log FILE  keep the serial log (CR removed) in FILE
 set -euo pipefail
@@ -72,7 +73,7 @@ for k in "$O/arm64/kmod/hvbridge.ko" "$TOP/build/kmod/hvbridge.ko" \
 done
 for f in "$hyp" "$gbin" "$hvb64" "$ARM64/Image" "${ko:-hvbridge.ko}"; do
 	if [ ! -f "$f" ]; then
-		echo "run: missing $f (make run builds it)" >&2
+		echo "run-baremetal: missing $f (make run-baremetal builds it)" >&2
 		exit 1
 	fi
 done
@@ -215,7 +216,7 @@ grep -qxF "hvbridge-hyp: root: SYSTEM_OFF" "$log.txt" ||
 
 secs=$(($(date +%s) - t0))
 if [ ${#bad[@]} -ne 0 ]; then
-	echo "== make run: FAILED after ${secs}s:"
+	echo "== make run-baremetal: FAILED after ${secs}s:"
 	printf '==   %s\n' "${bad[@]}"
 	echo "== the whole serial log ($log.txt):"
 	cat "$log.txt"
@@ -223,6 +224,6 @@ if [ ${#bad[@]} -ne 0 ]; then
 	exit 1
 fi
 n=$(grep -oF '[zone1] PASS ' "$log.txt" | wc -l)
-echo "== make run: OK in ${secs}s: zone1 passed all $n steps and cases;" \
+echo "== make run-baremetal: OK in ${secs}s: zone1 passed all $n steps and cases;" \
      "the daemon served $served requests ($((2 * ${RUN_ZONE_RUNS:-1}))" \
      "errors: the ERROR-register cases); the root zone powered off"
