@@ -37,7 +37,7 @@
 #                                    done: CMD": status, kill (SIGKILL the
 #                                    daemon), start [DAEMON OPTIONS], off
 #                                    (stop, unload, power off)
-#                             run    `make run` (scripts/run.sh): makes
+#                             run    `make run-baremetal` (scripts/run-baremetal.sh): makes
 #                                    the 1 MiB blk image (shell too)
 #                                    /var/lib/hvbridge/zone1-blk.img,
 #                                    serves zone1's virtio workload with
