@@ -141,6 +141,11 @@ static int fz_consumer_writes(size_t off, __u32 nr)
 				  sizeof(struct hvb_cpu_stats))
 		return (off - stats) % sizeof(struct hvb_cpu_stats) >=
 		       offsetof(struct hvb_cpu_stats, served);
+	/* The routes it acknowledges (ABI 2.0; not the slot table, which
+	 * is the hypervisor's). */
+	if (off >= hvb_region_kick_acks_off(nr) &&
+	    off < hvb_region_kick_acks_off(nr) + sizeof(struct hvb_kick_acks))
+		return 1;
 	return 0;
 }
 
