@@ -164,20 +164,20 @@ else
 	# after /init takes about twice as long as with the UART mapped.
 	tmo=$((tmo * 5))
 	ld="-device loader,force-raw=on"
-	boot $n "$img/hvbridge-hyp.elf" "hvbridge-hyp: root: SYSTEM_OFF" \
+	boot "$n" "$img/hvbridge-hyp.elf" "hvbridge-hyp: root: SYSTEM_OFF" \
 		"-smp 3 $ld,addr=0x40200000,file=$arm64/Image
 		 $ld,addr=0x48000000,file=$work/root.dtb
 		 $ld,addr=0x49000000,file=$work/initramfs.cpio.gz"
-	want $n "hc-test: PASS version-cpus" \
+	want "$n" "hc-test: PASS version-cpus" \
 		"kmod-qemu: hc_test ran" \
 		"kmod-qemu: insmod ok" \
 		"kmod-qemu: kmod_check exit 0" \
 		"kmod-qemu: done" \
 		"hvbridge-hyp: root: SYSTEM_OFF"
-	columns $n
+	columns "$n"
 	grep -qE "hc-test: [1-9][0-9]* passed, 0 failed" "$work/$n.log.txt" ||
 		echo "no \"hc-test: N passed, 0 failed\"" >> "$work/$n.why"
-	never $n "kmod-check: FAIL" "hc-test: FAIL" "Kernel panic" "Internal error" \
+	never "$n" "kmod-check: FAIL" "hc-test: FAIL" "Kernel panic" "Internal error" \
 		"Unable to handle" "hvbridge-hyp: root: MMIO" \
 		"hypervisor refused" "probe of 7fff0000.hvbridge failed" \
 		"rmmod while open: unloaded" "leaking"
@@ -187,7 +187,7 @@ else
 		sort -u | sed 's/^/failed check: /' >> "$work/$n.why"
 fi
 if [ -z "$checks_only" ] && [ -f "$work/$n.log.txt" ]; then
-	want $n \
+	want "$n" \
 		"3 CPU slots attached by root" \
 		"hvbridge 7fff0000.hvbridge: region at 0x" \
 		"kmod-qemu: dev crw------- uid 0" \
@@ -260,6 +260,6 @@ if [ -z "$checks_only" ] && [ -f "$work/$n.log.txt" ]; then
 	grep -qF "checks, 0x0000000000000000 failed" "$work/$n.log.txt" ||
 		echo "no clean guest summary at all" >> "$work/$n.why"
 fi
-result $n
+result "$n"
 echo "$n: $pass passed, $fail failed"
 [ "$fail" = 0 ]
