@@ -20,6 +20,13 @@
 #define HYP_IMAGE	0x7fc00000ull
 #define HYP_BUILTIN	0x7fff0000ull
 #define ROOT_RAM_END	0x50000000ull
+/*
+ * The guest pool's last page: mapped in the root zone, but shared
+ * (zone_create.h), not its own RAM, and no zone's yet.  Only the
+ * own-RAM rule refuses it: a zone could change a buffer there while the
+ * hypervisor reads or writes it.
+ */
+#define POOL_FREE_PAGE	0x5ffff000ull
 
 static int hc_pass, hc_fail;
 
@@ -90,6 +97,9 @@ static void hc_attach_checks(void *good, size_t size, void *raw, void *one)
 				     0x2000, &res), HVB_HC_EINVAL);
 	hc_expect("attach-device", hc(HVB_HC_CHANNEL_ATTACH, 0x09000000,
 				      0x1000, &res), HVB_HC_EINVAL);
+	hc_expect("attach-pool-free-ram", hc(HVB_HC_CHANNEL_ATTACH,
+					     POOL_FREE_PAGE, 0x1000, &res),
+		  HVB_HC_EINVAL);
 	hc_expect("attach-unformatted",
 		  hc(HVB_HC_CHANNEL_ATTACH, virt_to_phys(raw), PAGE_SIZE,
 		     &res), HVB_HC_EREGION);
@@ -154,6 +164,9 @@ static void hc_create_checks(void *buf)
 					 sizeof(*d), &res), HVB_HC_EINVAL);
 	hc_expect("create-hyp-image", hc(HVB_HC_ZONE_CREATE, HYP_IMAGE,
 					 sizeof(*d), &res), HVB_HC_EINVAL);
+	hc_expect("create-pool-free-ram", hc(HVB_HC_ZONE_CREATE,
+					     POOL_FREE_PAGE, sizeof(*d), &res),
+		  HVB_HC_EINVAL);
 	hc_expect("create-wraps", hc(HVB_HC_ZONE_CREATE, ~0xfull, sizeof(*d),
 				     &res), HVB_HC_EINVAL);
 	hc_create_expect("create-zeroed", d, HVB_ZONE_ESIGNATURE, 0);
@@ -195,6 +208,8 @@ static void hc_zone_checks(void *buf)
 				       &res), HVB_HC_EINVAL);
 	hc_expect("list-hyp-image", hc(HVB_HC_ZONE_LIST, HYP_IMAGE, 64, &res),
 		  HVB_HC_EINVAL);
+	hc_expect("list-pool-free-ram", hc(HVB_HC_ZONE_LIST, POOL_FREE_PAGE,
+					   64, &res), HVB_HC_EINVAL);
 	hc_expect("list-builtin", hc(HVB_HC_ZONE_LIST, HYP_BUILTIN, 64, &res),
 		  HVB_HC_EINVAL);
 	hc_expect("list-wraps", hc(HVB_HC_ZONE_LIST, ~0xfffull, 0x2000, &res),

@@ -16,6 +16,14 @@ TEST_TARGETS += kmod-qemu
 kmod-qemu:
 	@E2E_TIMEOUT=$(E2E_TIMEOUT) $(TOP)/tests/kmod/qemu.sh
 
+# kmod-qemu's first half alone: hc_test.c's hostile hypercalls and
+# kmod_check.c's module checks, each by name, then power off.  Not in
+# `make test` (kmod-qemu runs them); `make mutate`'s module and
+# hypercall rows use it (tests/mutate/mutations.txt).
+.PHONY: kmod-qemu-checks
+kmod-qemu-checks:
+	@KMOD_QEMU_CHECKS=1 E2E_TIMEOUT=$(E2E_TIMEOUT) $(TOP)/tests/kmod/qemu.sh
+
 # Zones at run time from hvisor-tool's zone JSON in the root zone under
 # QEMU (tests/kmod/zones.sh): refusals by name, start/list/shutdown 20
 # times.  SKIP without Debian's kernel.

@@ -12,7 +12,10 @@
 # Bounded for a 2-core machine: the catcher "bind" builds only
 # $MUTATE_BUILDS (default hyp-gcc-O2,daemon-gcc-O2), incrementally, and
 # every catcher run is limited to $MUTATE_LIMIT seconds (default 600).
-# MUTATE_ONLY=id,id runs just those mutations.
+# MUTATE_ONLY=id,id runs just those mutations.  MUTATE_WRAP="flock
+# /work/qemu.lock" (for example) prefixes each make:PART catcher run, so
+# a shared machine runs one QEMU at a time without holding a lock
+# across builds.
 #
 # Prints CAUGHT/MISSED per mutation and ends with
 # "mutate: N passed, N failed" (passed = caught); exits non-zero if any
@@ -33,7 +36,8 @@ mkdir -p "$LOGS"
 # The scratch copy: the files git tracks or would track (committed or
 # not), so never build/ or .git; build/arm64-sysroot is shared (read
 # only).  A file whose contents did not change keeps its mtime, so the
-# scratch builds stay incremental from one run to the next.
+# scratch builds stay incremental from one run to the next; one that
+# did gets a fresh one, so it is rebuilt.
 git -C "$TOP" ls-files -z -co --exclude-standard | python3 -c '
 import os, shutil, sys, filecmp
 top, tree = sys.argv[1], sys.argv[2]
@@ -44,12 +48,16 @@ for f in sys.stdin.read().split("\0"):
     if os.path.isfile(dst) and filecmp.cmp(src, dst, shallow=False):
         continue
     os.makedirs(os.path.dirname(dst), exist_ok=True)
-    shutil.copy2(src, dst)
+    # A fresh mtime: the scratch copy may hold a mutated file (a run
+    # stopped mid-row) whose builds are newer than the source.
+    shutil.copy(src, dst)
 ' "$TOP" "$TREE" || { echo "mutate: cannot copy the tree to $TREE"; exit 1; }
 "$TOP/scripts/fetch-arm64-libs.sh" >"$LOGS/fetch.log" 2>&1 ||
 	{ echo "mutate: scripts/fetch-arm64-libs.sh failed (see $LOGS/fetch.log)"; exit 1; }
 mkdir -p "$TREE/build"
 ln -sfn "$TOP/build/arm64-sysroot" "$TREE/build/arm64-sysroot"
+# The QEMU parts' kernel and busybox (scripts/fetch-arm64.sh), if there.
+[ ! -d "$TOP/build/arm64" ] || ln -sfn "$TOP/build/arm64" "$TREE/build/arm64"
 
 # catch CATCHER LOG: 0 if the check passes on the scratch tree, 3 if
 # the tree does not even build (a mutation that only breaks the build
@@ -78,9 +86,13 @@ catch() {
 			>"$2" 2>&1 || return 3
 		(
 			[ -z "$pattern" ] || export CRITERION_TEST_PATTERN="$pattern"
-			exec timeout -k 5 "$LIMIT" make --no-print-directory \
-				-C "$TREE/tests" "$part"
+			# shellcheck disable=SC2086 # a command and its words
+			exec ${MUTATE_WRAP:-} timeout -k 5 "$LIMIT" make \
+				--no-print-directory -C "$TREE/tests" "$part"
 		) >>"$2" 2>&1 || return 1
+		# A part that skips (a QEMU part without its kernel) would
+		# pass whatever the code.
+		! grep -q '^SKIP ' "$2" || return 4
 		# A pattern that matches no test would pass whatever the code.
 		if [ -n "$pattern" ] &&
 		   ! grep -Eq 'Synthesis: Tested: [1-9]' "$2"; then
@@ -181,11 +193,18 @@ for row in "${rows[@]}"; do
 		missed=$((missed + 1))
 		echo "| \`$id\` | \`$file\` | $rule | **does not build** |" >>"$report"
 	elif [ -n "$by" ]; then
-		echo "CAUGHT $id by $by: ${why:-(see $log)}"
 		caught=$((caught + 1))
 		# For bind: every model whose binding failed, e.g. "hot, publish".
 		models=$(sed -n 's/^FAIL bind \([^ ]*\) [^ ]*: .*/`\1`/p' "$log" |
 			sort -u | paste -sd, - | sed 's/,/, /g')
+		# For a QEMU part: the checks that failed, by name
+		# ("failed check: hc-test: FAIL irq-above", tests/kmod/qemu.sh).
+		[ -n "$models" ] || models=$(sed -n \
+			's/^  failed check: \([a-z-]*\): FAIL \(.*\)/`\1 \2`/p' \
+			"$log" | sort -u | paste -sd, - | sed 's/,/, /g')
+		[ -z "$models" ] || [ "${by#make:}" = "$by" ] ||
+			why="$why (checks: $models)"
+		echo "CAUGHT $id by $by: ${why:-(see $log)}"
 		echo "| \`$id\` | \`$file\` | $rule | \`$by\`${models:+: $models} |" >>"$report"
 	else
 		echo "MISSED $id: $catchers all passed with it"

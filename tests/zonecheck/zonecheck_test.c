@@ -152,6 +152,11 @@ Test(zonecheck, id)
 	REFUSED(HVB_ZONE_EID, 0);
 	d.id = 2;
 	REFUSED(HVB_ZONE_EID, 0);
+	/* 0 is the root zone's even where no list of ids in use says so
+	 * (the root zone's id is in the list the hypervisor builds). */
+	env.nr_ids = 0;
+	d.id = 0;
+	REFUSED(HVB_ZONE_EID, 0);
 }
 
 Test(zonecheck, name)
