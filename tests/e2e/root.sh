@@ -95,7 +95,7 @@ else
 			echo "config-check failed" >> "$work/$n.why"
 		for l in "transport: kmod, region /dev/hvbridge" \
 			 "ipa 0x40000000-0x401fffff <- phys 0x50000000 (2 MiB)" \
-			 "0xb000000          0x10000  0    0    testdev"; do
+			 "1    0xb000000          0x10000  0    testdev"; do
 			grep -qF -- "$l" "$work/$n.out" ||
 				echo "config-check: missing: $l" >> "$work/$n.why"
 		done
