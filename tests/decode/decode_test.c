@@ -15,36 +15,13 @@
 
 #include <decode.h>
 
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#include "decode_rows.h"
 
-enum decode_form {
-	DECODE_UIMM, DECODE_UNSCALED, DECODE_PRE, DECODE_POST, DECODE_REG,
-	DECODE_PAIR_OFF, DECODE_PAIR_PRE, DECODE_PAIR_POST, DECODE_NR_FORMS,
-	DECODE_RANDOM = DECODE_NR_FORMS	/* random.h: form not recorded */
-};
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 static const char *const form_names[DECODE_NR_FORMS] = {
 	"unsigned offset", "unscaled", "pre-index", "post-index",
 	"register offset", "pair offset", "pair pre-index", "pair post-index",
-};
-
-struct decode_case {
-	int line;			/* in cases.txt */
-	const char *text;
-	__u32 insn;
-	enum decode_form form;
-	__u32 is_write, size, sign_extend, sf;
-	__u32 rt, rt2, rn, rm, extend, shift;
-	__s64 offset;
-	int writeback;
-	__s64 wb_offset;
-};
-
-struct decode_reject {
-	int line;
-	const char *text;
-	__u32 insn;
-	enum hyp_decode_result reason;
 };
 
 #include "cases.h"

@@ -55,7 +55,8 @@ FUZZ_COVER_fuzz_devices := tool/virtio/blk_req.c tool/virtio/blk_io.c \
 	tool/virtio/console.c tool/virtio/net.c
 
 FUZZ_INC := -I$(TOP)/tool -I$(TOP)/hyp/include -I$(FUZZ_DIR) \
-	-I$(TOP)/tests/virtio -I$(TOP)/hyp/arch/arm64 -I$(O)/tests/decode
+	-I$(TOP)/tests/virtio -I$(TOP)/hyp/arch/arm64 -I$(TOP)/tests/decode \
+	-I$(O)/tests/decode
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_BASE_CFLAGS := -std=gnu11 $(WARN) -g -D_GNU_SOURCE \
 	-I$(TOP)/common/include $(FUZZ_INC)

@@ -30,27 +30,8 @@
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
-/* The row types of random.h, as tests/decode/decode_test.c has them. */
-enum decode_form { DECODE_RANDOM = 8 };
-
-struct decode_case {
-	int line;
-	const char *text;
-	__u32 insn;
-	enum decode_form form;
-	__u32 is_write, size, sign_extend, sf;
-	__u32 rt, rt2, rn, rm, extend, shift;
-	__s64 offset;
-	int writeback;
-	__s64 wb_offset;
-};
-
-struct decode_reject {
-	int line;
-	const char *text;
-	__u32 insn;
-	enum hyp_decode_result reason;
-};
+/* The row types of random.h. */
+#include "decode_rows.h"
 
 #include "random.h"
 
