@@ -29,6 +29,7 @@
 #include <linux/platform_device.h>
 #include <linux/poll.h>
 #include <linux/slab.h>
+#include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 #include <linux/wait.h>
 
@@ -71,6 +72,8 @@ struct hvb_window {
  * @region_size: its size, a multiple of PAGE_SIZE
  * @nr_cpus: its CPU slots
  * @hc_version: what HVB_HC_VERSION answered
+ * @formatted_ns: CLOCK_REALTIME when the region was formatted (the zero
+ *	of its counters; HVB_IOC_INFO reports it)
  * @wakes: wake interrupts (and user writes) counted since probe
  * @wq: readers waiting for @wakes to change
  * @daemon: the file holding the daemon role, or NULL
@@ -95,6 +98,7 @@ struct hvb_dev {
 	size_t region_size;
 	u32 nr_cpus;
 	u32 hc_version;
+	u64 formatted_ns;
 	atomic64_t wakes;
 	wait_queue_head_t wq;
 	struct file *daemon;
@@ -538,6 +542,7 @@ static long hvb_ioc_info(struct hvb_dev *hd, void __user *arg)
 		.nr_cpus = hd->nr_cpus,
 		.nr_zones = hd->nr_zones,
 		.wakes = atomic64_read(&hd->wakes),
+		.formatted_ns = hd->formatted_ns,
 	};
 
 	return copy_to_user(arg, &info, sizeof(info)) ? -EFAULT : 0;
@@ -980,6 +985,8 @@ static int hvb_attach(struct hvb_dev *hd)
 	if (!hd->region)
 		return -ENOMEM;
 	hd->region_phys = virt_to_phys(hd->region);
+	/* The counters' zero, for HVB_IOC_INFO (hvbridge stat says it). */
+	hd->formatted_ns = ktime_get_real_ns();
 	err = hvb_region_format(hd->region, hd->region_size, hd->nr_cpus);
 	if (!err)
 		err = hvb_region_check(hd->region, hd->region_size);

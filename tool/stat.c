@@ -160,9 +160,25 @@ static const char *hvb_stat_state(__u32 state)
 	return "unknown";
 }
 
-static void hvb_stat_print(const char *path, void *region,
-			   const struct hvb_region_header *h)
+/*
+ * When the region's counters started from zero: @formatted_ns is the
+ * module's answer (HVB_IOC_INFO), 0 for a region file, whose creator
+ * (the hypervisor at its start, a simulation) records no time.
+ */
+static void hvb_stat_since(__u64 formatted_ns, char *buf, size_t len)
 {
+	if (!formatted_ns) {
+		snprintf(buf, len, "the region was formatted (by its creator, at a time it does not record)");
+		return;
+	}
+	hvb_stat_time(formatted_ns, buf, len);
+}
+
+static void hvb_stat_print(const char *path, void *region,
+			   const struct hvb_region_header *h,
+			   __u64 formatted_ns)
+{
+	char since[96];
 	const struct hvb_wake *w = hvb_region_wake(region);
 	__u64 v[HVB_STAT_COLS], sum[HVB_STAT_COLS] = { 0 };
 	__u64 d[HVB_DSTAT_COLS];
@@ -200,7 +216,9 @@ static void hvb_stat_print(const char *path, void *region,
 	printf("%-5s", "all");
 	for (i = 0; i < HVB_STAT_COLS; i++)
 		printf(" %12llu", (unsigned long long)sum[i]);
-	printf("\n(sync_req..timeouts: producer side, the hypervisor's; served..torn: daemon side;\n since the region was formatted, at the hypervisor's start)\n\n");
+	hvb_stat_since(formatted_ns, since, sizeof(since));
+	printf("(sync_req..timeouts: producer side, the hypervisor's; served..torn: daemon side)\n");
+	printf("region counters since %s\n\n", since);
 
 	hvb_stat_daemon(region, d);
 	printf("daemon  ");
@@ -239,8 +257,10 @@ static void hvb_stat_json_u64(cJSON *obj, const char *name, __u64 v)
 
 static cJSON *hvb_stat_json(const char *path, void *region,
 			    const struct hvb_region_header *h,
+			    __u64 formatted_ns,
 			    const struct hvb_stat_devs *sd)
 {
+	char since[96];
 	const struct hvb_wake *w = hvb_region_wake(region);
 	__u64 v[HVB_STAT_COLS], d[HVB_DSTAT_COLS];
 	cJSON *root = cJSON_CreateObject(), *obj, *arr, *cpuj;
@@ -255,6 +275,14 @@ static cJSON *hvb_stat_json(const char *path, void *region,
 	hvb_stat_json_u64(root, "nr_cpus", h->nr_cpus);
 	hvb_stat_json_u64(root, "abi_major", h->abi_major);
 	hvb_stat_json_u64(root, "abi_minor", h->abi_minor);
+	/* The counters' zero: a time, or null where none is recorded. */
+	if (formatted_ns) {
+		hvb_stat_since(formatted_ns, since, sizeof(since));
+		cJSON_AddStringToObject(root, "since", since);
+		hvb_stat_json_u64(root, "since_ns", formatted_ns);
+	} else {
+		cJSON_AddNullToObject(root, "since");
+	}
 
 	obj = cJSON_AddObjectToObject(root, "consumer");
 	cJSON_AddStringToObject(obj, "state", hvb_stat_state(state));
@@ -307,13 +335,16 @@ static cJSON *hvb_stat_json(const char *path, void *region,
 static void hvb_stat_usage(FILE *f)
 {
 	fprintf(f,
-"Usage: hvbridge stat [--transport sim] --region PATH [OPTIONS]\n"
+"Usage: hvbridge stat [OPTIONS]                  (the root zone: hvbridge.ko's region)\n"
 "       hvbridge stat --transport kmod [--device PATH] [OPTIONS]\n"
+"       hvbridge stat [--transport sim] --region PATH [OPTIONS]\n"
 "\n"
 "Print a channel region's counters: per CPU, the producer's (sync\n"
 "requests, kicks, wakes, error responses, timeouts, counted by the\n"
 "hypervisor where they happen) and the daemon's (served, served with an\n"
-"error, torn reads); the daemon-wide counters; the consumer's state, pid\n"
+"error, torn reads), counted since the region was formatted (the time\n"
+"the module did so is printed; a region file does not record one); the\n"
+"daemon-wide counters; the consumer's state, pid\n"
 "and epoch; round-trip latency p50/p90/p99; and the daemon's per-device\n"
 "counters (register reads, writes and refused accesses, kicks, virtqueue\n"
 "requests completed, bytes read and written, errors, interrupts) with\n"
@@ -322,9 +353,11 @@ static void hvb_stat_usage(FILE *f)
 "the upper bounds of the buckets they fall in.  Read-only, safe beside a\n"
 "daemon.\n"
 "\n"
-"  -t, --transport T   sim (default): the region is the file --region\n"
-"                      names; kmod: hvbridge.ko's region, in the root\n"
-"                      zone, mapped read-only beside the daemon\n"
+"  -t, --transport T   kmod (the default where the module's device\n"
+"                      exists and no --region is given): hvbridge.ko's\n"
+"                      region, in the root zone, mapped read-only beside\n"
+"                      the daemon; sim (the default otherwise): the\n"
+"                      region is the file --region names\n"
 "  -r, --region PATH   the region file (sim)\n"
 "  -d, --device PATH   the module's device (kmod; default " HVB_DEVICE_PATH ")\n"
 "  -S, --state-dir DIR where the daemon keeps its run files (its\n"
@@ -379,7 +412,8 @@ static int hvb_stat_map_file(const char *path, void **region, size_t *size)
  * Map hvbridge.ko's region read-only through device @path, without the
  * daemon role (the module refuses a writable mapping to such a file).
  */
-static int hvb_stat_map_kmod(const char *path, void **region, size_t *size)
+static int hvb_stat_map_kmod(const char *path, void **region, size_t *size,
+			     __u64 *formatted_ns)
 {
 	struct hvb_ioc_info info;
 	char why[256];
@@ -415,6 +449,7 @@ static int hvb_stat_map_kmod(const char *path, void **region, size_t *size)
 	}
 	*region = mem;
 	*size = (size_t)info.region_size;
+	*formatted_ns = info.formatted_ns;
 	return HVB_EXIT_OK;
 }
 
@@ -431,6 +466,7 @@ struct hvb_stat_view {
 	void *region;
 	const struct hvb_region_header *h;	/* as checked, once */
 	const char *dir;		/* the daemon's run files */
+	__u64 formatted_ns;		/* the counters' zero; 0: not known */
 	bool json;
 };
 
@@ -439,7 +475,8 @@ static int hvb_stat_once(const struct hvb_stat_view *v,
 			 const struct hvb_stat_devs *sd, bool compact)
 {
 	if (v->json) {
-		cJSON *root = hvb_stat_json(v->path, v->region, v->h, sd);
+		cJSON *root = hvb_stat_json(v->path, v->region, v->h,
+					    v->formatted_ns, sd);
 		char *text = !root ? NULL : compact ?
 			     cJSON_PrintUnformatted(root) : cJSON_Print(root);
 
@@ -453,7 +490,7 @@ static int hvb_stat_once(const struct hvb_stat_view *v,
 		cJSON_Delete(root);
 		return HVB_EXIT_OK;
 	}
-	hvb_stat_print(v->path, v->region, v->h);
+	hvb_stat_print(v->path, v->region, v->h, v->formatted_ns);
 	printf("\n");
 	hvb_stat_devs_print(sd, stdout);
 	return HVB_EXIT_OK;
@@ -600,6 +637,7 @@ int hvb_cmd_stat(int argc, char **argv)
 	};
 	const char *path = NULL, *device = NULL, *transport = "sim";
 	const char *dir = hvb_vstate_default_dir(), *watch_arg = NULL;
+	__u64 formatted_ns = 0;
 	struct hvb_region_header hdr;
 	struct hvb_stat_view view;
 	bool json = false, kmod, watch = false, lines = false;
@@ -678,7 +716,7 @@ int hvb_cmd_stat(int argc, char **argv)
 		return hvb_stat_misuse("--region is required (or --transport kmod)");
 	if (kmod) {
 		path = device ? device : HVB_DEVICE_PATH;
-		err = hvb_stat_map_kmod(path, &region, &size);
+		err = hvb_stat_map_kmod(path, &region, &size, &formatted_ns);
 	} else {
 		err = hvb_stat_map_file(path, &region, &size);
 	}
@@ -696,7 +734,7 @@ int hvb_cmd_stat(int argc, char **argv)
 	}
 	view = (struct hvb_stat_view){
 		.path = path, .region = region, .h = &hdr, .dir = dir,
-		.json = json,
+		.formatted_ns = formatted_ns, .json = json,
 	};
 	if (watch) {
 		err = hvb_stat_watch(&view, interval_ms, count, lines);

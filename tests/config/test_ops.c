@@ -396,6 +396,9 @@ Test(ops, device_counters_move_with_served_requests)
 		  "no since: %s", r.out);
 	cr_expect(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(dev, "daemon_running")),
 		  "%s", r.out);
+	/* A region file records no format time: null, not a made-up one. */
+	cr_expect(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(root, "since")),
+		  "region since: %s", r.out);
 	list = cJSON_GetObjectItemCaseSensitive(dev, "list");
 	cr_assert_eq(cJSON_GetArraySize(list), 1, "%s", r.out);
 	dev = cJSON_GetArrayItem(list, 0);
@@ -414,6 +417,8 @@ Test(ops, device_counters_move_with_served_requests)
 	snprintf(args, sizeof(args), "%s stat --region %s --state-dir %s", BIN,
 		 sim_region, ops_state);
 	ops_cli(&r, args);
+	cr_expect(strstr(r.out, "region counters since the region was formatted (by its creator, at a time it does not record)"),
+		  "%s", r.out);
 	cr_expect(strstr(r.out, "devices  counters since ") &&
 		  strstr(r.out, "(gone)") && strstr(r.out, "\ntestdev "),
 		  "%s", r.out);

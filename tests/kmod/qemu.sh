@@ -126,6 +126,9 @@ hvbridge stat --transport kmod > /stat.txt; say "stat exit $?"
 $bb sed 's/^/kmod-qemu: stat: /' /stat.txt
 hvbridge stat --transport kmod --json > /stat.json; say "stat json exit $?"
 say "stat json nonzero served: $($bb grep -cE '"served":[[:space:]]*[1-9]' /stat.json)"
+# The first "since" is the region's (null where none is recorded); the
+# devices' comes later.
+say "stat json since: $($bb sed -n '/"since":/{s/^[[:space:]]*"since":[[:space:]]*//;s/[",]//g;p;q;}' /stat.json)"
 $bb kill $dpid; wait $dpid; say "daemon exit $?"
 exec 3<>/dev/hvbridge
 if $bb rmmod hvbridge; then say "rmmod while open: unloaded"
@@ -239,6 +242,16 @@ if [ -z "$checks_only" ] && [ -f "$work/$n.log.txt" ]; then
 		echo "no zone1 line in 'hvbridge zone list'" >> "$work/$n.why"
 	grep -qE "^kmod-qemu: stat: daemon +served [1-9]" "$work/$n.log.txt" ||
 		echo "'hvbridge stat --transport kmod' showed nothing served" \
+			>> "$work/$n.why"
+	# The region's counters say since when: the module's format time,
+	# a real date (the root zone's clock is set from QEMU's RTC).
+	grep -qE "^kmod-qemu: stat: region counters since 20[0-9]{2}-[01][0-9]-[0-3][0-9]T[0-9:]{8}Z$" \
+		"$work/$n.log.txt" ||
+		echo "'hvbridge stat --transport kmod' did not say since when its region counters count" \
+			>> "$work/$n.why"
+	grep -qE "^kmod-qemu: stat json since: 20[0-9]{2}-[01][0-9]-[0-3][0-9]T[0-9:]{8}Z$" \
+		"$work/$n.log.txt" ||
+		echo "'hvbridge stat --transport kmod --json' has no region since" \
 			>> "$work/$n.why"
 	grep -qE "^kmod-qemu: stat json nonzero served: [1-9]" \
 		"$work/$n.log.txt" ||

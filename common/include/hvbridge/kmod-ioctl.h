@@ -96,7 +96,13 @@ struct hvb_ioc_info {
 	__u32 nr_cpus;		/* slots in the region */
 	__u32 nr_zones;		/* zones HVB_IOC_ZONE_LIST would report */
 	__u64 wakes;		/* the wake counter now */
-	__u32 reserved[6];
+	/*
+	 * CLOCK_REALTIME, in ns, when the module formatted the region: the
+	 * region's counters (hvb_cpu_stats, hvb_daemon_stats) count from
+	 * zero since then.  0 from a module that does not say.
+	 */
+	__u64 formatted_ns;
+	__u32 reserved[4];
 };
 
 /* HVB_IOC_INJECT_IRQ: input. */
@@ -208,6 +214,8 @@ _Static_assert(sizeof(struct hvb_ioc_zone) == 32, "zone size");
 _Static_assert(sizeof(struct hvb_ioc_zone_list) == 32, "zone list size");
 _Static_assert(sizeof(struct hvb_ioc_zone_mem) == 56, "zone mem size");
 _Static_assert(sizeof(struct hvb_ioc_zone_create) == 56, "zone create size");
+_Static_assert(__builtin_offsetof(struct hvb_ioc_info, formatted_ns) == 40,
+	       "info formatted_ns");
 _Static_assert(__builtin_offsetof(struct hvb_ioc_zone_mem, phys) == 8,
 	       "zone mem phys");
 
