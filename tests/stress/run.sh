@@ -279,7 +279,10 @@ teeth_real() {
 		v=$(loop_loads "$sd/teeth_wait_relax.o" hyp_channel_wait_resp)
 		echo "INFO $name: with hvb_cpu_relax() kept, the mutated loop's verdict is '$v'"
 	fi
-	timeout -k 5 60 "$sd/hvbridge-teeth-control" >>"$log" 2>&1
+	# The control's watchdog is generous: it fires only on a failure,
+	# and a loaded machine may starve a nice'd waiter for seconds.
+	timeout -k 5 120 "$sd/hvbridge-teeth-control" --watchdog-s 20 \
+		>>"$log" 2>&1
 	rc=$?
 	if [ $rc -eq 0 ] && grep -q '^teeth: PASS' "$log"; then
 		pass "$name: control: the unmutated real loop returns with every response"
@@ -287,7 +290,7 @@ teeth_real() {
 		fail "$name" "control: exit code $rc, want 0: the unmutated real loop failed" "$log"
 		return
 	fi
-	timeout -k 5 60 "$sd/hvbridge-teeth" >>"$log" 2>&1
+	timeout -k 5 120 "$sd/hvbridge-teeth" --watchdog-s 3 >>"$log" 2>&1
 	rc=$?
 	if [ $rc -eq 3 ] &&
 	   grep -Eq 'WATCHDOG: .* in step 2 .*seq ([0-9]+)\): resp\.seq=\1 is in the slot' "$log"; then
