@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * The completion wait.  Its own file so tests/stress can link a broken one
- * (a plain load) in its place and prove the watchdog catches the hang.
+ * The completion wait.  Its own file so tests/stress can test it alone:
+ * tests/stress/teeth_wait.c compiles this very file with its clock
+ * stopped and with hvb_cpu_relax(), hyp_arch_wait_check() and, in the
+ * mutated build, hvb_load_acquire_u64() replaced by macros, to show that
+ * the acquire is what keeps the loop waiting (docs/memory-ordering.md,
+ * "The teeth").  Rename one of those here and that test fails.
  */
 #include <hyp/arch.h>
 #include <hyp/channel.h>

@@ -10,8 +10,10 @@
  * spins on a register forever: the vCPU hangs on the first request the
  * daemon had not answered before the loop started.
  *
- * Why not the real loop (hyp/core/channel_wait.c) with its acquire made
- * a plain C load: no build hoists that load, so it would never hang.
+ * The real loop (hyp/core/channel_wait.c) with its acquire made a plain
+ * C load has its own teeth test (teeth.c, teeth_wait.c), with the things
+ * below made transparent; in the product builds, no build hoists that
+ * load, so it would never hang there.
  * Disassembled in all twelve real builds (the host simulation and the
  * EL2 image, each with gcc 12 and clang 14 at -O2, -O3 and -O3 -flto),
  * every one reloads resp.seq on every turn (docs/memory-ordering.md,
@@ -23,14 +25,15 @@
  *    writing nothing, is no barrier): a second mutation, not the bug.
  *  - the host's hyp_arch_wait_check() calls sched_yield() every 256
  *    turns: an opaque call, which may write resp.seq, even under LTO.
- * So the bug would hide in the real loop while staying live in other
+ * So the bug would hide in the product builds while staying live in other
  * compilers and versions; the objdump binding of tests/litmus catches
  * it there (make mutate: C'-wait-plain-c).  This loop has an empty body
  * and no bounded-wait hook, like the hvisor loop it reproduces.
  *
- * The stress test passes only if the simulation's watchdog catches the
- * hang (exit code 3), and checks with objdump that the loop really holds
- * no load.
+ * This test checks the whole simulation's watchdog instead: it passes
+ * only if the watchdog catches the hang (exit code 3) with its signature
+ * in the per-CPU dump, and checks with objdump that the loop really
+ * holds no load.
  */
 #include <hyp/channel.h>
 

@@ -13,13 +13,23 @@
 #               to sleep; one vCPU, so no other vCPU's request can hide a
 #               lost wake-up (it becomes a producer timeout, a failure)
 # Then a ThreadSanitizer build (--inproc, so TSan sees both sides) that
-# must report no race, and the teeth: a build with the broken completion
-# wait of broken_wait.c must hang and be caught by the watchdog.
+# must report no race, and the teeth, two of them:
+#   teeth-real  the real completion wait (hyp/core/channel_wait.c, built
+#               by tests/stress/teeth_wait.c with a stopped clock and a
+#               transparent loop body) with its acquire of resp.seq made
+#               a plain load must not wait for a response published
+#               after it began (teeth.c: the watchdog names the step, or
+#               the wait gives up on the stopped clock), while the same
+#               loop unmutated, same stubs, same harness, must; gcc and
+#               clang at -O2 and -O3
+#   teeth       the stripped-down loop of broken_wait.c linked into the
+#               whole simulation must hang, and its watchdog say how
 #
 #   run.sh quick   part of `make test`: 2 vCPUs x 100,000 requests,
 #                  >= 500 sleep/wake cycles per config (about a minute)
 #   run.sh full    `make stress`: 4 vCPUs x 1,000,000 requests,
 #                  >= 5,000 sleep/wake cycles per config (about 2 minutes)
+#   run.sh teeth   `make stress-teeth`: teeth-real alone (seconds)
 #
 # Prints PASS/FAIL per case and ends with "stress: N passed, N failed";
 # exits non-zero on any failure.  Logs: build/stress/logs/.
@@ -48,8 +58,10 @@ full)
 	SW_CPUS=2 SW_REQS=40000 SW_MIN=5000 WR_REQS=400000
 	TSAN_REQS=200000 TSAN_SW_REQS=10000 TSAN_SW_MIN=1000
 	;;
+teeth)
+	;;
 *)
-	echo "usage: $0 quick|full" >&2
+	echo "usage: $0 quick|full|teeth" >&2
 	exit 2
 	;;
 esac
@@ -233,7 +245,91 @@ teeth() {
 	fi
 }
 
-echo "stress ($MODE): ${CPUS} vCPUs x ${REQS} requests, sleep/wake >= ${SW_MIN} cycles, wake race x ${WR_REQS}, ${#CONFIGS[@]} builds + TSan + teeth"
+# The teeth on the real loop, one compiler and level: hvbridge-teeth
+# (the real wait, its acquire of resp.seq made a plain load) must not
+# wait for a response published after the wait began; the control
+# (the same loop unmutated, the same stubs and harness) must.
+teeth_real() {
+	local cc=$1 opt=$2 dir=$OUT/$1$2 cfg="$1$2" v
+	local sd=$dir/tests/stress
+	local name="teeth-real $cfg" log=$LOGS/teeth-real-$1$2.log rc
+
+	if ! make --no-print-directory -C "$TOP/tests" O="$dir" CC="$cc" \
+		OPT="$opt" EXTRA_CFLAGS="$STRESS_CFLAGS" "$sd/hvbridge-teeth" \
+		"$sd/hvbridge-teeth-control" "$sd/teeth_wait_relax.o" \
+		>"$log" 2>&1; then
+		fail "$name" "build of hvbridge-teeth failed" "$log"
+		return
+	fi
+	if [ "$(uname -m)" = x86_64 ]; then
+		v=$(loop_loads "$sd/teeth_wait_ctl.o" hyp_channel_wait_resp)
+		if [ "$v" = reload ]; then
+			pass "$name objdump: the control loop loads resp.seq every turn"
+		else
+			fail "$name objdump" "control: loop verdict '$v', want 'reload'"
+		fi
+		v=$(loop_loads "$sd/teeth_wait_mut.o" hyp_channel_wait_resp)
+		case $v in
+		hoisted) pass "$name objdump: the mutated loop spins with no load" ;;
+		noloop) pass "$name objdump: the mutated wait has no loop left, hence no load" ;;
+		*) fail "$name objdump" "mutated: loop verdict '$v', want 'hoisted' or 'noloop' (the compiler kept the load)" ;;
+		esac
+		# Not a check: what hvb_cpu_relax() alone does (the clock
+		# stubbed, the relax kept), for docs/memory-ordering.md.
+		v=$(loop_loads "$sd/teeth_wait_relax.o" hyp_channel_wait_resp)
+		echo "INFO $name: with hvb_cpu_relax() kept, the mutated loop's verdict is '$v'"
+	fi
+	# The control's watchdog is generous: it fires only on a failure,
+	# and a loaded machine may starve a nice'd waiter for seconds.
+	timeout -k 5 120 "$sd/hvbridge-teeth-control" --watchdog-s 20 \
+		>>"$log" 2>&1
+	rc=$?
+	if [ $rc -eq 0 ] && grep -q '^teeth: PASS' "$log"; then
+		pass "$name: control: the unmutated real loop returns with every response"
+	else
+		fail "$name" "control: exit code $rc, want 0: the unmutated real loop failed" "$log"
+		return
+	fi
+	timeout -k 5 120 "$sd/hvbridge-teeth" --watchdog-s 3 >>"$log" 2>&1
+	rc=$?
+	if [ $rc -eq 3 ] &&
+	   grep -Eq 'WATCHDOG: .* in step 2 .*seq ([0-9]+)\): resp\.seq=\1 is in the slot' "$log"; then
+		pass "$name: mutated real loop hangs with its response in the slot, the watchdog names step 2"
+	elif [ $rc -eq 4 ] && grep -q 'GAVE UP: in step 2 ' "$log"; then
+		pass "$name: mutated real loop gives up at once on a stopped clock (its loop made finite), step 2"
+	elif [ $rc -eq 0 ]; then
+		fail "$name" "the mutated real loop waited for every response: the teeth test lost its teeth" "$log"
+	else
+		fail "$name" "exit code $rc, want 3 (WATCHDOG, step 2) or 4 (GAVE UP, step 2)" "$log"
+	fi
+}
+
+# The teeth's hooks (TEETH_PLAIN_LOAD, ...) live in tests/stress alone:
+# a product file that knew one could be built with the mutation.
+teeth_hooks_private() {
+	local where
+
+	where=$(grep -rlw -e 'TEETH_[A-Z_]*' "$TOP/common" "$TOP/hyp" \
+		"$TOP/tool" "$TOP/kmod" 2>/dev/null)
+	if [ -z "$where" ]; then
+		pass "teeth-real: no product source names a TEETH_ hook"
+	else
+		fail "teeth-real" "product sources name a TEETH_ hook: ${where//$'\n'/ }"
+	fi
+}
+
+if [ "$MODE" = teeth ]; then
+	echo "stress (teeth): the real completion wait, mutated and not, gcc and clang at -O2 and -O3"
+	teeth_hooks_private
+	for cfg in "gcc|-O2" "gcc|-O3" "clang|-O2" "clang|-O3"; do
+		teeth_real "${cfg%%|*}" "${cfg#*|}"
+	done
+	echo "stress: $passed passed, $failed failed"
+	[ "$failed" -eq 0 ]
+	exit
+fi
+
+echo "stress ($MODE): ${CPUS} vCPUs x ${REQS} requests, sleep/wake >= ${SW_MIN} cycles, wake race x ${WR_REQS}, ${#CONFIGS[@]} builds + TSan + teeth-real + teeth"
 
 seed=1
 for cfg in "${CONFIGS[@]}"; do
@@ -279,6 +375,11 @@ else
 		--requests "$TSAN_SW_REQS" "${WR_ARGS[@]}"
 	unset TSAN_OPTIONS
 fi
+
+teeth_hooks_private
+for cfg in "gcc|-O2" "gcc|-O3" "clang|-O2" "clang|-O3"; do
+	teeth_real "${cfg%%|*}" "${cfg#*|}"
+done
 
 for cc in gcc clang; do
 	if [ -x "$OUT/$cc-O2/hyp/hvbridge-sim" ]; then
