@@ -211,9 +211,10 @@ static void zc_build(struct zc_zone *zz)
 		if (m->type == HVB_ZONE_MEM_VIRTIO) {
 			/* Through the channel.  A virtio-mmio device each
 			 * 0x200 bytes, as hvisor-tool's configs and QEMU
-			 * virt lay them out: each block's QueueNotify is
-			 * posted as a kick of the slot hyp_zone_create()
-			 * gives it, once the daemon routes that slot
+			 * virt lay them out: a block gets a kick slot when
+			 * a device first answers its QueueNotify
+			 * (hyp_zone_kick_claim()), and its QueueNotify is
+			 * posted once the daemon routes that slot
 			 * (docs/abi.md, "Kick slots"). */
 			w = zc_window(zz, &nw, m->ipa, m->size, "virtio");
 			w->flags = HYP_MMIO_NOTIFY;
