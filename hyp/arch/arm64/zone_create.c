@@ -117,7 +117,7 @@ static void zc_env(struct hyp_zone_env *env,
 
 	zc_zero(env, sizeof(*env));
 	env->cpus_present = hyp_arch_cpu_mask();
-	zc_range(&env->pool, HYP_GUEST_POOL_BASE, HYP_GUEST_POOL_SIZE);
+	zc_range(&env->pool, hyp_guest_pool_base, hyp_guest_pool_size);
 	zc_range(&env->ram, HYP_RAM_BASE, HYP_RAM_SIZE);
 	zc_range(&env->gicd, HYP_GICD_BASE, QEMU_VIRT_GICD_SIZE);
 	zc_range(&env->gicr, HYP_GICR_BASE, QEMU_VIRT_GICR_SIZE);
