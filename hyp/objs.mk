@@ -1,5 +1,6 @@
 # Object lists of hyp/, shared with tests/Makefile.  Needs $(O).
-HYP_CORE_SRCS := core/channel.c core/channel_wait.c core/kickslot.c
+HYP_CORE_SRCS := core/channel.c core/channel_wait.c core/kickslot.c \
+	core/fdt.c
 HYP_HOST_OBJS := $(HYP_CORE_SRCS:%.c=$(O)/hyp/%.o) $(O)/hyp/arch/host/arch.o
 # hvbridge-sim (hyp/arch/host/sim.h says which file does what); it also
 # links $(TOOL_CORE_OBJS) for --inproc.

@@ -10,6 +10,10 @@
 
 struct hyp_kick_table hyp_kick_table;
 
+/* Out of line: a slow path, and one copy whose release (Barrier U) the
+ * binding check finds; clang, inlining it into the loop of
+ * hyp_kick_slots_alloc_zone(), credits the stlr to the caller. */
+__attribute__((noinline))
 int hyp_kick_slot_alloc(struct hyp_kick_table *t, __u32 zone_id, __u64 base,
 			__u32 size, __u32 notify_off)
 {
@@ -18,22 +22,46 @@ int hyp_kick_slot_alloc(struct hyp_kick_table *t, __u32 zone_id, __u64 base,
 
 	if (size < 4 || notify_off > size - 4)
 		return -1;
-	/* Single-copy atomic stores: other zones' CPUs scan the table
-	 * meanwhile (hyp_kick_slot_find()), never matching this entry, as
-	 * its zone has no CPU running yet (hyp/kickslot.h). */
+	/* Single-copy atomic stores: CPUs scan the table meanwhile
+	 * (hyp_kick_slot_find()), and skip this entry until @used is 1. */
 	for (i = 0; i < HVB_KICK_DEVS; i++) {
 		s = &t->slot[i];
 		if (s->used)
 			continue;
 		hvb_write_once_u32(&s->zone_id, zone_id);
 		hvb_write_once_u64(&s->base, base);
-		s->size = size;
-		s->notify_off = notify_off;
+		hvb_write_once_u32(&s->size, size);
+		hvb_write_once_u32(&s->notify_off, notify_off);
 		hvb_write_once_u32(&s->seq, s->seq + 2);
-		hvb_write_once_u32(&s->used, 1);
+		/* Barrier U: the fields before @used; pairs with the acquire
+		 * of @used in hyp_kick_slot_find() (U'), which another CPU of
+		 * the zone may run now, as blocks are claimed at run time. */
+		hvb_store_release_u32(&s->used, 1);
 		return (int)i;
 	}
 	return -1;
+}
+
+int hyp_kick_slot_claim(struct hyp_kick_table *t, __u32 zone_id, __u64 base,
+			__u32 size, __u32 notify_off,
+			void (*publish)(struct hyp_kick_table *t, void *ctx),
+			void *ctx)
+{
+	int slot = hyp_kick_slot_find(t, zone_id, base);
+
+	/* Every QueueNotify the daemon has not routed (yet) comes here:
+	 * no lock while the block has its slot. */
+	if (slot >= 0)
+		return slot;
+	hyp_kick_table_lock(t);
+	slot = hyp_kick_slot_find(t, zone_id, base);
+	if (slot < 0) {
+		slot = hyp_kick_slot_alloc(t, zone_id, base, size, notify_off);
+		if (slot >= 0)
+			publish(t, ctx);
+	}
+	hyp_kick_table_unlock(t);
+	return slot;
 }
 
 __u32 hyp_kick_slot_free_zone(struct hyp_kick_table *t, __u32 zone_id)
@@ -61,7 +89,10 @@ int hyp_kick_slot_find(const struct hyp_kick_table *t, __u32 zone_id,
 	for (i = 0; i < HVB_KICK_DEVS; i++) {
 		const struct hyp_kick_slot *s = &t->slot[i];
 
-		if (hvb_read_once_u32(&s->used) &&
+		/* Barrier U': acquire, pairs with the release of @used in
+		 * hyp_kick_slot_alloc() (U): a match, and the seq that
+		 * hyp_kick_post() reads after it, are the new entry's. */
+		if (hvb_load_acquire_u32(&s->used) &&
 		    hvb_read_once_u32(&s->zone_id) == zone_id &&
 		    hvb_read_once_u64(&s->base) == base)
 			return (int)i;
@@ -73,23 +104,18 @@ __u32 hyp_kick_slots_alloc_zone(struct hyp_kick_table *t,
 				const struct hyp_zone_config *cfg)
 {
 	__u32 i, left = 0;
-	__u64 off, stride;
 
 	for (i = 0; i < cfg->nr_mmio; i++) {
 		const struct hyp_mmio_window *w = &cfg->mmio[i];
 
-		if (w->handler || !(w->flags & HYP_MMIO_NOTIFY))
+		/* Blocks of a strided window are claimed one by one. */
+		if (w->handler || !(w->flags & HYP_MMIO_NOTIFY) ||
+		    w->notify_stride)
 			continue;
-		stride = w->notify_stride ? w->notify_stride : w->size;
-		for (off = 0; off < w->size; off += stride) {
-			__u64 size = w->size - off < stride ? w->size - off :
-							       stride;
-
-			if (size > 0xffffffffull ||
-			    hyp_kick_slot_alloc(t, cfg->id, w->base + off,
-						(__u32)size, w->notify_off) < 0)
-				left++;
-		}
+		if (w->size > 0xffffffffull ||
+		    hyp_kick_slot_alloc(t, cfg->id, w->base, (__u32)w->size,
+					w->notify_off) < 0)
+			left++;
 	}
 	return left;
 }

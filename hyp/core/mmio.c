@@ -46,15 +46,26 @@ enum hyp_mmio_result hyp_mmio_dispatch(const struct hyp_zone *z,
 	if (!w->handler) {
 		__u64 off = ipa - w->base;
 		__u64 blk = w->notify_stride ? off - off % w->notify_stride : 0;
+		enum hyp_mmio_result res;
+		int notify = w->flags & HYP_MMIO_NOTIFY && is_write &&
+			     size == 4 && p && off - blk == w->notify_off;
 
 		/* A QueueNotify: posted, unless its block has no kick slot
 		 * the daemon routes, or its queue no kick bit. */
-		if (w->flags & HYP_MMIO_NOTIFY && is_write && size == 4 && p &&
-		    off - blk == w->notify_off &&
-		    !hyp_kick_post(p, &hyp_kick_table, z->cfg->id,
-				   w->base + blk, (__u32)*value))
+		if (notify && !hyp_kick_post(p, &hyp_kick_table, z->cfg->id,
+					     w->base + blk, (__u32)*value))
 			return HYP_MMIO_OK;
-		return hyp_mmio_channel(z, p, ipa, size, is_write, value);
+		res = hyp_mmio_channel(z, p, ipa, size, is_write, value);
+		/* A device of the daemon's took it: a block of a strided
+		 * window gets its slot now, so its next ones can be posted
+		 * once the daemon routes it.  Blocks nothing answers (most
+		 * of a large virtio region) never take one. */
+		if (notify && res == HYP_MMIO_OK && w->notify_stride)
+			hyp_zone_kick_claim(z, w->base + blk,
+					    w->size - blk < w->notify_stride ?
+					    (__u32)(w->size - blk) :
+					    w->notify_stride, w->notify_off);
+		return res;
 	}
 	return w->handler(w->priv, ipa - w->base, size, is_write, value);
 }

@@ -46,8 +46,10 @@ void hyp_zone_destroy(struct hyp_zone *z)
 	/* Its CPUs are off, and its generation's kicks drained by the
 	 * daemon before it acknowledged (docs/abi.md, "Zone restarts"):
 	 * nothing of this zone posts to these slots or waits in them. */
+	hyp_kick_table_lock(&hyp_kick_table);
 	if (hyp_kick_slot_free_zone(&hyp_kick_table, z->cfg->id))
 		hyp_arch_kick_table_changed();
+	hyp_kick_table_unlock(&hyp_kick_table);
 	hvb_store_release_u32(&z->live, 0);
 }
 
@@ -252,15 +254,43 @@ struct hyp_zone *hyp_zone_create(const struct hyp_zone_config *cfg)
 				   cfg->name, i);
 			return 0;
 		}
-	/* Its CPUs do not run yet: no trap looks at the table. */
+	z->kick_full_told = 0;
+	/* Its windows that are one device each; its strided windows'
+	 * blocks are claimed as they are used (hyp_zone_kick_claim()). */
+	hyp_kick_table_lock(&hyp_kick_table);
 	if (hyp_kick_slots_alloc_zone(&hyp_kick_table, cfg))
 		hyp_printk("hvbridge-hyp: %s: no kick slot left for some of its windows: their QueueNotify writes are synchronous\n",
 			   cfg->name);
 	hyp_arch_kick_table_changed();
+	hyp_kick_table_unlock(&hyp_kick_table);
 	/* Barrier: the slot's fields and its stage 2 before @live; pairs
 	 * with the acquire in hyp_zone_at(). */
 	hvb_store_release_u32(&z->live, 1);
 	return z;
+}
+
+/* hyp_kick_slot_claim()'s publication: into the channel regions. */
+static void hyp_zone_kick_publish(struct hyp_kick_table *t, void *ctx)
+{
+	(void)t;
+	(void)ctx;
+	hyp_arch_kick_table_changed();
+}
+
+void hyp_zone_kick_claim(const struct hyp_zone *z, __u64 base, __u32 size,
+			 __u32 notify_off)
+{
+	struct hyp_zone *zw = &hyp_zones[z->index];
+
+	if (hyp_kick_slot_claim(&hyp_kick_table, z->cfg->id, base, size,
+				notify_off, hyp_zone_kick_publish, 0) >= 0)
+		return;
+	/* Once per zone (an atomic swap: its CPUs may race here): a guest
+	 * that keeps notifying blocks without a slot must not flood the
+	 * console. */
+	if (!hvb_xchg_u32(&zw->kick_full_told, 1))
+		hyp_printk("hvbridge-hyp: %s: no kick slot left (all %u in use) for its block at 0x%lx: its QueueNotify writes, and those of any other block without a slot, stay synchronous\n",
+			   z->cfg->name, HVB_KICK_DEVS, base);
 }
 
 struct hyp_zone *hyp_zone_of_cpu(__u32 cpu)

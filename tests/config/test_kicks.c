@@ -75,12 +75,22 @@ static __u32 kk_zone_json_windows(const char *rel,
 	return n;
 }
 
+static void kk_publish(struct hyp_kick_table *t, void *ctx)
+{
+	struct kk_env *e = ctx;
+
+	hyp_kick_table_publish(t, hvb_region_kick_slots(e->mem, KK_CPUS),
+			       &hvb_region_kicks(e->mem)->slots_gen);
+}
+
 static void kk_env_new(struct kk_env *e, __u32 zone,
 		       const struct hyp_mmio_window *w, __u32 nw)
 {
 	struct hyp_zone_config zc = {
 		.name = "zone", .id = zone, .nr_mmio = nw, .mmio = w,
 	};
+	__u64 off;
+	__u32 i;
 
 	memset(e, 0, sizeof(*e));
 	e->size = hvb_region_size(KK_CPUS);
@@ -90,8 +100,18 @@ static void kk_env_new(struct kk_env *e, __u32 zone,
 	cr_assert_eq(hvb_region_format(e->mem, e->size, KK_CPUS), 0);
 	cr_assert_eq(hyp_channel_attach(&e->p, e->mem, e->size, 0, 0), 0);
 	cr_assert_eq(hyp_kick_slots_alloc_zone(&e->t, &zc), 0u);
-	hyp_kick_table_publish(&e->t, hvb_region_kick_slots(e->mem, KK_CPUS),
-			       &hvb_region_kicks(e->mem)->slots_gen);
+	/* The blocks of a strided window get theirs as they are used
+	 * (hyp_zone_kick_claim()): here every block, in address order,
+	 * as if a driver had notified each. */
+	for (i = 0; i < nw; i++)
+		for (off = 0; w[i].notify_stride && off < w[i].size;
+		     off += w[i].notify_stride)
+			cr_assert_geq(hyp_kick_slot_claim(&e->t, zone,
+							  w[i].base + off,
+							  w[i].notify_stride,
+							  w[i].notify_off,
+							  kk_publish, e), 0);
+	kk_publish(&e->t, e);
 }
 
 /* The daemon of config @text: its device table, attached and routed. */

@@ -9,9 +9,11 @@
 #                          and 1 (CPU 2 runs zone1), no PCIe (not mapped); an
 #                          hvbridge node (below); the guest pool
 #                          0x50000000-0x5fffffff (zone1's RAM in it) as
-#                          no-map reserved memory: RAM for guest zones
-#                          (hyp/arch/arm64/include/arm64/zone_create.h),
-#                          never the root zone's; the initramfs and the
+#                          no-map reserved memory: RAM for guest zones,
+#                          never the root zone's; the hypervisor reads
+#                          the pool from this node (compatible
+#                          "hvbridge,guest-pool", hyp/fdt.h); the
+#                          initramfs and the
 #                          command line in /chosen
 #   WORK/initramfs.cpio.gz busybox and an /init that reads the hvbridge
 #                          node and the channel region, then powers the
@@ -70,6 +72,7 @@ fdtput -t u "$dtb" /reserved-memory '#address-cells' 2
 fdtput -t u "$dtb" /reserved-memory '#size-cells' 2
 fdtput "$dtb" /reserved-memory ranges
 fdtput -c "$dtb" $pool
+fdtput -t s "$dtb" $pool compatible "hvbridge,guest-pool"
 fdtput -t x "$dtb" $pool reg 0 0x50000000 0 0x10000000
 fdtput "$dtb" $pool no-map
 node=/hvbridge@7fff0000

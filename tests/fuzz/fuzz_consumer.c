@@ -16,7 +16,14 @@
  *   2  a[1] bit 7: zone_gen[a[1] % 16] = a[4..7]; else pending word
  *      a[1] % 4 |= a[2..7]
  *   3  kick word a[1] % 16 |= a[4..7] << a[2]; summary |= a[3] bits
- *      spread over all 64 (bits for words that do not exist included)
+ *      spread over all 64 (bits for words that do not exist included);
+ *      or, with a[1] bit 7, the hypervisor's kick slot table
+ *      (hyp/core/kickslot.c, its real code) by a[1] % 4: 0, 1 a CPU of
+ *      zone 1 + a[2] % 3 claims its virtio block a[3] % 80 (0x200 bytes
+ *      from 0x0a000000; more blocks than slots) and publishes; 2 zone
+ *      1 + a[2] % 3 is removed, its slots freed and published; 3 the
+ *      QueueNotify of queue a[4] % 20 at that block, posted or not by
+ *      hyp_kick_post()
  *   4  poll (sync answers a[4..7] % 5); 5 has_work, or with a[1] bit 7
  *      fetch and complete CPU a[1] % 128's request by hand: twice
  *      (-EALREADY), or after its producer gave up (a[2] odd: -ESTALE,
@@ -34,12 +41,22 @@
  *    past the last CPU;
  *  - the sync callback sees only requests that pass every check, from a
  *    CPU that exists; kicks name a (device, queue) in the ABI's range,
- *    and no more of them per poll than the bitmap holds.
+ *    and no more of them per poll than the bitmap holds;
+ *  - kick slots (docs/abi.md, "Kick slots"), while the root zone has not
+ *    written the slot table or the acks itself (a forged route is its
+ *    own business): the consumer routes only checked entries, and
+ *    whenever the hypervisor would post a slot (its ack matches the
+ *    hypervisor's seq), the consumer's last route of that slot is the
+ *    block the hypervisor has in it, however claims, removals and polls
+ *    interleave.
  */
 #include <errno.h>
 #include <string.h>
 
 #include <hvbridge/region.h>
+
+#include <hyp/channel.h>
+#include <hyp/kickslot.h>
 
 #include "consumer.h"
 #include "fuzz.h"
@@ -82,10 +99,139 @@ static void fz_zone_reset(void *ctx, __u32 zone, __u32 gen)
 	FUZZ_CHECK(zone < HVB_ZONE_GENS);
 }
 
+/* The hypervisor's side of the kick slots: its table, published into
+ * the region laid out for fz_kt_cpus CPUs, and a producer reading the
+ * acks there. */
+#define FZ_VIRTIO	0x0a000000ull
+#define FZ_BLOCK	0x200u
+#define FZ_NOTIFY	0x50u
+static struct hyp_kick_table fz_kt;
+static struct hyp_producer fz_prod;
+static __u32 fz_kt_cpus;
+static void *fz_region;
+/* 1 once the root zone wrote the table or the acks, or the layout
+ * moved under them: no route is checked after that. */
+static int fz_forged;
+/* The consumer's last route of each slot (the daemon's device table). */
+static struct {
+	int valid;
+	__u32 zone;
+	__u64 base;
+} fz_route[HVB_KICK_DEVS];
+
+/* Devices behind the blocks: zones 1 and 2, two blocks of three. */
+static bool fz_kick_route(void *ctx, __u32 slot, const struct hvb_kick_slot *e)
+{
+	(void)ctx;
+	FUZZ_CHECK(slot < HVB_KICK_DEVS);
+	fz_route[slot].valid = 0;
+	if (!e)
+		return false;
+	FUZZ_CHECK(e->flags == HVB_KICK_SLOT_USED && e->size >= 4 &&
+		   e->notify_off <= e->size - 4);
+	if (e->zone_id == 3 || (e->base >> 9) % 3 == 2 ||
+	    e->notify_off != FZ_NOTIFY)
+		return false;
+	fz_route[slot].valid = 1;
+	fz_route[slot].zone = e->zone_id;
+	fz_route[slot].base = e->base;
+	return true;
+}
+
+/* hyp_kick_post()'s kick, as the producer would set it: counted only. */
+static unsigned int fz_posted;
+
+int hyp_channel_kick(struct hyp_producer *p, __u32 dev, __u32 queue)
+{
+	(void)p;
+	if (dev >= HVB_KICK_DEVS || queue >= HVB_KICK_QUEUES)
+		return -1;
+	fz_posted++;
+	return 0;
+}
+
+static void fz_kt_publish(struct hyp_kick_table *t, void *ctx)
+{
+	(void)ctx;
+	hyp_kick_table_publish(t, hvb_region_kick_slots(fz_region, fz_kt_cpus),
+			       &hvb_region_kicks(fz_region)->slots_gen);
+}
+
+/* A kick of slot @i reaches the hypervisor's block in it. */
+static void fz_check_route(__u32 i)
+{
+	const struct hyp_kick_slot *s = &fz_kt.slot[i];
+
+	if (fz_forged)
+		return;
+	FUZZ_CHECK(s->used);
+	FUZZ_CHECK(fz_route[i].valid && fz_route[i].zone == s->zone_id &&
+		   fz_route[i].base == s->base);
+}
+
+/* Every slot the hypervisor would post (its ack matches) is routed to
+ * the hypervisor's block. */
+static void fz_check_routes(void)
+{
+	__u32 i;
+
+	for (i = 0; i < HVB_KICK_DEVS; i++)
+		if (fz_kt.slot[i].used &&
+		    hvb_read_once_u32(&fz_prod.kacks->ack[i]) ==
+		    fz_kt.slot[i].seq)
+			fz_check_route(i);
+}
+
+/* Action 3 with a[1] bit 7: the hypervisor's table. */
+static void fz_kick_table(const uint8_t *a, size_t n)
+{
+	__u32 zone = 1 + (n > 2 ? a[2] : 0) % 3;
+	__u64 base = FZ_VIRTIO + FZ_BLOCK * ((n > 3 ? a[3] : 0) % 80u);
+	int slot;
+
+	switch (a[1] & 3) {
+	case 2:
+		hyp_kick_table_lock(&fz_kt);
+		if (hyp_kick_slot_free_zone(&fz_kt, zone))
+			fz_kt_publish(&fz_kt, NULL);
+		hyp_kick_table_unlock(&fz_kt);
+		break;
+	case 3:
+		if (!hyp_kick_post(&fz_prod, &fz_kt, zone, base,
+				   (n > 4 ? a[4] : 0) % 20u)) {
+			/* Posted: the slot's route must be this block. */
+			slot = hyp_kick_slot_find(&fz_kt, zone, base);
+			FUZZ_CHECK(slot >= 0);
+			fz_check_route((__u32)slot);
+		}
+		break;
+	default:
+		slot = hyp_kick_slot_claim(&fz_kt, zone, base, FZ_BLOCK,
+					   FZ_NOTIFY, fz_kt_publish, NULL);
+		FUZZ_CHECK(slot < (int)HVB_KICK_DEVS);
+		if (slot >= 0)
+			FUZZ_CHECK(hyp_kick_slot_find(&fz_kt, zone, base) ==
+				   slot);
+		break;
+	}
+}
+
+/* The consumer (re)attached with @nr CPUs: the hypervisor follows, as
+ * long as the layout did not move (it would not: it keeps its own copy
+ * of the header). */
+static void fz_kt_attached(__u32 nr)
+{
+	if (fz_kt_cpus && nr != fz_kt_cpus)
+		fz_forged = 1;
+	fz_kt_cpus = nr;
+	fz_prod.kacks = hvb_region_kick_acks(fz_region, nr);
+}
+
 static const struct hvb_consumer_ops fz_ops = {
 	.sync = fz_sync,
 	.kick = fz_kick,
 	.zone_reset = fz_zone_reset,
+	.kick_route = fz_kick_route,
 };
 
 static int fz_wait_ret;
@@ -227,6 +373,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		pos += n;
 	}
 	memset(&c, 0, sizeof(c));
+	memset(&fz_kt, 0, sizeof(fz_kt));
+	memset(&fz_prod, 0, sizeof(fz_prod));
+	memset(fz_route, 0, sizeof(fz_route));
+	fz_kt_cpus = 0;
+	fz_forged = 0;
+	fz_region = region;
 	memcpy(fz_before, region, rsize);
 	/* A header of its own may give fewer CPUs than there is room
 	 * for: the consumer then goes by its count, and so do the checks. */
@@ -236,6 +388,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(c.nr_cpus >= 1 && c.nr_cpus <= room);
 		f.nr_cpus = c.nr_cpus;
 		fz_check_writes(region, rsize, f.nr_cpus);
+		fz_kt_attached(c.nr_cpus);
 	}
 
 	for (; attached && pos < size; pos += FZ_ACTION) {
@@ -252,6 +405,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case 0:
 			off = (fuzz_le(a + 1, n - 1, 3) % rsize) & ~(size_t)3;
 			memcpy(region + off, &v, 4);
+			if (off >= hvb_region_kick_slots_off(fz_kt_cpus) &&
+			    off < hvb_region_kick_acks_off(fz_kt_cpus) +
+				  sizeof(struct hvb_kick_acks))
+				fz_forged = 1;
 			continue;
 		case 1:
 			cpu = (n > 1 ? a[1] : 0) % room;
@@ -282,6 +439,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					w6 | (__u64)v << 32;
 			continue;
 		case 3:
+			if (n > 1 && (a[1] & 0x80)) {
+				fz_kick_table(a, n);
+				continue;
+			}
 			bit = n > 2 ? a[2] % 64 : 0;
 			k->words[(n > 1 ? a[1] : 0) % HVB_KICK_WORDS] |=
 				(__u64)v << bit;
@@ -330,10 +491,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				fz_check_writes(region, rsize, c.nr_cpus);
 				memcpy(fz_before, region, rsize);
 				f.nr_cpus = c.nr_cpus;
+				fz_kt_attached(c.nr_cpus);
 			}
 			break;
 		}
 		fz_check_writes(region, rsize, f.nr_cpus);
+		fz_check_routes();
 	}
 	if (attached) {
 		memcpy(fz_before, region, rsize);

@@ -175,6 +175,35 @@ put('many-cpus', 'fuzz_consumer',
     bytes([0xf7, 0]) + creq(100, 0x100) + creq(70, 0x200) +
     ca(2, 1, 0xffff, 0xffffffff) + ca(2, 3, 0xffff, 0xffffffff) + POLL +
     REATTACH + POLL + creq(110, 0x300) + POLL + POLL + HAS + SLEEP)
+
+
+# The hypervisor's kick slot table (action 3 with a[1] bit 7): a[1] % 4
+# 0/1 claim, 2 remove the zone, 3 post; a[2] % 3 + 1 the zone, a[3] % 80
+# the block, a[4] % 20 the queue.
+def kclaim(zone, blk):
+    return ca(3, 0x80, (zone - 1) | (blk << 8), 0)
+
+
+def kfree(zone):
+    return ca(3, 0x82, zone - 1, 0)
+
+
+def kpost(zone, blk, q=0):
+    return ca(3, 0x83, (zone - 1) | (blk << 8), q)
+
+
+put('kick-claims', 'fuzz_consumer',
+    bytes([2, 0]) + POLL + kclaim(1, 0) + kclaim(1, 1) + kclaim(1, 2) +
+    kpost(1, 0) + POLL + kpost(1, 0, 3) + kpost(1, 1) + kpost(1, 2) +
+    kclaim(2, 0) + kclaim(3, 4) + POLL + kpost(2, 0) + kpost(3, 4) +
+    kfree(1) + kpost(1, 0) + kclaim(2, 7) + kclaim(2, 1) + kpost(2, 7) +
+    kpost(2, 1) +
+    POLL + kpost(2, 7) + kpost(2, 1, 19) + REATTACH + kpost(2, 7) + POLL +
+    kpost(2, 7) + ca(3, 1, 0x0100, 1) + POLL)
+put('kick-table-full', 'fuzz_consumer',
+    bytes([1, 0]) + b''.join(kclaim(1 + i % 2, i) for i in range(70)) +
+    POLL + kpost(1, 64) + kpost(1, 0) + kfree(2) + kclaim(3, 70) +
+    kclaim(1, 71) + POLL + kpost(1, 71) + SLEEP + POLL)
 hdr = bytearray(256)
 struct.pack_into('<IHHQIIIIIIIIIIII', hdr, 0, 0x52425648, 1, 2, 4096, 256, 2,
                  0x100, 0x180, 0x200, 0x300, 0x400, 256, 0x600, 512, 64, 16)

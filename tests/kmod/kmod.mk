@@ -40,7 +40,7 @@ TEST_TARGETS += run-zone-test
 
 .PHONY: run-zone-test
 run-zone-test:
-	@out=$(O)/test/run-zone.out; mkdir -p $(dir $$out); \
+	@out=$(O)/test/run-zone.out; mkdir -p $(O)/test; \
 	RUN_ZONE_TIMEOUT=$$(( $(or $(E2E_TIMEOUT),20) * 9 )) \
 		$(TOP)/scripts/run-zone.sh > $$out 2>&1; rc=$$?; \
 	if [ $$rc = 0 ] && grep -qF "[hello] hello-off: up on its emulated PL011, x0 points at its DTB; powering the zone off" $$out && \

@@ -10,7 +10,10 @@
 # at shutdown, 3 times; then tests/zones/zone1.json is started (its
 # kernel tests/zones/hello.S: x0 must point at the DTB the module loaded,
 # a read through its virtio-type window must reach the daemon's test
-# device; it then spins without a trap), listed as running, and shut down (`zone
+# device; its QueueNotify writes to the daemon's virtio-rng in the other
+# window give that block a kick slot at the first one and are posted
+# after, in every run; it then spins without a trap), listed as running,
+# and shut down (`zone
 # shutdown --id 1`: the hypervisor's kick makes it exit), 20 times, with
 # neither a hypervisor reboot nor a daemon restart; then it is stopped
 # and restarted by id (`zone stop 1`, `zone start 1`) and shut down.
@@ -55,7 +58,22 @@ prep() {
 		"$root/dev" "$root/etc/hvbridge" "$root/etc/zones"
 	cp "$arm64/busybox" "$root/bin/busybox"
 	cp "$TOP/build/host/arm64/tool/hvbridge" "$root/bin/hvbridge"
-	cp "$TOP/configs/zone1-root.json" "$root/etc/hvbridge/zone1.json"
+	# configs/zone1-root.json's test device, and a virtio-rng in the
+	# zone JSON's other virtio window (hello.S's QueueNotify writes).
+	cat > "$root/etc/hvbridge/zone1.json" <<'JSON'
+{
+	"version": 1,
+	"transport": { "type": "kmod", "region": "/dev/hvbridge" },
+	"daemon": { "log_level": "info" },
+	"zones": [
+		{ "id": 1,
+		  "memory": [ { "phys": "0x50000000", "ipa": "0x40000000", "size": "0x200000" } ],
+		  "devices": [ { "type": "testdev", "base": "0x0b000000" },
+			       { "type": "virtio-rng", "base": "0x0a000400",
+				 "size": "0x200", "irq": 74 } ] }
+	]
+}
+JSON
 	cp "$TOP/build/kmod/hvbridge.ko" "$root/lib/modules/"
 	cp "$work/zone_create_check" "$root/bin/"
 	# The zone's kernel and DTB, and the configs.
@@ -91,10 +109,14 @@ prep() {
 	"zones": [
 		{ "id": 1,
 		  "memory": [ { "phys": "0x50000000", "ipa": "0x40000000", "size": "0x200000" } ],
-		  "devices": [ { "type": "testdev", "base": "0x0b000000" } ] },
+		  "devices": [ { "type": "testdev", "base": "0x0b000000" },
+			       { "type": "virtio-rng", "base": "0x0a000400",
+				 "size": "0x200", "irq": 74 } ] },
 		{ "id": 2,
 		  "memory": [ { "phys": "0x50200000", "ipa": "0x40000000", "size": "0x200000" } ],
-		  "devices": [ { "type": "testdev", "base": "0x0b000000" } ] }
+		  "devices": [ { "type": "testdev", "base": "0x0b000000" },
+			       { "type": "virtio-rng", "base": "0x0a000400",
+				 "size": "0x200", "irq": 66 } ] }
 	]
 }
 JSON
@@ -117,6 +139,7 @@ zstate() { hvbridge zone list | $bb awk -v id="$1" '$1 == id { print $3 }'; }
 MARK=0x50001ff0
 CHAN=0x50001ff4
 SMP=0x50001ff8	# the second CPU's mark, 0x5ec0d0c9
+NOTE=0x50001ffc	# 0x4071f1ed after its QueueNotify writes
 $bb insmod /lib/modules/hvbridge.ko && say "insmod ok"
 hvbridge daemon -c /etc/hvbridge/zone1.json > /daemon.log 2>&1 &
 dpid=$!
@@ -154,10 +177,14 @@ while [ $i -lt 3 ]; do
 	i=$((i + 1))
 done
 say "two-CPU cycles: $i of 3, second CPU up $smp"
-i=0; ran=0; listed=0; served=0
+# CPU 2's channel counters (zone1's CPU): synchronous requests, kicks.
+cpu2() { hvbridge stat --transport kmod | $bb awk -v c=$1 '$1 == "2" { print $c }'; }
+s0=$(cpu2 2); k0=$(cpu2 3)
+i=0; ran=0; listed=0; served=0; notified=0
 while [ $i -lt 20 ]; do
 	$bb devmem $MARK 32 0
 	$bb devmem $CHAN 32 0
+	$bb devmem $NOTE 32 0
 	hvbridge zone start zone1.json > /start.out 2>&1 ||
 		{ $bb sed 's/^/zones-qemu: start failed: /' /start.out; break; }
 	[ $i = 0 ] && $bb sed 's/^/zones-qemu: start: /' /start.out
@@ -170,13 +197,25 @@ while [ $i -lt 20 ]; do
 		$bb sleep 0.1; t=$((t + 1)); done
 	[ "$($bb devmem $CHAN 32)" = 0x56485648 ] && served=$((served + 1))
 	[ $i = 0 ] && say "channel word: $($bb devmem $CHAN 32)"
+	t=0
+	until [ "$($bb devmem $NOTE 32)" = 0x4071F1ED ] || [ $t -ge 50 ]; do
+		$bb sleep 0.1; t=$((t + 1)); done
+	[ "$($bb devmem $NOTE 32)" = 0x4071F1ED ] && notified=$((notified + 1))
 	[ "$(zstate 1)" = running ] && listed=$((listed + 1))
 	[ $i = 0 ] && hvbridge zone list | $bb sed 's/^/zones-qemu: list run: /'
 	hvbridge zone shutdown --id 1 > /stop.out 2>&1 ||
 		{ $bb sed 's/^/zones-qemu: shutdown failed: /' /stop.out; break; }
 	i=$((i + 1))
 done
-say "start/shutdown cycles: $i of 20, ran $ran, served $served, listed running $listed"
+say "start/shutdown cycles: $i of 20, ran $ran, served $served, listed running $listed, notified $notified"
+# Each run's rng block got a kick slot at its first QueueNotify and the
+# daemon routed it (a log line per run: the slot is freed at shutdown);
+# the writes after that were posted kicks.
+say "rng routes: $($bb grep -c 'kick slot [0-9]*: .*(zone 1, 0xa000400): QueueNotify posted' /daemon.log)"
+# Of CPU 2's requests in the 20 runs, one a run is the test device's
+# ID; the rest are QueueNotify writes sent before the route.
+s1=$(cpu2 2); k1=$(cpu2 3)
+say "rng counters: synchronous $((s1 - s0 - 20)) posted $((k1 - k0))"
 # A zone from JSON stops and restarts by id like a static one (its
 # images stay in its RAM); the stop needs the kick too.
 $bb devmem $MARK 32 0
@@ -278,7 +317,7 @@ else
 		"zones-qemu: start: zone 1 (zone1): started on CPU 2 at 0x40000000" \
 		"hvbridge-hyp: zone zone1 created (id 1) by the root zone" \
 		"[zone1] zone-hello: up, x0 points at a DTB" \
-		"zones-qemu: start/shutdown cycles: 20 of 20, ran 20, served 20, listed running 20" \
+		"zones-qemu: start/shutdown cycles: 20 of 20, ran 20, served 20, listed running 20, notified 20" \
 		"zones-qemu: stop 1: exit 0" \
 		"zones-qemu: after stop: stopped" \
 		"zones-qemu: start 1: exit 0" \
@@ -302,7 +341,16 @@ else
 		"zone-create: FAIL" \
 		"x0 does not point at a DTB" "CPU_OFF refused" \
 		"zones-qemu: start failed" "zones-qemu: shutdown failed" \
-		"zones-qemu: list after: 1 "
+		"zones-qemu: list after: 1 " "no kick slot left"
+	# A route per run (20 and the two-CPU runs), and at least one
+	# posted kick per run besides the synchronous first writes.
+	awk '$1 == "zones-qemu:" && $2 == "rng" && $3 == "routes:" {
+		r = $4 } END { exit !(r >= 20) }' "$work/$n.log.txt" ||
+		echo "fewer than 20 kick slot routes of zone1's rng block" >> "$work/$n.why"
+	awk '$1 == "zones-qemu:" && $3 == "counters:" {
+		w = $5; k = $7 } END { exit !(w >= 20 && k >= 20) }' \
+		"$work/$n.log.txt" ||
+		echo "zone1's rng block: fewer than 20 synchronous QueueNotify writes or 20 posted kicks" >> "$work/$n.why"
 	grep -qE "^zones-qemu: list smp: 1 +zone1 +running +2-3 +72-79 +2 MiB in 1 window" \
 		"$work/$n.log.txt" ||
 		echo "no two-CPU zone1 line in 'hvbridge zone list'" >> "$work/$n.why"

@@ -11,10 +11,12 @@
  */
 #include <stdarg.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <criterion/criterion.h>
 
 #include <hyp/channel.h>
+#include <hyp/kickslot.h>
 #include <hyp/printk.h>
 #include <hyp/zone.h>
 
@@ -27,10 +29,14 @@
 
 static unsigned int maps;	/* hyp_arch_zone_map() calls */
 static unsigned int syncs;	/* accesses forwarded to the daemon */
+static hyp_status_t sync_status = HVB_STATUS_OK;	/* their answer */
+static unsigned int kick_full_said;	/* "no kick slot left" lines */
+static unsigned int kick_published;	/* hyp_arch_kick_table_changed() */
 
 void hyp_printk(const char *fmt, ...)
 {
-	(void)fmt;
+	if (strstr(fmt, "no kick slot left"))
+		kick_full_said++;
 }
 
 __u64 hyp_arch_cpu_mask(void)
@@ -74,11 +80,15 @@ hyp_status_t hyp_channel_sync(struct hyp_producer *p, __u32 zone_id,
 	(void)flags;
 	*value = 0;
 	syncs++;
-	return HVB_STATUS_OK;
+	return sync_status;
 }
 
 void hyp_arch_kick_table_changed(void)
 {
+	/* Always under the table's lock (hyp/kickslot.h). */
+	cr_assert_neq(hyp_kick_table.lock.next, hyp_kick_table.lock.owner,
+		      "the kick table published without its lock");
+	kick_published++;
 }
 
 int hyp_channel_kick(struct hyp_producer *p, __u32 dev, __u32 queue)
@@ -137,8 +147,10 @@ static void teardown(void)
 
 TestSuite(window, .init = setup, .fini = teardown);
 
-/* A dummy producer: only its presence matters to the dispatch. */
-static struct hyp_producer *prod = (struct hyp_producer *)&zone_a;
+/* A producer attached to nothing: only its presence matters to the
+ * dispatch (with no kick acks, hyp_kick_post() posts nothing). */
+static struct hyp_producer prod_none;
+static struct hyp_producer *prod = &prod_none;
 
 static enum hyp_mmio_result access(__u64 ipa, __u32 size)
 {
@@ -272,4 +284,107 @@ Test(window, no_window_is_hidden_by_a_region_or_another_window)
 	zone_b_good();
 	b_mmio[1].base = UINT64_MAX - 0xff;
 	cr_expect_null(zone_b_created(), "a window wraps the address space");
+}
+
+/*
+ * Kick slots given lazily: zone C's 64 KiB virtio region (as a zone
+ * JSON's, tests/zones/zone1.json) takes no slot when it is created; a
+ * block takes one when the daemon answers its first QueueNotify (a
+ * 4-byte write at 0x50 of the block) with OK, and only then.
+ */
+static const struct hyp_mem_region c_mem[] = {
+	{ .phys_start = 0x51000000, .ipa_start = 0x40000000,
+	  .size = 0x200000, .flags = HYP_MEM_READ | HYP_MEM_WRITE },
+};
+static const struct hyp_mmio_window c_mmio[] = {
+	{ .base = 0x0a000000, .size = 0x10000, .name = "virtio",
+	  .flags = HYP_MMIO_NOTIFY, .notify_off = 0x50,
+	  .notify_stride = 0x200 },
+};
+static const struct hyp_zone_config zone_c = {
+	.name = "c", .id = 3, .cpus = 1u << 1,
+	.nr_mem = 1, .mem = c_mem, .nr_mmio = 1, .mmio = c_mmio,
+};
+
+static __u32 kick_slots_used(void)
+{
+	__u32 i, n = 0;
+
+	for (i = 0; i < HVB_KICK_DEVS; i++)
+		n += hyp_kick_table.slot[i].used;
+	return n;
+}
+
+static enum hyp_mmio_result notify(struct hyp_zone *z, __u64 ipa,
+				   __u32 size, int is_write)
+{
+	__u64 v = 1;
+
+	return hyp_mmio_dispatch(z, prod, ipa, size, is_write, &v);
+}
+
+Test(window, a_virtio_block_takes_a_kick_slot_at_its_first_answered_notify)
+{
+	struct hyp_zone *zc = hyp_zone_create(&zone_c);
+	__u32 base_used = kick_slots_used(), pub;
+
+	cr_assert(zc);
+	cr_expect_eq(base_used, 0u, "zone a has no posted window: %u",
+		     base_used);
+	cr_expect_eq(hyp_kick_slot_find(&hyp_kick_table, 3, 0x0a000000), -1,
+		     "a block took a slot at creation");
+	pub = kick_published;
+	/* Not a QueueNotify: a read, another register, another size. */
+	cr_expect_eq(notify(zc, 0x0a000050, 4, 0), HYP_MMIO_OK);
+	cr_expect_eq(notify(zc, 0x0a000054, 4, 1), HYP_MMIO_OK);
+	cr_expect_eq(notify(zc, 0x0a000050, 2, 1), HYP_MMIO_OK);
+	/* A QueueNotify nothing answers: the block has no device. */
+	sync_status = HVB_STATUS_NO_DEVICE;
+	cr_expect_eq(notify(zc, 0x0a000250, 4, 1), HYP_MMIO_NO_DEVICE);
+	sync_status = HVB_STATUS_OK;
+	cr_expect_eq(kick_slots_used(), 0u);
+	cr_expect_eq(kick_published, pub);
+	/* Block 3's first QueueNotify, answered: it is synchronous, and
+	 * the block has a slot, published, from then on. */
+	cr_expect_eq(notify(zc, 0x0a000650, 4, 1), HYP_MMIO_OK);
+	cr_expect_eq(syncs, 5u, "the first QueueNotify went synchronous");
+	cr_expect_geq(hyp_kick_slot_find(&hyp_kick_table, 3, 0x0a000600), 0);
+	cr_expect_eq(hyp_kick_table.slot[hyp_kick_slot_find(&hyp_kick_table,
+				3, 0x0a000600)].size, 0x200u);
+	cr_expect_eq(kick_published, pub + 1);
+	cr_expect_eq(notify(zc, 0x0a000650, 4, 1), HYP_MMIO_OK);
+	cr_expect_eq(kick_slots_used(), 1u, "one block, one slot");
+	cr_expect_eq(kick_published, pub + 1, "published twice");
+	hyp_zone_destroy(zc);
+	cr_expect_eq(kick_slots_used(), 0u, "zone removal frees its slots");
+	cr_expect_eq(kick_published, pub + 2);
+}
+
+/* More answered blocks than slots: the rest stay synchronous, and the
+ * console says so once for the zone, however often the guest writes. */
+Test(window, a_zone_finding_no_kick_slot_left_is_told_once)
+{
+	struct hyp_zone *zc = hyp_zone_create(&zone_c);
+	__u32 i;
+
+	cr_assert(zc);
+	for (i = 0; i < HVB_KICK_DEVS + 10; i++)
+		cr_expect_eq(notify(zc, 0x0a000050 + 0x200 * i, 4, 1),
+			     HYP_MMIO_OK);
+	cr_expect_eq(kick_slots_used(), HVB_KICK_DEVS);
+	cr_expect_eq(hyp_kick_slot_find(&hyp_kick_table, 3,
+					0x0a000000 + 0x200 * HVB_KICK_DEVS),
+		     -1);
+	cr_expect_eq(kick_full_said, 1u, "said %u times", kick_full_said);
+	for (i = 0; i < 5; i++)
+		notify(zc, 0x0a000050 + 0x200 * (HVB_KICK_DEVS + i), 4, 1);
+	cr_expect_eq(kick_full_said, 1u, "said %u times", kick_full_said);
+	hyp_zone_destroy(zc);
+	/* The next zone starts afresh, and is told again. */
+	zc = hyp_zone_create(&zone_c);
+	cr_assert(zc);
+	for (i = 0; i < HVB_KICK_DEVS + 1; i++)
+		notify(zc, 0x0a000050 + 0x200 * i, 4, 1);
+	cr_expect_eq(kick_full_said, 2u, "said %u times", kick_full_said);
+	hyp_zone_destroy(zc);
 }

@@ -8,7 +8,11 @@
  * _start + MARK_OFF (the root zone polls it with devmem), reads the ID
  * register of the daemon's test device through its virtio-type window
  * (forwarded through the channel) and stores the low word at _start +
- * CHAN_OFF (an abort instead stores CHAN_ABORT), asks PSCI CPU_ON for
+ * CHAN_OFF (an abort instead stores CHAN_ABORT), writes NOTIFY_WRITES
+ * QueueNotify (queue 0) to the virtio-rng block of the same region
+ * (RNG_NOTIFY: its first one, answered, gives the block a kick slot;
+ * the later ones are posted once the daemon routed it) and stores
+ * NOTIFY_MARK at _start + NOTIFY_OFF, asks PSCI CPU_ON for
  * the next CPU (refused in a one-CPU zone; in a two-CPU zone that CPU
  * stores SMP_MARK at _start + SMP_OFF), then spins for ever without a
  * trap or an interrupt, as does the second CPU: `hvbridge zone shutdown`
@@ -25,6 +29,10 @@
 #define TESTDEV_ID	0x0b00f000	/* HVB_TESTDEV_DEFAULT_BASE + ID_REG */
 #define SMP_OFF		0x1ff8
 #define SMP_MARK	0x5ec0d0c9
+#define RNG_NOTIFY	0x0a000450	/* virtio-rng at 0x0a000400: QueueNotify */
+#define NOTIFY_WRITES	8
+#define NOTIFY_OFF	0x1ffc
+#define NOTIFY_MARK	0x4071f1ed
 #define PSCI_CPU_ON	0xc4000003
 
 	.text
@@ -55,6 +63,16 @@ _start:
 	movk	x7, #(TESTDEV_ID >> 16), lsl #16
 	ldr	x6, [x7]		/* the ID register: 8-byte reads only */
 	str	w6, [x4, #CHAN_OFF]
+	dsb	sy
+	movz	x7, #(RNG_NOTIFY & 0xffff)
+	movk	x7, #(RNG_NOTIFY >> 16), lsl #16
+	mov	w8, #NOTIFY_WRITES
+6:	str	wzr, [x7]		/* QueueNotify(0) */
+	subs	w8, w8, #1
+	b.ne	6b
+	movz	w6, #(NOTIFY_MARK & 0xffff)
+	movk	w6, #(NOTIFY_MARK >> 16), lsl #16
+	str	w6, [x4, #NOTIFY_OFF]
 	dsb	sy
 	/* PSCI CPU_ON(this CPU + 1, second, 0) over SMC. */
 	movz	w0, #(PSCI_CPU_ON & 0xffff)

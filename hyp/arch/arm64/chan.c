@@ -86,7 +86,10 @@ static void hyp_chan_kick_table_to(__u64 base, __u32 nr_cpus)
  * Both regions get the table: the built-in one, where the producers go
  * back after a detach, and the attached one.  Under hyp_chan_lock, so a
  * detach (which returns the attached region's memory to the root zone)
- * never overlaps a write into it.
+ * never overlaps a write into it; the caller holds hyp_kick_table.lock
+ * (taken first, as in attach), so the table does not change under the
+ * copy.  A claim on a guest's trap path may wait here for a detach's
+ * grace period: the detach does not wait for the claim, only for time.
  */
 void hyp_arch_kick_table_changed(void)
 {
@@ -220,6 +223,9 @@ __s64 hyp_arm64_channel_attach(const struct hyp_zone *root, __u64 pa,
 	    size > HVB_HC_REGION_MAX || pa + size < pa ||
 	    !hyp_chan_root_ram(root, pa, size))
 		return HVB_HC_EINVAL;
+	/* The kick table's lock first (hyp/kickslot.h): the copy below
+	 * must not meet a block claimed meanwhile on another CPU. */
+	hyp_kick_table_lock(&hyp_kick_table);
 	hyp_spin_lock(&hyp_chan_lock);
 	if (hyp_chan_sel & HYP_CHAN_ATTACHED) {
 		ret = HVB_HC_EBUSY;
@@ -253,6 +259,7 @@ __s64 hyp_arm64_channel_attach(const struct hyp_zone *root, __u64 pa,
 		   pa, size, h.nr_cpus, root->cfg->name);
 out:
 	hyp_spin_unlock(&hyp_chan_lock);
+	hyp_kick_table_unlock(&hyp_kick_table);
 	return ret;
 }
 

@@ -117,7 +117,7 @@ static void zc_env(struct hyp_zone_env *env,
 
 	zc_zero(env, sizeof(*env));
 	env->cpus_present = hyp_arch_cpu_mask();
-	zc_range(&env->pool, HYP_GUEST_POOL_BASE, HYP_GUEST_POOL_SIZE);
+	zc_range(&env->pool, hyp_guest_pool_base, hyp_guest_pool_size);
 	zc_range(&env->ram, HYP_RAM_BASE, HYP_RAM_SIZE);
 	zc_range(&env->gicd, HYP_GICD_BASE, QEMU_VIRT_GICD_SIZE);
 	zc_range(&env->gicr, HYP_GICR_BASE, QEMU_VIRT_GICR_SIZE);
@@ -211,9 +211,10 @@ static void zc_build(struct zc_zone *zz)
 		if (m->type == HVB_ZONE_MEM_VIRTIO) {
 			/* Through the channel.  A virtio-mmio device each
 			 * 0x200 bytes, as hvisor-tool's configs and QEMU
-			 * virt lay them out: each block's QueueNotify is
-			 * posted as a kick of the slot hyp_zone_create()
-			 * gives it, once the daemon routes that slot
+			 * virt lay them out: a block gets a kick slot when
+			 * a device first answers its QueueNotify
+			 * (hyp_zone_kick_claim()), and its QueueNotify is
+			 * posted once the daemon routes that slot
 			 * (docs/abi.md, "Kick slots"). */
 			w = zc_window(zz, &nw, m->ipa, m->size, "virtio");
 			w->flags = HYP_MMIO_NOTIFY;

@@ -49,9 +49,12 @@
 #include <arm64/chan.h>
 #include <arm64/console.h>
 #include <arm64/gic.h>
+#include <arm64/hyp.h>
+#include <arm64/kimage.h>
 #include <arm64/vcpu.h>
 #include <arm64/zone_create.h>
 #include <arm64/zones.h>
+#include <hyp/fdt.h>
 #include <hyp/mmio.h>
 #include <hyp/printk.h>
 
@@ -262,7 +265,9 @@ static struct hyp_zone_config zone1_pair_image_config =
 			 zone1_mem, zone1_mmio, 0u, 0, 0, &zone1_irqs,
 			  &zone1_console);
 
-static const struct hyp_mem_region root_mem[] = {
+/* Its entry for the guest pool is set at boot (hyp_zones_read_pool()). */
+#define ROOT_MEM_POOL	3
+static struct hyp_mem_region root_mem[] = {
 	{
 		.phys_start = ROOT_RAM,
 		.ipa_start = ROOT_RAM,
@@ -394,12 +399,75 @@ static void zone1_set_boot(void)
 	}
 }
 
+__u64 hyp_guest_pool_base = HYP_GUEST_POOL_BASE;
+__u64 hyp_guest_pool_size = HYP_GUEST_POOL_SIZE;
+
+static int zones_overlap(__u64 a, __u64 asize, __u64 b, __u64 bsize)
+{
+	return a < b + bsize && b < a + asize;
+}
+
+/*
+ * The guest pool, from the root zone's DTB (QEMU's loader put it at
+ * ROOT_DTB before we ran): the no-map /reserved-memory node that keeps
+ * the root zone's Linux off it (hyp/fdt.h).  No DTB there, or no such
+ * node: QEMU virt's constant, said on the console.  Returns -1, after
+ * saying why, when the DTB is malformed or the pool is not one this
+ * machine can give guest zones: the boot then starts no zone.
+ */
+static int hyp_zones_read_pool(void)
+{
+	__u64 base = 0, size = 0;
+	const char *why = 0;
+	int err = hyp_fdt_guest_pool((const void *)ROOT_DTB, HYP_FDT_MAX_SIZE,
+				     &base, &size);
+
+	if (err == HYP_FDT_ABSENT) {
+		hyp_printk("hvbridge-hyp: guest pool: none in the root zone's DTB at 0x%lx; QEMU virt's, 0x%lx-0x%lx\n",
+			   (__u64)ROOT_DTB, hyp_guest_pool_base,
+			   hyp_guest_pool_base + hyp_guest_pool_size - 1);
+		return 0;
+	}
+	if (err)
+		why = hyp_fdt_strerror(err);
+	else if ((base | size) & 0xfffull)
+		why = "the guest pool is not 4 KiB aligned";
+	else if (base < HYP_RAM_BASE || size > HYP_RAM_SIZE ||
+		 base - HYP_RAM_BASE > HYP_RAM_SIZE - size)
+		why = "the guest pool is not inside the machine's RAM";
+	else if (zones_overlap(base, size, ROOT_RAM, ROOT_RAM_SIZE))
+		why = "the guest pool overlaps the root zone's own RAM";
+	else if (hyp_arch_is_hyp_memory(base, size))
+		why = "the guest pool overlaps the hypervisor's memory";
+	else if (ZONE1_RAM < base ||
+		 ZONE1_RAM + ZONE_RAM_SIZE > base + size)
+		why = "the guest pool does not hold zone1's RAM (0x50000000, 2 MiB), which the root zone reaches through it";
+	if (why) {
+		hyp_printk("hvbridge-hyp: root zone's DTB at 0x%lx: %s (pool 0x%lx, 0x%lx bytes): no zone started\n",
+			   (__u64)ROOT_DTB, why, base, size);
+		return -1;
+	}
+	hyp_guest_pool_base = base;
+	hyp_guest_pool_size = size;
+	root_mem[ROOT_MEM_POOL].phys_start = base;
+	root_mem[ROOT_MEM_POOL].ipa_start = base;
+	root_mem[ROOT_MEM_POOL].size = size;
+	hyp_printk("hvbridge-hyp: guest pool 0x%lx-0x%lx, from the root zone's DTB\n",
+		   base, base + size - 1);
+	return 0;
+}
+
 const struct hyp_zone_config *const *hyp_zone_configs(unsigned int *nr)
 {
 	const volatile __u32 *magic =
 		(const volatile __u32 *)(ROOT_KERNEL + 0x38);
 
 	int image = zone1_has_image();
+
+	if (*magic == ARM64_IMAGE_MAGIC && hyp_zones_read_pool()) {
+		*nr = 0;
+		return root_zones;
+	}
 
 	if (image)
 		hyp_printk("hvbridge-hyp: zone1: image loaded at PA 0x%lx, entry IPA 0x%lx\n",

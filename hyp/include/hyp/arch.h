@@ -42,8 +42,9 @@ int hyp_arch_wait_check(struct hyp_producer *p, __u64 start_cycles);
 
 /*
  * The kick slot table (hyp/kickslot.h) changed: copy it into every
- * channel region the daemon may read (Barrier T).  Called by zone
- * creation and removal, one at a time; only where zones are made.
+ * channel region the daemon may read (Barrier T).  Called with
+ * hyp_kick_table.lock held, by zone creation and removal and by a
+ * block's claim on the trap path; only where zones are made.
  */
 void hyp_arch_kick_table_changed(void);
 

@@ -11,10 +11,15 @@
 
 #include <hvbridge/barrier.h>
 
+/*
+ * 8-byte aligned: its machine mode is then the same with and without
+ * -mstrict-align (the arch objects have it, hyp/core's do not), which
+ * the LTO build checks for a type that both embed (hyp_kick_table).
+ */
 struct hyp_spinlock {
 	__u32 next;	/* next ticket: every locker, by fetch_add */
 	__u32 owner;	/* ticket now served: written by the holder only */
-};
+} __attribute__((aligned(8)));
 
 #define HYP_SPINLOCK_INIT	{ 0, 0 }
 

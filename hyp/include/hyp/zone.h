@@ -132,7 +132,10 @@ struct hyp_zone {
 	__u32 index;		/* slot in the zone table; arch state index */
 	__u32 vmid;		/* stage-2 tag, never 0 (0: no zone) */
 	__u32 live;		/* 1 while the slot holds a zone (zone.c) */
-	__u32 pad;
+	/* 1 once the console said the kick slot table had no room for a
+	 * block of this zone: set by its CPUs' claims (atomic swap),
+	 * cleared by hyp_zone_create(). */
+	__u32 kick_full_told;
 };
 
 /*
@@ -151,6 +154,18 @@ void hyp_zone_destroy(struct hyp_zone *z);
 
 /* The zone that owns physical CPU @cpu, or NULL. */
 struct hyp_zone *hyp_zone_of_cpu(__u32 cpu);
+
+/*
+ * A device answered a QueueNotify at zone @z's block [@base, @base +
+ * @size) of a strided window (a zone JSON's virtio region), its
+ * register at @notify_off: give the block a kick slot if it has none,
+ * and publish it, so the daemon can route it and its later QueueNotify
+ * writes be posted (docs/abi.md, "Kick slots").  From the trap path of
+ * any of the zone's CPUs.  With the table full the block stays
+ * synchronous, and the console says so once per zone.
+ */
+void hyp_zone_kick_claim(const struct hyp_zone *z, __u64 base, __u32 size,
+			 __u32 notify_off);
 
 /* The emulated window holding [@ipa, @ipa + @size), or NULL. */
 const struct hyp_mmio_window *hyp_zone_find_mmio(const struct hyp_zone *z,

@@ -10,17 +10,24 @@
 #include <hvbridge/types.h>
 
 /*
- * The guest pool of QEMU virt (-m 1G): RAM only guest zones created at
- * run time get, never the root zone's own (0x40000000-0x4fffffff), below
- * the hypervisor (0x7fc00000).  The root zone maps it (zones.c), shared,
- * so hvbridge.ko can load images and the daemon reach virtqueues; its
- * DTB marks it no-map, so its Linux never allocates from it
- * (tests/e2e/mkroot.sh).  zone1's static RAM (0x50000000, 2 MiB) lies
- * in it: a zone created there once zone1 is shut down gets the same
- * daemon windows.
+ * The guest pool: RAM only guest zones created at run time get, never
+ * the root zone's own (0x40000000-0x4fffffff) nor the hypervisor's.  The
+ * root zone maps it (zones.c), shared, so hvbridge.ko can load images
+ * and the daemon reach virtqueues; its DTB marks it no-map, so its Linux
+ * never allocates from it.  At boot the hypervisor reads it from that
+ * DTB, the /reserved-memory child "guest-pool" (tests/e2e/mkroot.sh;
+ * hyp_zones_read_pool(), zones.c); these are the fallback when there is
+ * no such DTB or node: QEMU virt's (-m 1G), below the hypervisor
+ * (0x7fc00000).  zone1's static RAM (0x50000000, 2 MiB) lies in it: a
+ * zone created there once zone1 is shut down gets the same daemon
+ * windows.
  */
 #define HYP_GUEST_POOL_BASE	0x50000000ull
 #define HYP_GUEST_POOL_SIZE	0x10000000ull
+
+/* The pool in use: set by CPU 0 before any zone exists (zones.c), read
+ * only after. */
+extern __u64 hyp_guest_pool_base, hyp_guest_pool_size;
 
 struct hyp_zone;
 struct hyp_trap_frame;
