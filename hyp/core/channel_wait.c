@@ -11,7 +11,9 @@ int hyp_channel_wait_resp(struct hyp_producer *p, __u64 seq,
 			  __u64 start_cycles)
 {
 	struct hvb_sync_resp *resp = &p->slot->resp;
+	struct hyp_wait w = { start_cycles, start_cycles, 0, 0 };
 	__u32 spins = 0;
+	int ret;
 
 	/*
 	 * Barrier C': an acquire load on every iteration, so the compiler
@@ -21,9 +23,11 @@ int hyp_channel_wait_resp(struct hyp_producer *p, __u64 seq,
 	 */
 	while (hvb_load_acquire_u64(&resp->seq) != seq) {
 		hvb_cpu_relax();
-		if (++spins % HYP_WAIT_CHECK_SPINS == 0 &&
-		    hyp_arch_wait_check(p, start_cycles))
-			return -1;
+		if (++spins % HYP_WAIT_CHECK_SPINS == 0) {
+			ret = hyp_channel_wait_check(p, &w);
+			if (ret != HYP_WAIT_DONE)
+				return ret;
+		}
 	}
-	return 0;
+	return HYP_WAIT_DONE;
 }
