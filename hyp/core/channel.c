@@ -91,6 +91,16 @@ static __u64 hyp_channel_ns(__u64 since, __u64 now)
 	return now > since ? hyp_arch_cycles_to_ns(now - since) : 0;
 }
 
+/* One check of a hold: at most hold_ns from publication.  The daemon
+ * that comes gets its whole timeout from the end of the hold. */
+static int hyp_channel_hold(struct hyp_producer *p, struct hyp_wait *w,
+			    __u64 now)
+{
+	w->present_since = now;
+	return hyp_channel_ns(w->start, now) > p->hold_ns ?
+	       HYP_WAIT_TIMEOUT : HYP_WAIT_DONE;
+}
+
 int hyp_channel_wait_check(struct hyp_producer *p, struct hyp_wait *w)
 {
 	__u64 now;
@@ -116,13 +126,25 @@ int hyp_channel_wait_check(struct hyp_producer *p, struct hyp_wait *w)
 		    hvb_read_once_u32(&p->wake->consumer_epoch)) {
 			if (!w->held) {
 				w->held = 1;
+				w->scans = hvb_load_acquire_u64(
+					&p->dstats->attach_scans);
 				stat_add(&p->stats->holds, 1);
 			}
-			/* The daemon that comes gets its whole timeout. */
-			w->present_since = now;
-			return hyp_channel_ns(w->start, now) > p->hold_ns ?
-			       HYP_WAIT_TIMEOUT : HYP_WAIT_DONE;
+			return hyp_channel_hold(p, w, now);
 		}
+		/*
+		 * A daemon attached during the hold is still setting up
+		 * (the daemon says RUNNING on attach, then resumes its
+		 * devices from their state files, which took more than
+		 * 500 ms under TCG): it serves what it finds at its first
+		 * poll, the attach scan, and counts it in attach_scans
+		 * afterwards.  Until then the request is held still.
+		 * Acquire, on every check (rule 1); pairs with nothing the
+		 * producer reads: the completion it waits for is C'.
+		 */
+		if (w->held && hvb_load_acquire_u64(&p->dstats->attach_scans) ==
+			       w->scans)
+			return hyp_channel_hold(p, w, now);
 	}
 	return p->timeout_ns &&
 	       hyp_channel_ns(w->present_since, now) > p->timeout_ns ?

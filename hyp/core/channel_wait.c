@@ -11,7 +11,7 @@ int hyp_channel_wait_resp(struct hyp_producer *p, __u64 seq,
 			  __u64 start_cycles)
 {
 	struct hvb_sync_resp *resp = &p->slot->resp;
-	struct hyp_wait w = { start_cycles, start_cycles, 0, 0 };
+	struct hyp_wait w = { start_cycles, start_cycles, 0, 0, 0 };
 	__u32 spins = 0;
 	int ret;
 

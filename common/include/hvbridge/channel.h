@@ -355,7 +355,10 @@ struct hvb_daemon_stats {
 	__u64 sleeps;		/* times the daemon went to sleep */
 	__u64 wakeups;		/* returns from sleep */
 	__u64 empty_wakeups;	/* wake-ups that found no work */
-	__u64 attach_scans;	/* full slot scans (one per attach) */
+	/* Full slot scans (one per attach, counted after it served every
+	 * slot).  Since ABI 2.1 also read (acquire) by the hypervisor: a
+	 * request held for an absent daemon stays held until it moves. */
+	__u64 attach_scans;
 	/* +1 at least every HVB_HEARTBEAT_MS while a daemon is attached, in
 	 * its serving loop and while it sleeps; read by a daemon about to
 	 * attach, to tell a live owner from a dead one.  Since ABI 1.1. */

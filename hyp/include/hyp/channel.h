@@ -113,6 +113,7 @@ int hyp_channel_wait_resp(struct hyp_producer *p, __u64 seq,
 struct hyp_wait {
 	__u64 start;		/* hyp_arch_cycles() at publication */
 	__u64 present_since;	/* since when the daemon is seen there */
+	__u64 scans;		/* attach_scans when the hold began */
 	__u32 held;		/* the wait has held (counted once) */
 	__u32 pad;
 };
