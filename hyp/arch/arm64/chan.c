@@ -21,8 +21,10 @@
  *    hvbridge.ko writes ABSENT when the daemon's file is released, even
  *    after a SIGKILL; a daemon of another transport on a graceful
  *    detach): the request is held in its slot, not aborted, and a
- *    daemon that attaches serves it with its attach scan; at most
- *    HYP_CHANNEL_HOLD_NS (60 s) from publication, then the abort;
+ *    daemon that attaches serves it with its attach scan (the hold
+ *    lasts until that scan is counted: the daemon says RUNNING before
+ *    it has resumed its devices); at most HYP_CHANNEL_HOLD_NS (60 s)
+ *    from publication, then the abort;
  *  - never a daemon on this region (epoch 0: the root zone runs none):
  *    the 500 ms timeout and the abort, as before the hold;
  *  - a daemon of the host-file transport killed with SIGKILL leaves
