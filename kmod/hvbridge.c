@@ -302,13 +302,41 @@ static int hvb_open(struct inode *inode, struct file *file)
 }
 
 /**
+ * hvb_daemon_gone() - tell the hypervisor that no daemon is attached
+ * @hd: the device
+ *
+ * Called when the daemon's file is released: the daemon exited, killed
+ * or not, and nothing of it still maps the region.  A daemon that
+ * detached left ABSENT already; one killed with SIGKILL left RUNNING or
+ * SLEEPING, which would make the hypervisor time its requests out after
+ * 500 ms.  ABSENT makes it hold them for the next daemon instead
+ * (docs/abi.md, "No daemon: the hold").
+ */
+static void hvb_daemon_gone(struct hvb_dev *hd)
+{
+	struct hvb_wake *w = hvb_region_wake(hd->region);
+
+	/*
+	 * Barrier P: fully ordered, so everything the dead daemon wrote
+	 * comes before ABSENT; pairs with the producers' acquire of
+	 * consumer_state in their wait (Barrier P') and with the next
+	 * daemon's exchange to RUNNING.  An exchange, not a store: a
+	 * producer's SLEEPING -> RUNNING swap may race with it, and
+	 * either order ends in ABSENT.
+	 */
+	xchg(&w->consumer_state, HVB_CONSUMER_ABSENT);
+	WRITE_ONCE(w->consumer_pid, 0);
+}
+
+/**
  * hvb_release() - the last reference to the file is gone
  * @inode: the device node
  * @file: the file
  *
  * Mappings hold the file, so this runs only once its process has
  * unmapped everything too (or exited, killed or not); only then is the
- * daemon role, if this file held it, free for the next daemon.
+ * daemon role, if this file held it, free for the next daemon, and the
+ * region says that no daemon is attached (hvb_daemon_gone()).
  *
  * Return: 0.
  */
@@ -318,8 +346,14 @@ static int hvb_release(struct inode *inode, struct file *file)
 	struct hvb_dev *hd = hf->hd;
 
 	mutex_lock(&hd->daemon_lock);
-	if (hd->daemon == file)
+	if (hd->daemon == file) {
+		/*
+		 * Before the role is free: the next daemon's attach comes
+		 * after this ABSENT, never before it.
+		 */
+		hvb_daemon_gone(hd);
 		WRITE_ONCE(hd->daemon, NULL);
+	}
 	mutex_unlock(&hd->daemon_lock);
 	mutex_destroy(&hf->lock);
 	kfree(hf);

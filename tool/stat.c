@@ -160,6 +160,23 @@ static const char *hvb_stat_state(__u32 state)
 	return "unknown";
 }
 
+/* The producers' hold counters (ABI 2.1), on a line of their own: the
+ * table's columns stay as scripts read them. */
+static void hvb_stat_holds(void *region, const struct hvb_region_header *h)
+{
+	const struct hvb_cpu_stats *s;
+	__u64 holds = 0, retries = 0;
+	__u32 cpu;
+
+	for (cpu = 0; cpu < h->nr_cpus; cpu++) {
+		s = hvb_region_cpu_stats(region, h->nr_cpus, cpu);
+		holds += hvb_read_once_u64(&s->holds);
+		retries += hvb_read_once_u64(&s->retries);
+	}
+	printf("held %llu, given back %llu (requests that waited for an absent daemon;\n accesses given back to the guest to replay: zone stop, region switch)\n\n",
+	       (unsigned long long)holds, (unsigned long long)retries);
+}
+
 /*
  * When the region's counters started from zero: @formatted_ns is the
  * module's answer (HVB_IOC_INFO), 0 for a region file, whose creator
@@ -217,8 +234,9 @@ static void hvb_stat_print(const char *path, void *region,
 	for (i = 0; i < HVB_STAT_COLS; i++)
 		printf(" %12llu", (unsigned long long)sum[i]);
 	hvb_stat_since(formatted_ns, since, sizeof(since));
-	printf("(sync_req..timeouts: producer side, the hypervisor's; served..torn: daemon side)\n");
-	printf("region counters since %s\n\n", since);
+	printf("\n(sync_req..timeouts: producer side, the hypervisor's; served..torn: daemon side)\n");
+	printf("region counters since %s\n", since);
+	hvb_stat_holds(region, h);
 
 	hvb_stat_daemon(region, d);
 	printf("daemon  ");

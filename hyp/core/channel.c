@@ -85,6 +85,72 @@ static void hyp_channel_account(struct hyp_producer *p, __u64 start_cycles)
 	stat_add(&p->stats->lat_hist[hvb_lat_bucket(ns)], 1);
 }
 
+/* Nanoseconds from @since to @now (hyp_arch_cycles()); 0 if earlier. */
+static __u64 hyp_channel_ns(__u64 since, __u64 now)
+{
+	return now > since ? hyp_arch_cycles_to_ns(now - since) : 0;
+}
+
+/* One check of a hold: at most hold_ns from publication.  The daemon
+ * that comes gets its whole timeout from the end of the hold. */
+static int hyp_channel_hold(struct hyp_producer *p, struct hyp_wait *w,
+			    __u64 now)
+{
+	w->present_since = now;
+	return hyp_channel_ns(w->start, now) > p->hold_ns ?
+	       HYP_WAIT_TIMEOUT : HYP_WAIT_DONE;
+}
+
+int hyp_channel_wait_check(struct hyp_producer *p, struct hyp_wait *w)
+{
+	__u64 now;
+	__u32 state;
+
+	if (hyp_arch_wait_check(p, w->start))
+		return HYP_WAIT_RETRY;
+	now = hyp_arch_cycles();
+	if (p->hold_ns) {
+		/*
+		 * Barrier P': acquire, on every check (rule 1); pairs with
+		 * the release of an exchange to ABSENT (Barrier P: the
+		 * module's when the daemon's file is released, the daemon's
+		 * own in hvb_consumer_detach()) and with the next daemon's
+		 * exchange to RUNNING on attach.  Nothing is read under it:
+		 * the request stays in the slot, and a daemon that attaches
+		 * finds it with its attach scan (Barrier H (attach)).
+		 */
+		state = hvb_load_acquire_u32(&p->wake->consumer_state);
+		/* Never attached (epoch 0): no daemon is coming, the root
+		 * zone runs none; the timeout alone, as before any hold. */
+		if (state == HVB_CONSUMER_ABSENT &&
+		    hvb_read_once_u32(&p->wake->consumer_epoch)) {
+			if (!w->held) {
+				w->held = 1;
+				w->scans = hvb_load_acquire_u64(
+					&p->dstats->attach_scans);
+				stat_add(&p->stats->holds, 1);
+			}
+			return hyp_channel_hold(p, w, now);
+		}
+		/*
+		 * A daemon attached during the hold is still setting up
+		 * (the daemon says RUNNING on attach, then resumes its
+		 * devices from their state files, which took more than
+		 * 500 ms under TCG): it serves what it finds at its first
+		 * poll, the attach scan, and counts it in attach_scans
+		 * afterwards.  Until then the request is held still.
+		 * Acquire, on every check (rule 1); pairs with nothing the
+		 * producer reads: the completion it waits for is C'.
+		 */
+		if (w->held && hvb_load_acquire_u64(&p->dstats->attach_scans) ==
+			       w->scans)
+			return hyp_channel_hold(p, w, now);
+	}
+	return p->timeout_ns &&
+	       hyp_channel_ns(w->present_since, now) > p->timeout_ns ?
+	       HYP_WAIT_TIMEOUT : HYP_WAIT_DONE;
+}
+
 hyp_status_t hyp_channel_sync(struct hyp_producer *p, __u32 zone_id,
 			      __u64 addr, __u32 size, __u32 flags,
 			      __u64 *value)
@@ -94,6 +160,7 @@ hyp_status_t hyp_channel_sync(struct hyp_producer *p, __u32 zone_id,
 	__u64 seq = p->next_seq++;
 	__u64 start = hyp_arch_cycles();
 	__u32 status;
+	int wait;
 
 	/*
 	 * The slot is ours: the daemon finished reading it before it
@@ -128,9 +195,11 @@ hyp_status_t hyp_channel_sync(struct hyp_producer *p, __u32 zone_id,
 	stat_add(&p->stats->sync_requests, 1);
 	hyp_channel_wake_consumer(p);
 
-	if (hyp_channel_wait_resp(p, seq, start)) {
+	wait = hyp_channel_wait_resp(p, seq, start);
+	if (wait != HYP_WAIT_DONE) {
 		/*
-		 * Timeout policy: give up on this request.  Barrier S:
+		 * Timeout policy (or the hold ran out, or the arch hook
+		 * gave the access back): give up on this request.  Barrier S:
 		 * invalidate the slot (keeping seq, so no later producer of
 		 * this slot reuses it) before any later request rewrites its
 		 * fields; pairs with the daemon's seqlock re-check (hvb_rmb,
@@ -139,11 +208,19 @@ hyp_status_t hyp_channel_sync(struct hyp_producer *p, __u32 zone_id,
 		 */
 		hvb_write_once_u64(&req->seq, seq | HVB_SEQ_INVALID);
 		hvb_wmb();
+		if (wait == HYP_WAIT_RETRY) {
+			stat_add(&p->stats->retries, 1);
+			return HVB_STATUS_RETRY;
+		}
 		stat_add(&p->stats->timeouts, 1);
 		return HVB_STATUS_TIMEOUT;
 	}
 	/* Ordered after resp.seq by the acquire in hyp_channel_wait_resp. */
 	status = hvb_read_once_u32(&resp->status);
+	/* Only the producer gives an access back to the guest: a daemon's
+	 * RETRY would make the vCPU replay it for ever. */
+	if (status == HVB_STATUS_RETRY)
+		status = HVB_STATUS_IO_ERROR;
 	if (status == HVB_STATUS_OK) {
 		if (!(flags & HVB_REQ_WRITE))
 			*value = hvb_read_once_u64(&resp->value);

@@ -24,6 +24,8 @@ static enum hyp_mmio_result hyp_mmio_channel(const struct hyp_zone *z,
 		return HYP_MMIO_OK;
 	case HVB_STATUS_TIMEOUT:
 		return HYP_MMIO_TIMEOUT;
+	case HVB_STATUS_RETRY:
+		return HYP_MMIO_RETRY;
 	case HVB_STATUS_NO_DEVICE:
 		return HYP_MMIO_NO_DEVICE;
 	default:
@@ -81,6 +83,8 @@ const char *hyp_mmio_strerror(enum hyp_mmio_result res)
 		return "no device";
 	case HYP_MMIO_TIMEOUT:
 		return "daemon timeout";
+	case HYP_MMIO_RETRY:
+		return "given back to replay";
 	}
 	return "?";
 }

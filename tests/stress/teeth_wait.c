@@ -7,8 +7,8 @@
  *
  * Why: with the acquire made a plain load, the product builds still
  * reload resp.seq on every turn, because the loop body holds an opaque
- * call (the host's hyp_arch_wait_check() calls sched_yield() and reads
- * the TSC) and a volatile asm (hvb_cpu_relax(): pause, yield), which
+ * call (hyp_channel_wait_check(): the host's hook calls sched_yield()
+ * and reads the TSC, and the hold reads the region) and a volatile asm (hvb_cpu_relax(): pause, yield), which
  * gcc 12 and clang 14 do not move a load across (docs/memory-ordering.md,
  * "The teeth").  Neither is a rule: a bounded-wait hook the compiler can
  * see, and a relax that is empty (hvb_cpu_relax() on any host but x86
@@ -46,16 +46,19 @@ static inline __attribute__((const)) __u64 teeth_cycles(void)
 }
 
 /*
- * The host's bounded-wait hook (hyp/arch/host/arch.c) on that clock, in
- * view of the compiler, and without its sched_yield(): the timeout test
- * as the hook makes it (cycles are nanoseconds here).
+ * The wait's policy check (hyp_channel_wait_check() in hyp/core/channel.c:
+ * the host's bounded-wait hook, which calls sched_yield() and reads the
+ * TSC, then the hold for an absent daemon), in view of the compiler and
+ * on that clock: the timeout test alone (cycles are nanoseconds here).
+ * No hold: the harness's daemon is never absent.
  */
-static inline int teeth_wait_check(struct hyp_producer *p, __u64 start_cycles)
+static inline int teeth_wait_check(struct hyp_producer *p, struct hyp_wait *w)
 {
-	return p->timeout_ns && teeth_cycles() - start_cycles > p->timeout_ns;
+	return p->timeout_ns && teeth_cycles() - w->start > p->timeout_ns ?
+	       HYP_WAIT_TIMEOUT : HYP_WAIT_DONE;
 }
 
-#define hyp_arch_wait_check(p, start) teeth_wait_check(p, start)
+#define hyp_channel_wait_check(p, w) teeth_wait_check(p, w)
 
 #ifndef TEETH_KEEP_RELAX
 /* The relax of a host with no spin-wait hint: empty. */

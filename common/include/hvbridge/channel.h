@@ -60,8 +60,10 @@
 
 #define HVB_MAGIC		0x52425648u	/* "HVBR" in memory order */
 #define HVB_ABI_MAJOR		2u	/* 2: kick slot table and acks */
-#define HVB_ABI_MINOR		0u	/* 1.1: consumer_owner, heartbeat;
-					 * 1.2: zone_gen, zone_ack */
+#define HVB_ABI_MINOR		1u	/* 1.1: consumer_owner, heartbeat;
+					 * 1.2: zone_gen, zone_ack;
+					 * 2.1: holds, retries; the module
+					 * writes consumer_state ABSENT */
 
 /* The isolation unit: one writer per line of this size. */
 #define HVB_LINE		128u
@@ -108,6 +110,9 @@
 #define HVB_STATUS_NO_DEVICE	2u	/* no window covers zone/addr */
 #define HVB_STATUS_IO_ERROR	3u	/* the device model failed the access */
 #define HVB_STATUS_TIMEOUT	4u	/* producer-local: never in the ring */
+#define HVB_STATUS_RETRY	5u	/* producer-local: the guest replays the
+					 * access (never in the ring; a daemon's
+					 * 5 counts as IO_ERROR) */
 
 /* struct hvb_wake.consumer_state */
 #define HVB_CONSUMER_ABSENT	0u	/* no daemon attached */
@@ -146,9 +151,14 @@ struct hvb_wake {
 	/*
 	 * Written by the daemon (RUNNING on attach and after every wait,
 	 * SLEEPING before it checks for work one last time, ABSENT on
-	 * detach) and by a producer, which moves SLEEPING -> RUNNING with a
-	 * compare-and-swap to take the duty of waking the daemon.
-	 * Read by producers after Barrier W2.
+	 * detach), by a producer, which moves SLEEPING -> RUNNING with a
+	 * compare-and-swap to take the duty of waking the daemon, and
+	 * (since ABI 2.1) by hvbridge.ko, which exchanges it to ABSENT
+	 * when the daemon's file is released, so a daemon killed with
+	 * SIGKILL leaves ABSENT behind too (Barrier P).  Read by producers
+	 * after Barrier W2, and (acquire, Barrier P') in every check of a
+	 * completion wait: ABSENT after an attach (consumer_epoch != 0)
+	 * makes the wait a hold (docs/abi.md "No daemon: the hold").
 	 */
 	__u32 consumer_state;
 	/*
@@ -322,7 +332,10 @@ struct hvb_cpu_stats {
 	__u64 error_responses;	/* completions with status != OK */
 	__u64 timeouts;		/* requests the producer gave up on */
 	__u64 lat_total_ns;	/* sum of round trips of completed requests */
-	__u64 reserved0[2];
+	__u64 holds;		/* requests that waited for an absent
+				 * daemon (ABI 2.1) */
+	__u64 retries;		/* requests given back to the guest to
+				 * replay: zone stop, region switch (2.1) */
 	__u64 lat_hist[HVB_LAT_BUCKETS];
 	__u64 reserved1[8];
 	/* written by the daemon */
@@ -342,7 +355,10 @@ struct hvb_daemon_stats {
 	__u64 sleeps;		/* times the daemon went to sleep */
 	__u64 wakeups;		/* returns from sleep */
 	__u64 empty_wakeups;	/* wake-ups that found no work */
-	__u64 attach_scans;	/* full slot scans (one per attach) */
+	/* Full slot scans (one per attach, counted after it served every
+	 * slot).  Since ABI 2.1 also read (acquire) by the hypervisor: a
+	 * request held for an absent daemon stays held until it moves. */
+	__u64 attach_scans;
 	/* +1 at least every HVB_HEARTBEAT_MS while a daemon is attached, in
 	 * its serving loop and while it sleeps; read by a daemon about to
 	 * attach, to tell a live owner from a dead one.  Since ABI 1.1. */
@@ -385,6 +401,10 @@ _Static_assert(sizeof(struct hvb_cpu_slot) == 2 * HVB_LINE, "slot size");
 _Static_assert(__builtin_offsetof(struct hvb_cpu_slot, resp) == HVB_LINE,
 	       "response on its own line");
 _Static_assert(sizeof(struct hvb_cpu_stats) == 4 * HVB_LINE, "stats size");
+_Static_assert(__builtin_offsetof(struct hvb_cpu_stats, holds) == 48 &&
+	       __builtin_offsetof(struct hvb_cpu_stats, retries) == 56 &&
+	       __builtin_offsetof(struct hvb_cpu_stats, lat_hist) == 64,
+	       "holds and retries in the producer's first line");
 _Static_assert(__builtin_offsetof(struct hvb_cpu_stats, served) ==
 	       3 * HVB_LINE, "daemon part of the stats on its own line");
 _Static_assert(sizeof(struct hvb_daemon_stats) == 2 * HVB_LINE,

@@ -65,7 +65,6 @@ void hyp_arch_wake_consumer(struct hyp_producer *p)
 
 int hyp_arch_wait_check(struct hyp_producer *p, __u64 start_cycles)
 {
-	return p->timeout_ns &&
-	       hyp_arch_cycles_to_ns(hyp_arch_cycles() - start_cycles) >
-	       p->timeout_ns;
+	(void)start_cycles;
+	return hyp_arm64_chan_wait_check(p);
 }

@@ -12,9 +12,31 @@
  * region itself and `hvbridge daemon --region FILE` serves it as is
  * (tests/e2e, channel-hvbridge).
  *
- * Policy for a daemon that is gone or slow: a synchronous request waits
- * at most HYP_CHANNEL_TIMEOUT_NS, then the producer invalidates its slot
- * and the guest gets a data abort.  The guest's vCPU never hangs.
+ * Policy for a daemon that is gone or slow (hyp_channel_wait_check()):
+ *  - a daemon attached (consumer_state not ABSENT) but slow or hung: a
+ *    synchronous request waits at most HYP_CHANNEL_TIMEOUT_NS (500 ms)
+ *    from when its wait saw the daemon there, then the producer
+ *    invalidates its slot and the guest gets a data abort;
+ *  - no daemon attached, after one was (ABSENT, consumer_epoch != 0:
+ *    hvbridge.ko writes ABSENT when the daemon's file is released, even
+ *    after a SIGKILL; a daemon of another transport on a graceful
+ *    detach): the request is held in its slot, not aborted, and a
+ *    daemon that attaches serves it with its attach scan (the hold
+ *    lasts until that scan is counted: the daemon says RUNNING before
+ *    it has resumed its devices); at most HYP_CHANNEL_HOLD_NS (60 s)
+ *    from publication, then the abort;
+ *  - never a daemon on this region (epoch 0: the root zone runs none):
+ *    the 500 ms timeout and the abort, as before the hold;
+ *  - a daemon of the host-file transport killed with SIGKILL leaves
+ *    RUNNING or SLEEPING behind, which nobody clears: the 500 ms
+ *    timeout, as for a hung daemon.
+ * While it waits, the vCPU's zone may be stopped (ZONE_STOP, a sibling's
+ * SYSTEM_OFF/RESET) and the producers may switch regions (attach,
+ * detach): every check of the wait looks (hyp_arm64_chan_wait_check()),
+ * and the access is then given back to the guest unperformed, its
+ * instruction not skipped, so a stopping CPU parks at once and a
+ * running one replays the access on the new region.  The guest's vCPU
+ * never hangs.
  *
  * hvbridge.ko brings its own region instead (HVB_HC_CHANNEL_ATTACH, in
  * the root zone's RAM) and gives it back on unload (HVB_HC_CHANNEL_DETACH);
@@ -48,10 +70,16 @@ static __u32 hyp_producer_state[HYP_MAX_CPUS];	/* this CPU's only */
 /* The hyp_chan_sel value this CPU's producer is bound to (its own). */
 static __u32 hyp_producer_sel[HYP_MAX_CPUS];
 /*
- * When this CPU last took its producer for an access (hyp_arch_cycles());
- * written by that CPU, read by a detaching CPU.  An access ends within
- * HYP_CHAN_GRACE_NS of it: at most two synchronous requests (a pair),
- * each bounded by HYP_CHANNEL_TIMEOUT_NS, plus the trap's own work.
+ * When this CPU last took its producer for an access, or last checked
+ * the selector in a completion wait (hyp_arch_cycles()); written by that
+ * CPU, read by a detaching CPU.  An access ends within HYP_CHAN_GRACE_NS
+ * of it: a wait checks the selector every HYP_WAIT_CHECK_SPINS turns,
+ * each check after a new timestamp (Barrier R), and gives the access up
+ * when it changed; the rest of an access (two requests' publication at
+ * most, a pair, and the trap's own work) is short.  The bound is the
+ * one of the time before the hold (two requests of HYP_CHANNEL_TIMEOUT_NS,
+ * plus 100 ms), kept: a held request refreshes the timestamp, so the
+ * hold's 60 s never enter it.
  */
 static __u64 hyp_producer_since[HYP_MAX_CPUS];
 #define HYP_CHAN_GRACE_NS	(2 * HYP_CHANNEL_TIMEOUT_NS + 100000000ull)
@@ -154,6 +182,7 @@ static void hyp_producer_bind(__u32 cpu, __u32 sel)
 	}
 	err = hyp_channel_attach(p, (void *)base, size, cpu,
 				 HYP_CHANNEL_TIMEOUT_NS);
+	p->hold_ns = HYP_CHANNEL_HOLD_NS;
 	if (!err && !hyp_producer_in(p, base, size))
 		err = HVB_REGION_ELAYOUT;
 	hyp_producer_state[cpu] = err ? PRODUCER_FAILED : PRODUCER_OK;
@@ -190,6 +219,26 @@ struct hyp_producer *hyp_arm64_chan_producer(void)
 		hyp_producer_bind(cpu, sel);
 	return hyp_producer_state[cpu] == PRODUCER_OK ?
 	       &hyp_producers[cpu] : 0;
+}
+
+int hyp_arm64_chan_wait_check(struct hyp_producer *p)
+{
+	__u32 cpu = hyp_arm64_cpu_id();
+
+	(void)p;
+	if (cpu >= HYP_MAX_CPUS)
+		return 0;
+	/* A stop must not wait for the daemon (a hold lasts up to 60 s):
+	 * the caller gives the access back and parks. */
+	if (hyp_hc_zone_is_stopping(hyp_vcpu_current()))
+		return 1;
+	hvb_write_once_u64(&hyp_producer_since[cpu], hyp_arch_cycles());
+	/* Barrier R, as in hyp_arm64_chan_producer(): the timestamp
+	 * before the selector; pairs with Barrier R' in
+	 * hyp_arm64_channel_detach().  Either we see the new selector
+	 * here, or the detach sees this timestamp and waits for us. */
+	hvb_mb();
+	return hvb_load_acquire_u32(&hyp_chan_sel) != hyp_producer_sel[cpu];
 }
 
 /* [@pa, @pa + @size) inside one of the root zone's own RAM regions

@@ -300,6 +300,14 @@ void hyp_hc_zone_exit_check(struct hyp_zone *z)
 	arm64_halt();
 }
 
+int hyp_hc_zone_is_stopping(const struct hyp_zone *z)
+{
+	/* Acquire, as in hyp_hc_zone_exit_check(): pairs with the fully
+	 * ordered move to STOPPING (ZONE_STOP, SYSTEM_OFF/RESET). */
+	return z && !hyp_hc_is_root(z) &&
+	       hvb_load_acquire_u32(&hyp_hc_run[z->index]) == HC_STOPPING;
+}
+
 void hyp_hc_zone_entry_check(struct hyp_zone *z)
 {
 	/* Only a stop: the starting flag stays until the first exit, as

@@ -11,11 +11,13 @@
  * to their registers only once every part of the access succeeded, then
  * the base register is written back and the instruction skipped.  Any
  * failure (not a translation fault, undecodable, no window, device
- * error) injects a synchronous external abort into the guest: a guest
- * can never stop the hypervisor from here.
+ * error, daemon timeout) injects a synchronous external abort into the
+ * guest: a guest can never stop the hypervisor from here.  An access
+ * the channel gave back (HYP_MMIO_RETRY) is neither: the guest replays it.
  */
 #include <arm64/chan.h>
 #include <arm64/esr.h>
+#include <arm64/hvc.h>
 #include <arm64/hyp.h>
 #include <arm64/inject.h>
 #include <arm64/pgtable.h>
@@ -196,6 +198,18 @@ enum hyp_trap_result hyp_vcpu_dabt(struct hyp_trap_frame *tf)
 	    (acc.is_pair && !hyp_zone_find_mmio(z, acc.addr2, acc.size)))
 		return hyp_vcpu_abort(z, tf, ipa, "outside every window");
 	mres = hyp_vcpu_mmio_do(z, tf, &acc, data);
+	if (mres == HYP_MMIO_RETRY) {
+		/*
+		 * The wait was abandoned (chan.c, "Policy"): no register
+		 * written, the instruction not skipped.  A stopping zone's
+		 * CPU parks here; any other runs the access again, on the
+		 * channel's new region.  (A store pair whose first half was
+		 * done does that half twice: a register write the daemon
+		 * may see twice, as after a daemon's death.)
+		 */
+		hyp_hc_zone_exit_check(z);
+		return HYP_TRAP_HANDLED;
+	}
 	if (mres != HYP_MMIO_OK)
 		return hyp_vcpu_abort(z, tf, ipa, hyp_mmio_strerror(mres));
 	if (z->cfg->flags & HYP_ZONE_TRACE_MMIO)

@@ -31,10 +31,15 @@ __u64 hyp_arch_cycles_to_ns(__u64 cycles);
 void hyp_arch_wake_consumer(struct hyp_producer *p);
 
 /*
- * The bounded-wait hook, called every HYP_WAIT_CHECK_SPINS iterations of
- * a completion wait that started at hyp_arch_cycles() == @start_cycles.  Returns non-zero to give
- * up (the timeout policy).  The host version also yields the thread, as
- * simulated vCPUs may outnumber host cores.
+ * The wait hook, called every HYP_WAIT_CHECK_SPINS iterations of a
+ * completion wait that started at hyp_arch_cycles() == @start_cycles
+ * (and of hyp_channel_zone_released(), which ignores the result).
+ * Returns non-zero to abandon the wait for a reason of the environment,
+ * the access then given back to the guest to replay (EL2: the vCPU's
+ * zone is stopping, or the producers switched regions).  The timeout
+ * and the hold are the core's (hyp_channel_wait_check()).  The host
+ * version yields the thread, as simulated vCPUs may outnumber host
+ * cores, and never abandons.
  */
 int hyp_arch_wait_check(struct hyp_producer *p, __u64 start_cycles);
 

@@ -29,6 +29,15 @@ struct hyp_producer {
 	struct hvb_kick_acks *kacks;	/* the daemon's routes (read only) */
 	__u64 next_seq;			/* seq of the next request, never 0 */
 	__u64 timeout_ns;		/* give up after this; 0: never */
+	/*
+	 * The hold (docs/abi.md "No daemon: the hold"): while no daemon is
+	 * attached (consumer_state ABSENT after an attach), a wait does
+	 * not time out but holds, at most @hold_ns from the request's
+	 * publication; a daemon that attaches meanwhile gets @timeout_ns
+	 * from when the wait saw it.  0: no hold (the timeout alone, as
+	 * for a daemon that is there).  Set by the caller after attach.
+	 */
+	__u64 hold_ns;
 	__u32 cpu;
 	__u32 pad;
 };
@@ -48,8 +57,11 @@ int hyp_channel_attach(struct hyp_producer *p, void *region, __u64 size,
  * Forward one synchronous MMIO access and wait for its completion.
  * @value is the store data of a write (HVB_REQ_WRITE in @flags) and
  * receives the load data of a read.  Returns HVB_STATUS_OK, the daemon's
- * error status, or HVB_STATUS_TIMEOUT when the bounded wait gave up; on
- * anything but OK the caller injects a data abort into the guest.
+ * error status, HVB_STATUS_TIMEOUT when the bounded wait (or the hold)
+ * gave up, or HVB_STATUS_RETRY when the arch hook abandoned the wait
+ * (hyp_arch_wait_check()); on RETRY the caller gives the access back to
+ * the guest unperformed (it runs the instruction again), on anything
+ * else but OK it injects a data abort into the guest.
  */
 hyp_status_t hyp_channel_sync(struct hyp_producer *p, __u32 zone_id,
 			      __u64 addr, __u32 size, __u32 flags,
@@ -88,9 +100,30 @@ int hyp_channel_zone_released(struct hyp_producer *p, __u32 zone_id,
 /*
  * The completion wait of hyp_channel_sync(), in its own file so that the
  * stress tests can link a deliberately broken one in its place.  Returns
- * 0 when resp.seq == @seq, -1 when the bounded-wait hook gave up.
+ * HYP_WAIT_DONE when resp.seq == @seq, else what hyp_channel_wait_check()
+ * decided.
  */
+#define HYP_WAIT_DONE		0
+#define HYP_WAIT_TIMEOUT	(-1)	/* the timeout or the hold ran out */
+#define HYP_WAIT_RETRY		(-2)	/* the arch hook abandoned the wait */
 int hyp_channel_wait_resp(struct hyp_producer *p, __u64 seq,
 			  __u64 start_cycles);
+
+/* The clock of one completion wait (hyp_channel_wait_check()). */
+struct hyp_wait {
+	__u64 start;		/* hyp_arch_cycles() at publication */
+	__u64 present_since;	/* since when the daemon is seen there */
+	__u64 scans;		/* attach_scans when the hold began */
+	__u32 held;		/* the wait has held (counted once) */
+	__u32 pad;
+};
+
+/*
+ * The policy of a completion wait, called every HYP_WAIT_CHECK_SPINS
+ * turns of it: HYP_WAIT_DONE to go on waiting, or HYP_WAIT_TIMEOUT /
+ * HYP_WAIT_RETRY to give up.  Out of the loop's file, so the broken wait
+ * of tests/stress needs none of it.
+ */
+int hyp_channel_wait_check(struct hyp_producer *p, struct hyp_wait *w);
 
 #endif /* HYP_CHANNEL_H */

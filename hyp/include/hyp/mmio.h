@@ -23,6 +23,9 @@ enum hyp_mmio_result {
 	HYP_MMIO_ERROR,		/* the device failed it: inject an abort */
 	HYP_MMIO_NO_DEVICE,	/* no window, or no channel: inject */
 	HYP_MMIO_TIMEOUT,	/* the daemon did not answer: inject */
+	HYP_MMIO_RETRY,		/* given back unperformed: the guest runs
+				 * the instruction again (its zone stops,
+				 * or the channel changed region) */
 };
 
 /*

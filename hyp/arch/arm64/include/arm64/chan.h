@@ -10,6 +10,9 @@
 #define HYP_CHANNEL_BASE	0x7fff0000ul	/* the last 64 KiB of RAM */
 #define HYP_CHANNEL_SIZE	0x10000ul
 #define HYP_CHANNEL_TIMEOUT_NS	500000000ull	/* 500 ms */
+/* The longest a synchronous access waits while no daemon is attached
+ * (chan.c, "Policy"; docs/abi.md "No daemon: the hold"). */
+#define HYP_CHANNEL_HOLD_NS	60000000000ull	/* 60 s */
 
 /*
  * The wake interrupt: an SPI no QEMU virt device uses, set pending in the
@@ -30,5 +33,12 @@ struct hyp_producer *hyp_arm64_producer(void);
 /* The same without the park check of an exit: for the hypervisor's own
  * uses of the channel (zone generations, hvc_bridge.c). */
 struct hyp_producer *hyp_arm64_chan_producer(void);
+
+/*
+ * The wait hook of this CPU's producer @p (hyp_arch_wait_check()):
+ * non-zero when the access must be given back to the guest, because
+ * the vCPU's zone is stopping or the producers switched regions.
+ */
+int hyp_arm64_chan_wait_check(struct hyp_producer *p);
 
 #endif /* ARM64_CHAN_H */

@@ -22,6 +22,14 @@ void hyp_hc_call(struct hyp_zone *z, struct hyp_trap_frame *tf);
 void hyp_hc_zone_exit_check(struct hyp_zone *z);
 
 /*
+ * Was @z asked to stop (its CPUs park at their next exit)?  0 for NULL
+ * or the root zone.  For a CPU of @z waiting at EL2 (a channel request
+ * held for the daemon), which gives the access back and parks instead
+ * of waiting on (hyp_arm64_chan_wait_check()).
+ */
+int hyp_hc_zone_is_stopping(const struct hyp_zone *z);
+
+/*
  * PSCI SYSTEM_OFF (@reset 0) or SYSTEM_RESET (1) from a vCPU of guest
  * zone @z: the zone stops, not the machine.  Its other CPUs are kicked
  * and park at that exit; this one powers off.  A reset then starts the
