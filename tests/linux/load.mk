@@ -4,9 +4,9 @@
 # its CPUs for E2E_LOAD_SECS (30) s while the root zone runs its own
 # load, with the release build as shipped (-O2) and at -O3
 # (tests/build/o3.mk): two QEMU runs, each bounded by
-# E2E_LOAD_TIMEOUT (900) s.  Time here: README.md ("make test").
+# E2E_LOAD_TIMEOUT (600) s.  Time here: README.md ("make test").
 E2E_LOAD_SECS ?= 30
-E2E_LOAD_TIMEOUT ?= 900
+E2E_LOAD_TIMEOUT ?= 600
 TEST_TARGETS += e2e-linux-load
 
 .PHONY: e2e-linux-load

@@ -20,7 +20,7 @@ work=${1:?usage: load.sh WORK_DIR O3_HYP O3_DAEMON O3_KMOD}
 o3_hyp=${2:?}
 o3_daemon=${3:?}
 o3_kmod=${4:?}
-tmo=${LOAD_TIMEOUT:-900}
+tmo=${LOAD_TIMEOUT:-600}
 mkdir -p "$work"
 pass=0
 fail=0
