@@ -6,8 +6,8 @@
 #
 #   rootfs.ext4          the root filesystem (virtio-blk, /dev/vda): static
 #                        busybox (scripts/fetch-arm64.sh), busybox init with
-#                        scripts/guestfs/{inittab,rcS}, /usr/bin/guest-test
-#                        and guest-io,
+#                        scripts/guestfs/{inittab,rcS}, /usr/bin/guest-test,
+#                        guest-io and guest-load,
 #                        and the virtio/ext4 modules with modules.dep;
 #                        made by e2fsprogs' `mke2fs -d`, no loop mount
 #   initramfs.cpio.gz    busybox and the modules the root filesystem needs
@@ -152,6 +152,7 @@ fi
 cp "$SRC/rcS" "$rfs/etc/init.d/rcS"
 cp "$SRC/guest-test" "$rfs/usr/bin/guest-test"
 cp "$SRC/guest-io" "$rfs/usr/bin/guest-io"
+cp "$SRC/guest-load" "$rfs/usr/bin/guest-load"
 echo "root:x:0:0:root:/root:/bin/sh" > "$rfs/etc/passwd"
 echo "root::0:0:99999:7:::" > "$rfs/etc/shadow"
 echo "root:x:0:" > "$rfs/etc/group"

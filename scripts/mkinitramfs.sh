@@ -64,6 +64,10 @@
 #                                    (hvbridge-linux test), the
 #                                    daemon-death case (hvbridge-linux
 #                                    death), then power off
+#                             linux-load  the e2e-linux-load part:
+#                                    zone1's Linux and the root zone
+#                                    under load (hvbridge-linux load),
+#                                    then power off
 #   with --linux DIR (build/linux, scripts/mkguestfs.sh):
 #   /var/lib/hvbridge/zone1-linux/  zone1_linux.json, virtio_cfg_linux.json,
 #                           the kernel file, the DTBs and rootfs.ext4
@@ -80,7 +84,7 @@
 # 0x48000000, the initramfs at 0x49000000.
 #
 # Usage: mkinitramfs.sh [-o DIR] [--dtb] [--linux DIR]
-#                       [--mode shell|test|nodaemon|fault|run|linux|linux-test|linux-run]
+#                       [--mode shell|test|nodaemon|fault|run|linux|linux-test|linux-run|linux-load]
 #                       [--busybox F] [--daemon F] [--kmod F] [--config F]
 #                       [--zone-runs N]
 # Defaults: build/root, build/arm64/busybox, build/host/arm64/tool/hvbridge,
@@ -124,9 +128,9 @@ while [ $# -gt 0 ]; do
 done
 case $mode in
 shell | test | nodaemon | fault | run) ;;
-linux | linux-test | linux-run)
+linux | linux-test | linux-run | linux-load)
 	[ -n "$linux" ] || die "--mode $mode needs --linux DIR" ;;
-*) die "--mode is shell, test, nodaemon, fault, run, linux, linux-test or linux-run, not '$mode'" ;;
+*) die "--mode is shell, test, nodaemon, fault, run, linux, linux-test, linux-run or linux-load, not '$mode'" ;;
 esac
 if [ -z "$kmod" ]; then
 	for k in "${HVB_KMOD:-}" "$TOP/build/host/arm64/kmod/hvbridge.ko" \
@@ -198,7 +202,8 @@ if [ -n "$linux" ]; then
 	# machine's environment gives them: defaults the root zone keeps
 	# unless its own environment says otherwise.
 	for v in HVB_LINUX_CYCLES HVB_LINUX_DEATH HVB_LINUX_TCP_MIB \
-		 HVB_LINUX_DEATH_WATCH HVB_RUN_BLK_MIB; do
+		 HVB_LINUX_DEATH_WATCH HVB_RUN_BLK_MIB HVB_LOAD_SECS \
+		 HVB_LOAD_ROOT_NICE HVB_LOAD_ROOT_JOBS; do
 		eval "x=\${$v:-}"
 		case $x in
 		'') ;;
@@ -442,13 +447,17 @@ linux)
 	setsid cttyhack sh -l
 	poweroff -f
 	;;
-linux-test | linux-run)
+linux-test | linux-run | linux-load)
 	. /etc/hvbridge/linux-test.env
 	# hvc0's lines on the console as they come.
 	if [ "$mode" = linux-run ]; then
 		# make run: zone1's Linux booted once and measured.
 		HVB_LINUX_RELAY=1 hvbridge-linux run
 		say "hvbridge-linux run exited, status $?"
+	elif [ "$mode" = linux-load ]; then
+		# e2e-linux-load: zone1's disk under load on both sides.
+		hvbridge-linux load
+		say "hvbridge-linux load exited, status $?"
 	else
 		# make run-linux: zone1's Linux booted HVB_LINUX_CYCLES
 		# times under one daemon, then the daemon-death case.
@@ -622,7 +631,7 @@ fdtput -t u "$out/root.dtb.tmp" /hvbridge@7fff0000 interrupts 0 120 1
 # (linux-run, linux): errors only, so the shell's prompt comes last.
 quiet=
 case $mode in
-run | linux-test) quiet=" quiet" ;;
+run | linux-test | linux-load) quiet=" quiet" ;;
 linux | linux-run) quiet=" loglevel=3" ;;
 esac
 fdtput -t s "$out/root.dtb.tmp" /chosen bootargs \

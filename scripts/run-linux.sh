@@ -17,7 +17,7 @@
 # by case ("== case NAME: OK"); exit 0 only if every case passed.
 # RUN_TIMEOUT (1800; 900 with --run) s bound the whole run.
 #
-# Usage: run-linux.sh [--run|--shell] [--no-build] [--log FILE]
+# Usage: run-linux.sh [--run|--shell|--load TAG] [--no-build] [--log FILE]
 #   --run       `make run`, mode linux-run: zone1 booted once and
 #               measured (hvbridge-linux run), a summary of the figures
 #               (boot time, blk MB/s and sha256, ping and TCP both ways,
@@ -27,6 +27,17 @@
 #   --shell     `make run-shell`, mode linux: zone1 started once (no
 #               test), the root zone's shell on this terminal once zone1
 #               is up (hvbridge console 1: its hvc0)
+#   --load TAG  the e2e-linux-load part, mode linux-load: zone1 booted
+#               once runs guest-load (checksummed random O_DIRECT 4 KiB
+#               I/O on its virtio-blk disk, a worker per CPU) for
+#               HVB_LOAD_SECS (30) s while the root zone runs a
+#               checksummed copy loop on each of its CPUs (hvbridge-linux
+#               load); then zone1's log, the root zone's log and the
+#               disk's queues are checked (docs/linux-zone.md, "Under
+#               load").  TAG names the build (its work directory
+#               build/run-linux/load-TAG); HVB_HYP_ELF, HVB_DAEMON_ARM64
+#               and HVB_KMOD choose another build's hypervisor, daemon
+#               and module (tests/build/o3.mk's -O3 build)
 #   --no-build  use what is built
 #   --log FILE  keep the serial log (CR removed) in FILE
 set -u
@@ -38,12 +49,14 @@ L=$TOP/build/linux
 tmo=${RUN_TIMEOUT:-1800}
 shell=0
 run=0
+load=
 build=1
 keep=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--run) run=1; tmo=${RUN_TIMEOUT:-900}; work=$work/run ;;
 	--shell) shell=1 ;;
+	--load) load=$2; work=$work/load-$2; tmo=${RUN_TIMEOUT:-900}; shift ;;
 	--no-build) build=0 ;;
 	--log) keep=$2; shift ;;
 	*) sed -n 's/^# Usage: /usage: /p' "$0" >&2; exit 2 ;;
@@ -51,8 +64,8 @@ while [ $# -gt 0 ]; do
 	shift
 done
 
-hyp=$O/arm64/hyp/hvbridge-hyp.elf
-hvb64=$O/arm64/tool/hvbridge
+hyp=${HVB_HYP_ELF:-$O/arm64/hyp/hvbridge-hyp.elf}
+hvb64=${HVB_DAEMON_ARM64:-$O/arm64/tool/hvbridge}
 if [ "$build" = 1 ]; then
 	if [ ! -f "$ARM64/Image" ] || [ ! -x "$ARM64/busybox" ]; then
 		"$TOP/scripts/fetch-arm64.sh" || exit 1
@@ -63,10 +76,14 @@ if [ "$build" = 1 ]; then
 	"$TOP/scripts/mkguestfs.sh" -o "$L" > /dev/null || exit 1
 fi
 ko=
-for k in "$O/arm64/kmod/hvbridge.ko" "$TOP/build/kmod/hvbridge.ko" \
+for k in "${HVB_KMOD:-}" "$O/arm64/kmod/hvbridge.ko" "$TOP/build/kmod/hvbridge.ko" \
 	 "$TOP/kmod/hvbridge.ko"; do
 	[ -f "$k" ] && { ko=$k; break; }
 done
+if [ -n "${HVB_KMOD:-}" ] && [ "$ko" != "$HVB_KMOD" ]; then
+	echo "run-linux: missing $HVB_KMOD (HVB_KMOD)" >&2
+	exit 1
+fi
 for f in "$hyp" "$hvb64" "$ARM64/Image" "${ko:-hvbridge.ko}" \
 	 "$L/zone1-Image.initrd" "$L/rootfs.ext4"; do
 	if [ ! -f "$f" ]; then
@@ -78,6 +95,7 @@ done
 mode=linux-test
 [ "$shell" = 1 ] && mode=linux
 [ "$run" = 1 ] && mode=linux-run
+[ -n "$load" ] && mode=linux-load
 mkdir -p "$work"
 "$TOP/scripts/mkinitramfs.sh" -o "$work/root" --dtb --mode $mode \
 	--linux "$L" --busybox "$ARM64/busybox" --daemon "$hvb64" \
@@ -113,6 +131,8 @@ echo "== Debian Linux (CPUs 2-3) from virtio_cfg_linux.json, zone1_linux.json"
 show='hvbridge-root:|\[zone1[^]]*\]|hvbridge-hyp: (zone1|root)|^hvc0[:>]|guest|error'
 [ "$run" = 1 ] &&
 	show='hvbridge-root: |hvbridge-hyp: (zone1-linux: (started|SYSTEM_OFF)|root: SYSTEM_OFF)'
+[ -n "$load" ] &&
+	show='hvbridge-root: (load:|zone1 started|daemon serving|hvbridge-linux)|guest-load: |hvbridge-hyp: (zone1-linux: (started|SYSTEM_OFF|.*daemon timeout)|root: SYSTEM_OFF)|blocked for more than|I/O error'
 t0=$(date +%s)
 timeout -k 5 "$tmo" "${qemu[@]}" -serial file:"$log" \
 	> "$work/qemu.out" 2>&1 < /dev/null &
@@ -255,6 +275,96 @@ run_summary() {
 }
 if [ "$run" = 1 ]; then
 	run_summary
+	exit
+fi
+
+# The e2e-linux-load part's verdict (--load): each zone's console log
+# checked on its own, zone1's (its PL011 lines, "[zone1-linux] ...")
+# and the root zone's (the rest); every miss listed, then the last step
+# reached.
+load_check() {
+	L=$log.txt
+	z1=$work/zone1.txt
+	root=$work/root.txt
+	grep '^\[zone1-linux\]' "$L" > "$z1"
+	grep -v '^\[zone1-linux\]' "$L" > "$root"
+	lmiss=
+	need() {	# need TEXT FILE
+		grep -qF -- "$1" "$2" || lmiss="$lmiss
+  no '$1' in $(basename "$2")"
+	}
+	never() {	# never TEXT FILE
+		l=$(grep -m1 -F -- "$1" "$2") && lmiss="$lmiss
+  $(basename "$2"): $l"
+	}
+	R='hvbridge-root:'
+	# The root zone's steps, in order.
+	for x in "$R daemon serving" "$R zone1 started from" \
+		 "$R load: zone1 up" "$R load: root zone load started" \
+		 "$R load: guest-load started in zone1" \
+		 "$R load: zone1: guest-load: done: ok" \
+		 "$R load: root zone CPU 0: " "$R load: root zone CPU 1: " \
+		 "$R load: blk queues at rest" \
+		 "$R load: zone1 powered itself off" \
+		 "$R hvbridge-linux load exited, status 0" \
+		 "$R hvbridge.ko unloaded" "hvbridge-hyp: root: SYSTEM_OFF"; do
+		need "$x" "$root"
+	done
+	never "FAILED" "$root"
+	# The daemon's own count of errors when it stopped, and the
+	# channel's (hvbridge stat's "all" row: err_resp timeouts served
+	# srv_err torn, tool/stat.c).
+	stop=$(grep -o -m1 'hvbridge: stopped after .*' "$root")
+	case $stop in
+	*"(0 errors: 0 malformed, 0 no device)"*) ;;
+	*) lmiss="$lmiss
+  the daemon: '${stop:-no "hvbridge: stopped after" line}'" ;;
+	esac
+	# shellcheck disable=SC2046
+	set -- $(sed -n "s/^$R stat: //p" "$root" |
+		awk '$1 == "all" { print $5, $6, $8, $9; exit }')
+	if [ $# != 4 ]; then
+		lmiss="$lmiss
+  no hvbridge stat 'all' row"
+	elif [ $(($1 + $2 + $3 + $4)) != 0 ]; then
+		lmiss="$lmiss
+  channel errors (err_resp $1, timeouts $2, srv_err $3, torn $4)"
+	fi
+	# The hypervisor's lines are on the root zone's side of the log:
+	# any abort it injected into zone1's Linux (a daemon timeout
+	# first of all) is the likeliest cause of what else failed.
+	l=$(grep -m1 'hvbridge-hyp: zone1-linux: .*data abort injected' "$root") &&
+		lmiss="
+  $l$lmiss"
+	# zone1's log: both workers' totals, the idle queue, the verdict,
+	# and no sign of trouble anywhere in it.
+	for x in "guest-load: 2 workers" "guest-load: cpu 0: " \
+		 "guest-load: cpu 1: " \
+		 "guest-load: vda: nothing in flight after the load" \
+		 "guest-load: done: ok"; do
+		need "$x" "$z1"
+	done
+	for x in "FAILED" "I/O error" "blocked for more than" \
+		 "EXT4-fs error" "Internal error:" "Call trace:" \
+		 "rcu_sched detected stalls" "soft lockup"; do
+		never "$x" "$z1"
+	done
+	[ "$rc" = 0 ] || lmiss="$lmiss
+  QEMU exited $rc (124: the ${tmo} s watchdog)"
+	if [ -n "$lmiss" ]; then
+		echo "== load-$load: FAILED after ${t}s:$lmiss"
+		echo "== load-$load: the last step reached: $(grep -E \
+			"$R (load:|zone1 started|daemon serving|hvbridge-linux)|guest-load: " \
+			"$L" | tail -n 1)"
+		echo "== load-$load: zone1's log: $z1; the root zone's: $root"
+		return 1
+	fi
+	echo "== load-$load: OK in ${t}s: zone1's $(grep -o -m1 'guest-load: done: .*' "$z1");" \
+	     "the root zone's copies: $(sed -n "s/^$R load: root zone CPU \([0-9]\): \([0-9]*\) copies.*/\2 on CPU \1/p" "$root" |
+		paste -sd, - | sed 's/,/, /g'), all matching; the blk queues at rest"
+}
+if [ -n "$load" ]; then
+	load_check
 	exit
 fi
 

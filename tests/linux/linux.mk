@@ -1,6 +1,7 @@
 # tests/linux: zone1's Debian Linux (docs/linux-zone.md).  linux-check
-# and e2e-linux are part of `make test`; linux-guestfs, e2e-run and
-# e2e-run-shell are not (each another Linux boot, about a minute here).
+# and e2e-linux are part of `make test` (and e2e-linux-load, in
+# load.mk); linux-guestfs, e2e-run and e2e-run-shell are not (each
+# another Linux boot, about a minute here).
 .PHONY: linux-guestfs linux-check e2e-linux e2e-run e2e-run-shell
 # The guest's userland in plain QEMU virt, without the hypervisor; then
 # the same with the data changed between the boots, which boot 2 must
