@@ -78,7 +78,10 @@ void hvb_consumer_detach(struct hvb_consumer *c)
 {
 	hvb_write_once_u32(&c->wake->hot_cpu, HVB_HOT_NONE);
 	/* Release: our completions and the store above come before ABSENT;
-	 * pairs with the next daemon's exchange in hvb_consumer_attach(). */
+	 * pairs with the next daemon's exchange in hvb_consumer_attach(),
+	 * and (Barrier P) with the producers' acquire of consumer_state in
+	 * their wait (P'), so one that holds for the next daemon sees our
+	 * completions and our epoch (tests/litmus absent). */
 	hvb_xchg_u32(&c->wake->consumer_state, HVB_CONSUMER_ABSENT);
 	hvb_write_once_u32(&c->wake->consumer_pid, 0);
 }

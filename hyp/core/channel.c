@@ -115,9 +115,14 @@ int hyp_channel_wait_check(struct hyp_producer *p, struct hyp_wait *w)
 		 * the release of an exchange to ABSENT (Barrier P: the
 		 * module's when the daemon's file is released, the daemon's
 		 * own in hvb_consumer_detach()) and with the next daemon's
-		 * exchange to RUNNING on attach.  Nothing is read under it:
-		 * the request stays in the slot, and a daemon that attaches
-		 * finds it with its attach scan (Barrier H (attach)).
+		 * exchange to RUNNING on attach.  Read under it: the epoch
+		 * below (an ABSENT after an attach comes with a non-zero
+		 * one, so we hold rather than time out) and, at the wait's
+		 * next turn, resp.seq (a completion the daemon made before
+		 * its ABSENT is seen then, so the hold ends at once):
+		 * tests/litmus absent.  The request stays in the slot, and
+		 * a daemon that attaches finds it with its attach scan
+		 * (Barrier H (attach)).
 		 */
 		state = hvb_load_acquire_u32(&p->wake->consumer_state);
 		/* Never attached (epoch 0): no daemon is coming, the root
