@@ -193,6 +193,7 @@ set +e
 # whole command; the command's stderr (fd 3) is still this script's.
 ( unshare --mount --propagation private \
 	env ROOT="$ROOT" CACHE="$CACHE" CI_FLAG="${CI:-}" TARGET="$target" \
+	REQUIRE_HERD7="${HVB_REQUIRE_HERD7:-}" \
 	/bin/bash -c '
 set -e
 mount -t proc proc "$ROOT/proc"
@@ -205,6 +206,7 @@ mount -t tmpfs -o mode=755 run "$ROOT/run"
 mount --bind "$CACHE/archives" "$ROOT/var/cache/apt/archives"
 exec chroot "$ROOT" /usr/bin/env -i \
 	HOME=/root LANG=C.UTF-8 TERM=dumb CI="$CI_FLAG" \
+	HVB_REQUIRE_HERD7="$REQUIRE_HERD7" \
 	PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 	/bin/bash -c "cd /work/hvbridge && make $TARGET"
 ' </dev/null 2>&3
