@@ -282,6 +282,7 @@ static cJSON *hvb_stat_json(const char *path, void *region,
 	const struct hvb_wake *w = hvb_region_wake(region);
 	__u64 v[HVB_STAT_COLS], d[HVB_DSTAT_COLS];
 	cJSON *root = cJSON_CreateObject(), *obj, *arr, *cpuj;
+	const struct hvb_cpu_stats *s;
 	struct hvb_stat_lat lat;
 	char key[16];
 	unsigned int i;
@@ -324,6 +325,11 @@ static cJSON *hvb_stat_json(const char *path, void *region,
 		hvb_stat_json_u64(cpuj, "cpu", cpu);
 		for (i = 0; i < HVB_STAT_COLS; i++)
 			hvb_stat_json_u64(cpuj, hvb_stat_names[i], v[i]);
+		/* The text's "held N, given back M" line, per CPU. */
+		s = hvb_region_cpu_stats(region, h->nr_cpus, cpu);
+		hvb_stat_json_u64(cpuj, "holds", hvb_read_once_u64(&s->holds));
+		hvb_stat_json_u64(cpuj, "retries",
+				  hvb_read_once_u64(&s->retries));
 		cJSON_AddItemToArray(arr, cpuj);
 	}
 

@@ -373,7 +373,7 @@ static double ops_num(cJSON *obj, const char *name)
 Test(ops, device_counters_move_with_served_requests)
 {
 	char args[1024], sim_region[128];
-	cJSON *root, *dev, *list, *daemon;
+	cJSON *root, *dev, *list, *daemon, *cpu0;
 	struct cli_run r;
 	double served, mine;
 
@@ -399,6 +399,14 @@ Test(ops, device_counters_move_with_served_requests)
 	/* A region file records no format time: null, not a made-up one. */
 	cr_expect(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(root, "since")),
 		  "region since: %s", r.out);
+	/* The hold counters, per CPU: a simulation with its daemon
+	 * there never holds nor gives an access back. */
+	cpu0 = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(root, "cpus"),
+				  0);
+	cr_assert(cpu0 && cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(cpu0, "holds")) &&
+		  cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(cpu0, "retries")),
+		  "no holds/retries: %s", r.out);
+	cr_expect_eq(ops_num(cpu0, "holds") + ops_num(cpu0, "retries"), 0);
 	list = cJSON_GetObjectItemCaseSensitive(dev, "list");
 	cr_assert_eq(cJSON_GetArraySize(list), 1, "%s", r.out);
 	dev = cJSON_GetArrayItem(list, 0);
