@@ -122,28 +122,49 @@ static int hvb_console_find(const struct hvb_console_opts *o, char *link,
 	return ret > 0 && (size_t)ret < len ? 0 : -1;
 }
 
-/* Open what @link points to: a pty's slave or a unix socket.  Returns a
- * non-blocking fd, or -1 (said why). */
+/*
+ * Open the console @link stands for: a pty's slave or a unix socket.
+ * Returns a non-blocking fd, or -1 (said why).
+ *
+ * A killed daemon's link stays, and its pty number is soon another
+ * program's terminal, so the link is trusted only through its owner
+ * file (console_link.h): the target is the one the owner file names,
+ * and the same daemon holds the owner lock before and after the open.
+ * A daemon holds that lock for its whole life, so it lived through the
+ * open, and so did the pty or socket it made.
+ */
 static int hvb_console_open(const char *link)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	char target[256] = "?";
+	char target[256], again[256];
+	long pid, pid2;
 	struct stat st;
-	ssize_t n;
 	int fd;
 
-	n = readlink(link, target, sizeof(target) - 1);
-	if (n >= 0)
-		target[n] = '\0';
-	if (stat(link, &st)) {
-		fprintf(stderr, "hvbridge console: %s -> %s: %s%s\n", link,
-			target, strerror(errno),
-			errno == ENOENT ? " (the daemon that made it is gone)" :
-			"");
+	if (lstat(link, &st)) {
+		fprintf(stderr, "hvbridge console: %s: %s\n", link,
+			strerror(errno));
+		return -1;
+	}
+	pid = hvb_console_owner(link, target, sizeof(target));
+	if (pid == 0) {
+		fprintf(stderr, "hvbridge console: %s: stale: no daemon holds %s.owner (the daemon that made it is gone)\n",
+			link, link);
+		return -1;
+	}
+	if (pid < 0) {
+		fprintf(stderr, "hvbridge console: %s.owner: %s\n", link,
+			errno == EAGAIN ? "its daemon is still making the link; try again" :
+			strerror(errno));
+		return -1;
+	}
+	if (stat(target, &st)) {
+		fprintf(stderr, "hvbridge console: %s -> %s: %s\n", link,
+			target, strerror(errno));
 		return -1;
 	}
 	if (S_ISCHR(st.st_mode)) {
-		fd = open(link, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+		fd = open(target, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
 	} else if (S_ISSOCK(st.st_mode) && strlen(target) < sizeof(sa.sun_path)) {
 		strcpy(sa.sun_path, target);
 		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -157,9 +178,18 @@ static int hvb_console_open(const char *link)
 			link, target);
 		return -1;
 	}
-	if (fd < 0)
+	if (fd < 0) {
 		fprintf(stderr, "hvbridge console: %s -> %s: %s\n", link, target,
 			strerror(errno));
+		return -1;
+	}
+	pid2 = hvb_console_owner(link, again, sizeof(again));
+	if (pid2 != pid || strcmp(again, target)) {
+		fprintf(stderr, "hvbridge console: %s: its daemon exited or was replaced while it was opened; try again\n",
+			link);
+		close(fd);
+		return -1;
+	}
 	return fd;
 }
 

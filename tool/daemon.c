@@ -604,6 +604,7 @@ static int hvb_daemon_serve(const struct hvb_daemon_opts *o,
 	struct hvb_claim claim;
 	char why[256];
 	struct hvb_devices devs;
+	struct hvb_console_links links;
 	char what[96];
 	double t0;
 	int err;
@@ -650,7 +651,7 @@ static int hvb_daemon_serve(const struct hvb_daemon_opts *o,
 	}
 	hvb_daemon_pidfile(o, &pidfile);
 	/* Before "serving": whoever waits for that line finds them. */
-	hvb_console_links_make(&devs, hvb_daemon_run_dir(o));
+	hvb_console_links_make(&links, &devs, hvb_daemon_run_dir(o));
 	hvb_daemon_tally(&c, &start);
 	hvb_daemon_wake_word = &c.wake->wake_gen;
 	hvb_daemon_transport = t;
@@ -686,7 +687,7 @@ static int hvb_daemon_serve(const struct hvb_daemon_opts *o,
 		hvb_err("serving %s failed: %s", o->region, strerror(-err));
 	hvb_daemon_summary(&start, &end, &devs, hvb_daemon_now() - t0);
 	/* Before the devices close their ptys and sockets. */
-	hvb_console_links_remove(&devs, hvb_daemon_run_dir(o));
+	hvb_console_links_remove(&links, &devs, hvb_daemon_run_dir(o));
 	hvb_devices_fini(&devs);
 	/* The zones' maps outlive their devices, not the transport. */
 	if (cfg)

@@ -8,7 +8,8 @@
  * sends a script's stdin and leaves 1 s after its end, gives up on
  * --until at --timeout, and a --read-only reader ends when the daemon
  * does; a stopped daemon removes its links, a killed one leaves them
- * dangling and the command says so.  The data path through a real
+ * stale, and the command refuses them even when the dead daemon's pty
+ * number is already another program's terminal.  The data path through a real
  * guest is make run-linux's (tests/linux).
  */
 #include <stdio.h>
@@ -94,7 +95,8 @@ Test(console_cmd, links_and_script_use)
 		"sleep 0.5\n"
 		"kill -TERM $pid; wait $pid\n"
 		"wait $ro; echo \"ro-rc=$?\"\n"
-		"ls st | grep -c console | sed 's/^/links-after-stop=/'\n");
+		"ls st | grep -c 'console$' | sed 's/^/links-after-stop=/'\n"
+		"ls st | grep -c 'console.owner$' | sed 's/^/owners-after-stop=/'\n");
 	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
 	cr_expect(strstr(r.out, "pty-link=/dev/pts/"), "%s", r.out);
 	cr_expect(strstr(r.out, "/con.sock\n"), "%s", r.out);
@@ -108,6 +110,8 @@ Test(console_cmd, links_and_script_use)
 		  "%s", r.err);
 	cr_expect(strstr(r.out, "ro-rc=0"), "%s", r.out);
 	cr_expect(strstr(r.out, "links-after-stop=0"), "%s", r.out);
+	/* Owner files stay, unlocked: the next daemon reuses them. */
+	cr_expect(strstr(r.out, "owners-after-stop=2"), "%s", r.out);
 	{
 		const char *l = strstr(r.out, "linger-ms=");
 		long ms = l ? strtol(l + 10, NULL, 10) : -1;
@@ -117,23 +121,36 @@ Test(console_cmd, links_and_script_use)
 	}
 }
 
-Test(console_cmd, killed_daemon_leaves_a_dangling_link)
+/*
+ * A killed daemon's pty number goes to the next program that asks for a
+ * pty: `script` takes one here.  The stale link then points at that
+ * program's terminal, a live character device, and only the owner
+ * file's lock tells that its daemon is gone.
+ */
+Test(console_cmd, killed_daemon_leaves_a_stale_link)
 {
 	struct cli_run r;
 
 	con_script(&r,
 		"start 1\n"
 		"kill -KILL $pid; wait $pid\n"
-		"ls st | grep -c console | sed 's/^/links-after-kill=/'\n"
-		"con 1 --base 0xa003800\n"
+		"ls st | grep -c 'console$' | sed 's/^/links-after-kill=/'\n"
+		"script -qc 'sleep 20' /dev/null </dev/null >/dev/null 2>&1 & grab=$!\n"
+		"sleep 0.5\n"
+		"[ -c \"$(readlink st/zone1-a003800.console)\" ] && echo 'stale-link-is-a-live-tty'\n"
+		"printf 'secret\\n' | con 1 --base 0xa003800\n"
+		"printf 'secret\\n' | con 1 --base 0xa003a00\n"
 		"start 2\n"
 		"con 1 --base 0xa003800 --read-only --timeout 1\n"
+		"kill $grab\n"
 		"kill -TERM $pid; wait $pid\n");
 	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
 	cr_expect(strstr(r.out, "links-after-kill=2"), "%s", r.out);
-	cr_expect(strstr(r.err, "(the daemon that made it is gone)"), "%s",
-		  r.err);
-	/* The next daemon replaces the stale link: --read-only attaches
-	 * and leaves at its --timeout. */
-	cr_expect(strstr(r.out, "rc=1\nrc=0\n"), "%s", r.out);
+	cr_expect(strstr(r.err, "zone1-a003800.console: stale: no daemon holds"),
+		  "%s", r.err);
+	cr_expect(strstr(r.err, "zone1-a003a00.console: stale: no daemon holds"),
+		  "%s", r.err);
+	/* Both refused; the next daemon replaces the stale link:
+	 * --read-only attaches and leaves at its --timeout. */
+	cr_expect(strstr(r.out, "rc=1\nrc=1\nrc=0\n"), "%s", r.out);
 }
