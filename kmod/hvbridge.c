@@ -51,6 +51,11 @@ module_param(nr_cpus, uint, 0444);
 MODULE_PARM_DESC(nr_cpus,
 		 "CPU slots of the region (0: as many as the hypervisor needs)");
 
+static unsigned int timeout_ms;
+module_param(timeout_ms, uint, 0444);
+MODULE_PARM_DESC(timeout_ms,
+		 "How long a zone's access waits for a live but slow daemon before the zone gets an abort, in ms (0: the hypervisor's default, 500; at most 10000)");
+
 /**
  * struct hvb_window - a zone's RAM window the daemon may map
  * @zone_id: the zone
@@ -1013,6 +1018,20 @@ static int hvb_attach(struct hvb_dev *hd)
 	hd->region_size = PAGE_ALIGN(hvb_region_size(hd->nr_cpus));
 	if (hd->region_size > HVB_HC_REGION_MAX)
 		return -EINVAL;
+	/* The timeout applies to the region attached next: set it first. */
+	if (timeout_ms) {
+		if ((hd->hc_version & 0xffff) < 3) {
+			dev_err(hd->dev, "timeout_ms: hypervisor ABI 1.%u cannot set the channel timeout (1.3 can)\n",
+				hd->hc_version & 0xffff);
+			return -EOPNOTSUPP;
+		}
+		ret = hvb_hc(HVB_HC_CHANNEL_TIMEOUT, timeout_ms, 0, &res);
+		if (ret < 0) {
+			dev_err(hd->dev, "timeout_ms=%u refused by the hypervisor (%ld; at most %u)\n",
+				timeout_ms, ret, HVB_HC_TIMEOUT_MAX_MS);
+			return hvb_hc_errno(ret);
+		}
+	}
 	/* Physically contiguous, page aligned, zeroed. */
 	hd->region = alloc_pages_exact(hd->region_size,
 				       GFP_KERNEL | __GFP_ZERO);
@@ -1045,8 +1064,13 @@ static int hvb_attach(struct hvb_dev *hd)
 		ret = hvb_hc_errno(ret);
 		goto free;
 	}
-	dev_info(hd->dev, "region at %pa, %zu bytes, %u CPU slots attached\n",
-		 &hd->region_phys, hd->region_size, hd->nr_cpus);
+	if (timeout_ms)
+		dev_info(hd->dev, "region at %pa, %zu bytes, %u CPU slots attached, timeout %u ms\n",
+			 &hd->region_phys, hd->region_size, hd->nr_cpus,
+			 timeout_ms);
+	else
+		dev_info(hd->dev, "region at %pa, %zu bytes, %u CPU slots attached\n",
+			 &hd->region_phys, hd->region_size, hd->nr_cpus);
 	return 0;
 free:
 	free_pages_exact(hd->region, hd->region_size);
@@ -1183,7 +1207,27 @@ static struct platform_driver hvb_driver = {
 		.suppress_bind_attrs = true,
 	},
 };
-module_platform_driver(hvb_driver);
+
+/*
+ * A parameter the hypervisor would refuse fails the load itself: a probe
+ * that fails leaves the module loaded with no device.
+ */
+static int __init hvb_init(void)
+{
+	if (timeout_ms > HVB_HC_TIMEOUT_MAX_MS) {
+		pr_err("hvbridge: timeout_ms=%u: at most %u\n", timeout_ms,
+		       HVB_HC_TIMEOUT_MAX_MS);
+		return -EINVAL;
+	}
+	return platform_driver_register(&hvb_driver);
+}
+module_init(hvb_init);
+
+static void __exit hvb_exit(void)
+{
+	platform_driver_unregister(&hvb_driver);
+}
+module_exit(hvb_exit);
 
 MODULE_DESCRIPTION("hvbridge: the root zone's end of the hypervisor request channel");
 MODULE_LICENSE("Dual MIT/GPL");

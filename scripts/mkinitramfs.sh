@@ -15,6 +15,8 @@
 #                           configs/zone1-virtio-root.json)
 #   /etc/hvbridge/zone1-virtio.json  configs/zone1-virtio-root.json:
 #                           zone1's virtio workload (mode run)
+#   /etc/hvbridge/kmod-args  --kmod-args: hvbridge.ko's parameters
+#                           (e.g. timeout_ms=5000), when given
 #   /usr/sbin/hvbridge-ctl  load/unload the module, start/stop/restart the
 #                           daemon, status; every step prints a line
 #                           starting "hvbridge-root: " (the tests grep them)
@@ -86,7 +88,7 @@
 # Usage: mkinitramfs.sh [-o DIR] [--dtb] [--linux DIR]
 #                       [--mode shell|test|nodaemon|fault|run|linux|linux-test|linux-run|linux-load]
 #                       [--busybox F] [--daemon F] [--kmod F] [--config F]
-#                       [--zone-runs N]
+#                       [--kmod-args 'PARAM=V ...'] [--zone-runs N]
 # Defaults: build/root, build/arm64/busybox, build/host/arm64/tool/hvbridge,
 # the first of $HVB_KMOD, build/host/arm64/kmod/hvbridge.ko,
 # build/kmod/hvbridge.ko, kmod/hvbridge.ko that exists, configs/zone1-root.json.
@@ -99,6 +101,7 @@ daemon=$TOP/build/host/arm64/tool/hvbridge
 config=$TOP/configs/zone1-root.json
 vconfig=$TOP/configs/zone1-virtio-root.json
 kmod=
+kmod_args=
 zone_runs=1
 dtb=0
 mode=shell
@@ -119,6 +122,7 @@ while [ $# -gt 0 ]; do
 	--busybox) busybox=$2; shift ;;
 	--daemon) daemon=$2; shift ;;
 	--kmod) kmod=$2; shift ;;
+	--kmod-args) kmod_args=$2; shift ;;
 	--config) config=$2; shift ;;
 	--linux) linux=$2; shift ;;
 	--zone-runs) zone_runs=$2; shift ;;
@@ -223,7 +227,8 @@ cat > "$root/usr/sbin/hvbridge-ctl" <<'CTL'
 #   status                 module, device, zones (hvbridge zone list)
 #                          and daemon, a line each
 # CONFIG is $HVB_CONFIG, default /etc/hvbridge/zone1.json; more daemon
-# options in $HVB_DAEMON_ARGS.
+# options in $HVB_DAEMON_ARGS, the module's parameters (timeout_ms=,
+# nr_cpus=) in $HVB_KMOD_ARGS, default /etc/hvbridge/kmod-args.
 KO=/lib/modules/hvbridge.ko
 CONFIG=${HVB_CONFIG:-/etc/hvbridge/zone1.json}
 LOG=/run/hvbridge.log
@@ -241,7 +246,7 @@ load() {
 	elif [ ! -f $KO ]; then
 		say "no hvbridge.ko in this initramfs"
 		return 1
-	elif ! insmod $KO; then
+	elif ! insmod $KO ${HVB_KMOD_ARGS:-$(cat /etc/hvbridge/kmod-args 2>/dev/null)}; then
 		say "insmod hvbridge.ko failed"
 		return 1
 	else
@@ -376,6 +381,12 @@ status) status ;;
    exit 2 ;;
 esac
 CTL
+
+# The module's parameters (docs/root-zone.md): timeout_ms= for a
+# root zone whose daemon may stall longer than the default 500 ms.
+if [ -n "$kmod_args" ]; then
+	printf '%s\n' "$kmod_args" > "$root/etc/hvbridge/kmod-args"
+fi
 
 cat > "$root/init" <<'INIT'
 #!/bin/busybox sh

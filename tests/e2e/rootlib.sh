@@ -13,14 +13,16 @@ stall=15
 # root_boot NAME MODE HYP_ELF DAEMON: an initramfs of MODE, then QEMU
 # (hypervisor, root zone on CPUs 0-1, zone1's hammer image on CPUs 2
 # and 3: -smp 4, hyp/arch/arm64/zones.c) in the background, its
-# console's input the FIFO on fd 7.
+# console's input the FIFO on fd 7.  $kmod_args, when set: hvbridge.ko's
+# parameters (mkinitramfs.sh --kmod-args).
 root_boot() {
 	log=$work/$1.log
 	rm -f "$work/$1.why" "$work/$1.log.txt"
 	: > "$log"
 	if ! "$top/scripts/mkinitramfs.sh" -o "$work/$1.root" --dtb \
 			--mode "$2" --busybox "$arm64/busybox" --daemon "$4" \
-			--kmod "$ko" > "$work/$1.mkinitramfs" 2>&1; then
+			--kmod "$ko" ${kmod_args:+--kmod-args "$kmod_args"} \
+			> "$work/$1.mkinitramfs" 2>&1; then
 		{ echo "mkinitramfs.sh failed:"; cat "$work/$1.mkinitramfs"; } \
 			> "$work/$1.why"
 		return 1

@@ -111,8 +111,20 @@ static void hc_attach_checks(void *good, size_t size, void *raw, void *one)
 	hc_expect("attach-too-few-cpus-code", (long)res.a1, HVB_REGION_ECPUS);
 	hc_expect("detach-none", hc(HVB_HC_CHANNEL_DETACH, pa, 0, &res),
 		  HVB_HC_ESTATE);
+	hc_expect("timeout-too-long", hc(HVB_HC_CHANNEL_TIMEOUT,
+					 HVB_HC_TIMEOUT_MAX_MS + 1, 0, &res),
+		  HVB_HC_EINVAL);
+	hc_expect("timeout-huge", hc(HVB_HC_CHANNEL_TIMEOUT,
+				     1ull << 32 | 100, 0, &res),
+		  HVB_HC_EINVAL);
+	/* The next attach's: the hypervisor says "timeout 1234 ms" when it
+	 * attaches (qemu.sh wants that line). */
+	hc_expect("timeout", hc(HVB_HC_CHANNEL_TIMEOUT, 1234, 0, &res),
+		  HVB_HC_OK);
 	hc_expect("attach", hc(HVB_HC_CHANNEL_ATTACH, pa, size, &res),
 		  HVB_HC_OK);
+	hc_expect("timeout-attached", hc(HVB_HC_CHANNEL_TIMEOUT, 100, 0,
+					 &res), HVB_HC_ESTATE);
 	hc_expect("attach-twice", hc(HVB_HC_CHANNEL_ATTACH, pa, size,
 				     &res), HVB_HC_EBUSY);
 	hc_expect("detach-wrong-pa", hc(HVB_HC_CHANNEL_DETACH, pa + PAGE_SIZE,
@@ -241,7 +253,7 @@ static void hc_zone_checks(void *buf)
 		  HVB_HC_EDENIED);
 	hc_expect("unknown-below", hc(HVB_HC_FN(0x0f), 0, 0, &res),
 		  HVB_HC_ENOTSUP);
-	hc_expect("unknown-above", hc(HVB_HC_FN(0x1b), 0, 0, &res),
+	hc_expect("unknown-above", hc(HVB_HC_CHANNEL_TIMEOUT + 1, 0, 0, &res),
 		  HVB_HC_ENOTSUP);
 	hc_expect("version", hc(HVB_HC_VERSION, 0, 0, &res) >> 16,
 		  HVB_HC_ABI_MAJOR);

@@ -147,6 +147,15 @@ while [ $i -lt 50 ] && $bb insmod /lib/modules/hvbridge.ko &&
 	i=$((i + 1))
 done
 say "insmod/rmmod cycles: $i of 50"
+# The channel timeout (timeout_ms, HVB_HC_CHANNEL_TIMEOUT): above the
+# maximum the load fails; 3000 is attached with it; the next load without
+# it has the default again (the hypervisor's attach lines say which).
+$bb insmod /lib/modules/hvbridge.ko timeout_ms=10001 2>/dev/null ||
+	say "timeout_ms=10001 refused"
+$bb insmod /lib/modules/hvbridge.ko timeout_ms=3000 &&
+	$bb rmmod hvbridge && say "timeout_ms=3000 loaded"
+$bb insmod /lib/modules/hvbridge.ko && $bb rmmod hvbridge &&
+	say "default timeout loaded"
 say done
 $bb poweroff -f
 INIT
@@ -192,7 +201,14 @@ else
 fi
 if [ -z "$checks_only" ] && [ -f "$work/$n.log.txt" ]; then
 	want "$n" \
-		"3 CPU slots attached by root" \
+		"3 CPU slots attached by root, timeout 500 ms" \
+		"3 CPU slots attached by root, timeout 1234 ms" \
+		"3 CPU slots attached by root, timeout 3000 ms" \
+		"hvbridge: timeout_ms=10001: at most 10000" \
+		"kmod-qemu: timeout_ms=10001 refused" \
+		"kmod-qemu: timeout_ms=3000 loaded" \
+		"kmod-qemu: default timeout loaded" \
+		"hc-test: PASS timeout-attached" \
 		"hvbridge 7fff0000.hvbridge: region at 0x" \
 		"kmod-qemu: dev crw------- uid 0" \
 		"kmod-check: PASS second-claim-busy" \
@@ -236,6 +252,13 @@ if [ -z "$checks_only" ] && [ -f "$work/$n.log.txt" ]; then
 		"kmod-qemu: insmod/rmmod cycles: 50 of 50" \
 		"kmod-check: PASS open-by-nonroot-refused" \
 		"kmod-qemu: done"
+	# A detach puts the default timeout back: the last attach, a load
+	# without timeout_ms after one with it, has 500 ms.
+	last=$(grep -oE "CPU slots attached by root, timeout [0-9]+ ms" \
+		"$work/$n.log.txt" | tail -n 1)
+	[ "$last" = "CPU slots attached by root, timeout 500 ms" ] ||
+		echo "the last attach has '${last:-no line}', not the default 500 ms after a detach" \
+			>> "$work/$n.why"
 	# The root zone's commands: zone1 listed with its CPU, interrupts
 	# and RAM; the daemon's counters read beside it, requests served.
 	grep -qE "^kmod-qemu: zone list: 1 +zone1 +stopped +2 +72-79 +2 MiB in 1 window" \

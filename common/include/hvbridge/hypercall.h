@@ -28,8 +28,9 @@
 
 /* Version of this hypercall ABI, returned by HVB_HC_VERSION. */
 #define HVB_HC_ABI_MAJOR	1u
-#define HVB_HC_ABI_MINOR	2u	/* 1: ZONE_CREATE, ZONE_DESTROY;
-					 * 2: HVB_HC_EDEVICES */
+#define HVB_HC_ABI_MINOR	3u	/* 1: ZONE_CREATE, ZONE_DESTROY;
+					 * 2: HVB_HC_EDEVICES;
+					 * 3: CHANNEL_TIMEOUT */
 
 #define HVB_HC_FN(n)		(0xc6000000u | (n))
 
@@ -154,6 +155,18 @@
  * memory and interrupts are free: returns 0.
  */
 #define HVB_HC_ZONE_DESTROY	HVB_HC_FN(0x1a)
+
+/*
+ * x1 = milliseconds: how long a synchronous access on the region the
+ * root zone attaches next waits for a live daemon before the guest gets
+ * its abort (0: the hypervisor's default, 500 ms; at most
+ * HVB_HC_TIMEOUT_MAX_MS, else HVB_HC_EINVAL).  Only while no region is
+ * attached (HVB_HC_ESTATE); a detach puts the default back, so each
+ * attach starts from the default unless this is called before it.  The
+ * hold for a daemon that is gone (docs/abi.md) does not change.
+ */
+#define HVB_HC_CHANNEL_TIMEOUT	HVB_HC_FN(0x1b)
+#define HVB_HC_TIMEOUT_MAX_MS	10000u
 
 /* Results (x0). */
 #define HVB_HC_OK		0

@@ -14,9 +14,11 @@
  *
  * Policy for a daemon that is gone or slow (hyp_channel_wait_check()):
  *  - a daemon attached (consumer_state not ABSENT) but slow or hung: a
- *    synchronous request waits at most HYP_CHANNEL_TIMEOUT_NS (500 ms)
- *    from when its wait saw the daemon there, then the producer
- *    invalidates its slot and the guest gets a data abort;
+ *    synchronous request waits at most the region's timeout (the
+ *    built-in region's HYP_CHANNEL_TIMEOUT_NS, 500 ms; an attached
+ *    region's is the root zone's choice, CHANNEL_TIMEOUT before its
+ *    CHANNEL_ATTACH, 500 ms unless it makes one) from when its wait saw the daemon there, then the
+ *    producer invalidates its slot and the guest gets a data abort;
  *  - no daemon attached, after one was (ABSENT, consumer_epoch != 0:
  *    hvbridge.ko writes ABSENT when the daemon's file is released, even
  *    after a SIGKILL; a daemon of another transport on a graceful
@@ -26,10 +28,10 @@
  *    it has resumed its devices); at most HYP_CHANNEL_HOLD_NS (60 s)
  *    from publication, then the abort;
  *  - never a daemon on this region (epoch 0: the root zone runs none):
- *    the 500 ms timeout and the abort, as before the hold;
+ *    the timeout and the abort, as before the hold;
  *  - a daemon of the host-file transport killed with SIGKILL leaves
- *    RUNNING or SLEEPING behind, which nobody clears: the 500 ms
- *    timeout, as for a hung daemon.
+ *    RUNNING or SLEEPING behind, which nobody clears: the timeout, as
+ *    for a hung daemon.
  * While it waits, the vCPU's zone may be stopped (ZONE_STOP, a sibling's
  * SYSTEM_OFF/RESET) and the producers may switch regions (attach,
  * detach): every check of the wait looks (hyp_arm64_chan_wait_check()),
@@ -72,17 +74,16 @@ static __u32 hyp_producer_sel[HYP_MAX_CPUS];
 /*
  * When this CPU last took its producer for an access, or last checked
  * the selector in a completion wait (hyp_arch_cycles()); written by that
- * CPU, read by a detaching CPU.  An access ends within HYP_CHAN_GRACE_NS
+ * CPU, read by a detaching CPU.  An access ends within hyp_chan_grace_ns()
  * of it: a wait checks the selector every HYP_WAIT_CHECK_SPINS turns,
  * each check after a new timestamp (Barrier R), and gives the access up
  * when it changed; the rest of an access (two requests' publication at
  * most, a pair, and the trap's own work) is short.  The bound is the
- * one of the time before the hold (two requests of HYP_CHANNEL_TIMEOUT_NS,
- * plus 100 ms), kept: a held request refreshes the timestamp, so the
- * hold's 60 s never enter it.
+ * one of the time before the hold (two requests of the region's
+ * timeout, plus 100 ms), kept: a held request refreshes the timestamp,
+ * so the hold's 60 s never enter it.
  */
 static __u64 hyp_producer_since[HYP_MAX_CPUS];
-#define HYP_CHAN_GRACE_NS	(2 * HYP_CHANNEL_TIMEOUT_NS + 100000000ull)
 
 static int hyp_channel_ready;	/* written by CPU 0 before others run */
 
@@ -98,6 +99,12 @@ static int hyp_channel_ready;	/* written by CPU 0 before others run */
 #define HYP_CHAN_ATTACHED	1u
 static __u32 hyp_chan_sel;
 static __u64 hyp_chan_base, hyp_chan_size;
+/* The attached region's timeout (ns): written and published as base
+ * and size are, from hyp_chan_next_timeout, the root zone's choice
+ * (CHANNEL_TIMEOUT) for its next attach, under hyp_chan_lock; a detach
+ * puts the default back. */
+static __u64 hyp_chan_timeout;
+static __u64 hyp_chan_next_timeout = HYP_CHANNEL_TIMEOUT_NS;
 static __u32 hyp_chan_nr_cpus;	/* of the attached region's checked header */
 static struct hyp_spinlock hyp_chan_lock = HYP_SPINLOCK_INIT;
 
@@ -174,14 +181,15 @@ static void hyp_producer_bind(__u32 cpu, __u32 sel)
 {
 	struct hyp_producer *p = &hyp_producers[cpu];
 	__u64 base = HYP_CHANNEL_BASE, size = HYP_CHANNEL_SIZE;
+	__u64 timeout = HYP_CHANNEL_TIMEOUT_NS;
 	int err;
 
 	if (sel & HYP_CHAN_ATTACHED) {
 		base = hvb_read_once_u64(&hyp_chan_base);
 		size = hvb_read_once_u64(&hyp_chan_size);
+		timeout = hvb_read_once_u64(&hyp_chan_timeout);
 	}
-	err = hyp_channel_attach(p, (void *)base, size, cpu,
-				 HYP_CHANNEL_TIMEOUT_NS);
+	err = hyp_channel_attach(p, (void *)base, size, cpu, timeout);
 	p->hold_ns = HYP_CHANNEL_HOLD_NS;
 	if (!err && !hyp_producer_in(p, base, size))
 		err = HVB_REGION_ELAYOUT;
@@ -258,6 +266,28 @@ __u32 hyp_arm64_channel_min_cpus(void)
 	return mask ? 64u - (__u32)__builtin_clzll(mask) : 1;
 }
 
+__u64 hyp_arm64_channel_timeout_ns(void)
+{
+	return hvb_load_acquire_u32(&hyp_chan_sel) & HYP_CHAN_ATTACHED ?
+	       hvb_read_once_u64(&hyp_chan_timeout) : HYP_CHANNEL_TIMEOUT_NS;
+}
+
+__s64 hyp_arm64_channel_timeout(__u64 ms)
+{
+	__s64 ret = HVB_HC_OK;
+
+	if (ms > HVB_HC_TIMEOUT_MAX_MS)
+		return HVB_HC_EINVAL;
+	hyp_spin_lock(&hyp_chan_lock);
+	if (hyp_chan_sel & HYP_CHAN_ATTACHED)
+		ret = HVB_HC_ESTATE;
+	else
+		hyp_chan_next_timeout = ms ? ms * 1000000ull :
+				       HYP_CHANNEL_TIMEOUT_NS;
+	hyp_spin_unlock(&hyp_chan_lock);
+	return ret;
+}
+
 __s64 hyp_arm64_channel_attach(const struct hyp_zone *root, __u64 pa,
 			       __u64 size, __u64 *detail)
 {
@@ -294,6 +324,7 @@ __s64 hyp_arm64_channel_attach(const struct hyp_zone *root, __u64 pa,
 	}
 	hyp_chan_base = pa;
 	hyp_chan_size = size;
+	hyp_chan_timeout = hyp_chan_next_timeout;
 	hyp_chan_nr_cpus = h.nr_cpus;
 	/* Before any producer or daemon uses it: the zones' generations,
 	 * so a daemon that attaches sees the current ones, and the kick
@@ -304,8 +335,9 @@ __s64 hyp_arm64_channel_attach(const struct hyp_zone *root, __u64 pa,
 	 * selector (hyp_arm64_producer()). */
 	hvb_store_release_u32(&hyp_chan_sel,
 			      (hyp_chan_sel | HYP_CHAN_ATTACHED) + 2);
-	hyp_printk("hvbridge-hyp: channel: region at PA 0x%lx, 0x%lx bytes, %u CPU slots attached by %s\n",
-		   pa, size, h.nr_cpus, root->cfg->name);
+	hyp_printk("hvbridge-hyp: channel: region at PA 0x%lx, 0x%lx bytes, %u CPU slots attached by %s, timeout %lu ms\n",
+		   pa, size, h.nr_cpus, root->cfg->name,
+		   hyp_chan_timeout / 1000000);
 out:
 	hyp_spin_unlock(&hyp_chan_lock);
 	hyp_kick_table_unlock(&hyp_kick_table);
@@ -323,20 +355,22 @@ static __u64 hyp_chan_age_ns(__u64 since)
 /*
  * Wait until no access that may have taken the old selector still runs:
  * one that did took its timestamp before our Barrier R', so it ends
- * within HYP_CHAN_GRACE_NS of the timestamp we read now (or of a later
+ * within the grace below of the timestamp we read now (or of a later
  * one the same CPU took since, which is only later still).
  */
 static void hyp_chan_grace(void)
 {
 	__u32 cpu, self = hyp_arm64_cpu_id();
 	__u64 t0 = hyp_arch_cycles(), since;
+	/* The attached region's: under hyp_chan_lock, so still its. */
+	__u64 grace = 2 * hyp_chan_timeout + 100000000ull;
 	int waited = 0;
 
 	for (cpu = 0; cpu < HYP_MAX_CPUS; cpu++) {
 		since = hvb_read_once_u64(&hyp_producer_since[cpu]);
 		if (cpu == self || !since)
 			continue;
-		while (hyp_chan_age_ns(since) < HYP_CHAN_GRACE_NS) {
+		while (hyp_chan_age_ns(since) < grace) {
 			waited = 1;
 			hvb_cpu_relax();
 		}
@@ -367,6 +401,7 @@ __s64 hyp_arm64_channel_detach(const struct hyp_zone *root, __u64 pa)
 	hyp_chan_grace();
 	hyp_chan_base = 0;
 	hyp_chan_size = 0;
+	hyp_chan_next_timeout = HYP_CHANNEL_TIMEOUT_NS;
 	hyp_printk("hvbridge-hyp: channel: region at PA 0x%lx detached by %s, back to PA 0x%lx\n",
 		   pa, root->cfg->name, HYP_CHANNEL_BASE);
 out:

@@ -83,7 +83,7 @@ static __u32 hyp_hc_refused_gen[HVB_ZONE_GENS];
 /* How long a SYSTEM_RESET waits for the daemon to release the zone's
  * devices (the channel's timeout policy); it is the zone's own CPU that
  * waits, not the root zone's. */
-#define HYP_HC_RESET_RELEASE_NS	HYP_CHANNEL_TIMEOUT_NS
+#define HYP_HC_RESET_RELEASE_NS	hyp_arm64_channel_timeout_ns()
 /* How long a guest zone's SYSTEM_RESET waits for its other CPUs to park
  * (they are kicked: an interrupt at EL2 is an exit). */
 #define HYP_HC_RESET_WAIT_NS	100000000ull
@@ -688,6 +688,8 @@ static __s64 hyp_hc_root_locked(struct hyp_zone *root, __u64 fn,
 	case HVB_HC_ZONE_DESTROY:
 		z = hyp_hc_guest_zone(a1, &ret);
 		return z ? hyp_hc_zone_destroy(z) : ret;
+	case HVB_HC_CHANNEL_TIMEOUT:
+		return hyp_arm64_channel_timeout(a1);
 	}
 	return HVB_HC_EDENIED;		/* HVB_HC_IRQ_POLL */
 }
@@ -717,7 +719,7 @@ void hyp_hc_call(struct hyp_zone *z, struct hyp_trap_frame *tf)
 	__u64 fn = tf->x[0];
 	__s64 ret;
 
-	if (fn < HVB_HC_VERSION || fn > HVB_HC_ZONE_DESTROY) {
+	if (fn < HVB_HC_VERSION || fn > HVB_HC_CHANNEL_TIMEOUT) {
 		ret = HVB_HC_ENOTSUP;
 	} else if (hyp_hc_is_root(z)) {
 		ret = hyp_hc_root(z, fn, tf);

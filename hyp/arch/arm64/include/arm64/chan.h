@@ -9,6 +9,9 @@
 
 #define HYP_CHANNEL_BASE	0x7fff0000ul	/* the last 64 KiB of RAM */
 #define HYP_CHANNEL_SIZE	0x10000ul
+/* A live daemon's bound on a synchronous access: the built-in region's,
+ * and an attached one's unless the root zone chose another before it
+ * attached it (HVB_HC_CHANNEL_TIMEOUT: docs/hypercalls.md). */
 #define HYP_CHANNEL_TIMEOUT_NS	500000000ull	/* 500 ms */
 /* The longest a synchronous access waits while no daemon is attached
  * (chan.c, "Policy"; docs/abi.md "No daemon: the hold"). */
@@ -23,6 +26,9 @@
 #define HYP_CHANNEL_WAKE_SPI	120u
 
 struct hyp_producer;
+
+/* The timeout of the region the producers use now (ns). */
+__u64 hyp_arm64_channel_timeout_ns(void);
 
 /* CPU 0, once, before other CPUs run: zero and format the region. */
 void hyp_arm64_channel_init(void);

@@ -71,6 +71,10 @@ int hyp_hc_is_other_zones_ram(const struct hyp_zone *z, __u64 pa,
 __s64 hyp_arm64_channel_attach(const struct hyp_zone *root, __u64 pa,
 			       __u64 size, __u64 *detail);
 __s64 hyp_arm64_channel_detach(const struct hyp_zone *root, __u64 pa);
+/* HVB_HC_CHANNEL_TIMEOUT: the next attached region's timeout (ms, 0:
+ * the default).  HVB_HC_EINVAL above the maximum, HVB_HC_ESTATE while a
+ * region is attached. */
+__s64 hyp_arm64_channel_timeout(__u64 ms);
 
 /* CPU slots an attached region must have (highest CPU + 1). */
 __u32 hyp_arm64_channel_min_cpus(void);
