@@ -86,6 +86,25 @@ void hvb_consumer_detach(struct hvb_consumer *c)
 	hvb_write_once_u32(&c->wake->consumer_pid, 0);
 }
 
+#ifdef HVB_FETCH_RACE_HOOK
+/*
+ * The fuzz build's alone (tests/fuzz/fuzz.mk), never the daemon's: the
+ * consumer fuzz target plays a producer that gives the request up and
+ * reuses the slot right here, between the field loads and the re-check,
+ * on a schedule no test with real threads can choose.  Weak: the other
+ * fuzz targets link this file without defining it.
+ */
+void hvb_fetch_race_hook(__u32 cpu, struct hvb_cpu_slot *slot)
+	__attribute__((weak));
+#define HVB_FETCH_RACE(cpu, slot)					\
+	do {								\
+		if (hvb_fetch_race_hook)				\
+			hvb_fetch_race_hook(cpu, slot);			\
+	} while (0)
+#else
+#define HVB_FETCH_RACE(cpu, slot)	do { } while (0)
+#endif
+
 int hvb_consumer_fetch(struct hvb_consumer *c, __u32 cpu,
 		       struct hvb_request *req)
 {
@@ -107,6 +126,7 @@ int hvb_consumer_fetch(struct hvb_consumer *c, __u32 cpu,
 	req->zone_id = hvb_read_once_u32(&r->zone_id);
 	req->size = hvb_read_once_u32(&r->size);
 	req->flags = hvb_read_once_u32(&r->flags);
+	HVB_FETCH_RACE(cpu, slot);
 	/*
 	 * Barrier S': seqlock re-check.  The field loads above are ordered
 	 * before this second load of req.seq; pairs with Barrier S, the

@@ -58,8 +58,11 @@ FUZZ_INC := -I$(TOP)/tool -I$(TOP)/hyp/include -I$(FUZZ_DIR) \
 	-I$(TOP)/tests/virtio -I$(TOP)/hyp/arch/arm64 -I$(TOP)/tests/decode \
 	-I$(O)/tests/decode
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+# tool/consumer.c's race hook (fuzz_consumer.c's torn reads), in every
+# fuzz build and replay: weak, so other targets link it unset.
+FUZZ_DEFS := -DHVB_FETCH_RACE_HOOK
 FUZZ_BASE_CFLAGS := -std=gnu11 $(WARN) -g -D_GNU_SOURCE \
-	-I$(TOP)/common/include $(FUZZ_INC)
+	-I$(TOP)/common/include $(FUZZ_INC) $(FUZZ_DEFS)
 FUZZ_CFLAGS := $(FUZZ_BASE_CFLAGS) -O1 $(FUZZ_SAN) -fsanitize=fuzzer-no-link
 FUZZ_COV_CFLAGS := $(FUZZ_BASE_CFLAGS) -O0 -fprofile-instr-generate \
 	-fcoverage-mapping
@@ -82,7 +85,7 @@ $(FUZZ_OUT)/cov/%.o: $(TOP)/%.c
 $(FUZZ_OUT)/replay/%.o: $(TOP)/%.c
 	@mkdir -p $(dir $@)
 	$(call quiet,CC,$@)
-	$(Q)$(CC) $(TEST_CFLAGS) $(FUZZ_INC) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(TEST_CFLAGS) $(FUZZ_INC) $(FUZZ_DEFS) -MMD -MP -c $< -o $@
 
 # $(call fuzz_objs,build,target): the objects of @target in @build.
 fuzz_objs = $(patsubst %.c,$(FUZZ_OUT)/$(1)/%.o,\

@@ -12,7 +12,9 @@
  * actions, a[0] % 8 picks one:
  *   0  store a[4..7] at offset a[1..3] (4-byte aligned, anywhere)
  *   1  a producer's request in slot a[1]: seq, size, flags, the CPU echo
- *      and the pending bit from a[2..7], fields not always valid
+ *      and the pending bit from a[2..7], fields not always valid; bit
+ *      22 of a[2..7] arms a torn read of it (fz_race below), bit 23
+ *      makes it a rewrite under the same seq
  *   2  a[1] bit 7: zone_gen[a[1] % 16] = a[4..7]; else pending word
  *      a[1] % 4 |= a[2..7]
  *   3  kick word a[1] % 16 |= a[4..7] << a[2]; summary |= a[3] bits
@@ -70,9 +72,34 @@ struct fz_ctx {
 	unsigned int kicks;	/* in this call */
 };
 
+/*
+ * The race a request arms (action 1, bit 22 of a[2..7]): the next time
+ * the consumer fetches that CPU's request, between its field loads and
+ * its re-check of req.seq (HVB_FETCH_RACE, tool/consumer.c), the
+ * producer gives it up and publishes another in the slot: Barrier S's
+ * invalidation, new fields, a new seq.  The consumer must drop the read,
+ * count it in that CPU's torn_reads, and serve nothing under the old
+ * seq.  With bit 23 the fields change under the same seq, which only a
+ * hostile root zone does: the read cannot tell, and what it serves must
+ * still pass every check.
+ */
+static struct {
+	__u32 cpu_plus1;		/* armed for this CPU + 1; 0: not */
+	int keep_seq;
+	struct hvb_sync_req fresh;	/* the fields it writes */
+	/* In the current call into the consumer: */
+	__u64 old_seq;			/* the seq given up; 0: none */
+	__u32 torn_cpu;
+	unsigned int torn;		/* races that changed the seq */
+} fz_race;
+
 static __u32 fz_sync(void *ctx, const struct hvb_request *req, __u64 *value)
 {
 	struct fz_ctx *f = ctx;
+
+	/* A torn read is never served under the seq it started with. */
+	FUZZ_CHECK(!fz_race.old_seq || req->cpu != fz_race.torn_cpu ||
+		   req->seq != fz_race.old_seq);
 
 	FUZZ_CHECK(req->cpu < f->nr_cpus && req->cpu_echo == req->cpu);
 	FUZZ_CHECK(req->seq && !(req->seq & HVB_SEQ_INVALID));
@@ -315,6 +342,43 @@ static void fz_check_writes(const uint8_t *region, size_t size, __u32 nr)
 	}
 }
 
+void hvb_fetch_race_hook(__u32 cpu, struct hvb_cpu_slot *slot);
+
+void hvb_fetch_race_hook(__u32 cpu, struct hvb_cpu_slot *slot)
+{
+	struct hvb_sync_req *r = &slot->req;
+	__u64 seq = r->seq;
+
+	if (fz_race.cpu_plus1 != cpu + 1)
+		return;
+	fz_race.cpu_plus1 = 0;
+	if (!fz_race.keep_seq)
+		/* Barrier S: the invalidation, ordered before the reuse. */
+		__atomic_store_n(&r->seq, seq | HVB_SEQ_INVALID,
+				 __ATOMIC_RELEASE);
+	r->addr = fz_race.fresh.addr;
+	r->value = fz_race.fresh.value;
+	r->size = fz_race.fresh.size;
+	r->flags = fz_race.fresh.flags;
+	if (!fz_race.keep_seq) {
+		/* Barrier A: the new request.  Never the old seq again. */
+		__atomic_store_n(&r->seq, (seq & ~HVB_SEQ_INVALID) + 1,
+				 __ATOMIC_RELEASE);
+		fz_race.old_seq = seq;
+		fz_race.torn_cpu = cpu;
+		fz_race.torn++;
+	}
+	/* The producer's writes, not the consumer's. */
+	memcpy(fz_before + ((uint8_t *)r - (uint8_t *)fz_region), r,
+	       sizeof(*r));
+}
+
+/* torn_reads of @cpu in the region image @base (@nr CPUs). */
+static __u64 fz_torn_reads(void *base, __u32 nr, __u32 cpu)
+{
+	return hvb_region_cpu_stats(base, nr, cpu)->torn_reads;
+}
+
 /* Fetch and complete @cpu's request by hand, as a device would later. */
 static void fz_complete(struct hvb_consumer *c, __u32 cpu, bool gave_up,
 			__u32 status)
@@ -375,6 +439,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&c, 0, sizeof(c));
 	memset(&fz_kt, 0, sizeof(fz_kt));
 	memset(&fz_prod, 0, sizeof(fz_prod));
+	memset(&fz_race, 0, sizeof(fz_race));
 	memset(fz_route, 0, sizeof(fz_route));
 	fz_kt_cpus = 0;
 	fz_forged = 0;
@@ -429,6 +494,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (!(w6 >> 21 & 1))
 				hvb_region_pending(region)->cpu_bits[cpu / 64] |=
 					1ull << (cpu % 64);
+			if (w6 >> 22 & 1) {
+				fz_race.cpu_plus1 = cpu + 1;
+				fz_race.keep_seq = w6 >> 23 & 1;
+				fz_race.fresh.addr = (__u64)v << (w6 >> 24 & 7);
+				fz_race.fresh.value = ~w6;
+				fz_race.fresh.size = 1u << (w6 >> 27 & 3);
+				fz_race.fresh.flags = (__u32)(w6 >> 29 & 3);
+			}
 			continue;
 		case 2:
 			if (n > 1 && (a[1] & 0x80))
@@ -455,6 +528,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* A call into the consumer. */
 		f.status = v % (HVB_STATUS_TIMEOUT + 1);
 		f.kicks = 0;
+		fz_race.old_seq = 0;
+		fz_race.torn = 0;
 		memcpy(fz_before, region, rsize);
 		switch (a[0] % 8) {
 		case 4:
@@ -497,6 +572,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		fz_check_writes(region, rsize, f.nr_cpus);
 		fz_check_routes();
+		/* A race that changed the seq is one torn read, counted.  (A
+		 * detach and attach in between counts on the new CPU count:
+		 * only the calls that keep it are checked.) */
+		if (fz_race.torn && attached &&
+		    fz_race.torn_cpu < f.nr_cpus && a[0] % 8 != 7)
+			FUZZ_CHECK(fz_torn_reads(region, f.nr_cpus,
+						 fz_race.torn_cpu) ==
+				   fz_torn_reads(fz_before, f.nr_cpus,
+						 fz_race.torn_cpu) + 1);
 	}
 	if (attached) {
 		memcpy(fz_before, region, rsize);

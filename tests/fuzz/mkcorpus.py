@@ -153,6 +153,16 @@ def creq(cpu, addr, size_code=2, write=0, bad_echo=False, no_bit=False):
     return ca(1, cpu, w6)
 
 
+def crace(cpu, addr, size_code=2, keep_seq=False):
+    # A request (as creq) with the race armed (bit 22): at the next fetch
+    # of this CPU's request the producer reuses the slot between the
+    # field loads and the re-check; bit 23 keeps the seq (a hostile root
+    # zone).  The new fields come from bits 24.. (the address).
+    w6 = (size_code << 3) | (1 << 22) | (bool(keep_seq) << 23) | \
+         ((addr & 0xffffff) << 24)
+    return ca(1, cpu, w6)
+
+
 POLL, HAS, SLEEP, REATTACH = ca(4), ca(5), ca(6), ca(7)
 put('requests', 'fuzz_consumer',
     bytes([3, 0]) + creq(0, 0x1000) + creq(1, 0x2004, 2, 1) + POLL +
@@ -171,6 +181,12 @@ put('zone-gen', 'fuzz_consumer',
 put('header-after-attach', 'fuzz_consumer',
     bytes([5, 0]) + ca(0, 20, 0, 255) + ca(0, 8, 0, 0x100000) +
     creq(5, 0x5000) + POLL + REATTACH + POLL)
+# Torn reads: dropped and counted (poll, and a device's fetch by hand);
+# the same seq with new fields served only if they pass the checks.
+put('torn-reads', 'fuzz_consumer',
+    bytes([3, 0]) + crace(0, 0x1000) + POLL + crace(1, 0x2000, 3) + POLL +
+    POLL + crace(2, 0x3000) + ca(5, 0x80 | 2) + POLL + crace(0, 0x4000, 2, True) +
+    POLL + crace(1, 0x5001, 2, True) + POLL + REATTACH + crace(1, 0x6000) + POLL)
 put('many-cpus', 'fuzz_consumer',
     bytes([0xf7, 0]) + creq(100, 0x100) + creq(70, 0x200) +
     ca(2, 1, 0xffff, 0xffffffff) + ca(2, 3, 0xffff, 0xffffffff) + POLL +
