@@ -280,6 +280,10 @@ else
 					"[zone1] guest: entered by the boot protocol (x2 = 0): no in-hypervisor window, the channel's at 0xb000000" \
 					"hvbridge-root: zone1 from ${zjson##*/}: stopped" \
 					"hvbridge-root: zone1 of ${zjson##*/} shut down: exit 0"
+				# A refusal names the field (docs/zones.md).
+				grep -F "hvbridge: error: ${zjson##*/}" \
+					"$work/$n.log.txt" |
+					sed 's/^/zone start said: /' >> "$work/$n.why"
 				# Every case the image announced ran and passed:
 				# a zone1 that ran none would say "0 passed".
 				cases=$(sed -En 's/^\[zone1\] guest: torture image, .*, ([0-9]+) cases$/\1/p' \

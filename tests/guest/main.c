@@ -177,18 +177,22 @@ static void guest_window(const char *win, __u64 base, int usable)
 }
 
 /*
- * zone1 starts at the hypervisor's boot; the daemon attaches once the
+ * A static zone1 starts at the hypervisor's boot; the daemon attaches once the
  * hypervisor has formatted the channel region, and in the root zone only
  * after its Linux has booted (seconds under TCG, more on a busy machine).
  * Until then each read of the window times out and aborts: expected, not
  * a failure.  Read ID until a read answers without an abort, for at most
- * GUEST_DAEMON_WAIT_MS by the generic timer, and say how long it took:
- * the cases then run against a daemon that is there.
+ * @wait_ms by the generic timer, and say how long it took: the cases
+ * then run against a daemon that is there.  A zone the root zone
+ * started from its config comes after the root zone's boot, next to a
+ * running daemon: a short wait, so a window the config misplaced fails
+ * in seconds.
  */
-#define GUEST_DAEMON_WAIT_MS	90000u
-#define GUEST_DAEMON_GAP_MS	100u
+#define GUEST_DAEMON_WAIT_MS		90000u
+#define GUEST_DAEMON_WAIT_STARTED_MS	10000u
+#define GUEST_DAEMON_GAP_MS		100u
 
-static int guest_wait_daemon(__u64 base)
+static int guest_wait_daemon(__u64 base, __u64 wait_ms)
 {
 	__u64 tpm = guest_ticks_per_ms(), start = guest_ticks(), now;
 	__u64 before, aborts = 0;
@@ -202,7 +206,7 @@ static int guest_wait_daemon(__u64 base)
 		if (answered)
 			break;
 		aborts++;
-		if (now - start >= GUEST_DAEMON_WAIT_MS * tpm)
+		if (now - start >= wait_ms * tpm)
 			break;
 		/* An abort that came at once (no channel at all) must not
 		 * turn into a flood of abort lines. */
@@ -256,7 +260,8 @@ __u64 guest_main(__u64 hyp_win, __u64 uart, __u64 chan_win)
 
 	if (has_hyp)
 		guest_window("hyp", hyp_win, 1);
-	guest_window("chan", chan_win, guest_wait_daemon(chan_win));
+	guest_window("chan", chan_win, guest_wait_daemon(chan_win, has_hyp ?
+			GUEST_DAEMON_WAIT_MS : GUEST_DAEMON_WAIT_STARTED_MS));
 	/* The "zone" cases name their own addresses: any window as x0. */
 	for (c = __gcase_start; c < __gcase_end; c++)
 		if (c->flags & GC_ONCE)
