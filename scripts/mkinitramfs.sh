@@ -17,6 +17,11 @@
 #                           zone1's virtio workload (mode run)
 #   /etc/hvbridge/kmod-args  --kmod-args: hvbridge.ko's parameters
 #                           (e.g. timeout_ms=5000), when given
+#   /etc/hvbridge/zones/    with --zone JSON: that zone config
+#                           (hvisor-tool's format, docs/zones.md) and
+#                           each --zone-file FILE (the kernel and DTB it
+#                           names, by their base names), for `hvbridge
+#                           zone start`; mode test starts it
 #   /usr/sbin/hvbridge-ctl  load/unload the module, start/stop/restart the
 #                           daemon, status; every step prints a line
 #                           starting "hvbridge-root: " (the tests grep them)
@@ -26,11 +31,18 @@
 #                           "hvbridge_mode=" on the kernel command line:
 #                             shell (default)  a shell on the console
 #                             test   checks a second daemon is refused,
+#                                    runs the static zone1 (its built-in
+#                                    guest) again under the daemon
+#                                    (hvbridge zone start 1); with
+#                                    --zone, shuts it down and starts
+#                                    zone1 from that config instead, as
+#                                    users do (hvbridge zone start
+#                                    FILE.json), until it stops;
 #                                    waits for a line "stop" on the
 #                                    console (the test harness sends it
 #                                    when zone1 is done), restarts the
-#                                    daemon, stops it, unloads the
-#                                    module, powers off
+#                                    daemon, stops it, shuts the zone
+#                                    down, unloads the module, powers off
 #                             nodaemon  loads the module, starts no
 #                                    daemon, then runs console commands
 #                             fault  loads the module, starts the daemon,
@@ -89,6 +101,7 @@
 #                       [--mode shell|test|nodaemon|fault|run|linux|linux-test|linux-run|linux-load]
 #                       [--busybox F] [--daemon F] [--kmod F] [--config F]
 #                       [--kmod-args 'PARAM=V ...'] [--zone-runs N]
+#                       [--zone JSON [--zone-file F]...]
 # Defaults: build/root, build/arm64/busybox, build/host/arm64/tool/hvbridge,
 # the first of $HVB_KMOD, build/host/arm64/kmod/hvbridge.ko,
 # build/kmod/hvbridge.ko, kmod/hvbridge.ko that exists, configs/zone1-root.json.
@@ -103,6 +116,8 @@ vconfig=$TOP/configs/zone1-virtio-root.json
 kmod=
 kmod_args=
 zone_runs=1
+zone=
+zone_files=()
 dtb=0
 mode=shell
 linux=
@@ -126,6 +141,8 @@ while [ $# -gt 0 ]; do
 	--config) config=$2; shift ;;
 	--linux) linux=$2; shift ;;
 	--zone-runs) zone_runs=$2; shift ;;
+	--zone) zone=$2; shift ;;
+	--zone-file) zone_files+=("$2"); shift ;;
 	*) usage ;;
 	esac
 	shift
@@ -175,6 +192,17 @@ case $zone_runs in
 '' | *[!0-9]*) die "--zone-runs takes a number, not '$zone_runs'" ;;
 esac
 echo "$zone_runs" > "$root/etc/hvbridge/zone-runs"
+if [ -n "$zone" ]; then
+	[ -f "$zone" ] || die "no $zone (--zone)"
+	mkdir -p "$root/etc/hvbridge/zones"
+	cp "$zone" "$root/etc/hvbridge/zones/"
+	for f in ${zone_files[@]+"${zone_files[@]}"}; do
+		[ -f "$f" ] || die "no $f (--zone-file)"
+		cp "$f" "$root/etc/hvbridge/zones/"
+	done
+elif [ ${#zone_files[@]} -gt 0 ]; then
+	die "--zone-file without --zone"
+fi
 if [ -n "$kmod" ]; then
 	cp "$kmod" "$root/lib/modules/hvbridge.ko"
 fi
@@ -595,6 +623,43 @@ test)
 		hvbridge daemon -c /etc/hvbridge/zone1.json --transport kmod
 		say "a second daemon exited with status $?"
 	fi
+	zone1_state() { hvbridge zone list | awk '$1 == 1 { print $3 }'; }
+	# Until zone1's guest has exited, or there is no zone1 (60 s at
+	# most); then its state.
+	zone1_wait() {
+		i=0
+		while [ $i -lt 300 ]; do
+			case $(zone1_state) in
+			running | stopping) ;;
+			*) break ;;
+			esac
+			sleep 0.2
+			i=$((i + 1))
+		done
+		say "zone1 $1: $(zone1_state)"
+	}
+	zcfg=$(ls /etc/hvbridge/zones/*.json 2>/dev/null | head -n 1)
+	if [ -c /dev/hvbridge ]; then
+		# The static zone1's built-in guest ran at the hypervisor's
+		# boot, before any daemon: once more, now that one serves it.
+		zone1_wait "ran at boot"
+		# Quiet while zone1 runs: its lines share the serial port.
+		hvbridge zone start 1
+		st=$?
+		zone1_wait "ran again"
+		say "zone start 1 (the static zone1, under the daemon) exited $st"
+	fi
+	if [ -c /dev/hvbridge ] && [ -n "$zcfg" ]; then
+		# zone1 as users start it: the static one removed, then
+		# hvisor-tool's way, from its zone config, with the files it
+		# names beside it (docs/zones.md).
+		hvbridge zone shutdown --id 1
+		say "the static zone1 shut down: exit $?"
+		(cd /etc/hvbridge/zones && hvbridge zone start "${zcfg##*/}")
+		st=$?
+		zone1_wait "from ${zcfg##*/}"
+		say "zone start ${zcfg##*/} exited $st"
+	fi
 	say "waiting for 'stop' on the console"
 	cmd=
 	while [ "$cmd" != stop ]; do
@@ -606,6 +671,10 @@ test)
 	# A restarted daemon attaches again (the next consumer epoch).
 	hvbridge-ctl restart
 	hvbridge-ctl stop
+	if [ -n "$zcfg" ] && [ -c /dev/hvbridge ] && [ -n "$(zone1_state)" ]; then
+		hvbridge zone shutdown --id 1
+		say "zone1 of ${zcfg##*/} shut down: exit $?"
+	fi
 	hvbridge-ctl unload
 	say "powering off"
 	poweroff -f

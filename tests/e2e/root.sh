@@ -8,8 +8,10 @@
 # root.sh IMAGE_DIR WORK_DIR
 # Environment: E2E_ARM64 (build/arm64: Image, busybox), E2E_HVBRIDGE (the
 # host daemon), E2E_HVBRIDGE_ARM64 (the static arm64 one), E2E_GUEST_BIN
-# (zone1's torture image; without it zone1 runs the hypervisor's built-in
-# guest), E2E_KMOD (hvbridge.ko; empty: none was built), E2E_TIMEOUT.
+# (zone1's torture image, started from E2E_ZONE_JSON, default
+# tests/zones/zone1-torture.json; without it zone1 runs only the
+# hypervisor's built-in guest), E2E_KMOD (hvbridge.ko; empty: none was
+# built), E2E_TIMEOUT.
 set -u
 img=$1
 work=$2
@@ -155,15 +157,20 @@ boot_root_end() {
 
 # 3. The root zone boots with the initramfs, loads hvbridge.ko (/dev/
 # hvbridge appears, root only), starts the daemon on the kmod transport
-# (a second one is refused as busy), which attaches and serves zone1's test-device accesses through the
-# channel while zone1 runs its image on CPU 2, sleeping in poll() and
-# woken by the wake SPI through the module; once zone1 is done the
-# test types "stop": the daemon stops with its summary, restarts (it
-# attaches again, epoch 2) and stops again, the module
-# unloads and the root zone powers off through the hypervisor.  Without
-# hvbridge.ko (kmod/ not built) only the boot, the message that it is
-# missing and the power-off are checked, and the case says SKIP for the
-# rest.
+# (a second one is refused as busy), which attaches and serves zone1's
+# test-device accesses through the channel, sleeping in poll() and
+# woken by the wake SPI through the module.  zone1 on CPU 2: the static
+# zone1's built-in guest, which ran at the hypervisor's boot before any
+# daemon, runs once more under it (`hvbridge zone start 1`); then the
+# root zone shuts it down and starts zone1 as users start zones, from
+# hvisor-tool's zone config: `hvbridge zone start zone1-torture.json`
+# (tests/zones/), whose kernel is the torture image.  Once zone1 is done
+# the test types "stop": the daemon stops with its summary, restarts
+# (it attaches again, epoch 2) and stops again, the zone is shut down,
+# the module unloads and the root zone powers off through the
+# hypervisor.  Without hvbridge.ko (kmod/ not built) only the boot, the
+# message that it is missing and the power-off are checked, and the
+# case says SKIP for the rest.
 n=root-daemon
 log_of=$n
 rm -f "$work/$n.why" "$work/$n.log.txt"
@@ -174,22 +181,30 @@ elif [ ! -x "$hvb64" ] || [ ! -f "$img/hvbridge-hyp.elf" ]; then
 	result $n
 else
 	rootd=$work/root
+	zjson=${E2E_ZONE_JSON:-$top/tests/zones/zone1-torture.json}
+	zcfg=
+	[ ! -f "$gbin" ] || zcfg="--zone $zjson --zone-file $gbin"
+	# shellcheck disable=SC2086
 	if ! "$top/scripts/mkinitramfs.sh" -o "$rootd" --dtb --mode test \
 			--busybox "$arm64/busybox" --daemon "$hvb64" \
-			${ko:+--kmod "$ko"} > "$work/$n.mkinitramfs" 2>&1; then
+			${ko:+--kmod "$ko"} $zcfg > "$work/$n.mkinitramfs" 2>&1; then
 		{ echo "mkinitramfs.sh failed:"; cat "$work/$n.mkinitramfs"; } \
 			> "$work/$n.why"
 	else
 		ld="-device loader,force-raw=on"
+		# Nothing at zone1's RAM: the hypervisor starts the static
+		# zone1 with its built-in guest; the root zone starts the
+		# torture image itself (hvbridge zone start).
 		args="$ld,addr=0x40200000,file=$arm64/Image
 		      $ld,addr=0x48000000,file=$rootd/root.dtb
 		      $ld,addr=0x49000000,file=$rootd/initramfs.cpio.gz"
 		if [ -f "$gbin" ]; then
-			args="$args $ld,addr=0x50000000,file=$gbin"
 			zone1_sum='^\[zone1\] guest: [0-9]+ passed, [0-9]+ failed'
 		else
-			zone1_sum='^\[zone1\] guest: 0x[0-9a-f]+ checks, '
+			zone1_sum='^\[zone1\] guest: 0x0*28 checks, '
 		fi
+		# A zone start that failed: no summary will come.
+		zone1_sum="$zone1_sum|^hvbridge-root: zone start .* exited [1-9]"
 		tmo_saved=$tmo
 		tmo=$((tmo * 6))	# a kernel boot under TCG, on a machine maybe busy
 		t0=$(date +%s)
@@ -242,26 +257,70 @@ else
 				"$work/$n.log.txt" | grep -F "daemon timeout" |
 				sed 's/^/after the daemon answered: /' \
 				>> "$work/$n.why"
+			# The static zone1's built-in guest, run again under
+			# the daemon: both channel reads answered, the posted
+			# kick delivered, every check passed.
+			want $n "hvbridge-root: zone start 1 (the static zone1, under the daemon) exited 0" \
+				"[zone1] guest: channel: the daemon answered" \
+				"[zone1] guest: channel: posted kick delivered" \
+				"[zone1] guest: 0x0000000000000028 checks, 0x0000000000000000 failed"
+			! grep -qE "hvbridge-hyp: zone1: exit, code [1-9]" \
+				"$work/$n.log.txt" ||
+				echo "zone1 exited with failures" >> "$work/$n.why"
 			if [ -f "$gbin" ]; then
+				# The torture image in a zone the root zone
+				# created from its config, as users start zones:
+				# the CLI's and the hypervisor's word for it, and
+				# the image entered by the boot protocol.
+				want $n "hvbridge-root: the static zone1 shut down: exit 0" \
+					"hvbridge-hyp: zone1: zone removed (id 1)" \
+					"hvbridge-hyp: zone zone1 created (id 1) by the root zone: CPUs 0x4, entry IPA 0x40000000" \
+					"zone 1 (zone1): started on CPU 2 at 0x40000000" \
+					"hvbridge-root: zone start ${zjson##*/} exited 0" \
+					"[zone1] guest: entered by the boot protocol (x2 = 0): no in-hypervisor window, the channel's at 0xb000000" \
+					"hvbridge-root: zone1 from ${zjson##*/}: stopped" \
+					"hvbridge-root: zone1 of ${zjson##*/} shut down: exit 0"
+				# A refusal names the field (docs/zones.md).
+				grep -F "hvbridge: error: ${zjson##*/}" \
+					"$work/$n.log.txt" |
+					sed 's/^/zone start said: /' >> "$work/$n.why"
 				# Every case the image announced ran and passed:
 				# a zone1 that ran none would say "0 passed".
 				cases=$(sed -En 's/^\[zone1\] guest: torture image, .*, ([0-9]+) cases$/\1/p' \
 					"$work/$n.log.txt" | head -n 1)
-				want $n "hvbridge-hyp: zone1: exit, code 0"
 				if [ "${cases:-0}" -gt 0 ]; then
 					want $n "[zone1] guest: $cases passed, 0 failed"
 				else
 					echo "no zone1 torture header with its case count" \
 						>> "$work/$n.why"
 				fi
+				# ... and ran in the created zone, not before it;
+				# its exit is the third of zone1's (boot, again,
+				# this one), clean as the others.
+				awk '/^hvbridge-hyp: zone zone1 created \(id 1\) by the root zone/ { c = NR }
+				     /^\[zone1\] guest: torture image, / { t = NR }
+				     END { exit !(c && t > c) }' "$work/$n.log.txt" ||
+					echo "zone1's torture image did not run in the zone created from ${zjson##*/}" \
+						>> "$work/$n.why"
+				ex=$(grep -cF "hvbridge-hyp: zone1: exit, code 0" \
+					"$work/$n.log.txt")
+				[ "$ex" -ge 3 ] ||
+					echo "zone1 exited cleanly $ex times, not 3 (boot, zone start 1, ${zjson##*/})" \
+						>> "$work/$n.why"
+				# Its only test device is the daemon's, through the
+				# channel: every chan/ case answered by the root
+				# zone's daemon, which reset the zone's device when
+				# it stopped (the daemon knew the created zone).
+				want $n "[zone1] guest: chan: the daemon answered after "
+				awk '/^hvbridge-hyp: zone zone1 created \(id 1\) by the root zone/ { c = NR }
+				     c && /^hvbridge: .*zone 1 stopped \(generation [0-9]+\): its 1 device reset/ { d = NR }
+				     END { exit !d }' "$work/$n.log.txt" ||
+					echo "the daemon did not see zone1 of ${zjson##*/} stop (no device reset after it was created)" \
+						>> "$work/$n.why"
 				! grep -qF "window not served" \
 					"$work/$n.log.txt" ||
 					echo "zone1: the channel window was not served" \
 						>> "$work/$n.why"
-			else
-				want $n "[zone1] guest: channel: the daemon answered" \
-					"[zone1] guest: channel: posted kick delivered" \
-					"[zone1] guest: 0x0000000000000028 checks, 0x0000000000000000 failed"
 			fi
 		fi
 	fi

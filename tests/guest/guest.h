@@ -13,7 +13,7 @@
 
 /* guest_case.flags */
 #define GC_WINDOW	0x1	/* once per test device window, x0 = base */
-#define GC_ONCE		0x2	/* once, x0 = the in-hypervisor window */
+#define GC_ONCE		0x2	/* once; its own addresses (x0: a window) */
 #define GC_ABORT	0x4	/* takes exactly one data abort, on purpose */
 
 /* struct guest_abort: written by the vector (start.S), read by cases. */

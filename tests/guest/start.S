@@ -3,7 +3,9 @@
  * The torture image's entry, vectors and stage 1.  docs/run.md is the
  * contract: loaded at IPA 0x40000000 (zone1's RAM, PA 0x50000000), entry
  * at the first byte, EL1h, MMU off, x0 = the in-hypervisor test device
- * window, x1 = the PL011, x2 = the channel's test device window, x3 = 0.
+ * window, x1 = the PL011, x2 = the channel's test device window, x3 = 0;
+ * or, started from a zone config, by the arm64 boot protocol (x2 = 0:
+ * no in-hypervisor window, main.c).
  *
  * It turns its own MMU and caches on before any test: the hypervisor's
  * ISV=0 path must fetch the faulting instruction through the guest's
