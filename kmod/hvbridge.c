@@ -582,6 +582,8 @@ static long hvb_ioc_info(struct hvb_dev *hd, void __user *arg)
 		.nr_zones = hd->nr_zones,
 		.wakes = atomic64_read(&hd->wakes),
 		.formatted_ns = hd->formatted_ns,
+		.timeout_ms = timeout_ms ? timeout_ms :
+			      HVB_HC_TIMEOUT_DEFAULT_MS,
 	};
 
 	return copy_to_user(arg, &info, sizeof(info)) ? -EFAULT : 0;

@@ -193,7 +193,7 @@ static void hvb_stat_since(__u64 formatted_ns, char *buf, size_t len)
 
 static void hvb_stat_print(const char *path, void *region,
 			   const struct hvb_region_header *h,
-			   __u64 formatted_ns)
+			   __u64 formatted_ns, __u32 timeout_ms)
 {
 	char since[96];
 	const struct hvb_wake *w = hvb_region_wake(region);
@@ -236,6 +236,11 @@ static void hvb_stat_print(const char *path, void *region,
 	hvb_stat_since(formatted_ns, since, sizeof(since));
 	printf("\n(sync_req..timeouts: producer side, the hypervisor's; served..torn: daemon side)\n");
 	printf("region counters since %s\n", since);
+	/* A region file's timeout is the hypervisor's own (the built-in
+	 * region's) and not written anywhere stat can read. */
+	if (timeout_ms)
+		printf("channel timeout %u ms: a live daemon's bound on a synchronous access (hvbridge.ko timeout_ms)\n",
+		       timeout_ms);
 	hvb_stat_holds(region, h);
 
 	hvb_stat_daemon(region, d);
@@ -275,7 +280,7 @@ static void hvb_stat_json_u64(cJSON *obj, const char *name, __u64 v)
 
 static cJSON *hvb_stat_json(const char *path, void *region,
 			    const struct hvb_region_header *h,
-			    __u64 formatted_ns,
+			    __u64 formatted_ns, __u32 timeout_ms,
 			    const struct hvb_stat_devs *sd)
 {
 	char since[96];
@@ -302,6 +307,10 @@ static cJSON *hvb_stat_json(const char *path, void *region,
 	} else {
 		cJSON_AddNullToObject(root, "since");
 	}
+	if (timeout_ms)
+		hvb_stat_json_u64(root, "timeout_ms", timeout_ms);
+	else
+		cJSON_AddNullToObject(root, "timeout_ms");
 
 	obj = cJSON_AddObjectToObject(root, "consumer");
 	cJSON_AddStringToObject(obj, "state", hvb_stat_state(state));
@@ -437,7 +446,7 @@ static int hvb_stat_map_file(const char *path, void **region, size_t *size)
  * daemon role (the module refuses a writable mapping to such a file).
  */
 static int hvb_stat_map_kmod(const char *path, void **region, size_t *size,
-			     __u64 *formatted_ns)
+			     __u64 *formatted_ns, __u32 *timeout_ms)
 {
 	struct hvb_ioc_info info;
 	char why[256];
@@ -474,6 +483,7 @@ static int hvb_stat_map_kmod(const char *path, void **region, size_t *size,
 	*region = mem;
 	*size = (size_t)info.region_size;
 	*formatted_ns = info.formatted_ns;
+	*timeout_ms = info.timeout_ms;
 	return HVB_EXIT_OK;
 }
 
@@ -491,6 +501,7 @@ struct hvb_stat_view {
 	const struct hvb_region_header *h;	/* as checked, once */
 	const char *dir;		/* the daemon's run files */
 	__u64 formatted_ns;		/* the counters' zero; 0: not known */
+	__u32 timeout_ms;		/* the channel's; 0: not known */
 	bool json;
 };
 
@@ -500,7 +511,7 @@ static int hvb_stat_once(const struct hvb_stat_view *v,
 {
 	if (v->json) {
 		cJSON *root = hvb_stat_json(v->path, v->region, v->h,
-					    v->formatted_ns, sd);
+					    v->formatted_ns, v->timeout_ms, sd);
 		char *text = !root ? NULL : compact ?
 			     cJSON_PrintUnformatted(root) : cJSON_Print(root);
 
@@ -514,7 +525,8 @@ static int hvb_stat_once(const struct hvb_stat_view *v,
 		cJSON_Delete(root);
 		return HVB_EXIT_OK;
 	}
-	hvb_stat_print(v->path, v->region, v->h, v->formatted_ns);
+	hvb_stat_print(v->path, v->region, v->h, v->formatted_ns,
+		       v->timeout_ms);
 	printf("\n");
 	hvb_stat_devs_print(sd, stdout);
 	return HVB_EXIT_OK;
@@ -662,6 +674,7 @@ int hvb_cmd_stat(int argc, char **argv)
 	const char *path = NULL, *device = NULL, *transport = "sim";
 	const char *dir = hvb_vstate_default_dir(), *watch_arg = NULL;
 	__u64 formatted_ns = 0;
+	__u32 timeout_ms = 0;
 	struct hvb_region_header hdr;
 	struct hvb_stat_view view;
 	bool json = false, kmod, watch = false, lines = false;
@@ -740,7 +753,8 @@ int hvb_cmd_stat(int argc, char **argv)
 		return hvb_stat_misuse("--region is required (or --transport kmod)");
 	if (kmod) {
 		path = device ? device : HVB_DEVICE_PATH;
-		err = hvb_stat_map_kmod(path, &region, &size, &formatted_ns);
+		err = hvb_stat_map_kmod(path, &region, &size, &formatted_ns,
+					&timeout_ms);
 	} else {
 		err = hvb_stat_map_file(path, &region, &size);
 	}
@@ -758,7 +772,8 @@ int hvb_cmd_stat(int argc, char **argv)
 	}
 	view = (struct hvb_stat_view){
 		.path = path, .region = region, .h = &hdr, .dir = dir,
-		.formatted_ns = formatted_ns, .json = json,
+		.formatted_ns = formatted_ns, .timeout_ms = timeout_ms,
+		.json = json,
 	};
 	if (watch) {
 		err = hvb_stat_watch(&view, interval_ms, count, lines);

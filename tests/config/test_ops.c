@@ -399,6 +399,10 @@ Test(ops, device_counters_move_with_served_requests)
 	/* A region file records no format time: null, not a made-up one. */
 	cr_expect(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(root, "since")),
 		  "region since: %s", r.out);
+	/* A region file records no channel timeout either. */
+	cr_expect(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(root,
+								"timeout_ms")),
+		  "region timeout_ms: %s", r.out);
 	/* The hold counters, per CPU: a simulation with its daemon
 	 * there never holds nor gives an access back. */
 	cpu0 = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(root, "cpus"),
@@ -427,6 +431,7 @@ Test(ops, device_counters_move_with_served_requests)
 	ops_cli(&r, args);
 	cr_expect(strstr(r.out, "region counters since the region was formatted (by its creator, at a time it does not record)"),
 		  "%s", r.out);
+	cr_expect(!strstr(r.out, "channel timeout"), "%s", r.out);
 	cr_expect(strstr(r.out, "devices  counters since ") &&
 		  strstr(r.out, "(gone)") && strstr(r.out, "\ntestdev "),
 		  "%s", r.out);

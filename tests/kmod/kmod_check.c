@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include <hvbridge/barrier.h>
+#include <hvbridge/hypercall.h>
 #include <hvbridge/kmod-ioctl.h>
 #include <hvbridge/region.h>
 
@@ -669,6 +670,9 @@ int main(void)
 		 info.region_phys >= 0x40000000 &&
 		 info.region_phys < 0x50000000,
 		 "info", "nr_cpus %ld", (long)info.nr_cpus);
+	/* Loaded without timeout_ms: the hypervisor's default. */
+	kc_check(info.timeout_ms == HVB_HC_TIMEOUT_DEFAULT_MS, "info-timeout",
+		 "timeout_ms %ld", (long)info.timeout_ms);
 	for (i = 0; i < sizeof(info.reserved) / sizeof(info.reserved[0]); i++)
 		if (info.reserved[i])
 			break;

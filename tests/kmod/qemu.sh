@@ -212,6 +212,7 @@ if [ -z "$checks_only" ] && [ -f "$work/$n.log.txt" ]; then
 		"hvbridge 7fff0000.hvbridge: region at 0x" \
 		"kmod-qemu: dev crw------- uid 0" \
 		"kmod-check: PASS second-claim-busy" \
+		"kmod-check: PASS info-timeout" \
 		"kmod-check: PASS ctl-mmap-region-ro" \
 		"kmod-check: PASS ctl-mmap-region-rw-refused" \
 		"kmod-check: PASS mapped-still-claimed" \
@@ -269,6 +270,10 @@ if [ -z "$checks_only" ] && [ -f "$work/$n.log.txt" ]; then
 			>> "$work/$n.why"
 	# The region's counters say since when: the module's format time,
 	# a real date (the root zone's clock is set from QEMU's RTC).
+	grep -qF "kmod-qemu: stat: channel timeout 500 ms: a live daemon's bound" \
+		"$work/$n.log.txt" ||
+		echo "'hvbridge stat' did not say the channel timeout" \
+			>> "$work/$n.why"
 	grep -qE "^kmod-qemu: stat: region counters since 20[0-9]{2}-[01][0-9]-[0-3][0-9]T[0-9:]{8}Z$" \
 		"$work/$n.log.txt" ||
 		echo "'hvbridge stat' did not say since when its region counters count" \

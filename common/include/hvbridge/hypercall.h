@@ -167,6 +167,7 @@
  */
 #define HVB_HC_CHANNEL_TIMEOUT	HVB_HC_FN(0x1b)
 #define HVB_HC_TIMEOUT_MAX_MS	10000u
+#define HVB_HC_TIMEOUT_DEFAULT_MS	500u	/* x1 = 0 */
 
 /* Results (x0). */
 #define HVB_HC_OK		0

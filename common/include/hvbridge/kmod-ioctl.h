@@ -102,7 +102,14 @@ struct hvb_ioc_info {
 	 * zero since then.  0 from a module that does not say.
 	 */
 	__u64 formatted_ns;
-	__u32 reserved[4];
+	/*
+	 * The attached region's channel timeout in ms: the module's
+	 * timeout_ms, or HVB_HC_TIMEOUT_DEFAULT_MS without it (what a live
+	 * daemon has before the guest's access is aborted).  0 from a
+	 * module that does not say.
+	 */
+	__u32 timeout_ms;
+	__u32 reserved[3];
 };
 
 /* HVB_IOC_INJECT_IRQ: input. */

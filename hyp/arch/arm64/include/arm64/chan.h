@@ -5,6 +5,7 @@
 #ifndef ARM64_CHAN_H
 #define ARM64_CHAN_H
 
+#include <hvbridge/hypercall.h>
 #include <hvbridge/types.h>
 
 #define HYP_CHANNEL_BASE	0x7fff0000ul	/* the last 64 KiB of RAM */
@@ -12,7 +13,7 @@
 /* A live daemon's bound on a synchronous access: the built-in region's,
  * and an attached one's unless the root zone chose another before it
  * attached it (HVB_HC_CHANNEL_TIMEOUT: docs/hypercalls.md). */
-#define HYP_CHANNEL_TIMEOUT_NS	500000000ull	/* 500 ms */
+#define HYP_CHANNEL_TIMEOUT_NS	(HVB_HC_TIMEOUT_DEFAULT_MS * 1000000ull)
 /* The longest a synchronous access waits while no daemon is attached
  * (chan.c, "Policy"; docs/abi.md "No daemon: the hold"). */
 #define HYP_CHANNEL_HOLD_NS	60000000000ull	/* 60 s */
