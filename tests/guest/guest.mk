@@ -32,6 +32,16 @@ GUEST_VIRTIO_BIN := $(GUEST_OUT)/hvbridge-guest-virtio.bin
 
 TEST_BINS += $(GUEST_BIN) $(GUEST_VIRTIO_BIN)
 
+# $(call guest_link,OBJS): link an image at zone1's IPA and check its
+# MMIO accesses, but for the deliberate writeback cases of
+# writeback.allow.
+define guest_link
+$(call quiet,LD,$@)
+$(Q)$(GUEST_LD) -nostdlib -static -T $(GUEST_DIR)/guest.lds -o $@.tmp $(1)
+$(Q)$(GUEST_CHECK) $$(sed -n 's/^\([^#].*\)/-a \1/p' $(GUEST_ALLOW)) $@.tmp
+$(Q)mv $@.tmp $@
+endef
+
 $(GUEST_OUT)/%.o: $(GUEST_DIR)/%.S
 	@mkdir -p $(dir $@)
 	$(call quiet,CROSSAS,$@)
@@ -44,21 +54,11 @@ $(GUEST_OUT)/%.o: $(GUEST_DIR)/%.c
 
 $(GUEST_ELF): $(GUEST_OBJS) $(GUEST_DIR)/guest.lds $(GUEST_CHECK) \
 		$(GUEST_ALLOW)
-	$(call quiet,LD,$@)
-	$(Q)$(GUEST_LD) -nostdlib -static -T $(GUEST_DIR)/guest.lds \
-		-o $@.tmp $(GUEST_OBJS)
-	$(Q)$(GUEST_CHECK) $$(sed -n 's/^\([^#].*\)/-a \1/p' $(GUEST_ALLOW)) \
-		$@.tmp
-	$(Q)mv $@.tmp $@
+	$(call guest_link,$(GUEST_OBJS))
 
 $(GUEST_VIRTIO_ELF): $(GUEST_VIRTIO_OBJS) $(GUEST_DIR)/guest.lds \
 		$(GUEST_CHECK) $(GUEST_ALLOW)
-	$(call quiet,LD,$@)
-	$(Q)$(GUEST_LD) -nostdlib -static -T $(GUEST_DIR)/guest.lds \
-		-o $@.tmp $(GUEST_VIRTIO_OBJS)
-	$(Q)$(GUEST_CHECK) $$(sed -n 's/^\([^#].*\)/-a \1/p' $(GUEST_ALLOW)) \
-		$@.tmp
-	$(Q)mv $@.tmp $@
+	$(call guest_link,$(GUEST_VIRTIO_OBJS))
 
 $(GUEST_OUT)/%.bin: $(GUEST_OUT)/%.elf
 	$(call quiet,OBJCOPY,$@)
@@ -78,12 +78,7 @@ TEST_BINS += $(GUEST_BLKBENCH_BIN)
 
 $(GUEST_BLKBENCH_ELF): $(GUEST_BLKBENCH_OBJS) $(GUEST_DIR)/guest.lds \
 		$(GUEST_CHECK) $(GUEST_ALLOW)
-	$(call quiet,LD,$@)
-	$(Q)$(GUEST_LD) -nostdlib -static -T $(GUEST_DIR)/guest.lds \
-		-o $@.tmp $(GUEST_BLKBENCH_OBJS)
-	$(Q)$(GUEST_CHECK) $$(sed -n 's/^\([^#].*\)/-a \1/p' $(GUEST_ALLOW)) \
-		$@.tmp
-	$(Q)mv $@.tmp $@
+	$(call guest_link,$(GUEST_BLKBENCH_OBJS))
 
 # tests/e2e/sysbench.sh runs it after the hammer's round trips.
 e2e-sysbench: $(GUEST_BLKBENCH_BIN)
