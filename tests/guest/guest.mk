@@ -5,6 +5,8 @@
 #   $(O)/arm64/guest/hvbridge-guest.bin  the flat image QEMU loads
 #   $(O)/arm64/guest/hvbridge-guest-virtio.{elf,bin}  the same with the
 #                                         virtio workload first
+#   $(O)/arm64/guest/hvbridge-guest-virq.{elf,bin}  the virtio devices
+#                                         driven by their interrupts only
 # and runs check-mmio.sh on it: no writeback MMIO access outside the
 # deliberate cases listed in writeback.allow.
 GUEST_DIR := $(TOP)/tests/guest
@@ -79,6 +81,19 @@ TEST_BINS += $(GUEST_BLKBENCH_BIN)
 $(GUEST_BLKBENCH_ELF): $(GUEST_BLKBENCH_OBJS) $(GUEST_DIR)/guest.lds \
 		$(GUEST_CHECK) $(GUEST_ALLOW)
 	$(call guest_link,$(GUEST_BLKBENCH_OBJS))
+
+# The virtio interrupt image (tests/e2e/virtio.sh, zone1-virtio-irq): the
+# same harness and driver, with virq.c's interrupt-driven workload; it
+# exits after it.
+GUEST_VIRQ_OBJS := $(GUEST_OBJS) $(addprefix $(GUEST_OUT)/,virtio.o virq.o)
+GUEST_VIRQ_ELF := $(GUEST_OUT)/hvbridge-guest-virq.elf
+GUEST_VIRQ_BIN := $(GUEST_OUT)/hvbridge-guest-virq.bin
+
+TEST_BINS += $(GUEST_VIRQ_BIN)
+
+$(GUEST_VIRQ_ELF): $(GUEST_VIRQ_OBJS) $(GUEST_DIR)/guest.lds \
+		$(GUEST_CHECK) $(GUEST_ALLOW)
+	$(call guest_link,$(GUEST_VIRQ_OBJS))
 
 # tests/e2e/sysbench.sh runs it after the hammer's round trips.
 e2e-sysbench: $(GUEST_BLKBENCH_BIN)
