@@ -7,6 +7,11 @@
 # MMIO writeback check rejects a writeback accessor.
 E2E_DIR := $(TOP)/tests/e2e
 E2E_TIMEOUT ?= 20
+# For a recipe: the first hvbridge.ko that exists where kmod/ builds
+# it (none: empty, and the cases that need it say SKIP).
+E2E_KMOD_FIND = $$(ls $(TOP)/build/host/arm64/kmod/hvbridge.ko \
+	$(TOP)/build/kmod/hvbridge.ko $(TOP)/kmod/hvbridge.ko \
+	2>/dev/null | head -n1)
 
 TEST_TARGETS += e2e-boot e2e-guest e2e-virtio
 BENCH_TARGETS += e2e-bench
@@ -30,11 +35,21 @@ e2e-guest: $(O)/arm64/guest/hvbridge-guest.bin
 
 # zone1's virtio workload (the virtio image: blk, console, rng through
 # the daemon's host transport), then the torture cases in the same boot;
-# alone and next to the root zone's Linux (if fetched).
-e2e-virtio: $(GUEST_VIRTIO_BIN)
+# alone and next to the root zone's Linux (if fetched).  Then the
+# devices' interrupts (the virq image) through the root zone's daemon on
+# the kmod transport (needs the module and the arm64 daemon, as
+# e2e-system).
+e2e-virtio: $(GUEST_VIRTIO_BIN) $(GUEST_VIRQ_BIN)
 	@$(MAKE) --no-print-directory -s -C $(TOP)/hyp image
+	@$(MAKE) --no-print-directory -s -C $(TOP)/tool arm64
+	@if [ -f $(TOP)/kmod/Makefile ]; then \
+		MAKEFLAGS= $(MAKE) --no-print-directory -s -C $(TOP)/kmod; fi
 	@E2E_TIMEOUT=$(E2E_TIMEOUT) E2E_HVBRIDGE=$(O)/tool/hvbridge \
-		E2E_ARM64=$(TOP)/build/arm64 $(E2E_DIR)/virtio.sh \
+		E2E_ARM64=$(TOP)/build/arm64 \
+		E2E_HVBRIDGE_ARM64=$(TOP)/build/host/arm64/tool/hvbridge \
+		E2E_VIRQ_BIN=$(GUEST_VIRQ_BIN) \
+		E2E_KMOD=$(E2E_KMOD_FIND) \
+		$(E2E_DIR)/virtio.sh \
 		$(O)/arm64/hyp $(GUEST_VIRTIO_BIN) \
 		$(TOP)/configs/zone1-virtio-host.json $(O)/test/e2e-virtio
 

@@ -17,8 +17,6 @@ e2e-fault: $(O)/arm64/guest/hvbridge-guest-hammer.bin o3-images
 	@E2E_TIMEOUT=$(E2E_FAULT_TIMEOUT) E2E_ARM64=$(TOP)/build/arm64 \
 		E2E_HVBRIDGE_ARM64=$(TOP)/build/host/arm64/tool/hvbridge \
 		E2E_HAMMER_BIN=$(GUEST_HAMMER_BIN) \
-		E2E_KMOD=$$(ls $(TOP)/build/host/arm64/kmod/hvbridge.ko \
-			$(TOP)/build/kmod/hvbridge.ko $(TOP)/kmod/hvbridge.ko \
-			2>/dev/null | head -n1) \
+		E2E_KMOD=$(E2E_KMOD_FIND) \
 		$(E2E_DIR)/fault.sh $(O)/arm64/hyp $(O)/test/e2e-fault \
 		$(O3_DIR)/arm64/hyp $(O3_DAEMON)

@@ -21,7 +21,5 @@ e2e-root: $(O)/arm64/guest/hvbridge-guest.bin
 		E2E_HVBRIDGE=$(O)/tool/hvbridge \
 		E2E_HVBRIDGE_ARM64=$(TOP)/build/host/arm64/tool/hvbridge \
 		E2E_GUEST_BIN=$(GUEST_BIN) \
-		E2E_KMOD=$$(ls $(TOP)/build/host/arm64/kmod/hvbridge.ko \
-			$(TOP)/build/kmod/hvbridge.ko $(TOP)/kmod/hvbridge.ko \
-			2>/dev/null | head -n1) \
+		E2E_KMOD=$(E2E_KMOD_FIND) \
 		$(E2E_DIR)/root.sh $(O)/arm64/hyp $(O)/test/e2e-root

@@ -8,6 +8,8 @@
 # Linux (when scripts/fetch-arm64.sh has fetched it).
 #
 # virtio.sh IMAGE_DIR GUEST_BIN CONFIG WORK_DIR
+# With E2E_VIRQ_BIN, E2E_HVBRIDGE_ARM64 and E2E_KMOD also the devices'
+# interrupts through the root zone's daemon (case 3, zone1-virtio-irq).
 # Every workload step must print its PASS line; the sectors written must
 # be in the image file, the console lines on the daemon's stdout, and the
 # guest's summary must count every step and case as passed.  A miss
@@ -197,6 +199,85 @@ else
 fi
 
 rm -f "$ram" "$work"/*.fifo
+
+# 3. The devices' interrupts: zone1's virtio interrupt image
+# (tests/guest/virq.c) served by the root zone's daemon on the kmod
+# transport (scripts/mkinitramfs.sh's run mode: configs/
+# zone1-virtio-root.json, where each device has an INTID), -smp 4 as
+# tests/e2e/rootlib.sh boots it.  zone1 sleeps in WFI after each request
+# until its device's interrupt comes (2 s bound by the virtual timer);
+# every step must pass, each device's interrupts must carry the INTID
+# the config gives it, the daemon must have raised every one, and the
+# console lines must reach the daemon's stdout.
+n=zone1-virtio-irq
+log_of=$n
+vbin=${E2E_VIRQ_BIN:-}
+hvb64=${E2E_HVBRIDGE_ARM64:-}
+ko=${E2E_KMOD:-}
+arm64=${E2E_ARM64:-}
+top=$(cd "$here/../.." && pwd)
+vcfg=$top/configs/zone1-virtio-root.json
+if [ ! -f "$arm64/Image" ] || [ ! -x "$arm64/busybox" ] ||
+   [ -z "$ko" ] || [ ! -f "$ko" ] || [ ! -x "$hvb64" ]; then
+	echo "SKIP $n (no $arm64/Image, busybox, hvbridge.ko or arm64 daemon:" \
+	     "scripts/fetch-arm64.sh, kmod/, make -C tool arm64)"
+elif case_start "$n" "$vbin"; then
+	# shellcheck source=tests/e2e/rootlib.sh
+	. "$here/rootlib.sh"
+	# One copy of the module: kbuild may rewrite it meanwhile.
+	cp "$ko" "$work/hvbridge.ko" && ko=$work/hvbridge.ko
+	hbin=$vbin
+	tmo_saved=$tmo
+	tmo=$((tmo * 6))	# a kernel boot under TCG, on a machine maybe busy
+	if root_boot "$n" run "$img/hvbridge-hyp.elf" "$hvb64" &&
+	   root_wait "$n" "hvbridge-hyp: zone1: exit, code"; then
+		# zone1 is done: the root zone prints what it kept back
+		# (the daemon's lines, the console's) and powers off.
+		echo "done" >&7
+		root_wait "$n" "hvbridge-hyp: root: SYSTEM_OFF"
+	fi
+	tmo=$tmo_saved
+	[ -f "$work/$n.log" ] && root_end "$n"
+	vsteps="virtio-blk/probe virtio-blk/init virtio-blk/write-irq
+		virtio-blk/read-irq virtio-blk/batch-irq
+		virtio-console/probe virtio-console/init virtio-console/tx-irq
+		virtio-rng/probe virtio-rng/init virtio-rng/read-irq
+		virtio-rng/batch-irq irq/quiet"
+	for s in $vsteps; do
+		grep -qxF -- "[zone1] PASS $s" "$work/$n.log.txt" ||
+			echo "missing: [zone1] PASS $s" >> "$work/$n.why"
+	done
+	want "$n" "[zone1] guest: virq: $(echo "$vsteps" | wc -w) passed, 0 failed" \
+		"[zone1] guest: virq: 0 waits timed out" \
+		"hvbridge-hyp: zone1: exit, code 0" \
+		"hvbridge-guest: virq: console line 1 of 2" \
+		"hvbridge-guest: virq: console line 2 of 2" \
+		"hvbridge-root: powering off" "hvbridge-hyp: root: SYSTEM_OFF"
+	# Each device's interrupts came with the INTID its config gives it:
+	# the guest counts them by the INTID it acknowledged.
+	python3 - "$vcfg" <<-'PY' > "$work/$n.intids" ||
+	import json, sys
+	for z in json.load(open(sys.argv[1]))["zones"]:
+	    for d in z["devices"]:
+	        if z["id"] == 1 and d.get("irq"):
+	            print(d["type"], d["irq"])
+	PY
+		echo "cannot read the INTIDs of $vcfg" >> "$work/$n.why"
+	[ "$(wc -l < "$work/$n.intids")" -eq 3 ] ||
+		echo "$vcfg gives $(wc -l < "$work/$n.intids") devices an INTID, want 3" \
+			>> "$work/$n.why"
+	while read -r dev irq; do
+		grep -qE "^\[zone1\] guest: virq: $dev INTID $irq: [1-9][0-9]* requests, [1-9][0-9]* completions, [1-9][0-9]* interrupts" \
+			"$work/$n.log.txt" ||
+			echo "missing: $dev's interrupts with INTID $irq ($(grep -o "virq: $dev INTID.*" "$work/$n.log.txt"))" \
+				>> "$work/$n.why"
+	done < "$work/$n.intids"
+	never "$n" "FAIL " "unexpected exception" "Kernel panic" \
+		"cannot raise interrupt" "***"
+	result "$n"
+else
+	result "$n"
+fi
 
 echo "e2e-virtio: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -11,7 +11,5 @@ e2e-zonerestart: $(GUEST_VIRTIO_BIN)
 	@if [ -f $(TOP)/kmod/Makefile ]; then \
 		MAKEFLAGS= $(MAKE) --no-print-directory -s -C $(TOP)/kmod; fi
 	@E2E_TIMEOUT=$(E2E_ZONERESTART_TIMEOUT) E2E_ARM64=$(TOP)/build/arm64 \
-		E2E_KMOD=$$(ls $(TOP)/build/host/arm64/kmod/hvbridge.ko \
-			$(TOP)/build/kmod/hvbridge.ko $(TOP)/kmod/hvbridge.ko \
-			2>/dev/null | head -n1) \
+		E2E_KMOD=$(E2E_KMOD_FIND) \
 		O=$(O) $(E2E_DIR)/zonerestart.sh $(O)/test/e2e-zonerestart

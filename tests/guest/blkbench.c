@@ -29,15 +29,9 @@
 _Static_assert(BB_SPAN % BB_REQ == 0 && BB_TOTAL % BB_SPAN == 0,
 	       "whole requests, whole passes");
 
-struct bb_hdr {
-	__u32 type;		/* GVBLK_T_* */
-	__u32 reserved;
-	__u64 sector;
-};
-
 static struct gvq_rings bb_rings;
 static __u8 bb_buf[BB_REQ] __attribute__((aligned(16)));
-static struct bb_hdr bb_hdr;
+static struct gvblk_hdr bb_hdr;
 static __u8 bb_status;
 
 
@@ -99,11 +93,7 @@ static const char *bb_init(struct gvirtio *d, struct gvq *q)
 	why = gvirtio_probe(d);
 	if (why)
 		return why;
-	why = gvirtio_negotiate(d, 0, 0);
-	if (!why)
-		why = gvirtio_queue(d, q, 0, &bb_rings);
-	if (!why)
-		why = gvirtio_driver_ok(d);
+	why = gvirtio_setup(d, 0, q, 0, &bb_rings);
 	if (why)
 		return why;
 	/* capacity (le64 at 0) in two 4-byte reads */
@@ -121,7 +111,8 @@ static void bb_putns(const char *key, __u64 ticks, __u64 freq)
 
 void guest_workload(void)
 {
-	struct gvirtio d = { "virtio-blk", GVIRTIO_BASE, VIRTIO_ID_BLOCK, 0 };
+	struct gvirtio d = GVIRTIO_DEV("virtio-blk", GVIRTIO_BASE,
+				       VIRTIO_ID_BLOCK);
 	struct gvq q;
 	const char *why;
 	__u64 wt = 0, rt = 0, want = 0, got, freq = guest_ticks_freq();

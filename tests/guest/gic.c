@@ -29,12 +29,9 @@
  *   boot and power off anyway.
  */
 #include <arm64/mmio.h>
+#include "gicv3.h"
 #include "guest.h"
 
-#define GICD		0x08000000ull
-#define GICR		0x080a0000ull
-#define GICR_STRIDE	0x20000ull
-#define GICR_SGI	0x10000ull
 #define OWN_SPI		72u
 #define NR_OWN_SPI	8u
 #define VTIMER		27u
@@ -53,24 +50,6 @@ void hammer_secondary(void);
 __u64 hammer_now(void);
 __u64 hammer_freq(void);
 __u64 hammer_cpu(void);
-
-#define STR_(x)		#x
-#define STR(x)		STR_(x)
-#define sysreg_read(r) ({						\
-	__u64 __v;							\
-	__asm__ volatile("mrs %0, " STR(r) : "=r"(__v));		\
-	__v;								\
-})
-#define sysreg_write(r, v) \
-	__asm__ volatile("msr " STR(r) ", %0" : : "r"((__u64)(v)) : "memory")
-
-#define ICC_IAR1	S3_0_C12_C12_0
-#define ICC_EOIR1	S3_0_C12_C12_1
-#define ICC_PMR		S3_0_C4_C6_0
-#define ICC_IGRPEN1	S3_0_C12_C12_7
-#define ICC_SGI1R	S3_0_C12_C11_5
-#define ICC_SRE		S3_0_C12_C12_5
-#define ICC_AP1R0	S3_0_C12_C9_0
 
 /* Per vCPU, written by its IRQ handler. */
 struct gict_vcpu {

@@ -97,6 +97,9 @@ void guest_workload(void);
 /* start.S */
 void guest_putc(int c);
 void guest_exit(__u64 code) __attribute__((noreturn));
+/* Called by start.S's IRQ vector; the default (weak, start.S) reports
+ * an unexpected exception and exits.  The interrupt image's is virq.c's. */
+void guest_irq(void);
 /* cases.S: one 8-byte load, 0 if it aborted (a recorded MMIO site). */
 __u64 guest_mmio_read64(__u64 addr);
 

@@ -5,6 +5,8 @@
 #   $(O)/arm64/guest/hvbridge-guest.bin  the flat image QEMU loads
 #   $(O)/arm64/guest/hvbridge-guest-virtio.{elf,bin}  the same with the
 #                                         virtio workload first
+#   $(O)/arm64/guest/hvbridge-guest-virq.{elf,bin}  the virtio devices
+#                                         driven by their interrupts only
 # and runs check-mmio.sh on it: no writeback MMIO access outside the
 # deliberate cases listed in writeback.allow.
 GUEST_DIR := $(TOP)/tests/guest
@@ -32,6 +34,16 @@ GUEST_VIRTIO_BIN := $(GUEST_OUT)/hvbridge-guest-virtio.bin
 
 TEST_BINS += $(GUEST_BIN) $(GUEST_VIRTIO_BIN)
 
+# $(call guest_link,OBJS): link an image at zone1's IPA and check its
+# MMIO accesses, but for the deliberate writeback cases of
+# writeback.allow.
+define guest_link
+$(call quiet,LD,$@)
+$(Q)$(GUEST_LD) -nostdlib -static -T $(GUEST_DIR)/guest.lds -o $@.tmp $(1)
+$(Q)$(GUEST_CHECK) $$(sed -n 's/^\([^#].*\)/-a \1/p' $(GUEST_ALLOW)) $@.tmp
+$(Q)mv $@.tmp $@
+endef
+
 $(GUEST_OUT)/%.o: $(GUEST_DIR)/%.S
 	@mkdir -p $(dir $@)
 	$(call quiet,CROSSAS,$@)
@@ -44,21 +56,11 @@ $(GUEST_OUT)/%.o: $(GUEST_DIR)/%.c
 
 $(GUEST_ELF): $(GUEST_OBJS) $(GUEST_DIR)/guest.lds $(GUEST_CHECK) \
 		$(GUEST_ALLOW)
-	$(call quiet,LD,$@)
-	$(Q)$(GUEST_LD) -nostdlib -static -T $(GUEST_DIR)/guest.lds \
-		-o $@.tmp $(GUEST_OBJS)
-	$(Q)$(GUEST_CHECK) $$(sed -n 's/^\([^#].*\)/-a \1/p' $(GUEST_ALLOW)) \
-		$@.tmp
-	$(Q)mv $@.tmp $@
+	$(call guest_link,$(GUEST_OBJS))
 
 $(GUEST_VIRTIO_ELF): $(GUEST_VIRTIO_OBJS) $(GUEST_DIR)/guest.lds \
 		$(GUEST_CHECK) $(GUEST_ALLOW)
-	$(call quiet,LD,$@)
-	$(Q)$(GUEST_LD) -nostdlib -static -T $(GUEST_DIR)/guest.lds \
-		-o $@.tmp $(GUEST_VIRTIO_OBJS)
-	$(Q)$(GUEST_CHECK) $$(sed -n 's/^\([^#].*\)/-a \1/p' $(GUEST_ALLOW)) \
-		$@.tmp
-	$(Q)mv $@.tmp $@
+	$(call guest_link,$(GUEST_VIRTIO_OBJS))
 
 $(GUEST_OUT)/%.bin: $(GUEST_OUT)/%.elf
 	$(call quiet,OBJCOPY,$@)
@@ -78,12 +80,20 @@ TEST_BINS += $(GUEST_BLKBENCH_BIN)
 
 $(GUEST_BLKBENCH_ELF): $(GUEST_BLKBENCH_OBJS) $(GUEST_DIR)/guest.lds \
 		$(GUEST_CHECK) $(GUEST_ALLOW)
-	$(call quiet,LD,$@)
-	$(Q)$(GUEST_LD) -nostdlib -static -T $(GUEST_DIR)/guest.lds \
-		-o $@.tmp $(GUEST_BLKBENCH_OBJS)
-	$(Q)$(GUEST_CHECK) $$(sed -n 's/^\([^#].*\)/-a \1/p' $(GUEST_ALLOW)) \
-		$@.tmp
-	$(Q)mv $@.tmp $@
+	$(call guest_link,$(GUEST_BLKBENCH_OBJS))
+
+# The virtio interrupt image (tests/e2e/virtio.sh, zone1-virtio-irq): the
+# same harness and driver, with virq.c's interrupt-driven workload; it
+# exits after it.
+GUEST_VIRQ_OBJS := $(GUEST_OBJS) $(addprefix $(GUEST_OUT)/,virtio.o virq.o)
+GUEST_VIRQ_ELF := $(GUEST_OUT)/hvbridge-guest-virq.elf
+GUEST_VIRQ_BIN := $(GUEST_OUT)/hvbridge-guest-virq.bin
+
+TEST_BINS += $(GUEST_VIRQ_BIN)
+
+$(GUEST_VIRQ_ELF): $(GUEST_VIRQ_OBJS) $(GUEST_DIR)/guest.lds \
+		$(GUEST_CHECK) $(GUEST_ALLOW)
+	$(call guest_link,$(GUEST_VIRQ_OBJS))
 
 # tests/e2e/sysbench.sh runs it after the hammer's round trips.
 e2e-sysbench: $(GUEST_BLKBENCH_BIN)

@@ -17,6 +17,7 @@
 #include <hyp/console.h>
 #include "guest.h"
 #include "stage1.h"
+#include "vec.h"
 
 #define CPACR_FPEN	(3 << 20)
 
@@ -147,41 +148,6 @@ hammer_unlock:
  * does).  The images never move SP, so the vectors save the
  * caller-saved registers, ELR_EL1 and SPSR_EL1 on the interrupted stack.
  */
-.macro	vec_save
-	sub	sp, sp, #176
-	stp	x0, x1, [sp, #0]
-	stp	x2, x3, [sp, #16]
-	stp	x4, x5, [sp, #32]
-	stp	x6, x7, [sp, #48]
-	stp	x8, x9, [sp, #64]
-	stp	x10, x11, [sp, #80]
-	stp	x12, x13, [sp, #96]
-	stp	x14, x15, [sp, #112]
-	stp	x16, x17, [sp, #128]
-	stp	x18, x30, [sp, #144]
-	mrs	x0, elr_el1
-	mrs	x1, spsr_el1
-	stp	x0, x1, [sp, #160]
-.endm
-
-.macro	vec_restore
-	ldp	x0, x1, [sp, #160]
-	msr	elr_el1, x0
-	msr	spsr_el1, x1
-	ldp	x0, x1, [sp, #0]
-	ldp	x2, x3, [sp, #16]
-	ldp	x4, x5, [sp, #32]
-	ldp	x6, x7, [sp, #48]
-	ldp	x8, x9, [sp, #64]
-	ldp	x10, x11, [sp, #80]
-	ldp	x12, x13, [sp, #96]
-	ldp	x14, x15, [sp, #112]
-	ldp	x16, x17, [sp, #128]
-	ldp	x18, x30, [sp, #144]
-	add	sp, sp, #176
-	eret
-.endm
-
 	.balign	2048
 hammer_vectors:
 	.rept	4
@@ -203,9 +169,9 @@ hammer_vec_sync:
 	mrs	x1, far_el1
 	mrs	x2, elr_el1
 	bl	hammer_sync
-	ldr	x0, [sp, #160]
+	ldr	x0, [sp, #VEC_ELR]
 	add	x0, x0, #4		/* A64: skip the access */
-	str	x0, [sp, #160]
+	str	x0, [sp, #VEC_ELR]
 	vec_restore
 
 hammer_vec_irq:

@@ -16,6 +16,7 @@
 #include <arm64/vcpu.h>
 #include "guest.h"
 #include "stage1.h"
+#include "vec.h"
 
 #define CPACR_FPEN	(3 << 20)
 
@@ -67,9 +68,11 @@ guest_exit:
 
 /*
  * VBAR_EL1.  Expected: "current EL with SPx, synchronous" (the aborts the
- * hypervisor injects, and the guest's own faults) and "lower EL using
- * AArch32, synchronous" (what the a32_* cases' EL0 code takes); anything
- * else reports and exits.
+ * hypervisor injects, and the guest's own faults), "current EL with
+ * SPx, IRQ" (guest_irq(): only the interrupt image, virq.c, unmasks
+ * them; the default reports and exits as anything else does) and "lower
+ * EL using AArch32, synchronous" (what the a32_* cases' EL0 code takes);
+ * anything else reports and exits.
  */
 	.balign	2048
 guest_vectors:
@@ -79,7 +82,9 @@ guest_vectors:
 	.endr
 	.balign	0x80
 	b	guest_vec_sync		/* 0x200 */
-	.rept	7
+	.balign	0x80
+	b	guest_vec_irq		/* 0x280 */
+	.rept	6
 	.balign	0x80
 	b	guest_vec_other
 	.endr
@@ -169,6 +174,17 @@ guest_vec_sync:
 	mov	sp, x0
 	mrs	x0, tpidr_el1
 	eret
+
+/* An IRQ: on the interrupted stack (the interrupt image never moves
+ * SP), caller-saved registers kept (vec.h). */
+guest_vec_irq:
+	vec_save
+	bl	guest_irq
+	vec_restore
+
+	.weak	guest_irq
+guest_irq:
+	b	guest_vec_other
 
 guest_vec_other:
 	ldr	x0, =guest_exc_stack_top

@@ -29,25 +29,12 @@
  */
 #include <arm64/console.h>
 #include <arm64/mmio.h>
+#include "gicv3.h"
 #include "guest.h"
 
 #define UART		0x09000000ull
 #define UART_IRQ	77u	/* zones.c: zone1's console */
-#define GICD		0x08000000ull
 
-#define STR_(x)		#x
-#define STR(x)		STR_(x)
-#define sysreg_read(r) ({						\
-	__u64 __v;							\
-	__asm__ volatile("mrs %0, " STR(r) : "=r"(__v));		\
-	__v;								\
-})
-#define sysreg_write(r, v) \
-	__asm__ volatile("msr " STR(r) ", %0" : : "r"((__u64)(v)) : "memory")
-#define ICC_IAR1	S3_0_C12_C12_0
-#define ICC_EOIR1	S3_0_C12_C12_1
-#define ICC_PMR		S3_0_C4_C6_0
-#define ICC_IGRPEN1	S3_0_C12_C12_7
 #define UART_INPUT_MS	200u
 #define UART_FLOOD_LINES	6000u	/* > burst 1024 + rate 256/s x 19 s */
 #define UART_FLOOD_MAX_MS	30000u	/* bounds the flood on a stalled host */

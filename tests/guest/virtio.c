@@ -48,6 +48,18 @@ void *memset(void *s, int c, size_t n)
 	return s;
 }
 
+/* And memcpy for structure copies (virq.c's counts). */
+void *memcpy(void *d, const void *s, size_t n);
+void *memcpy(void *d, const void *s, size_t n)
+{
+	volatile __u8 *p = d;
+	const __u8 *q = s;
+
+	while (n--)
+		*p++ = *q++;
+	return d;
+}
+
 static __u64 gvirtio_aborts;	/* guest_abort.count at the last check */
 
 static void gvirtio_arm(void)
@@ -251,58 +263,117 @@ const char *gvirtio_driver_ok(struct gvirtio *d)
 	return status & GVIRTIO_S_DRIVER_OK ? 0 : "DRIVER_OK did not stick";
 }
 
-const char *gvq_run(struct gvirtio *d, struct gvq *q,
-		    const struct gvq_buf *bufs, __u32 n, __u32 *len)
+const char *gvirtio_setup(struct gvirtio *d, __u64 want, struct gvq *q,
+			  __u32 index, struct gvq_rings *rings)
+{
+	const char *why;
+
+	why = gvirtio_negotiate(d, want, want);
+	if (!why)
+		why = gvirtio_queue(d, q, index, rings);
+	if (!why)
+		why = gvirtio_driver_ok(d);
+	return why;
+}
+
+const char *gvq_post(struct gvq *q, __u16 head, const struct gvq_buf *bufs,
+		     __u32 n)
 {
 	struct gvq_rings *r = q->rings;
-	const struct gvq_used_elem *elem;
-	__u64 start, limit;
-	__u16 used;
 	__u32 i;
 
-	if (n == 0 || n > q->size)
-		return "chain longer than the queue";
-	/* One request in flight: the chain is always descriptors 0..n-1. */
+	if (n == 0 || head + n > q->size)
+		return "chain past the end of the queue";
 	for (i = 0; i < n; i++) {
-		r->desc[i].addr = (__u64)bufs[i].addr;
-		r->desc[i].len = bufs[i].len;
-		r->desc[i].flags = (__u16)((bufs[i].write ?
-					    GVQ_DESC_F_WRITE : 0) |
-					   (i + 1 < n ? GVQ_DESC_F_NEXT : 0));
-		r->desc[i].next = (__u16)(i + 1 < n ? i + 1 : 0);
+		r->desc[head + i].addr = (__u64)bufs[i].addr;
+		r->desc[head + i].len = bufs[i].len;
+		r->desc[head + i].flags =
+			(__u16)((bufs[i].write ? GVQ_DESC_F_WRITE : 0) |
+				(i + 1 < n ? GVQ_DESC_F_NEXT : 0));
+		r->desc[head + i].next = (__u16)(i + 1 < n ? head + i + 1 : 0);
 	}
-	r->avail_ring[q->next_avail % q->size] = 0;
+	r->avail_ring[q->next_avail % q->size] = head;
 	q->next_avail++;
 	/* Barrier GVQ-A: the chain and its ring entry before the index;
 	 * pairs with the device's acquire of avail->idx (Barrier VQ-A,
 	 * tool/virtio/virtqueue.c). */
 	hvb_store_release_u16(&r->avail_idx, q->next_avail);
+	return 0;
+}
+
+const char *gvq_notify(struct gvirtio *d, struct gvq *q)
+{
 	/* The index before the notify, a Device store (4.2.3.3); the
 	 * hypervisor posts it as a kick, so the daemon may look at once. */
 	__asm__ volatile("dsb st" ::: "memory");
 	gvirtio_arm();
 	gvirtio_write(d, VIRTIO_MMIO_QUEUE_NOTIFY, q->index);
-	if (gvirtio_aborted())
-		return "data abort on QueueNotify";
+	return gvirtio_aborted() ? "data abort on QueueNotify" : 0;
+}
+
+__u16 gvq_used_pending(struct gvq *q)
+{
+	/* Barrier GVQ-B: acquire of used->idx; pairs with the device's
+	 * release of it (Barrier VQ-B), so the used elements are read
+	 * after the index that announces them. */
+	return (__u16)(hvb_load_acquire_u16(&q->rings->used_idx) -
+		       q->last_used);
+}
+
+int gvq_take(struct gvq *q, struct gvq_used_elem *elem)
+{
+	const struct gvq_used_elem *e;
+
+	if (!gvq_used_pending(q))
+		return 0;
+	e = &q->rings->used_ring[q->last_used % q->size];
+	elem->id = e->id;
+	elem->len = e->len;
+	q->last_used++;
+	return 1;
+}
+
+const char *gvq_run(struct gvirtio *d, struct gvq *q,
+		    const struct gvq_buf *bufs, __u32 n, __u32 *len)
+{
+	struct gvq_used_elem elem;
+	__u64 start, limit;
+	__u16 used;
+	const char *why;
+
+	/* One request in flight: the chain is always descriptors 0..n-1. */
+	why = gvq_post(q, 0, bufs, n);
+	if (!why)
+		why = gvq_notify(d, q);
+	if (why)
+		return why;
 
 	start = guest_ticks();
 	limit = GVQ_TIMEOUT_MS * guest_ticks_per_ms();
-	/* Barrier GVQ-B: acquire of used->idx; pairs with the device's
-	 * release of it (Barrier VQ-B), so the used element is read
-	 * after the index that announces it. */
-	while ((used = hvb_load_acquire_u16(&r->used_idx)) == q->last_used) {
+	while ((used = gvq_used_pending(q)) == 0) {
 		if (guest_ticks() - start > limit)
 			return "timeout: the device never used the chain";
 		hvb_cpu_relax();
 	}
-	if ((__u16)(used - q->last_used) != 1)
+	if (used != 1 || !gvq_take(q, &elem))
 		return "used->idx moved by more than the one chain";
-	elem = &r->used_ring[q->last_used % q->size];
-	q->last_used++;
-	if (elem->id != 0)
+	if (elem.id != 0)
 		return "used element names another chain";
-	*len = elem->len;
+	*len = elem.len;
 	return 0;
+}
+
+__u32 gvirtio_isr_take(struct gvirtio *d)
+{
+	__u32 isr;
+
+	gvirtio_arm();
+	isr = gvirtio_read(d, VIRTIO_MMIO_INTERRUPT_STATUS);
+	if (gvirtio_aborted())
+		return GVIRTIO_ISR_ABORT;
+	if (isr)
+		gvirtio_write(d, VIRTIO_MMIO_INTERRUPT_ACK, isr);
+	return gvirtio_aborted() ? GVIRTIO_ISR_ABORT : isr;
 }
 
 const char *gvirtio_ack_interrupt(struct gvirtio *d)
@@ -321,6 +392,16 @@ const char *gvirtio_ack_interrupt(struct gvirtio *d)
 		return "data abort";
 	return isr & VIRTIO_MMIO_INT_VRING ?
 	       "InterruptStatus still set after InterruptACK" : 0;
+}
+
+int gvirtio_step(struct gvirtio *d, const char *step, const char *why)
+{
+	if (d->failed)
+		why = "skipped: an earlier step failed";
+	else if (why)
+		d->failed = 1;
+	guest_step(d->name, step, why);
+	return !d->failed;
 }
 
 __u32 gvirtio_config32(struct gvirtio *d, __u32 off)

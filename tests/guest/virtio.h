@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tests/guest/virtio.h - the virtio image's bare-metal driver: the
- * virtio-mmio transport and a split virtqueue, polled (zone1 gets no
- * interrupts from the host transport), one request in flight per queue.
+ * tests/guest/virtio.h - the virtio images' bare-metal driver: the
+ * virtio-mmio transport and a split virtqueue.  gvq_run() polls with
+ * one request in flight per queue (zone1 gets no interrupts from the
+ * host transport); the interrupt image (virq.c) posts several chains
+ * and takes their used elements in its interrupt handler.
  *
  * Register offsets and device IDs come from the uapi headers that are
  * only #defines (<linux/virtio_mmio.h>, <linux/virtio_ids.h>).  The ring
@@ -48,6 +50,13 @@
 
 /* virtio-console (5.3): the port 0 transmitq. */
 #define GVCON_TXQ		1u
+
+/* A virtio-blk request's header (5.2.6), the chain's first buffer. */
+struct gvblk_hdr {
+	__u32 type;		/* GVBLK_T_* */
+	__u32 reserved;
+	__u64 sector;
+};
 
 /* Fields written by the driver (us) and read by the device (the daemon)
  * are marked "driver"; those the device writes, "device". */
@@ -105,7 +114,12 @@ struct gvirtio {
 	__u64 base;		/* the window's IPA */
 	__u32 device_id;	/* VIRTIO_ID_* expected */
 	__u64 features;		/* negotiated */
+	int failed;		/* a step failed: the rest are skipped */
 };
+
+/* A struct gvirtio's initializer: device @id_ at window @base_. */
+#define GVIRTIO_DEV(name_, base_, id_) \
+	{ .name = (name_), .base = (base_), .device_id = (id_) }
 
 /*
  * Each returns 0 on success or a short reason, printed after the step's
@@ -121,10 +135,31 @@ const char *gvirtio_negotiate(struct gvirtio *d, __u64 want, __u64 need);
 const char *gvirtio_queue(struct gvirtio *d, struct gvq *q, __u32 index,
 			  struct gvq_rings *rings);
 const char *gvirtio_driver_ok(struct gvirtio *d);
+/* The three above in a row: features @want (all needed), queue @index
+ * on @rings, DRIVER_OK. */
+const char *gvirtio_setup(struct gvirtio *d, __u64 want, struct gvq *q,
+			  __u32 index, struct gvq_rings *rings);
 /* One chain of @n buffers, kicked, polled until used (with a timeout);
  * *@len = the bytes the device says it wrote. */
 const char *gvq_run(struct gvirtio *d, struct gvq *q,
 		    const struct gvq_buf *bufs, __u32 n, __u32 *len);
+/*
+ * The pieces of gvq_run() for a driver with more than one chain in
+ * flight or that waits for interrupts (virq.c): gvq_post() puts the
+ * chain of @n buffers at descriptors @head..@head+@n-1 into the avail
+ * ring without a notify; gvq_notify() writes QueueNotify;
+ * gvq_used_pending() counts the used elements not yet taken;
+ * gvq_take() takes the next one into *@elem (1), or finds none (0).
+ */
+const char *gvq_post(struct gvq *q, __u16 head, const struct gvq_buf *bufs,
+		     __u32 n);
+const char *gvq_notify(struct gvirtio *d, struct gvq *q);
+__u16 gvq_used_pending(struct gvq *q);
+int gvq_take(struct gvq *q, struct gvq_used_elem *elem);
+/* InterruptStatus read and, when not 0, written back to InterruptACK;
+ * returns it, or GVIRTIO_ISR_ABORT if an access aborted. */
+#define GVIRTIO_ISR_ABORT	0x80000000u
+__u32 gvirtio_isr_take(struct gvirtio *d);
 /* InterruptStatus has VIRTIO_MMIO_INT_VRING; ACK it; it reads 0. */
 const char *gvirtio_ack_interrupt(struct gvirtio *d);
 /* A 32-bit read of config space at @off. */
@@ -134,5 +169,8 @@ void gvirtio_reset(struct gvirtio *d);
 
 /* main.c: one "PASS name/step" or "FAIL name/step: why" line. */
 void guest_step(const char *name, const char *step, const char *why);
+/* Device @d's step: its line, "skipped" once an earlier one failed;
+ * nonzero if it passed and the device goes on. */
+int gvirtio_step(struct gvirtio *d, const char *step, const char *why);
 
 #endif /* GUEST_VIRTIO_H */

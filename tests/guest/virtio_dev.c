@@ -8,6 +8,7 @@
  * later steps fail as skipped, so every step always prints a line.
  */
 #include <arm64/mmio.h>
+#include "gicv3.h"
 #include "virtio.h"
 
 /* virtio-blk: GVBLK_COUNT sectors from GVBLK_FIRST. */
@@ -15,12 +16,6 @@
 #define GVBLK_COUNT	8u
 #define GVBLK_BYTES	(GVBLK_COUNT * GVBLK_SECTOR)
 #define GVRNG_BYTES	64u
-
-struct gvblk_hdr {
-	__u32 type;		/* GVBLK_T_* */
-	__u32 reserved;
-	__u64 sector;
-};
 
 static struct gvq_rings gv_rings[3];
 static __u8 gvblk_wbuf[GVBLK_BYTES] __attribute__((aligned(16)));
@@ -38,33 +33,7 @@ static const char *const gvcon_lines[] = {
 struct gv_dev {
 	struct gvirtio v;
 	struct gvq q;
-	int failed;		/* a step failed: the rest are skipped */
 };
-
-/* One step's line; nonzero if it passed and the device goes on. */
-static int gv_step(struct gv_dev *g, const char *step, const char *why)
-{
-	if (g->failed)
-		why = "skipped: an earlier step failed";
-	else if (why)
-		g->failed = 1;
-	guest_step(g->v.name, step, why);
-	return !g->failed;
-}
-
-/* probe, features, queue @qi, DRIVER_OK: the "init" step. */
-static const char *gv_init(struct gv_dev *g, __u64 want, __u32 qi,
-			   struct gvq_rings *rings)
-{
-	const char *why;
-
-	why = gvirtio_negotiate(&g->v, want, want);
-	if (!why)
-		why = gvirtio_queue(&g->v, &g->q, qi, rings);
-	if (!why)
-		why = gvirtio_driver_ok(&g->v);
-	return why;
-}
 
 /* FNV-1a, 64 bit: what "compare" reports. */
 static __u64 gv_checksum(const __u8 *p, __u32 n)
@@ -131,15 +100,16 @@ static const char *gvblk_req(struct gv_dev *g, __u32 type, __u8 *data,
 
 static void gv_blk(void)
 {
-	struct gv_dev g = { .v = { "virtio-blk", GVIRTIO_BASE,
-				   VIRTIO_ID_BLOCK, 0 } };
+	struct gv_dev g = { .v = GVIRTIO_DEV("virtio-blk", GVIRTIO_BASE,
+					     VIRTIO_ID_BLOCK) };
 	const char *why = 0;
 	__u64 cap = 0;
 	__u32 i;
 
-	if (!gv_step(&g, "probe", gvirtio_probe(&g.v)))
+	if (!gvirtio_step(&g.v, "probe", gvirtio_probe(&g.v)))
 		goto skip_init;
-	why = gv_init(&g, 1ull << GVBLK_F_FLUSH, 0, &gv_rings[0]);
+	why = gvirtio_setup(&g.v, 1ull << GVBLK_F_FLUSH, &g.q, 0,
+			    &gv_rings[0]);
 	if (!why) {
 		/* capacity (le64 at 0), in two reads: the register file
 		 * takes at most 4 bytes at a time. */
@@ -149,25 +119,26 @@ static void gv_blk(void)
 			why = "capacity smaller than the sectors written";
 	}
 skip_init:
-	gv_step(&g, "init", why);
+	gvirtio_step(&g.v, "init", why);
 
 	gvblk_fill();
-	why = g.failed ? 0 : gvblk_req(&g, GVBLK_T_OUT, gvblk_wbuf,
-				       GVBLK_BYTES);
-	gv_step(&g, "write", why);
-	gv_step(&g, "interrupt", g.failed ? 0 : gvirtio_ack_interrupt(&g.v));
+	why = g.v.failed ? 0 : gvblk_req(&g, GVBLK_T_OUT, gvblk_wbuf,
+					 GVBLK_BYTES);
+	gvirtio_step(&g.v, "write", why);
+	gvirtio_step(&g.v, "interrupt",
+		     g.v.failed ? 0 : gvirtio_ack_interrupt(&g.v));
 
 	for (i = 0; i < GVBLK_BYTES; i++)
 		gvblk_rbuf[i] = 0xa5;
-	why = g.failed ? 0 : gvblk_req(&g, GVBLK_T_IN, gvblk_rbuf,
-				       GVBLK_BYTES);
-	gv_step(&g, "read", why);
+	why = g.v.failed ? 0 : gvblk_req(&g, GVBLK_T_IN, gvblk_rbuf,
+					 GVBLK_BYTES);
+	gvirtio_step(&g.v, "read", why);
 
 	why = 0;
 	if (gv_checksum(gvblk_rbuf, GVBLK_BYTES) !=
 	    gv_checksum(gvblk_wbuf, GVBLK_BYTES))
 		why = "checksum of what was read differs from what was written";
-	if (!g.failed) {
+	if (!g.v.failed) {
 		guest_puts("guest: virtio-blk: ");
 		guest_putdec(GVBLK_COUNT);
 		guest_puts(" sectors at ");
@@ -178,25 +149,27 @@ skip_init:
 		guest_putdec(cap);
 		guest_putc('\n');
 	}
-	gv_step(&g, "compare", why);
+	gvirtio_step(&g.v, "compare", why);
 
-	gv_step(&g, "flush", g.failed ? 0 : gvblk_req(&g, GVBLK_T_FLUSH, 0, 0));
+	gvirtio_step(&g.v, "flush",
+		     g.v.failed ? 0 : gvblk_req(&g, GVBLK_T_FLUSH, 0, 0));
 	gvirtio_reset(&g.v);
 }
 
 static void gv_console(void)
 {
-	struct gv_dev g = { .v = { "virtio-console", GVIRTIO_BASE +
-				   GVIRTIO_SIZE, VIRTIO_ID_CONSOLE, 0 } };
+	struct gv_dev g = { .v = GVIRTIO_DEV("virtio-console",
+					     GVIRTIO_BASE + GVIRTIO_SIZE,
+					     VIRTIO_ID_CONSOLE) };
 	const char *why = 0;
 	__u32 i, n, len;
 
-	if (gv_step(&g, "probe", gvirtio_probe(&g.v)))
-		why = gv_init(&g, 0, GVCON_TXQ, &gv_rings[1]);
-	gv_step(&g, "init", why);
+	if (gvirtio_step(&g.v, "probe", gvirtio_probe(&g.v)))
+		why = gvirtio_setup(&g.v, 0, &g.q, GVCON_TXQ, &gv_rings[1]);
+	gvirtio_step(&g.v, "init", why);
 
 	why = 0;
-	for (i = 0; !g.failed && !why &&
+	for (i = 0; !g.v.failed && !why &&
 		    i < sizeof(gvcon_lines) / sizeof(gvcon_lines[0]); i++) {
 		struct gvq_buf b;
 
@@ -205,23 +178,24 @@ static void gv_console(void)
 		b = (struct gvq_buf){ (void *)gvcon_lines[i], n, 0 };
 		why = gvq_run(&g.v, &g.q, &b, 1, &len);
 	}
-	gv_step(&g, "tx", why);
+	gvirtio_step(&g.v, "tx", why);
 	gvirtio_reset(&g.v);
 }
 
 static void gv_rng(void)
 {
-	struct gv_dev g = { .v = { "virtio-rng", GVIRTIO_BASE +
-				   2 * GVIRTIO_SIZE, VIRTIO_ID_RNG, 0 } };
+	struct gv_dev g = { .v = GVIRTIO_DEV("virtio-rng",
+					     GVIRTIO_BASE + 2 * GVIRTIO_SIZE,
+					     VIRTIO_ID_RNG) };
 	const char *why = 0;
 	__u32 k, i, len, nonzero = 0, differ = 0;
 
-	if (gv_step(&g, "probe", gvirtio_probe(&g.v)))
-		why = gv_init(&g, 0, 0, &gv_rings[2]);
-	gv_step(&g, "init", why);
+	if (gvirtio_step(&g.v, "probe", gvirtio_probe(&g.v)))
+		why = gvirtio_setup(&g.v, 0, &g.q, 0, &gv_rings[2]);
+	gvirtio_step(&g.v, "init", why);
 
 	why = 0;
-	for (k = 0; k < 2 && !g.failed && !why; k++) {
+	for (k = 0; k < 2 && !g.v.failed && !why; k++) {
 		struct gvq_buf b = { gvrng_buf[k], GVRNG_BYTES, 1 };
 
 		for (i = 0; i < GVRNG_BYTES; i++)
@@ -236,8 +210,8 @@ static void gv_rng(void)
 	}
 	if (!why && !nonzero)
 		why = "every byte read is zero";
-	gv_step(&g, "read", why);
-	gv_step(&g, "differ", differ ? 0 : "two reads gave the same bytes");
+	gvirtio_step(&g.v, "read", why);
+	gvirtio_step(&g.v, "differ", differ ? 0 : "two reads gave the same bytes");
 	gvirtio_reset(&g.v);
 }
 
@@ -251,37 +225,23 @@ static void gv_rng(void)
  * masked (PSTATE.I) it takes them from the CPU interface by hand
  * (ICC_IAR1_EL1, which works masked) and reports how many came.
  */
-#define GV_GICD		0x08000000ull
 #define GV_IRQ_FIRST	72u
 #define GV_IRQ_COUNT	3u
-#define GV_STR_(x)	#x
-#define GV_STR(x)	GV_STR_(x)
-#define gv_sysreg_read(r) ({						\
-	__u64 __v;							\
-	__asm__ volatile("mrs %0, " GV_STR(r) : "=r"(__v));		\
-	__v;								\
-})
-#define gv_sysreg_write(r, v)						\
-	__asm__ volatile("msr " GV_STR(r) ", %0" : : "r"((__u64)(v)))
-#define GV_ICC_IAR1	S3_0_C12_C12_0
-#define GV_ICC_EOIR1	S3_0_C12_C12_1
-#define GV_ICC_PMR	S3_0_C4_C6_0
-#define GV_ICC_IGRPEN1	S3_0_C12_C12_7
 
 static __u32 gv_irqs[GV_IRQ_COUNT];
 
 static void gv_gic_on(void)
 {
-	__u64 aff0 = gv_sysreg_read(mpidr_el1) & 0xff;
+	__u64 aff0 = sysreg_read(mpidr_el1) & 0xff;
 	__u32 i;
 
-	gv_sysreg_write(GV_ICC_PMR, 0xf0);
-	gv_sysreg_write(GV_ICC_IGRPEN1, 1);
+	sysreg_write(ICC_PMR, 0xf0);
+	sysreg_write(ICC_IGRPEN1, 1);
 	for (i = 0; i < GV_IRQ_COUNT; i++)
-		mmio_write64((volatile void *)(GV_GICD + 0x6000 +
+		mmio_write64((volatile void *)(GICD + GICD_IROUTER +
 					       (GV_IRQ_FIRST + i) * 8), aff0);
 	/* GICD_ISENABLER2: INTIDs 64-95. */
-	mmio_write32((volatile void *)(GV_GICD + 0x108),
+	mmio_write32((volatile void *)(GICD + GICD_ISENABLER + 8),
 		     ((1u << GV_IRQ_COUNT) - 1) << (GV_IRQ_FIRST - 64));
 	__asm__ volatile("isb" ::: "memory");
 }
@@ -293,13 +253,13 @@ static void gv_gic_drain(void)
 	__u32 n, i;
 
 	for (i = 0; i < 64; i++) {
-		iar = gv_sysreg_read(GV_ICC_IAR1);
+		iar = sysreg_read(ICC_IAR1);
 		n = (__u32)iar & 0xffffff;
 		if (n >= 1020)
 			break;
 		if (n >= GV_IRQ_FIRST && n < GV_IRQ_FIRST + GV_IRQ_COUNT)
 			gv_irqs[n - GV_IRQ_FIRST]++;
-		gv_sysreg_write(GV_ICC_EOIR1, iar);
+		sysreg_write(ICC_EOIR1, iar);
 		__asm__ volatile("isb" ::: "memory");
 	}
 }
@@ -309,7 +269,7 @@ static void gv_gic_report(void)
 	__u32 i;
 
 	gv_gic_drain();
-	mmio_write32((volatile void *)(GV_GICD + 0x188),
+	mmio_write32((volatile void *)(GICD + GICD_ICENABLER + 8),
 		     ((1u << GV_IRQ_COUNT) - 1) << (GV_IRQ_FIRST - 64));
 	guest_puts("guest: virtio: GIC interrupts taken: blk ");
 	for (i = 0; i < GV_IRQ_COUNT; i++) {
