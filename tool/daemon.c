@@ -502,11 +502,27 @@ static int hvb_daemon_states(const struct hvb_daemon_opts *o,
 	if (o->no_state)
 		return 0;
 	for (i = 0; i < devs->nr; i++) {
-		struct hvb_virtio_dev *vd = hvb_virtio_from_device(devs->devs[i]);
+		struct hvb_device *d = devs->devs[i];
+		struct hvb_virtio_dev *vd = hvb_virtio_from_device(d);
 		bool resume;
 
-		if (!vd)
+		if (!vd) {
+			/* The test device keeps its registers the same way. */
+			ret = hvb_testdev_attach_state(d, dir, epoch,
+				d->zone_id < HVB_ZONE_GENS ?
+				c->zone_gen[d->zone_id] : 0, &resume, err,
+				sizeof(err));
+			if (ret && (o->state_dir || ret == -EPROTO)) {
+				hvb_err("%s", err);
+				return -1;
+			}
+			if (ret)
+				hvb_warn("%s; %s will not survive a restart",
+					 err, d->name);
+			else if (resume)
+				resumed++;
 			continue;
+		}
 		/* The zone's run the consumer read at attach (and will
 		 * acknowledge at its first poll); a state of an earlier
 		 * run is not resumed. */

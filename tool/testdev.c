@@ -14,15 +14,48 @@
  * guest input.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "log.h"
 #include "testdev.h"
 
-struct testdev {
+/* What the guest can see change: its memory and the kick counters. */
+struct testdev_regs {
 	__u8 scratch[HVB_TESTDEV_SCRATCH_SIZE];
 	__u64 kick_count[HVB_TESTDEV_QUEUES];
 	__u64 kick_seen[HVB_TESTDEV_QUEUES];
+};
+
+/*
+ * The state file (hvb_testdev_attach_state()): the registers in a file
+ * that outlives the daemon, as a virtio device's state file does
+ * (docs/daemon.md, "Restarts"), so that a guest that wrote SCRATCH
+ * before a SIGKILL reads it back from the next daemon.  Written only by
+ * the daemon's consumer thread, read only by the next daemon.
+ */
+#define TESTDEV_STATE_MAGIC	0x44544248u	/* "HBTD" */
+#define TESTDEV_STATE_VERSION	1u
+struct testdev_state {
+	__u32 magic, version, size;
+	__u32 epoch;		/* consumer_epoch of its last daemon */
+	__u32 zone_gen;		/* the zone's run it belongs to */
+	__u32 zone;
+	__u64 base;
+	struct testdev_regs regs;
+};
+
+struct testdev {
+	struct testdev_regs *r;		/* own, or the state file's */
+	struct testdev_regs own;
+	struct testdev_state *file;	/* mapped, or NULL */
+	int fd;				/* its lock; -1: none */
 };
 
 _Static_assert(HVB_TESTDEV_SCRATCH == 0, "scratch starts the window");
@@ -82,9 +115,9 @@ static __u32 testdev_access(struct hvb_device *d, __u64 offset, __u32 size,
 	if (testdev_within(offset, size, HVB_TESTDEV_SCRATCH,
 			   HVB_TESTDEV_SCRATCH_SIZE)) {
 		if (is_write)
-			testdev_store(&td->scratch[offset], size, *value);
+			testdev_store(&td->r->scratch[offset], size, *value);
 		else
-			*value = testdev_load(&td->scratch[offset], size);
+			*value = testdev_load(&td->r->scratch[offset], size);
 		return HVB_STATUS_OK;
 	}
 	if (testdev_within(offset, size, HVB_TESTDEV_PATTERN,
@@ -109,12 +142,12 @@ static __u32 testdev_access(struct hvb_device *d, __u64 offset, __u32 size,
 	}
 	q = testdev_queue_reg(offset, HVB_TESTDEV_KICK_COUNT(0));
 	if (q >= 0) {
-		*value = td->kick_count[q];
+		*value = td->r->kick_count[q];
 		return HVB_STATUS_OK;
 	}
 	q = testdev_queue_reg(offset, HVB_TESTDEV_KICK_SEEN(0));
 	if (q >= 0) {
-		*value = td->kick_seen[q];
+		*value = td->r->kick_seen[q];
 		return HVB_STATUS_OK;
 	}
 	/* ERROR (HVB_TESTDEV_ERROR_REG) and everything unmapped. */
@@ -129,14 +162,23 @@ static void testdev_kick(struct hvb_device *d, __u32 queue)
 		return;
 	/* The guest's mailbox write was a synchronous request, completed
 	 * by this thread before the guest could go on to kick. */
-	td->kick_seen[queue] =
-		testdev_load(&td->scratch[HVB_TESTDEV_MAILBOX(queue)], 8);
-	td->kick_count[queue]++;
+	td->r->kick_seen[queue] =
+		testdev_load(&td->r->scratch[HVB_TESTDEV_MAILBOX(queue)], 8);
+	td->r->kick_count[queue]++;
 }
 
 static void testdev_destroy(struct hvb_device *d)
 {
-	free(d->priv);
+	struct testdev *td = d->priv;
+
+	if (!td)
+		return;
+	/* The file keeps what the guest wrote, for the next daemon. */
+	if (td->file)
+		munmap(td->file, sizeof(*td->file));
+	if (td->fd >= 0)
+		close(td->fd);
+	free(td);
 	d->priv = NULL;
 }
 
@@ -144,9 +186,13 @@ static void testdev_destroy(struct hvb_device *d)
  * kick counters zero (docs/abi.md, "Zone restarts"). */
 static void testdev_zone_reset(struct hvb_device *d, __u32 gen)
 {
-	(void)gen;
-	if (d->priv)
-		memset(d->priv, 0, sizeof(struct testdev));
+	struct testdev *td = d->priv;
+
+	if (!td)
+		return;
+	memset(td->r, 0, sizeof(*td->r));
+	if (td->file)
+		td->file->zone_gen = gen;
 }
 
 static const struct hvb_device_ops testdev_ops = {
@@ -160,10 +206,93 @@ static const struct hvb_device_ops testdev_ops = {
 
 static int testdev_init(struct hvb_device *d)
 {
-	d->priv = calloc(1, sizeof(struct testdev));
-	if (!d->priv)
+	struct testdev *td = calloc(1, sizeof(*td));
+
+	if (!td)
 		return -ENOMEM;
+	td->r = &td->own;
+	td->fd = -1;
+	d->priv = td;
 	d->ops = &testdev_ops;
+	return 0;
+}
+
+int hvb_testdev_attach_state(struct hvb_device *d, const char *dir,
+			     __u32 epoch, __u32 zone_gen, bool *resumed,
+			     char *err, size_t err_len)
+{
+	struct testdev *td = d->priv;
+	struct testdev_state *ts;
+	char path[512];
+	struct stat st;
+	int fd, e;
+
+	*resumed = false;
+	if (d->ops != &testdev_ops || !td || td->file)
+		return 0;
+	snprintf(path, sizeof(path), "%s/zone%u-%llx.testdev", dir, d->zone_id,
+		 (unsigned long long)d->base);
+	if (mkdir(dir, 0700) && errno != EEXIST) {
+		e = errno;
+		snprintf(err, err_len, "state directory %s: %s", dir,
+			 strerror(e));
+		return -e;
+	}
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		e = errno;
+		snprintf(err, err_len, "%s: %s", path, strerror(e));
+		return -e;
+	}
+	/* One daemon per file, as per region; dies with it. */
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		e = errno == EWOULDBLOCK ? EBUSY : errno;
+		snprintf(err, err_len, "%s: %s", path, e == EBUSY ?
+			 "another daemon holds it" : strerror(e));
+		close(fd);
+		return -e;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) ||
+	    (st.st_size != 0 && st.st_size != (off_t)sizeof(*ts)) ||
+	    (st.st_size == 0 && ftruncate(fd, sizeof(*ts)))) {
+		snprintf(err, err_len, "%s: not a %zu-byte regular file; remove it to start the device afresh",
+			 path, sizeof(*ts));
+		close(fd);
+		return -EPROTO;
+	}
+	ts = mmap(NULL, sizeof(*ts), PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		  0);
+	if (ts == MAP_FAILED) {
+		e = errno;
+		snprintf(err, err_len, "%s: mmap: %s", path, strerror(e));
+		close(fd);
+		return -e;
+	}
+	/* The previous daemon of this region left it (its epoch is ours
+	 * less one) for this device and this run of the zone: resume.
+	 * Anything else is hostile or stale and starts afresh. */
+	if (ts->magic == TESTDEV_STATE_MAGIC &&
+	    ts->version == TESTDEV_STATE_VERSION &&
+	    ts->size == sizeof(*ts) && ts->epoch + 1 == epoch &&
+	    ts->zone == d->zone_id && ts->base == d->base &&
+	    ts->zone_gen == zone_gen) {
+		*resumed = true;
+	} else {
+		memset(ts, 0, sizeof(*ts));
+		ts->magic = TESTDEV_STATE_MAGIC;
+		ts->version = TESTDEV_STATE_VERSION;
+		ts->size = sizeof(*ts);
+		ts->zone = d->zone_id;
+		ts->base = d->base;
+		ts->zone_gen = zone_gen;
+		/* Registers zero, as at power-on: this daemon has served
+		 * nothing yet (it attaches its state before its first
+		 * poll). */
+	}
+	ts->epoch = epoch;
+	td->file = ts;
+	td->fd = fd;
+	td->r = &ts->regs;
 	return 0;
 }
 
@@ -173,7 +302,7 @@ __u64 hvb_testdev_kick_count(const struct hvb_device *d, __u32 q)
 
 	if (d->ops != &testdev_ops || q >= HVB_TESTDEV_QUEUES)
 		return 0;
-	return td->kick_count[q];
+	return td->r->kick_count[q];
 }
 
 static struct hvb_device_type testdev_type = {

@@ -6,7 +6,12 @@
  * checkers (the simulation, the bare-metal image) predict every response
  * from that header, so any drift here breaks them too.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <criterion/criterion.h>
 
@@ -321,4 +326,143 @@ Test(testdev, a_synchronous_notify_write_is_a_kick_of_that_queue)
 		     HVB_STATUS_IO_ERROR);
 	cr_expect_eq(td_read_ok(&e, HVB_TESTDEV_KICK_COUNT(5), 8), 1ull);
 	td_teardown(&e);
+}
+
+/*
+ * The registers in their state file (hvb_testdev_attach_state()): a
+ * daemon that dies leaves SCRATCH and the kick counters to its
+ * successor, the next daemon of the same region (epoch + 1), in the
+ * same run of the zone; anything else starts afresh.  Without it a
+ * guest that wrote SCRATCH just before a SIGKILL read zeros back from
+ * the next daemon (e2e-fault kill-restart: "1 wrong").
+ */
+static char td_dir[64];
+
+static struct hvb_device *td_dev(struct hvb_devices *tab)
+{
+	struct hvb_device_args args = {
+		.zone_id = TD_ZONE,
+		.base = TD_BASE,
+		.kick_dev = HVB_TESTDEV_KICK_DEV,
+	};
+	const char *why = NULL;
+
+	hvb_devices_init(tab);
+	cr_assert_eq(hvb_devices_create(tab, HVB_TESTDEV_TYPE, &args, &why),
+		     0, "create testdev: %s", why ? why : "?");
+	return hvb_devices_lookup(tab, TD_ZONE, TD_BASE, 8);
+}
+
+/* A daemon's turn: attach the state with @epoch and @gen; *@resumed. */
+static struct hvb_device *td_daemon(struct hvb_devices *tab, __u32 epoch,
+				    __u32 gen, bool *resumed)
+{
+	struct hvb_device *d = td_dev(tab);
+	char err[640];
+
+	cr_assert_eq(hvb_testdev_attach_state(d, td_dir, epoch, gen, resumed,
+					      err, sizeof(err)), 0, "%s", err);
+	return d;
+}
+
+static __u64 td_acc(struct hvb_device *d, __u64 off, bool write, __u64 v)
+{
+	cr_assert_eq(d->ops->access(d, off, 8, write, &v), HVB_STATUS_OK);
+	return v;
+}
+
+static void td_state_setup(void)
+{
+	snprintf(td_dir, sizeof(td_dir), "/tmp/hvb-tdstate-XXXXXX");
+	cr_assert(mkdtemp(td_dir));
+	hvb_log_threshold = HVB_LOG_ERROR;
+}
+
+static void td_state_teardown(void)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/zone%u-%llx.testdev", td_dir,
+		 (unsigned)TD_ZONE, (unsigned long long)TD_BASE);
+	unlink(path);
+	rmdir(td_dir);
+}
+
+Test(testdev, registers_outlive_the_daemon_for_its_successor_only,
+     .init = td_state_setup, .fini = td_state_teardown)
+{
+	struct hvb_devices tab;
+	struct hvb_device *d;
+	bool resumed;
+
+	d = td_daemon(&tab, 1, 0, &resumed);
+	cr_expect(!resumed);
+	td_acc(d, 0x100, true, 0x1122334455667788ull);
+	d->ops->kick(d, 3);
+	/* Dies: nothing written back, the mapping is the file. */
+	hvb_devices_fini(&tab);
+
+	d = td_daemon(&tab, 2, 0, &resumed);
+	cr_expect(resumed, "the successor (epoch 2) resumes");
+	cr_expect_eq(td_acc(d, 0x100, false, 0), 0x1122334455667788ull);
+	cr_expect_eq(td_acc(d, HVB_TESTDEV_KICK_COUNT(3), false, 0), 1ull);
+	hvb_devices_fini(&tab);
+
+	/* Not the successor (epoch 4 after 2): another run, afresh. */
+	d = td_daemon(&tab, 4, 0, &resumed);
+	cr_expect(!resumed);
+	cr_expect_eq(td_acc(d, 0x100, false, 0), 0ull);
+	td_acc(d, 0x100, true, 7);
+	hvb_devices_fini(&tab);
+
+	/* The zone was stopped for good since: afresh too. */
+	d = td_daemon(&tab, 5, 1, &resumed);
+	cr_expect(!resumed);
+	cr_expect_eq(td_acc(d, 0x100, false, 0), 0ull);
+	td_acc(d, 0x100, true, 9);
+	/* A zone restart under this daemon zeroes them, file and all. */
+	d->ops->zone_reset(d, 2);
+	cr_expect_eq(td_acc(d, 0x100, false, 0), 0ull);
+	td_acc(d, 0x108, true, 5);
+	hvb_devices_fini(&tab);
+	d = td_daemon(&tab, 6, 2, &resumed);
+	cr_expect(resumed, "the reset's generation is the file's");
+	cr_expect_eq(td_acc(d, 0x108, false, 0), 5ull);
+	hvb_devices_fini(&tab);
+}
+
+Test(testdev, a_state_file_is_checked_and_held_by_one_daemon,
+     .init = td_state_setup, .fini = td_state_teardown)
+{
+	struct hvb_devices tab, tab2;
+	struct hvb_device *d, *d2;
+	char path[128], err[640];
+	bool resumed;
+	int fd;
+
+	d = td_daemon(&tab, 1, 0, &resumed);
+	/* A second daemon on the same directory and device: refused. */
+	d2 = td_dev(&tab2);
+	cr_expect_eq(hvb_testdev_attach_state(d2, td_dir, 2, 0, &resumed, err,
+					      sizeof(err)), -EBUSY);
+	cr_expect(strstr(err, "another daemon holds it"), "%s", err);
+	hvb_devices_fini(&tab2);
+	hvb_devices_fini(&tab);
+
+	/* A file of another size is refused, never mapped as ours. */
+	snprintf(path, sizeof(path), "%s/zone%u-%llx.testdev", td_dir,
+		 (unsigned)TD_ZONE, (unsigned long long)TD_BASE);
+	fd = open(path, O_WRONLY | O_TRUNC);
+	cr_assert(fd >= 0);
+	cr_assert_eq(write(fd, "x", 1), 1);
+	close(fd);
+	d = td_dev(&tab);
+	cr_expect_eq(hvb_testdev_attach_state(d, td_dir, 2, 0, &resumed, err,
+					      sizeof(err)), -EPROTO);
+	cr_expect(strstr(err, "remove it to start the device afresh"), "%s",
+		  err);
+	/* Still a working device, on its own registers. */
+	td_acc(d, 0x10, true, 3);
+	cr_expect_eq(td_acc(d, 0x10, false, 0), 3ull);
+	hvb_devices_fini(&tab);
 }
