@@ -143,6 +143,17 @@ QEMU_SPLIT_RAM="-m 2G -object memory-backend-ram,id=m0,size=2097088K
 	-object memory-backend-file,id=m1,size=64K,mem-path=REGION,share=on
 	-numa node,memdev=m0 -numa node,memdev=m1"
 
+# pack_root ROOT: the root zone's initramfs from directory ROOT, as
+# $work/initramfs.cpio.gz, and $work/root.dtb: mkroot.sh's
+# ($work/root/root.dtb) with its initrd-end for that file at 0x49000000.
+pack_root() {
+	(cd "$1" && find . | cpio -o -H newc --quiet) |
+		gzip -1 > "$work/initramfs.cpio.gz" || return 1
+	cp "$work/root/root.dtb" "$work/root.dtb" || return 1
+	fdtput -t x "$work/root.dtb" /chosen linux,initrd-end \
+		"$(printf '0x%x' $((0x49000000 + $(stat -c %s "$work/initramfs.cpio.gz"))))"
+}
+
 # split_ram REGION: the QEMU arguments for it (REGION emptied first).
 split_ram() {
 	rm -f "$1"

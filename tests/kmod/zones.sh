@@ -290,12 +290,7 @@ say done
 $bb poweroff -f
 INIT
 	chmod +x "$root/init"
-	(cd "$root" && find . | cpio -o -H newc --quiet) |
-		gzip -1 > "$work/initramfs.cpio.gz" || return 1
-	cp "$work/root/root.dtb" "$work/root.dtb"
-	size=$(stat -c %s "$work/initramfs.cpio.gz")
-	fdtput -t x "$work/root.dtb" /chosen linux,initrd-end \
-		"$(printf '0x%x' $((0x49000000 + size)))"
+	pack_root "$root"
 }
 
 if ! prep > "$work/prep.log" 2>&1; then
