@@ -13,8 +13,8 @@
 # 4 MiB higher), rootfs2.ext4 a copy of its root filesystem.  zone1's
 # Linux must mount its root from the daemon's virtio-blk with both CPUs
 # and the 768 MiB, get its hvc0 from the daemon's console, and then be
-# shut down.  SKIP without Debian's kernel or build/linux
-# (scripts/fetch-arm64.sh, scripts/mkguestfs.sh).
+# shut down.  SKIP without Debian's kernel (scripts/fetch-arm64.sh);
+# build/linux is made first if it is not there (scripts/mkguestfs.sh).
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 here=$TOP/tests/e2e
@@ -31,14 +31,11 @@ mkdir -p "$work"
 n=hvisor-linux
 log_of=$n
 rm -f "$work/$n.why" "$work/$n.log.txt"
-for f in "$arm64/Image" "$arm64/busybox" "$guest/zone1-Image.initrd" \
-	 "$guest/zone1_linux.dtb" "$guest/rootfs.ext4"; do
-	if [ ! -f "$f" ]; then
-		echo "SKIP $n (no $f: run scripts/fetch-arm64.sh and scripts/mkguestfs.sh)"
-		echo "hvisor-linux: 0 passed, 0 failed, 1 skipped"
-		exit 0
-	fi
-done
+if [ ! -f "$arm64/Image" ] || [ ! -f "$arm64/busybox" ]; then
+	echo "SKIP $n (no $arm64/Image: run scripts/fetch-arm64.sh)"
+	echo "hvisor-linux: 0 passed, 0 failed, 1 skipped"
+	exit 0
+fi
 
 # linux2.dtb: mkguestfs.sh's zone1_linux.dtb for hvisor-tool's layout.
 # SPI n is INTID n + 32: console 76 -> 44, blk 78 -> 46.
@@ -66,6 +63,10 @@ linux2_dtb() {
 }
 
 prep() {
+	if [ ! -f "$guest/zone1-Image.initrd" ] ||
+	   [ ! -f "$guest/zone1_linux.dtb" ] || [ ! -f "$guest/rootfs.ext4" ]; then
+		"$TOP/scripts/mkguestfs.sh" -o "$guest" || return 1
+	fi
 	make -s --no-print-directory -C "$TOP/hyp" image &&
 	make -s --no-print-directory -C "$TOP/kmod" &&
 	make -s --no-print-directory -C "$TOP/tool" arm64 &&
