@@ -705,7 +705,7 @@ cp "$out/mkroot/root.dtb" "$out/root.dtb.tmp"
 # it with "fdtput -t x", which reads 120 as hex (SPI 0x120, INTID 320,
 # past the GIC's 224 SPIs, so its trigger cannot be set and hvbridge.ko's
 # probe fails).
-fdtput -t u "$out/root.dtb.tmp" /hvbridge@7fff0000 interrupts 0 120 1
+fdtput -t u "$out/root.dtb.tmp" /hvbridge@bfff0000 interrupts 0 120 1
 # make run: no kernel messages below warnings while zone1 prints (one
 # serial port for both); make run and run-shell with zone1's Linux
 # (linux-run, linux): errors only, so the shell's prompt comes last.

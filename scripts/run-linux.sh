@@ -109,7 +109,7 @@ mkdir -p "$work"
 # root zone shuts down before it starts zone1 from the JSON.
 ld=loader,force-raw=on
 qemu=(qemu-system-aarch64 -M "virt,virtualization=on,gic-version=3"
-	-cpu cortex-a57 -smp 4 -m 1G -display none -monitor none -nic none
+	-cpu cortex-a57 -smp 4 -m 2G -display none -monitor none -nic none
 	-kernel "$hyp"
 	-device "$ld,addr=0x40200000,file=$ARM64/Image"
 	-device "$ld,addr=0x48000000,file=$work/root/root.dtb"

@@ -126,7 +126,7 @@ log=$work/serial.log
 ld="-device loader,force-raw=on"
 echo "run-zone: $cfg${virtio:+ with $virtio}; the serial console follows (log: $log)"
 timeout "$tmo" qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 \
-	-cpu cortex-a57 -smp 4 -m 1G -nographic -nic none \
+	-cpu cortex-a57 -smp 4 -m 2G -nographic -nic none \
 	-kernel "$TOP/build/host/arm64/hyp/hvbridge-hyp.elf" \
 	$ld,addr=0x40200000,file="$arm64/Image" \
 	$ld,addr=0x48000000,file="$work/root.dtb" \

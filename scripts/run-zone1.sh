@@ -61,13 +61,13 @@ trap cleanup EXIT
 log=$work/serial.log
 ram=$work/ram.img
 : > "$log"
-truncate -s 1G "$ram"
+truncate -s 2G "$ram"
 
 # All of QEMU's RAM is a file the daemon maps too (its host transport,
-# docs/transports.md): it finds the channel region at PA 0x7fff0000.
+# docs/transports.md): it finds the channel region at PA 0xbfff0000.
 qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 \
-	-cpu cortex-a57 -smp 2 -display none -monitor none -nic none -m 1G \
-	-object memory-backend-file,id=mem,size=1G,mem-path="$ram",share=on \
+	-cpu cortex-a57 -smp 2 -display none -monitor none -nic none -m 2G \
+	-object memory-backend-file,id=mem,size=2G,mem-path="$ram",share=on \
 	-machine memory-backend=mem \
 	-device loader,file="$img",addr=$ZONE1_PA,force-raw=on \
 	-kernel "$HYP" -serial file:"$log" > "$work/qemu.out" 2>&1 &

@@ -126,11 +126,11 @@ extern const struct hvb_transport_ops hvb_transport_host;
  * The host transport's layout (docs/transports.md): the RAM file's byte 0
  * is physical @ram_base, and the hypervisor's channel region is at
  * physical @region_phys.  Defaults, without a call: QEMU virt's RAM base
- * and the region hyp/arch/arm64 formats (the last 64 KiB of 1 GiB).
+ * and the region hyp/arch/arm64 formats (the last 64 KiB of 2 GiB).
  * Call before open(); returns 0 or a negative errno.
  */
 #define HVB_HOST_RAM_BASE	0x40000000ull
-#define HVB_HOST_REGION_PHYS	0x7fff0000ull
+#define HVB_HOST_REGION_PHYS	0xbfff0000ull
 
 int hvb_transport_host_set_layout(struct hvb_transport *t, __u64 ram_base,
 				  __u64 region_phys);

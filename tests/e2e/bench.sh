@@ -32,7 +32,7 @@ if [ ! -x "$hvb" ]; then
 	exit 0
 fi
 rm -f "$work/$n.why" "$ram"
-truncate -s 1G "$ram"
+truncate -s 2G "$ram"
 : > "$work/$n.log"
 start_daemon_host $n
 boot $n "$img/hvbridge-hyp-bench.elf" "hvbridge-hyp: all zones exited" \

@@ -24,7 +24,7 @@ n=boot
 log_of=boot
 if case_start $n "$img/hvbridge-hyp.elf"; then
 	rm -f "$ram"
-	truncate -s 1G "$ram"
+	truncate -s 2G "$ram"
 	boot $n "$img/hvbridge-hyp.elf" "hvbridge-hyp: all zones exited" \
 		"$QEMU_SHARED_RAM"
 	want $n "hvbridge-hyp: EL2 reached on CPU 0, CurrentEL 2" \
@@ -121,7 +121,7 @@ result $n boot
 n=channel-timeout
 rm -f "$work/$n.why"
 if [ -f "$work/boot.log.txt" ]; then
-	want $n "hvbridge-hyp: channel region at PA 0x7fff0000, 0x10000 bytes, 8 CPU slots" \
+	want $n "hvbridge-hyp: channel region at PA 0xbfff0000, 0x10000 bytes, 8 CPU slots" \
 		"hvbridge-hyp: zone1: MMIO at IPA 0xb00f000 " \
 		"hvbridge-hyp: zone2: MMIO at IPA 0xb00f000 " \
 		": daemon timeout: data abort injected" \
@@ -143,7 +143,7 @@ n=channel-daemon
 log_of=$n
 if case_start $n "$img/hvbridge-hyp.elf"; then
 	rm -f "$ram"
-	truncate -s 1G "$ram"
+	truncate -s 2G "$ram"
 	"$here/region.py" serve "$ram" $((tmo + 2)) > "$work/$n.serve" 2>&1 &
 	spid=$!
 	t=0
@@ -176,7 +176,7 @@ rm -f "$ram"
 
 # 5. The real daemon serves the hypervisor: QEMU's RAM is a shared file,
 # and `hvbridge daemon --transport host --mem FILE` maps all of it, finds
-# the region the hypervisor formatted at PA 0x7fff0000 and serves it with
+# the region the hypervisor formatted at PA 0xbfff0000 and serves it with
 # its test device (zone 1, HVB_TESTDEV_DEFAULT_BASE), polling.  It
 # attaches once the hypervisor has formatted the region, so zone1's first
 # read may have timed out; at least one read must complete with the ID
@@ -191,14 +191,14 @@ if [ ! -x "$hvb" ]; then
 	echo "SKIP $n (no $hvb: make tool)"
 else
 	rm -f "$work/$n.why" "$work/$n.log.txt" "$ram"
-	truncate -s 1G "$ram"
+	truncate -s 2G "$ram"
 	: > "$work/$n.log"
 	start_daemon_host $n
 	boot $n "$img/hvbridge-hyp.elf" "hvbridge-hyp: all zones exited" \
 		"$QEMU_SHARED_RAM"
 	kill "$dpid" 2>/dev/null
 	wait "$dpid" 2>/dev/null
-	want $n "hvbridge-hyp: channel region at PA 0x7fff0000" \
+	want $n "hvbridge-hyp: channel region at PA 0xbfff0000" \
 		"[zone1] guest: channel: the daemon answered" \
 		"hvbridge-hyp: zone2: MMIO at IPA 0xb00f000 " \
 		"[zone2] guest: channel: the access aborted" \
@@ -222,16 +222,16 @@ fi
 
 # 5b. The host transport refuses a RAM file whose region is not where
 # it was told to look, with the address and the reason: QEMU's RAM of
-# case 5 still holds the formatted region at PA 0x7fff0000, so the only
+# case 5 still holds the formatted region at PA 0xbfff0000, so the only
 # thing wrong is --region-phys (then --ram-base), and the daemon exits 1
 # without serving.
 n=channel-host-mismatch
 log_of=channel-hvbridge
 if [ -x "$hvb" ] && [ -f "$ram" ]; then
 	rm -f "$work/$n.why"
-	for bad in "--region-phys 0x7ffe0000:no channel region at PA 0x7ffe0000 (file offset 0x3ffe0000): bad magic" \
-		"--ram-base 0x40010000:no channel region at PA 0x7fff0000 (file offset 0x3ffe0000): bad magic" \
-		"--region-phys 0x80000000:region PA 0x80000000 is not inside the RAM"; do
+	for bad in "--region-phys 0xbffe0000:no channel region at PA 0xbffe0000 (file offset 0x7ffe0000): bad magic" \
+		"--ram-base 0x40010000:no channel region at PA 0xbfff0000 (file offset 0x7ffe0000): bad magic" \
+		"--region-phys 0xc0000000:region PA 0xc0000000 is not inside the RAM"; do
 		opt=${bad%%:*}
 		msg=${bad#*:}
 		# shellcheck disable=SC2086
@@ -259,8 +259,8 @@ n=channel-host-config
 if [ -x "$hvb" ] && [ -f "$ram" ]; then
 	rm -f "$work/$n.why"
 	for c in "0x50000000:2 devices from $work/$n.json, polling" \
-		"0x7fe00000:zones[0].memory[0]: cannot map it: memory region overlaps the channel region" \
-		"0x7ff00000:zones[0].memory[0]: cannot map it: memory region lies outside QEMU's RAM file"; do
+		"0xbfe00000:zones[0].memory[0]: cannot map it: memory region overlaps the channel region" \
+		"0xbff00000:zones[0].memory[0]: cannot map it: memory region lies outside QEMU's RAM file"; do
 		phys=${c%%:*}
 		msg=${c#*:}
 		cat > "$work/$n.json" <<-EOF
@@ -342,7 +342,9 @@ else
 			"hvbridge-hyp: CPU 1 online, MMU on" \
 			"smp: Brought up 1 node, 2 CPUs" \
 			"Booting Linux on physical CPU 0x0000000000" \
-			"NUMA: Faking a node at [mem 0x0000000040000000-0x000000004fffffff]" \
+			"node   0: [mem 0x0000000040000000-0x000000004fffffff]" \
+			"node   0: [mem 0x0000000080000000-0x00000000bfbfffff]" \
+			"NUMA: Faking a node at [mem 0x0000000040000000-0x00000000bfbfffff]" \
 			"psci: PSCIv1.1 detected in firmware." \
 			"CPU: All CPU(s) started at EL1" \
 			"Run /init as init process" \

@@ -65,7 +65,7 @@ elif ! guest_expect "$gelf" > "$work/$n.expect" ||
 	  cat "$work/$n.expect"; } > "$work/$n.why"
 else
 	rm -f "$ram"
-	truncate -s 1G "$ram"
+	truncate -s 2G "$ram"
 	: > "$work/$n.log"
 	start_daemon_host $n
 	boot $n "$img/hvbridge-hyp.elf" "hvbridge-hyp: all zones exited" \
@@ -83,7 +83,7 @@ else
 		"hvbridge-hyp: zone1: exit, code 0" \
 		"hvbridge-hyp: zone1: MMIO at IPA 0xb000040 " \
 		": unsupported instruction: data abort injected" \
-		"hvbridge-hyp: zone1: MMIO at IPA 0x7fc00000 " \
+		"hvbridge-hyp: zone1: MMIO at IPA 0xbfc00000 " \
 		"[zone1] guest: data abort: EC 0x25 ISS 0x10 FAR 0x48000000 ELR 0x"
 	never $n "FAIL " "unexpected exception" "zone2" "***"
 	grep -qF "testdev at zone 1 0xb000000" "$work/$n.daemon" ||
@@ -112,7 +112,7 @@ else
 		{ echo "mkroot.sh failed:"; cat "$work/$n.mkroot"; } > "$work/$n.why"
 	else
 		rm -f "$ram"
-		truncate -s 1G "$ram"
+		truncate -s 2G "$ram"
 		: > "$work/$n.log"
 		start_daemon_host $n
 		ld="-device loader,force-raw=on"

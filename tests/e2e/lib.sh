@@ -8,11 +8,11 @@
 HVB_UNTANGLE=$(cd "$here" && pwd)/untangle.awk
 
 QEMU="qemu-system-aarch64 -M virt,virtualization=on,gic-version=3
-	-cpu cortex-a57 -smp 2 -m 1G -display none -monitor none -nic none"
+	-cpu cortex-a57 -smp 2 -m 2G -display none -monitor none -nic none"
 
 # RAM in a shared file, so the host sees the channel region (region.py).
 ram=$work/ram.img
-QEMU_SHARED_RAM="-object memory-backend-file,id=ram,size=1G,mem-path=$ram,share=on
+QEMU_SHARED_RAM="-object memory-backend-file,id=ram,size=2G,mem-path=$ram,share=on
 	-machine memory-backend=ram"
 
 # last_steps LOG: how far a run got, for a watchdog's message: the last
@@ -138,10 +138,21 @@ case_start() {
 
 # The channel region as a file of its own: QEMU's RAM in two NUMA nodes,
 # the second a 64 KiB shared file that is exactly the region (the last
-# 64 KiB of RAM, PA 0x7fff0000).
-QEMU_SPLIT_RAM="-m 1G -object memory-backend-ram,id=m0,size=1048512K
+# 64 KiB of RAM, PA 0xbfff0000).
+QEMU_SPLIT_RAM="-m 2G -object memory-backend-ram,id=m0,size=2097088K
 	-object memory-backend-file,id=m1,size=64K,mem-path=REGION,share=on
 	-numa node,memdev=m0 -numa node,memdev=m1"
+
+# pack_root ROOT: the root zone's initramfs from directory ROOT, as
+# $work/initramfs.cpio.gz, and $work/root.dtb: mkroot.sh's
+# ($work/root/root.dtb) with its initrd-end for that file at 0x49000000.
+pack_root() {
+	(cd "$1" && find . | cpio -o -H newc --quiet) |
+		gzip -1 > "$work/initramfs.cpio.gz" || return 1
+	cp "$work/root/root.dtb" "$work/root.dtb" || return 1
+	fdtput -t x "$work/root.dtb" /chosen linux,initrd-end \
+		"$(printf '0x%x' $((0x49000000 + $(stat -c %s "$work/initramfs.cpio.gz"))))"
+}
 
 # split_ram REGION: the QEMU arguments for it (REGION emptied first).
 split_ram() {

@@ -3,8 +3,8 @@
 """Description: look at the EL2 hypervisor's channel region from the host.
 
 QEMU runs with its RAM in a shared file (memory-backend-file,share=on), so
-the region the hypervisor formats at PA 0x7fff0000 is at file offset
-0x3fff0000.  Two modes:
+the region the hypervisor formats at PA 0xbfff0000 is at file offset
+0x7fff0000.  Two modes:
 
   region.py serve FILE SECONDS   a minimal stand-in for the daemon: answers
                                  8-byte reads of the test device's ID
@@ -35,7 +35,7 @@ import struct
 import sys
 import time
 
-REGION_OFF = 0x7fff0000 - 0x40000000
+REGION_OFF = 0xbfff0000 - 0x40000000
 MAGIC = 0x52425648
 ABI_MAJOR = 2
 TESTDEV_BASE = 0x0b000000

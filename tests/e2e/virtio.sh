@@ -87,7 +87,7 @@ elif ! truncate -s 1M "$work/zone1-virtio-blk.img" ||
 		> "$work/$n.why"
 else
 	rm -f "$ram" "$work/zone1-virtio-blk.img"
-	truncate -s 1G "$ram"
+	truncate -s 2G "$ram"
 	truncate -s 1M "$work/zone1-virtio-blk.img"
 	: > "$work/$n.log"
 	start_daemon_virtio "$n"
@@ -159,7 +159,7 @@ else
 			> "$work/$n.why"
 	else
 		rm -f "$ram" "$work/zone1-virtio-blk.img"
-		truncate -s 1G "$ram"
+		truncate -s 2G "$ram"
 		truncate -s 1M "$work/zone1-virtio-blk.img"
 		: > "$work/$n.log"
 		start_daemon_virtio "$n"

@@ -3,7 +3,7 @@
  * Description: fuzz the zone descriptor checks (hyp/core/zone_check.c)
  * with a descriptor from the input against QEMU virt's layout as
  * tests/zonecheck has it (root zone on CPUs 0-1, another zone on CPU 3
- * with SPIs 64-71, the guest pool at 0x50000000).
+ * with SPIs 64-71, the guest pool 0x50000000-0x7fffffff).
  *
  * Input: the descriptor's 800 bytes (zero past the input's end), then
  * 16 bytes: a physical range for hyp_zone_desc_ram_at().
@@ -20,8 +20,8 @@
 typedef unsigned __int128 u128;
 
 static const struct hyp_zone_range fz_hyp[] = {
-	{ 0x7fc00000, 0x200000 },	/* hypervisor image */
-	{ 0x7fff0000, 0x10000 },	/* channel region */
+	{ 0xbfc00000, 0x200000 },	/* hypervisor image */
+	{ 0xbfff0000, 0x10000 },	/* channel region */
 	{ 0x08000000, 0x10000 },	/* GICD */
 	{ 0x080a0000, 0x80000 },	/* GICR */
 	{ 0x09000000, 0x1000 },		/* UART */
@@ -43,8 +43,8 @@ static const struct hyp_zone_env fz_env = {
 	.cpus_present = 0xf,
 	.cpus_root = 0x3,
 	.cpus_busy = 0x8,
-	.pool = { 0x50000000, 0x10000000 },
-	.ram = { 0x40000000, 0x40000000 },
+	.pool = { 0x50000000, 0x30000000 },
+	.ram = { 0x40000000, 0x80000000 },
 	.gicd = { 0x08000000, 0x10000 },
 	.gicr = { 0x080a0000, 0x80000 },
 	.hyp = fz_hyp,

@@ -681,8 +681,8 @@ ENDCASE	\name
 	iso_case iso_beyond_ram, 0x40200000		/* past our 2 MiB */
 	iso_case iso_root_ram, 0x48000000		/* root zone RAM */
 	iso_case iso_root_ram_store, 0x48000000, st
-	iso_case iso_hyp_carveout, 0x7fc00000	/* the hypervisor */
-	iso_case iso_channel_region, 0x7fff0000	/* the channel */
+	iso_case iso_hyp_carveout, 0xbfc00000	/* the hypervisor */
+	iso_case iso_channel_region, 0xbfff0000	/* the channel */
 
 /* --- AArch32 at EL0 ------------------------------------------------- */
 

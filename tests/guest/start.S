@@ -211,7 +211,8 @@ guest_vec_other:
 guest_l1:
 	.quad	guest_l2_low + PTE_TABLE	/* 0x00000000-0x3fffffff */
 	.quad	guest_l2_high + PTE_TABLE	/* 0x40000000-0x7fffffff */
-	.skip	510 * 8
+	.quad	guest_l2_top + PTE_TABLE	/* 0x80000000-0xbfffffff */
+	.skip	509 * 8
 
 guest_l2_low:
 	skip_to	guest_l2_low, 0x08000000
@@ -241,9 +242,14 @@ guest_l2_high:
 	/* our RAM again: read-only, executable at EL0 only (guest.h) */
 	alias	GUEST_EL0_RAM_ALIAS, GUEST_RAM_BASE, ATTR_NORMAL, \
 		PTE_SH_INNER | PTE_AP_RO | PTE_PXN
-	skip_to	guest_l2_high, 0x7fc00000
-	block	0x7fc00000, ATTR_NORMAL, PTE_SH_INNER | PTE_PXN	/* hyp */
-	block	0x7fe00000, ATTR_NORMAL, PTE_SH_INNER | PTE_PXN	/* chan */
+	.skip	4096 - (. - guest_l2_high)
+
+/* The top of QEMU's 2 GiB: the hypervisor's carve-out and the channel
+ * region (hyp/arch/arm64/README.md). */
+guest_l2_top:
+	skip_to	guest_l2_top, 0xbfc00000
+	block	0xbfc00000, ATTR_NORMAL, PTE_SH_INNER | PTE_PXN	/* hyp */
+	block	0xbfe00000, ATTR_NORMAL, PTE_SH_INNER | PTE_PXN	/* chan */
 
 	.bss
 	.balign	8

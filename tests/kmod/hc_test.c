@@ -17,8 +17,8 @@
 #include <hvbridge/zone-desc.h>
 
 #define ZONE1_PHYS	0x50000000ull
-#define HYP_IMAGE	0x7fc00000ull
-#define HYP_BUILTIN	0x7fff0000ull
+#define HYP_IMAGE	0xbfc00000ull
+#define HYP_BUILTIN	0xbfff0000ull
 #define ROOT_RAM_END	0x50000000ull
 /*
  * The guest pool's last page: mapped in the root zone, but shared
@@ -26,7 +26,7 @@
  * own-RAM rule refuses it: a zone could change a buffer there while the
  * hypervisor reads or writes it.
  */
-#define POOL_FREE_PAGE	0x5ffff000ull
+#define POOL_FREE_PAGE	0x7ffff000ull
 
 static int hc_pass, hc_fail;
 
@@ -228,6 +228,11 @@ static void hc_zone_checks(void *buf)
 		  HVB_HC_EINVAL);
 	hc_expect("mem-root", hc(HVB_HC_ZONE_MEM, 0, 0, &res) >= 0 &&
 		  res.a1 == 0x40000000 && res.a3 == 0x10000000, 1);
+	/* Its second bank, between the pool and the hypervisor: own RAM,
+	 * not shared. */
+	hc_expect("mem-root-high", hc(HVB_HC_ZONE_MEM, 0, 1, &res) ==
+		  (HVB_ZONE_MEM_READ | HVB_ZONE_MEM_WRITE | HVB_ZONE_MEM_EXEC) &&
+		  res.a1 == 0x80000000 && res.a3 == 0x3fc00000, 1);
 	hc_expect("mem-past-end", hc(HVB_HC_ZONE_MEM, 1, 1, &res),
 		  HVB_HC_ENOENT);
 	hc_expect("mem-huge-index", hc(HVB_HC_ZONE_MEM, 1, ~0ull, &res),

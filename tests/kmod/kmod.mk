@@ -33,6 +33,16 @@ TEST_TARGETS += zones-qemu
 zones-qemu:
 	@E2E_TIMEOUT=$(E2E_TIMEOUT) $(TOP)/tests/kmod/zones.sh
 
+# hvisor-tool's example zone1_linux.json and virtio_cfg.json, unchanged,
+# boot Debian's Linux in zone1 with its root on the daemon's virtio-blk
+# (tests/kmod/hvisor-linux.sh).  SKIP without build/linux
+# (scripts/mkguestfs.sh).
+TEST_TARGETS += hvisor-linux
+
+.PHONY: hvisor-linux
+hvisor-linux:
+	@E2E_TIMEOUT=$(E2E_TIMEOUT) $(TOP)/tests/kmod/hvisor-linux.sh
+
 # `make run-zone` as a user runs it (scripts/run-zone.sh): the example
 # zone (configs/examples/hello-off.json) started from its JSON beside the
 # root zone prints on its emulated PL011 and powers itself off.

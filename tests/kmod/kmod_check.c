@@ -35,7 +35,7 @@
 /* The guest pool (hyp/arch/arm64/zone_create.h), shared with the root
  * zone: zone1's RAM lies in it. */
 #define POOL_PHYS	0x50000000ull
-#define POOL_SIZE	0x10000000ull
+#define POOL_SIZE	0x30000000ull
 
 static int kc_pass, kc_fail;
 static void *kc_region;		/* the mapped channel region */
@@ -141,7 +141,7 @@ static void kc_mmap_checks(int fd, const struct hvb_ioc_info *info)
 		 "mmap-past-pool-end-refused", "%ld", 0);
 	kc_check(kc_mmap_refused(fd, ps, PROT_READ, MAP_SHARED, 0x48000000,
 				 EINVAL), "mmap-root-ram-refused", "%ld", 0);
-	kc_check(kc_mmap_refused(fd, ps, PROT_READ, MAP_SHARED, 0x7fff0000,
+	kc_check(kc_mmap_refused(fd, ps, PROT_READ, MAP_SHARED, 0xbfff0000,
 				 EINVAL), "mmap-builtin-region-refused", "%ld", 0);
 }
 

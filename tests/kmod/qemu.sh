@@ -161,12 +161,7 @@ $bb poweroff -f
 INIT
 	chmod +x "$root/init"
 	[ -z "$checks_only" ] || : > "$root/checks-only"
-	(cd "$root" && find . | cpio -o -H newc --quiet) |
-		gzip -1 > "$work/initramfs.cpio.gz" || return 1
-	cp "$work/root/root.dtb" "$work/root.dtb"
-	size=$(stat -c %s "$work/initramfs.cpio.gz")
-	fdtput -t x "$work/root.dtb" /chosen linux,initrd-end \
-		"$(printf '0x%x' $((0x49000000 + size)))"
+	pack_root "$root"
 }
 
 if ! prep > "$work/prep.log" 2>&1; then
@@ -181,7 +176,7 @@ else
 		"-smp 3 $ld,addr=0x40200000,file=$arm64/Image
 		 $ld,addr=0x48000000,file=$work/root.dtb
 		 $ld,addr=0x49000000,file=$work/initramfs.cpio.gz"
-	want "$n" "hc-test: PASS version-cpus" \
+	want "$n" "hc-test: PASS version-cpus" "hc-test: PASS mem-root-high" \
 		"kmod-qemu: hc_test ran" \
 		"kmod-qemu: insmod ok" \
 		"kmod-qemu: kmod_check exit 0" \
@@ -192,7 +187,7 @@ else
 		echo "no \"hc-test: N passed, 0 failed\"" >> "$work/$n.why"
 	never "$n" "kmod-check: FAIL" "hc-test: FAIL" "Kernel panic" "Internal error" \
 		"Unable to handle" "hvbridge-hyp: root: MMIO" \
-		"hypervisor refused" "probe of 7fff0000.hvbridge failed" \
+		"hypervisor refused" "probe of bfff0000.hvbridge failed" \
 		"rmmod while open: unloaded" "leaking"
 	# Each failed check by name: `make mutate` reports which rule
 	# caught a mutation from these lines.
@@ -209,7 +204,7 @@ if [ -z "$checks_only" ] && [ -f "$work/$n.log.txt" ]; then
 		"kmod-qemu: timeout_ms=3000 loaded" \
 		"kmod-qemu: default timeout loaded" \
 		"hc-test: PASS timeout-attached" \
-		"hvbridge 7fff0000.hvbridge: region at 0x" \
+		"hvbridge bfff0000.hvbridge: region at 0x" \
 		"kmod-qemu: dev crw------- uid 0" \
 		"kmod-check: PASS second-claim-busy" \
 		"kmod-check: PASS info-timeout" \
@@ -246,8 +241,8 @@ if [ -z "$checks_only" ] && [ -f "$work/$n.log.txt" ]; then
 		"kmod-qemu: daemon exit 0" \
 		"kmod-qemu: rmmod while open refused" \
 		"kmod-qemu: rmmod ok" \
-		"detached by root, back to PA 0x7fff0000" \
-		"hvbridge 7fff0000.hvbridge: region detached and freed" \
+		"detached by root, back to PA 0xbfff0000" \
+		"hvbridge bfff0000.hvbridge: region detached and freed" \
 		"kmod-qemu: /dev/hvbridge gone" \
 		"kmod-qemu: insmod/rmmod again ok" \
 		"kmod-qemu: insmod/rmmod cycles: 50 of 50" \

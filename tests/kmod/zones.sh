@@ -4,10 +4,12 @@
 # static zone1 is shut down (`hvbridge zone shutdown -id 1`, hvisor-tool's
 # spelling) and removed; a zone config with RAM in the root zone's own
 # memory and one with a root-zone CPU are refused, each with the sentence
-# naming its JSON field, and so is hvisor-tool's own example as it is
-# (its 768 MiB are outside the pool; with CPU 4, which QEMU -smp 4 lacks,
-# the CPU is named); a two-CPU zone starts its second CPU and both stop
-# at shutdown, 3 times; then tests/zones/zone1.json is started (its
+# naming its JSON field; hvisor-tool's own example as it is (768 MiB at
+# 0x50000000, the whole guest pool, CPUs 2-3; zone-hello as its ./Image)
+# is created, runs on both CPUs (the test device read aborts: it has no
+# such window), is listed and shut down, and with CPU 4, which QEMU
+# -smp 4 lacks, it is refused, the CPU named; a two-CPU zone starts its
+# second CPU and both stop at shutdown, 3 times; then tests/zones/zone1.json is started (its
 # kernel tests/zones/hello.S: x0 must point at the DTB the module loaded,
 # a read through its virtio-type window must reach the daemon's test
 # device; its QueueNotify writes to the daemon's virtio-rng in the other
@@ -122,7 +124,7 @@ JSON
 JSON
 	# hvisor-tool's own example, as it is, with stand-ins for its images.
 	cp "$TOP/tests/zones/hvisor-tool-zone1_linux.json" "$root/etc/zones/"
-	echo kernel > "$root/etc/zones/Image"
+	cp "$root/etc/zones/zone-hello.bin" "$root/etc/zones/Image"
 	cp "$root/etc/zones/zone-hello.dtb" "$root/etc/zones/linux2.dtb"
 	cat > "$root/init" <<'INIT'
 #!/bin/busybox sh
@@ -156,7 +158,20 @@ cd /etc/zones
 hvbridge zone start zone1-root-ram.json; say "root RAM config: exit $?"
 hvbridge zone start zone1-root-cpu.json; say "root CPU config: exit $?"
 hvbridge zone start zone1-uart-irq.json; say "UART interrupt config: exit $?"
-hvbridge zone start hvisor-tool-zone1_linux.json; say "hvisor-tool's: exit $?"
+# hvisor-tool's example: zone-hello at its kernel_load_paddr leaves its
+# marks at 0x50400000 + 0x1ff0 (DTB found), + 0x1ff4 (the test device
+# read: 0xdeadab07, the abort) and + 0x1ff8 (CPU 3 up).
+HVM=0x50401ff0; HVC=0x50401ff4; HVS=0x50401ff8
+for a in $HVM $HVC $HVS; do $bb devmem $a 32 0; done
+hvbridge zone start hvisor-tool-zone1_linux.json > /start.out 2>&1
+say "hvisor-tool's: exit $?"
+$bb sed 's/^/zones-qemu: hvisor-tool start: /' /start.out
+t=0
+until [ "$($bb devmem $HVS 32)" = 0x5EC0D0C9 ] || [ $t -ge 100 ]; do
+	$bb sleep 0.1; t=$((t + 1)); done
+say "hvisor-tool's marks: $($bb devmem $HVM 32) $($bb devmem $HVC 32) $($bb devmem $HVS 32)"
+hvbridge zone list | $bb sed 's/^/zones-qemu: list hvisor-tool: /'
+hvbridge zone shutdown --id 1; say "hvisor-tool's shutdown: exit $?"
 $bb sed 's/"cpus": \[2, 3\]/"cpus": [2, 4]/' hvisor-tool-zone1_linux.json \
 	> /hvisor-cpu4.json
 hvbridge zone start /hvisor-cpu4.json; say "hvisor-tool's on CPU 4: exit $?"
@@ -275,12 +290,7 @@ say done
 $bb poweroff -f
 INIT
 	chmod +x "$root/init"
-	(cd "$root" && find . | cpio -o -H newc --quiet) |
-		gzip -1 > "$work/initramfs.cpio.gz" || return 1
-	cp "$work/root/root.dtb" "$work/root.dtb"
-	size=$(stat -c %s "$work/initramfs.cpio.gz")
-	fdtput -t x "$work/root.dtb" /chosen linux,initrd-end \
-		"$(printf '0x%x' $((0x49000000 + size)))"
+	pack_root "$root"
 }
 
 if ! prep > "$work/prep.log" 2>&1; then
@@ -308,8 +318,15 @@ else
 		"zones-qemu: root CPU config: exit 1" \
 		"zone1-uart-irq.json: refused: interrupts: 33 is the hypervisor's own" \
 		"zones-qemu: UART interrupt config: exit 1" \
-		"hvisor-tool-zone1_linux.json: refused: memory_regions[0].physical_start (ram 0x50000000-0x7fffffff): RAM outside the pool reserved for guest zones" \
-		"zones-qemu: hvisor-tool's: exit 1" \
+		"zones-qemu: hvisor-tool's: exit 0" \
+		"zones-qemu: hvisor-tool start: zone 1 (linux2): started on CPU 2 at 0x50400000" \
+		"hvbridge-hyp: zone linux2 created (id 1) by the root zone" \
+		"[linux2] zone-hello: up, x0 points at a DTB" \
+		"hvbridge-hyp: linux2: PSCI CPU_ON CPU 3 at IPA 0x504000" \
+		"zones-qemu: hvisor-tool's marks: 0x600D0D7B 0xDEADAB07 0x5EC0D0C9" \
+		"zones-qemu: hvisor-tool's shutdown: exit 0" \
+		"hvbridge-hyp: linux2: stopped by the root zone, CPU 2 parked" \
+		"hvbridge-hyp: linux2: stopped by the root zone, CPU 3 parked" \
 		"hvisor-cpu4.json: refused: cpus: CPU 4 does not exist on this machine" \
 		"zones-qemu: hvisor-tool's on CPU 4: exit 1" \
 		"zones-qemu: two-CPU cycles: 3 of 3, second CPU up 3" \
@@ -351,6 +368,13 @@ else
 		w = $5; k = $7 } END { exit !(w >= 20 && k >= 20) }' \
 		"$work/$n.log.txt" ||
 		echo "zone1's rng block: fewer than 20 synchronous QueueNotify writes or 20 posted kicks" >> "$work/$n.why"
+	grep -qE "^zones-qemu: list hvisor-tool: 1 +linux2 +running +2-3 +[0-9-]+ +768 MiB in 1 window" \
+		"$work/$n.log.txt" ||
+		echo "no 768 MiB linux2 line on CPUs 2-3 in 'hvbridge zone list'" >> "$work/$n.why"
+	# The root zone: its two banks of RAM and the pool.
+	grep -qE "^zones-qemu: list hvisor-tool: 0 +root +running +0-1 +- +2044 MiB in 3 windows" \
+		"$work/$n.log.txt" ||
+		echo "no root line with 2044 MiB in 3 windows in 'hvbridge zone list'" >> "$work/$n.why"
 	grep -qE "^zones-qemu: list smp: 1 +zone1 +running +2-3 +72-79 +2 MiB in 1 window" \
 		"$work/$n.log.txt" ||
 		echo "no two-CPU zone1 line in 'hvbridge zone list'" >> "$work/$n.why"

@@ -103,8 +103,8 @@ static const char dts_root[] = DTS_HEAD
 	"  guest-pool@50000000 { compatible = \"hvbridge,guest-pool\";"
 	"    reg = <0 0x50000000 0 0x10000000>; no-map; };\n"
 	"};\n"
-	"hvbridge@7fff0000 { compatible = \"hvbridge,channel\";"
-	"  reg = <0 0x7fff0000 0 0x10000 0 0x50000000 0 0x200000>; };\n"
+	"hvbridge@bfff0000 { compatible = \"hvbridge,channel\";"
+	"  reg = <0 0xbfff0000 0 0x10000 0 0x50000000 0 0x200000>; };\n"
 	DTS_TAIL;
 
 Test(fdt, the_pool_of_a_root_zone_dtb_is_read)

@@ -22,9 +22,9 @@
 
 /* The stubs: a hypervisor image at HYP_BASE, the channel region at
  * CHAN_BASE, CPUs 0-3. */
-#define HYP_BASE	0x7fc00000ull
+#define HYP_BASE	0xbfc00000ull
 #define HYP_SIZE	0x200000ull
-#define CHAN_BASE	0x7fff0000ull
+#define CHAN_BASE	0xbfff0000ull
 #define CHAN_SIZE	0x10000ull
 
 static unsigned int maps;	/* hyp_arch_zone_map() calls */

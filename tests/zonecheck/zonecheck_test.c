@@ -3,7 +3,7 @@
  * Description: the zone descriptor rules (hyp/core/zone_check.c) on the
  * host, against QEMU virt's layout as the hypervisor sees it (a root zone
  * on CPUs 0-1, zone 2 running on CPU 3 with SPIs 64-71, the guest pool
- * at 0x50000000): a good descriptor passes, and each bad one is refused
+ * 0x50000000-0x7fffffff, 2 GiB of RAM): a good descriptor passes, and each bad one is refused
  * with its own reason code and the index of what is wrong.
  */
 #include <string.h>
@@ -13,8 +13,8 @@
 #include <hyp/zone_check.h>
 
 static const struct hyp_zone_range hyp_ranges[] = {
-	{ 0x7fc00000, 0x200000 },	/* hypervisor image */
-	{ 0x7fff0000, 0x10000 },	/* channel region */
+	{ 0xbfc00000, 0x200000 },	/* hypervisor image */
+	{ 0xbfff0000, 0x10000 },	/* channel region */
 	{ 0x08000000, 0x10000 },	/* GICD */
 	{ 0x080a0000, 0x80000 },	/* GICR */
 	{ 0x09000000, 0x1000 },		/* UART */
@@ -62,8 +62,8 @@ static void setup(void)
 	env.cpus_present = 0xf;
 	env.cpus_root = 0x3;
 	env.cpus_busy = 0x8;
-	env.pool = (struct hyp_zone_range){ 0x50000000, 0x10000000 };
-	env.ram = (struct hyp_zone_range){ 0x40000000, 0x40000000 };
+	env.pool = (struct hyp_zone_range){ 0x50000000, 0x30000000 };
+	env.ram = (struct hyp_zone_range){ 0x40000000, 0x80000000 };
 	env.gicd = (struct hyp_zone_range){ 0x08000000, 0x10000 };
 	env.gicr = (struct hyp_zone_range){ 0x080a0000, 0x80000 };
 	env.hyp = hyp_ranges;
@@ -226,9 +226,9 @@ Test(zonecheck, ram_outside_pool)
 	d.mem[0].phys = 0x40000000;
 	REFUSED(HVB_ZONE_EMEM_POOL, 0);
 	/* Straddling the pool's end. */
-	d.mem[0].phys = 0x5ff00000;
+	d.mem[0].phys = 0x7ff00000;
 	REFUSED(HVB_ZONE_EMEM_POOL, 0);
-	d.mem[0].phys = 0x7fc00000;	/* the hypervisor */
+	d.mem[0].phys = 0xbfc00000;	/* the hypervisor */
 	REFUSED(HVB_ZONE_EMEM_POOL, 0);
 }
 
@@ -236,8 +236,8 @@ Test(zonecheck, hypervisor_memory_and_devices)
 {
 	/* The pool may not hold the hypervisor; if a pool did, RAM there
 	 * is still refused. */
-	env.pool = (struct hyp_zone_range){ 0x50000000, 0x30000000 };
-	d.mem[0].phys = 0x7fe00000;
+	env.pool = (struct hyp_zone_range){ 0x50000000, 0x70000000 };
+	d.mem[0].phys = 0xbfe00000;
 	REFUSED(HVB_ZONE_EMEM_HYP, 0);
 	setup();
 	d.mem[2].phys = 0x09000000;	/* the UART */

@@ -8,7 +8,10 @@
  * _start + MARK_OFF (the root zone polls it with devmem), reads the ID
  * register of the daemon's test device through its virtio-type window
  * (forwarded through the channel) and stores the low word at _start +
- * CHAN_OFF (an abort instead stores CHAN_ABORT), writes NOTIFY_WRITES
+ * CHAN_OFF (an abort instead stores CHAN_ABORT and goes straight on to
+ * the CPU_ON below: a zone without those windows, hvisor-tool's example
+ * one, still starts its second CPU, and never writes NOTIFY_MARK), writes
+ * NOTIFY_WRITES
  * QueueNotify (queue 0) to the virtio-rng block of the same region
  * (RNG_NOTIFY: its first one, answered, gives the block a kick slot;
  * the later ones are posted once the daemon routed it) and stores
@@ -75,6 +78,7 @@ _start:
 	str	w6, [x4, #NOTIFY_OFF]
 	dsb	sy
 	/* PSCI CPU_ON(this CPU + 1, second, 0) over SMC. */
+cpu_on:
 	movz	w0, #(PSCI_CPU_ON & 0xffff)
 	movk	w0, #(PSCI_CPU_ON >> 16), lsl #16
 	mrs	x1, mpidr_el1
@@ -94,14 +98,15 @@ second:
 	dsb	sy
 5:	b	5b
 
-/* Any exception (an abort from the channel read): say so and spin. */
+/* Any exception (an abort from the channel read or a QueueNotify
+ * write): say so, then start the second CPU and spin. */
 abort:
 	adr	x4, _start
 	movz	w6, #(CHAN_ABORT & 0xffff)
 	movk	w6, #(CHAN_ABORT >> 16), lsl #16
 	str	w6, [x4, #CHAN_OFF]
 	dsb	sy
-3:	b	3b
+	b	cpu_on
 
 /* Print the string at x20 (clobbers x0, x20, x21). */
 puts:

@@ -4,7 +4,7 @@
  * CPU's producer (hyp/channel.h).
  *
  * The hypervisor creates the region at a fixed physical address, the
- * last 64 KiB of QEMU virt's 1 GiB RAM, mapped only in the root zone
+ * last 64 KiB of QEMU virt's 2 GiB RAM, mapped only in the root zone
  * (for the kernel module).  On the build machine a daemon can reach it
  * too: with QEMU's RAM in a shared file it is at file offset
  * HYP_CHANNEL_BASE - HYP_RAM_BASE; with the RAM split into two NUMA

@@ -5,8 +5,8 @@
  *
  *   0x00000000-0x3fffffff  Device-nGnRE, execute-never (QEMU virt's
  *                          devices: GIC, PL011, virtio-mmio, ...)
- *   0x40000000-0x7fffffff  Normal WB, inner shareable, 2 MiB blocks
- *                          (HYP_RAM_SIZE: the -m 1G the e2e tests use),
+ *   0x40000000-0xbfffffff  Normal WB, inner shareable, 2 MiB blocks
+ *                          (HYP_RAM_SIZE: the -m 2G the e2e tests use),
  *                          read-write, execute-never, except:
  *   the image's 2 MiB      4 KiB pages: text read-only and executable,
  *                          rodata read-only, the rest read-write; and
@@ -24,7 +24,14 @@
 #define HYP_VA_BITS	39
 
 static __u64 hyp_pt_l1[PT_ENTRIES] __attribute__((aligned(4096)));
-static __u64 hyp_pt_l2_ram[PT_ENTRIES] __attribute__((aligned(4096)));
+/* One level-2 table per GiB of RAM, back to back, so the RAM's 2 MiB
+ * blocks are one array indexed from HYP_RAM_BASE. */
+#define HYP_RAM_L2_TABLES	(HYP_RAM_SIZE >> PT_L1_SHIFT)
+_Static_assert(HYP_RAM_BASE % (1ul << PT_L1_SHIFT) == 0 &&
+	       HYP_RAM_SIZE % (1ul << PT_L1_SHIFT) == 0,
+	       "the RAM is whole level-1 entries");
+static __u64 hyp_pt_l2_ram[HYP_RAM_L2_TABLES * PT_ENTRIES]
+	__attribute__((aligned(4096)));
 static __u64 hyp_pt_l3_image[PT_ENTRIES] __attribute__((aligned(4096)));
 
 /* The image's 2 MiB in pages: W^X by section (hyp.lds). */
@@ -59,8 +66,9 @@ static void hyp_mmu_build(void)
 		hyp_pt_l2_ram[i] = (HYP_RAM_BASE + ((__u64)i << PT_L2_SHIFT)) |
 				   normal | PT_AP_EL2_RW | PT_XN | PT_BLOCK;
 	hyp_mmu_build_image(normal);
-	hyp_pt_l1[HYP_RAM_BASE >> PT_L1_SHIFT] = (__u64)hyp_pt_l2_ram |
-						 PT_TABLE;
+	for (i = 0; i < HYP_RAM_L2_TABLES; i++)
+		hyp_pt_l1[(HYP_RAM_BASE >> PT_L1_SHIFT) + i] =
+			(__u64)&hyp_pt_l2_ram[i * PT_ENTRIES] | PT_TABLE;
 }
 
 /*
@@ -116,6 +124,7 @@ static int hyp_mmu_check(void)
 		int mapped;
 	} probes[] = {
 		{ 0x09000000ul, 1 },			/* PL011 */
+		{ HYP_RAM_BASE + (1ul << PT_L1_SHIFT), 1 },	/* 2nd table */
 		{ HYP_RAM_BASE + HYP_RAM_SIZE - 8, 1 },
 		{ HYP_RAM_BASE + HYP_RAM_SIZE, 0 },
 		{ 0xdead0000ul, 0 },

@@ -45,7 +45,7 @@ static const struct hyp_mem_region st_wraps[] = {
 	ST_RAM(0x50400000ull, 0xfffffffffffff000ull, 0x2000, RW),
 };
 static const struct hyp_mem_region st_hyp_image[] = {
-	ST_RAM(0x7fc00000ull, 0x40000000ull, 0x200000, RW),
+	ST_RAM(0xbfc00000ull, 0x40000000ull, 0x200000, RW),
 };
 static const struct hyp_mem_region st_channel[] = {
 	ST_RAM(HYP_CHANNEL_BASE, HYP_CHANNEL_BASE, HYP_CHANNEL_SIZE,

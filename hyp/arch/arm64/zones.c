@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * The zones of QEMU virt (-smp 2 -m 1G), in the style of Jailhouse cell
+ * The zones of QEMU virt (-smp 2 -m 2G), in the style of Jailhouse cell
  * configs.  Two sets, chosen at boot by what QEMU loaded:
  *
  *   a Linux Image at ROOT_KERNEL (-device loader): the root zone on CPUs
@@ -19,11 +19,12 @@
  * an arm64 Linux Image is booted the Linux way (zone1_set_boot()).  The
  * root zone always is (HYP_ZONE_BOOT_LINUX, docs/psci.md).
  *
- * The root zone owns RAM 0x40000000-0x4fffffff and every device of the
- * low 1 GiB but the UART, identity mapped, and keeps the physical GIC;
- * the UART is the hypervisor's, reached through a trapped window
- * (root_mmio, docs/console.md); it also maps
- * the channel region and zone1's RAM (shared), for hvbridge.ko and the
+ * The root zone owns RAM 0x40000000-0x4fffffff and 0x80000000-0xbfbfffff
+ * (two banks around the guest pool, up to the hypervisor) and every
+ * device of the low 1 GiB but the UART, identity mapped, and keeps the
+ * physical GIC; the UART is the hypervisor's, reached through a trapped
+ * window (root_mmio, docs/console.md); it also maps the channel region
+ * and the guest pool with zone1's RAM (shared), for hvbridge.ko and the
  * daemon.  The DTB it gets says so (tests/e2e/mkroot.sh makes it from
  * QEMU's, with an hvbridge node).
  *
@@ -80,6 +81,10 @@
 
 #define ROOT_RAM	0x40000000ull
 #define ROOT_RAM_SIZE	0x10000000ull
+/* Its second bank: the RAM between the guest pool and the hypervisor's
+ * image (hyp.lds); the zone checks refuse it if the two ever overlap. */
+#define ROOT_RAM_HIGH	0x80000000ull
+#define ROOT_RAM_HIGH_SIZE	0x3fc00000ull
 #define ROOT_KERNEL	0x40200000ull	/* 2 MiB aligned, text_offset 0 */
 #define ROOT_DTB	0x48000000ull
 #define ARM64_IMAGE_MAGIC	0x644d5241u	/* "ARM\x64" at offset 0x38 */
@@ -266,12 +271,17 @@ static struct hyp_zone_config zone1_pair_image_config =
 			  &zone1_console);
 
 /* Its entry for the guest pool is set at boot (hyp_zones_read_pool()). */
-#define ROOT_MEM_POOL	3
+#define ROOT_MEM_POOL	4
 static struct hyp_mem_region root_mem[] = {
 	{
 		.phys_start = ROOT_RAM,
 		.ipa_start = ROOT_RAM,
 		.size = ROOT_RAM_SIZE,
+		.flags = HYP_MEM_READ | HYP_MEM_WRITE | HYP_MEM_EXEC,
+	}, {
+		.phys_start = ROOT_RAM_HIGH,
+		.ipa_start = ROOT_RAM_HIGH,
+		.size = ROOT_RAM_HIGH_SIZE,
 		.flags = HYP_MEM_READ | HYP_MEM_WRITE | HYP_MEM_EXEC,
 	}, {
 		/* GIC, RTC, virtio-mmio, ...: the whole low 1 GiB but
@@ -435,7 +445,8 @@ static int hyp_zones_read_pool(void)
 	else if (base < HYP_RAM_BASE || size > HYP_RAM_SIZE ||
 		 base - HYP_RAM_BASE > HYP_RAM_SIZE - size)
 		why = "the guest pool is not inside the machine's RAM";
-	else if (zones_overlap(base, size, ROOT_RAM, ROOT_RAM_SIZE))
+	else if (zones_overlap(base, size, ROOT_RAM, ROOT_RAM_SIZE) ||
+		 zones_overlap(base, size, ROOT_RAM_HIGH, ROOT_RAM_HIGH_SIZE))
 		why = "the guest pool overlaps the root zone's own RAM";
 	else if (hyp_arch_is_hyp_memory(base, size))
 		why = "the guest pool overlaps the hypervisor's memory";

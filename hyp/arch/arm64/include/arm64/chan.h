@@ -8,7 +8,7 @@
 #include <hvbridge/hypercall.h>
 #include <hvbridge/types.h>
 
-#define HYP_CHANNEL_BASE	0x7fff0000ul	/* the last 64 KiB of RAM */
+#define HYP_CHANNEL_BASE	0xbfff0000ul	/* the last 64 KiB of RAM */
 #define HYP_CHANNEL_SIZE	0x10000ul
 /* A live daemon's bound on a synchronous access: the built-in region's,
  * and an attached one's unless the root zone chose another before it

@@ -10,9 +10,10 @@
 #define HYP_STACK_SIZE		0x4000
 
 /* RAM of QEMU virt starts here; the image size and the run command
- * (-m 1G) fix how much of it the hypervisor maps. */
+ * (-m 2G) fix how much of it the hypervisor maps: 0x40000000-0xbfffffff,
+ * the image (hyp.lds) and the channel region (chan.h) at its top. */
 #define HYP_RAM_BASE		0x40000000ul
-#define HYP_RAM_SIZE		0x40000000ul
+#define HYP_RAM_SIZE		0x80000000ul
 
 #ifndef __ASSEMBLER__
 #include <hvbridge/types.h>

@@ -17,13 +17,14 @@
  * never allocates from it.  At boot the hypervisor reads it from that
  * DTB, the /reserved-memory child "guest-pool" (tests/e2e/mkroot.sh;
  * hyp_zones_read_pool(), zones.c); these are the fallback when there is
- * no such DTB or node: QEMU virt's (-m 1G), below the hypervisor
- * (0x7fc00000).  zone1's static RAM (0x50000000, 2 MiB) lies in it: a
+ * no such DTB or node: QEMU virt's (-m 2G), 0x50000000-0x7fffffff, the
+ * 768 MiB hvisor-tool's example zone configs use (tests/zones/), well
+ * below the hypervisor (0xbfc00000).  zone1's static RAM (0x50000000, 2 MiB) lies in it: a
  * zone created there once zone1 is shut down gets the same daemon
  * windows.
  */
 #define HYP_GUEST_POOL_BASE	0x50000000ull
-#define HYP_GUEST_POOL_SIZE	0x10000000ull
+#define HYP_GUEST_POOL_SIZE	0x30000000ull
 
 /* The pool in use: set by CPU 0 before any zone exists (zones.c), read
  * only after. */
