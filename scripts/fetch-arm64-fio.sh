@@ -157,7 +157,8 @@ fetch() {
 			die "apt-get download failed (--refresh updates the lists)"
 	fi
 	for p in "$@"; do
-		[ -n "${VER[$p]:-}" ] && [ -z "${UNPACKED[$p]:-}" ] || continue
+		[ -n "${VER[$p]:-}" ] || continue
+		[ -z "${UNPACKED[$p]:-}" ] || continue
 		deb=$(deb_of "$p") || die "$p ${VER[$p]} missing from ${DEBS#"$TOP"/}"
 		rm -rf "${X:?}/$p"
 		dpkg-deb -x "$deb" "$X/$p" 2>>"$LOG" || die "cannot unpack $deb"
