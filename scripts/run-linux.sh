@@ -156,7 +156,7 @@ show='hvbridge-root:|\[zone1[^]]*\]|hvbridge-hyp: (zone1|root)|^hvc0[:>]|guest|e
 [ "$run" = 1 ] &&
 	show='hvbridge-root: |hvbridge-hyp: (zone1-linux: (started|SYSTEM_OFF)|root: SYSTEM_OFF)'
 [ "$bench" = 1 ] &&
-	show='hvbridge-root: (bench:|zone1 started|daemon serving|hvbridge-linux)|hvbridge-hyp: (zone1-linux: (started|SYSTEM_OFF|.*daemon timeout)|root: SYSTEM_OFF)|^hvc0> .*fio-rc'
+	show='hvbridge-root: (bench:|zone1 started|daemon serving|hvbridge-linux)|hvbridge-hyp: (zone1-linux: (started|SYSTEM_OFF|.*daemon timeout)|root: SYSTEM_OFF)|^hvc0> (.*fio-rc|fio: )'
 [ -n "$load" ] &&
 	show='hvbridge-root: (load:|zone1 started|daemon serving|hvbridge-linux)|guest-load: |hvbridge-hyp: (zone1-linux: (started|SYSTEM_OFF|.*daemon timeout)|root: SYSTEM_OFF)|blocked for more than|I/O error'
 t0=$(date +%s)

@@ -233,7 +233,8 @@ for j in jobs:
            "%.3f" % j["ratio_zone1_to_root"]
            if j["ratio_zone1_to_root"] is not None else "-",
            lat("root"), lat("zone1")))
-print("  written to %s" % out_path)
+top = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+print("  written to %s" % os.path.relpath(os.path.abspath(out_path), top))
 if problems:
     print("== linux-zone bench: the run went wrong:")
     for p in problems:
