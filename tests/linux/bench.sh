@@ -27,7 +27,7 @@ log=$work/serial.log
 name=e2e-linux-bench/linux-zone
 rm -f "$log" "$top/build/run-linux/bench/serial.log"
 timeout -k 10 "$tmo" env RUN_TIMEOUT=$((tmo - 60)) \
-	HVB_KMOD_ARGS=${HVB_KMOD_ARGS:-timeout_ms=5000} \
+	HVB_KMOD_ARGS="${HVB_KMOD_ARGS:-timeout_ms=5000}" \
 	"$top/scripts/run-linux.sh" --bench --log "$log" > "$out" 2>&1
 rc=$?
 s=$top/build/run-linux/bench/serial.log
@@ -44,7 +44,8 @@ fi
 echo "== e2e-linux-bench: the progress ($out):"
 cat "$out"
 if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
-	echo "== e2e-linux-bench: stopped by the ${tmo} s watchdog"
+	echo "== e2e-linux-bench: stopped by a watchdog (QEMU's" \
+	     "$((tmo - 60)) s, or the whole part's ${tmo} s)"
 fi
 if [ -f "$log" ]; then
 	# The report names what went wrong, when there is a log to read.
