@@ -93,17 +93,9 @@ if [ "$refresh" = 0 ] && is_complete; then
 fi
 log "start $(date -u +%FT%TZ)"
 
-[ -f "$APTDIR/status" ] || : >"$APTDIR/status"
-APT_OPTS=(
-	-o "Dir::State::Lists=$APTDIR/lists"
-	-o "Dir::Cache=$APTDIR/cache"
-	-o "Dir::State::Status=$APTDIR/status"
-	-o "APT::Architecture=arm64"
-	-o "APT::Architectures::=arm64"
-	-o "APT::Sandbox::User=$(id -un)"
-	-o "Acquire::Retries=3"
-	-q
-)
+# shellcheck source=scripts/apt-arm64.sh
+. "$TOP/scripts/apt-arm64.sh"
+apt_arm64_opts "$APTDIR"
 
 if [ "$refresh" = 1 ]; then
 	say "updating the arm64 package lists (build/apt-arm64)"
