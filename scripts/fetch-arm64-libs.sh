@@ -115,18 +115,12 @@ for f in /etc/apt/sources.list.d/*.sources /etc/apt/sources.list.d/*.list; do
 	esac
 done
 
-[ -f "$APTDIR/status" ] || : >"$APTDIR/status"
-APT_OPTS=(
-	-o "Dir::State::Lists=$APTDIR/lists"
-	-o "Dir::Cache=$APTDIR/cache"
-	-o "Dir::State::Status=$APTDIR/status"
+# shellcheck source=scripts/apt-arm64.sh
+. "$TOP/scripts/apt-arm64.sh"
+apt_arm64_opts "$APTDIR"
+APT_OPTS+=(
 	-o "Dir::Etc::SourceList=$APTDIR/sources.list"
 	-o "Dir::Etc::SourceParts=$APTDIR/sources.list.d"
-	-o "APT::Architecture=arm64"
-	-o "APT::Architectures::=arm64"
-	-o "APT::Sandbox::User=$(id -un)"
-	-o "Acquire::Retries=3"
-	-q
 )
 
 apt_update() {

@@ -110,20 +110,9 @@ if [ "$refresh" = 0 ] && is_complete; then
 fi
 log "start $(date -u +%FT%TZ)"
 
-# An empty status file tells APT that nothing is installed for arm64, so
-# the machine's own dpkg database (amd64) is never consulted or changed.
-[ -f "$APTDIR/status" ] || : >"$APTDIR/status"
-APT_OPTS=(
-	-o "Dir::State::Lists=$APTDIR/lists"
-	-o "Dir::Cache=$APTDIR/cache"
-	-o "Dir::State::Status=$APTDIR/status"
-	-o "APT::Architecture=arm64"
-	-o "APT::Architectures::=arm64"
-	# The private directories are root's; _apt could not write them.
-	-o "APT::Sandbox::User=$(id -un)"
-	-o "Acquire::Retries=3"
-	-q
-)
+# shellcheck source=scripts/apt-arm64.sh
+. "$TOP/scripts/apt-arm64.sh"
+apt_arm64_opts "$APTDIR"
 
 apt_update() {
 	say "updating the arm64 package lists (build/apt-arm64)"

@@ -29,7 +29,15 @@
 #   zone1_linux.json, virtio_cfg_linux.json  copies of configs/linux/'s
 #                        (the files the root zone gets)
 #
-# Usage: mkguestfs.sh [-o DIR] [--size MIB] [--bootargs "..."] [--pl011 yes|no|auto]
+# --bench FIO_ROOT: the linux-zone benchmark's guest (docs/linux-zone.md,
+# "Benchmark"; tests/linux/bench.sh uses -o build/linux-bench): the
+# three configs, in DIR/cfg/, get a second virtio-blk disk, the bench
+# disk (window 0xa000800, INTID 76: zone1's /dev/vdb, "img" bench.img);
+# the root filesystem gets FIO_ROOT's tree (scripts/fetch-arm64-fio.sh:
+# fio, its loader and libraries) and the job,
+# /usr/share/hvbridge/linux-zone.fio, and grows to hold them.
+#
+# Usage: mkguestfs.sh [-o DIR] [--size MIB] [--bootargs "..."] [--pl011 yes|no|auto] [--bench FIO_ROOT]
 # Defaults: build/linux, 16 MiB, the DTS's bootargs, auto.
 # --pl011 no: the guest gets no PL011 (the DTS's node, stdout-path,
 # earlycon and console=ttyAMA0 go, and inittab's ttyAMA0 shell): for a
@@ -45,6 +53,7 @@ out=$TOP/build/linux
 size_mib=16
 bootargs=
 pl011=auto
+bench=
 A=${HVB_GUEST_KERNEL_DIR:-$TOP/build/arm64}
 CFG=$TOP/configs/linux
 SRC=$TOP/scripts/guestfs
@@ -63,6 +72,7 @@ while [ $# -gt 0 ]; do
 	--size) size_mib=$2; shift ;;
 	--bootargs) bootargs=$2; shift ;;
 	--pl011) pl011=$2; shift ;;
+	--bench) bench=$2; shift ;;
 	*) usage ;;
 	esac
 	shift
@@ -107,6 +117,50 @@ depends() {
 }
 
 mkdir -p "$out"
+
+# --- the bench's configs: the bench disk added to all three ----------------
+if [ -n "$bench" ]; then
+	[ -x "$bench/usr/bin/fio" ] ||
+		die "no $bench/usr/bin/fio (scripts/fetch-arm64-fio.sh)"
+	command -v python3 >/dev/null || die "'python3' not found (scripts/deps.sh)"
+	rm -rf "$out/cfg"
+	mkdir -p "$out/cfg"
+	# The node goes before the root node's closing "};", the DTS's last.
+	awk '{ l[NR] = $0 } /^};/ { last = NR }
+	     END { for (i = 1; i <= NR; i++) {
+		if (i == last) {
+			print ""
+			print "\tvirtio_mmio@a000800 {\t\t\t/* virtio-blk, the bench disk, INTID 76 */"
+			print "\t\tcompatible = \"virtio,mmio\";"
+			print "\t\treg = <0x0 0x0a000800 0x0 0x200>;"
+			print "\t\tinterrupts = <0 44 1>;"
+			print "\t\tdma-coherent;"
+			print "\t};"
+		}
+		print l[i] } }' "$CFG/zone1_linux.dts" > "$out/cfg/zone1_linux.dts"
+	python3 - "$CFG" "$out/cfg" <<'PY' || die "cannot write the bench's JSON files"
+import json, sys
+src, dst = sys.argv[1], sys.argv[2]
+with open(src + "/zone1_linux.json") as f:
+    zone = json.load(f)
+for r in zone["memory_regions"]:
+    if r["type"] == "virtio" and int(r["virtual_start"], 16) == 0xa000000:
+        r["size"] = "0xa00"
+zone["interrupts"] = sorted(zone["interrupts"] + [76])
+with open(dst + "/zone1_linux.json", "w") as f:
+    json.dump(zone, f, indent=4)
+    f.write("\n")
+with open(src + "/virtio_cfg_linux.json") as f:
+    vcfg = json.load(f)
+vcfg["zones"][0]["devices"].append({
+    "type": "blk", "addr": "0xa000800", "len": "0x200", "irq": 76,
+    "img": "bench.img", "status": "enable"})
+with open(dst + "/virtio_cfg_linux.json", "w") as f:
+    json.dump(vcfg, f, indent=4)
+    f.write("\n")
+PY
+	CFG=$out/cfg
+fi
 
 # --- the initramfs -------------------------------------------------------
 ird=$out/initramfs
@@ -153,6 +207,14 @@ cp "$SRC/rcS" "$rfs/etc/init.d/rcS"
 cp "$SRC/guest-test" "$rfs/usr/bin/guest-test"
 cp "$SRC/guest-io" "$rfs/usr/bin/guest-io"
 cp "$SRC/guest-load" "$rfs/usr/bin/guest-load"
+if [ -n "$bench" ]; then
+	cp -a "$bench/." "$rfs/"
+	mkdir -p "$rfs/usr/share/hvbridge"
+	cp "$SRC/linux-zone.fio" "$rfs/usr/share/hvbridge/"
+	# Room for the tree, its ext4 metadata and the guest's own files.
+	need=$(( $(du -sm "$rfs" | cut -f1) * 5 / 4 + 16 ))
+	[ "$size_mib" -ge "$need" ] || size_mib=$need
+fi
 echo "root:x:0:0:root:/root:/bin/sh" > "$rfs/etc/passwd"
 echo "root::0:0:99999:7:::" > "$rfs/etc/shadow"
 echo "root:x:0:" > "$rfs/etc/group"

@@ -82,6 +82,12 @@
 #                                    zone1's Linux and the root zone
 #                                    under load (hvbridge-linux load),
 #                                    then power off
+#                             linux-bench  the linux-zone benchmark
+#                                    (needs --fio): the same fio job in
+#                                    the root zone on the bench disk's
+#                                    image file and in zone1 on that
+#                                    disk (hvbridge-linux bench), then
+#                                    power off
 #   with --linux DIR (build/linux, scripts/mkguestfs.sh):
 #   /var/lib/hvbridge/zone1-linux/  zone1_linux.json, virtio_cfg_linux.json,
 #                           the kernel file, the DTBs and rootfs.ext4
@@ -90,6 +96,10 @@
 #                           virtio_cfg_linux.json, tap0 10.0.1.1/24, the
 #                           static zone1 shut down, zone start
 #                           zone1_linux.json (scripts/hvbridge-linux)
+#   with --fio DIR (build/arm64-fio/root, scripts/fetch-arm64-fio.sh):
+#   /usr/bin/fio, its loader and libraries  Debian's arm64 fio, as DIR has them
+#   /usr/share/hvbridge/linux-zone.fio  the benchmark's job
+#                           (scripts/guestfs/linux-zone.fio)
 #
 # With --dtb it also writes root.dtb: tests/e2e/mkroot.sh's root-zone DTB
 # (QEMU virt's, cut to the root zone, with the hvbridge,channel node),
@@ -98,10 +108,10 @@
 # 0x48000000, the initramfs at 0x49000000.
 #
 # Usage: mkinitramfs.sh [-o DIR] [--dtb] [--linux DIR]
-#                       [--mode shell|test|nodaemon|fault|run|linux|linux-test|linux-run|linux-load]
+#                       [--mode shell|test|nodaemon|fault|run|linux|linux-test|linux-run|linux-load|linux-bench]
 #                       [--busybox F] [--daemon F] [--kmod F] [--config F]
 #                       [--kmod-args 'PARAM=V ...'] [--zone-runs N]
-#                       [--zone JSON [--zone-file F]...]
+#                       [--zone JSON [--zone-file F]...] [--fio DIR]
 # Defaults: build/root, build/arm64/busybox, build/host/arm64/tool/hvbridge,
 # the first of $HVB_KMOD, build/host/arm64/kmod/hvbridge.ko,
 # build/kmod/hvbridge.ko, kmod/hvbridge.ko that exists, configs/zone1-root.json.
@@ -121,6 +131,7 @@ zone_files=()
 dtb=0
 mode=shell
 linux=
+fio=
 INITRD_ADDR=0x49000000
 
 die() { echo "mkinitramfs: error: $*" >&2; exit 1; }
@@ -143,6 +154,7 @@ while [ $# -gt 0 ]; do
 	--zone-runs) zone_runs=$2; shift ;;
 	--zone) zone=$2; shift ;;
 	--zone-file) zone_files+=("$2"); shift ;;
+	--fio) fio=$2; shift ;;
 	*) usage ;;
 	esac
 	shift
@@ -151,7 +163,11 @@ case $mode in
 shell | test | nodaemon | fault | run) ;;
 linux | linux-test | linux-run | linux-load)
 	[ -n "$linux" ] || die "--mode $mode needs --linux DIR" ;;
-*) die "--mode is shell, test, nodaemon, fault, run, linux, linux-test, linux-run or linux-load, not '$mode'" ;;
+linux-bench)
+	if [ -z "$linux" ] || [ -z "$fio" ]; then
+		die "--mode $mode needs --linux DIR and --fio DIR"
+	fi ;;
+*) die "--mode is shell, test, nodaemon, fault, run, linux, linux-test, linux-run, linux-load or linux-bench, not '$mode'" ;;
 esac
 if [ -z "$kmod" ]; then
 	for k in "${HVB_KMOD:-}" "$TOP/build/host/arm64/kmod/hvbridge.ko" \
@@ -235,7 +251,8 @@ if [ -n "$linux" ]; then
 	# unless its own environment says otherwise.
 	for v in HVB_LINUX_CYCLES HVB_LINUX_DEATH HVB_LINUX_TCP_MIB \
 		 HVB_LINUX_DEATH_WATCH HVB_RUN_BLK_MIB HVB_LOAD_SECS \
-		 HVB_LOAD_ROOT_NICE HVB_LOAD_ROOT_JOBS; do
+		 HVB_LOAD_ROOT_NICE HVB_LOAD_ROOT_JOBS HVB_BENCH_SECS \
+		 HVB_BENCH_RAMP HVB_BENCH_MIB; do
 		eval "x=\${$v:-}"
 		case $x in
 		'') ;;
@@ -243,6 +260,14 @@ if [ -n "$linux" ]; then
 		*) echo ": \${$v:=$x}" ;;
 		esac
 	done > "$root/etc/hvbridge/linux-test.env"
+fi
+
+if [ -n "$fio" ]; then
+	[ -x "$fio/usr/bin/fio" ] ||
+		die "no $fio/usr/bin/fio (scripts/fetch-arm64-fio.sh)"
+	cp -a "$fio/." "$root/"
+	mkdir -p "$root/usr/share/hvbridge"
+	cp "$TOP/scripts/guestfs/linux-zone.fio" "$root/usr/share/hvbridge/"
 fi
 
 cat > "$root/usr/sbin/hvbridge-ctl" <<'CTL'
@@ -486,7 +511,7 @@ linux)
 	setsid cttyhack sh -l
 	poweroff -f
 	;;
-linux-test | linux-run | linux-load)
+linux-test | linux-run | linux-load | linux-bench)
 	. /etc/hvbridge/linux-test.env
 	# hvc0's lines on the console as they come.
 	if [ "$mode" = linux-run ]; then
@@ -497,6 +522,10 @@ linux-test | linux-run | linux-load)
 		# e2e-linux-load: zone1's disk under load on both sides.
 		hvbridge-linux load
 		say "hvbridge-linux load exited, status $?"
+	elif [ "$mode" = linux-bench ]; then
+		# make bench: the same fio job in both zones.
+		hvbridge-linux bench
+		say "hvbridge-linux bench exited, status $?"
 	else
 		# make run-linux: zone1's Linux booted HVB_LINUX_CYCLES
 		# times under one daemon, then the daemon-death case.
@@ -711,7 +740,7 @@ fdtput -t u "$out/root.dtb.tmp" /hvbridge@bfff0000 interrupts 0 120 1
 # (linux-run, linux): errors only, so the shell's prompt comes last.
 quiet=
 case $mode in
-run | linux-test | linux-load) quiet=" quiet" ;;
+run | linux-test | linux-load | linux-bench) quiet=" quiet" ;;
 linux | linux-run) quiet=" loglevel=3" ;;
 esac
 fdtput -t s "$out/root.dtb.tmp" /chosen bootargs \

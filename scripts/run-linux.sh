@@ -17,7 +17,7 @@
 # by case ("== case NAME: OK"); exit 0 only if every case passed.
 # RUN_TIMEOUT (1800; 900 with --run) s bound the whole run.
 #
-# Usage: run-linux.sh [--run|--shell|--load TAG] [--no-build] [--log FILE]
+# Usage: run-linux.sh [--run|--shell|--load TAG|--bench] [--no-build] [--log FILE]
 #   --run       `make run`, mode linux-run: zone1 booted once and
 #               measured (hvbridge-linux run), a summary of the figures
 #               (boot time, blk MB/s and sha256, ping and TCP both ways,
@@ -38,6 +38,13 @@
 #               build/run-linux/load-TAG); HVB_HYP_ELF, HVB_DAEMON_ARM64
 #               and HVB_KMOD choose another build's hypervisor, daemon
 #               and module (tests/build/o3.mk's -O3 build)
+#   --bench     the linux-zone benchmark, mode linux-bench: the same fio
+#               job in the root zone on the bench disk's image file and
+#               in zone1 on that disk, /dev/vdb (hvbridge-linux bench);
+#               zone1's files from build/linux-bench (mkguestfs.sh
+#               --bench), fio from build/arm64-fio/root
+#               (fetch-arm64-fio.sh).  Only runs it and keeps the log:
+#               tests/linux/bench.sh reads the figures and the verdict
 # HVB_KMOD_ARGS: hvbridge.ko's parameters in the root zone (e.g.
 # timeout_ms=5000; docs/kmod.md); none by default.
 #   --no-build  use what is built
@@ -52,6 +59,7 @@ tmo=${RUN_TIMEOUT:-1800}
 shell=0
 run=0
 load=
+bench=0
 build=1
 keep=
 while [ $# -gt 0 ]; do
@@ -59,6 +67,8 @@ while [ $# -gt 0 ]; do
 	--run) run=1; tmo=${RUN_TIMEOUT:-900}; work=$work/run ;;
 	--shell) shell=1 ;;
 	--load) load=$2; work=$work/load-$2; tmo=${RUN_TIMEOUT:-900}; shift ;;
+	--bench) bench=1; work=$work/bench; tmo=${RUN_TIMEOUT:-900}
+		 L=$TOP/build/linux-bench ;;
 	--no-build) build=0 ;;
 	--log) keep=$2; shift ;;
 	*) sed -n 's/^# Usage: /usage: /p' "$0" >&2; exit 2 ;;
@@ -75,7 +85,13 @@ if [ "$build" = 1 ]; then
 	make --no-print-directory -s -C "$TOP/hyp" image || exit 1
 	make --no-print-directory -s -C "$TOP/tool" arm64 || exit 1
 	MAKEFLAGS='' make --no-print-directory -s -C "$TOP/kmod" || exit 1
-	"$TOP/scripts/mkguestfs.sh" -o "$L" > /dev/null || exit 1
+	if [ "$bench" = 1 ]; then
+		"$TOP/scripts/fetch-arm64-fio.sh" || exit 1
+		"$TOP/scripts/mkguestfs.sh" -o "$L" \
+			--bench "$TOP/build/arm64-fio/root" > /dev/null || exit 1
+	else
+		"$TOP/scripts/mkguestfs.sh" -o "$L" > /dev/null || exit 1
+	fi
 fi
 ko=
 for k in "${HVB_KMOD:-}" "$O/arm64/kmod/hvbridge.ko" "$TOP/build/kmod/hvbridge.ko" \
@@ -98,11 +114,16 @@ mode=linux-test
 [ "$shell" = 1 ] && mode=linux
 [ "$run" = 1 ] && mode=linux-run
 [ -n "$load" ] && mode=linux-load
+fio=()
+if [ "$bench" = 1 ]; then
+	mode=linux-bench
+	fio=(--fio "$TOP/build/arm64-fio/root")
+fi
 mkdir -p "$work"
 "$TOP/scripts/mkinitramfs.sh" -o "$work/root" --dtb --mode $mode \
 	--linux "$L" --busybox "$ARM64/busybox" --daemon "$hvb64" \
 	--kmod "$ko" ${HVB_KMOD_ARGS:+--kmod-args "$HVB_KMOD_ARGS"} \
-	> /dev/null || exit 1
+	"${fio[@]}" > /dev/null || exit 1
 
 # Where each part goes: hyp/arch/arm64/README.md.  Nothing at zone1's
 # RAM: the hypervisor's static zone1 is its built-in guest, which the
@@ -134,6 +155,8 @@ echo "== Debian Linux (CPUs 2-3) from virtio_cfg_linux.json, zone1_linux.json"
 show='hvbridge-root:|\[zone1[^]]*\]|hvbridge-hyp: (zone1|root)|^hvc0[:>]|guest|error'
 [ "$run" = 1 ] &&
 	show='hvbridge-root: |hvbridge-hyp: (zone1-linux: (started|SYSTEM_OFF)|root: SYSTEM_OFF)'
+[ "$bench" = 1 ] &&
+	show='hvbridge-root: (bench:|zone1 started|daemon serving|hvbridge-linux)|hvbridge-hyp: (zone1-linux: (started|SYSTEM_OFF|.*daemon timeout)|root: SYSTEM_OFF)|^hvc0> (.*fio-rc|fio: )'
 [ -n "$load" ] &&
 	show='hvbridge-root: (load:|zone1 started|daemon serving|hvbridge-linux)|guest-load: |hvbridge-hyp: (zone1-linux: (started|SYSTEM_OFF|.*daemon timeout)|root: SYSTEM_OFF)|blocked for more than|I/O error'
 t0=$(date +%s)
@@ -145,7 +168,8 @@ trap 'kill $qpid 2>/dev/null' EXIT
 # (docs/root-zone.md): once the hypervisor's line is filtered out, the
 # two are neighbours, and one is enough.
 tail -n +1 -f --pid=$qpid "$log" 2>/dev/null | tr -d '\r' |
-	grep --line-buffered -E "$show" | grep --line-buffered -v ': MMIO ' |
+	grep --line-buffered -E "$show" |
+	grep --line-buffered -v -e ': MMIO ' -e 'bench: [a-z0-9]* json [0-9]' |
 	awk '$0 != prev { print; fflush() } { prev = $0 }' &
 tpid=$!
 # Polled: a wait on the pid alone has returned while QEMU ran on.
@@ -279,6 +303,11 @@ run_summary() {
 if [ "$run" = 1 ]; then
 	run_summary
 	exit
+fi
+# The bench's figures and verdict are tests/linux/bench-report.py's.
+if [ "$bench" = 1 ]; then
+	echo "== bench: QEMU exited $rc after ${t}s; the serial log: $log.txt"
+	exit $rc
 fi
 
 # The e2e-linux-load part's verdict (--load): each zone's console log

@@ -1,0 +1,242 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+# Description: the linux-zone benchmark's figures and verdict
+# (docs/linux-zone.md, "Benchmark"), from the serial log of one
+# `scripts/run-linux.sh --bench` run.  The root zone printed both sides'
+# fio JSON (scripts/hvbridge-linux bench) gzipped in base64, one
+# numbered "hvbridge-root: bench: SIDE json N DATA" line each; a root
+# line that a hypervisor line cut shows twice, its head and then whole
+# (docs/console.md), so the longest line of each number is the one.
+# Writes JSON_OUT (build/bench/linux-zone.json) with each job's figures
+# on both sides and zone1/root ratios, and fio's own JSON of each side
+# beside it (linux-zone.root.fio.json, linux-zone.zone1.fio.json).
+# Fails only when the run went wrong: a step missing or FAILED, a JSON
+# that does not come back whole, a job that errored or did no I/O.  Never
+# on a slow figure: under TCG only the ratios mean anything.
+#
+# bench-report.py SERIAL_LOG JSON_OUT
+import base64
+import gzip
+import hashlib
+import json
+import os
+import re
+import sys
+import time
+
+log_path, out_path = sys.argv[1], sys.argv[2]
+with open(log_path, errors="replace") as f:
+    log = f.read().splitlines()
+R = "hvbridge-root: "
+problems = []
+
+# Each job: the figure that names it (IOPS for 4 KiB random reads, MB/s
+# for 1 MiB sequential I/O), as scripts/guestfs/linux-zone.fio defines it.
+JOBS = [("randread-4k-qd1", "read", "iops"),
+        ("randread-4k-qd32", "read", "iops"),
+        ("read-1m-qd8", "read", "mb_s"),
+        ("write-1m-qd8", "write", "mb_s")]
+
+
+def first(pattern):
+    for line in log:
+        m = re.search(pattern, line)
+        if m:
+            return m
+    return None
+
+
+# The steps, in the order hvbridge-linux bench takes them.
+for step in ("bench: step 1:", "bench: root: fio-", "bench: step 2:",
+             "bench: step 3: zone1 up", "bench: zone1: fio-",
+             "bench: step 4:", "bench: root zone fio done",
+             "bench: step 5:", "bench: zone1 fio done",
+             "bench: step 6:", "bench: zone1 powered itself off",
+             "bench: done", "hvbridge-linux bench exited, status 0",
+             "hvbridge.ko unloaded"):
+    if not first(re.escape(R + step)):
+        problems.append("no '%s%s' line" % (R, step))
+if not first(r"hvbridge-hyp: root: SYSTEM_OFF"):
+    problems.append("the root zone did not power off")
+for line in log:
+    if re.search(r"hvbridge-root: bench: .*FAILED", line) or \
+       re.search(r"zone1-linux: .*daemon timeout: data abort injected", line):
+        problems.append(line.strip())
+stop = first(r"hvbridge: stopped after .*")
+if stop and "(0 errors: 0 malformed, 0 no device)" not in stop.group(0):
+    problems.append("daemon errors: " + stop.group(0))
+
+
+def side_json(side):
+    """fio's JSON of SIDE, put back together from the log, or None."""
+    parts = {}
+    for line in log:
+        m = re.search(r"hvbridge-root: bench: %s json (\d{4}) (\S*)" % side,
+                      line)
+        if m and len(m.group(2)) > len(parts.get(int(m.group(1)), "")):
+            parts[int(m.group(1))] = m.group(2)
+    end = first(r"hvbridge-root: bench: %s json end (\d+) lines, "
+                r"sha256 ([0-9a-f]{64})" % side)
+    if not end:
+        problems.append("%s: no 'json end' line" % side)
+        return None
+    n, sha = int(end.group(1)), end.group(2)
+    if sorted(parts) != list(range(1, n + 1)):
+        problems.append("%s: json lines %s of 1-%d" %
+                        (side, sorted(set(range(1, n + 1)) - set(parts)), n))
+        return None
+    try:
+        raw = gzip.decompress(base64.b64decode(
+            "".join(parts[i] for i in range(1, n + 1))))
+    except (ValueError, OSError) as e:
+        problems.append("%s: json does not decode: %s" % (side, e))
+        return None
+    if hashlib.sha256(raw).hexdigest() != sha:
+        problems.append("%s: json sha256 differs from the root zone's" % side)
+        return None
+    text = raw.decode(errors="replace")
+    # fio may print notes before its JSON: it starts at the first "{".
+    text = text[text.index("{"):] if "{" in text else text
+    try:
+        return json.loads(text)
+    except ValueError as e:
+        problems.append("%s: fio's output is not JSON: %s" % (side, e))
+        return None
+
+
+def figures(side, fio):
+    """{jobname: figures} of one side; a job that errored or did no
+    I/O is a problem of the run."""
+    got = {}
+    for j in fio.get("jobs", []):
+        name = j.get("jobname")
+        want = [x for x in JOBS if x[0] == name]
+        if not want:
+            continue
+        _, dirn, _ = want[0]
+        d = j[dirn]
+        if j.get("error", 0) != 0:
+            problems.append("%s %s: fio error %s" % (side, name, j["error"]))
+        if d.get("total_ios", 0) <= 0:
+            problems.append("%s %s: no I/O done" % (side, name))
+        pct = d.get("clat_ns", {}).get("percentile", {})
+
+        def us(key):
+            return round(pct[key] / 1e3, 1) if key in pct else None
+        got[name] = {
+            "iops": round(d["iops"], 1),
+            "mb_s": round(d["bw_bytes"] / 1e6, 2),
+            "ios": d.get("total_ios"),
+            "seconds": round(d.get("runtime", 0) / 1e3, 2),
+            "lat_mean_us": round(d["lat_ns"]["mean"] / 1e3, 1),
+            "clat_p50_us": us("50.000000"),
+            "clat_p99_us": us("99.000000"),
+            "clat_p99_9_us": us("99.900000"),
+        }
+    for name, _, _ in JOBS:
+        if name not in got:
+            problems.append("%s: no job %s in fio's JSON" % (side, name))
+    return got
+
+
+fio = {s: side_json(s) for s in ("root", "zone1")}
+fig = {s: figures(s, fio[s]) if fio[s] else {} for s in fio}
+
+root_info = first(r"hvbridge-root: bench: root: (fio-\S+), kernel (\S+), "
+                  r"(\d+) CPUs")
+zone_info = first(r"hvbridge-root: bench: zone1: (fio-\S+), kernel (\S+), "
+                  r"bench disk (\S+)")
+img = first(r"hvbridge-root: bench: step 2: (\S+), (\d+) MiB, on ([^;\s]+);")
+secs = first(r"hvbridge-root: bench: step 4: .*4 jobs of (\d+)\+(\d+) s")
+
+jobs = []
+for name, dirn, metric in JOBS:
+    r, z = fig["root"].get(name), fig["zone1"].get(name)
+    ratio = None
+    if r and z and r[metric]:
+        ratio = round(z[metric] / r[metric], 4)
+    jobs.append({"name": name, "rw": dirn, "metric": metric,
+                 "root": r, "zone1": z, "ratio_zone1_to_root": ratio})
+
+out = {
+    "bench": "linux-zone",
+    "timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    "where": "one QEMU TCG run (virt, cortex-a57, -smp 4, 2 GiB): the "
+             "root zone's Debian Linux on CPUs 0-1, zone1's on CPUs 2-3; "
+             "under TCG only the ratios mean anything",
+    "job_file": "scripts/guestfs/linux-zone.fio (io_uring, one job at a "
+                "time, time_based)",
+    "ramp_seconds": int(secs.group(1)) if secs else None,
+    "seconds_per_job": int(secs.group(2)) if secs else None,
+    "fio": {"root": root_info and root_info.group(1),
+            "zone1": zone_info and zone_info.group(1)},
+    "kernel": {"root": root_info and root_info.group(2),
+               "zone1": zone_info and zone_info.group(2)},
+    "root": {
+        "target": img and img.group(1),
+        "target_mib": img and int(img.group(2)),
+        "filesystem": img and img.group(3),
+        "direct": 0,
+        "measures": "fio on the image file itself, buffered: its pages "
+                    "on tmpfs are the storage (tmpfs has no O_DIRECT in "
+                    "Linux 6.1), so this is what the backing store gives "
+                    "a process in the root zone, no hypervisor involved",
+    },
+    "zone1": {
+        "target": zone_info and zone_info.group(3),
+        "direct": 1,
+        "measures": "fio on zone1's second virtio-blk disk, backed by "
+                    "that same file, O_DIRECT (no page cache in zone1): "
+                    "every I/O is a virtio-blk request through the "
+                    "hypervisor's traps, the channel and the root zone's "
+                    "daemon (io_uring on the file), completed by an "
+                    "injected interrupt",
+    },
+    "ratio_is": "zone1 / root of each job's figure (IOPS or MB/s): the "
+                "share of the backing file's own speed that zone1 gets "
+                "through the whole virtio-blk path, both measured in the "
+                "same run on the same emulated machine",
+    "jobs": jobs,
+}
+if problems:
+    out["problems"] = problems
+os.makedirs(os.path.dirname(os.path.abspath(out_path)), exist_ok=True)
+with open(out_path, "w") as f:
+    json.dump(out, f, indent=1)
+    f.write("\n")
+stem = re.sub(r"\.json$", "", out_path)
+for s in fio:
+    if fio[s]:
+        with open("%s.%s.fio.json" % (stem, s), "w") as f:
+            json.dump(fio[s], f, indent=1)
+            f.write("\n")
+
+print("== linux-zone bench: one QEMU TCG run, only the ratios mean anything")
+print("  fio %s / %s, kernel %s / %s (root / zone1)" %
+      (out["fio"]["root"], out["fio"]["zone1"], out["kernel"]["root"],
+       out["kernel"]["zone1"]))
+print("  %-17s %14s %14s %7s   %s" % ("job", "root", "zone1", "ratio",
+                                       "clat p50/p99 us, root | zone1"))
+for j in jobs:
+    def f(side):
+        v = j[side]
+        if not v:
+            return "-"
+        return ("%.0f IOPS" % v["iops"]) if j["metric"] == "iops" \
+            else ("%.1f MB/s" % v["mb_s"])
+
+    def lat(side):
+        v = j[side]
+        return "%s/%s" % (v["clat_p50_us"], v["clat_p99_us"]) if v else "-"
+    print("  %-17s %14s %14s %7s   %s | %s" %
+          (j["name"], f("root"), f("zone1"),
+           "%.3f" % j["ratio_zone1_to_root"]
+           if j["ratio_zone1_to_root"] is not None else "-",
+           lat("root"), lat("zone1")))
+top = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+print("  written to %s" % os.path.relpath(os.path.abspath(out_path), top))
+if problems:
+    print("== linux-zone bench: the run went wrong:")
+    for p in problems:
+        print("  " + p)
+    sys.exit(1)
