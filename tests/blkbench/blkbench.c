@@ -273,8 +273,9 @@ static int bb_breakdown(struct blkenv *e, double seconds,
 		/* The interrupt is decided after the push: wait for the
 		 * device to finish this request's stamps (Barrier: the
 		 * acquire pairs with blk_trace_done()'s release). */
-		for (spins = 0; __atomic_load_n(&trace.done, __ATOMIC_ACQUIRE) ==
-				done; spins++) {
+		for (spins = 0;
+		     __atomic_load_n(&trace.done, __ATOMIC_ACQUIRE) == done;
+		     spins++) {
 			if (spins > 100000000ull) {
 				snprintf(e->err, sizeof(e->err),
 					 "the device's stamps never came");
@@ -552,7 +553,8 @@ int main(int argc, char **argv)
 	for (i = 0; i < 3; i++) {
 		bb_set_fast(&env, i < 2);
 		if (bb_ours(&env, depth[i], seconds, &ours[i]))
-			return bb_fail(&env, img, i < 2 ? "run" : "run, no fast path");
+			return bb_fail(&env, img, i < 2 ? "run" :
+				       "run, no fast path");
 	}
 	for (i = 0; i < 2; i++) {
 		bb_set_fast(&env, i == 0);

@@ -83,8 +83,8 @@ struct blk_req {
  */
 enum blk_stamp {
 	BLK_T_NOTIFY,		/* consumer thread: notify() entered */
-	BLK_T_WAKE,		/* I/O thread: the kick's completion reaped */
-	BLK_T_IO_START,		/* chain popped and checked, I/O begins */
+	BLK_T_WAKE,		/* I/O thread: reaped the kick's CQE */
+	BLK_T_IO_START,		/* chain popped and checked: I/O */
 	BLK_T_IO_END,		/* the read is done (CQE or inline) */
 	BLK_T_PUSHED,		/* used element published */
 	BLK_T_NOTIFIED,		/* interrupt decided (and raised) */
@@ -130,7 +130,8 @@ struct blk {
 	struct blk_req *handoff, *handoff_tail;
 	unsigned int inflight;		/* (lock) SQEs not reaped */
 	/* (lock) preadv2(RWF_NOWAIT) works on the image: cleared for good
-	 * by the first EOPNOTSUPP. */
+	 * by the first EOPNOTSUPP, on the consumer thread, which then
+	 * leaves every kick to the I/O thread. */
 	bool nowait;
 	/* (lock) Reads the fast path completed, and requests it handed to
 	 * the I/O thread: for tests and the benchmark, which read them

@@ -378,7 +378,7 @@ static unsigned int blk_io_pop(struct blk *b, bool inline_, bool *wake)
 		       !__atomic_load_n(&b->stop, __ATOMIC_ACQUIRE)) {
 			if (inline_ && taken == BLK_INLINE_BUDGET) {
 				if (!vq->nr_resubmit && !hvb_vq_has_avail(vq))
-					break;	/* nothing more: as usual */
+					break;	/* none left: as usual */
 				/* The rest is the I/O thread's (kicks stay
 				 * as they are: it pops until the queue is
 				 * empty, then asks for them). */
@@ -598,8 +598,10 @@ void blk_io_kick(struct blk *b, struct hvb_virtqueue *vq)
 	}
 	/* Taken: the I/O thread is popping or completing; it pops again
 	 * for this kick.  Never wait here: the consumer thread serves
-	 * every other CPU too. */
-	if (!b->fast || pthread_mutex_trylock(&b->lock)) {
+	 * every other CPU too.  Nor is there anything to gain here on an
+	 * image without RWF_NOWAIT (b->nowait: only this thread clears
+	 * it). */
+	if (!b->fast || !b->nowait || pthread_mutex_trylock(&b->lock)) {
 		blk_io_wake(b);
 		return;
 	}
