@@ -9,11 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
 #include <linux/virtio_ids.h>
+
+#include <hvbridge/barrier.h>
 
 #include "blkenv.h"
 #include "log.h"
@@ -119,6 +122,9 @@ int blkenv_start(struct blkenv *e, const char *opts_json, __u64 mem_size,
 
 	memset(e, 0, sizeof(*e));
 	e->mem_size = mem_size;
+	/* This is the guest's thread: its naps (be_wait_used()) are a few
+	 * microseconds, not the default 50 us of timer slack. */
+	prctl(PR_SET_TIMERSLACK, 1000ul, 0, 0, 0);
 	/* The malformed-request tests provoke warnings on purpose. */
 	if (!getenv("BLK_LOG"))
 		hvb_log_threshold = HVB_LOG_ERROR;
@@ -165,7 +171,9 @@ int blkenv_start(struct blkenv *e, const char *opts_json, __u64 mem_size,
 				  &hvb_devices_consumer_ops, &e->devs);
 	if (err)
 		return be_fail(e, "attach: %s", hvb_region_strerror(err));
-	e->c.spin_budget = spin_budget;
+	/* 0 keeps the default hvb_consumer_attach() set (the daemon's). */
+	if (spin_budget)
+		e->c.spin_budget = spin_budget;
 	err = pthread_create(&e->thread, NULL, be_serve, e);
 	if (err)
 		return be_fail(e, "pthread_create: %s", strerror(err));
@@ -319,12 +327,55 @@ int blkenv_kick(struct blkenv *e)
 	return 0;
 }
 
+/*
+ * A vCPU waiting for its disk keeps its own CPU; this thread shares two
+ * with the daemon's.  So look at the used ring without giving the CPU
+ * away for a while (BE_SPIN_NS: longer than a page-cache read through
+ * the device), then sleep between looks (BE_NAP_NS), so that a device
+ * thread waiting for a core gets one.  Not sched_yield(): on a machine
+ * shared with other jobs, a yield can hand the core to one of them for
+ * its whole slice (milliseconds, whatever its nice level), where a
+ * sleeper that wakes takes the core back.
+ */
+#define BE_SPIN_NS	50000ull
+#define BE_NAP_NS	2000
+
+static __u64 be_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
+}
+
+static bool be_wait_used(struct blkenv *e, unsigned int ms)
+{
+	const struct timespec nap = { 0, BE_NAP_NS };
+	__u64 start = 0, now;
+	unsigned int i;
+
+	for (;;) {
+		for (i = 0; i < 64; i++) {
+			if (vdrv_used_pending(&e->drv, 0))
+				return true;
+			hvb_cpu_relax();
+		}
+		now = be_now_ns();
+		if (!start)
+			start = now;
+		else if (now - start > (__u64)ms * 1000000ull)
+			return false;
+		else if (now - start > BE_SPIN_NS)
+			nanosleep(&nap, NULL);
+	}
+}
+
 int blkenv_reap(struct blkenv *e, unsigned int ms, __u32 *len, __u8 *status)
 {
 	__u32 l = 0;
 	int head, slot;
 
-	if (!vdrv_wait_used(&e->drv, 0, 1, ms))
+	if (!be_wait_used(e, ms))
 		return be_fail(e, "no completion within %u ms (status 0x%x)",
 			       ms, blkenv_status(e));
 	head = vdrv_get_used(&e->drv, 0, &l);

@@ -120,6 +120,7 @@ static int blk_init(struct hvb_virtio_dev *vd,
 	b->vd = vd;
 	b->fd = -1;
 	b->kick_fd = -1;
+	b->fast = true;
 	err = blk_open(b, args->opts, why);
 	if (!err)
 		err = blk_io_init(b, why);
@@ -155,6 +156,7 @@ static void blk_destroy(struct hvb_virtio_dev *vd)
 
 static void blk_notify(struct hvb_virtio_dev *vd, struct hvb_virtqueue *vq)
 {
+	blk_stamp(vd->priv, BLK_T_NOTIFY);
 	blk_io_kick(vd->priv, vq);
 }
 

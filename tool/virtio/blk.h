@@ -9,14 +9,18 @@
  *
  * Threading: struct blk is set up by init() and then read-only, except
  * the fields marked otherwise.  After the first kick the queue and every
- * struct blk_req belong to the I/O thread; the consumer thread only
- * starts it, kicks it (an eventfd) and stops it (reset).
+ * struct blk_req belong to the device, and two threads share them under
+ * b->lock (blk_io.c): the consumer thread, whose notify() serves reads
+ * from the page cache at once (the fast path), and the I/O thread, which
+ * does on io_uring whatever would block.  The consumer thread also
+ * starts the I/O thread, wakes it (an eventfd) and stops it (reset).
  */
 #ifndef HVB_TOOL_VIRTIO_BLK_H
 #define HVB_TOOL_VIRTIO_BLK_H
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <time.h>
 
 #include <liburing.h>
 #include <linux/virtio_blk.h>
@@ -51,6 +55,7 @@ struct blk_dwz {
 };
 
 struct blk_req {
+	/* Every field: the holder of b->lock. */
 	struct hvb_vq_chain chain;	/* as popped; trimmed in place */
 	enum blk_req_kind kind;
 	__u32 type;			/* VIRTIO_BLK_T_* */
@@ -65,7 +70,35 @@ struct blk_req {
 	/* BLK_REQ_DWZ: the checked segments. */
 	unsigned int nr_dwz;
 	struct blk_dwz dwz[BLK_DWZ_SEG_MAX];
-	struct blk_req *next_free;	/* I/O thread's free list */
+	struct blk_req *next_free;	/* b->free or b->handoff */
+};
+
+/*
+ * Where a request's time goes (docs/performance.md): the stamps of the
+ * last request served, in CLOCK_MONOTONIC ns, for a benchmark that runs
+ * one request at a time.  Only while b->trace points here (the
+ * benchmark's breakdown pass; NULL otherwise, which costs one
+ * predictable branch per stage).  Each stamp is written by the thread
+ * that reaches the stage; blk_trace_done() publishes the set.
+ */
+enum blk_stamp {
+	BLK_T_NOTIFY,		/* consumer thread: notify() entered */
+	BLK_T_WAKE,		/* I/O thread: reaped the kick's CQE */
+	BLK_T_IO_START,		/* chain popped and checked: I/O */
+	BLK_T_IO_END,		/* the read is done (CQE or inline) */
+	BLK_T_PUSHED,		/* used element published */
+	BLK_T_NOTIFIED,		/* interrupt decided (and raised) */
+	BLK_T_NR
+};
+
+struct blk_trace {
+	__u64 t[BLK_T_NR];	/* relaxed atomic stores by the stamper */
+	/* Requests whose stamps are complete: the notifying thread adds 1
+	 * with release after BLK_T_NOTIFIED (blk_trace_done()); the reader
+	 * loads it with acquire before it reads t[]. */
+	__u32 done;
+	bool io_thread;		/* the last request went through the I/O
+				 * thread (else: served inline) */
 };
 
 struct blk {
@@ -76,14 +109,38 @@ struct blk {
 	char id[VIRTIO_BLK_ID_BYTES];	/* GET_ID: zero-padded serial */
 	struct virtio_blk_config config;	/* little-endian */
 
-	struct io_uring ring;		/* the I/O thread's */
+	struct io_uring ring;		/* the I/O thread's alone */
 	bool has_ring;			/* ring set up (init/fini) */
 	int kick_fd;			/* eventfd: consumer -> I/O */
 	__u64 kick_val;			/* the armed eventfd read's */
 	bool kick_armed;		/* I/O thread */
 	struct blk_req *reqs;		/* BLK_QUEUE_MAX of them */
-	struct blk_req *free;		/* I/O thread */
-	unsigned int inflight;		/* I/O thread: SQEs not reaped */
+
+	/* The queue lock: its holder pops, completes, pushes and
+	 * interrupts.  The I/O thread holds it but while it waits in
+	 * io_uring_enter(); the consumer thread only tries it (a kick
+	 * finding it taken wakes the I/O thread instead).  It guards
+	 * b->vq's ring state and in-flight record and the fields marked
+	 * (lock). */
+	pthread_mutex_t lock;
+	bool has_lock;			/* lock made (init/fini) */
+	struct blk_req *free;		/* (lock) */
+	/* (lock) Popped by the consumer thread, for the I/O thread to
+	 * start: what would block.  FIFO. */
+	struct blk_req *handoff, *handoff_tail;
+	unsigned int inflight;		/* (lock) SQEs not reaped */
+	/* (lock) preadv2(RWF_NOWAIT) works on the image: cleared for good
+	 * by the first EOPNOTSUPP, on the consumer thread, which then
+	 * leaves every kick to the I/O thread. */
+	bool nowait;
+	/* (lock) Reads the fast path completed, and requests it handed to
+	 * the I/O thread: for tests and the benchmark, which read them
+	 * from their own thread (relaxed atomics on both sides). */
+	__u64 nr_inline, nr_handoff;
+	/* The fast path is on (the default): set at init; a benchmark may
+	 * clear it while the queue is idle, to measure the path without
+	 * it (the kick that follows orders the store). */
+	bool fast;
 
 	/* The consumer thread starts and joins the thread. */
 	pthread_t thread;
@@ -92,7 +149,36 @@ struct blk {
 	/* Set by the consumer thread (reset) with seq_cst, read by the I/O
 	 * thread with acquire (Barrier BLK-S/S', blk_io.c). */
 	int stop;
+
+	/* The breakdown stamps (struct blk_trace), or NULL: set by a
+	 * benchmark while the queue is idle, read by every thread with a
+	 * relaxed load (the kick that follows orders it). */
+	struct blk_trace *trace;
 };
+
+static inline void blk_stamp(struct blk *b, enum blk_stamp s)
+{
+	struct blk_trace *t = __atomic_load_n(&b->trace, __ATOMIC_RELAXED);
+	struct timespec ts;
+
+	if (__builtin_expect(t == NULL, 1))
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	__atomic_store_n(&t->t[s], (__u64)ts.tv_sec * 1000000000ull +
+			 (__u64)ts.tv_nsec, __ATOMIC_RELAXED);
+}
+
+/* After BLK_T_NOTIFIED: the stamps of one request are complete. */
+static inline void blk_trace_done(struct blk *b, bool io_thread)
+{
+	struct blk_trace *t = __atomic_load_n(&b->trace, __ATOMIC_RELAXED);
+
+	if (__builtin_expect(t == NULL, 1))
+		return;
+	__atomic_store_n(&t->io_thread, io_thread, __ATOMIC_RELAXED);
+	/* Release: the stamps above before the count the reader acquires. */
+	__atomic_fetch_add(&t->done, 1, __ATOMIC_RELEASE);
+}
 
 /* blk_req.c: check the popped chain in r->chain and fill the rest of
  * @r.  Logs (once) what a guest got wrong. */

@@ -1,21 +1,48 @@
 // SPDX-License-Identifier: MIT
 /*
- * virtio-blk's I/O thread (blk.h).  From the first kick on it owns the
- * queue (virtio.h): it pops every available chain, checks it
- * (blk_req.c), and queues a readv/writev/fsync straight on guest memory
- * for each; one io_uring_submit_and_wait() then submits the whole batch
- * and waits for whatever completes first, a request or a kick.
+ * virtio-blk's I/O (blk.h).  From the first kick on the queue is the
+ * device's (virtio.h), and two threads of it share it, one at a time:
+ * whichever holds b->lock pops, completes and pushes.
  *
- * Kicks: the consumer thread writes an eventfd (blk_io_kick()); an
- * io_uring read of that eventfd is always armed, so a kick is just one
- * more completion and the thread never waits on two things at once.
+ * The fast path, on the consumer thread (blk_io_kick()): a kick that
+ * finds the lock free pops the available chains there and then
+ * (blk_io_pop(), inline; up to BLK_INLINE_BUDGET, the I/O thread pops
+ * the rest).  A read is tried at once with
+ * preadv2(RWF_NOWAIT), which copies what the page cache holds and
+ * returns EAGAIN (or a short count) instead of waiting for the disk;
+ * when it got everything, the request completes on the spot and its
+ * interrupt, if the driver asked for one, is raised before notify()
+ * returns: no other thread is woken.  What would block (a read the
+ * cache does not hold, the rest of one it holds in part), every write,
+ * flush, discard and write-zeroes, and any kick that finds the lock
+ * taken go to the I/O thread: the popped requests on b->handoff, then
+ * an eventfd write.  docs/performance.md has the measurements.
+ *
+ * The I/O thread queues a readv/writev/fsync straight on guest memory
+ * for each request handed over or popped by itself; one
+ * io_uring_submit_and_wait() (without the lock) then submits the whole
+ * batch and waits for whatever completes first, a request or a kick.
+ * The ring is the I/O thread's alone: the consumer thread never touches
+ * it.
+ *
+ * Kicks: the consumer thread writes an eventfd; an io_uring read of
+ * that eventfd is always armed, so a kick is just one more completion
+ * and the thread never waits on two things at once.
+ *
+ * Restarts (docs/daemon.md): both threads take chains with hvb_vq_pop(),
+ * which marks the head in flight before any side effect, and give them
+ * back with hvb_vq_push(), which clears it after the used element is
+ * published; the lock keeps one thread's record stores from
+ * interleaving with the other's, so the record goes through the same
+ * steps as with one thread.
  *
  * Stop (reset): the consumer thread sets b->stop and writes the eventfd;
  * the thread stops popping, lets every in-flight SQE complete (the
  * kernel may be writing guest memory: we cannot leave before it is
- * done), drops their results, and exits; the consumer joins it.  When
- * the daemon stops (vd->stopping, hvb_virtio_stop()) the results are
- * completed instead: a graceful stop drains.
+ * done), drops their results and the requests handed to it, and
+ * exits; the consumer joins it.  When the daemon stops (vd->stopping,
+ * hvb_virtio_stop()) they are completed instead: a graceful stop
+ * drains.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -32,6 +59,20 @@
 /* user_data of the eventfd read; requests use their address. */
 #define BLK_KICK_TAG	0ull
 
+/*
+ * Chains the consumer thread pops in one notify(); the I/O thread pops
+ * the rest.  Each inline read keeps the consumer thread, which serves
+ * every other CPU too, for a microsecond or two; and a deep queue is
+ * served faster by both threads at once (the consumer thread's reads
+ * beside the I/O thread's io_uring batch) than by one.  Measured
+ * (docs/performance.md): 4 gave depth 32 about twice what 32 gave, and
+ * depth 1 the same.
+ */
+#define BLK_INLINE_BUDGET	4u
+/* A bigger read goes to the I/O thread whole: copying it would keep the
+ * consumer thread from the other CPUs for tens of microseconds. */
+#define BLK_INLINE_MAX_BYTES	(64u << 10)
+
 int blk_io_init(struct blk *b, const char **why)
 {
 	struct io_uring_params p = { .flags = IORING_SETUP_COOP_TASKRUN };
@@ -42,6 +83,14 @@ int blk_io_init(struct blk *b, const char **why)
 		*why = "out of memory";
 		return -ENOMEM;
 	}
+	err = pthread_mutex_init(&b->lock, NULL);
+	if (err) {
+		*why = "cannot make the queue lock";
+		return -err;
+	}
+	b->has_lock = true;
+	/* Until a read says otherwise (EOPNOTSUPP): blk_io_read_now(). */
+	b->nowait = true;
 	/* Blocking: io_uring answers a read of an O_NONBLOCK file with
 	 * -EAGAIN instead of waiting for it to become readable. */
 	b->kick_fd = eventfd(0, EFD_CLOEXEC);
@@ -74,6 +123,9 @@ void blk_io_fini(struct blk *b)
 	if (b->kick_fd >= 0)
 		close(b->kick_fd);
 	b->kick_fd = -1;
+	if (b->has_lock)
+		pthread_mutex_destroy(&b->lock);
+	b->has_lock = false;
 	free(b->reqs);
 	b->reqs = NULL;
 }
@@ -103,18 +155,55 @@ static void blk_io_arm_kick(struct blk *b)
 	b->kick_armed = true;
 }
 
+/* Wake the I/O thread (a kick, a hand-off, a stop).  Any thread. */
+static void blk_io_wake(struct blk *b)
+{
+	/* Lost only if the counter is full, which needs 2^64 - 1 unread
+	 * kicks. */
+	if (eventfd_write(b->kick_fd, 1))
+		hvb_log_once(HVB_LOG_ERROR, "%s: kick eventfd: %m (said once)",
+			     b->vd->dev->name);
+}
+
 /* Store the status, give the chain back, and recycle the slot. */
 static void blk_io_complete(struct blk *b, struct blk_req *r, __u8 status)
 {
 	*r->status = status;
+	blk_stamp(b, BLK_T_IO_END);
 	if (status != VIRTIO_BLK_S_OK)
 		hvb_virtio_count_error(b->vd);
 	/* The status byte is published by the release of used->idx in
 	 * hvb_vq_push() (Barrier VQ-B, virtqueue.c). */
 	hvb_vq_push(b->vq, r->chain.head,
 		    status == VIRTIO_BLK_S_OK ? r->written : 1);
+	blk_stamp(b, BLK_T_PUSHED);
 	r->next_free = b->free;
 	b->free = r;
+}
+
+/* Interrupt the guest if it asked for it (EVENT_IDX or the flags): once
+ * per batch of pushes, by the thread that made them. */
+static void blk_io_notify(struct blk *b, bool io_thread)
+{
+	hvb_vq_notify_guest(b->vq);
+	blk_stamp(b, BLK_T_NOTIFIED);
+	blk_trace_done(b, io_thread);
+}
+
+/* @r moved @done bytes (fewer than r->len): advance it past them. */
+static void blk_io_advance(struct blk_req *r, __u64 done)
+{
+	r->offset += done;
+	r->len -= done;
+	while (r->nr_iov && done >= r->iov->iov_len) {
+		done -= r->iov->iov_len;
+		r->iov++;
+		r->nr_iov--;
+	}
+	if (r->nr_iov) {
+		r->iov->iov_base = (__u8 *)r->iov->iov_base + done;
+		r->iov->iov_len -= done;
+	}
 }
 
 static void blk_io_prep_rw(struct blk *b, struct blk_req *r,
@@ -133,7 +222,8 @@ static void blk_io_prep_rw(struct blk *b, struct blk_req *r,
 	}
 }
 
-/* Queue the I/O of @r; false if it completed at once (pushed). */
+/* I/O thread: queue the I/O of @r; false if it completed at once
+ * (pushed). */
 static bool blk_io_submit(struct blk *b, struct blk_req *r)
 {
 	struct io_uring_sqe *sqe;
@@ -150,6 +240,7 @@ static bool blk_io_submit(struct blk *b, struct blk_req *r)
 		blk_io_complete(b, r, VIRTIO_BLK_S_IOERR);
 		return false;
 	}
+	blk_stamp(b, BLK_T_IO_START);
 	if (r->kind == BLK_REQ_RW)
 		blk_io_prep_rw(b, r, sqe);
 	else
@@ -160,7 +251,7 @@ static bool blk_io_submit(struct blk *b, struct blk_req *r)
 }
 
 /*
- * DISCARD and WRITE_ZEROES: fallocate, synchronously on this thread
+ * DISCARD and WRITE_ZEROES: fallocate, synchronously on the I/O thread
  * (they are rare, and a hole is punched in microseconds).  Zeroing
  * prefers the mode the request asked for and falls back on the other
  * where the file system has only one (tmpfs punches, never zeroes).
@@ -197,11 +288,85 @@ static __u8 blk_io_dwz(struct blk *b, const struct blk_req *r)
 	return VIRTIO_BLK_S_OK;
 }
 
-/* Pop and start everything available; returns the chains pushed. */
-static unsigned int blk_io_pop(struct blk *b)
+/* I/O thread: start @r (submit, or do it now); returns 1 if pushed. */
+static unsigned int blk_io_start(struct blk *b, struct blk_req *r)
+{
+	switch (r->kind) {
+	case BLK_REQ_RW:
+	case BLK_REQ_FLUSH:
+		return !blk_io_submit(b, r);
+	case BLK_REQ_DWZ:
+		blk_io_complete(b, r, blk_io_dwz(b, r));
+		return 1;
+	default:	/* DONE and BROKEN never reach here */
+		blk_io_complete(b, r, r->status_val);
+		return 1;
+	}
+}
+
+/* Consumer thread: the I/O thread will start @r (blk_io_take()). */
+static void blk_io_hand_off(struct blk *b, struct blk_req *r)
+{
+	__atomic_store_n(&b->nr_handoff, b->nr_handoff + 1, __ATOMIC_RELAXED);
+	r->next_free = NULL;
+	if (b->handoff_tail)
+		b->handoff_tail->next_free = r;
+	else
+		b->handoff = r;
+	b->handoff_tail = r;
+}
+
+/*
+ * Consumer thread: a read, tried at once from the page cache.  Returns
+ * 1 when it completed (pushed); otherwise what is left of it is handed
+ * to the I/O thread.  Never waits for the disk: RWF_NOWAIT returns
+ * EAGAIN for what is not cached (and a short count for a part of it).
+ */
+static unsigned int blk_io_read_now(struct blk *b, struct blk_req *r)
+{
+	ssize_t n;
+
+	if (!r->len) {
+		blk_io_complete(b, r, VIRTIO_BLK_S_OK);
+		return 1;
+	}
+	if (b->nowait && r->len <= BLK_INLINE_MAX_BYTES) {
+		blk_stamp(b, BLK_T_IO_START);
+		n = preadv2(b->fd, r->iov, (int)r->nr_iov, (off_t)r->offset,
+			    RWF_NOWAIT);
+		if (n > 0 && (__u64)n == r->len) {
+			__atomic_store_n(&b->nr_inline, b->nr_inline + 1,
+					 __ATOMIC_RELAXED);
+			blk_io_complete(b, r, VIRTIO_BLK_S_OK);
+			return 1;
+		}
+		if (n > 0) {
+			blk_io_advance(r, (__u64)n);
+		} else if (n < 0 && errno == EOPNOTSUPP) {
+			/* This file cannot say "would block": every read
+			 * goes to io_uring from now on. */
+			b->nowait = false;
+			hvb_log_once(HVB_LOG_INFO,
+				     "%s: the image takes no RWF_NOWAIT; reads go through the I/O thread (said once)",
+				     b->vd->dev->name);
+		}
+		/* EAGAIN, an error, or the end of the file: io_uring
+		 * does it again and says what it finds. */
+	}
+	blk_io_hand_off(b, r);
+	return 0;
+}
+
+/*
+ * Pop and start everything available, @inline_ on the consumer thread
+ * (reads from the page cache at once, the rest handed off) or on the I/O
+ * thread (io_uring).  The queue lock is held.  Returns the chains
+ * pushed; *wake says the I/O thread must look at the queue.
+ */
+static unsigned int blk_io_pop(struct blk *b, bool inline_, bool *wake)
 {
 	struct hvb_virtqueue *vq = b->vq;
-	unsigned int pushed = 0;
+	unsigned int pushed = 0, taken = 0;
 	struct blk_req *r;
 	int ret = 0;
 
@@ -211,25 +376,25 @@ static unsigned int blk_io_pop(struct blk *b)
 		 * full of requests that complete at once (GET_ID, DWZ). */
 		while ((r = b->free) && !hvb_virtio_is_broken(b->vd) &&
 		       !__atomic_load_n(&b->stop, __ATOMIC_ACQUIRE)) {
+			if (inline_ && taken == BLK_INLINE_BUDGET) {
+				if (!vq->nr_resubmit && !hvb_vq_has_avail(vq))
+					break;	/* none left: as usual */
+				/* The rest is the I/O thread's (kicks stay
+				 * as they are: it pops until the queue is
+				 * empty, then asks for them). */
+				*wake = true;
+				return pushed;
+			}
 			ret = hvb_vq_pop(vq, &r->chain);
 			if (ret <= 0)
 				break;
 			b->free = r->next_free;
+			taken++;
 			blk_req_parse(b, r);
-			switch (r->kind) {
-			case BLK_REQ_RW:
-			case BLK_REQ_FLUSH:
-				pushed += !blk_io_submit(b, r);
-				break;
-			case BLK_REQ_DWZ:
-				blk_io_complete(b, r, blk_io_dwz(b, r));
-				pushed++;
-				break;
-			case BLK_REQ_DONE:
+			if (r->kind == BLK_REQ_DONE) {
 				blk_io_complete(b, r, r->status_val);
 				pushed++;
-				break;
-			case BLK_REQ_BROKEN:
+			} else if (r->kind == BLK_REQ_BROKEN) {
 				/* No byte to say IOERR in: give the chain
 				 * back empty and stop the device. */
 				hvb_vq_push(vq, r->chain.head, 0);
@@ -237,17 +402,25 @@ static unsigned int blk_io_pop(struct blk *b)
 				b->free = r;
 				pushed++;
 				hvb_virtio_needs_reset(b->vd);
-				break;
+			} else if (!inline_) {
+				pushed += blk_io_start(b, r);
+			} else if (r->kind == BLK_REQ_RW &&
+				   r->type == VIRTIO_BLK_T_IN) {
+				pushed += blk_io_read_now(b, r);
+			} else {
+				/* Writes, flushes, discards: may block. */
+				blk_io_hand_off(b, r);
 			}
 		}
 		/* Out of slots cannot happen (one per queue entry); a
 		 * broken ring or device waits for the driver's reset. */
 		if (ret < 0 || !b->free || hvb_virtio_is_broken(b->vd))
 			break;
-		if (b->inflight) {
-			/* Busy: the next completion brings us back here
-			 * to look again, so the driver need not kick
-			 * meanwhile (under EVENT_IDX: at most once more). */
+		if (b->inflight || b->handoff) {
+			/* Busy: the I/O thread looks at the queue again
+			 * after its next completion, so the driver need
+			 * not kick meanwhile (under EVENT_IDX: at most
+			 * once more). */
 			hvb_vq_disable_kicks(vq);
 			break;
 		}
@@ -255,19 +428,29 @@ static unsigned int blk_io_pop(struct blk *b)
 	return pushed;
 }
 
-/* Advance @r past @done bytes of a short transfer and queue the rest. */
-static void blk_io_resubmit(struct blk *b, struct blk_req *r, __u64 done)
+/*
+ * I/O thread: start what the consumer thread handed over.  After a reset
+ * (not a daemon stopping) they are dropped, as in-flight results are:
+ * the driver takes every buffer back.  Returns the chains pushed.
+ */
+static unsigned int blk_io_take(struct blk *b)
 {
-	while (r->nr_iov && done >= r->iov->iov_len) {
-		done -= r->iov->iov_len;
-		r->iov++;
-		r->nr_iov--;
+	struct blk_req *r = b->handoff, *next;
+	bool drop = __atomic_load_n(&b->stop, __ATOMIC_ACQUIRE) &&
+		    !b->vd->stopping;
+	unsigned int pushed = 0;
+
+	b->handoff = b->handoff_tail = NULL;
+	for (; r; r = next) {
+		next = r->next_free;
+		if (drop) {
+			r->next_free = b->free;
+			b->free = r;
+			continue;
+		}
+		pushed += blk_io_start(b, r);
 	}
-	if (r->nr_iov) {
-		r->iov->iov_base = (__u8 *)r->iov->iov_base + done;
-		r->iov->iov_len -= done;
-	}
-	blk_io_submit(b, r);
+	return pushed;
 }
 
 /* Take every completion; sets *pop when a kick came or a request
@@ -283,6 +466,7 @@ static unsigned int blk_io_reap(struct blk *b, bool *pop)
 
 		seen++;
 		if (!r) {
+			blk_stamp(b, BLK_T_WAKE);
 			b->kick_armed = false;
 			/* Barrier BLK-S': pairs with BLK-S in
 			 * blk_io_stop(); the kick that completed this
@@ -298,9 +482,8 @@ static unsigned int blk_io_reap(struct blk *b, bool *pop)
 		 * off while requests are in flight, blk_io_pop()). */
 		*pop = true;
 		if (r->kind == BLK_REQ_RW && res > 0 && (__u64)res < r->len) {
-			r->offset += (__u64)res;
-			r->len -= (__u64)res;
-			blk_io_resubmit(b, r, (__u64)res);
+			blk_io_advance(r, (__u64)res);
+			blk_io_submit(b, r);
 			continue;
 		}
 		if (res < 0 || (r->kind == BLK_REQ_RW && res == 0))
@@ -331,19 +514,25 @@ static void *blk_io_main(void *arg)
 	struct blk *b = arg;
 	bool pop = true;	/* serve what came before the first kick */
 
+	pthread_mutex_lock(&b->lock);
 	blk_io_arm_kick(b);
 	for (;;) {
 		struct io_uring_cqe *cqe;
-		unsigned int pushed = 0;
+		unsigned int pushed;
+		bool wake = false;	/* never set off the fast path */
 		int ret;
 
+		pushed = blk_io_take(b);
 		if (pop && !__atomic_load_n(&b->stop, __ATOMIC_ACQUIRE))
-			pushed = blk_io_pop(b);
+			pushed += blk_io_pop(b, false, &wake);
 		pop = false;
 		if (pushed)
-			hvb_vq_notify_guest(b->vq);
+			blk_io_notify(b, true);
 		if (!b->inflight && !b->kick_armed)
 			break;	/* only when stopping (blk_io_reap()) */
+		/* The lock is the consumer thread's fast path's while we
+		 * wait: the ring is ours alone, so it needs none. */
+		pthread_mutex_unlock(&b->lock);
 		ret = io_uring_submit_and_wait(&b->ring, 1);
 		if (ret < 0 && ret != -EINTR && ret != -EAGAIN &&
 		    ret != -EBUSY) {
@@ -354,36 +543,29 @@ static void *blk_io_main(void *arg)
 			/* Wait without submitting, for what is in flight. */
 			io_uring_wait_cqe(&b->ring, &cqe);
 		}
+		pthread_mutex_lock(&b->lock);
 		pushed = blk_io_reap(b, &pop);
 		if (pushed)
-			hvb_vq_notify_guest(b->vq);
+			blk_io_notify(b, true);
 	}
+	pthread_mutex_unlock(&b->lock);
 	return NULL;
 }
 
-void blk_io_kick(struct blk *b, struct hvb_virtqueue *vq)
+/* First kick since reset: the I/O thread takes the queue. */
+static void blk_io_start_thread(struct blk *b, struct hvb_virtqueue *vq)
 {
 	sigset_t all, old;
 	unsigned int i;
 	int err;
 
-	if (b->running) {
-		/* Lost only if the counter is full, which needs 2^64 - 1
-		 * unread kicks. */
-		if (eventfd_write(b->kick_fd, 1))
-			hvb_log_once(HVB_LOG_ERROR,
-				     "%s: kick eventfd: %m (said once)",
-				     b->vd->dev->name);
-		return;
-	}
-	/* First kick since reset: the thread takes the queue.  It pops
-	 * at once, so this kick needs no eventfd write. */
 	b->vq = vq;
 	b->free = NULL;
 	for (i = BLK_QUEUE_MAX; i--;) {
 		b->reqs[i].next_free = b->free;
 		b->free = &b->reqs[i];
 	}
+	b->handoff = b->handoff_tail = NULL;
 	b->inflight = 0;
 	b->kick_armed = false;
 	b->stop = 0;
@@ -404,16 +586,46 @@ void blk_io_kick(struct blk *b, struct hvb_virtqueue *vq)
 	b->running = true;
 }
 
+void blk_io_kick(struct blk *b, struct hvb_virtqueue *vq)
+{
+	bool wake = false;
+	unsigned int pushed;
+
+	if (!b->running) {
+		/* It pops at once, so this kick needs no eventfd write. */
+		blk_io_start_thread(b, vq);
+		return;
+	}
+	/* Taken: the I/O thread is popping or completing; it pops again
+	 * for this kick.  Never wait here: the consumer thread serves
+	 * every other CPU too.  Nor is there anything to gain here on an
+	 * image without RWF_NOWAIT (b->nowait: only this thread clears
+	 * it). */
+	if (!b->fast || !b->nowait || pthread_mutex_trylock(&b->lock)) {
+		blk_io_wake(b);
+		return;
+	}
+	pushed = blk_io_pop(b, true, &wake);
+	if (pushed)
+		blk_io_notify(b, false);
+	/* Handed over: the I/O thread takes it (blk_io_take()). */
+	wake |= b->handoff != NULL;
+	pthread_mutex_unlock(&b->lock);
+	/* After the unlock, so that the thread it wakes finds the lock
+	 * free. */
+	if (wake)
+		blk_io_wake(b);
+}
+
 void blk_io_stop(struct blk *b)
 {
 	if (!b->running)
 		return;
 	/* Barrier BLK-S: the flag before the eventfd write that wakes
-	 * the thread; pairs with BLK-S' in blk_io_reap(). */
+	 * the thread; pairs with BLK-S' in blk_io_reap().  The consumer
+	 * thread, which calls this, runs no fast path meanwhile. */
 	__atomic_store_n(&b->stop, 1, __ATOMIC_SEQ_CST);
-	if (eventfd_write(b->kick_fd, 1))
-		hvb_log_once(HVB_LOG_ERROR, "%s: stop eventfd: %m (said once)",
-			     b->vd->dev->name);
+	blk_io_wake(b);
 	pthread_join(b->thread, NULL);
 	b->running = false;
 	b->vq = NULL;

@@ -37,7 +37,9 @@
  *    the consumer thread handing it a kick; a device with its own I/O
  *    thread (virtio-blk on io_uring) forwards the kick there (eventfd,
  *    io_uring_prep_poll ...) and pops, completes and pushes on that
- *    thread.  The core never touches a ready queue's rings.
+ *    thread; or serves what cannot block on the consumer thread itself
+ *    under a lock it shares with its I/O thread (virtio-blk's fast
+ *    path, blk_io.c).  The core never touches a ready queue's rings.
  *  - ops->reset() takes the queues back: when it returns the device must
  *    have stopped touching every queue and guest buffer (an I/O thread is
  *    parked or joined, in-flight requests completed or dropped).  The

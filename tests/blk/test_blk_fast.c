@@ -1,0 +1,456 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Description: virtio-blk's fast path (tool/virtio/blk_io.c,
+ * docs/performance.md): a read the page cache holds is served on the
+ * consumer thread at once; a read it does not hold, wholly or in part,
+ * goes to the I/O thread for the rest; a write always goes there; a
+ * flush in flight on the I/O thread while reads complete inline leaves
+ * every request completed once and the in-flight record clean; an image
+ * that cannot say "would block" (RWF_NOWAIT unsupported) is served by the
+ * I/O thread.  Each checks the data, and the device's counts of reads
+ * served inline and requests handed off (struct blk).
+ */
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "blktest.h"
+#include "virtio/blk.h"
+#include "virtio/vstate.h"
+
+TestSuite(blk_fast, .fini = bt_stop, .timeout = BT_SUITE_TIMEOUT_S);
+
+#define FB_BLOCK	4096u
+#define FB_SECTOR	64u		/* where the tests put their data */
+
+static struct blk *fb_blk(struct blkenv *e)
+{
+	return hvb_virtio_from_device(e->dev)->priv;
+}
+
+static __u64 fb_inline(struct blkenv *e)
+{
+	return __atomic_load_n(&fb_blk(e)->nr_inline, __ATOMIC_RELAXED);
+}
+
+static __u64 fb_handoff(struct blkenv *e)
+{
+	return __atomic_load_n(&fb_blk(e)->nr_handoff, __ATOMIC_RELAXED);
+}
+
+/*
+ * Start on an image in @dir, and serve one request so that the I/O
+ * thread runs (the first kick starts it, and it takes that kick).  Then
+ * let it go idle: it holds the queue lock until it waits in io_uring, so
+ * taking the lock once it had nothing to do for a while means the next
+ * kick finds the lock free, as the fast path needs.
+ */
+static struct blkenv *fb_start(const char *dir, unsigned int nr_slots)
+{
+	struct blkenv *e = bt_start(dir, BT_IMG_SIZE, "", 128, nr_slots,
+				    2 * FB_BLOCK);
+
+	cr_assert_eq(bt_do(e, 0, VIRTIO_BLK_T_GET_ID, 0, 20, NULL),
+		     VIRTIO_BLK_S_OK);
+	return e;
+}
+
+static void fb_settle(struct blkenv *e)
+{
+	struct timespec ms5 = { 0, 5000000 };
+	struct blk *b = fb_blk(e);
+
+	nanosleep(&ms5, NULL);
+	pthread_mutex_lock(&b->lock);
+	pthread_mutex_unlock(&b->lock);
+}
+
+/* The image file, opened on the host side. */
+static int fb_open(void)
+{
+	int fd = open(bt_img, O_RDWR | O_CLOEXEC);
+
+	cr_assert(fd >= 0, "open %s", bt_img);
+	return fd;
+}
+
+/* Write the pattern of (sector, @gen) into the file at @sector (host
+ * side: through the page cache, which then holds it). */
+static void fb_file_write(int fd, __u64 sector, __u32 len, __u32 gen)
+{
+	__u8 buf[2 * FB_BLOCK];
+	__u32 off;
+
+	for (off = 0; off < len; off += 512)
+		bt_pattern(buf + off, 512, sector + off / 512, gen);
+	cr_assert_eq(pwrite(fd, buf, len, (off_t)(sector * 512)),
+		     (ssize_t)len);
+}
+
+/* Is @p the pattern of (sector, gen) over @len bytes? */
+static bool fb_is(const __u8 *p, __u64 sector, __u32 len, __u32 gen)
+{
+	__u8 want[512];
+	__u32 off;
+
+	for (off = 0; off < len; off += 512) {
+		bt_pattern(want, 512, sector + off / 512, gen);
+		if (memcmp(p + off, want, 512))
+			return false;
+	}
+	return true;
+}
+
+static bool fb_buf_is(struct blkenv *e, unsigned int slot, __u64 sector,
+		      __u32 len, __u32 gen)
+{
+	return fb_is(blkenv_buf(e, slot), sector, len, gen);
+}
+
+/* Drop [@sector, + @len) from the page cache; false if it stays. */
+static bool fb_evict(int fd, __u64 sector, __u32 len)
+{
+	off_t off = (off_t)(sector * 512);
+	unsigned char vec[2 * FB_BLOCK / 4096 + 1];
+	bool resident = false;
+	unsigned int i;
+	void *map;
+
+	cr_assert_eq(fdatasync(fd), 0);
+	cr_assert_eq(posix_fadvise(fd, off, len, POSIX_FADV_DONTNEED), 0);
+	/* mincore() looks without reading (a read would bring it back). */
+	map = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, off);
+	cr_assert(map != MAP_FAILED);
+	cr_assert_eq(mincore(map, len, vec), 0);
+	for (i = 0; i < (len + 4095) / 4096; i++)
+		resident |= vec[i] & 1;
+	munmap(map, len);
+	return !resident;
+}
+
+/* A read of @len bytes at FB_SECTOR: OK, the whole length, and the
+ * pattern of @gen. */
+static void fb_read_check(struct blkenv *e, unsigned int slot, __u32 len,
+			  __u32 gen)
+{
+	__u32 used = 0;
+
+	memset(blkenv_buf(e, slot), 0, len);
+	cr_assert_eq(bt_do(e, slot, VIRTIO_BLK_T_IN, FB_SECTOR, len, &used),
+		     VIRTIO_BLK_S_OK);
+	cr_assert_eq(used, len + 1);
+	cr_assert(fb_buf_is(e, slot, FB_SECTOR, len, gen),
+		  "the read returned other data than the file holds");
+}
+
+/* fb_read_check() of 2 blocks, once the I/O thread idles; the read must
+ * be served inline @inl times (0 or 1) and handed off @ho times. */
+static void fb_read_counted(struct blkenv *e, __u32 gen, __u64 inl,
+			    __u64 ho, const char *what)
+{
+	__u64 in0, ho0;
+
+	fb_settle(e);
+	in0 = fb_inline(e);
+	ho0 = fb_handoff(e);
+	fb_read_check(e, 0, 2 * FB_BLOCK, gen);
+	cr_assert_eq(fb_inline(e) - in0, inl, "%s: served inline %llu times",
+		     what, (unsigned long long)(fb_inline(e) - in0));
+	cr_assert_eq(fb_handoff(e) - ho0, ho, "%s: handed off %llu times",
+		     what, (unsigned long long)(fb_handoff(e) - ho0));
+}
+
+Test(blk_fast, cached_read_served_inline)
+{
+	struct blkenv *e = fb_start("/tmp", 2);
+	int fd = fb_open();
+
+	fb_file_write(fd, FB_SECTOR, 2 * FB_BLOCK, 1);
+	fb_read_counted(e, 1, 1, 0, "a read the page cache holds");
+	close(fd);
+}
+
+/* A read too big to copy on the consumer thread (more than 64 KiB),
+ * cached or not, is the I/O thread's. */
+Test(blk_fast, big_read_goes_to_io_thread)
+{
+	struct blkenv *e = bt_start("/tmp", BT_IMG_SIZE, "", 64, 2,
+				    64 * 1024 + 512);
+	__u32 len = 64 * 1024 + 512, used = 0;
+	int fd = fb_open();
+	__u64 in, ho;
+
+	cr_assert_eq(bt_do(e, 0, VIRTIO_BLK_T_GET_ID, 0, 20, NULL),
+		     VIRTIO_BLK_S_OK);
+	fb_file_write(fd, FB_SECTOR, 2 * FB_BLOCK, 7);
+	fb_settle(e);
+	in = fb_inline(e);
+	ho = fb_handoff(e);
+	memset(blkenv_buf(e, 0), 0, len);
+	cr_assert_eq(bt_do(e, 0, VIRTIO_BLK_T_IN, FB_SECTOR, len, &used),
+		     VIRTIO_BLK_S_OK);
+	cr_assert_eq(used, len + 1);
+	cr_assert(fb_buf_is(e, 0, FB_SECTOR, 2 * FB_BLOCK, 7));
+	cr_assert_eq(fb_handoff(e) - ho, 1u, "a big read was not handed off");
+	cr_assert_eq(fb_inline(e), in, "a big read was served inline");
+	close(fd);
+}
+
+Test(blk_fast, uncached_read_goes_to_io_thread)
+{
+	struct blkenv *e = fb_start("/tmp", 2);
+	int fd = fb_open();
+
+	fb_file_write(fd, FB_SECTOR, 2 * FB_BLOCK, 2);
+	if (!fb_evict(fd, FB_SECTOR, 2 * FB_BLOCK))
+		cr_skip_test("the file system of /tmp keeps its pages");
+	fb_read_counted(e, 2, 0, 1, "a read the page cache does not hold");
+	close(fd);
+}
+
+Test(blk_fast, half_cached_read_finished_by_io_thread)
+{
+	struct blkenv *e = fb_start("/tmp", 2);
+	int fd = fb_open();
+	__u8 one[FB_BLOCK];
+
+	fb_file_write(fd, FB_SECTOR, 2 * FB_BLOCK, 3);
+	/* The second block out of the cache, the first back in. */
+	if (!fb_evict(fd, FB_SECTOR, 2 * FB_BLOCK))
+		cr_skip_test("the file system of /tmp keeps its pages");
+	cr_assert_eq(pread(fd, one, FB_BLOCK, FB_SECTOR * 512),
+		     (ssize_t)FB_BLOCK);
+	if (!fb_evict(fd, FB_SECTOR + FB_BLOCK / 512, FB_BLOCK))
+		cr_skip_test("the file system of /tmp keeps its pages");
+	/* RWF_NOWAIT copies the first block and stops short; the I/O
+	 * thread must read the rest into the rest of the buffer. */
+	fb_read_counted(e, 3, 0, 1, "a read half in the page cache");
+	close(fd);
+}
+
+Test(blk_fast, write_goes_to_io_thread)
+{
+	struct blkenv *e = fb_start("/tmp", 2);
+	__u8 file[2 * FB_BLOCK];
+	int fd = fb_open();
+	__u64 in, ho;
+	__u32 off;
+
+	fb_settle(e);
+	ho = fb_handoff(e);
+	for (off = 0; off < 2 * FB_BLOCK; off += 512)
+		bt_pattern((__u8 *)blkenv_buf(e, 1) + off, 512,
+			   FB_SECTOR + off / 512, 4);
+	cr_assert_eq(bt_do(e, 1, VIRTIO_BLK_T_OUT, FB_SECTOR, 2 * FB_BLOCK,
+			   NULL), VIRTIO_BLK_S_OK);
+	cr_assert_eq(pread(fd, file, sizeof(file), FB_SECTOR * 512),
+		     (ssize_t)sizeof(file));
+	cr_assert(!memcmp(file, blkenv_buf(e, 1), sizeof(file)),
+		  "the file does not hold what was written");
+	cr_assert_eq(fb_handoff(e) - ho, 1u,
+		     "a write did not go to the I/O thread");
+	/* What was written is in the page cache: read back inline. */
+	fb_settle(e);
+	in = fb_inline(e);
+	fb_read_check(e, 0, 2 * FB_BLOCK, 4);
+	cr_assert_eq(fb_inline(e) - in, 1u);
+	close(fd);
+}
+
+/*
+ * Flushes racing reads: slot 0 alternates a write and a flush of its own
+ * block (both on the I/O thread, the flush taking milliseconds), while
+ * the other slots keep reads of other blocks in flight, each refilled as
+ * soon as it completes (inline on the consumer thread, or popped by the
+ * I/O thread after its completions).  So both threads pop, complete and
+ * push the same queue at once.  Every request must complete exactly
+ * once (blkenv_reap() refuses a head it did not give), reads must return
+ * their block, the kicks the driver skips (EVENT_IDX) must not strand a
+ * request, the file must end with the last write, and the in-flight
+ * record must come out clean and agree with the ring.
+ */
+#define FR_SLOTS	32u
+#define FR_FLUSHES	300u
+#define FR_W_SECTOR	(FB_SECTOR + 8 * FR_SLOTS)
+
+/* Block @k of the stable ones the reads look at. */
+static __u64 fr_sector(unsigned int k)
+{
+	return FB_SECTOR + 8 * (k % FR_SLOTS);
+}
+
+static __u64 fr_now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec;
+}
+
+static void fr_add_w(struct blkenv *e, bool flush, __u32 gen)
+{
+	__u32 off;
+
+	if (flush) {
+		cr_assert(blkenv_add(e, 0, VIRTIO_BLK_T_FLUSH, 0, 0, 1) >= 0,
+			  "%s", e->err);
+		return;
+	}
+	for (off = 0; off < FB_BLOCK; off += 512)
+		bt_pattern((__u8 *)blkenv_buf(e, 0) + off, 512,
+			   FR_W_SECTOR + off / 512, gen);
+	cr_assert(blkenv_add(e, 0, VIRTIO_BLK_T_OUT, FR_W_SECTOR, FB_BLOCK,
+			     1) >= 0, "%s", e->err);
+}
+
+static void fr_add_r(struct blkenv *e, unsigned int slot, unsigned int k)
+{
+	memset(blkenv_buf(e, slot), 0, FB_BLOCK);
+	/* Every other one split over two descriptors. */
+	cr_assert(blkenv_add(e, slot, VIRTIO_BLK_T_IN, fr_sector(k), FB_BLOCK,
+			     1 + k % 2) >= 0, "%s", e->err);
+}
+
+Test(blk_fast, flush_racing_reads)
+{
+	struct blkenv *e = fb_start("/tmp", FR_SLOTS);
+	struct hvb_virtio_dev *vd = hvb_virtio_from_device(e->dev);
+	unsigned int k, block_of[FR_SLOTS], next = 0, flushes = 0;
+	unsigned int during = 0, reads = 0, wrong = 0;
+	bool flushing = false;
+	__u32 gen = 1, len;
+	__u8 file[FB_BLOCK], st;
+	int fd = fb_open(), s;
+	__u64 in, now, w_done;
+
+	for (k = 0; k < FR_SLOTS; k++)
+		fb_file_write(fd, fr_sector(k), FB_BLOCK, 20);
+	/* The guest does not wait for its kicks, as under a hypervisor:
+	 * it keeps both threads busy. */
+	e->drv.posted_kicks = true;
+	fb_settle(e);
+	in = fb_inline(e);
+	w_done = fr_now_s();
+	fr_add_w(e, false, gen);
+	for (k = 1; k < FR_SLOTS; k++) {
+		block_of[k] = next;
+		fr_add_r(e, k, next++);
+	}
+	cr_assert(blkenv_kick(e) == 0, "%s", e->err);
+	while (flushes < FR_FLUSHES) {
+		s = blkenv_reap(e, BT_WAIT_MS, &len, &st);
+		cr_assert(s >= 0, "after %u flushes, %u reads: %s", flushes,
+			  reads, e->err);
+		cr_assert_eq(st, VIRTIO_BLK_S_OK, "slot %d", s);
+		/* Reads alone must not keep the loop going, as a flush
+		 * stuck on the way to the I/O thread would. */
+		now = fr_now_s();
+		cr_assert_lt(now - w_done, BT_WAIT_MS / 1000 + 1,
+			     "%u reads, %u flushes: slot 0 done nothing for %u s",
+			     reads, flushes, BT_WAIT_MS / 1000 + 1);
+		if (s == 0) {
+			w_done = now;
+			flushes += flushing;
+			gen += flushing;
+			flushing = !flushing;
+			fr_add_w(e, flushing, gen);
+		} else {
+			cr_assert_eq(len, FB_BLOCK + 1);
+			wrong += !fb_buf_is(e, (unsigned int)s,
+					    fr_sector(block_of[s]), FB_BLOCK,
+					    20);
+			reads++;
+			during += flushing;
+			block_of[s] = next;
+			fr_add_r(e, (unsigned int)s, next++);
+		}
+		cr_assert(blkenv_kick(e) == 0, "%s", e->err);
+	}
+	for (k = 0; k < FR_SLOTS; k++)
+		cr_assert(blkenv_reap(e, BT_WAIT_MS, NULL, NULL) >= 0,
+			  "draining: %s", e->err);
+	cr_assert_eq(wrong, 0u, "%u of %u reads returned other data", wrong,
+		     reads);
+	cr_assert_eq(blkenv_status(e) & VIRTIO_CONFIG_S_NEEDS_RESET, 0u);
+	/* The loop ends on a flush, after which write @gen was made
+	 * available; the drain completed it. */
+	cr_assert_eq(pread(fd, file, FB_BLOCK, FR_W_SECTOR * 512),
+		     (ssize_t)FB_BLOCK);
+	cr_assert(fb_is(file, FR_W_SECTOR, FB_BLOCK, gen),
+		  "the file does not hold the last write");
+	/* Nothing left in flight, and the record agrees with the ring. */
+	fb_settle(e);
+	for (k = 0; k < HVB_VIRTIO_QUEUE_MAX / 64; k++)
+		cr_assert_eq(vd->vs->q[0].inflight[k], 0u,
+			     "heads still marked in flight: word %u", k);
+	cr_assert_eq(vd->vs->q[0].used_idx,
+		     __atomic_load_n(&vd->vqs[0].used->idx, __ATOMIC_ACQUIRE));
+	cr_assert_gt(fb_inline(e) - in, 0u, "no read was served inline");
+	cr_assert_gt(during, 0u,
+		     "no read completed while a flush was in flight");
+	close(fd);
+}
+
+/*
+ * The queue is one thread's at a time: a kick that comes while the I/O
+ * thread holds the lock (here the test holds it for it) must not pop
+ * the chain on the consumer thread; the I/O thread serves it once the
+ * lock is free.
+ */
+Test(blk_fast, kick_while_the_queue_is_taken)
+{
+	struct blkenv *e = fb_start("/tmp", 2);
+	struct timespec ms20 = { 0, 20000000 };
+	struct blk *b = fb_blk(e);
+	int fd = fb_open();
+	__u64 in;
+	__u16 used;
+	__u32 len;
+	__u8 st;
+
+	fb_file_write(fd, FB_SECTOR, FB_BLOCK, 6);
+	fb_settle(e);
+	in = fb_inline(e);
+	used = vdrv_used_pending(&e->drv, 0);
+	memset(blkenv_buf(e, 0), 0, FB_BLOCK);
+	pthread_mutex_lock(&b->lock);
+	cr_assert(blkenv_add(e, 0, VIRTIO_BLK_T_IN, FB_SECTOR, FB_BLOCK, 1) >=
+		  0, "%s", e->err);
+	/* A synchronous QueueNotify: notify() has run when it returns. */
+	cr_assert_eq(vdrv_kick(&e->drv, 0), HVB_STATUS_OK);
+	nanosleep(&ms20, NULL);
+	cr_assert_eq(vdrv_used_pending(&e->drv, 0), used,
+		     "a request completed while another thread held the queue");
+	pthread_mutex_unlock(&b->lock);
+	cr_assert_eq(blkenv_reap(e, BT_WAIT_MS, &len, &st), 0, "%s", e->err);
+	cr_assert_eq(st, VIRTIO_BLK_S_OK);
+	cr_assert(fb_buf_is(e, 0, FB_SECTOR, FB_BLOCK, 6));
+	cr_assert_eq(fb_inline(e), in,
+		     "served inline though the queue was taken");
+	close(fd);
+}
+
+Test(blk_fast, image_without_nowait)
+{
+	struct blkenv *e = fb_start("/dev/shm", 2);
+	struct iovec iov;
+	__u8 one[512];
+	int fd = fb_open();
+
+	iov.iov_base = one;
+	iov.iov_len = sizeof(one);
+	if (preadv2(fd, &iov, 1, 0, RWF_NOWAIT) >= 0)
+		cr_skip_test("/dev/shm takes RWF_NOWAIT here");
+	fb_file_write(fd, FB_SECTOR, 2 * FB_BLOCK, 5);
+	/* The first read finds out, and is handed off; from then on the
+	 * I/O thread takes every kick itself. */
+	fb_read_counted(e, 5, 0, 1,
+			"the first read of an image without RWF_NOWAIT");
+	cr_assert(!fb_blk(e)->nowait, "RWF_NOWAIT still tried");
+	fb_read_counted(e, 5, 0, 0,
+			"a later read of an image without RWF_NOWAIT");
+	close(fd);
+}
