@@ -328,12 +328,14 @@ mv "$F/manifest.txt.tmp" "$F/manifest.txt"
 # The closure loads: fio runs under qemu-user with this tree as its root
 # (its loader and libraries are found there or nowhere: the build
 # machine has no arm64 libraries in the loader's directories).
-if command -v qemu-aarch64 >/dev/null; then
-	v=$(env -i QEMU_LD_PREFIX="$OUT" qemu-aarch64 "$OUT/usr/bin/fio" \
-		--version 2>>"$LOG") ||
-		die "fio does not start from ${OUT#"$TOP"/} under qemu-aarch64"
-	log "qemu-aarch64: $v"
-fi
+# qemu-user is a named dependency (scripts/deps.sh), so its absence is a
+# broken set-up, said as one, never a check quietly left out.
+command -v qemu-aarch64 >/dev/null ||
+	die "no qemu-aarch64 to check the closure with (scripts/deps.sh installs qemu-user)"
+v=$(env -i QEMU_LD_PREFIX="$OUT" qemu-aarch64 "$OUT/usr/bin/fio" \
+	--version 2>>"$LOG") ||
+	die "fio does not start from ${OUT#"$TOP"/} under qemu-aarch64"
+log "qemu-aarch64: $v"
 
 {
 	echo "fio ${VER[fio]}"
