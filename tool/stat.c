@@ -28,6 +28,7 @@
 #include "claim.h"
 #include "daemon.h"
 #include "stat_devs.h"
+#include "transport.h"
 #include "virtio/vstate.h"
 #include "zone_cmd.h"
 
@@ -371,6 +372,8 @@ static void hvb_stat_usage(FILE *f)
 "Usage: hvbridge stat [OPTIONS]                  (the root zone: hvbridge.ko's region)\n"
 "       hvbridge stat --transport kmod [--device PATH] [OPTIONS]\n"
 "       hvbridge stat [--transport sim] --region PATH [OPTIONS]\n"
+"       hvbridge stat --transport host --mem FILE [--region-phys A]\n"
+"                     [--ram-base A] [OPTIONS]\n"
 "\n"
 "Print a channel region's counters: per CPU, the producer's (sync\n"
 "requests, kicks, wakes, error responses, timeouts, counted by the\n"
@@ -390,8 +393,16 @@ static void hvb_stat_usage(FILE *f)
 "                      exists and no --region is given): hvbridge.ko's\n"
 "                      region, in the root zone, mapped read-only beside\n"
 "                      the daemon; sim (the default otherwise): the\n"
-"                      region is the file --region names\n"
+"                      region is the file --region names; host: the\n"
+"                      region a hypervisor under QEMU formatted in the\n"
+"                      machine's RAM file (what the daemon's host\n"
+"                      transport serves)\n"
 "  -r, --region PATH   the region file (sim)\n"
+"      --mem FILE      host: QEMU's RAM file\n"
+"      --ram-base A    host: the physical address of its first byte\n"
+"                      (default 0x%llx)\n"
+"      --region-phys A host: the channel region's physical address\n"
+"                      (default 0x%llx)\n"
 "  -d, --device PATH   the module's device (kmod; default " HVB_DEVICE_PATH ")\n"
 "  -S, --state-dir DIR where the daemon keeps its run files (its\n"
 "                      --state-dir; default $" HVB_VSTATE_DIR_ENV " or\n"
@@ -404,11 +415,17 @@ static void hvb_stat_usage(FILE *f)
 "  -L, --lines         --watch: one line per interval, even on a terminal\n"
 "  -n, --count N       --watch: stop after N prints (default: until\n"
 "                      interrupted)\n"
-"  -h, --help          this text\n");
+"  -h, --help          this text\n",
+		HVB_HOST_RAM_BASE, HVB_HOST_REGION_PHYS);
 }
 
-/* Map region file @path read-only; HVB_EXIT_OK or a message and FAIL. */
-static int hvb_stat_map_file(const char *path, void **region, size_t *size)
+/*
+ * Map region file @path read-only from byte @off (0 for a region file;
+ * the region's offset in QEMU's RAM file for the host transport) to its
+ * end; HVB_EXIT_OK or a message and FAIL.
+ */
+static int hvb_stat_map_file(const char *path, __u64 off, void **region,
+			     size_t *size)
 {
 	struct stat st;
 	void *mem;
@@ -429,7 +446,15 @@ static int hvb_stat_map_file(const char *path, void **region, size_t *size)
 		close(fd);
 		return HVB_EXIT_FAIL;
 	}
-	mem = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
+	if (off >= (__u64)st.st_size || off % (__u64)sysconf(_SC_PAGESIZE)) {
+		fprintf(stderr, "hvbridge: error: %s: the region's offset 0x%llx is not a page inside the file (0x%llx bytes)\n",
+			path, (unsigned long long)off,
+			(unsigned long long)st.st_size);
+		close(fd);
+		return HVB_EXIT_FAIL;
+	}
+	mem = mmap(NULL, (size_t)((__u64)st.st_size - off), PROT_READ,
+		   MAP_SHARED, fd, (off_t)off);
 	close(fd);
 	if (mem == MAP_FAILED) {
 		fprintf(stderr, "hvbridge: error: cannot map %s: %s\n", path,
@@ -437,7 +462,7 @@ static int hvb_stat_map_file(const char *path, void **region, size_t *size)
 		return HVB_EXIT_FAIL;
 	}
 	*region = mem;
-	*size = (size_t)st.st_size;
+	*size = (size_t)((__u64)st.st_size - off);
 	return HVB_EXIT_OK;
 }
 
@@ -657,6 +682,13 @@ static bool hvb_stat_is_number(const char *s)
 	return s && ((*s >= '0' && *s <= '9') || (*s == '.' && s[1]));
 }
 
+/* Long options without a short one. */
+enum {
+	OPT_STAT_MEM = 0x100,
+	OPT_STAT_RAM_BASE,
+	OPT_STAT_REGION_PHYS,
+};
+
 int hvb_cmd_stat(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -668,10 +700,19 @@ int hvb_cmd_stat(int argc, char **argv)
 		{ "watch", optional_argument, NULL, 'w' },
 		{ "lines", no_argument, NULL, 'L' },
 		{ "count", required_argument, NULL, 'n' },
+		{ "mem", required_argument, NULL, OPT_STAT_MEM },
+		{ "ram-base", required_argument, NULL, OPT_STAT_RAM_BASE },
+		{ "region-phys", required_argument, NULL,
+		  OPT_STAT_REGION_PHYS },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *path = NULL, *device = NULL, *transport = "sim";
+	const char *mem = NULL;
+	__u64 ram_base = HVB_HOST_RAM_BASE;
+	__u64 region_phys = HVB_HOST_REGION_PHYS;
+	bool has_layout = false, host;
+	__u64 region_size;
 	const char *dir = hvb_vstate_default_dir(), *watch_arg = NULL;
 	__u64 formatted_ns = 0;
 	__u32 timeout_ms = 0;
@@ -728,6 +769,21 @@ int hvb_cmd_stat(int argc, char **argv)
 				return HVB_EXIT_USAGE;
 			}
 			break;
+		case OPT_STAT_MEM:
+			mem = optarg;
+			break;
+		case OPT_STAT_RAM_BASE:
+		case OPT_STAT_REGION_PHYS:
+			if (!hvb_parse_u64(optarg, opt == OPT_STAT_RAM_BASE ?
+					   &ram_base : &region_phys)) {
+				fprintf(stderr, "hvbridge stat: bad value '%s' for --%s\n"
+						"Try 'hvbridge stat --help'.\n",
+					optarg, opt == OPT_STAT_RAM_BASE ?
+					"ram-base" : "region-phys");
+				return HVB_EXIT_USAGE;
+			}
+			has_layout = true;
+			break;
 		case 'h':
 			hvb_stat_usage(stdout);
 			return HVB_EXIT_OK;
@@ -740,30 +796,53 @@ int hvb_cmd_stat(int argc, char **argv)
 	if ((lines || count) && !watch)
 		return hvb_stat_misuse("--lines and --count are for --watch");
 	kmod = !strcmp(transport, "kmod");
-	if (!kmod && strcmp(transport, "sim")) {
-		fprintf(stderr, "hvbridge stat: transport '%s': stat reads a region file (sim) or hvbridge.ko's region (kmod)\n"
+	host = !strcmp(transport, "host");
+	if (!kmod && !host && strcmp(transport, "sim")) {
+		fprintf(stderr, "hvbridge stat: transport '%s': stat reads a region file (sim), hvbridge.ko's region (kmod) or QEMU's RAM file (host)\n"
 				"Try 'hvbridge stat --help'.\n", transport);
 		return HVB_EXIT_USAGE;
 	}
+	if (!host && (mem || has_layout))
+		return hvb_stat_misuse("--mem, --ram-base and --region-phys are for the host transport");
+	if (host && (path || device))
+		return hvb_stat_misuse("the host transport finds the region in --mem FILE at --region-phys");
+	if (host && !mem)
+		return hvb_stat_misuse("--mem is required for the host transport");
+	if (host && (region_phys < ram_base))
+		return hvb_stat_misuse("--region-phys is below --ram-base");
 	if (kmod && path)
 		return hvb_stat_misuse("--region is for a region file; the kmod transport takes --device");
 	if (!kmod && device)
 		return hvb_stat_misuse("--device is for the kmod transport");
-	if (!kmod && !path)
+	if (!kmod && !host && !path)
 		return hvb_stat_misuse("--region is required (or --transport kmod)");
-	if (kmod) {
+	if (host) {
+		path = mem;
+		err = hvb_stat_map_file(path, region_phys - ram_base, &region,
+					&size);
+	} else if (kmod) {
 		path = device ? device : HVB_DEVICE_PATH;
 		err = hvb_stat_map_kmod(path, &region, &size, &formatted_ns,
 					&timeout_ms);
 	} else {
-		err = hvb_stat_map_file(path, &region, &size);
+		err = hvb_stat_map_file(path, 0, &region, &size);
 	}
 	if (err)
 		return err;
+	/* A region file is the region; QEMU's RAM goes on past it, so
+	 * there the header's own size is the region's (one past the
+	 * mapping is a wrong region, which the check below names). */
+	region_size = size;
+	if (host) {
+		region_size = hvb_read_once_u64(
+			&((const struct hvb_region_header *)region)->region_size);
+		if (!region_size || region_size > size)
+			region_size = size;
+	}
 	/* The header as checked is all we use of it: whoever writes the
 	 * region (a simulation, a hostile creator) may change it while we
 	 * read the counters. */
-	err = hvb_region_attach_header(region, (__u64)size, &hdr);
+	err = hvb_region_attach_header(region, region_size, &hdr);
 	if (err) {
 		fprintf(stderr, "hvbridge: error: %s: %s\n", path,
 			hvb_region_strerror(err));

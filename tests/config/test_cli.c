@@ -624,3 +624,81 @@ Test(cli, stat_shows_the_owner_and_its_heartbeat)
 	cr_expect(strstr(r.out, "\"heartbeat\":\t4321"), "%s", r.out);
 	munmap(mem, size);
 }
+
+/*
+ * `hvbridge stat --transport host`: the region a hypervisor under QEMU
+ * formatted inside the machine's RAM file, found at --region-phys -
+ * --ram-base, as the daemon's host transport finds it.  The RAM here is
+ * 1 MiB with the region 512 KiB in and CPU 1's sync_requests at 4242:
+ * stat must print that row from that offset, and refuse a layout that
+ * puts the region elsewhere or outside the file.
+ */
+Test(cli, stat_reads_the_host_transports_ram_file)
+{
+	const __u64 ram = 1 << 20, off = 512 << 10;
+	__u64 size = hvb_region_size(2);
+	char path[128], args[768];
+	struct cli_run r;
+	__u8 *mem;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/ram", cli_dir);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	cr_assert(fd >= 0);
+	cr_assert_eq(ftruncate(fd, (off_t)ram), 0);
+	mem = mmap(NULL, ram, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	cr_assert(mem != MAP_FAILED);
+	cr_assert_eq(hvb_region_format(mem + off, size, 2), HVB_REGION_OK);
+	hvb_region_cpu_stats(mem + off, 2, 1)->sync_requests = 4242;
+
+	snprintf(args, sizeof(args),
+		 "%s stat --transport host --mem %s --ram-base 0x40000000 --region-phys 0x40080000",
+		 BIN, path);
+	cli(&r, args);
+	cr_expect_eq(r.status, 0, "status %d: %s", r.status, r.err);
+	cr_expect(strstr(r.out, ": 2 CPUs,") && strstr(r.out, "\n1 ") &&
+		  strstr(r.out, "4242"), "not the region at 512 KiB:\n%s",
+		  r.out);
+
+	/* The region is not where the layout says: one page further. */
+	snprintf(args, sizeof(args),
+		 "%s stat --transport host --mem %s --ram-base 0x40000000 --region-phys 0x40081000",
+		 BIN, path);
+	cli(&r, args);
+	cr_expect_eq(r.status, 1, "status %d: %s", r.status, r.out);
+	cr_expect(strstr(r.err, path), "%s", r.err);
+
+	/* Outside the file, and not on a page. */
+	snprintf(args, sizeof(args),
+		 "%s stat --transport host --mem %s --ram-base 0x40000000 --region-phys 0x40100000",
+		 BIN, path);
+	cli(&r, args);
+	cr_expect_eq(r.status, 1, "status %d: %s", r.status, r.out);
+	cr_expect(strstr(r.err, "is not a page inside the file"), "%s", r.err);
+	snprintf(args, sizeof(args),
+		 "%s stat --transport host --mem %s --ram-base 0x40000000 --region-phys 0x40080010",
+		 BIN, path);
+	cli(&r, args);
+	cr_expect_eq(r.status, 1, "status %d: %s", r.status, r.out);
+	cr_expect(strstr(r.err, "is not a page inside the file"), "%s", r.err);
+
+	/* Misuse: exit 2 with the reason. */
+	cli(&r, BIN " stat --transport host");
+	cr_expect_eq(r.status, 2);
+	cr_expect(strstr(r.err, "--mem is required"), "%s", r.err);
+	snprintf(args, sizeof(args), "%s stat --region %s --mem %s", BIN, path,
+		 path);
+	cli(&r, args);
+	cr_expect_eq(r.status, 2);
+	cr_expect(strstr(r.err, "are for the host transport"), "%s", r.err);
+	snprintf(args, sizeof(args), "%s stat --transport host --mem %s --region %s",
+		 BIN, path, path);
+	cli(&r, args);
+	cr_expect_eq(r.status, 2);
+	cli(&r, BIN " stat --transport host --mem x --region-phys zz");
+	cr_expect_eq(r.status, 2);
+	cr_expect(strstr(r.err, "bad value 'zz' for --region-phys"), "%s",
+		  r.err);
+	munmap(mem, ram);
+}

@@ -61,7 +61,13 @@ case_ stat-kmod-region 2 "the kmod transport takes --device" \
 	stat --transport kmod --region x
 case_ stat-sim-device 2 "--device is for the kmod transport" \
 	stat --device x --region y
-case_ stat-host 2 "transport 'host'" stat --transport host --region x
+case_ stat-host-region 2 "the host transport finds the region in --mem FILE" \
+	stat --transport host --region x
+case_ stat-host-no-mem 2 "--mem is required for the host transport" \
+	stat --transport host
+case_ stat-sim-mem 2 "--mem, --ram-base and --region-phys are for the host" \
+	stat --region x --mem y
+case_ stat-unknown-transport 2 "transport 'vsock'" stat --transport vsock
 case_ stat-no-region 2 "--region is required" stat
 
 case_ zone-list-missing 1 "$missing" zone list --device $nodev
