@@ -53,9 +53,10 @@ e2e-virtio: $(GUEST_VIRTIO_BIN) $(GUEST_VIRQ_BIN)
 		$(O)/arm64/hyp $(GUEST_VIRTIO_BIN) \
 		$(TOP)/configs/zone1-virtio-host.json $(O)/test/e2e-virtio
 
-# MMIO exits/s through the channel vs in the hypervisor, one QEMU run;
-# also build/bench/exits.json.
-e2e-bench:
+# MMIO exits/s through the channel vs in the hypervisor, one QEMU run,
+# with the host's cache-line ping-pong as the floor; also
+# build/bench/exits.json.
+e2e-bench: $(BENCH_BIN)
 	@$(MAKE) --no-print-directory -s -C $(TOP)/hyp image
 	@$(E2E_DIR)/bench.sh $(O)/arm64/hyp $(O)/test/e2e $(O)/tool/hvbridge \
-		$(TOP)/build/bench/exits.json
+		$(TOP)/build/bench/exits.json $(BENCH_BIN)
