@@ -165,6 +165,16 @@ bool hvb_consumer_has_work(struct hvb_consumer *c);
 #define HVB_CONSUMER_BEAT_TURNS	64u
 
 /*
+ * Turns of the serving loop between two full polls while a slot is hot:
+ * the turns between look at the hot slot and at the words producers set
+ * to announce other work (pending bits, the kick summary), and go to the
+ * full poll only when one is set.  Zone generations and the kick slot
+ * table, which only the hypervisor moves and never in a hurry, are read
+ * by the full poll and by the last look before sleeping.
+ */
+#define HVB_CONSUMER_FULL_TURNS	16u
+
+/*
  * The serving loop: poll; after spin_budget empty polls, sleep through
  * the handshake on transport @t.  Returns 0 when *stop became non-zero,
  * or a negative errno from the transport.
