@@ -13,6 +13,8 @@ BENCH_SRCS := $(filter-out $(BENCH_DIAG_SRCS),$(BENCH_ALL_SRCS))
 BENCH_OBJS := $(BENCH_SRCS:$(TOP)/tests/bench/%.c=$(O)/tests/bench/%.o)
 BENCH_DIAG_OBJS := \
 	$(BENCH_DIAG_SRCS:$(TOP)/tests/bench/%.c=$(O)/tests/bench/%.o)
+# The consumer and its idling policy, as the daemon links them.
+BENCH_TOOL_OBJS := $(O)/tool/consumer.o $(O)/tool/idle.o
 BENCH_BIN := $(O)/tests/bench/bench-channel
 BENCH_DIAG_BIN := $(O)/tests/bench/bench-channel-diag
 BENCH_JSON := $(TOP)/build/bench/channel.json
@@ -23,7 +25,7 @@ $(O)/tests/bench/%.o: $(TOP)/tests/bench/%.c
 	$(call quiet,CC,$@)
 	$(Q)$(CC) $(TEST_CFLAGS) -MMD -MP -c $< -o $@
 
-$(BENCH_BIN): $(BENCH_OBJS) $(HYP_HOST_OBJS) $(O)/tool/consumer.o
+$(BENCH_BIN): $(BENCH_OBJS) $(HYP_HOST_OBJS) $(BENCH_TOOL_OBJS)
 	$(call quiet,LD,$@)
 	$(Q)$(CC) $(HOST_LDFLAGS) -pthread -o $@ $^ -lcjson -lm
 
@@ -31,7 +33,7 @@ $(BENCH_BIN): $(BENCH_OBJS) $(HYP_HOST_OBJS) $(O)/tool/consumer.o
 # a model of the channel's path and a swappable producer clock.
 #   build/host/tests/bench/bench-channel-diag [--quick]
 $(BENCH_DIAG_BIN): $(filter-out %/bench_channel.o,$(BENCH_OBJS)) \
-		   $(BENCH_DIAG_OBJS) $(HYP_HOST_OBJS) $(O)/tool/consumer.o
+		   $(BENCH_DIAG_OBJS) $(HYP_HOST_OBJS) $(BENCH_TOOL_OBJS)
 	$(call quiet,LD,$@)
 	$(Q)$(CC) $(HOST_LDFLAGS) -pthread -Wl,--wrap=hyp_arch_now_ns \
 		-o $@ $^ -lcjson -lm
@@ -43,7 +45,7 @@ BENCH_TARGETS += bench-channel
 # build/host may hold the core or the consumer from an OPT=-O0 build; say
 # so rather than publish its figures silently (gcc records its flags in
 # DW_AT_producer; clang does not, and is not checked).
-BENCH_CHECK_OPT = for o in $(HYP_HOST_OBJS) $(O)/tool/consumer.o; do \
+BENCH_CHECK_OPT = for o in $(HYP_HOST_OBJS) $(BENCH_TOOL_OBJS); do \
 	p=$$(objdump --dwarf=info "$$o" 2>/dev/null | \
 	     grep -m1 DW_AT_producer); \
 	case "$$p" in *"GNU C"*) ;; *) continue ;; esac; \
