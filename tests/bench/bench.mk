@@ -35,7 +35,7 @@ $(BENCH_BIN): $(BENCH_OBJS) $(HYP_HOST_OBJS) $(BENCH_TOOL_OBJS)
 $(BENCH_DIAG_BIN): $(filter-out %/bench_channel.o,$(BENCH_OBJS)) \
 		   $(BENCH_DIAG_OBJS) $(HYP_HOST_OBJS) $(BENCH_TOOL_OBJS)
 	$(call quiet,LD,$@)
-	$(Q)$(CC) $(HOST_LDFLAGS) -pthread -Wl,--wrap=hyp_arch_now_ns \
+	$(Q)$(CC) $(HOST_LDFLAGS) -pthread -Wl,--wrap=hyp_arch_cycles \
 		-o $@ $^ -lcjson -lm
 
 TEST_BINS += $(BENCH_BIN) $(BENCH_DIAG_BIN)
@@ -60,3 +60,22 @@ bench-channel: $(BENCH_BIN)
 	@$(BENCH_CHECK_OPT)
 	@mkdir -p $(dir $(BENCH_JSON))
 	$(Q)$(BENCH_BIN) $(BENCH_ARGS) --json $(BENCH_JSON)
+
+# Each kind of CPU pair the machine has (sysfs): SMT siblings, two cores
+# on one last-level cache, two cores that share no cache; one run each,
+# into build/bench/channel-<kind>.json.  A kind the machine lacks is
+# skipped with a line saying so (bench-channel exits 77).  Not part of
+# `make bench`, which runs on CPUs 0 and 1 (or BENCH_ARGS=--cpus A,B).
+#   make -C tests bench-channel-pairs [BENCH_ARGS=--quick]
+.PHONY: bench-channel-pairs
+bench-channel-pairs: $(BENCH_BIN)
+	@$(BENCH_CHECK_OPT)
+	@mkdir -p $(dir $(BENCH_JSON))
+	$(Q)for k in smt llc apart; do \
+		$(BENCH_BIN) $(BENCH_ARGS) --pair $$k \
+			--json $(dir $(BENCH_JSON))channel-$$k.json; rc=$$?; \
+		if [ $$rc -eq 77 ]; then \
+			echo "bench-channel-pairs: no \"$$k\" pair of CPUs" \
+			     "here: skipped"; \
+		elif [ $$rc -ne 0 ]; then exit $$rc; fi; \
+	done

@@ -3,7 +3,7 @@
  * bench-channel: the channel against its floors and its anchor, side by
  * side in one run (GitHub issue "Foundation", section 6).
  *
- *   bench-channel [--quick] [--json PATH]
+ *   bench-channel [--quick] [--json PATH] [--cpus A,B | --pair KIND]
  *
  * Every round measures every method once, in an order that rotates from
  * round to round, so a burst of load from another process lands on a
@@ -25,6 +25,9 @@ static const struct bench_cfg bench_full = {
 	.wake_iters = 4000,
 	.wake_delay_ns = 30000,
 	.tput_seconds = 0.8,
+	.paced_warmup = 2000,
+	.paced_iters = 10000,
+	.idle_seconds = 0.5,
 };
 
 static const struct bench_cfg bench_quick = {
@@ -35,6 +38,9 @@ static const struct bench_cfg bench_quick = {
 	.wake_iters = 500,
 	.wake_delay_ns = 30000,
 	.tput_seconds = 0.15,
+	.paced_warmup = 1000,
+	.paced_iters = 2000,
+	.idle_seconds = 0.2,
 };
 
 typedef int bench_lat_fn(const struct bench_cfg *cfg, __u64 *ticks,
@@ -133,11 +139,51 @@ static int bench_tput_round(const struct bench_cfg *cfg, unsigned int round,
 	return 0;
 }
 
+/*
+ * The three idling policies at a paced load, then at none, in an order
+ * that rotates with the round.  @ticks holds cfg->paced_iters.
+ */
+static int bench_idle_round(const struct bench_cfg *cfg, unsigned int round,
+			    struct bench_paced (*paced)[BENCH_IDLE_MODES],
+			    double (*idle)[BENCH_IDLE_MODES], __u64 *ticks)
+{
+	unsigned int k, m;
+
+	for (k = 0; k < BENCH_IDLE_MODES; k++) {
+		m = (k + round) % BENCH_IDLE_MODES;
+		bench_watchdog("paced load", 60);
+		if (bench_ours_paced(cfg, (int)m, &paced[round][m], ticks)) {
+			fprintf(stderr, "bench: paced load, %s: FAILED\n",
+				bench_idle_names[m]);
+			return -1;
+		}
+	}
+	for (k = 0; k < BENCH_IDLE_MODES; k++) {
+		m = (k + round) % BENCH_IDLE_MODES;
+		bench_watchdog("no load", 60);
+		if (bench_ours_idle(cfg, (int)m, &idle[round][m])) {
+			fprintf(stderr, "bench: no load, %s: FAILED\n",
+				bench_idle_names[m]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static void bench_usage(FILE *f)
 {
-	fprintf(f, "usage: bench-channel [--quick] [--json PATH]\n"
+	fprintf(f, "usage: bench-channel [--quick] [--json PATH] "
+		"[--cpus A,B | --pair KIND]\n"
 		"  --quick      a few seconds (development)\n"
-		"  --json PATH  also write the figures to PATH\n");
+		"  --json PATH  also write the figures to PATH\n"
+		"  --cpus A,B   requesters on CPU A, the server on CPU B "
+		"(default 0,1)\n"
+		"  --pair KIND  the first pair of online CPUs that sysfs "
+		"says are\n"
+		"               smt (SMT siblings), llc (two cores on one "
+		"last-level\n"
+		"               cache) or apart (no shared cache); exit 77 if "
+		"there is none\n");
 }
 
 int main(int argc, char **argv)
@@ -159,6 +205,8 @@ int main(int argc, char **argv)
 	};
 	struct bench_lat sync_rounds[BENCH_MAX_ROUNDS][BENCH_GROUP];
 	struct bench_lat wake_rounds[BENCH_MAX_ROUNDS][BENCH_GROUP];
+	struct bench_paced paced[BENCH_MAX_ROUNDS][BENCH_IDLE_MODES];
+	double idle[BENCH_MAX_ROUNDS][BENCH_IDLE_MODES];
 	double ours[BENCH_MAX_ROUNDS][BENCH_NR_PRODS];
 	double theirs[BENCH_MAX_ROUNDS][BENCH_NR_PRODS];
 	double ratio[BENCH_MAX_ROUNDS][BENCH_NR_PRODS];
@@ -167,6 +215,7 @@ int main(int argc, char **argv)
 	const char *json = NULL;
 	unsigned int r, i;
 	__u64 *ticks;
+	size_t n;
 	int a;
 
 	for (a = 1; a < argc; a++) {
@@ -175,6 +224,20 @@ int main(int argc, char **argv)
 			res.mode = "quick";
 		} else if (!strcmp(argv[a], "--json") && a + 1 < argc) {
 			json = argv[++a];
+		} else if (!strcmp(argv[a], "--cpus") && a + 1 < argc) {
+			if (bench_topo_parse_cpus(argv[++a])) {
+				bench_usage(stderr);
+				return 2;
+			}
+		} else if (!strcmp(argv[a], "--pair") && a + 1 < argc) {
+			a++;
+			if (strcmp(argv[a], "smt") && strcmp(argv[a], "l2") &&
+			    strcmp(argv[a], "llc") && strcmp(argv[a], "apart")) {
+				bench_usage(stderr);
+				return 2;
+			}
+			if (bench_topo_pick(argv[a]))
+				return 77;	/* the machine has none */
 		} else if (!strcmp(argv[a], "--help")) {
 			bench_usage(stdout);
 			return 0;
@@ -184,20 +247,25 @@ int main(int argc, char **argv)
 		}
 	}
 	res.cfg = cfg;
-	ticks = malloc(sizeof(*ticks) *
-		       (cfg->iters > cfg->wake_iters ? cfg->iters :
-		       cfg->wake_iters));
+	res.topo_sysfs = bench_topo_sysfs(bench_cpu_req, bench_cpu_srv,
+					  res.topo_detail,
+					  sizeof(res.topo_detail));
+	n = cfg->iters > cfg->wake_iters ? cfg->iters : cfg->wake_iters;
+	if (n < cfg->paced_iters)
+		n = cfg->paced_iters;
+	ticks = malloc(sizeof(*ticks) * n);
 	if (!ticks)
 		return 1;
 	bench_clock_init();
-	bench_pin(BENCH_CPU_REQ);
+	bench_pin(bench_cpu_req);
 	t0 = bench_now_s();
 	for (r = 0; r < cfg->rounds; r++) {
 		printf("round %u/%u\n", r + 1, cfg->rounds);
 		fflush(stdout);
 		if (bench_lat_group(cfg, sync_m, r, sync_rounds, ticks) ||
 		    bench_lat_group(cfg, wake_m, r, wake_rounds, ticks) ||
-		    bench_tput_round(cfg, r, ours, theirs, ratio))
+		    bench_tput_round(cfg, r, ours, theirs, ratio) ||
+		    bench_idle_round(cfg, r, paced, idle, ticks))
 			return 1;
 	}
 	bench_watchdog("", 0);
@@ -207,6 +275,24 @@ int main(int argc, char **argv)
 	for (i = 0; i < BENCH_GROUP; i++) {
 		*sync_m[i].out = bench_lat_median(sync_rounds, cfg->rounds, i);
 		*wake_m[i].out = bench_lat_median(wake_rounds, cfg->rounds, i);
+	}
+	res.topo_pingpong = bench_topo_pingpong(res.pingpong.p50);
+	for (i = 0; i < BENCH_IDLE_MODES; i++) {
+		for (r = 0; r < cfg->rounds; r++)
+			col[r] = paced[r][i].p50;
+		res.paced[i].p50 = bench_median(col, cfg->rounds);
+		for (r = 0; r < cfg->rounds; r++)
+			col[r] = paced[r][i].p99;
+		res.paced[i].p99 = bench_median(col, cfg->rounds);
+		for (r = 0; r < cfg->rounds; r++)
+			col[r] = paced[r][i].cpu_pct;
+		res.paced[i].cpu_pct = bench_median(col, cfg->rounds);
+		for (r = 0; r < cfg->rounds; r++)
+			col[r] = paced[r][i].wake_pct;
+		res.paced[i].wake_pct = bench_median(col, cfg->rounds);
+		for (r = 0; r < cfg->rounds; r++)
+			col[r] = idle[r][i];
+		res.idle_cpu[i] = bench_median(col, cfg->rounds);
 	}
 	for (i = 0; i < BENCH_NR_PRODS; i++) {
 		for (r = 0; r < cfg->rounds; r++)

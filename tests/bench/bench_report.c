@@ -20,6 +20,13 @@ static double bench_ratio(double ours, double theirs)
 	return theirs > 0 ? ours / theirs : 0;
 }
 
+/* Adaptive idling's paced p50 over polling's. */
+static double bench_paced_ratio(const struct bench_results *r)
+{
+	return bench_ratio(r->paced[BENCH_IDLE_ADAPTIVE].p50,
+			   r->paced[BENCH_IDLE_POLL].p50);
+}
+
 /* 0.1 ns (or 0.001 for ratios) is all the clock resolves; keep the
  * file readable. */
 static void bench_json_num(cJSON *o, const char *key, double v)
@@ -100,10 +107,15 @@ void bench_report_print(const struct bench_results *r)
 	bench_cpu_model(cpu, sizeof(cpu));
 	printf("\nhvbridge channel benchmark (%s: %u rounds, medians of "
 	       "rounds; requester CPU %d, server CPU %d; %.1f s)\n", r->mode,
-	       r->cfg->rounds, BENCH_CPU_REQ, BENCH_CPU_SRV, r->wall_s);
+	       r->cfg->rounds, bench_cpu_req, bench_cpu_srv, r->wall_s);
 	printf("host: %s, %ld CPUs online, load average %.2f (other "
-	       "processes share these CPUs)\n\n", cpu,
+	       "processes share these CPUs)\n", cpu,
 	       sysconf(_SC_NPROCESSORS_ONLN), bench_loadavg());
+	printf("topology: %s (sysfs: %s); the ping-pong's %.0f ns says: %s\n"
+	       "  (smt: SMT siblings; llc: one last-level cache; apart: no "
+	       "shared cache;\n  --cpus A,B or --pair KIND for another "
+	       "pair)\n\n", r->topo_sysfs, r->topo_detail, r->pingpong.p50,
+	       r->topo_pingpong);
 	printf("  %-30s %9s  %9s %-10s %6s  %-7s %s\n", "measure", "ours",
 	       "baseline", "", "ratio", "target", "met");
 	bench_row("sync round trip p50 (ns)", r->sync.p50, "ping-pong",
@@ -111,7 +123,9 @@ void bench_report_print(const struct bench_results *r)
 	bench_row("sync round trip p99 (ns)", r->sync.p99, "ping-pong",
 		  r->pingpong.p99, NULL, 0);
 	bench_row("sync round trip p999 (ns)", r->sync.p999, "ping-pong",
-		  r->pingpong.p999, NULL, 0);
+		  r->pingpong.p999, "<= 3.00",
+		  bench_ratio(r->sync.p999, r->pingpong.p999) <=
+		  BENCH_TARGET_P999);
 	bench_row("sync round trip mean (ns)", r->sync.mean, "ping-pong",
 		  r->pingpong.mean, NULL, 0);
 	bench_row("wake round trip p50 (ns)", r->wake.p50, "eventfd",
@@ -133,6 +147,28 @@ void bench_report_print(const struct bench_results *r)
 				r->tput_ratio[i], ">= 1.00",
 				r->tput_ratio[i] >= 1.0);
 	}
+	bench_row_ratio("paced 20k/s p50 (ns)",
+			r->paced[BENCH_IDLE_ADAPTIVE].p50, "polling",
+			r->paced[BENCH_IDLE_POLL].p50, -1, "<= 2.00",
+			bench_paced_ratio(r) <= BENCH_TARGET_PACED_P50);
+	printf("  %-30s %9.1f  %9s %-10s %6s  %-7s %s\n",
+	       "paced 20k/s server CPU (%)",
+	       r->paced[BENCH_IDLE_ADAPTIVE].cpu_pct, "", "", "",
+	       "<= 25", r->paced[BENCH_IDLE_ADAPTIVE].cpu_pct <=
+	       BENCH_TARGET_PACED_CPU ? "yes" : "NO");
+	printf("  %-30s %9.3f  %9s %-10s %6s  %-7s %s\n",
+	       "no load, server CPU (%)", r->idle_cpu[BENCH_IDLE_ADAPTIVE],
+	       "", "", "", "<= 0.1", r->idle_cpu[BENCH_IDLE_ADAPTIVE] <=
+	       BENCH_TARGET_IDLE_CPU ? "yes" : "NO");
+	printf("\n  Idling, one vCPU paced at %.0f requests/s, then none:\n"
+	       "  %-14s %9s %9s %12s %12s %12s\n", BENCH_PACED_RATE,
+	       "policy", "p50 ns", "p99 ns", "server CPU%", "woken %",
+	       "no load CPU%");
+	for (i = 0; i < BENCH_IDLE_MODES; i++)
+		printf("  %-14s %9.1f %9.1f %12.1f %12.1f %12.3f\n",
+		       bench_idle_names[i], r->paced[i].p50, r->paced[i].p99,
+		       r->paced[i].cpu_pct, r->paced[i].wake_pct,
+		       r->idle_cpu[i]);
 	printf("\n  Throughput ratios are the median of each round's paired "
 	       "ratio (A B B A\n  under the same load), not the ratio of "
 	       "the medians shown.  Means carry\n  the preemptions by other "
@@ -163,8 +199,41 @@ static cJSON *bench_json_host(void)
 	cJSON_AddNumberToObject(o, "nproc",
 				(double)sysconf(_SC_NPROCESSORS_ONLN));
 	bench_json_num(o, "loadavg_1min", bench_loadavg());
-	cJSON_AddNumberToObject(o, "requester_cpu", BENCH_CPU_REQ);
-	cJSON_AddNumberToObject(o, "server_cpu", BENCH_CPU_SRV);
+	cJSON_AddNumberToObject(o, "requester_cpu", bench_cpu_req);
+	cJSON_AddNumberToObject(o, "server_cpu", bench_cpu_srv);
+	return o;
+}
+
+/* Which path the two CPUs' lines take, by sysfs and by measurement. */
+static cJSON *bench_json_topo(const struct bench_results *r)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "sysfs", r->topo_sysfs);
+	cJSON_AddStringToObject(o, "sysfs_detail", r->topo_detail);
+	cJSON_AddStringToObject(o, "from_pingpong", r->topo_pingpong);
+	return o;
+}
+
+static cJSON *bench_json_idle(const struct bench_results *r)
+{
+	cJSON *o = cJSON_CreateObject(), *m;
+	static const char *const keys[BENCH_IDLE_MODES] = {
+		[BENCH_IDLE_POLL] = "polling",
+		[BENCH_IDLE_SLEEP] = "always_sleep",
+		[BENCH_IDLE_ADAPTIVE] = "adaptive",
+	};
+	unsigned int i;
+
+	bench_json_num(o, "rate_per_s", BENCH_PACED_RATE);
+	for (i = 0; i < BENCH_IDLE_MODES; i++) {
+		m = cJSON_AddObjectToObject(o, keys[i]);
+		bench_json_num(m, "p50_ns", r->paced[i].p50);
+		bench_json_num(m, "p99_ns", r->paced[i].p99);
+		bench_json_num(m, "cpu_pct", r->paced[i].cpu_pct);
+		bench_json_num(m, "woken_pct", r->paced[i].wake_pct);
+		bench_json_num(m, "idle_cpu_pct", r->idle_cpu[i]);
+	}
 	return o;
 }
 
@@ -180,6 +249,7 @@ static cJSON *bench_json_build(const struct bench_results *r)
 	cJSON_AddStringToObject(o, "mode", r->mode);
 	cJSON_AddNumberToObject(o, "rounds", r->cfg->rounds);
 	cJSON_AddItemToObject(o, "host", bench_json_host());
+	cJSON_AddItemToObject(o, "topology", bench_json_topo(r));
 	bench_json_num(o, "roundtrip_p50_ns", r->sync.p50);
 	bench_json_num(o, "roundtrip_p99_ns", r->sync.p99);
 	bench_json_num(o, "roundtrip_p999_ns", r->sync.p999);
@@ -190,6 +260,14 @@ static cJSON *bench_json_build(const struct bench_results *r)
 	bench_json_num(o, "pingpong_mean_ns", r->pingpong.mean);
 	bench_json_num(o, "ratio_p50",
 				bench_ratio(r->sync.p50, r->pingpong.p50));
+	bench_json_num(o, "ratio_p999",
+				bench_ratio(r->sync.p999, r->pingpong.p999));
+	/* Idling (issue 14): adaptive at 20k/s, against polling. */
+	bench_json_num(o, "paced_20k_cpu_pct",
+		       r->paced[BENCH_IDLE_ADAPTIVE].cpu_pct);
+	bench_json_num(o, "paced_20k_p50_ratio", bench_paced_ratio(r));
+	bench_json_num(o, "idle_cpu_pct", r->idle_cpu[BENCH_IDLE_ADAPTIVE]);
+	cJSON_AddItemToObject(o, "idling", bench_json_idle(r));
 	bench_json_num(o, "wake_p50_ns", r->wake.p50);
 	bench_json_num(o, "wake_p99_ns", r->wake.p99);
 	bench_json_num(o, "wake_p999_ns", r->wake.p999);
@@ -219,6 +297,12 @@ static cJSON *bench_json_build(const struct bench_results *r)
 	cJSON_AddNumberToObject(t, "hvisor_style_ratio_p50_max",
 				BENCH_TARGET_HVISOR);
 	cJSON_AddNumberToObject(t, "hvisor_style_throughput_ratio_min", 1.0);
+	cJSON_AddNumberToObject(t, "ratio_p999_max", BENCH_TARGET_P999);
+	cJSON_AddNumberToObject(t, "paced_20k_cpu_pct_max",
+				BENCH_TARGET_PACED_CPU);
+	cJSON_AddNumberToObject(t, "paced_20k_p50_ratio_max",
+				BENCH_TARGET_PACED_P50);
+	cJSON_AddNumberToObject(t, "idle_cpu_pct_max", BENCH_TARGET_IDLE_CPU);
 	t = cJSON_AddObjectToObject(o, "targets_met");
 	cJSON_AddBoolToObject(t, "ratio_p50", bench_ratio(r->sync.p50,
 			      r->pingpong.p50) <= BENCH_TARGET_RATIO);
@@ -232,6 +316,16 @@ static cJSON *bench_json_build(const struct bench_results *r)
 			break;
 	cJSON_AddBoolToObject(t, "hvisor_style_throughput",
 			      i == BENCH_NR_PRODS);
+	cJSON_AddBoolToObject(t, "ratio_p999", bench_ratio(r->sync.p999,
+			      r->pingpong.p999) <= BENCH_TARGET_P999);
+	cJSON_AddBoolToObject(t, "paced_20k_cpu_pct",
+			      r->paced[BENCH_IDLE_ADAPTIVE].cpu_pct <=
+			      BENCH_TARGET_PACED_CPU);
+	cJSON_AddBoolToObject(t, "paced_20k_p50_ratio",
+			      bench_paced_ratio(r) <= BENCH_TARGET_PACED_P50);
+	cJSON_AddBoolToObject(t, "idle_cpu_pct",
+			      r->idle_cpu[BENCH_IDLE_ADAPTIVE] <=
+			      BENCH_TARGET_IDLE_CPU);
 	bench_json_num(o, "wall_seconds", r->wall_s);
 	return o;
 }
