@@ -55,7 +55,6 @@ int hvb_consumer_attach(struct hvb_consumer *c, void *region, __u64 size,
 	for (z = 0; z < HVB_ZONE_GENS; z++)
 		c->zone_gen[z] = hvb_load_acquire_u32(&c->kicks->zone_gen[z]);
 	c->zone_ack_owed = true;
-	hvb_idle_init(&c->idle);
 	/* A dead daemon's hot slot is no longer peeked; the attach scan
 	 * covers requests published without a bit meanwhile. */
 	hvb_write_once_u32(&c->wake->hot_cpu, HVB_HOT_NONE);
@@ -618,6 +617,8 @@ int hvb_consumer_run(struct hvb_consumer *c, struct hvb_transport *t,
 	__u64 sleep_ns;
 	int err;
 
+	/* Nothing seen yet: the policy starts afresh with every loop. */
+	hvb_idle_init(&c->idle);
 	/* Timed sleeps end on time, not up to 50 us later (the default
 	 * slack); only this thread's. */
 	if (adaptive)
