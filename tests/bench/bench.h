@@ -47,6 +47,7 @@ struct bench_cfg {
 	size_t paced_warmup;	/* untimed paced requests before each run */
 	size_t paced_iters;	/* timed paced requests */
 	double idle_seconds;	/* one no-load measurement */
+	size_t timed_sleeps;	/* timed sleeps of the platform's floor */
 };
 
 struct bench_lat {
@@ -162,12 +163,41 @@ enum { BENCH_IDLE_POLL, BENCH_IDLE_SLEEP, BENCH_IDLE_ADAPTIVE,
 extern const char *const bench_idle_names[BENCH_IDLE_MODES];
 struct bench_paced {
 	double p50, p99;	/* ns */
+	double asked_ns;	/* adaptive: median timed sleep asked for */
+	double asked_per_req;	/* adaptive: timed sleeps per request */
 	double cpu_pct;		/* the serving thread */
 	double wake_pct;	/* requests that had to wake it */
 };
 int bench_ours_paced(const struct bench_cfg *cfg, int mode,
 		     struct bench_paced *out, __u64 *ticks);
 int bench_ours_idle(const struct bench_cfg *cfg, int mode, double *cpu_pct);
+
+/*
+ * The platform's floor for idling by timed sleeps: what one timed sleep
+ * of the length the adaptive policy asked for in the paced run costs the
+ * sleeping thread, on the server's CPU, through the same transport wait
+ * (bench_idle.c).  cpu_*: CLOCK_THREAD_CPUTIME_ID across the wait;
+ * late_*: how long after its deadline the wait returned; poll_ns: the
+ * mean polling from the return to the deadline plus the median lateness
+ * (where a wake-up planned on the median lateness waits for a request
+ * due then); floor_pct: (cpu_p50 + HVB_IDLE_TAIL_NS + poll_ns) over the
+ * period, in percent of a CPU.  Serving the request itself is left
+ * out.
+ */
+struct bench_sleepcost {
+	double asked_ns;	/* the length measured: the adaptive run's
+				 * median (0: it asked for none) */
+	double cpu_p50, cpu_p90;
+	double late_p10, late_p50, late_p90;
+	double poll_ns;
+	double floor_pct;
+};
+/* Start (1) or stop (0) recording the adaptive policy's timed sleeps;
+ * bench_idle_asked() gives their median length and count since start. */
+void bench_idle_record(int on);
+double bench_idle_asked(size_t *count);
+int bench_timed_sleep_cost(const struct bench_cfg *cfg, double asked_ns,
+			   struct bench_sleepcost *out);
 
 int bench_hvisor_lat(const struct bench_cfg *cfg, __u64 *ticks, size_t n);
 int bench_hvisor_tput(const struct bench_cfg *cfg, unsigned int nprod,
@@ -188,6 +218,7 @@ struct bench_results {
 	double tput_ratio[BENCH_NR_PRODS];	/* median of paired ratios */
 	struct bench_paced paced[BENCH_IDLE_MODES];
 	double idle_cpu[BENCH_IDLE_MODES];	/* % of a CPU, no load */
+	struct bench_sleepcost sleepcost;	/* the platform's floor */
 	/* The CPUs and what they share (bench_topo.c). */
 	const char *topo_sysfs;		/* "smt", "llc", "apart", ... */
 	char topo_detail[128];		/* sysfs, in words */

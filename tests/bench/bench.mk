@@ -16,6 +16,8 @@ BENCH_DIAG_OBJS := \
 # The consumer and its idling policy, as the daemon links them.
 BENCH_TOOL_OBJS := $(O)/tool/consumer.o $(O)/tool/idle.o
 BENCH_BIN := $(O)/tests/bench/bench-channel
+# bench_idle.c records the timed sleeps the real serving loop asks for.
+BENCH_WRAP := -Wl,--wrap=hvb_idle_should_sleep
 BENCH_DIAG_BIN := $(O)/tests/bench/bench-channel-diag
 BENCH_JSON := $(TOP)/build/bench/channel.json
 BENCH_ARGS ?=
@@ -27,7 +29,7 @@ $(O)/tests/bench/%.o: $(TOP)/tests/bench/%.c
 
 $(BENCH_BIN): $(BENCH_OBJS) $(HYP_HOST_OBJS) $(BENCH_TOOL_OBJS)
 	$(call quiet,LD,$@)
-	$(Q)$(CC) $(HOST_LDFLAGS) -pthread -o $@ $^ -lcjson -lm
+	$(Q)$(CC) $(HOST_LDFLAGS) -pthread $(BENCH_WRAP) -o $@ $^ -lcjson -lm
 
 # Where the round trip goes (not run by `make bench`): the same code plus
 # a model of the channel's path and a swappable producer clock.
@@ -36,7 +38,7 @@ $(BENCH_DIAG_BIN): $(filter-out %/bench_channel.o,$(BENCH_OBJS)) \
 		   $(BENCH_DIAG_OBJS) $(HYP_HOST_OBJS) $(BENCH_TOOL_OBJS)
 	$(call quiet,LD,$@)
 	$(Q)$(CC) $(HOST_LDFLAGS) -pthread -Wl,--wrap=hyp_arch_cycles \
-		-o $@ $^ -lcjson -lm
+		$(BENCH_WRAP) -o $@ $^ -lcjson -lm
 
 TEST_BINS += $(BENCH_BIN) $(BENCH_DIAG_BIN)
 BENCH_TARGETS += bench-channel

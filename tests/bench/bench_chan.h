@@ -28,6 +28,10 @@ struct bench_chan {
 	pthread_t th;
 };
 
+/* The futex transport the benchmark's consumer sleeps through: the
+ * simulation's wait without its heartbeat, honouring wait_ns. */
+extern const struct hvb_transport_ops bench_tr_ops;
+
 /*
  * Format a region, attach BENCH_MAX_PRODS producers and the consumer, and
  * start the consumer on a thread pinned to bench_cpu_srv.  @spin_budget is

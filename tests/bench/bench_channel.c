@@ -11,6 +11,7 @@
  * Exits 0 whatever the figures are; 1 only when something is broken (a
  * request failed or returned a wrong value, or a measurement hung).
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,7 @@ static const struct bench_cfg bench_full = {
 	.paced_warmup = 2000,
 	.paced_iters = 10000,
 	.idle_seconds = 0.5,
+	.timed_sleeps = 4000,
 };
 
 static const struct bench_cfg bench_quick = {
@@ -41,6 +43,7 @@ static const struct bench_cfg bench_quick = {
 	.paced_warmup = 1000,
 	.paced_iters = 2000,
 	.idle_seconds = 0.2,
+	.timed_sleeps = 1000,
 };
 
 typedef int bench_lat_fn(const struct bench_cfg *cfg, __u64 *ticks,
@@ -145,7 +148,8 @@ static int bench_tput_round(const struct bench_cfg *cfg, unsigned int round,
  */
 static int bench_idle_round(const struct bench_cfg *cfg, unsigned int round,
 			    struct bench_paced (*paced)[BENCH_IDLE_MODES],
-			    double (*idle)[BENCH_IDLE_MODES], __u64 *ticks)
+			    double (*idle)[BENCH_IDLE_MODES],
+			    struct bench_sleepcost *cost, __u64 *ticks)
 {
 	unsigned int k, m;
 
@@ -158,6 +162,13 @@ static int bench_idle_round(const struct bench_cfg *cfg, unsigned int round,
 			return -1;
 		}
 	}
+	/* The floor, right after, with the sleep the policy just asked for
+	 * and on the same CPU. */
+	bench_watchdog("timed sleeps", 60);
+	if (bench_timed_sleep_cost(cfg,
+				   paced[round][BENCH_IDLE_ADAPTIVE].asked_ns,
+				   &cost[round]))
+		return -1;
 	for (k = 0; k < BENCH_IDLE_MODES; k++) {
 		m = (k + round) % BENCH_IDLE_MODES;
 		bench_watchdog("no load", 60);
@@ -168,6 +179,32 @@ static int bench_idle_round(const struct bench_cfg *cfg, unsigned int round,
 		}
 	}
 	return 0;
+}
+
+/* Each figure of the floor, the median of the rounds. */
+static void bench_sleepcost_median(struct bench_sleepcost *m,
+				   const struct bench_sleepcost *v,
+				   unsigned int n)
+{
+	static const size_t off[] = {
+		offsetof(struct bench_sleepcost, asked_ns),
+		offsetof(struct bench_sleepcost, cpu_p50),
+		offsetof(struct bench_sleepcost, cpu_p90),
+		offsetof(struct bench_sleepcost, late_p10),
+		offsetof(struct bench_sleepcost, late_p50),
+		offsetof(struct bench_sleepcost, late_p90),
+		offsetof(struct bench_sleepcost, poll_ns),
+		offsetof(struct bench_sleepcost, floor_pct),
+	};
+	double col[BENCH_MAX_ROUNDS];
+	unsigned int i, r;
+
+	for (i = 0; i < sizeof(off) / sizeof(off[0]); i++) {
+		for (r = 0; r < n; r++)
+			col[r] = *(const double *)((const char *)&v[r] +
+						   off[i]);
+		*(double *)((char *)m + off[i]) = bench_median(col, n);
+	}
 }
 
 static void bench_usage(FILE *f)
@@ -207,6 +244,7 @@ int main(int argc, char **argv)
 	struct bench_lat wake_rounds[BENCH_MAX_ROUNDS][BENCH_GROUP];
 	struct bench_paced paced[BENCH_MAX_ROUNDS][BENCH_IDLE_MODES];
 	double idle[BENCH_MAX_ROUNDS][BENCH_IDLE_MODES];
+	struct bench_sleepcost cost[BENCH_MAX_ROUNDS];
 	double ours[BENCH_MAX_ROUNDS][BENCH_NR_PRODS];
 	double theirs[BENCH_MAX_ROUNDS][BENCH_NR_PRODS];
 	double ratio[BENCH_MAX_ROUNDS][BENCH_NR_PRODS];
@@ -265,7 +303,7 @@ int main(int argc, char **argv)
 		if (bench_lat_group(cfg, sync_m, r, sync_rounds, ticks) ||
 		    bench_lat_group(cfg, wake_m, r, wake_rounds, ticks) ||
 		    bench_tput_round(cfg, r, ours, theirs, ratio) ||
-		    bench_idle_round(cfg, r, paced, idle, ticks))
+		    bench_idle_round(cfg, r, paced, idle, cost, ticks))
 			return 1;
 	}
 	bench_watchdog("", 0);
@@ -293,7 +331,14 @@ int main(int argc, char **argv)
 		for (r = 0; r < cfg->rounds; r++)
 			col[r] = idle[r][i];
 		res.idle_cpu[i] = bench_median(col, cfg->rounds);
+		for (r = 0; r < cfg->rounds; r++)
+			col[r] = paced[r][i].asked_ns;
+		res.paced[i].asked_ns = bench_median(col, cfg->rounds);
+		for (r = 0; r < cfg->rounds; r++)
+			col[r] = paced[r][i].asked_per_req;
+		res.paced[i].asked_per_req = bench_median(col, cfg->rounds);
 	}
+	bench_sleepcost_median(&res.sleepcost, cost, cfg->rounds);
 	for (i = 0; i < BENCH_NR_PRODS; i++) {
 		for (r = 0; r < cfg->rounds; r++)
 			col[r] = ours[r][i];

@@ -11,6 +11,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <time.h>
 
 #include <hvbridge/barrier.h>
@@ -72,6 +73,7 @@ int bench_ours_paced(const struct bench_cfg *cfg, int mode,
 	__u64 c0 = 0, c1 = 0, wakes;
 	struct bench_chan ch;
 	struct bench_lat l;
+	size_t asked;
 	int ret;
 
 	if (bench_chan_open(&ch, bench_idle_budget[mode], 1))
@@ -80,6 +82,7 @@ int bench_ours_paced(const struct bench_cfg *cfg, int mode,
 	/* Untimed: the adaptive policy learns the pace. */
 	ret = bench_paced_run(&ch, 0, cfg->paced_warmup, period, NULL);
 	wakes = hvb_read_once_u64(&ch.prod[0].stats->wakes);
+	bench_idle_record(1);
 	t0 = bench_now_s();
 	if (!ret)
 		ret = bench_thread_cpu_ns(ch.th, &c0);
@@ -89,10 +92,13 @@ int bench_ours_paced(const struct bench_cfg *cfg, int mode,
 	t1 = bench_now_s();
 	if (!ret)
 		ret = bench_thread_cpu_ns(ch.th, &c1);
+	bench_idle_record(0);
 	wakes = hvb_read_once_u64(&ch.prod[0].stats->wakes) - wakes;
 	ret |= bench_chan_close(&ch);
 	if (ret)
 		return -1;
+	out->asked_ns = bench_idle_asked(&asked);
+	out->asked_per_req = (double)asked / (double)cfg->paced_iters;
 	l = bench_lat_of(ticks, cfg->paced_iters);
 	out->p50 = l.p50;
 	out->p99 = l.p99;
@@ -132,4 +138,172 @@ int bench_ours_idle(const struct bench_cfg *cfg, int mode, double *cpu_pct)
 		return -1;
 	*cpu_pct = 100.0 * (double)(c1 - c0) / ((t1 - t0) * 1e9);
 	return 0;
+}
+
+/* --- the platform's floor: what one timed sleep costs */
+
+/*
+ * The timed sleeps the adaptive policy asks for, as the real serving
+ * loop asks: bench-channel links with -Wl,--wrap=hvb_idle_should_sleep,
+ * so tool/consumer.o's calls pass through here.  bench_asked[] and
+ * bench_asked_n are written by the serving thread only while
+ * bench_asked_on is set, and read by the main thread once
+ * bench_chan_close() has joined that thread.
+ */
+#define BENCH_ASKED_MAX	65536u
+static __u64 bench_asked[BENCH_ASKED_MAX];
+static size_t bench_asked_n;
+static int bench_asked_on;
+
+bool __real_hvb_idle_should_sleep(struct hvb_idle *s, __u64 now,
+				  __u64 *sleep_ns);
+bool __wrap_hvb_idle_should_sleep(struct hvb_idle *s, __u64 now,
+				  __u64 *sleep_ns);
+
+bool __wrap_hvb_idle_should_sleep(struct hvb_idle *s, __u64 now,
+				  __u64 *sleep_ns)
+{
+	bool sleep = __real_hvb_idle_should_sleep(s, now, sleep_ns);
+
+	/* Acquire: pairs with bench_idle_record()'s release, after which
+	 * bench_asked_n is ours. */
+	if (sleep && *sleep_ns &&
+	    __atomic_load_n(&bench_asked_on, __ATOMIC_ACQUIRE) &&
+	    bench_asked_n < BENCH_ASKED_MAX)
+		bench_asked[bench_asked_n++] = *sleep_ns;
+	return sleep;
+}
+
+void bench_idle_record(int on)
+{
+	if (on)
+		bench_asked_n = 0;
+	/* Release: the reset above before the serving thread appends. */
+	__atomic_store_n(&bench_asked_on, on, __ATOMIC_RELEASE);
+}
+
+double bench_idle_asked(size_t *count)
+{
+	static double v[BENCH_ASKED_MAX];
+	size_t i;
+
+	*count = bench_asked_n;
+	for (i = 0; i < bench_asked_n; i++)
+		v[i] = (double)bench_asked[i];
+	return bench_asked_n ? bench_median(v, bench_asked_n) : 0;
+}
+
+static __u64 bench_clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
+}
+
+struct bench_sleeper {
+	__u64 ns;		/* each sleep's length */
+	size_t n;
+	double *cpu, *late;	/* per sleep, ns */
+	double clock_cpu;	/* the clock reads' own CPU, median */
+	int err;
+};
+
+/* On the server's CPU, with the serving loop's timer slack: @n timed
+ * waits of the bench transport, nobody waking them. */
+static void *bench_sleeper_main(void *arg)
+{
+	struct bench_sleeper *sl = arg;
+	struct hvb_transport t = {
+		.ops = &bench_tr_ops, .fd = -1, .wait_ns = sl->ns,
+	};
+	__u32 word = 0;
+	__u64 c0, c1, w0, w1;
+	size_t i;
+
+	bench_pin(bench_cpu_srv);
+	prctl(PR_SET_TIMERSLACK, (unsigned long)HVB_CONSUMER_TIMER_SLACK_NS,
+	      0, 0, 0);
+	/* What the four clock reads cost the thread without a sleep. */
+	for (i = 0; i < sl->n; i++) {
+		c0 = bench_clock_ns(CLOCK_THREAD_CPUTIME_ID);
+		w0 = bench_clock_ns(CLOCK_MONOTONIC);
+		w1 = bench_clock_ns(CLOCK_MONOTONIC);
+		c1 = bench_clock_ns(CLOCK_THREAD_CPUTIME_ID);
+		sl->cpu[i] = (double)(c1 - c0);
+	}
+	sl->clock_cpu = bench_median(sl->cpu, sl->n);
+	for (i = 0; i < sl->n && !sl->err; i++) {
+		c0 = bench_clock_ns(CLOCK_THREAD_CPUTIME_ID);
+		w0 = bench_clock_ns(CLOCK_MONOTONIC);
+		sl->err = t.ops->wait(&t, &word, 0);
+		w1 = bench_clock_ns(CLOCK_MONOTONIC);
+		c1 = bench_clock_ns(CLOCK_THREAD_CPUTIME_ID);
+		sl->cpu[i] = (double)(c1 - c0) - sl->clock_cpu;
+		sl->late[i] = w1 > w0 + sl->ns ? (double)(w1 - w0 - sl->ns) :
+						 0;
+	}
+	return NULL;
+}
+
+/* The @q-quantile (0..1) of @n sorted doubles. */
+static double bench_quantile(const double *v, size_t n, double q)
+{
+	return v[(size_t)(q * (double)(n - 1) + 0.5)];
+}
+
+static int bench_cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int bench_timed_sleep_cost(const struct bench_cfg *cfg, double asked_ns,
+			   struct bench_sleepcost *out)
+{
+	struct bench_sleeper sl = {
+		.ns = (__u64)asked_ns, .n = cfg->timed_sleeps,
+	};
+	double period = 1e9 / BENCH_PACED_RATE, poll = 0;
+	pthread_t th;
+	size_t i;
+
+	*out = (struct bench_sleepcost){ .asked_ns = asked_ns };
+	if (!sl.ns || !sl.n)
+		return 0;	/* the policy asked for no timed sleep */
+	sl.cpu = calloc(sl.n, sizeof(*sl.cpu));
+	sl.late = calloc(sl.n, sizeof(*sl.late));
+	if (!sl.cpu || !sl.late ||
+	    pthread_create(&th, NULL, bench_sleeper_main, &sl)) {
+		fprintf(stderr, "bench: timed sleeps: cannot start\n");
+		free(sl.cpu);
+		free(sl.late);
+		return -1;
+	}
+	pthread_join(th, NULL);
+	if (sl.err) {
+		fprintf(stderr, "bench: timed sleeps: wait failed (%d)\n",
+			sl.err);
+	} else {
+		qsort(sl.cpu, sl.n, sizeof(*sl.cpu), bench_cmp_double);
+		qsort(sl.late, sl.n, sizeof(*sl.late), bench_cmp_double);
+		out->cpu_p50 = bench_quantile(sl.cpu, sl.n, 0.5);
+		out->cpu_p90 = bench_quantile(sl.cpu, sl.n, 0.9);
+		out->late_p10 = bench_quantile(sl.late, sl.n, 0.1);
+		out->late_p50 = bench_quantile(sl.late, sl.n, 0.5);
+		out->late_p90 = bench_quantile(sl.late, sl.n, 0.9);
+		/* A wake-up planned on the median lateness: those that
+		 * come back earlier poll until the request is due. */
+		for (i = 0; i < sl.n; i++)
+			if (sl.late[i] < out->late_p50)
+				poll += out->late_p50 - sl.late[i];
+		out->poll_ns = poll / (double)sl.n;
+		out->floor_pct = 100.0 * (out->cpu_p50 +
+					  (double)HVB_IDLE_TAIL_NS +
+					  out->poll_ns) / period;
+	}
+	free(sl.cpu);
+	free(sl.late);
+	return sl.err ? -1 : 0;
 }

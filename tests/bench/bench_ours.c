@@ -52,7 +52,7 @@ static int bench_tr_wait(struct hvb_transport *t, __u32 *wake_word,
 	return -errno;
 }
 
-static const struct hvb_transport_ops bench_tr_ops = {
+const struct hvb_transport_ops bench_tr_ops = {
 	.name = "bench-futex",
 	.can_sleep = bench_tr_can_sleep,
 	.wait = bench_tr_wait,

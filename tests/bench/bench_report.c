@@ -14,6 +14,7 @@
 #include <cjson/cJSON.h>
 
 #include "bench.h"
+#include "idle.h"
 
 static double bench_ratio(double ours, double theirs)
 {
@@ -96,6 +97,32 @@ static void bench_row(const char *name, double ours, const char *base_name,
 	bench_row_ratio(name, ours, base_name, base, -1, target, met);
 }
 
+/* The platform's floor for idling by one timed sleep a period. */
+static void bench_report_floor(const struct bench_results *r)
+{
+	const struct bench_sleepcost *f = &r->sleepcost;
+	const struct bench_paced *a = &r->paced[BENCH_IDLE_ADAPTIVE];
+
+	printf("  adaptive asked for %.2f timed sleeps a request, of %.1f us "
+	       "(median)\n", a->asked_per_req, a->asked_ns / 1e3);
+	if (!f->asked_ns) {
+		printf("  (no timed sleep asked for: no floor measured)\n");
+		return;
+	}
+	printf("\n  One timed sleep of %.1f us on the server's CPU, the "
+	       "same run (the floor):\n"
+	       "    CPU of the sleeping thread p50 %.1f us, p90 %.1f us; "
+	       "back late p10 %.1f,\n    p50 %.1f, p90 %.1f us; polling "
+	       "after a wake planned on the median\n    lateness %.1f us\n"
+	       "    floor at %.0f/s = (sleep CPU + %.1f us tail + polling) / "
+	       "%.0f us = %.1f%%\n    of a CPU (target %.0f%%; adaptive "
+	       "used %.1f%%)\n", f->asked_ns / 1e3, f->cpu_p50 / 1e3,
+	       f->cpu_p90 / 1e3, f->late_p10 / 1e3, f->late_p50 / 1e3,
+	       f->late_p90 / 1e3, f->poll_ns / 1e3, BENCH_PACED_RATE,
+	       (double)HVB_IDLE_TAIL_NS / 1e3, 1e6 / BENCH_PACED_RATE,
+	       f->floor_pct, BENCH_TARGET_PACED_CPU, a->cpu_pct);
+}
+
 void bench_report_print(const struct bench_results *r)
 {
 	double ratio = bench_ratio(r->sync.p50, r->pingpong.p50);
@@ -169,6 +196,7 @@ void bench_report_print(const struct bench_results *r)
 		       bench_idle_names[i], r->paced[i].p50, r->paced[i].p99,
 		       r->paced[i].cpu_pct, r->paced[i].wake_pct,
 		       r->idle_cpu[i]);
+	bench_report_floor(r);
 	printf("\n  Throughput ratios are the median of each round's paired "
 	       "ratio (A B B A\n  under the same load), not the ratio of "
 	       "the medians shown.  Means carry\n  the preemptions by other "
@@ -233,6 +261,11 @@ static cJSON *bench_json_idle(const struct bench_results *r)
 		bench_json_num(m, "cpu_pct", r->paced[i].cpu_pct);
 		bench_json_num(m, "woken_pct", r->paced[i].wake_pct);
 		bench_json_num(m, "idle_cpu_pct", r->idle_cpu[i]);
+		if (i != BENCH_IDLE_ADAPTIVE)
+			continue;
+		bench_json_num(m, "asked_sleep_ns", r->paced[i].asked_ns);
+		bench_json_num(m, "timed_sleeps_per_req",
+			       r->paced[i].asked_per_req);
 	}
 	return o;
 }
@@ -267,6 +300,16 @@ static cJSON *bench_json_build(const struct bench_results *r)
 		       r->paced[BENCH_IDLE_ADAPTIVE].cpu_pct);
 	bench_json_num(o, "paced_20k_p50_ratio", bench_paced_ratio(r));
 	bench_json_num(o, "idle_cpu_pct", r->idle_cpu[BENCH_IDLE_ADAPTIVE]);
+	/* The platform's floor for that, same run (bench_idle.c). */
+	bench_json_num(o, "timed_sleep_ns", r->sleepcost.asked_ns);
+	bench_json_num(o, "timed_sleep_cpu_ns", r->sleepcost.cpu_p50);
+	bench_json_num(o, "timed_sleep_cpu_p90_ns", r->sleepcost.cpu_p90);
+	bench_json_num(o, "timed_sleep_late_p10_ns", r->sleepcost.late_p10);
+	bench_json_num(o, "timed_sleep_late_p50_ns", r->sleepcost.late_p50);
+	bench_json_num(o, "timed_sleep_late_p90_ns", r->sleepcost.late_p90);
+	bench_json_num(o, "timed_sleep_poll_ns", r->sleepcost.poll_ns);
+	bench_json_num(o, "idle_tail_ns", (double)HVB_IDLE_TAIL_NS);
+	bench_json_num(o, "paced_20k_cpu_floor_pct", r->sleepcost.floor_pct);
 	cJSON_AddItemToObject(o, "idling", bench_json_idle(r));
 	bench_json_num(o, "wake_p50_ns", r->wake.p50);
 	bench_json_num(o, "wake_p99_ns", r->wake.p99);
