@@ -163,8 +163,12 @@ enum { BENCH_IDLE_POLL, BENCH_IDLE_SLEEP, BENCH_IDLE_ADAPTIVE,
 extern const char *const bench_idle_names[BENCH_IDLE_MODES];
 struct bench_paced {
 	double p50, p99;	/* ns */
-	double asked_ns;	/* adaptive: median timed sleep asked for */
-	double asked_per_req;	/* adaptive: timed sleeps per request */
+	double rate;		/* requests/s the paced run achieved */
+	/* Adaptive, medians: the timed sleep asked for, the polling after
+	 * a request before a sleep, and after a timed sleep ran out until
+	 * the request; and timed sleeps per request. */
+	double asked_ns, tail_ns, wakepoll_ns;
+	double asked_per_req;
 	double cpu_pct;		/* the serving thread */
 	double wake_pct;	/* requests that had to wake it */
 };
@@ -180,9 +184,10 @@ int bench_ours_idle(const struct bench_cfg *cfg, int mode, double *cpu_pct);
  * late_*: how long after its deadline the wait returned; poll_ns: the
  * mean polling from the return to the deadline plus the median lateness
  * (where a wake-up planned on the median lateness waits for a request
- * due then); floor_pct: (cpu_p50 + HVB_IDLE_TAIL_NS + poll_ns) over the
- * period, in percent of a CPU.  Serving the request itself is left
- * out.
+ * due then); floor_pct: (cpu_p50 + tail_ns + poll_ns) over the period,
+ * in percent of a CPU, where tail_ns is the adaptive run's median
+ * polling after a request before it slept.  Serving the request itself
+ * is left out.
  */
 struct bench_sleepcost {
 	double asked_ns;	/* the length measured: the adaptive run's
@@ -190,13 +195,17 @@ struct bench_sleepcost {
 	double cpu_p50, cpu_p90;
 	double late_p10, late_p50, late_p90;
 	double poll_ns;
+	double tail_ns;
 	double floor_pct;
 };
-/* Start (1) or stop (0) recording the adaptive policy's timed sleeps;
- * bench_idle_asked() gives their median length and count since start. */
+/* Start (1) or stop (0) recording what the adaptive policy does;
+ * bench_idle_recorded() gives the median of series @k since the start,
+ * and how many (bench_idle.c). */
+enum { BENCH_REC_ASKED, BENCH_REC_TAIL, BENCH_REC_WAKEPOLL, BENCH_REC_NR };
 void bench_idle_record(int on);
-double bench_idle_asked(size_t *count);
-int bench_timed_sleep_cost(const struct bench_cfg *cfg, double asked_ns,
+double bench_idle_recorded(unsigned int k, size_t *count);
+int bench_timed_sleep_cost(const struct bench_cfg *cfg,
+			   const struct bench_paced *adaptive,
 			   struct bench_sleepcost *out);
 
 int bench_hvisor_lat(const struct bench_cfg *cfg, __u64 *ticks, size_t n);

@@ -16,8 +16,9 @@ BENCH_DIAG_OBJS := \
 # The consumer and its idling policy, as the daemon links them.
 BENCH_TOOL_OBJS := $(O)/tool/consumer.o $(O)/tool/idle.o
 BENCH_BIN := $(O)/tests/bench/bench-channel
-# bench_idle.c records the timed sleeps the real serving loop asks for.
-BENCH_WRAP := -Wl,--wrap=hvb_idle_should_sleep
+# bench_idle.c records what the real serving loop's idling does.
+BENCH_WRAP := -Wl,--wrap=hvb_idle_should_sleep -Wl,--wrap=hvb_idle_woke \
+	-Wl,--wrap=hvb_idle_work
 BENCH_DIAG_BIN := $(O)/tests/bench/bench-channel-diag
 BENCH_JSON := $(TOP)/build/bench/channel.json
 BENCH_ARGS ?=

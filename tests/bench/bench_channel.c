@@ -165,8 +165,7 @@ static int bench_idle_round(const struct bench_cfg *cfg, unsigned int round,
 	/* The floor, right after, with the sleep the policy just asked for
 	 * and on the same CPU. */
 	bench_watchdog("timed sleeps", 60);
-	if (bench_timed_sleep_cost(cfg,
-				   paced[round][BENCH_IDLE_ADAPTIVE].asked_ns,
+	if (bench_timed_sleep_cost(cfg, &paced[round][BENCH_IDLE_ADAPTIVE],
 				   &cost[round]))
 		return -1;
 	for (k = 0; k < BENCH_IDLE_MODES; k++) {
@@ -194,6 +193,7 @@ static void bench_sleepcost_median(struct bench_sleepcost *m,
 		offsetof(struct bench_sleepcost, late_p50),
 		offsetof(struct bench_sleepcost, late_p90),
 		offsetof(struct bench_sleepcost, poll_ns),
+		offsetof(struct bench_sleepcost, tail_ns),
 		offsetof(struct bench_sleepcost, floor_pct),
 	};
 	double col[BENCH_MAX_ROUNDS];
@@ -337,6 +337,15 @@ int main(int argc, char **argv)
 		for (r = 0; r < cfg->rounds; r++)
 			col[r] = paced[r][i].asked_per_req;
 		res.paced[i].asked_per_req = bench_median(col, cfg->rounds);
+		for (r = 0; r < cfg->rounds; r++)
+			col[r] = paced[r][i].tail_ns;
+		res.paced[i].tail_ns = bench_median(col, cfg->rounds);
+		for (r = 0; r < cfg->rounds; r++)
+			col[r] = paced[r][i].wakepoll_ns;
+		res.paced[i].wakepoll_ns = bench_median(col, cfg->rounds);
+		for (r = 0; r < cfg->rounds; r++)
+			col[r] = paced[r][i].rate;
+		res.paced[i].rate = bench_median(col, cfg->rounds);
 	}
 	bench_sleepcost_median(&res.sleepcost, cost, cfg->rounds);
 	for (i = 0; i < BENCH_NR_PRODS; i++) {

@@ -97,8 +97,11 @@ int bench_ours_paced(const struct bench_cfg *cfg, int mode,
 	ret |= bench_chan_close(&ch);
 	if (ret)
 		return -1;
-	out->asked_ns = bench_idle_asked(&asked);
+	out->asked_ns = bench_idle_recorded(BENCH_REC_ASKED, &asked);
 	out->asked_per_req = (double)asked / (double)cfg->paced_iters;
+	out->tail_ns = bench_idle_recorded(BENCH_REC_TAIL, &asked);
+	out->wakepoll_ns = bench_idle_recorded(BENCH_REC_WAKEPOLL, &asked);
+	out->rate = (double)cfg->paced_iters / (t1 - t0);
 	l = bench_lat_of(ticks, cfg->paced_iters);
 	out->p50 = l.p50;
 	out->p99 = l.p99;
@@ -143,54 +146,90 @@ int bench_ours_idle(const struct bench_cfg *cfg, int mode, double *cpu_pct)
 /* --- the platform's floor: what one timed sleep costs */
 
 /*
- * The timed sleeps the adaptive policy asks for, as the real serving
- * loop asks: bench-channel links with -Wl,--wrap=hvb_idle_should_sleep,
- * so tool/consumer.o's calls pass through here.  bench_asked[] and
- * bench_asked_n are written by the serving thread only while
- * bench_asked_on is set, and read by the main thread once
+ * What the adaptive policy does, as the real serving loop calls it:
+ * bench-channel links with -Wl,--wrap= for hvb_idle_should_sleep,
+ * hvb_idle_woke and hvb_idle_work, so tool/consumer.o's calls pass
+ * through here.  Three series, per sleep or per request: the timed
+ * sleeps' lengths; how long the loop polled after a request before it
+ * went to sleep (its tail); and how long it polled after a timed sleep
+ * ran out until the request came.  Written by the serving thread only
+ * while bench_rec_on is set, read by the main thread once
  * bench_chan_close() has joined that thread.
  */
-#define BENCH_ASKED_MAX	65536u
-static __u64 bench_asked[BENCH_ASKED_MAX];
-static size_t bench_asked_n;
-static int bench_asked_on;
+#define BENCH_REC_MAX	65536u
+struct bench_series {
+	__u64 v[BENCH_REC_MAX];
+	size_t n;
+};
+static struct bench_series bench_rec[BENCH_REC_NR];
+static int bench_rec_on;
+static __u64 bench_rec_woke;	/* a timed sleep ran out here (0: none) */
+
+static void bench_rec_add(unsigned int k, __u64 v)
+{
+	/* Acquire: pairs with bench_idle_record()'s release, after which
+	 * the series are ours. */
+	if (__atomic_load_n(&bench_rec_on, __ATOMIC_ACQUIRE) &&
+	    bench_rec[k].n < BENCH_REC_MAX)
+		bench_rec[k].v[bench_rec[k].n++] = v;
+}
 
 bool __real_hvb_idle_should_sleep(struct hvb_idle *s, __u64 now,
 				  __u64 *sleep_ns);
 bool __wrap_hvb_idle_should_sleep(struct hvb_idle *s, __u64 now,
 				  __u64 *sleep_ns);
+void __real_hvb_idle_woke(struct hvb_idle *s, __u64 now);
+void __wrap_hvb_idle_woke(struct hvb_idle *s, __u64 now);
+void __real_hvb_idle_work(struct hvb_idle *s, __u64 now);
+void __wrap_hvb_idle_work(struct hvb_idle *s, __u64 now);
 
 bool __wrap_hvb_idle_should_sleep(struct hvb_idle *s, __u64 now,
 				  __u64 *sleep_ns)
 {
 	bool sleep = __real_hvb_idle_should_sleep(s, now, sleep_ns);
 
-	/* Acquire: pairs with bench_idle_record()'s release, after which
-	 * bench_asked_n is ours. */
-	if (sleep && *sleep_ns &&
-	    __atomic_load_n(&bench_asked_on, __ATOMIC_ACQUIRE) &&
-	    bench_asked_n < BENCH_ASKED_MAX)
-		bench_asked[bench_asked_n++] = *sleep_ns;
+	if (sleep && s->last_ns)
+		bench_rec_add(BENCH_REC_TAIL, now - s->last_ns);
+	if (sleep && *sleep_ns)
+		bench_rec_add(BENCH_REC_ASKED, *sleep_ns);
 	return sleep;
+}
+
+void __wrap_hvb_idle_woke(struct hvb_idle *s, __u64 now)
+{
+	/* Its time ran out (a producer's wake comes before it). */
+	bench_rec_woke = s->deadline_ns && now >= s->deadline_ns ? now : 0;
+	__real_hvb_idle_woke(s, now);
+}
+
+void __wrap_hvb_idle_work(struct hvb_idle *s, __u64 now)
+{
+	if (bench_rec_woke && now >= bench_rec_woke)
+		bench_rec_add(BENCH_REC_WAKEPOLL, now - bench_rec_woke);
+	bench_rec_woke = 0;
+	__real_hvb_idle_work(s, now);
 }
 
 void bench_idle_record(int on)
 {
+	unsigned int k;
+
 	if (on)
-		bench_asked_n = 0;
-	/* Release: the reset above before the serving thread appends. */
-	__atomic_store_n(&bench_asked_on, on, __ATOMIC_RELEASE);
+		for (k = 0; k < BENCH_REC_NR; k++)
+			bench_rec[k].n = 0;
+	/* Release: the resets above before the serving thread appends. */
+	__atomic_store_n(&bench_rec_on, on, __ATOMIC_RELEASE);
 }
 
-double bench_idle_asked(size_t *count)
+double bench_idle_recorded(unsigned int k, size_t *count)
 {
-	static double v[BENCH_ASKED_MAX];
+	static double v[BENCH_REC_MAX];
 	size_t i;
 
-	*count = bench_asked_n;
-	for (i = 0; i < bench_asked_n; i++)
-		v[i] = (double)bench_asked[i];
-	return bench_asked_n ? bench_median(v, bench_asked_n) : 0;
+	*count = bench_rec[k].n;
+	for (i = 0; i < bench_rec[k].n; i++)
+		v[i] = (double)bench_rec[k].v[i];
+	return bench_rec[k].n ? bench_median(v, bench_rec[k].n) : 0;
 }
 
 static __u64 bench_clock_ns(clockid_t id)
@@ -259,17 +298,20 @@ static int bench_cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-int bench_timed_sleep_cost(const struct bench_cfg *cfg, double asked_ns,
+int bench_timed_sleep_cost(const struct bench_cfg *cfg,
+			   const struct bench_paced *adaptive,
 			   struct bench_sleepcost *out)
 {
 	struct bench_sleeper sl = {
-		.ns = (__u64)asked_ns, .n = cfg->timed_sleeps,
+		.ns = (__u64)adaptive->asked_ns, .n = cfg->timed_sleeps,
 	};
 	double period = 1e9 / BENCH_PACED_RATE, poll = 0;
 	pthread_t th;
 	size_t i;
 
-	*out = (struct bench_sleepcost){ .asked_ns = asked_ns };
+	*out = (struct bench_sleepcost){
+		.asked_ns = adaptive->asked_ns, .tail_ns = adaptive->tail_ns,
+	};
 	if (!sl.ns || !sl.n)
 		return 0;	/* the policy asked for no timed sleep */
 	sl.cpu = calloc(sl.n, sizeof(*sl.cpu));
@@ -299,8 +341,7 @@ int bench_timed_sleep_cost(const struct bench_cfg *cfg, double asked_ns,
 			if (sl.late[i] < out->late_p50)
 				poll += out->late_p50 - sl.late[i];
 		out->poll_ns = poll / (double)sl.n;
-		out->floor_pct = 100.0 * (out->cpu_p50 +
-					  (double)HVB_IDLE_TAIL_NS +
+		out->floor_pct = 100.0 * (out->cpu_p50 + out->tail_ns +
 					  out->poll_ns) / period;
 	}
 	free(sl.cpu);

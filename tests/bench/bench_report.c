@@ -14,7 +14,6 @@
 #include <cjson/cJSON.h>
 
 #include "bench.h"
-#include "idle.h"
 
 static double bench_ratio(double ours, double theirs)
 {
@@ -97,14 +96,19 @@ static void bench_row(const char *name, double ours, const char *base_name,
 	bench_row_ratio(name, ours, base_name, base, -1, target, met);
 }
 
-/* The platform's floor for idling by one timed sleep a period. */
+/* What adaptive idling did, and the platform's floor for it. */
 static void bench_report_floor(const struct bench_results *r)
 {
 	const struct bench_sleepcost *f = &r->sleepcost;
 	const struct bench_paced *a = &r->paced[BENCH_IDLE_ADAPTIVE];
 
-	printf("  adaptive asked for %.2f timed sleeps a request, of %.1f us "
-	       "(median)\n", a->asked_per_req, a->asked_ns / 1e3);
+	printf("  (paced runs achieved %.0f, %.0f and %.0f requests/s)\n"
+	       "  adaptive, medians: %.2f timed sleeps a request, of %.1f us;"
+	       " polled\n  %.2f us after a request before sleeping, %.2f us "
+	       "after a timed sleep\n  ran out until the request\n",
+	       r->paced[0].rate, r->paced[1].rate, r->paced[2].rate,
+	       a->asked_per_req, a->asked_ns / 1e3, a->tail_ns / 1e3,
+	       a->wakepoll_ns / 1e3);
 	if (!f->asked_ns) {
 		printf("  (no timed sleep asked for: no floor measured)\n");
 		return;
@@ -119,7 +123,7 @@ static void bench_report_floor(const struct bench_results *r)
 	       "used %.1f%%)\n", f->asked_ns / 1e3, f->cpu_p50 / 1e3,
 	       f->cpu_p90 / 1e3, f->late_p10 / 1e3, f->late_p50 / 1e3,
 	       f->late_p90 / 1e3, f->poll_ns / 1e3, BENCH_PACED_RATE,
-	       (double)HVB_IDLE_TAIL_NS / 1e3, 1e6 / BENCH_PACED_RATE,
+	       f->tail_ns / 1e3, 1e6 / BENCH_PACED_RATE,
 	       f->floor_pct, BENCH_TARGET_PACED_CPU, a->cpu_pct);
 }
 
@@ -261,11 +265,14 @@ static cJSON *bench_json_idle(const struct bench_results *r)
 		bench_json_num(m, "cpu_pct", r->paced[i].cpu_pct);
 		bench_json_num(m, "woken_pct", r->paced[i].wake_pct);
 		bench_json_num(m, "idle_cpu_pct", r->idle_cpu[i]);
+		bench_json_num(m, "achieved_per_s", r->paced[i].rate);
 		if (i != BENCH_IDLE_ADAPTIVE)
 			continue;
 		bench_json_num(m, "asked_sleep_ns", r->paced[i].asked_ns);
 		bench_json_num(m, "timed_sleeps_per_req",
 			       r->paced[i].asked_per_req);
+		bench_json_num(m, "tail_ns", r->paced[i].tail_ns);
+		bench_json_num(m, "wake_poll_ns", r->paced[i].wakepoll_ns);
 	}
 	return o;
 }
@@ -308,7 +315,7 @@ static cJSON *bench_json_build(const struct bench_results *r)
 	bench_json_num(o, "timed_sleep_late_p50_ns", r->sleepcost.late_p50);
 	bench_json_num(o, "timed_sleep_late_p90_ns", r->sleepcost.late_p90);
 	bench_json_num(o, "timed_sleep_poll_ns", r->sleepcost.poll_ns);
-	bench_json_num(o, "idle_tail_ns", (double)HVB_IDLE_TAIL_NS);
+	bench_json_num(o, "idle_tail_ns", r->sleepcost.tail_ns);
 	bench_json_num(o, "paced_20k_cpu_floor_pct", r->sleepcost.floor_pct);
 	cJSON_AddItemToObject(o, "idling", bench_json_idle(r));
 	bench_json_num(o, "wake_p50_ns", r->wake.p50);
