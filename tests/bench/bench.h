@@ -164,6 +164,8 @@ extern const char *const bench_idle_names[BENCH_IDLE_MODES];
 struct bench_paced {
 	double p50, p99;	/* ns */
 	double rate;		/* requests/s the paced run achieved */
+	double sleeps_per_req;	/* the server's sleeps, timed or not */
+	double cpu_per_req_ns;	/* the server's CPU over the requests */
 	/* Adaptive, medians: the timed sleep asked for, the polling after
 	 * a request before a sleep, and after a timed sleep ran out until
 	 * the request; and timed sleeps per request. */

@@ -346,6 +346,12 @@ int main(int argc, char **argv)
 		for (r = 0; r < cfg->rounds; r++)
 			col[r] = paced[r][i].rate;
 		res.paced[i].rate = bench_median(col, cfg->rounds);
+		for (r = 0; r < cfg->rounds; r++)
+			col[r] = paced[r][i].sleeps_per_req;
+		res.paced[i].sleeps_per_req = bench_median(col, cfg->rounds);
+		for (r = 0; r < cfg->rounds; r++)
+			col[r] = paced[r][i].cpu_per_req_ns;
+		res.paced[i].cpu_per_req_ns = bench_median(col, cfg->rounds);
 	}
 	bench_sleepcost_median(&res.sleepcost, cost, cfg->rounds);
 	for (i = 0; i < BENCH_NR_PRODS; i++) {

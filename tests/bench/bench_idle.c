@@ -70,7 +70,7 @@ int bench_ours_paced(const struct bench_cfg *cfg, int mode,
 		     struct bench_paced *out, __u64 *ticks)
 {
 	double period = 1e9 / BENCH_PACED_RATE, t0, t1;
-	__u64 c0 = 0, c1 = 0, wakes;
+	__u64 c0 = 0, c1 = 0, wakes, sleeps;
 	struct bench_chan ch;
 	struct bench_lat l;
 	size_t asked;
@@ -82,6 +82,7 @@ int bench_ours_paced(const struct bench_cfg *cfg, int mode,
 	/* Untimed: the adaptive policy learns the pace. */
 	ret = bench_paced_run(&ch, 0, cfg->paced_warmup, period, NULL);
 	wakes = hvb_read_once_u64(&ch.prod[0].stats->wakes);
+	sleeps = hvb_read_once_u64(&ch.cons.dstats->sleeps);
 	bench_idle_record(1);
 	t0 = bench_now_s();
 	if (!ret)
@@ -94,6 +95,7 @@ int bench_ours_paced(const struct bench_cfg *cfg, int mode,
 		ret = bench_thread_cpu_ns(ch.th, &c1);
 	bench_idle_record(0);
 	wakes = hvb_read_once_u64(&ch.prod[0].stats->wakes) - wakes;
+	sleeps = hvb_read_once_u64(&ch.cons.dstats->sleeps) - sleeps;
 	ret |= bench_chan_close(&ch);
 	if (ret)
 		return -1;
@@ -107,6 +109,8 @@ int bench_ours_paced(const struct bench_cfg *cfg, int mode,
 	out->p99 = l.p99;
 	out->cpu_pct = 100.0 * (double)(c1 - c0) / ((t1 - t0) * 1e9);
 	out->wake_pct = 100.0 * (double)wakes / (double)cfg->paced_iters;
+	out->sleeps_per_req = (double)sleeps / (double)cfg->paced_iters;
+	out->cpu_per_req_ns = (double)(c1 - c0) / (double)cfg->paced_iters;
 	return 0;
 }
 

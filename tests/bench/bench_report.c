@@ -102,13 +102,18 @@ static void bench_report_floor(const struct bench_results *r)
 	const struct bench_sleepcost *f = &r->sleepcost;
 	const struct bench_paced *a = &r->paced[BENCH_IDLE_ADAPTIVE];
 
-	printf("  (paced runs achieved %.0f, %.0f and %.0f requests/s)\n"
-	       "  adaptive, medians: %.2f timed sleeps a request, of %.1f us;"
-	       " polled\n  %.2f us after a request before sleeping, %.2f us "
-	       "after a timed sleep\n  ran out until the request\n",
+	printf("  (paced runs achieved %.0f, %.0f and %.0f requests/s; "
+	       "server CPU a request\n  %.1f, %.1f and %.1f us)\n"
+	       "  adaptive, medians: %.2f sleeps a request, %.2f of them "
+	       "timed, of %.1f us;\n  polled %.2f us after a request before "
+	       "sleeping, %.2f us after a timed\n  sleep ran out until the "
+	       "request\n",
 	       r->paced[0].rate, r->paced[1].rate, r->paced[2].rate,
-	       a->asked_per_req, a->asked_ns / 1e3, a->tail_ns / 1e3,
-	       a->wakepoll_ns / 1e3);
+	       r->paced[0].cpu_per_req_ns / 1e3,
+	       r->paced[1].cpu_per_req_ns / 1e3,
+	       r->paced[2].cpu_per_req_ns / 1e3,
+	       a->sleeps_per_req, a->asked_per_req, a->asked_ns / 1e3,
+	       a->tail_ns / 1e3, a->wakepoll_ns / 1e3);
 	if (!f->asked_ns) {
 		printf("  (no timed sleep asked for: no floor measured)\n");
 		return;
@@ -120,7 +125,8 @@ static void bench_report_floor(const struct bench_results *r)
 	       "after a wake planned on the median\n    lateness %.1f us\n"
 	       "    floor at %.0f/s = (sleep CPU + %.1f us tail + polling) / "
 	       "%.0f us = %.1f%%\n    of a CPU (target %.0f%%; adaptive "
-	       "used %.1f%%)\n", f->asked_ns / 1e3, f->cpu_p50 / 1e3,
+	       "used %.1f%% at the rate it achieved)\n",
+	       f->asked_ns / 1e3, f->cpu_p50 / 1e3,
 	       f->cpu_p90 / 1e3, f->late_p10 / 1e3, f->late_p50 / 1e3,
 	       f->late_p90 / 1e3, f->poll_ns / 1e3, BENCH_PACED_RATE,
 	       f->tail_ns / 1e3, 1e6 / BENCH_PACED_RATE,
@@ -266,6 +272,8 @@ static cJSON *bench_json_idle(const struct bench_results *r)
 		bench_json_num(m, "woken_pct", r->paced[i].wake_pct);
 		bench_json_num(m, "idle_cpu_pct", r->idle_cpu[i]);
 		bench_json_num(m, "achieved_per_s", r->paced[i].rate);
+		bench_json_num(m, "cpu_per_req_ns", r->paced[i].cpu_per_req_ns);
+		bench_json_num(m, "sleeps_per_req", r->paced[i].sleeps_per_req);
 		if (i != BENCH_IDLE_ADAPTIVE)
 			continue;
 		bench_json_num(m, "asked_sleep_ns", r->paced[i].asked_ns);
