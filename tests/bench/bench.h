@@ -161,6 +161,8 @@ int bench_ours_tput(const struct bench_cfg *cfg, unsigned int nprod,
 enum { BENCH_IDLE_POLL, BENCH_IDLE_SLEEP, BENCH_IDLE_ADAPTIVE,
        BENCH_IDLE_MODES };
 extern const char *const bench_idle_names[BENCH_IDLE_MODES];
+/* Doubles only, as struct bench_sleepcost: bench-channel takes the
+ * median of the rounds field by field. */
 struct bench_paced {
 	double p50, p99;	/* ns */
 	double rate;		/* requests/s the paced run achieved */
@@ -174,6 +176,8 @@ struct bench_paced {
 	double cpu_pct;		/* the serving thread */
 	double wake_pct;	/* requests that had to wake it */
 };
+_Static_assert(sizeof(struct bench_paced) % sizeof(double) == 0,
+	       "struct bench_paced: doubles only");
 int bench_ours_paced(const struct bench_cfg *cfg, int mode,
 		     struct bench_paced *out, __u64 *ticks);
 int bench_ours_idle(const struct bench_cfg *cfg, int mode, double *cpu_pct);
@@ -200,6 +204,8 @@ struct bench_sleepcost {
 	double tail_ns;
 	double floor_pct;
 };
+_Static_assert(sizeof(struct bench_sleepcost) % sizeof(double) == 0,
+	       "struct bench_sleepcost: doubles only");
 /* Start (1) or stop (0) recording what the adaptive policy does;
  * bench_idle_recorded() gives the median of series @k since the start,
  * and how many (bench_idle.c). */

@@ -11,7 +11,6 @@
  * Exits 0 whatever the figures are; 1 only when something is broken (a
  * request failed or returned a wrong value, or a measurement hung).
  */
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,30 +179,24 @@ static int bench_idle_round(const struct bench_cfg *cfg, unsigned int round,
 	return 0;
 }
 
-/* Each figure of the floor, the median of the rounds. */
-static void bench_sleepcost_median(struct bench_sleepcost *m,
-				   const struct bench_sleepcost *v,
-				   unsigned int n)
+/*
+ * The median over @n rounds of each field of a struct made of doubles
+ * only (struct bench_paced, struct bench_sleepcost): the rounds' copies
+ * lie @stride bytes apart from @v; the medians go to @m, @size bytes.
+ */
+static void bench_median_fields(void *m, const void *v, size_t stride,
+				size_t size, unsigned int n)
 {
-	static const size_t off[] = {
-		offsetof(struct bench_sleepcost, asked_ns),
-		offsetof(struct bench_sleepcost, cpu_p50),
-		offsetof(struct bench_sleepcost, cpu_p90),
-		offsetof(struct bench_sleepcost, late_p10),
-		offsetof(struct bench_sleepcost, late_p50),
-		offsetof(struct bench_sleepcost, late_p90),
-		offsetof(struct bench_sleepcost, poll_ns),
-		offsetof(struct bench_sleepcost, tail_ns),
-		offsetof(struct bench_sleepcost, floor_pct),
-	};
-	double col[BENCH_MAX_ROUNDS];
-	unsigned int i, r;
+	double col[BENCH_MAX_ROUNDS], med;
+	unsigned int r;
+	size_t f;
 
-	for (i = 0; i < sizeof(off) / sizeof(off[0]); i++) {
+	for (f = 0; f < size / sizeof(double); f++) {
 		for (r = 0; r < n; r++)
-			col[r] = *(const double *)((const char *)&v[r] +
-						   off[i]);
-		*(double *)((char *)m + off[i]) = bench_median(col, n);
+			memcpy(&col[r], (const char *)v + r * stride +
+			       f * sizeof(double), sizeof(double));
+		med = bench_median(col, n);
+		memcpy((char *)m + f * sizeof(double), &med, sizeof(double));
 	}
 }
 
@@ -316,44 +309,15 @@ int main(int argc, char **argv)
 	}
 	res.topo_pingpong = bench_topo_pingpong(res.pingpong.p50);
 	for (i = 0; i < BENCH_IDLE_MODES; i++) {
-		for (r = 0; r < cfg->rounds; r++)
-			col[r] = paced[r][i].p50;
-		res.paced[i].p50 = bench_median(col, cfg->rounds);
-		for (r = 0; r < cfg->rounds; r++)
-			col[r] = paced[r][i].p99;
-		res.paced[i].p99 = bench_median(col, cfg->rounds);
-		for (r = 0; r < cfg->rounds; r++)
-			col[r] = paced[r][i].cpu_pct;
-		res.paced[i].cpu_pct = bench_median(col, cfg->rounds);
-		for (r = 0; r < cfg->rounds; r++)
-			col[r] = paced[r][i].wake_pct;
-		res.paced[i].wake_pct = bench_median(col, cfg->rounds);
+		bench_median_fields(&res.paced[i], &paced[0][i],
+				    sizeof(paced[0]), sizeof(res.paced[i]),
+				    cfg->rounds);
 		for (r = 0; r < cfg->rounds; r++)
 			col[r] = idle[r][i];
 		res.idle_cpu[i] = bench_median(col, cfg->rounds);
-		for (r = 0; r < cfg->rounds; r++)
-			col[r] = paced[r][i].asked_ns;
-		res.paced[i].asked_ns = bench_median(col, cfg->rounds);
-		for (r = 0; r < cfg->rounds; r++)
-			col[r] = paced[r][i].asked_per_req;
-		res.paced[i].asked_per_req = bench_median(col, cfg->rounds);
-		for (r = 0; r < cfg->rounds; r++)
-			col[r] = paced[r][i].tail_ns;
-		res.paced[i].tail_ns = bench_median(col, cfg->rounds);
-		for (r = 0; r < cfg->rounds; r++)
-			col[r] = paced[r][i].wakepoll_ns;
-		res.paced[i].wakepoll_ns = bench_median(col, cfg->rounds);
-		for (r = 0; r < cfg->rounds; r++)
-			col[r] = paced[r][i].rate;
-		res.paced[i].rate = bench_median(col, cfg->rounds);
-		for (r = 0; r < cfg->rounds; r++)
-			col[r] = paced[r][i].sleeps_per_req;
-		res.paced[i].sleeps_per_req = bench_median(col, cfg->rounds);
-		for (r = 0; r < cfg->rounds; r++)
-			col[r] = paced[r][i].cpu_per_req_ns;
-		res.paced[i].cpu_per_req_ns = bench_median(col, cfg->rounds);
 	}
-	bench_sleepcost_median(&res.sleepcost, cost, cfg->rounds);
+	bench_median_fields(&res.sleepcost, cost, sizeof(cost[0]),
+			    sizeof(res.sleepcost), cfg->rounds);
 	for (i = 0; i < BENCH_NR_PRODS; i++) {
 		for (r = 0; r < cfg->rounds; r++)
 			col[r] = ours[r][i];
