@@ -209,7 +209,8 @@ _Static_assert(sizeof(struct bench_sleepcost) % sizeof(double) == 0,
 /* Start (1) or stop (0) recording what the adaptive policy does;
  * bench_idle_recorded() gives the median of series @k since the start,
  * and how many (bench_idle.c). */
-enum { BENCH_REC_ASKED, BENCH_REC_TAIL, BENCH_REC_WAKEPOLL, BENCH_REC_NR };
+enum { BENCH_REC_ASKED, BENCH_REC_TAIL, BENCH_REC_WAKEPOLL,
+       BENCH_REC_CALLS, BENCH_REC_NR };
 void bench_idle_record(int on);
 double bench_idle_recorded(unsigned int k, size_t *count);
 int bench_timed_sleep_cost(const struct bench_cfg *cfg,
