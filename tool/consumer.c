@@ -5,6 +5,8 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <hvbridge/barrier.h>
@@ -53,8 +55,6 @@ int hvb_consumer_attach(struct hvb_consumer *c, void *region, __u64 size,
 	for (z = 0; z < HVB_ZONE_GENS; z++)
 		c->zone_gen[z] = hvb_load_acquire_u32(&c->kicks->zone_gen[z]);
 	c->zone_ack_owed = true;
-	if (!c->spin_budget)
-		c->spin_budget = 1u << 14;
 	/* A dead daemon's hot slot is no longer peeked; the attach scan
 	 * covers requests published without a bit meanwhile. */
 	hvb_write_once_u32(&c->wake->hot_cpu, HVB_HOT_NONE);
@@ -550,14 +550,80 @@ int hvb_consumer_sleep(struct hvb_consumer *c, struct hvb_transport *t)
 	return 1;
 }
 
+/*
+ * Is there work that a quick turn does not look for: a pending bit, a
+ * kick, a slot to look at again after Barrier H, or a poll owed since
+ * attach?  Reads only words that producers set to announce work, and our
+ * own state.
+ */
+static bool hvb_consumer_announced(const struct hvb_consumer *c)
+{
+	__u32 words = (c->nr_cpus + 63) / 64, w;
+
+	if (c->scan_all || c->zone_ack_owed || c->slots_owed ||
+	    hvb_read_once_u64(&c->kicks->summary))
+		return true;
+	for (w = 0; w < words; w++)
+		if (c->recheck[w] ||
+		    hvb_read_once_u64(&c->pending->cpu_bits[w]))
+			return true;
+	return false;
+}
+
+/*
+ * One turn of the serving loop.  Without a hot slot, and on every
+ * HVB_CONSUMER_FULL_TURNS-th turn, a full poll.  Otherwise the hot slot
+ * first, then the full poll only if something else was announced: a
+ * turn is then a few loads of lines nobody writes but the producers, so
+ * the hot slot's next request is seen within a few ns of its arrival
+ * rather than after a walk through the zone generations and the kick
+ * slot table (docs/abi.md, "What a round trip costs").  Serving the hot
+ * slot ahead of those is what a full poll that found the generations
+ * unchanged would do anyway: a zone's generation moves only once its
+ * CPUs are parked, so no request of its old run is left to serve.
+ */
+static unsigned int hvb_consumer_turn(struct hvb_consumer *c,
+				      unsigned int turn)
+{
+	unsigned int n;
+
+	if (c->hot_cpu >= c->nr_cpus || turn % HVB_CONSUMER_FULL_TURNS == 0)
+		return hvb_consumer_poll(c);
+	n = hvb_consumer_serve(c, c->hot_cpu);
+	if (hvb_consumer_announced(c))
+		n += hvb_consumer_poll(c);
+	return n;
+}
+
+static __u64 hvb_consumer_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
+}
+
+/* The adaptive policy reads the clock every this many empty turns: a
+ * read costs about as much as a turn. */
+#define HVB_CONSUMER_CLOCK_TURNS	8u
+
 int hvb_consumer_run(struct hvb_consumer *c, struct hvb_transport *t,
 		     const volatile int *stop)
 {
 	bool can_sleep = t && t->ops->can_sleep && t->ops->can_sleep(t);
+	bool adaptive = can_sleep && c->spin_budget == HVB_SPIN_ADAPTIVE;
 	uint64_t idle = 0;
 	unsigned int turns = 0;
+	__u64 sleep_ns;
 	int err;
 
+	/* Nothing seen yet: the policy starts afresh with every loop. */
+	hvb_idle_init(&c->idle);
+	/* Timed sleeps end on time, not up to 50 us later (the default
+	 * slack); only this thread's. */
+	if (adaptive)
+		prctl(PR_SET_TIMERSLACK, (unsigned long)
+		      HVB_CONSUMER_TIMER_SLACK_NS, 0, 0, 0);
 	/* The flag is set by a signal handler or another thread: an
 	 * acquire load, like every wait on another agent (rule 1). */
 	while (!__atomic_load_n(stop, __ATOMIC_ACQUIRE)) {
@@ -565,18 +631,43 @@ int hvb_consumer_run(struct hvb_consumer *c, struct hvb_transport *t,
 		 * a daemon about to attach elsewhere watches this.  It only
 		 * has to move within HVB_CLAIM_WAIT_MS, so one store every
 		 * HVB_CONSUMER_BEAT_TURNS turns, not a store per poll. */
-		if (!(turns++ % HVB_CONSUMER_BEAT_TURNS))
+		if (!(turns % HVB_CONSUMER_BEAT_TURNS))
 			stat_add(&c->dstats->heartbeat, 1);
-		if (hvb_consumer_poll(c)) {
+		if (hvb_consumer_turn(c, turns++)) {
 			idle = 0;
+			if (adaptive)
+				hvb_idle_work(&c->idle, hvb_consumer_now_ns());
 			continue;
 		}
-		if (!can_sleep || ++idle < c->spin_budget) {
+		sleep_ns = 0;
+		if (!can_sleep) {
+			hvb_cpu_relax();
+			continue;
+		} else if (!adaptive) {
+			if (++idle < c->spin_budget) {
+				hvb_cpu_relax();
+				continue;
+			}
+			idle = 0;
+		} else if (++idle % HVB_CONSUMER_CLOCK_TURNS ||
+			   !hvb_idle_should_sleep(&c->idle,
+						  hvb_consumer_now_ns(),
+						  &sleep_ns)) {
 			hvb_cpu_relax();
 			continue;
 		}
-		idle = 0;
+		/* A timed sleep is a sleep like any other: the handshake's
+		 * last look and a producer's wake work the same way. */
+		t->wait_ns = sleep_ns;
 		err = hvb_consumer_sleep(c, t);
+		t->wait_ns = 0;
+		if (adaptive)
+			hvb_idle_woke(&c->idle, hvb_consumer_now_ns());
+		/* A timed sleep ends before the transport's heartbeat is
+		 * due, and a few turns separate two of them: beat here, so
+		 * the heartbeat still moves every HVB_HEARTBEAT_MS. */
+		if (sleep_ns)
+			stat_add(&c->dstats->heartbeat, 1);
 		if (err < 0 && err != -EINTR)
 			return err;
 	}

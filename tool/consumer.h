@@ -17,6 +17,8 @@
 
 #include <hvbridge/region.h>
 
+#include "idle.h"
+
 struct hvb_transport;
 
 /* A request as read, consistently, out of a slot. */
@@ -98,9 +100,14 @@ struct hvb_consumer {
 	const struct hvb_consumer_ops *ops;
 	void *ops_ctx;
 	/* Polls that found nothing before the daemon sleeps; UINT64_MAX:
-	 * never sleep (pure polling, as with the host-attached transport). */
+	 * never sleep (pure polling, as with the host-attached transport);
+	 * HVB_SPIN_ADAPTIVE (0, the default): poll and sleep as idle.h
+	 * predicts from the requests seen. */
 	uint64_t spin_budget;
+	struct hvb_idle idle;	/* the adaptive policy's state */
 };
+
+#define HVB_SPIN_ADAPTIVE	0u
 
 /*
  * Check the region and take the consumer role: state RUNNING, our pid,
@@ -165,10 +172,23 @@ bool hvb_consumer_has_work(struct hvb_consumer *c);
 #define HVB_CONSUMER_BEAT_TURNS	64u
 
 /*
- * The serving loop: poll; after spin_budget empty polls, sleep through
- * the handshake on transport @t.  Returns 0 when *stop became non-zero,
- * or a negative errno from the transport.
+ * Turns of the serving loop between two full polls while a slot is hot:
+ * the turns between look at the hot slot and at the words producers set
+ * to announce other work (pending bits, the kick summary), and go to the
+ * full poll only when one is set.  Zone generations and the kick slot
+ * table, which only the hypervisor moves and never in a hurry, are read
+ * by the full poll and by the last look before sleeping.
  */
+#define HVB_CONSUMER_FULL_TURNS	16u
+
+/*
+ * The serving loop: poll; sleep through the handshake on transport @t
+ * when spin_budget (or, with HVB_SPIN_ADAPTIVE, idle.h) says so.  Returns
+ * 0 when *stop became non-zero, or a negative errno from the transport.
+ * With HVB_SPIN_ADAPTIVE it sets the calling thread's timer slack to
+ * HVB_CONSUMER_TIMER_SLACK_NS, so its timed sleeps end when asked.
+ */
+#define HVB_CONSUMER_TIMER_SLACK_NS	1000u
 int hvb_consumer_run(struct hvb_consumer *c, struct hvb_transport *t,
 		     const volatile int *stop);
 

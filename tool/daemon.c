@@ -46,16 +46,6 @@
 #include "virtio/virtio.h"
 #include "virtio/vstate.h"
 
-/*
- * Empty polls before the daemon sleeps.  An empty poll is a few loads of
- * lines nobody writes plus a pause hint: 33-35 ns measured on the build
- * machine (AMD EPYC, 2 vCPUs), so 16384 of them keep the daemon spinning
- * for about 0.5 ms after the last request.  Requests that come closer
- * together than that are served at polling latency, with no futex wake;
- * an idle guest costs the root zone half a millisecond of CPU per burst
- * rather than a busy core.
- */
-#define HVB_DAEMON_SPIN_BUDGET	16384u
 
 /* Written by the signal handler, read by the serving loop.  The consumer
  * takes a volatile int; on Linux that is what sig_atomic_t is. */
@@ -144,8 +134,11 @@ static void hvb_daemon_usage(FILE *f)
 "                         The host transport always polls: the wake SPI\n"
 "                         cannot leave QEMU, and it cannot raise guest\n"
 "                         interrupts (docs/transports.md).\n"
-"  -s, --spin-budget N    empty polls before sleeping (default %u, about\n"
-"                         0.5 ms of spinning; 0 or 1: sleep at once)\n"
+"  -s, --spin-budget N    empty polls before sleeping (0 or 1: sleep at\n"
+"                         once); without it the daemon polls through\n"
+"                         bursts of requests, sleeps between them until\n"
+"                         just before the next one is due, and sleeps\n"
+"                         until woken when none is (docs/daemon.md)\n"
 "  -p, --poll             never sleep: poll for the lowest latency\n"
 "      --testdev-base A   test device window base (default 0x%llx; not\n"
 "                         with -c)\n"
@@ -172,7 +165,6 @@ static void hvb_daemon_usage(FILE *f)
 "stale or foreign pid file, nothing signalled; or it exited uncleanly),\n"
 "2 on bad usage, 3 when --stop timed out.\n",
 		HVB_HOST_RAM_BASE, HVB_HOST_REGION_PHYS,
-		HVB_DAEMON_SPIN_BUDGET,
 		(unsigned long long)HVB_TESTDEV_DEFAULT_BASE,
 		HVB_TESTDEV_DEFAULT_ZONE, HVB_STOP_TIMEOUT_S);
 }
@@ -631,7 +623,7 @@ static int hvb_daemon_serve(const struct hvb_daemon_opts *o,
 		return HVB_EXIT_FAIL;
 	}
 	c.spin_budget = o->poll ? UINT64_MAX :
-			!o->has_budget ? HVB_DAEMON_SPIN_BUDGET :
+			!o->has_budget ? HVB_SPIN_ADAPTIVE :
 			o->spin_budget ? o->spin_budget : 1;
 	/* The transport keeps daemons of its own kind out; this keeps out
 	 * one on another transport that reaches the same region. */

@@ -5,7 +5,7 @@
 #         options through config_opts.c)
 #   main: the hvbridge commands; they add $(TOOL_MAIN_LIBS)
 # A new device model is one file here; it registers itself by type name.
-TOOL_CORE_SRCS := consumer.c claim.c transport.c transport_sim.c transport_host.c \
+TOOL_CORE_SRCS := consumer.c idle.c claim.c transport.c transport_sim.c transport_host.c \
 	device.c devstats.c runfile.c testdev.c log.c
 TOOL_CORE_SRCS += transport_kmod.c
 TOOL_CORE_SRCS += config_opts.c

@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
+#include <hvbridge/channel.h>
 #include <hvbridge/kmod-ioctl.h>
 
 #include "transport.h"
@@ -51,4 +53,36 @@ const char *hvb_transport_default(const char *region)
 		return !stat(region, &st) && S_ISCHR(st.st_mode) ? "kmod" :
 								   "sim";
 	return !stat(hvb_kmod_device_path(), &st) ? "kmod" : "sim";
+}
+
+__u64 hvb_transport_wait_end(const struct hvb_transport *t)
+{
+	struct timespec ts;
+
+	if (!t->wait_ns)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec +
+	       t->wait_ns;
+}
+
+bool hvb_transport_wait_next(__u64 end, struct timespec *ts, bool *beat)
+{
+	__u64 left = HVB_HEARTBEAT_MS * 1000000ull, now;
+	struct timespec n;
+
+	*beat = true;
+	if (end) {
+		clock_gettime(CLOCK_MONOTONIC, &n);
+		now = (__u64)n.tv_sec * 1000000000ull + (__u64)n.tv_nsec;
+		if (now >= end)
+			return false;
+		if (end - now < left) {
+			left = end - now;
+			*beat = false;
+		}
+	}
+	ts->tv_sec = (time_t)(left / 1000000000ull);
+	ts->tv_nsec = (long)(left % 1000000000ull);
+	return true;
 }

@@ -35,7 +35,8 @@ struct hvb_transport_ops {
 	 * no longer holds @token (the wake_gen value the consumer read with
 	 * Barrier W0).  Returns 0, or -EINTR on a signal, or another
 	 * negative errno.  While it blocks it wakes every HVB_HEARTBEAT_MS
-	 * to add 1 to *t->heartbeat, if set, and to check t->stop.
+	 * to add 1 to *t->heartbeat, if set, and to check t->stop.  With
+	 * t->wait_ns set it also returns 0 once that long has passed.
 	 */
 	int (*wait)(struct hvb_transport *t, __u32 *wake_word, __u32 token);
 	void (*close)(struct hvb_transport *t);
@@ -92,11 +93,30 @@ struct hvb_transport {
 	 * heartbeat's one writer, and bumps it while the daemon sleeps.
 	 */
 	__u64 *heartbeat;
+	/*
+	 * Set by the serving loop before each wait(): 0, wait until a
+	 * producer signals (the adaptive idling of tool/idle.h asks for
+	 * nothing else at no load); otherwise return after about this many
+	 * ns even unsignalled, to poll just before a request it predicts.
+	 * A transport that ignores it only makes those requests wake it.
+	 */
+	__u64 wait_ns;
 	/* Transport-private state (sim: the phys and interrupt mappings);
 	 * NULL until a setter needs it, freed by close(). */
 	void *priv;
 	char error[256];
 };
+
+/*
+ * For a wait() that honours t->wait_ns: hvb_transport_wait_end() is its
+ * deadline (CLOCK_MONOTONIC ns; 0: none), taken once on entry;
+ * hvb_transport_wait_next() the next timeout to sleep, HVB_HEARTBEAT_MS
+ * or what is left before @end (*@beat false: the heartbeat is not due
+ * when it runs out), or false when @end has passed.
+ */
+struct timespec;
+__u64 hvb_transport_wait_end(const struct hvb_transport *t);
+bool hvb_transport_wait_next(__u64 end, struct timespec *ts, bool *beat);
 
 /* Look up a transport by name ("sim", ...); NULL if unknown. */
 const struct hvb_transport_ops *hvb_transport_find(const char *name);

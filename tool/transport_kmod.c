@@ -28,6 +28,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <hvbridge/barrier.h>
@@ -169,7 +170,9 @@ static bool kmod_can_sleep(struct hvb_transport *t)
 static int kmod_wait(struct hvb_transport *t, __u32 *wake_word, __u32 token)
 {
 	struct pollfd pfd = { .fd = t->fd, .events = POLLIN };
-	__u64 count;
+	__u64 end = hvb_transport_wait_end(t), count;
+	struct timespec limit;
+	bool beat;
 	ssize_t n;
 
 	/* After Barrier W0: a stop requested before the token was read is
@@ -183,13 +186,18 @@ static int kmod_wait(struct hvb_transport *t, __u32 *wake_word, __u32 token)
 		return 0;
 	/* The counter keeps a wake that comes between two polls. */
 	for (;;) {
-		int ready = poll(&pfd, 1, HVB_HEARTBEAT_MS);
+		int ready;
 
+		if (!hvb_transport_wait_next(end, &limit, &beat))
+			return 0;	/* t->wait_ns is over */
+		/* ppoll(), not poll(): a timed sleep of t->wait_ns is tens
+		 * of microseconds, below poll()'s millisecond. */
+		ready = ppoll(&pfd, 1, &limit, NULL);
 		if (ready < 0)
 			return -errno;
 		if (ready)
 			break;
-		if (t->heartbeat)	/* still alive, asleep */
+		if (beat && t->heartbeat)	/* still alive, asleep */
 			hvb_write_once_u64(t->heartbeat,
 					   hvb_read_once_u64(t->heartbeat) + 1);
 		/* Acquire: as above. */

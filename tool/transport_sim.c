@@ -91,9 +91,9 @@ static bool sim_can_sleep(struct hvb_transport *t)
 
 static int sim_wait(struct hvb_transport *t, __u32 *wake_word, __u32 token)
 {
-	const struct timespec beat = {
-		.tv_nsec = HVB_HEARTBEAT_MS * 1000000L,
-	};
+	__u64 end = hvb_transport_wait_end(t);
+	struct timespec limit;
+	bool beat;
 	long ret;
 
 	for (;;) {
@@ -103,9 +103,11 @@ static int sim_wait(struct hvb_transport *t, __u32 *wake_word, __u32 token)
 		/* Acquire: pairs with the release store of whoever stops us. */
 		if (t->stop && __atomic_load_n(t->stop, __ATOMIC_ACQUIRE))
 			return -EINTR;
+		if (!hvb_transport_wait_next(end, &limit, &beat))
+			return 0;	/* t->wait_ns is over */
 		/* The futex compares the word with @token each time, so a
 		 * wake between two waits is never lost. */
-		ret = syscall(SYS_futex, wake_word, FUTEX_WAIT, token, &beat,
+		ret = syscall(SYS_futex, wake_word, FUTEX_WAIT, token, &limit,
 			      NULL, 0);
 		if (ret == 0)
 			return 0;
@@ -113,7 +115,7 @@ static int sim_wait(struct hvb_transport *t, __u32 *wake_word, __u32 token)
 			return 0;
 		if (errno != ETIMEDOUT)
 			return -errno;
-		if (t->heartbeat)	/* still alive, asleep */
+		if (beat && t->heartbeat)	/* still alive, asleep */
 			hvb_write_once_u64(t->heartbeat,
 					   hvb_read_once_u64(t->heartbeat) + 1);
 	}

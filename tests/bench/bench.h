@@ -2,8 +2,8 @@
 /*
  * bench.h - the channel benchmark (tests/bench): what the measurement
  * files share.  Every method is timed the same way (bench_ticks() around
- * one request), with the requester pinned to BENCH_CPU_REQ and the server
- * pinned to BENCH_CPU_SRV, so the figures of one run compare side by side.
+ * one request), with the requester pinned to bench_cpu_req and the server
+ * pinned to bench_cpu_srv, so the figures of one run compare side by side.
  */
 #ifndef HVB_BENCH_H
 #define HVB_BENCH_H
@@ -11,8 +11,20 @@
 #include <stddef.h>
 #include <hvbridge/types.h>
 
-#define BENCH_CPU_REQ	0	/* producers, pingers */
-#define BENCH_CPU_SRV	1	/* the daemon, the ponger */
+/* The two CPUs of the run (bench_topo.c): 0 and 1 unless --cpus or
+ * --pair chose others. */
+extern int bench_cpu_req;	/* producers, pingers */
+extern int bench_cpu_srv;	/* the daemon, the ponger */
+
+/* What the two CPUs share: "smt", "l2", "llc" (the last-level cache),
+ * "apart" or "unknown" according to sysfs, with a sentence in @detail;
+ * and the path a raw ping-pong round trip of @p50_ns says it took. */
+const char *bench_topo_sysfs(int a, int b, char *detail, size_t len);
+const char *bench_topo_pingpong(double p50_ns);
+/* --pair KIND: the first online pair sysfs calls @kind; --cpus A,B.
+ * Both set bench_cpu_req and bench_cpu_srv; 0, or -1 (with a message). */
+int bench_topo_pick(const char *kind);
+int bench_topo_parse_cpus(const char *s);
 
 /* Producer counts of the throughput section (the JSON keys). */
 #define BENCH_NR_PRODS	3
@@ -32,6 +44,10 @@ struct bench_cfg {
 	size_t wake_iters;	/* timed requests, sleeping sections */
 	__u64 wake_delay_ns;	/* idle time before each wake request */
 	double tput_seconds;	/* duration of one throughput measurement */
+	size_t paced_warmup;	/* untimed paced requests before each run */
+	size_t paced_iters;	/* timed paced requests */
+	double idle_seconds;	/* one no-load measurement */
+	size_t timed_sleeps;	/* timed sleeps of the platform's floor */
 };
 
 struct bench_lat {
@@ -103,12 +119,12 @@ static inline __u64 bench_addr(__u64 i)
  * or returned a wrong value.
  *
  * bench_lat_run() times @warmup + @n requests of producer 0 on this
- * thread (pinned to BENCH_CPU_REQ) and keeps the last @n.  Before each,
+ * thread (pinned to bench_cpu_req) and keeps the last @n.  Before each,
  * untimed: @prep (if not NULL; e.g. wait until the server announced that
  * it sleeps) and @gap_ns of idling.
  *
  * bench_tput_run() runs @nprod producer threads, all pinned to
- * BENCH_CPU_REQ, for cfg->tput_seconds.
+ * bench_cpu_req, for cfg->tput_seconds.
  */
 typedef int bench_req_fn(void *ctx, unsigned int idx, __u64 i);
 typedef void bench_prep_fn(void *ctx);
@@ -134,6 +150,73 @@ int bench_ours_wake_lat(const struct bench_cfg *cfg, __u64 *ticks, size_t n);
 int bench_ours_tput(const struct bench_cfg *cfg, unsigned int nprod,
 		    double *mops);
 
+/*
+ * Idling (bench_idle.c): one producer paced at BENCH_PACED_RATE requests
+ * a second against a consumer that polls, sleeps after every request, or
+ * idles adaptively (the daemon's default); and no load at all.  cpu_pct
+ * is the serving thread's CPU time over the wall time, in percent of
+ * one CPU.  bench_ours_paced() needs cfg->paced_iters @ticks.
+ */
+#define BENCH_PACED_RATE	20000.0
+enum { BENCH_IDLE_POLL, BENCH_IDLE_SLEEP, BENCH_IDLE_ADAPTIVE,
+       BENCH_IDLE_MODES };
+extern const char *const bench_idle_names[BENCH_IDLE_MODES];
+/* Doubles only, as struct bench_sleepcost: bench-channel takes the
+ * median of the rounds field by field. */
+struct bench_paced {
+	double p50, p99;	/* ns */
+	double rate;		/* requests/s the paced run achieved */
+	double sleeps_per_req;	/* the server's sleeps, timed or not */
+	double cpu_per_req_ns;	/* the server's CPU over the requests */
+	/* Adaptive, medians: the timed sleep asked for, the polling after
+	 * a request before a sleep, and after a timed sleep ran out until
+	 * the request; and timed sleeps per request. */
+	double asked_ns, tail_ns, wakepoll_ns;
+	double asked_per_req;
+	double cpu_pct;		/* the serving thread */
+	double wake_pct;	/* requests that had to wake it */
+};
+_Static_assert(sizeof(struct bench_paced) % sizeof(double) == 0,
+	       "struct bench_paced: doubles only");
+int bench_ours_paced(const struct bench_cfg *cfg, int mode,
+		     struct bench_paced *out, __u64 *ticks);
+int bench_ours_idle(const struct bench_cfg *cfg, int mode, double *cpu_pct);
+
+/*
+ * The platform's floor for idling by timed sleeps: what one timed sleep
+ * of the length the adaptive policy asked for in the paced run costs the
+ * sleeping thread, on the server's CPU, through the same transport wait
+ * (bench_idle.c).  cpu_*: CLOCK_THREAD_CPUTIME_ID across the wait;
+ * late_*: how long after its deadline the wait returned; poll_ns: the
+ * mean polling from the return to the deadline plus the median lateness
+ * (where a wake-up planned on the median lateness waits for a request
+ * due then); floor_pct: (cpu_p50 + tail_ns + poll_ns) over the period,
+ * in percent of a CPU, where tail_ns is the adaptive run's median
+ * polling after a request before it slept.  Serving the request itself
+ * is left out.
+ */
+struct bench_sleepcost {
+	double asked_ns;	/* the length measured: the adaptive run's
+				 * median (0: it asked for none) */
+	double cpu_p50, cpu_p90;
+	double late_p10, late_p50, late_p90;
+	double poll_ns;
+	double tail_ns;
+	double floor_pct;
+};
+_Static_assert(sizeof(struct bench_sleepcost) % sizeof(double) == 0,
+	       "struct bench_sleepcost: doubles only");
+/* Start (1) or stop (0) recording what the adaptive policy does;
+ * bench_idle_recorded() gives the median of series @k since the start,
+ * and how many (bench_idle.c). */
+enum { BENCH_REC_ASKED, BENCH_REC_TAIL, BENCH_REC_WAKEPOLL,
+       BENCH_REC_CALLS, BENCH_REC_NR };
+void bench_idle_record(int on);
+double bench_idle_recorded(unsigned int k, size_t *count);
+int bench_timed_sleep_cost(const struct bench_cfg *cfg,
+			   const struct bench_paced *adaptive,
+			   struct bench_sleepcost *out);
+
 int bench_hvisor_lat(const struct bench_cfg *cfg, __u64 *ticks, size_t n);
 int bench_hvisor_tput(const struct bench_cfg *cfg, unsigned int nprod,
 		      double *mops);
@@ -151,6 +234,13 @@ struct bench_results {
 	double tput[BENCH_NR_PRODS];	/* channel, Mreq/s */
 	double hvisor_tput[BENCH_NR_PRODS];
 	double tput_ratio[BENCH_NR_PRODS];	/* median of paired ratios */
+	struct bench_paced paced[BENCH_IDLE_MODES];
+	double idle_cpu[BENCH_IDLE_MODES];	/* % of a CPU, no load */
+	struct bench_sleepcost sleepcost;	/* the platform's floor */
+	/* The CPUs and what they share (bench_topo.c). */
+	const char *topo_sysfs;		/* "smt", "llc", "apart", ... */
+	char topo_detail[128];		/* sysfs, in words */
+	const char *topo_pingpong;	/* what the ping-pong's p50 says */
 	double wall_s;			/* the whole run */
 };
 
@@ -158,6 +248,12 @@ struct bench_results {
 #define BENCH_TARGET_RATIO	1.25	/* sync p50 / ping-pong p50 */
 #define BENCH_TARGET_WAKE	1.5	/* wake p50 / eventfd p50 */
 #define BENCH_TARGET_HVISOR	1.0	/* ours / hvisor-style p50 */
+/* Issue 14: the tail, and idling. */
+#define BENCH_TARGET_P999	3.0	/* sync p999 / ping-pong p999 */
+#define BENCH_TARGET_PACED_CPU	25.0	/* % of a CPU at 20k/s, adaptive */
+#define BENCH_TARGET_PACED_P50	2.0	/* adaptive p50 / polling p50 */
+#define BENCH_TARGET_IDLE_CPU	0.1	/* % of a CPU at no load: none
+					 * measurable */
 
 void bench_report_print(const struct bench_results *r);
 int bench_report_json(const struct bench_results *r, const char *path);

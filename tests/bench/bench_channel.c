@@ -3,7 +3,7 @@
  * bench-channel: the channel against its floors and its anchor, side by
  * side in one run (GitHub issue "Foundation", section 6).
  *
- *   bench-channel [--quick] [--json PATH]
+ *   bench-channel [--quick] [--json PATH] [--cpus A,B | --pair KIND]
  *   bench-channel --pingpong
  *
  * --pingpong measures the cache-line ping-pong alone (the quick run's
@@ -30,6 +30,10 @@ static const struct bench_cfg bench_full = {
 	.wake_iters = 4000,
 	.wake_delay_ns = 30000,
 	.tput_seconds = 0.8,
+	.paced_warmup = 2000,
+	.paced_iters = 10000,
+	.idle_seconds = 0.5,
+	.timed_sleeps = 4000,
 };
 
 static const struct bench_cfg bench_quick = {
@@ -40,6 +44,10 @@ static const struct bench_cfg bench_quick = {
 	.wake_iters = 500,
 	.wake_delay_ns = 30000,
 	.tput_seconds = 0.15,
+	.paced_warmup = 1000,
+	.paced_iters = 2000,
+	.idle_seconds = 0.2,
+	.timed_sleeps = 1000,
 };
 
 typedef int bench_lat_fn(const struct bench_cfg *cfg, __u64 *ticks,
@@ -138,13 +146,80 @@ static int bench_tput_round(const struct bench_cfg *cfg, unsigned int round,
 	return 0;
 }
 
+/*
+ * The three idling policies at a paced load, then at none, in an order
+ * that rotates with the round.  @ticks holds cfg->paced_iters.
+ */
+static int bench_idle_round(const struct bench_cfg *cfg, unsigned int round,
+			    struct bench_paced (*paced)[BENCH_IDLE_MODES],
+			    double (*idle)[BENCH_IDLE_MODES],
+			    struct bench_sleepcost *cost, __u64 *ticks)
+{
+	unsigned int k, m;
+
+	for (k = 0; k < BENCH_IDLE_MODES; k++) {
+		m = (k + round) % BENCH_IDLE_MODES;
+		bench_watchdog("paced load", 60);
+		if (bench_ours_paced(cfg, (int)m, &paced[round][m], ticks)) {
+			fprintf(stderr, "bench: paced load, %s: FAILED\n",
+				bench_idle_names[m]);
+			return -1;
+		}
+	}
+	/* The floor, right after, with the sleep the policy just asked for
+	 * and on the same CPU. */
+	bench_watchdog("timed sleeps", 60);
+	if (bench_timed_sleep_cost(cfg, &paced[round][BENCH_IDLE_ADAPTIVE],
+				   &cost[round]))
+		return -1;
+	for (k = 0; k < BENCH_IDLE_MODES; k++) {
+		m = (k + round) % BENCH_IDLE_MODES;
+		bench_watchdog("no load", 60);
+		if (bench_ours_idle(cfg, (int)m, &idle[round][m])) {
+			fprintf(stderr, "bench: no load, %s: FAILED\n",
+				bench_idle_names[m]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The median over @n rounds of each field of a struct made of doubles
+ * only (struct bench_paced, struct bench_sleepcost): the rounds' copies
+ * lie @stride bytes apart from @v; the medians go to @m, @size bytes.
+ */
+static void bench_median_fields(void *m, const void *v, size_t stride,
+				size_t size, unsigned int n)
+{
+	double col[BENCH_MAX_ROUNDS], med;
+	unsigned int r;
+	size_t f;
+
+	for (f = 0; f < size / sizeof(double); f++) {
+		for (r = 0; r < n; r++)
+			memcpy(&col[r], (const char *)v + r * stride +
+			       f * sizeof(double), sizeof(double));
+		med = bench_median(col, n);
+		memcpy((char *)m + f * sizeof(double), &med, sizeof(double));
+	}
+}
+
 static void bench_usage(FILE *f)
 {
-	fprintf(f, "usage: bench-channel [--quick] [--json PATH]\n"
-		"       bench-channel --pingpong\n"
+	fprintf(f, "usage: bench-channel [--quick] [--json PATH] "
+		"[--cpus A,B | --pair KIND]\n"
 		"  --quick      a few seconds (development)\n"
 		"  --json PATH  also write the figures to PATH\n"
-		"  --pingpong   only the cache-line ping-pong, one line\n");
+		"  --cpus A,B   requesters on CPU A, the server on CPU B "
+		"(default 0,1)\n"
+		"  --pair KIND  the first pair of online CPUs that sysfs "
+		"says are\n"
+		"               smt (SMT siblings), llc (two cores on one "
+		"last-level\n"
+		"               cache) or apart (no shared cache); exit 77 if "
+		"there is none\n"
+		"  --pingpong   only the cache-line ping-pong, one line (alone)\n");
 }
 
 /* The cache-line ping-pong alone: the median of the quick run's rounds. */
@@ -158,7 +233,7 @@ static int bench_pingpong_only(void)
 	if (!ticks)
 		return 1;
 	bench_clock_init();
-	bench_pin(BENCH_CPU_REQ);
+	bench_pin(bench_cpu_req);
 	for (r = 0; r < cfg->rounds; r++) {
 		bench_watchdog("cache-line ping-pong", 60);
 		if (bench_pingpong_lat(cfg, ticks, cfg->iters)) {
@@ -194,6 +269,9 @@ int main(int argc, char **argv)
 	};
 	struct bench_lat sync_rounds[BENCH_MAX_ROUNDS][BENCH_GROUP];
 	struct bench_lat wake_rounds[BENCH_MAX_ROUNDS][BENCH_GROUP];
+	struct bench_paced paced[BENCH_MAX_ROUNDS][BENCH_IDLE_MODES];
+	double idle[BENCH_MAX_ROUNDS][BENCH_IDLE_MODES];
+	struct bench_sleepcost cost[BENCH_MAX_ROUNDS];
 	double ours[BENCH_MAX_ROUNDS][BENCH_NR_PRODS];
 	double theirs[BENCH_MAX_ROUNDS][BENCH_NR_PRODS];
 	double ratio[BENCH_MAX_ROUNDS][BENCH_NR_PRODS];
@@ -202,6 +280,7 @@ int main(int argc, char **argv)
 	const char *json = NULL;
 	unsigned int r, i;
 	__u64 *ticks;
+	size_t n;
 	int a;
 
 	for (a = 1; a < argc; a++) {
@@ -212,6 +291,20 @@ int main(int argc, char **argv)
 			json = argv[++a];
 		} else if (!strcmp(argv[a], "--pingpong") && argc == 2) {
 			return bench_pingpong_only();
+		} else if (!strcmp(argv[a], "--cpus") && a + 1 < argc) {
+			if (bench_topo_parse_cpus(argv[++a])) {
+				bench_usage(stderr);
+				return 2;
+			}
+		} else if (!strcmp(argv[a], "--pair") && a + 1 < argc) {
+			a++;
+			if (strcmp(argv[a], "smt") && strcmp(argv[a], "l2") &&
+			    strcmp(argv[a], "llc") && strcmp(argv[a], "apart")) {
+				bench_usage(stderr);
+				return 2;
+			}
+			if (bench_topo_pick(argv[a]))
+				return 77;	/* the machine has none */
 		} else if (!strcmp(argv[a], "--help")) {
 			bench_usage(stdout);
 			return 0;
@@ -221,20 +314,25 @@ int main(int argc, char **argv)
 		}
 	}
 	res.cfg = cfg;
-	ticks = malloc(sizeof(*ticks) *
-		       (cfg->iters > cfg->wake_iters ? cfg->iters :
-		       cfg->wake_iters));
+	res.topo_sysfs = bench_topo_sysfs(bench_cpu_req, bench_cpu_srv,
+					  res.topo_detail,
+					  sizeof(res.topo_detail));
+	n = cfg->iters > cfg->wake_iters ? cfg->iters : cfg->wake_iters;
+	if (n < cfg->paced_iters)
+		n = cfg->paced_iters;
+	ticks = malloc(sizeof(*ticks) * n);
 	if (!ticks)
 		return 1;
 	bench_clock_init();
-	bench_pin(BENCH_CPU_REQ);
+	bench_pin(bench_cpu_req);
 	t0 = bench_now_s();
 	for (r = 0; r < cfg->rounds; r++) {
 		printf("round %u/%u\n", r + 1, cfg->rounds);
 		fflush(stdout);
 		if (bench_lat_group(cfg, sync_m, r, sync_rounds, ticks) ||
 		    bench_lat_group(cfg, wake_m, r, wake_rounds, ticks) ||
-		    bench_tput_round(cfg, r, ours, theirs, ratio))
+		    bench_tput_round(cfg, r, ours, theirs, ratio) ||
+		    bench_idle_round(cfg, r, paced, idle, cost, ticks))
 			return 1;
 	}
 	bench_watchdog("", 0);
@@ -245,6 +343,17 @@ int main(int argc, char **argv)
 		*sync_m[i].out = bench_lat_median(sync_rounds, cfg->rounds, i);
 		*wake_m[i].out = bench_lat_median(wake_rounds, cfg->rounds, i);
 	}
+	res.topo_pingpong = bench_topo_pingpong(res.pingpong.p50);
+	for (i = 0; i < BENCH_IDLE_MODES; i++) {
+		bench_median_fields(&res.paced[i], &paced[0][i],
+				    sizeof(paced[0]), sizeof(res.paced[i]),
+				    cfg->rounds);
+		for (r = 0; r < cfg->rounds; r++)
+			col[r] = idle[r][i];
+		res.idle_cpu[i] = bench_median(col, cfg->rounds);
+	}
+	bench_median_fields(&res.sleepcost, cost, sizeof(cost[0]),
+			    sizeof(res.sleepcost), cfg->rounds);
 	for (i = 0; i < BENCH_NR_PRODS; i++) {
 		for (r = 0; r < cfg->rounds; r++)
 			col[r] = ours[r][i];

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * bench-channel-diag [--quick]: where the channel's sync round trip goes.
+ * bench-channel-diag [--quick] [--cpus A,B]: where the channel's sync round trip goes.
  * Side by side, in rotating order, medians of rounds: the raw ping-pong,
  * the ping-pong plus each ingredient of the channel's path (the model),
  * the real channel with its real, a cheap, and no clock, and the
@@ -27,7 +27,7 @@ struct bench_diag_row {
 
 static struct bench_diag_row bench_rows[] = {
 	BENCH_MODEL("ping-pong (raw)", 0),
-	BENCH_MODEL("  + 2 clock_gettime", BENCH_M_CLOCK),
+	BENCH_MODEL("  + 2 clock reads", BENCH_M_CLOCK),
 	BENCH_MODEL("  + pending fetch-or/xchg", BENCH_M_PENDING),
 	BENCH_MODEL("  + W2 fence, state read", BENCH_M_W2),
 	BENCH_MODEL("  + serve re-checks", BENCH_M_CHECK),
@@ -42,8 +42,8 @@ static struct bench_diag_row bench_rows[] = {
 		    (BENCH_M_ALL & ~BENCH_M_CLOCK) | BENCH_M_LATECLR),
 	BENCH_MODEL("  + all but clock, resp read",
 		    BENCH_M_ALL & ~BENCH_M_CLOCK & ~BENCH_M_DUPREAD),
-	BENCH_CHAN("channel, clock_gettime", BENCH_CLOCK_REAL),
-	BENCH_CHAN("channel, raw TSC clock", BENCH_CLOCK_TICKS),
+	BENCH_CHAN("channel, TSC clock (real)", BENCH_CLOCK_REAL),
+	BENCH_CHAN("channel, clock_gettime", BENCH_CLOCK_GETTIME),
 	BENCH_CHAN("channel, no clock", BENCH_CLOCK_NONE),
 	{ .name = "hvisor-style", .kind = 2 },
 };
@@ -112,7 +112,8 @@ static int bench_diag_one(struct bench_diag_row *row,
 static int bench_diag_tput(struct bench_cfg *cfg)
 {
 	static const char *const names[] = {
-		"channel, clock_gettime", "channel, no clock", "hvisor-style",
+		"channel, TSC clock (real)", "channel, no clock",
+		"hvisor-style",
 	};
 	double v[3][BENCH_NR_PRODS][16];
 	unsigned int r, k, i;
@@ -159,17 +160,28 @@ int main(int argc, char **argv)
 	unsigned int r, k, j;
 	__u64 *ticks;
 
-	if (argc > 1 && !strcmp(argv[1], "--quick")) {
-		cfg.rounds = 3;
-		cfg.iters = 20000;
-		cfg.warmup = 5000;
+	int a;
+
+	for (a = 1; a < argc; a++) {
+		if (!strcmp(argv[a], "--quick")) {
+			cfg.rounds = 3;
+			cfg.iters = 20000;
+			cfg.warmup = 5000;
+		} else if (!strcmp(argv[a], "--cpus") && a + 1 < argc &&
+			   !bench_topo_parse_cpus(argv[a + 1])) {
+			a++;
+		} else {
+			fprintf(stderr, "usage: bench-channel-diag [--quick] "
+				"[--cpus A,B]\n");
+			return 2;
+		}
 	}
 	ticks = malloc(sizeof(*ticks) * cfg.iters);
 	if (!ticks)
 		return 1;
 	bench_clock_init();
 	bench_diag_clock_init();
-	bench_pin(BENCH_CPU_REQ);
+	bench_pin(bench_cpu_req);
 	for (r = 0; r < cfg.rounds; r++)
 		for (k = 0; k < BENCH_DIAG_ROWS; k++) {
 			j = (k + r) % BENCH_DIAG_ROWS;
@@ -179,7 +191,7 @@ int main(int argc, char **argv)
 	bench_watchdog("", 0);
 	printf("\nsync round trip (ns), CPU %d -> CPU %d, medians of %u rounds "
 	       "of %zu\n\n  %-28s %6s %6s %6s %6s %6s %8s %8s\n",
-	       BENCH_CPU_REQ, BENCH_CPU_SRV, cfg.rounds, cfg.iters, "method",
+	       bench_cpu_req, bench_cpu_srv, cfg.rounds, cfg.iters, "method",
 	       "p10", "p25", "p50", "p75", "p90", "tmean", "-raw");
 	for (j = 0; j < BENCH_DIAG_ROWS; j++) {
 		p50 = bench_median(bench_rows[j].p50, cfg.rounds);

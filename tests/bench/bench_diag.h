@@ -9,10 +9,10 @@
 
 #include "bench.h"
 
-/* What hyp_arch_now_ns() returns to the producer core. */
+/* What hyp_arch_cycles() returns to the producer core. */
 enum {
-	BENCH_CLOCK_REAL,	/* the host hook: clock_gettime() */
-	BENCH_CLOCK_TICKS,	/* a raw TSC read, scaled */
+	BENCH_CLOCK_REAL,	/* the host hook: the TSC */
+	BENCH_CLOCK_GETTIME,	/* clock_gettime(CLOCK_MONOTONIC) */
 	BENCH_CLOCK_NONE,	/* a constant: no clock read at all */
 };
 
@@ -24,7 +24,7 @@ void bench_diag_clock_init(void);
  * The ingredients of the channel's round trip, added one at a time to the
  * raw cache-line ping-pong (bench_diag_model.c).
  */
-#define BENCH_M_CLOCK	(1u << 0)	/* 2 clock_gettime() a request */
+#define BENCH_M_CLOCK	(1u << 0)	/* 2 cycle counter reads a request */
 #define BENCH_M_PENDING	(1u << 1)	/* fetch-or a pending bit; the
 					 * server polls it, then exchanges */
 #define BENCH_M_W2	(1u << 2)	/* full fence + wake-state read */

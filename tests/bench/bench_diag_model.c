@@ -40,12 +40,10 @@ static inline void bench_m_stat(__u64 *ctr, __u64 n)
 	hvb_write_once_u64(ctr, hvb_read_once_u64(ctr) + n);
 }
 
+/* The producer's clock: the cycle counter, as hyp_arch_cycles(). */
 static inline __u64 bench_m_now(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
+	return bench_ticks();
 }
 
 /* The server's wait for request @want; returns the seq it found. */
@@ -79,7 +77,7 @@ static void *bench_m_ponger(void *arg)
 	__u64 want = 1, seq, addr, last = 0;
 	int again = 0;
 
-	bench_pin(BENCH_CPU_SRV);
+	bench_pin(bench_cpu_srv);
 	for (;;) {
 		seq = bench_m_wait_req(m, want, again);
 		if (seq == BENCH_M_STOP)

@@ -90,7 +90,7 @@ static void *bh_daemon(void *arg)
 	struct bh_req *r;
 	__u64 addr;
 
-	bench_pin(BENCH_CPU_SRV);
+	bench_pin(bench_cpu_srv);
 	/* Pairs with the release store that stops it. */
 	while (!__atomic_load_n(&b->stop, __ATOMIC_ACQUIRE)) {
 		/* Pairs with the producer's release of req_rear. */

@@ -18,27 +18,12 @@
 #include <hyp/channel.h>
 
 #include "bench.h"
-#include "consumer.h"
-#include "transport.h"
+#include "bench_chan.h"
 
 /* A producer gives up after this, so a broken consumer is reported as a
  * failed request rather than a hang; long, because a busy machine must
  * not fail a benchmark (the watchdog still ends a hang at 60 s). */
 __u64 bench_ours_timeout_ns = 20000000000ull;
-
-struct bench_chan {
-	void *region;
-	__u64 size;
-	struct hyp_producer prod[BENCH_MAX_PRODS];	/* one per thread */
-	struct hvb_consumer cons;
-	struct hvb_transport tr;
-	int sleeps;		/* the consumer sleeps through tr */
-	volatile int stop;	/* main thread: consumer, return */
-	int cons_err;		/* consumer thread: hvb_consumer_run() */
-	__u64 wakes;		/* main thread: wake requests sent */
-	__u64 missed;		/* ... of them that found it awake */
-	pthread_t th;
-};
 
 /* --- the simulation-like futex transport: sleeps on wake_gen */
 
@@ -52,10 +37,12 @@ static int bench_tr_wait(struct hvb_transport *t, __u32 *wake_word,
 			 __u32 token)
 {
 	/* A bound, so that stopping never depends on a wake-up; far above
-	 * any gap of the benchmark, so it never ends a measured sleep. */
+	 * any gap of the benchmark, so it never ends a measured sleep.  Or
+	 * the timed sleep the consumer's adaptive idling asked for. */
 	struct timespec limit = { 0, 100000000 };
 
-	(void)t;
+	if (t->wait_ns && t->wait_ns < 100000000)
+		limit.tv_nsec = (long)t->wait_ns;
 	/* Shared futex: hyp_arch_wake_consumer() wakes a shared one. */
 	if (syscall(SYS_futex, wake_word, FUTEX_WAIT, token, &limit,
 		    NULL, 0) == 0)
@@ -65,7 +52,7 @@ static int bench_tr_wait(struct hvb_transport *t, __u32 *wake_word,
 	return -errno;
 }
 
-static const struct hvb_transport_ops bench_tr_ops = {
+const struct hvb_transport_ops bench_tr_ops = {
 	.name = "bench-futex",
 	.can_sleep = bench_tr_can_sleep,
 	.wait = bench_tr_wait,
@@ -97,14 +84,13 @@ static void *bench_consumer_main(void *arg)
 {
 	struct bench_chan *ch = arg;
 
-	bench_pin(BENCH_CPU_SRV);
+	bench_pin(bench_cpu_srv);
 	ch->cons_err = hvb_consumer_run(&ch->cons, ch->sleeps ? &ch->tr : NULL,
 					&ch->stop);
 	return NULL;
 }
 
-/* Spin budget UINT64_MAX: a polling daemon; 1: it sleeps at once. */
-static int bench_chan_open(struct bench_chan *ch, __u64 spin_budget,
+int bench_chan_open(struct bench_chan *ch, __u64 spin_budget,
 			   int sleeps)
 {
 	unsigned int i;
@@ -145,7 +131,7 @@ static int bench_chan_open(struct bench_chan *ch, __u64 spin_budget,
 	return 0;
 }
 
-static int bench_chan_close(struct bench_chan *ch)
+int bench_chan_close(struct bench_chan *ch)
 {
 	struct hvb_wake *wake = hvb_region_wake(ch->region);
 
@@ -162,7 +148,7 @@ static int bench_chan_close(struct bench_chan *ch)
 	return ch->cons_err ? -1 : 0;
 }
 
-static int bench_ours_req(void *ctx, unsigned int idx, __u64 i)
+int bench_ours_req(void *ctx, unsigned int idx, __u64 i)
 {
 	struct bench_chan *ch = ctx;
 	__u64 addr = bench_addr(i), value = 0;

@@ -52,7 +52,7 @@ static void *bench_pp_ponger(void *arg)
 	struct bench_pp *pp = arg;
 	__u64 want = 1, got;
 
-	bench_pin(BENCH_CPU_SRV);
+	bench_pin(bench_cpu_srv);
 	for (;;) {
 		/* Pairs with the pinger's release store of ping. */
 		while ((got = hvb_load_acquire_u64(&pp->ping)) != want &&
@@ -99,7 +99,7 @@ static void *bench_efd_ponger(void *arg)
 	struct bench_pp *pp = arg;
 	__u64 v;
 
-	bench_pin(BENCH_CPU_SRV);
+	bench_pin(bench_cpu_srv);
 	for (;;) {
 		if (read(pp->efd_req, &v, sizeof(v)) != sizeof(v))
 			return NULL;
@@ -172,7 +172,7 @@ static void *bench_futex_ponger(void *arg)
 	struct bench_pp *pp = arg;
 	__u32 seen = 0, v;
 
-	bench_pin(BENCH_CPU_SRV);
+	bench_pin(bench_cpu_srv);
 	for (;;) {
 		/* Pairs with the pinger's release store of fut_req. */
 		while ((v = hvb_load_acquire_u32(&pp->fut_req)) == seen)

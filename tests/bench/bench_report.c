@@ -20,6 +20,13 @@ static double bench_ratio(double ours, double theirs)
 	return theirs > 0 ? ours / theirs : 0;
 }
 
+/* Adaptive idling's paced p50 over polling's. */
+static double bench_paced_ratio(const struct bench_results *r)
+{
+	return bench_ratio(r->paced[BENCH_IDLE_ADAPTIVE].p50,
+			   r->paced[BENCH_IDLE_POLL].p50);
+}
+
 /* 0.1 ns (or 0.001 for ratios) is all the clock resolves; keep the
  * file readable. */
 static void bench_json_num(cJSON *o, const char *key, double v)
@@ -89,6 +96,43 @@ static void bench_row(const char *name, double ours, const char *base_name,
 	bench_row_ratio(name, ours, base_name, base, -1, target, met);
 }
 
+/* What adaptive idling did, and the platform's floor for it. */
+static void bench_report_floor(const struct bench_results *r)
+{
+	const struct bench_sleepcost *f = &r->sleepcost;
+	const struct bench_paced *a = &r->paced[BENCH_IDLE_ADAPTIVE];
+
+	printf("  (paced runs achieved %.0f, %.0f and %.0f requests/s; "
+	       "server CPU a request\n  %.1f, %.1f and %.1f us)\n"
+	       "  adaptive, medians: %.2f sleeps a request, %.2f of them "
+	       "timed, of %.1f us;\n  polled %.2f us after a request before "
+	       "sleeping, %.2f us after a timed\n  sleep ran out until the "
+	       "request\n",
+	       r->paced[0].rate, r->paced[1].rate, r->paced[2].rate,
+	       r->paced[0].cpu_per_req_ns / 1e3,
+	       r->paced[1].cpu_per_req_ns / 1e3,
+	       r->paced[2].cpu_per_req_ns / 1e3,
+	       a->sleeps_per_req, a->asked_per_req, a->asked_ns / 1e3,
+	       a->tail_ns / 1e3, a->wakepoll_ns / 1e3);
+	if (!f->asked_ns) {
+		printf("  (no timed sleep asked for: no floor measured)\n");
+		return;
+	}
+	printf("\n  One timed sleep of %.1f us on the server's CPU, the "
+	       "same run (the floor):\n"
+	       "    CPU of the sleeping thread p50 %.1f us, p90 %.1f us; "
+	       "back late p10 %.1f,\n    p50 %.1f, p90 %.1f us; polling "
+	       "after a wake planned on the median\n    lateness %.1f us\n"
+	       "    floor at %.0f/s = (sleep CPU + %.1f us tail + polling) / "
+	       "%.0f us = %.1f%%\n    of a CPU (target %.0f%%; adaptive "
+	       "used %.1f%% at the rate it achieved)\n",
+	       f->asked_ns / 1e3, f->cpu_p50 / 1e3,
+	       f->cpu_p90 / 1e3, f->late_p10 / 1e3, f->late_p50 / 1e3,
+	       f->late_p90 / 1e3, f->poll_ns / 1e3, BENCH_PACED_RATE,
+	       f->tail_ns / 1e3, 1e6 / BENCH_PACED_RATE,
+	       f->floor_pct, BENCH_TARGET_PACED_CPU, a->cpu_pct);
+}
+
 void bench_report_print(const struct bench_results *r)
 {
 	double ratio = bench_ratio(r->sync.p50, r->pingpong.p50);
@@ -100,10 +144,15 @@ void bench_report_print(const struct bench_results *r)
 	bench_cpu_model(cpu, sizeof(cpu));
 	printf("\nhvbridge channel benchmark (%s: %u rounds, medians of "
 	       "rounds; requester CPU %d, server CPU %d; %.1f s)\n", r->mode,
-	       r->cfg->rounds, BENCH_CPU_REQ, BENCH_CPU_SRV, r->wall_s);
+	       r->cfg->rounds, bench_cpu_req, bench_cpu_srv, r->wall_s);
 	printf("host: %s, %ld CPUs online, load average %.2f (other "
-	       "processes share these CPUs)\n\n", cpu,
+	       "processes share these CPUs)\n", cpu,
 	       sysconf(_SC_NPROCESSORS_ONLN), bench_loadavg());
+	printf("topology: %s (sysfs: %s); the ping-pong's %.0f ns says: %s\n"
+	       "  (smt: SMT siblings; llc: one last-level cache; apart: no "
+	       "shared cache;\n  --cpus A,B or --pair KIND for another "
+	       "pair)\n\n", r->topo_sysfs, r->topo_detail, r->pingpong.p50,
+	       r->topo_pingpong);
 	printf("  %-30s %9s  %9s %-10s %6s  %-7s %s\n", "measure", "ours",
 	       "baseline", "", "ratio", "target", "met");
 	bench_row("sync round trip p50 (ns)", r->sync.p50, "ping-pong",
@@ -111,7 +160,9 @@ void bench_report_print(const struct bench_results *r)
 	bench_row("sync round trip p99 (ns)", r->sync.p99, "ping-pong",
 		  r->pingpong.p99, NULL, 0);
 	bench_row("sync round trip p999 (ns)", r->sync.p999, "ping-pong",
-		  r->pingpong.p999, NULL, 0);
+		  r->pingpong.p999, "<= 3.00",
+		  bench_ratio(r->sync.p999, r->pingpong.p999) <=
+		  BENCH_TARGET_P999);
 	bench_row("sync round trip mean (ns)", r->sync.mean, "ping-pong",
 		  r->pingpong.mean, NULL, 0);
 	bench_row("wake round trip p50 (ns)", r->wake.p50, "eventfd",
@@ -133,6 +184,29 @@ void bench_report_print(const struct bench_results *r)
 				r->tput_ratio[i], ">= 1.00",
 				r->tput_ratio[i] >= 1.0);
 	}
+	bench_row_ratio("paced 20k/s p50 (ns)",
+			r->paced[BENCH_IDLE_ADAPTIVE].p50, "polling",
+			r->paced[BENCH_IDLE_POLL].p50, -1, "<= 2.00",
+			bench_paced_ratio(r) <= BENCH_TARGET_PACED_P50);
+	printf("  %-30s %9.1f  %9s %-10s %6s  %-7s %s\n",
+	       "paced 20k/s server CPU (%)",
+	       r->paced[BENCH_IDLE_ADAPTIVE].cpu_pct, "", "", "",
+	       "<= 25", r->paced[BENCH_IDLE_ADAPTIVE].cpu_pct <=
+	       BENCH_TARGET_PACED_CPU ? "yes" : "NO");
+	printf("  %-30s %9.3f  %9s %-10s %6s  %-7s %s\n",
+	       "no load, server CPU (%)", r->idle_cpu[BENCH_IDLE_ADAPTIVE],
+	       "", "", "", "<= 0.1", r->idle_cpu[BENCH_IDLE_ADAPTIVE] <=
+	       BENCH_TARGET_IDLE_CPU ? "yes" : "NO");
+	printf("\n  Idling, one vCPU paced at %.0f requests/s, then none:\n"
+	       "  %-14s %9s %9s %12s %12s %12s\n", BENCH_PACED_RATE,
+	       "policy", "p50 ns", "p99 ns", "server CPU%", "woken %",
+	       "no load CPU%");
+	for (i = 0; i < BENCH_IDLE_MODES; i++)
+		printf("  %-14s %9.1f %9.1f %12.1f %12.1f %12.3f\n",
+		       bench_idle_names[i], r->paced[i].p50, r->paced[i].p99,
+		       r->paced[i].cpu_pct, r->paced[i].wake_pct,
+		       r->idle_cpu[i]);
+	bench_report_floor(r);
 	printf("\n  Throughput ratios are the median of each round's paired "
 	       "ratio (A B B A\n  under the same load), not the ratio of "
 	       "the medians shown.  Means carry\n  the preemptions by other "
@@ -163,8 +237,51 @@ static cJSON *bench_json_host(void)
 	cJSON_AddNumberToObject(o, "nproc",
 				(double)sysconf(_SC_NPROCESSORS_ONLN));
 	bench_json_num(o, "loadavg_1min", bench_loadavg());
-	cJSON_AddNumberToObject(o, "requester_cpu", BENCH_CPU_REQ);
-	cJSON_AddNumberToObject(o, "server_cpu", BENCH_CPU_SRV);
+	cJSON_AddNumberToObject(o, "requester_cpu", bench_cpu_req);
+	cJSON_AddNumberToObject(o, "server_cpu", bench_cpu_srv);
+	return o;
+}
+
+/* Which path the two CPUs' lines take, by sysfs and by measurement. */
+static cJSON *bench_json_topo(const struct bench_results *r)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "sysfs", r->topo_sysfs);
+	cJSON_AddStringToObject(o, "sysfs_detail", r->topo_detail);
+	cJSON_AddStringToObject(o, "from_pingpong", r->topo_pingpong);
+	return o;
+}
+
+static cJSON *bench_json_idle(const struct bench_results *r)
+{
+	cJSON *o = cJSON_CreateObject(), *m;
+	static const char *const keys[BENCH_IDLE_MODES] = {
+		[BENCH_IDLE_POLL] = "polling",
+		[BENCH_IDLE_SLEEP] = "always_sleep",
+		[BENCH_IDLE_ADAPTIVE] = "adaptive",
+	};
+	unsigned int i;
+
+	bench_json_num(o, "rate_per_s", BENCH_PACED_RATE);
+	for (i = 0; i < BENCH_IDLE_MODES; i++) {
+		m = cJSON_AddObjectToObject(o, keys[i]);
+		bench_json_num(m, "p50_ns", r->paced[i].p50);
+		bench_json_num(m, "p99_ns", r->paced[i].p99);
+		bench_json_num(m, "cpu_pct", r->paced[i].cpu_pct);
+		bench_json_num(m, "woken_pct", r->paced[i].wake_pct);
+		bench_json_num(m, "idle_cpu_pct", r->idle_cpu[i]);
+		bench_json_num(m, "achieved_per_s", r->paced[i].rate);
+		bench_json_num(m, "cpu_per_req_ns", r->paced[i].cpu_per_req_ns);
+		bench_json_num(m, "sleeps_per_req", r->paced[i].sleeps_per_req);
+		if (i != BENCH_IDLE_ADAPTIVE)
+			continue;
+		bench_json_num(m, "asked_sleep_ns", r->paced[i].asked_ns);
+		bench_json_num(m, "timed_sleeps_per_req",
+			       r->paced[i].asked_per_req);
+		bench_json_num(m, "tail_ns", r->paced[i].tail_ns);
+		bench_json_num(m, "wake_poll_ns", r->paced[i].wakepoll_ns);
+	}
 	return o;
 }
 
@@ -180,6 +297,7 @@ static cJSON *bench_json_build(const struct bench_results *r)
 	cJSON_AddStringToObject(o, "mode", r->mode);
 	cJSON_AddNumberToObject(o, "rounds", r->cfg->rounds);
 	cJSON_AddItemToObject(o, "host", bench_json_host());
+	cJSON_AddItemToObject(o, "topology", bench_json_topo(r));
 	bench_json_num(o, "roundtrip_p50_ns", r->sync.p50);
 	bench_json_num(o, "roundtrip_p99_ns", r->sync.p99);
 	bench_json_num(o, "roundtrip_p999_ns", r->sync.p999);
@@ -190,6 +308,24 @@ static cJSON *bench_json_build(const struct bench_results *r)
 	bench_json_num(o, "pingpong_mean_ns", r->pingpong.mean);
 	bench_json_num(o, "ratio_p50",
 				bench_ratio(r->sync.p50, r->pingpong.p50));
+	bench_json_num(o, "ratio_p999",
+				bench_ratio(r->sync.p999, r->pingpong.p999));
+	/* Idling (issue 14): adaptive at 20k/s, against polling. */
+	bench_json_num(o, "paced_20k_cpu_pct",
+		       r->paced[BENCH_IDLE_ADAPTIVE].cpu_pct);
+	bench_json_num(o, "paced_20k_p50_ratio", bench_paced_ratio(r));
+	bench_json_num(o, "idle_cpu_pct", r->idle_cpu[BENCH_IDLE_ADAPTIVE]);
+	/* The platform's floor for that, same run (bench_idle.c). */
+	bench_json_num(o, "timed_sleep_ns", r->sleepcost.asked_ns);
+	bench_json_num(o, "timed_sleep_cpu_ns", r->sleepcost.cpu_p50);
+	bench_json_num(o, "timed_sleep_cpu_p90_ns", r->sleepcost.cpu_p90);
+	bench_json_num(o, "timed_sleep_late_p10_ns", r->sleepcost.late_p10);
+	bench_json_num(o, "timed_sleep_late_p50_ns", r->sleepcost.late_p50);
+	bench_json_num(o, "timed_sleep_late_p90_ns", r->sleepcost.late_p90);
+	bench_json_num(o, "timed_sleep_poll_ns", r->sleepcost.poll_ns);
+	bench_json_num(o, "idle_tail_ns", r->sleepcost.tail_ns);
+	bench_json_num(o, "paced_20k_cpu_floor_pct", r->sleepcost.floor_pct);
+	cJSON_AddItemToObject(o, "idling", bench_json_idle(r));
 	bench_json_num(o, "wake_p50_ns", r->wake.p50);
 	bench_json_num(o, "wake_p99_ns", r->wake.p99);
 	bench_json_num(o, "wake_p999_ns", r->wake.p999);
@@ -219,6 +355,12 @@ static cJSON *bench_json_build(const struct bench_results *r)
 	cJSON_AddNumberToObject(t, "hvisor_style_ratio_p50_max",
 				BENCH_TARGET_HVISOR);
 	cJSON_AddNumberToObject(t, "hvisor_style_throughput_ratio_min", 1.0);
+	cJSON_AddNumberToObject(t, "ratio_p999_max", BENCH_TARGET_P999);
+	cJSON_AddNumberToObject(t, "paced_20k_cpu_pct_max",
+				BENCH_TARGET_PACED_CPU);
+	cJSON_AddNumberToObject(t, "paced_20k_p50_ratio_max",
+				BENCH_TARGET_PACED_P50);
+	cJSON_AddNumberToObject(t, "idle_cpu_pct_max", BENCH_TARGET_IDLE_CPU);
 	t = cJSON_AddObjectToObject(o, "targets_met");
 	cJSON_AddBoolToObject(t, "ratio_p50", bench_ratio(r->sync.p50,
 			      r->pingpong.p50) <= BENCH_TARGET_RATIO);
@@ -232,6 +374,16 @@ static cJSON *bench_json_build(const struct bench_results *r)
 			break;
 	cJSON_AddBoolToObject(t, "hvisor_style_throughput",
 			      i == BENCH_NR_PRODS);
+	cJSON_AddBoolToObject(t, "ratio_p999", bench_ratio(r->sync.p999,
+			      r->pingpong.p999) <= BENCH_TARGET_P999);
+	cJSON_AddBoolToObject(t, "paced_20k_cpu_pct",
+			      r->paced[BENCH_IDLE_ADAPTIVE].cpu_pct <=
+			      BENCH_TARGET_PACED_CPU);
+	cJSON_AddBoolToObject(t, "paced_20k_p50_ratio",
+			      bench_paced_ratio(r) <= BENCH_TARGET_PACED_P50);
+	cJSON_AddBoolToObject(t, "idle_cpu_pct",
+			      r->idle_cpu[BENCH_IDLE_ADAPTIVE] <=
+			      BENCH_TARGET_IDLE_CPU);
 	bench_json_num(o, "wall_seconds", r->wall_s);
 	return o;
 }

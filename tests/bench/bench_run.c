@@ -26,7 +26,7 @@ int bench_lat_run(bench_req_fn *req, bench_prep_fn *prep, void *ctx,
 {
 	__u64 i, t0, t1;
 
-	bench_pin(BENCH_CPU_REQ);
+	bench_pin(bench_cpu_req);
 	for (i = 0; i < warmup; i++) {
 		bench_idle(prep, ctx, gap_ns);
 		if (req(ctx, 0, i))
@@ -62,7 +62,7 @@ static void *bench_worker_main(void *arg)
 	struct bench_worker *w = arg;
 	__u64 i = 0;
 
-	bench_pin(BENCH_CPU_REQ);
+	bench_pin(bench_cpu_req);
 	/* Warm up: caches, branch predictors, the consumer's loop. */
 	for (; i < BENCH_TPUT_WARMUP; i++)
 		if (w->req(w->ctx, w->idx, i)) {

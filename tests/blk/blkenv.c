@@ -171,7 +171,8 @@ int blkenv_start(struct blkenv *e, const char *opts_json, __u64 mem_size,
 				  &hvb_devices_consumer_ops, &e->devs);
 	if (err)
 		return be_fail(e, "attach: %s", hvb_region_strerror(err));
-	/* 0 keeps the default hvb_consumer_attach() set (the daemon's). */
+	/* 0 keeps the daemon's default: adaptive idling (HVB_SPIN_ADAPTIVE,
+	 * which hvb_consumer_run() reads as 0). */
 	if (spin_budget)
 		e->c.spin_budget = spin_budget;
 	err = pthread_create(&e->thread, NULL, be_serve, e);

@@ -15,8 +15,9 @@
  *             [--consumer-spin N]
  *
  * --consumer-spin: the consumer's spin budget (empty polls before it
- * sleeps); 0, the default, is the daemon's own (16384); 1 sleeps after
- * every empty poll, as this benchmark did before issue 14 by mistake.
+ * sleeps); 0, the default, is the daemon's own idling (adaptive,
+ * docs/daemon.md, "Idling"); 1 sleeps after every empty poll, as this
+ * benchmark did before issue 14 by mistake.
  *
  * Reports, never fails on a slow machine: it fails only when a request
  * goes wrong or the environment cannot be set up.

@@ -46,7 +46,8 @@ static void sim_usage(FILE *f, const char *argv0)
 "  --pause-us U      ... sleep U microseconds (lets the daemon sleep)\n"
 "  --jitter-ns J     ... or spin a random 0..J ns (hits the moment the\n"
 "                    daemon decides to sleep)\n"
-"  --spin-budget N   daemon polls before it sleeps (default 16384)\n"
+"  --spin-budget N   daemon polls before it sleeps (default: none, the\n"
+"                    daemon's adaptive idling, docs/daemon.md)\n"
 "  --min-sleeps K    require >= K daemon sleeps and wake-ups\n"
 "  --timeout-ms T    producer gives up on a request after T ms (5000)\n"
 "  --watchdog-s S    no progress for S seconds: exit 3 (default 10)\n"
@@ -130,7 +131,7 @@ static int sim_parse(struct sim_opts *o, int argc, char **argv)
 	*o = (struct sim_opts){
 		.cpus = 2, .requests = 100000,
 		.mix_read = 45, .mix_scratch = 40, .mix_kick = 10,
-		.mix_error = 5, .seed = 1, .spin_budget = 1u << 14,
+		.mix_error = 5, .seed = 1, .spin_budget = 0,
 		.watchdog_s = 10, .timeout_ms = 5000,
 	};
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {

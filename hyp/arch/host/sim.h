@@ -44,7 +44,8 @@ struct sim_opts {
 	unsigned int burst;		/* pause after this many requests */
 	unsigned int pause_us;
 	unsigned int jitter_ns;		/* or spin a random 0..N ns */
-	unsigned long long spin_budget;	/* daemon's polls before sleep */
+	unsigned long long spin_budget;	/* daemon's polls before sleep; 0:
+					 * its adaptive idling */
 	unsigned long long min_sleeps;
 	unsigned int watchdog_s;
 	unsigned long long timeout_ms;	/* producer bounded wait */

@@ -44,8 +44,9 @@ int sim_daemon_start(struct sim *s, const char *argv0)
 	char *argv[] = {
 		path, "daemon", "--transport", "sim",
 		"--region", s->region_path,
-		"--spin-budget", budget,
 		"--log-level", s->opt.verbose ? "info" : "warn",
+		/* Without --spin-budget (0): the daemon's own idling. */
+		"--spin-budget", budget,
 		NULL,
 	};
 	pid_t parent = getpid(), pid;
@@ -63,6 +64,8 @@ int sim_daemon_start(struct sim *s, const char *argv0)
 		return -1;
 	}
 	snprintf(budget, sizeof(budget), "%llu", s->opt.spin_budget);
+	if (!s->opt.spin_budget)
+		argv[8] = NULL;
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {

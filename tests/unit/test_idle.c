@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Description: the serving loop's adaptive idling (tool/idle.h).  The
+ * policy alone, on made-up clocks: it polls through a burst, sleeps with
+ * a timeout that ends before a steadily paced request is due, learns how
+ * late its timed sleeps come back, and sleeps until woken when nothing is
+ * due.  Then the real pieces: the sim transport's wait honours a timed
+ * sleep, and the real serving loop on that transport answers paced
+ * requests and, once they stop, sleeps for good (its CPU time stops).
+ */
+#include <time.h>
+#include <criterion/criterion.h>
+
+#include <hvbridge/barrier.h>
+#include <hvbridge/testdev.h>
+
+#include "harness.h"
+#include "idle.h"
+#include "transport.h"
+
+#define US	1000ull
+#define MS	1000000ull
+
+/* Bursts of one request, @n of them, @gap apart from @t0; returns the
+ * time of the last. */
+static __u64 idle_paced(struct hvb_idle *s, __u64 t0, __u64 gap,
+			unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		hvb_idle_work(s, t0 + i * gap);
+	return t0 + (n - 1) * gap;
+}
+
+Test(idle, no_work_yet_sleeps_until_woken)
+{
+	struct hvb_idle s;
+	__u64 ns = 1;
+
+	hvb_idle_init(&s);
+	cr_expect(hvb_idle_should_sleep(&s, 5 * MS, &ns));
+	cr_expect_eq(ns, 0, "a timed sleep with nothing to predict");
+}
+
+Test(idle, polls_through_a_burst)
+{
+	struct hvb_idle s;
+	__u64 ns;
+
+	hvb_idle_init(&s);
+	hvb_idle_work(&s, 1 * MS);
+	cr_expect_not(hvb_idle_should_sleep(&s, 1 * MS + 1 * US, &ns),
+		      "slept within the burst's tail");
+	/* One request, no pace known: after the tail, until woken. */
+	cr_expect(hvb_idle_should_sleep(&s, 1 * MS + HVB_IDLE_TAIL_NS + 1,
+					&ns));
+	cr_expect_eq(ns, 0);
+}
+
+Test(idle, requests_within_the_tail_are_one_burst)
+{
+	struct hvb_idle s;
+
+	hvb_idle_init(&s);
+	hvb_idle_work(&s, 1 * MS);
+	hvb_idle_work(&s, 1 * MS + 1 * US);
+	hvb_idle_work(&s, 1 * MS + 2 * US);
+	cr_expect_eq(s.gap_ns, 0, "a burst's requests taken for bursts");
+	cr_expect_eq(s.burst_ns, 1 * MS);
+	hvb_idle_work(&s, 1 * MS + 50 * US);
+	cr_expect_eq(s.gap_ns, 50 * US, "the gap runs from burst to burst");
+}
+
+Test(idle, a_steady_pace_gets_a_timed_sleep_that_ends_before_it_is_due)
+{
+	struct hvb_idle s;
+	__u64 last, now, ns = 0, due;
+
+	hvb_idle_init(&s);
+	last = idle_paced(&s, 1 * MS, 100 * US, 20);
+	due = last + 100 * US;
+	now = last + HVB_IDLE_TAIL_NS;
+	cr_assert(hvb_idle_should_sleep(&s, now, &ns));
+	cr_assert_neq(ns, 0, "no timed sleep at a steady pace");
+	/* It wakes earlier than due by at least the lateness it assumes. */
+	cr_expect_leq(now + ns + s.late_ns, due, "wakes %llu ns before due",
+		      (unsigned long long)(due - now - ns));
+	cr_expect_eq(s.deadline_ns, now + ns);
+}
+
+Test(idle, polls_from_the_wake_until_the_request_and_a_window_after)
+{
+	struct hvb_idle s;
+	__u64 last, ns, due;
+
+	hvb_idle_init(&s);
+	last = idle_paced(&s, 1 * MS, 100 * US, 20);
+	due = last + 100 * US;
+	cr_expect_not(hvb_idle_should_sleep(&s, due - 2 * US, &ns),
+		      "slept just before the request was due");
+	cr_expect_not(hvb_idle_should_sleep(&s, due + 1 * US, &ns),
+		      "gave up at once when the request was late");
+	/* Long past due: the prediction failed, sleep until woken. */
+	cr_expect(hvb_idle_should_sleep(&s, due + 1 * MS, &ns));
+	cr_expect_eq(ns, 0);
+}
+
+Test(idle, a_pace_faster_than_a_sleep_keeps_it_polling)
+{
+	struct hvb_idle s;
+	__u64 last, t, ns;
+
+	hvb_idle_init(&s);
+	last = idle_paced(&s, 1 * MS, 5 * US, 50);
+	for (t = last + HVB_IDLE_TAIL_NS; t < last + 5 * US; t += 500)
+		cr_expect_not(hvb_idle_should_sleep(&s, t, &ns),
+			      "slept %llu ns into a 5 us gap",
+			      (unsigned long long)(t - last));
+}
+
+Test(idle, bursts_too_far_apart_are_not_predicted)
+{
+	struct hvb_idle s;
+	__u64 last, ns = 1;
+
+	hvb_idle_init(&s);
+	last = idle_paced(&s, 1 * MS, 2 * HVB_IDLE_PREDICT_MAX_NS, 5);
+	cr_expect_eq(s.gap_ns, 0);
+	cr_expect(hvb_idle_should_sleep(&s, last + HVB_IDLE_TAIL_NS, &ns));
+	cr_expect_eq(ns, 0);
+}
+
+Test(idle, learns_how_late_a_timed_sleep_comes_back)
+{
+	struct hvb_idle s;
+	__u64 t = 1 * MS, ns;
+	unsigned int i;
+
+	hvb_idle_init(&s);
+	for (i = 0; i < 30; i++, t += 200 * US) {
+		hvb_idle_work(&s, t);
+		if (hvb_idle_should_sleep(&s, t + HVB_IDLE_TAIL_NS, &ns) &&
+		    ns)
+			/* Every timer comes back 7 us late. */
+			hvb_idle_woke(&s, t + HVB_IDLE_TAIL_NS + ns + 7 * US);
+	}
+	cr_expect(s.late_ns > 6 * US && s.late_ns < 8 * US,
+		  "late_ns %llu, the timers were 7000 late",
+		  (unsigned long long)s.late_ns);
+}
+
+Test(idle, a_few_very_late_wakeups_do_not_set_the_lead)
+{
+	struct hvb_idle s;
+	__u64 t = 1 * MS, ns;
+	unsigned int i, n = 0;
+
+	hvb_idle_init(&s);
+	for (i = 0; i < 64; i++, t += 200 * US) {
+		hvb_idle_work(&s, t);
+		if (!hvb_idle_should_sleep(&s, t + HVB_IDLE_TAIL_NS, &ns) ||
+		    !ns)
+			continue;
+		/* Every fourth timer comes back 150 us late, the rest 5. */
+		hvb_idle_woke(&s, t + HVB_IDLE_TAIL_NS + ns +
+			      (n++ % 4 ? 5 : 150) * US);
+	}
+	cr_expect_eq(s.late_ns, 5 * US, "planned with %llu ns of lateness",
+		     (unsigned long long)s.late_ns);
+}
+
+Test(idle, a_producer_wake_is_no_lateness_sample)
+{
+	struct hvb_idle s;
+	__u64 last, ns, late;
+
+	hvb_idle_init(&s);
+	last = idle_paced(&s, 1 * MS, 200 * US, 10);
+	late = s.late_ns;
+	cr_assert(hvb_idle_should_sleep(&s, last + HVB_IDLE_TAIL_NS, &ns));
+	cr_assert_neq(ns, 0);
+	hvb_idle_woke(&s, last + HVB_IDLE_TAIL_NS + ns / 2);
+	cr_expect_eq(s.late_ns, late);
+	/* An untimed sleep neither. */
+	cr_assert(hvb_idle_should_sleep(&s, last + 10 * MS, &ns));
+	cr_assert_eq(ns, 0);
+	hvb_idle_woke(&s, last + 20 * MS);
+	cr_expect_eq(s.late_ns, late);
+}
+
+Test(idle, a_lateness_too_large_to_sleep_fades_until_it_is_measured_again)
+{
+	struct hvb_idle s;
+	__u64 t = 1 * MS, ns;
+	unsigned int i, timed = 0;
+
+	hvb_idle_init(&s);
+	for (i = 0; i < HVB_IDLE_LATE_SAMPLES; i++)
+		s.late[i] = 190 * US;	/* a preempted stretch, say */
+	s.late_ns = 190 * US;
+	for (i = 0; i < 100; i++, t += 100 * US) {
+		hvb_idle_work(&s, t);
+		if (hvb_idle_should_sleep(&s, t + HVB_IDLE_TAIL_NS, &ns) &&
+		    ns) {
+			timed++;
+			hvb_idle_woke(&s, t + HVB_IDLE_TAIL_NS + ns + 3 * US);
+		}
+	}
+	cr_expect_gt(timed, 50, "only %u timed sleeps of 100 gaps", timed);
+	cr_expect_lt(s.late_ns, 10 * US);
+}
+
+/* --- the real pieces */
+
+static __u64 idle_thread_cpu_ns(pthread_t th)
+{
+	struct timespec ts;
+	clockid_t id;
+
+	cr_assert_eq(pthread_getcpuclockid(th, &id), 0);
+	cr_assert_eq(clock_gettime(id, &ts), 0);
+	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
+}
+
+static void idle_sim_transport(struct hvb_transport *t, void *mem, __u64 size)
+{
+	memset(t, 0, sizeof(*t));
+	t->ops = &hvb_transport_sim;
+	t->region = mem;
+	t->size = size;
+	t->fd = -1;
+}
+
+Test(idle, the_sim_transport_ends_a_timed_wait_unsignalled,
+     .timeout = UNIT_SUITE_TIMEOUT_S)
+{
+	struct hvb_transport t;
+	__u64 size, t0, took;
+	void *mem = unit_region_new(1, &size);
+	__u32 *word = &hvb_region_wake(mem)->wake_gen;
+
+	idle_sim_transport(&t, mem, size);
+	t.wait_ns = 2 * MS;
+	t0 = unit_now_ns();
+	cr_expect_eq(t.ops->wait(&t, word, hvb_load_acquire_u32(word)), 0);
+	took = unit_now_ns() - t0;
+	cr_expect_geq(took, 2 * MS, "returned after %llu ns",
+		      (unsigned long long)took);
+	/* A heartbeat is 50 ms: well before that, or it ignored wait_ns. */
+	cr_expect_lt(took, 40 * MS, "returned after %llu ns",
+		     (unsigned long long)took);
+	unit_region_free(mem, size);
+}
+
+Test(idle, the_serving_loop_answers_paced_requests_then_sleeps_for_good,
+     .timeout = UNIT_SUITE_TIMEOUT_S)
+{
+	struct hvb_transport t;
+	struct hyp_producer p;
+	struct hvb_consumer c;
+	struct unit_dev dev;
+	struct unit_daemon d;
+	struct hvb_daemon_stats *ds;
+	__u64 size, v, sleeps, cpu0, cpu1, addr = 0x0b000100ull;
+	void *mem = unit_region_new(1, &size);
+	unsigned int i;
+
+	memset(&dev, 0, sizeof(dev));
+	unit_producer_attach(&p, mem, size, 0);
+	unit_consumer_attach(&c, mem, size, &dev);
+	cr_assert_eq(c.spin_budget, HVB_SPIN_ADAPTIVE);
+	idle_sim_transport(&t, mem, size);
+	ds = hvb_region_daemon_stats(mem);
+	unit_daemon_start(&d, &c, &t);
+	/* 200 requests, one every 100 us. */
+	for (i = 0; i < 200; i++) {
+		__u64 t0 = unit_now_ns();
+
+		v = 0;
+		cr_assert_eq(hyp_channel_sync(&p, HVB_TESTDEV_DEFAULT_ZONE,
+					      addr, 8, 0, &v), HVB_STATUS_OK);
+		cr_assert_eq(v, unit_dev_value(addr, 8));
+		while (unit_now_ns() - t0 < 100 * US)
+			hvb_cpu_relax();
+	}
+	/* No load: the daemon sleeps, and stays asleep. */
+	cr_assert(unit_wait_u32(&hvb_region_wake(mem)->consumer_state,
+				HVB_CONSUMER_SLEEPING, UNIT_WAIT_MS),
+		  "the daemon never slept once requests stopped");
+	unit_sleep_ms(20);
+	sleeps = hvb_read_once_u64(&ds->sleeps);
+	cpu0 = idle_thread_cpu_ns(d.thread);
+	unit_sleep_ms(200);
+	cpu1 = idle_thread_cpu_ns(d.thread);
+	cr_expect_leq(hvb_read_once_u64(&ds->sleeps) - sleeps, 1,
+		      "%llu sleeps in 200 ms of no load",
+		      (unsigned long long)(hvb_read_once_u64(&ds->sleeps) -
+					   sleeps));
+	cr_expect_lt(cpu1 - cpu0, 2 * MS, "the daemon used %llu ns of CPU "
+		     "in 200 ms of no load", (unsigned long long)(cpu1 - cpu0));
+	cr_expect(unit_daemon_stop(&d, &p, UNIT_WAIT_MS));
+	cr_expect_eq(d.err, 0);
+	cr_expect_eq(atomic_load(&dev.sync_calls), 200);
+	unit_region_free(mem, size);
+}

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The serving loop's idling policy (idle.h): poll through a burst, sleep
+ * between bursts until just before the next one is due, and sleep until
+ * woken when nothing is due.
+ */
+#include <string.h>
+
+#include "idle.h"
+
+/* A lateness sample above this is a preemption, not the timer's: it
+ * would keep the loop polling long after the machine calmed down. */
+#define HVB_IDLE_LATE_MAX_NS	200000ull
+
+static __u64 hvb_idle_absdiff(__u64 a, __u64 b)
+{
+	return a > b ? a - b : b - a;
+}
+
+/* Exponentially weighted average, weight 1/4 to the new sample. */
+static __u64 hvb_idle_avg(__u64 avg, __u64 sample)
+{
+	return sample >= avg ? avg + (sample - avg) / 4 :
+			       avg - (avg - sample) / 4;
+}
+
+/* late_ns: the HVB_IDLE_LATE_RANK-th smallest sample. */
+static void hvb_idle_late_rank(struct hvb_idle *s)
+{
+	__u64 v[HVB_IDLE_LATE_SAMPLES], x;
+	unsigned int i, j;
+
+	/* Insertion sort of 16: a few hundred ns, once a timed sleep. */
+	for (i = 0; i < HVB_IDLE_LATE_SAMPLES; i++) {
+		x = s->late[i];
+		for (j = i; j && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+	s->late_ns = v[HVB_IDLE_LATE_RANK - 1];
+}
+
+void hvb_idle_init(struct hvb_idle *s)
+{
+	unsigned int i;
+
+	memset(s, 0, sizeof(*s));
+	for (i = 0; i < HVB_IDLE_LATE_SAMPLES; i++)
+		s->late[i] = HVB_IDLE_LATE_INIT_NS;
+	s->late_ns = HVB_IDLE_LATE_INIT_NS;
+}
+
+/* How long before a predicted arrival to wake. */
+static __u64 hvb_idle_lead(const struct hvb_idle *s)
+{
+	return s->late_ns + HVB_IDLE_MARGIN_NS;
+}
+
+void hvb_idle_work(struct hvb_idle *s, __u64 now)
+{
+	__u64 gap;
+
+	if (s->last_ns && now - s->last_ns <= HVB_IDLE_TAIL_NS) {
+		s->last_ns = now;	/* the same burst */
+		return;
+	}
+	if (s->burst_ns) {
+		gap = now - s->burst_ns;
+		if (gap > HVB_IDLE_PREDICT_MAX_NS) {
+			s->gap_ns = 0;
+			s->gap_dev_ns = 0;
+		} else if (!s->gap_ns) {
+			s->gap_ns = gap;
+			s->gap_dev_ns = gap / 8;
+		} else {
+			s->gap_dev_ns = hvb_idle_avg(s->gap_dev_ns,
+					hvb_idle_absdiff(gap, s->gap_ns));
+			s->gap_ns = hvb_idle_avg(s->gap_ns, gap);
+		}
+		/*
+		 * The gap had room for a sleep but the lateness said no: it
+		 * may be stale (one preemption).  Let it shrink, so a timed
+		 * sleep is tried again and measures it afresh.
+		 */
+		if (!s->timed && s->gap_ns > HVB_IDLE_TAIL_NS +
+		    HVB_IDLE_SLEEP_MIN_NS + HVB_IDLE_MARGIN_NS) {
+			unsigned int i;
+
+			for (i = 0; i < HVB_IDLE_LATE_SAMPLES; i++)
+				s->late[i] -= s->late[i] / 16;
+			hvb_idle_late_rank(s);
+		}
+	}
+	s->timed = false;
+	s->burst_ns = now;
+	s->last_ns = now;
+}
+
+bool hvb_idle_should_sleep(struct hvb_idle *s, __u64 now, __u64 *sleep_ns)
+{
+	__u64 due, window, lead, wake;
+
+	*sleep_ns = 0;
+	s->deadline_ns = 0;
+	if (!s->last_ns)
+		return true;		/* no work yet: until woken */
+	if (now - s->last_ns < HVB_IDLE_TAIL_NS)
+		return false;		/* the rest of the burst */
+	if (!s->gap_ns)
+		return true;		/* nothing to predict */
+	due = s->burst_ns + s->gap_ns;
+	window = 2 * s->gap_dev_ns;
+	if (window < HVB_IDLE_WINDOW_MIN_NS)
+		window = HVB_IDLE_WINDOW_MIN_NS;
+	if (now > due + window)
+		return true;		/* it did not come: until woken */
+	lead = hvb_idle_lead(s);
+	wake = due > lead ? due - lead : 0;
+	if (wake <= now || wake - now < HVB_IDLE_SLEEP_MIN_NS)
+		return false;		/* due too soon to sleep */
+	*sleep_ns = wake - now;
+	s->deadline_ns = wake;
+	s->timed = true;
+	return true;
+}
+
+void hvb_idle_woke(struct hvb_idle *s, __u64 now)
+{
+	__u64 late;
+
+	/* Untimed, or woken by a producer before the time ran out: no
+	 * sample. */
+	if (!s->deadline_ns || now < s->deadline_ns) {
+		s->deadline_ns = 0;
+		return;
+	}
+	late = now - s->deadline_ns;
+	s->deadline_ns = 0;
+	if (late > HVB_IDLE_LATE_MAX_NS)
+		late = HVB_IDLE_LATE_MAX_NS;
+	s->late[s->late_next] = late;
+	s->late_next = (s->late_next + 1) % HVB_IDLE_LATE_SAMPLES;
+	hvb_idle_late_rank(s);
+}

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * idle.h - when the daemon's serving loop polls and when it sleeps
+ * (docs/daemon.md, "Idling").
+ *
+ * Polling answers a request in a cache-line transfer but burns a CPU;
+ * sleeping costs nothing but a wake-up, which takes tens of microseconds
+ * (a futex or the wake SPI, then the scheduler).  So the loop polls while
+ * a request is likely soon and sleeps otherwise, from what it saw:
+ *
+ *  - A burst is requests that follow each other within HVB_IDLE_TAIL_NS;
+ *    the loop polls that long after every request, so a burst is served
+ *    at polling speed.
+ *  - Bursts that come at a steady pace (a guest's timer, a paced
+ *    workload) are predicted: the gap between two bursts' first requests
+ *    is smoothed (gap_ns, with its deviation).  Between two bursts the
+ *    loop sleeps with a timeout that ends a little before the next one is
+ *    due, then polls until the burst comes.  How much before: a timed
+ *    sleep comes back late (tens of microseconds in a virtual machine),
+ *    so by the HVB_IDLE_LATE_RANK-th smallest of the last
+ *    HVB_IDLE_LATE_SAMPLES latenesses: most wake-ups then come before
+ *    the request, and those that come after it cost a wake-up, not a
+ *    polled stretch as long as the worst lateness.
+ *  - When the prediction fails (nothing by the predicted time plus twice
+ *    the deviation), or when bursts are too far apart to be worth
+ *    predicting, it sleeps until a producer wakes it.  At no load it
+ *    therefore sleeps for good after one missed window.
+ *
+ * Every sleep is the handshake of docs/abi.md ("No wake-up is lost"): a
+ * request that comes while the loop sleeps wakes it, timeout or not.
+ * This file is only the policy: pure arithmetic on timestamps the caller
+ * gives (CLOCK_MONOTONIC ns), so tests/unit drives it with made-up clocks.
+ */
+#ifndef HVB_TOOL_IDLE_H
+#define HVB_TOOL_IDLE_H
+
+#include <stdbool.h>
+#include <hvbridge/types.h>
+
+/* Poll this long after every request: the rest of a burst. */
+#define HVB_IDLE_TAIL_NS	2000ull
+/* Never ask for a timed sleep shorter than this: it costs more CPU
+ * (two system calls and a timer) than polling through it. */
+#define HVB_IDLE_SLEEP_MIN_NS	5000ull
+/* Wake this much earlier than the lateness alone says. */
+#define HVB_IDLE_MARGIN_NS	1000ull
+/* Keep polling at least this long past a predicted arrival. */
+#define HVB_IDLE_WINDOW_MIN_NS	2000ull
+/* Bursts further apart than this are not predicted: a wake-up per burst
+ * is cheap against the gap. */
+#define HVB_IDLE_PREDICT_MAX_NS	10000000ull
+/* What a timed sleep's lateness is assumed to be before one was seen. */
+#define HVB_IDLE_LATE_INIT_NS	20000ull
+/* The lateness a wake-up is planned with: the 11th smallest of the last
+ * 16 (about the 70th percentile). */
+#define HVB_IDLE_LATE_SAMPLES	16u
+#define HVB_IDLE_LATE_RANK	11u
+
+struct hvb_idle {
+	__u64 last_ns;		/* the last poll that found work (0: none) */
+	__u64 burst_ns;		/* the first poll of the current burst */
+	__u64 gap_ns;		/* smoothed gap between bursts (0: unknown) */
+	__u64 gap_dev_ns;	/* smoothed |gap - gap_ns| */
+	__u64 late[HVB_IDLE_LATE_SAMPLES];	/* the last timed sleeps'
+						 * lateness, a ring */
+	__u32 late_next;	/* where the next sample goes */
+	__u64 late_ns;		/* their HVB_IDLE_LATE_RANK-th smallest */
+	__u64 deadline_ns;	/* the timed sleep asked for ends here (0:
+				 * the sleep asked for has no time limit) */
+	bool timed;		/* a timed sleep since this burst began */
+};
+
+void hvb_idle_init(struct hvb_idle *s);
+
+/* A poll at @now found work. */
+void hvb_idle_work(struct hvb_idle *s, __u64 now);
+
+/*
+ * A poll at @now found nothing.  Returns false: poll again; true: sleep,
+ * for at most *@sleep_ns (0: until a producer wakes us).
+ */
+bool hvb_idle_should_sleep(struct hvb_idle *s, __u64 now, __u64 *sleep_ns);
+
+/* The sleep asked for by the last hvb_idle_should_sleep() returned at
+ * @now (woken, or its time ran out). */
+void hvb_idle_woke(struct hvb_idle *s, __u64 now);
+
+#endif /* HVB_TOOL_IDLE_H */
