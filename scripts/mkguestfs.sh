@@ -31,8 +31,12 @@
 #
 # --bench FIO_ROOT: the linux-zone benchmark's guest (docs/linux-zone.md,
 # "Benchmark"; tests/linux/bench.sh uses -o build/linux-bench): the
-# three configs, in DIR/cfg/, get a second virtio-blk disk, the bench
-# disk (window 0xa000800, INTID 76: zone1's /dev/vdb, "img" bench.img);
+# three configs, in DIR/cfg/, get two more virtio-blk disks on the same
+# image, the bench disks: window 0xa000800, INTID 76 (zone1's /dev/vdb)
+# with "inline": false, the daemon's fast path off (the "before"), and
+# window 0xa000a00, INTID 78 (/dev/vdc) with it on (the "after"); both
+# "img" bench/bench.img, a file on the ext4 file system the root zone
+# mounts at bench/ (mkinitramfs.sh --fio);
 # the root filesystem gets FIO_ROOT's tree (scripts/fetch-arm64-fio.sh:
 # fio, its loader and libraries) and the job,
 # /usr/share/hvbridge/linux-zone.fio, and grows to hold them.
@@ -130,10 +134,17 @@ if [ -n "$bench" ]; then
 	     END { for (i = 1; i <= NR; i++) {
 		if (i == last) {
 			print ""
-			print "\tvirtio_mmio@a000800 {\t\t\t/* virtio-blk, the bench disk, INTID 76 */"
+			print "\tvirtio_mmio@a000800 {\t\t\t/* virtio-blk, bench disk, inline off, INTID 76 */"
 			print "\t\tcompatible = \"virtio,mmio\";"
 			print "\t\treg = <0x0 0x0a000800 0x0 0x200>;"
 			print "\t\tinterrupts = <0 44 1>;"
+			print "\t\tdma-coherent;"
+			print "\t};"
+			print ""
+			print "\tvirtio_mmio@a000a00 {\t\t\t/* virtio-blk, bench disk, inline on, INTID 78 */"
+			print "\t\tcompatible = \"virtio,mmio\";"
+			print "\t\treg = <0x0 0x0a000a00 0x0 0x200>;"
+			print "\t\tinterrupts = <0 46 1>;"
 			print "\t\tdma-coherent;"
 			print "\t};"
 		}
@@ -145,16 +156,20 @@ with open(src + "/zone1_linux.json") as f:
     zone = json.load(f)
 for r in zone["memory_regions"]:
     if r["type"] == "virtio" and int(r["virtual_start"], 16) == 0xa000000:
-        r["size"] = "0xa00"
-zone["interrupts"] = sorted(zone["interrupts"] + [76])
+        r["size"] = "0xc00"
+zone["interrupts"] = sorted(zone["interrupts"] + [76, 78])
 with open(dst + "/zone1_linux.json", "w") as f:
     json.dump(zone, f, indent=4)
     f.write("\n")
 with open(src + "/virtio_cfg_linux.json") as f:
     vcfg = json.load(f)
-vcfg["zones"][0]["devices"].append({
-    "type": "blk", "addr": "0xa000800", "len": "0x200", "irq": 76,
-    "img": "bench.img", "status": "enable"})
+# The same file twice: the daemon's fast path off on the first disk,
+# on on the second (docs/virtio-blk.md, "inline").
+vcfg["zones"][0]["devices"] += [
+    {"type": "blk", "addr": "0xa000800", "len": "0x200", "irq": 76,
+     "img": "bench/bench.img", "inline": False, "status": "enable"},
+    {"type": "blk", "addr": "0xa000a00", "len": "0x200", "irq": 78,
+     "img": "bench/bench.img", "inline": True, "status": "enable"}]
 with open(dst + "/virtio_cfg_linux.json", "w") as f:
     json.dump(vcfg, f, indent=4)
     f.write("\n")

@@ -100,6 +100,15 @@
 #   /usr/bin/fio, its loader and libraries  Debian's arm64 fio, as DIR has them
 #   /usr/share/hvbridge/linux-zone.fio  the benchmark's job
 #                           (scripts/guestfs/linux-zone.fio)
+#   /usr/share/hvbridge/bench.ext4  an empty ext4 file system, made by
+#                           e2fsprogs' mke2fs with room for a
+#                           $HVB_BENCH_MIB (64) MiB bench.img: the
+#                           benchmark mounts it through a loop device,
+#                           because the daemon's fast path needs a file
+#                           system that answers RWF_NOWAIT, and the
+#                           initramfs's tmpfs does not
+#   /lib/modules/bench/{loop,crc16,mbcache,jbd2,crc32c_generic,ext4}.ko
+#                           Debian's, for that mount
 #
 # With --dtb it also writes root.dtb: tests/e2e/mkroot.sh's root-zone DTB
 # (QEMU virt's, cut to the root zone, with the hvbridge,channel node),
@@ -268,6 +277,29 @@ if [ -n "$fio" ]; then
 	cp -a "$fio/." "$root/"
 	mkdir -p "$root/usr/share/hvbridge"
 	cp "$TOP/scripts/guestfs/linux-zone.fio" "$root/usr/share/hvbridge/"
+	# The bench image's file system (scripts/hvbridge-linux bench):
+	# ext4 answers RWF_NOWAIT, so the daemon's fast path can serve it.
+	# Room for the image, the journal and the metadata; every table
+	# written here (no lazy init), so that no kernel thread zeroes
+	# them in the root zone while fio runs.
+	command -v mke2fs >/dev/null || die "'mke2fs' not found (scripts/deps.sh)"
+	bmib=${HVB_BENCH_MIB:-64}
+	case $bmib in
+	'' | *[!0-9]*) die "HVB_BENCH_MIB takes a number, not '$bmib'" ;;
+	esac
+	rm -f "$root/usr/share/hvbridge/bench.ext4"
+	mke2fs -q -F -t ext4 -b 4096 -L hvb-bench -m 0 \
+		-E lazy_itable_init=0,lazy_journal_init=0,root_owner=0:0 \
+		"$root/usr/share/hvbridge/bench.ext4" "$((bmib + bmib / 4 + 16))M" ||
+		die "mke2fs of the bench's ext4 image failed"
+	arm64=$(dirname "$busybox")
+	kmods=$arm64/lib/modules/$(cat "$arm64/kernel-version")
+	mkdir -p "$root/lib/modules/bench"
+	for m in loop crc16 mbcache jbd2 crc32c_generic ext4; do
+		k=$(find "$kmods" -name "$m.ko" -print -quit 2>/dev/null)
+		[ -n "$k" ] || die "no $m.ko under $kmods (scripts/fetch-arm64.sh)"
+		cp "$k" "$root/lib/modules/bench/$m.ko"
+	done
 fi
 
 cat > "$root/usr/sbin/hvbridge-ctl" <<'CTL'

@@ -39,8 +39,9 @@
 #               and HVB_KMOD choose another build's hypervisor, daemon
 #               and module (tests/build/o3.mk's -O3 build)
 #   --bench     the linux-zone benchmark, mode linux-bench: the same fio
-#               job in the root zone on the bench disk's image file and
-#               in zone1 on that disk, /dev/vdb (hvbridge-linux bench);
+#               job in the root zone on the bench disks' image file (on
+#               ext4) and in zone1 on each disk, /dev/vdb (the daemon's
+#               fast path off) and /dev/vdc (on) (hvbridge-linux bench);
 #               zone1's files from build/linux-bench (mkguestfs.sh
 #               --bench), fio from build/arm64-fio/root
 #               (fetch-arm64-fio.sh).  Only runs it and keeps the log:
@@ -169,7 +170,7 @@ trap 'kill $qpid 2>/dev/null' EXIT
 # two are neighbours, and one is enough.
 tail -n +1 -f --pid=$qpid "$log" 2>/dev/null | tr -d '\r' |
 	grep --line-buffered -E "$show" |
-	grep --line-buffered -v -e ': MMIO ' -e 'bench: [a-z0-9]* json [0-9]' |
+	grep --line-buffered -v -e ': MMIO ' -e 'bench: [a-z0-9-]* json [0-9]' |
 	awk '$0 != prev { print; fflush() } { prev = $0 }' &
 tpid=$!
 # Polled: a wait on the pid alone has returned while QEMU ran on.

@@ -57,7 +57,8 @@ static const char *const hvb_hvisor_mem_keys[] = {
 };
 static const char *const hvb_hvisor_dev_keys[] = {
 	"type", "addr", "len", "irq", "status", "img", "tap", "mac",
-	"zone_id", "width", "height", "allowed_list", "reset_map", NULL,
+	"zone_id", "width", "height", "allowed_list", "reset_map",
+	"inline", NULL,
 };
 /* Members only hvisor-tool's zone configs (zone1_linux.json) have. */
 static const char *const hvb_hvisor_zonecfg_keys[] = {
@@ -266,6 +267,27 @@ static int hvb_hvisor_mac(struct hvb_config *cfg, const cJSON *j,
 	return 0;
 }
 
+/*
+ * "inline" (an hvbridge extension, as "rng" is): virtio-blk's fast path
+ * on or off, its options.inline (docs/virtio-blk.md).  hvisor-tool has
+ * no such member; true or false, copied as it is.
+ */
+static int hvb_hvisor_inline(struct hvb_config *cfg, const cJSON *j,
+			     cJSON *opts, const char *path)
+{
+	const cJSON *item = cJSON_GetObjectItemCaseSensitive(j, "inline");
+	char p[HVB_CONFIG_PATH_MAX];
+
+	if (!item)
+		return 0;
+	hvb_config_pathf(p, "%s.inline", path);
+	if (!cJSON_IsBool(item))
+		return hvb_config_fail(cfg, p, "expected true or false");
+	if (!cJSON_AddBoolToObject(opts, "inline", cJSON_IsTrue(item)))
+		return hvb_config_fail(cfg, p, "out of memory");
+	return 0;
+}
+
 /* A device's backend members, as its type's options. */
 static int hvb_hvisor_backend(struct hvb_config *cfg,
 			      struct hvb_config_dev *d, const cJSON *j,
@@ -274,6 +296,13 @@ static int hvb_hvisor_backend(struct hvb_config *cfg,
 	const char *s;
 	cJSON *opts;
 
+	if (strcmp(d->hvisor_type, "blk") &&
+	    cJSON_GetObjectItemCaseSensitive(j, "inline")) {
+		char p[HVB_CONFIG_PATH_MAX];
+
+		hvb_config_pathf(p, "%s.inline", path);
+		return hvb_config_fail(cfg, p, "only a \"blk\" device takes it");
+	}
 	if (!strcmp(d->hvisor_type, "rng"))
 		return 0;
 	opts = hvb_hvisor_opts(cfg, path);
@@ -282,7 +311,8 @@ static int hvb_hvisor_backend(struct hvb_config *cfg,
 	d->opts = opts;
 	if (!strcmp(d->hvisor_type, "blk"))
 		return hvb_config_string(cfg, j, "img", path, true, &s) ||
-		       hvb_hvisor_add_string(cfg, opts, "img", s, path);
+		       hvb_hvisor_add_string(cfg, opts, "img", s, path) ||
+		       hvb_hvisor_inline(cfg, j, opts, path);
 	if (!strcmp(d->hvisor_type, "net"))
 		return hvb_config_string(cfg, j, "tap", path, true, &s) ||
 		       hvb_hvisor_add_string(cfg, opts, "tap", s, path) ||

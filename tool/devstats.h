@@ -16,7 +16,8 @@
  *   mmio_*, kicks               the consumer thread (the device table),
  *                               plain stores: it is their only writer
  *   requests, bytes_*, errors,  any thread of the daemon (a queue's
- *   interrupts, irq_errors      owner, an I/O thread), relaxed atomic add
+ *   interrupts, irq_errors,     owner, an I/O thread), relaxed atomic add
+ *   inline_done, io_thread_done
  * No counter orders anything: each is read alone, single-copy atomic, so
  * stat shows a racy snapshot, never a torn value.
  *
@@ -55,7 +56,12 @@ struct hvb_devstats_dev {
 				 * NEEDS_RESET raised */
 	__u64 interrupts;	/* guest interrupts raised */
 	__u64 irq_errors;	/* raises the transport refused */
-	__u64 reserved[6];	/* 0 */
+	/* Any daemon thread, relaxed atomic add (virtio-blk; 0 from other
+	 * devices, and from a daemon before these were counted). */
+	__u64 inline_done;	/* requests completed on the consumer
+				 * thread at their kick (the fast path) */
+	__u64 io_thread_done;	/* requests completed by the I/O thread */
+	__u64 reserved[4];	/* 0 */
 };
 
 struct hvb_devstats {
@@ -83,6 +89,8 @@ _Static_assert(sizeof(struct hvb_devstats_dev) == 192,
 	       "stats file layout: device record");
 _Static_assert(offsetof(struct hvb_devstats_dev, mmio_reads) == 64,
 	       "stats file layout: counters");
+_Static_assert(offsetof(struct hvb_devstats_dev, inline_done) == 144,
+	       "stats file layout: virtio-blk's counters");
 _Static_assert(offsetof(struct hvb_devstats, region) == 64,
 	       "stats file layout: header");
 _Static_assert(offsetof(struct hvb_devstats, dev) == 256,

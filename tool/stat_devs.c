@@ -18,6 +18,7 @@
 const char *const hvb_stat_dev_names[HVB_STAT_DEV_COLS] = {
 	"mmio_reads", "mmio_writes", "mmio_errors", "kicks", "requests",
 	"bytes_read", "bytes_written", "errors", "interrupts", "irq_errors",
+	"inline_done", "io_thread_done",
 };
 
 void hvb_stat_time(__u64 ns, char *buf, size_t len)
@@ -79,7 +80,7 @@ void hvb_stat_devs_take(struct hvb_stat_devs *sd, const char *dir,
 			&d->mmio_reads, &d->mmio_writes, &d->mmio_errors,
 			&d->kicks, &d->requests, &d->bytes_read,
 			&d->bytes_written, &d->errors, &d->interrupts,
-			&d->irq_errors,
+			&d->irq_errors, &d->inline_done, &d->io_thread_done,
 		};
 		unsigned int k;
 
@@ -102,6 +103,7 @@ void hvb_stat_devs_print(const struct hvb_stat_devs *sd, FILE *f)
 	static const char *const hdr[HVB_STAT_DEV_COLS] = {
 		"mmio_rd", "mmio_wr", "mmio_err", "kicks", "requests",
 		"bytes_rd", "bytes_wr", "errors", "irqs", "irq_err",
+		"inline", "iothread",
 	};
 	char since[32], started[32];
 	unsigned int i, k;

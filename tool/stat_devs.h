@@ -14,7 +14,7 @@
 
 struct cJSON;
 
-#define HVB_STAT_DEV_COLS	10
+#define HVB_STAT_DEV_COLS	12
 
 /* One look at the stats file: copied out, so it is read once. */
 struct hvb_stat_devs {

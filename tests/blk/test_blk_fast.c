@@ -7,8 +7,11 @@
  * flush in flight on the I/O thread while reads complete inline leaves
  * every request completed once and the in-flight record clean; an image
  * that cannot say "would block" (RWF_NOWAIT unsupported) is served by the
- * I/O thread.  Each checks the data, and the device's counts of reads
- * served inline and requests handed off (struct blk).
+ * I/O thread; "inline": false (the operator's switch) serves every
+ * request on the I/O thread, and is refused unless true or false.  Each
+ * checks the data, and the device's counts of reads served inline and
+ * requests handed off (struct blk), and of where requests completed
+ * (devstats.h, what `hvbridge stat` shows).
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -20,6 +23,7 @@
 #include <unistd.h>
 
 #include "blktest.h"
+#include "devstats.h"
 #include "virtio/blk.h"
 #include "virtio/vstate.h"
 
@@ -488,4 +492,106 @@ Test(blk_fast, image_without_nowait)
 	fb_read_counted(e, 5, 0, 0,
 			"a later read of an image without RWF_NOWAIT");
 	close(fd);
+}
+
+/*
+ * The stats file's record of the device (devstats.h), as the daemon
+ * gives it: static, so it outlives the device's threads, which bt_stop()
+ * joins.  Set before the first kick starts the I/O thread.
+ */
+static struct hvb_devstats_dev fb_stats;
+
+static struct blkenv *fb_start_counted(const char *extra_opts)
+{
+	struct blkenv *e = bt_start(fb_dir(), BT_IMG_SIZE, extra_opts, 128, 2,
+				    2 * FB_BLOCK);
+
+	memset(&fb_stats, 0, sizeof(fb_stats));
+	e->dev->stats = &fb_stats;
+	cr_assert_eq(bt_do(e, 0, VIRTIO_BLK_T_GET_ID, 0, 20, NULL),
+		     VIRTIO_BLK_S_OK);
+	return e;
+}
+
+static __u64 fb_stat(const __u64 *counter)
+{
+	return __atomic_load_n(counter, __ATOMIC_RELAXED);
+}
+
+/* The counters `hvbridge stat` shows: a read the page cache holds
+ * completes at its kick, a write on the I/O thread. */
+Test(blk_fast, stats_count_where_requests_complete)
+{
+	struct blkenv *e = fb_start_counted("");
+	int fd = fb_open();
+	__u64 in, io;
+
+	fb_file_write(fd, FB_SECTOR, 2 * FB_BLOCK, 8);
+	fb_settle(e);
+	in = fb_stat(&fb_stats.inline_done);
+	io = fb_stat(&fb_stats.io_thread_done);
+	fb_read_check(e, 0, 2 * FB_BLOCK, 8);
+	cr_assert_eq(fb_stat(&fb_stats.inline_done) - in, 1u,
+		     "a cached read not counted inline");
+	cr_assert_eq(fb_stat(&fb_stats.io_thread_done), io,
+		     "a cached read counted on the I/O thread");
+	fb_settle(e);
+	cr_assert_eq(bt_do(e, 1, VIRTIO_BLK_T_OUT, FB_SECTOR, FB_BLOCK, NULL),
+		     VIRTIO_BLK_S_OK);
+	fb_settle(e);
+	cr_assert_eq(fb_stat(&fb_stats.io_thread_done) - io, 1u,
+		     "a write not counted on the I/O thread");
+	cr_assert_eq(fb_stat(&fb_stats.inline_done) - in, 1u,
+		     "a write counted inline");
+	close(fd);
+}
+
+/* "inline": false: a read the page cache holds, which the fast path
+ * would serve at its kick, goes to the I/O thread, with the file's data;
+ * nothing is served inline, and the kick is not even a hand-off. */
+Test(blk_fast, inline_off_serves_on_the_io_thread)
+{
+	struct blkenv *e = fb_start_counted(", \"inline\": false");
+	int fd = fb_open();
+	__u64 io;
+
+	cr_assert(!fb_blk(e)->fast, "options.inline false left it on");
+	fb_file_write(fd, FB_SECTOR, 2 * FB_BLOCK, 9);
+	io = fb_stat(&fb_stats.io_thread_done);
+	fb_read_counted(e, 9, 0, 0, "a cached read with inline off");
+	fb_read_counted(e, 9, 0, 0, "another cached read with inline off");
+	cr_assert_eq(fb_stat(&fb_stats.io_thread_done) - io, 2u,
+		     "the reads were not completed by the I/O thread");
+	cr_assert_eq(fb_stat(&fb_stats.inline_done), 0u,
+		     "a request completed inline with inline off");
+	close(fd);
+}
+
+/* "inline": true is the default, said aloud. */
+Test(blk_fast, inline_on_said_aloud)
+{
+	struct blkenv *e = fb_start_counted(", \"inline\": true");
+	int fd = fb_open();
+
+	fb_file_write(fd, FB_SECTOR, 2 * FB_BLOCK, 10);
+	fb_read_counted(e, 10, 1, 0, "a cached read with inline on");
+	close(fd);
+}
+
+/* Anything but true or false is refused at creation, naming the key. */
+Test(blk_fast, inline_not_a_bool_refused)
+{
+	struct blkenv *e = &bt_env;
+	char opts[256];
+	int err;
+
+	snprintf(bt_img, sizeof(bt_img), "/tmp/hvb-blktest-%d.img", getpid());
+	err = blkenv_make_image(bt_img, BT_IMG_SIZE);
+	cr_assert(err == 0, "make image %s: %s", bt_img, strerror(-err));
+	snprintf(opts, sizeof(opts), "{ \"img\": \"%s\", \"inline\": \"no\" }",
+		 bt_img);
+	cr_assert_eq(blkenv_start(e, opts, BT_MEM_SIZE, 256), -1,
+		     "\"inline\": \"no\" was taken");
+	cr_assert(strstr(e->err, "options.inline: expected true or false"),
+		  "refused, but not for options.inline: %s", e->err);
 }

@@ -254,3 +254,34 @@ Test(hvisor_tool, misspelled_members)
 	hvb_config_free(&cfg);
 	cJSON_Delete(root);
 }
+
+/* "inline", an hvbridge extension: virtio-blk's options.inline, true or
+ * false; anything else, or on another device, is refused. */
+Test(hvisor_tool, blk_inline)
+{
+	struct hvb_config cfg;
+	bool on = true;
+	cJSON *root;
+
+	root = cfg_json_file(SAMPLES "qemu-aarch64-blk-console.json");
+	cfg_set_json(root, "zones[0].devices[0].inline", "false");
+	cr_assert_eq(cfg_parse_tree(&cfg, root, HVB_CONFIG_AUTO), 0, "%s",
+		     cfg.error);
+	cr_assert_eq(hvb_opt_bool(cfg.devs[0].opts, "inline", &on, NULL), 0,
+		     "no options.inline");
+	cr_expect(!on, "options.inline is not false");
+	cr_expect(!strstr(cfg.warnings, "inline"), "%s", cfg.warnings);
+	hvb_config_free(&cfg);
+	cJSON_Delete(root);
+
+	root = cfg_json_file(SAMPLES "qemu-aarch64-blk-console.json");
+	cfg_set_json(root, "zones[0].devices[0].inline", "\"no\"");
+	cfg_expect_error(root, HVB_CONFIG_AUTO,
+			 "test.json: zones[0].devices[0].inline: expected true or false",
+			 NULL);
+	root = cfg_json_file(SAMPLES "qemu-aarch64-blk-console.json");
+	cfg_set_json(root, "zones[0].devices[1].inline", "true");
+	cfg_expect_error(root, HVB_CONFIG_AUTO,
+			 "zones[0].devices[1].inline: only a \"blk\" device takes it",
+			 NULL);
+}

@@ -2,17 +2,26 @@
 # SPDX-License-Identifier: MIT
 # Description: the linux-zone benchmark's figures and verdict
 # (docs/linux-zone.md, "Benchmark"), from the serial log of one
-# `scripts/run-linux.sh --bench` run.  The root zone printed both sides'
-# fio JSON (scripts/hvbridge-linux bench) gzipped in base64, one
+# `scripts/run-linux.sh --bench` run.  The root zone printed the three
+# sides' fio JSON (scripts/hvbridge-linux bench: "root", the image file
+# itself; "zone1-off" and "zone1-on", zone1 on the disks the daemon
+# serves from it with its fast path off and on) gzipped in base64, one
 # numbered "hvbridge-root: bench: SIDE json N DATA" line each; a root
 # line that a hypervisor line cut shows twice, its head and then whole
 # (docs/console.md), so the longest line of each number is the one.
 # Writes JSON_OUT (build/bench/linux-zone.json) with each job's figures
-# on both sides and zone1/root ratios, and fio's own JSON of each side
-# beside it (linux-zone.root.fio.json, linux-zone.zone1.fio.json).
-# Fails only when the run went wrong: a step missing or FAILED, a JSON
-# that does not come back whole, a job that errored or did no I/O.  Never
-# on a slow figure: under TCG only the ratios mean anything.
+# on the three sides, the zone1/root ratios before (fast path off) and
+# after (on), the daemon's counters of where each disk's requests
+# completed, and fio's own JSON of each side beside it
+# (linux-zone.SIDE.fio.json).  Fails only when the run went wrong: a
+# step missing or FAILED, a JSON that does not come back whole, a job
+# that errored or did no I/O, daemon errors, or a fast path that was not
+# what the side says (taken with it off, never taken with it on: then
+# "before" and "after" would not be what they are called).  Never on a
+# slow figure: under TCG only the ratios mean anything.
+# HVB_BENCH_LOAD_START and HVB_BENCH_LOAD_END, when set (tests/linux/
+# bench.sh: the build machine's /proc/loadavg around the run), go into
+# the JSON and the table: these figures are taken on a shared machine.
 #
 # bench-report.py SERIAL_LOG JSON_OUT
 import base64
@@ -46,12 +55,18 @@ def first(pattern):
     return None
 
 
+SIDES = ("root", "zone1-off", "zone1-on")
+# The bench disks' windows: the daemon's fast path off, and on
+# (scripts/mkguestfs.sh --bench).
+DISK = {"zone1-off": "0xa000800", "zone1-on": "0xa000a00"}
+
 # The steps, in the order hvbridge-linux bench takes them.
 for step in ("bench: step 1:", "bench: root: fio-", "bench: step 2:",
              "bench: step 3: zone1 up", "bench: zone1: fio-",
              "bench: step 4:", "bench: root zone fio done",
-             "bench: step 5:", "bench: zone1 fio done",
-             "bench: step 6:", "bench: zone1 powered itself off",
+             "bench: step 5:", "bench: zone1-off fio done",
+             "bench: step 6:", "bench: zone1-on fio done",
+             "bench: step 7:", "bench: zone1 powered itself off",
              "bench: done", "hvbridge-linux bench exited, status 0",
              "hvbridge.ko unloaded"):
     if not first(re.escape(R + step)):
@@ -139,24 +154,78 @@ def figures(side, fio):
     return got
 
 
-fio = {s: side_json(s) for s in ("root", "zone1")}
+fio = {s: side_json(s) for s in SIDES}
 fig = {s: figures(s, fio[s]) if fio[s] else {} for s in fio}
 
 root_info = first(r"hvbridge-root: bench: root: (fio-\S+), kernel (\S+), "
                   r"(\d+) CPUs")
 zone_info = first(r"hvbridge-root: bench: zone1: (fio-\S+), kernel (\S+), "
-                  r"bench disk (\S+)")
-img = first(r"hvbridge-root: bench: step 2: (\S+), (\d+) MiB, on ([^;\s]+);")
+                  r"bench disks (\S+) inline off, (\S+) inline on")
+img = first(r"hvbridge-root: bench: step 2: (\S+), (\d+) MiB, on ([^;\s]+);"
+            r" (\S+) holds")
 secs = first(r"hvbridge-root: bench: step 4: .*4 jobs of (\d+)\+(\d+) s")
+
+
+def counters():
+    """The daemon's counters of each bench disk at each point
+    ("start": before zone1's fio; then after each side), from the
+    "bench: counters WHEN BASE: ..." lines: {when: {base: {...}}}."""
+    got = {}
+    for line in log:
+        m = re.search(r"hvbridge-root: bench: counters (\S+) (0x[0-9a-f]+): "
+                      r"requests (\d+) inline (\d+) iothread (\d+) "
+                      r"errors (\d+)", line)
+        if m:
+            got.setdefault(m.group(1), {})[m.group(2)] = {
+                k: int(m.group(i)) for i, k in
+                enumerate(("requests", "inline", "io_thread", "errors"), 3)}
+    return got
+
+
+cnt = counters()
+served = {}
+# Each side's disk, from the counters before it to those after it: what
+# the daemon did for that side's fio alone.
+for side, before in (("zone1-off", "start"), ("zone1-on", "zone1-off")):
+    a = cnt.get(before, {}).get(DISK[side])
+    b = cnt.get(side, {}).get(DISK[side])
+    if not a or not b:
+        problems.append("%s: no daemon counters of its disk %s before "
+                        "and after it" % (side, DISK[side]))
+        continue
+    served[side] = {k: b[k] - a[k] for k in b}
+    served[side]["disk"] = DISK[side]
+# The fast path must be what the side says it is: never taken with it
+# off; taken with it on (a file system without RWF_NOWAIT would leave
+# every request to the I/O thread, and "after" would be "before").
+if "zone1-off" in served and served["zone1-off"]["inline"]:
+    problems.append("zone1-off: %d requests completed inline with the "
+                    "fast path off" % served["zone1-off"]["inline"])
+if "zone1-on" in served and not served["zone1-on"]["inline"]:
+    problems.append("zone1-on: no request completed inline: the daemon "
+                    "never took its fast path (does the image's file "
+                    "system answer RWF_NOWAIT?)")
+# (The daemon's "takes no RWF_NOWAIT" line proves nothing here: zone1's
+# root disk, rootfs.ext4 on the initramfs's tmpfs, says it too, and the
+# line does not name the window.)
+
+
+def ratio(a, b, metric):
+    return round(a[metric] / b[metric], 4) if a and b and b[metric] \
+        else None
+
 
 jobs = []
 for name, dirn, metric in JOBS:
-    r, z = fig["root"].get(name), fig["zone1"].get(name)
-    ratio = None
-    if r and z and r[metric]:
-        ratio = round(z[metric] / r[metric], 4)
+    r = fig["root"].get(name)
+    off, on = fig["zone1-off"].get(name), fig["zone1-on"].get(name)
     jobs.append({"name": name, "rw": dirn, "metric": metric,
-                 "root": r, "zone1": z, "ratio_zone1_to_root": ratio})
+                 "root": r, "zone1_inline_off": off, "zone1": on,
+                 "ratio_zone1_inline_off_to_root": ratio(off, r, metric),
+                 "ratio_zone1_to_root": ratio(on, r, metric),
+                 "after_over_before": ratio(on, off, metric)})
+load = {k: os.environ.get("HVB_BENCH_LOAD_" + k.upper())
+        for k in ("start", "end")}
 
 out = {
     "bench": "linux-zone",
@@ -168,6 +237,7 @@ out = {
                 "time, time_based)",
     "ramp_seconds": int(secs.group(1)) if secs else None,
     "seconds_per_job": int(secs.group(2)) if secs else None,
+    "host_load_average": load,
     "fio": {"root": root_info and root_info.group(1),
             "zone1": zone_info and zone_info.group(1)},
     "kernel": {"root": root_info and root_info.group(2),
@@ -176,26 +246,48 @@ out = {
         "target": img and img.group(1),
         "target_mib": img and int(img.group(2)),
         "filesystem": img and img.group(3),
+        "device": img and img.group(4),
         "direct": 0,
-        "measures": "fio on the image file itself, buffered: its pages "
-                    "on tmpfs are the storage (tmpfs has no O_DIRECT in "
-                    "Linux 6.1), so this is what the backing store gives "
-                    "a process in the root zone, no hypervisor involved",
+        "measures": "fio on the image file itself, buffered: the file "
+                    "is on an ext4 file system (a loop device over a "
+                    "file in the initramfs) and its pages are all in the "
+                    "page cache, which is where the daemon reads them "
+                    "too; what that page cache gives a process in the "
+                    "root zone, no hypervisor involved",
+    },
+    "zone1_inline_off": {
+        "target": zone_info and zone_info.group(3),
+        "disk": DISK["zone1-off"],
+        "direct": 1,
+        "measures": "fio on a virtio-blk disk of zone1 backed by that "
+                    "same file, O_DIRECT (no page cache in zone1), the "
+                    "daemon's fast path off (\"inline\": false): every "
+                    "request through the hypervisor's traps, the channel "
+                    "and the daemon's I/O thread (io_uring on the file), "
+                    "completed by an injected interrupt; the 'before'",
     },
     "zone1": {
-        "target": zone_info and zone_info.group(3),
+        "target": zone_info and zone_info.group(4),
+        "disk": DISK["zone1-on"],
         "direct": 1,
-        "measures": "fio on zone1's second virtio-blk disk, backed by "
-                    "that same file, O_DIRECT (no page cache in zone1): "
-                    "every I/O is a virtio-blk request through the "
-                    "hypervisor's traps, the channel and the root zone's "
-                    "daemon (io_uring on the file), completed by an "
-                    "injected interrupt",
+        "measures": "the same on a second disk on the same file with the "
+                    "daemon's fast path on, as shipped: reads the page "
+                    "cache holds served by preadv2(RWF_NOWAIT) on the "
+                    "thread that took the kick; the 'after'",
     },
+    "daemon_served": served,
+    "daemon_served_is": "per disk, for its side's fio alone (hvbridge "
+                        "stat's counters after the side minus before it): "
+                        "requests completed, inline (on the consumer "
+                        "thread at their kick: the fast path) and by the "
+                        "I/O thread",
     "ratio_is": "zone1 / root of each job's figure (IOPS or MB/s): the "
                 "share of the backing file's own speed that zone1 gets "
                 "through the whole virtio-blk path, both measured in the "
-                "same run on the same emulated machine",
+                "same run on the same emulated machine; "
+                "ratio_zone1_inline_off_to_root is the 'before', "
+                "ratio_zone1_to_root the 'after', after_over_before "
+                "zone1's after / before",
     "jobs": jobs,
 }
 if problems:
@@ -215,24 +307,53 @@ print("== linux-zone bench: one QEMU TCG run, only the ratios mean anything")
 print("  fio %s / %s, kernel %s / %s (root / zone1)" %
       (out["fio"]["root"], out["fio"]["zone1"], out["kernel"]["root"],
        out["kernel"]["zone1"]))
-print("  %-17s %14s %14s %7s   %s" % ("job", "root", "zone1", "ratio",
-                                       "clat p50/p99 us, root | zone1"))
-for j in jobs:
-    def f(side):
-        v = j[side]
-        if not v:
-            return "-"
-        return ("%.0f IOPS" % v["iops"]) if j["metric"] == "iops" \
-            else ("%.1f MB/s" % v["mb_s"])
+print("  root: %s on %s (%s), buffered; zone1: O_DIRECT on %s (the "
+      "daemon's fast path off) and %s (on)" %
+      (out["root"]["target"], out["root"]["filesystem"],
+       out["root"]["device"], out["zone1_inline_off"]["target"],
+       out["zone1"]["target"]))
+if load["start"] or load["end"]:
+    print("  the build machine's load average: %s at the start, %s at the "
+          "end: loaded figures" % (load["start"], load["end"]))
 
+
+def fmt_fig(j, side):
+    v = j[side]
+    if not v:
+        return "-"
+    return ("%.0f IOPS" % v["iops"]) if j["metric"] == "iops" \
+        else ("%.1f MB/s" % v["mb_s"])
+
+
+def fmt_ratio(v):
+    return "%.3f" % v if v is not None else "-"
+
+
+print("  %-17s %12s %12s %12s %7s %7s %7s" %
+      ("job", "root", "zone1 off", "zone1 on", "before", "after", "a/b"))
+for j in jobs:
+    print("  %-17s %12s %12s %12s %7s %7s %7s" %
+          (j["name"], fmt_fig(j, "root"), fmt_fig(j, "zone1_inline_off"),
+           fmt_fig(j, "zone1"),
+           fmt_ratio(j["ratio_zone1_inline_off_to_root"]),
+           fmt_ratio(j["ratio_zone1_to_root"]),
+           fmt_ratio(j["after_over_before"])))
+print("  (before, after: zone1 / root with the fast path off, on; a/b: "
+      "after / before)")
+print("  clat p50/p99 us: %-17s %s" % ("", "root | zone1 off | zone1 on"))
+for j in jobs:
     def lat(side):
         v = j[side]
         return "%s/%s" % (v["clat_p50_us"], v["clat_p99_us"]) if v else "-"
-    print("  %-17s %14s %14s %7s   %s | %s" %
-          (j["name"], f("root"), f("zone1"),
-           "%.3f" % j["ratio_zone1_to_root"]
-           if j["ratio_zone1_to_root"] is not None else "-",
-           lat("root"), lat("zone1")))
+    print("  %-17s %s | %s | %s" % (j["name"], lat("root"),
+                                    lat("zone1_inline_off"), lat("zone1")))
+for side in ("zone1-off", "zone1-on"):
+    v = served.get(side)
+    if v:
+        print("  daemon, %s's fio on %s: %d requests, %d inline, %d on the "
+              "I/O thread, %d errors" % (side, v["disk"], v["requests"],
+                                         v["inline"], v["io_thread"],
+                                         v["errors"]))
 top = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 print("  written to %s" % os.path.relpath(os.path.abspath(out_path), top))
 if problems:

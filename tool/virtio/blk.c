@@ -19,7 +19,7 @@
 #include "log.h"
 
 static const char *const blk_options[] = { "img", "readonly", "serial",
-					   NULL };
+					   "inline", NULL };
 
 /* Bits every instance offers; a read-only one swaps the last two for
  * VIRTIO_BLK_F_RO (blk_init()). */
@@ -58,6 +58,12 @@ static int blk_open(struct blk *b, const struct cJSON *opts,
 	if (err && err != -ENOENT)
 		return err;
 	err = hvb_opt_string(opts, "serial", &serial, why);
+	if (err && err != -ENOENT)
+		return err;
+	/* false: every kick goes to the I/O thread, as before the fast
+	 * path (an operator's switch, and the benchmarks' "before"). */
+	b->fast = true;
+	err = hvb_opt_bool(opts, "inline", &b->fast, why);
 	if (err && err != -ENOENT)
 		return err;
 	if (serial && strlen(serial) > VIRTIO_BLK_ID_BYTES) {
@@ -120,7 +126,6 @@ static int blk_init(struct hvb_virtio_dev *vd,
 	b->vd = vd;
 	b->fd = -1;
 	b->kick_fd = -1;
-	b->fast = true;
 	err = blk_open(b, args->opts, why);
 	if (!err)
 		err = blk_io_init(b, why);
@@ -131,6 +136,9 @@ static int blk_init(struct hvb_virtio_dev *vd,
 		free(bd);
 		return err;
 	}
+	if (!b->fast)
+		hvb_info("%s: inline reads off (options.inline): every request goes through the I/O thread",
+			 vd->dev->name);
 	blk_fill_config(b);
 	bd->ops = blk_ops;
 	bd->ops.features = b->readonly ? BLK_RO_FEATURES : BLK_FEATURES;

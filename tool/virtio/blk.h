@@ -137,9 +137,10 @@ struct blk {
 	 * the I/O thread: for tests and the benchmark, which read them
 	 * from their own thread (relaxed atomics on both sides). */
 	__u64 nr_inline, nr_handoff;
-	/* The fast path is on (the default): set at init; a benchmark may
-	 * clear it while the queue is idle, to measure the path without
-	 * it (the kick that follows orders the store). */
+	/* The fast path is on: options.inline (default true), set at
+	 * init; a benchmark may clear it while the queue is idle, to
+	 * measure the path without it (the kick that follows orders the
+	 * store). */
 	bool fast;
 
 	/* The consumer thread starts and joins the thread. */

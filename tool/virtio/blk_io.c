@@ -54,6 +54,7 @@
 #include <unistd.h>
 
 #include "blk.h"
+#include "devstats.h"
 #include "log.h"
 
 /* user_data of the eventfd read; requests use their address. */
@@ -182,9 +183,15 @@ static void blk_io_complete(struct blk *b, struct blk_req *r, __u8 status)
 }
 
 /* Interrupt the guest if it asked for it (EVENT_IDX or the flags): once
- * per batch of pushes, by the thread that made them. */
-static void blk_io_notify(struct blk *b, bool io_thread)
+ * per batch of @pushed chains, by the thread that pushed them, which
+ * counts them as its own (devstats.h: inline_done, io_thread_done). */
+static void blk_io_notify(struct blk *b, unsigned int pushed, bool io_thread)
 {
+	struct hvb_devstats_dev *st = hvb_virtio_stats(b->vd);
+
+	if (st)
+		hvb_devstats_add(io_thread ? &st->io_thread_done :
+				 &st->inline_done, pushed);
 	hvb_vq_notify_guest(b->vq);
 	blk_stamp(b, BLK_T_NOTIFIED);
 	blk_trace_done(b, io_thread);
@@ -527,7 +534,7 @@ static void *blk_io_main(void *arg)
 			pushed += blk_io_pop(b, false, &wake);
 		pop = false;
 		if (pushed)
-			blk_io_notify(b, true);
+			blk_io_notify(b, pushed, true);
 		if (!b->inflight && !b->kick_armed)
 			break;	/* only when stopping (blk_io_reap()) */
 		/* The lock is the consumer thread's fast path's while we
@@ -546,7 +553,7 @@ static void *blk_io_main(void *arg)
 		pthread_mutex_lock(&b->lock);
 		pushed = blk_io_reap(b, &pop);
 		if (pushed)
-			blk_io_notify(b, true);
+			blk_io_notify(b, pushed, true);
 	}
 	pthread_mutex_unlock(&b->lock);
 	return NULL;
@@ -607,7 +614,7 @@ void blk_io_kick(struct blk *b, struct hvb_virtqueue *vq)
 	}
 	pushed = blk_io_pop(b, true, &wake);
 	if (pushed)
-		blk_io_notify(b, false);
+		blk_io_notify(b, pushed, false);
 	/* Handed over: the I/O thread takes it (blk_io_take()). */
 	wake |= b->handoff != NULL;
 	pthread_mutex_unlock(&b->lock);
