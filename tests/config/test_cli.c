@@ -436,21 +436,31 @@ Test(cli, daemon_serves_hvisor_example)
 	cr_expect(!strstr(r.err, "(null)"), "%s", r.err);
 }
 
-/* A region file of @size bytes in the test's directory, formatted for
- * @nr_cpus and mapped shared; its path in @path. */
-static void *cli_region_file(char *path, size_t len, __u64 size,
-			     __u32 nr_cpus)
+/* A file @name of @size zero bytes in the test's directory, mapped
+ * shared; its path in @path. */
+static void *cli_mapped_file(char *path, size_t len, const char *name,
+			     __u64 size)
 {
 	void *mem;
 	int fd;
 
-	snprintf(path, len, "%s/region", cli_dir);
+	snprintf(path, len, "%s/%s", cli_dir, name);
 	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
 	cr_assert(fd >= 0);
 	cr_assert_eq(ftruncate(fd, (off_t)size), 0);
 	mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	close(fd);
 	cr_assert(mem != MAP_FAILED);
+	return mem;
+}
+
+/* A region file of @size bytes in the test's directory, formatted for
+ * @nr_cpus and mapped shared; its path in @path. */
+static void *cli_region_file(char *path, size_t len, __u64 size,
+			     __u32 nr_cpus)
+{
+	void *mem = cli_mapped_file(path, len, "region", size);
+
 	cr_assert_eq(hvb_region_format(mem, size, nr_cpus), HVB_REGION_OK);
 	return mem;
 }
@@ -639,16 +649,8 @@ Test(cli, stat_reads_the_host_transports_ram_file)
 	__u64 size = hvb_region_size(2);
 	char path[128], args[768];
 	struct cli_run r;
-	__u8 *mem;
-	int fd;
+	__u8 *mem = cli_mapped_file(path, sizeof(path), "ram", ram);
 
-	snprintf(path, sizeof(path), "%s/ram", cli_dir);
-	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
-	cr_assert(fd >= 0);
-	cr_assert_eq(ftruncate(fd, (off_t)ram), 0);
-	mem = mmap(NULL, ram, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	close(fd);
-	cr_assert(mem != MAP_FAILED);
 	cr_assert_eq(hvb_region_format(mem + off, size, 2), HVB_REGION_OK);
 	hvb_region_cpu_stats(mem + off, 2, 1)->sync_requests = 4242;
 
