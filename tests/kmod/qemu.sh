@@ -6,7 +6,8 @@
 # its region (the hypervisor says so), /dev/hvbridge is there with mode
 # 0600, tests/kmod/kmod_check.c passes against it, rmmod is refused while
 # the device is open and detaches the region when it is not, and a second
-# insmod/rmmod works too.  Between them, the root zone's commands beside
+# insmod/rmmod works too, and a detach right after zone1 ran does not
+# wait out the grace (no CPU is in an access).  Between them, the root zone's commands beside
 # a running daemon (tests/kmod/cli.sh checks them on the build machine):
 # `hvbridge zone list` shows zone1, `hvbridge zone start 1` reruns it
 # while the daemon serves it, `hvbridge stat` (no flag: the module's region) prints the
@@ -147,6 +148,26 @@ while [ $i -lt 50 ] && $bb insmod /lib/modules/hvbridge.ko &&
 	i=$((i + 1))
 done
 say "insmod/rmmod cycles: $i of 50"
+# A detach right after zone1's accesses: with timeout_ms=3000 the grace
+# is 6.1 s, and zone1's CPU (and the root zone's others, through the
+# trapped UART) accessed the channel a moment ago; but none is in an
+# access now, so the detach does not wait (docs/hypercalls.md, DETACH).
+# Timed in centiseconds from /proc/uptime.
+cs() { $bb awk '{ split($1, t, "."); print t[1] * 100 + t[2] }' /proc/uptime; }
+$bb insmod /lib/modules/hvbridge.ko timeout_ms=3000
+hvbridge daemon -c /etc/hvbridge/zone1.json &
+dpid=$!
+i=0
+until hvbridge stat --transport kmod | $bb grep -q "^consumer sleeping" ||
+	[ $i -ge 100 ]; do $bb sleep 0.1; i=$((i + 1)); done
+hvbridge zone start 1; st=$?
+i=0
+until [ "$(zone1_state)" = stopped ] || [ $i -ge 150 ]; do
+	$bb sleep 0.1; i=$((i + 1)); done
+say "zone start 1 before a detach: exit $st, zone1 $(zone1_state)"
+$bb kill $dpid; wait $dpid
+t0=$(cs)
+$bb rmmod hvbridge && say "rmmod after zone1 ran took $(( ($(cs) - t0) * 10 )) ms"
 # The channel timeout (timeout_ms, HVB_HC_CHANNEL_TIMEOUT): above the
 # maximum the load fails; 3000 is attached with it; the next load without
 # it has the default again (the hypervisor's attach lines say which).
@@ -247,6 +268,7 @@ if [ -z "$checks_only" ] && [ -f "$work/$n.log.txt" ]; then
 		"kmod-qemu: insmod/rmmod again ok" \
 		"kmod-qemu: insmod/rmmod cycles: 50 of 50" \
 		"kmod-check: PASS open-by-nonroot-refused" \
+		"kmod-qemu: zone start 1 before a detach: exit 0, zone1 stopped" \
 		"kmod-qemu: done"
 	# A detach puts the default timeout back: the last attach, a load
 	# without timeout_ms after one with it, has 500 ms.
@@ -255,6 +277,17 @@ if [ -z "$checks_only" ] && [ -f "$work/$n.log.txt" ]; then
 	[ "$last" = "CPU slots attached by root, timeout 500 ms" ] ||
 		echo "the last attach has '${last:-no line}', not the default 500 ms after a detach" \
 			>> "$work/$n.why"
+	# No CPU was in an access at that detach: it returned at once,
+	# not 6.1 s after zone1's last access (the grace of timeout 3000).
+	took=$(sed -n 's/^kmod-qemu: rmmod after zone1 ran took \([0-9]*\) ms.*/\1/p' \
+		"$work/$n.log.txt")
+	if [ -z "$took" ]; then
+		echo "no 'rmmod after zone1 ran took N ms'" >> "$work/$n.why"
+	elif [ "$took" -ge 2000 ]; then
+		echo "rmmod after zone1 ran took $took ms: the detach waited for CPUs in no access ($(sed -n '1,/rmmod after zone1 ran took/p' "$work/$n.log.txt" |
+				grep -o 'detach waited [0-9]* ms' | tail -n 1))" \
+			>> "$work/$n.why"
+	fi
 	# The root zone's commands: zone1 listed with its CPU, interrupts
 	# and RAM; the daemon's counters read beside it, requests served.
 	grep -qE "^kmod-qemu: zone list: 1 +zone1 +stopped +2 +72-79 +2 MiB in 1 window" \

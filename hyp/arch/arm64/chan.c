@@ -72,16 +72,22 @@ static __u32 hyp_producer_state[HYP_MAX_CPUS];	/* this CPU's only */
 /* The hyp_chan_sel value this CPU's producer is bound to (its own). */
 static __u32 hyp_producer_sel[HYP_MAX_CPUS];
 /*
- * When this CPU last took its producer for an access, or last checked
- * the selector in a completion wait (hyp_arch_cycles()); written by that
- * CPU, read by a detaching CPU.  An access ends within hyp_chan_grace_ns()
- * of it: a wait checks the selector every HYP_WAIT_CHECK_SPINS turns,
- * each check after a new timestamp (Barrier R), and gives the access up
- * when it changed; the rest of an access (two requests' publication at
- * most, a pair, and the trap's own work) is short.  The bound is the
- * one of the time before the hold (two requests of the region's
- * timeout, plus 100 ms), kept: a held request refreshes the timestamp,
- * so the hold's 60 s never enter it.
+ * While this CPU is in an access (from hyp_arm64_chan_producer() to
+ * hyp_arm64_chan_put()): when it took its producer, or last checked
+ * the selector in a completion wait (hyp_arch_cycles()); 0 when it is
+ * in none.  Written by that CPU only, read by a detaching CPU.  An
+ * access ends within the grace of hyp_chan_grace() of its timestamp: a
+ * wait checks the selector every HYP_WAIT_CHECK_SPINS turns, each check
+ * after a new timestamp (Barrier R), and gives the access up when it
+ * changed; the rest of an access (two requests' publication at most, a
+ * pair, and the trap's own work) is short.  The bound is the one of the
+ * time before the hold (two requests of the region's timeout, plus
+ * 100 ms), kept: a held request refreshes the timestamp, so the hold's
+ * 60 s never enter it.  The 0 at the end of an access (Barrier R2) lets
+ * a detach skip a CPU that is in none at once, instead of waiting out
+ * the grace after its last one.  An access is one trap's: the
+ * hypervisor does not take a trap inside another, so accesses on one
+ * CPU never nest.
  */
 static __u64 hyp_producer_since[HYP_MAX_CPUS];
 
@@ -229,6 +235,19 @@ struct hyp_producer *hyp_arm64_chan_producer(void)
 	       &hyp_producers[cpu] : 0;
 }
 
+void hyp_arm64_chan_put(void)
+{
+	__u32 cpu = hyp_arm64_cpu_id();
+
+	if (cpu >= HYP_MAX_CPUS)
+		return;
+	/* Barrier R2: every access this CPU made to the region (through
+	 * its producer) before the 0 that says it made its last; pairs
+	 * with Barrier R2' in hyp_chan_grace(): a detach that reads this
+	 * 0 returns the region only after them. */
+	hvb_store_release_u64(&hyp_producer_since[cpu], 0);
+}
+
 int hyp_arm64_chan_wait_check(struct hyp_producer *p)
 {
 	__u32 cpu = hyp_arm64_cpu_id();
@@ -356,7 +375,12 @@ static __u64 hyp_chan_age_ns(__u64 since)
  * Wait until no access that may have taken the old selector still runs:
  * one that did took its timestamp before our Barrier R', so it ends
  * within the grace below of the timestamp we read now (or of a later
- * one the same CPU took since, which is only later still).
+ * one the same CPU took since, which is only later still), or sooner,
+ * when the CPU's word reads 0: that access is over (Barrier R2), and
+ * any the CPU starts after it sees the new selector (Barrier R against
+ * R': our read of 0 came before its timestamp).  A word that changes
+ * to another timestamp may be the same access's wait refreshing it, so
+ * only 0 ends the wait early.
  */
 static void hyp_chan_grace(void)
 {
@@ -367,12 +391,18 @@ static void hyp_chan_grace(void)
 	int waited = 0;
 
 	for (cpu = 0; cpu < HYP_MAX_CPUS; cpu++) {
-		since = hvb_read_once_u64(&hyp_producer_since[cpu]);
-		if (cpu == self || !since)
+		if (cpu == self)
 			continue;
-		while (hyp_chan_age_ns(since) < grace) {
+		/* Barrier R2': the CPU's 0 before our return of the region
+		 * (the caller's writes, the root zone's reuse); pairs with
+		 * Barrier R2 in hyp_arm64_chan_put(). */
+		since = hvb_load_acquire_u64(&hyp_producer_since[cpu]);
+		while (since && hyp_chan_age_ns(since) < grace) {
 			waited = 1;
 			hvb_cpu_relax();
+			/* Barrier R2' again, for the 0 that ends the wait. */
+			if (!hvb_load_acquire_u64(&hyp_producer_since[cpu]))
+				break;
 		}
 	}
 	if (waited)

@@ -228,6 +228,7 @@ static __u32 hyp_hc_zone_gone(struct hyp_zone *z)
 	p = hyp_arm64_chan_producer();
 	if (p)
 		hyp_channel_zone_gone(p, z->cfg->id, gen);
+	hyp_arm64_chan_put();
 	return gen;
 }
 
@@ -236,12 +237,15 @@ static __u32 hyp_hc_zone_gone(struct hyp_zone *z)
 static int hyp_hc_zone_released(struct hyp_zone *z, __u64 wait_ns)
 {
 	struct hyp_producer *p;
+	int released;
 
 	if (z->cfg->id >= HVB_ZONE_GENS)
 		return 1;
 	p = hyp_arm64_chan_producer();
-	return !p || hyp_channel_zone_released(p, z->cfg->id,
+	released = !p || hyp_channel_zone_released(p, z->cfg->id,
 			hvb_load_acquire_u32(&hyp_hc_gen[z->cfg->id]), wait_ns);
+	hyp_arm64_chan_put();
+	return released;
 }
 
 void hyp_hc_zone_gens_publish(void *region)

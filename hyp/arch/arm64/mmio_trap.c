@@ -74,16 +74,16 @@ static int hyp_vcpu_fetch_insn(const struct hyp_trap_frame *tf, __u32 *insn)
 	return 0;
 }
 
-/* Perform @acc; on failure the registers are untouched. */
-static enum hyp_mmio_result hyp_vcpu_mmio_do(const struct hyp_zone *z,
-					     struct hyp_trap_frame *tf,
-					     const struct hyp_mmio_access *acc,
-					     __u64 *data)
+/* Perform @acc through @p; on failure the registers are untouched. */
+static enum hyp_mmio_result hyp_vcpu_mmio_perform(const struct hyp_zone *z,
+						  struct hyp_producer *p,
+						  struct hyp_trap_frame *tf,
+						  const struct hyp_mmio_access *acc,
+						  __u64 *data)
 {
 	unsigned int i, n = acc->is_pair ? 2 : 1;
 	__u32 rt[2] = { acc->rt, acc->rt2 };
 	__u64 addr[2] = { acc->addr, acc->addr2 };
-	struct hyp_producer *p = hyp_arm64_producer();
 	enum hyp_mmio_result res;
 	__u64 *sp;
 
@@ -112,6 +112,20 @@ static enum hyp_mmio_result hyp_vcpu_mmio_do(const struct hyp_zone *z,
 		}
 	}
 	return HYP_MMIO_OK;
+}
+
+/* Perform @acc as one access to the channel: the producer taken for
+ * it is given back on every way out (hyp_arm64_chan_put()). */
+static enum hyp_mmio_result hyp_vcpu_mmio_do(const struct hyp_zone *z,
+					     struct hyp_trap_frame *tf,
+					     const struct hyp_mmio_access *acc,
+					     __u64 *data)
+{
+	enum hyp_mmio_result res;
+
+	res = hyp_vcpu_mmio_perform(z, hyp_arm64_producer(), tf, acc, data);
+	hyp_arm64_chan_put();
+	return res;
 }
 
 static void hyp_vcpu_mmio_trace(const struct hyp_zone *z,

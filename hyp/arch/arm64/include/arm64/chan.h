@@ -42,6 +42,14 @@ struct hyp_producer *hyp_arm64_producer(void);
 struct hyp_producer *hyp_arm64_chan_producer(void);
 
 /*
+ * The end of this CPU's access, which hyp_arm64_producer() or
+ * hyp_arm64_chan_producer() began: the producer is not used again until
+ * the next one takes it, and a detach need not wait for this CPU.
+ * Harmless when the access took none (no producer returned).
+ */
+void hyp_arm64_chan_put(void);
+
+/*
  * The wait hook of this CPU's producer @p (hyp_arch_wait_check()):
  * non-zero when the access must be given back to the guest, because
  * the vCPU's zone is stopping or the producers switched regions.
