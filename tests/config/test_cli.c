@@ -646,10 +646,13 @@ Test(cli, stat_shows_the_owner_and_its_heartbeat)
 Test(cli, stat_reads_the_host_transports_ram_file)
 {
 	const __u64 ram = 1 << 20, off = 512 << 10;
+	/* Past the file's end, and inside it but not on a page. */
+	static const char *const off_page[] = { "0x40100000", "0x40080010" };
 	__u64 size = hvb_region_size(2);
 	char path[128], args[768];
 	struct cli_run r;
 	__u8 *mem = cli_mapped_file(path, sizeof(path), "ram", ram);
+	size_t i;
 
 	cr_assert_eq(hvb_region_format(mem + off, size, 2), HVB_REGION_OK);
 	hvb_region_cpu_stats(mem + off, 2, 1)->sync_requests = 4242;
@@ -672,18 +675,16 @@ Test(cli, stat_reads_the_host_transports_ram_file)
 	cr_expect(strstr(r.err, path), "%s", r.err);
 
 	/* Outside the file, and not on a page. */
-	snprintf(args, sizeof(args),
-		 "%s stat --transport host --mem %s --ram-base 0x40000000 --region-phys 0x40100000",
-		 BIN, path);
-	cli(&r, args);
-	cr_expect_eq(r.status, 1, "status %d: %s", r.status, r.out);
-	cr_expect(strstr(r.err, "is not a page inside the file"), "%s", r.err);
-	snprintf(args, sizeof(args),
-		 "%s stat --transport host --mem %s --ram-base 0x40000000 --region-phys 0x40080010",
-		 BIN, path);
-	cli(&r, args);
-	cr_expect_eq(r.status, 1, "status %d: %s", r.status, r.out);
-	cr_expect(strstr(r.err, "is not a page inside the file"), "%s", r.err);
+	for (i = 0; i < sizeof(off_page) / sizeof(off_page[0]); i++) {
+		snprintf(args, sizeof(args),
+			 "%s stat --transport host --mem %s --ram-base 0x40000000 --region-phys %s",
+			 BIN, path, off_page[i]);
+		cli(&r, args);
+		cr_expect_eq(r.status, 1, "%s: status %d: %s", off_page[i],
+			     r.status, r.out);
+		cr_expect(strstr(r.err, "is not a page inside the file"),
+			  "%s: %s", off_page[i], r.err);
+	}
 
 	/* Misuse: exit 2 with the reason. */
 	cli(&r, BIN " stat --transport host");
