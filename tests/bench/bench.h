@@ -193,7 +193,12 @@ int bench_ours_idle(const struct bench_cfg *cfg, int mode, double *cpu_pct);
  * due then); floor_pct: (cpu_p50 + tail_ns + poll_ns) over the period,
  * in percent of a CPU, where tail_ns is the adaptive run's median
  * polling after a request before it slept.  Serving the request itself
- * is left out.
+ * is left out.  timer_near_ns, timer_far_ns: the CPU of arming and at
+ * once cancelling a timer the sleep's length ahead and one a second
+ * ahead (after the CPU's tick); timer_program_ns, half their difference:
+ * what programming the CPU's timer device once costs, which a timed
+ * sleep does when armed and again when it fires or is cancelled (0: not
+ * measured).
  */
 struct bench_sleepcost {
 	double asked_ns;	/* the length measured: the adaptive run's
@@ -203,6 +208,7 @@ struct bench_sleepcost {
 	double poll_ns;
 	double tail_ns;
 	double floor_pct;
+	double timer_near_ns, timer_far_ns, timer_program_ns;
 };
 _Static_assert(sizeof(struct bench_sleepcost) % sizeof(double) == 0,
 	       "struct bench_sleepcost: doubles only");

@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
+#include <sys/timerfd.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <hvbridge/barrier.h>
 
@@ -260,8 +262,53 @@ struct bench_sleeper {
 	size_t n;
 	double *cpu, *late;	/* per sleep, ns */
 	double clock_cpu;	/* the clock reads' own CPU, median */
+	double arm_near, arm_far;	/* arming and cancelling a timer,
+					 * CPU ns, median (0: not measured) */
 	int err;
 };
+
+/* A timer far enough ahead that the CPU's next event (its tick) comes
+ * first: arming it only queues it. */
+#define BENCH_TIMER_FAR_NS	1000000000ull
+
+/*
+ * The CPU of arming a timer @ahead_ns from now and cancelling it at once,
+ * median of @n, less the clock reads' own (@clock_cpu); @scratch holds
+ * @n.  A timer due before the CPU's next event must be programmed into
+ * the CPU's timer device when it is armed and again when it is cancelled
+ * (back to that next event); one due after it is only queued.  The
+ * difference is what a timed sleep pays on top of a sleep that a
+ * producer ends: what the virtual machine charges for that device.
+ * timerfd arms the same hrtimers a futex wait with a timeout does.
+ */
+static double bench_timer_arm_cpu(__u64 ahead_ns, size_t n, double clock_cpu,
+				  double *scratch)
+{
+	struct itimerspec on = {
+		.it_value = {
+			.tv_sec = (time_t)(ahead_ns / 1000000000ull),
+			.tv_nsec = (long)(ahead_ns % 1000000000ull),
+		},
+	}, off = { 0 };
+	__u64 c0, c1;
+	size_t i;
+	int fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		c0 = bench_clock_ns(CLOCK_THREAD_CPUTIME_ID);
+		if (timerfd_settime(fd, 0, &on, NULL) ||
+		    timerfd_settime(fd, 0, &off, NULL)) {
+			close(fd);
+			return 0;
+		}
+		c1 = bench_clock_ns(CLOCK_THREAD_CPUTIME_ID);
+		scratch[i] = (double)(c1 - c0) - clock_cpu;
+	}
+	close(fd);
+	return bench_median(scratch, n);
+}
 
 /* On the server's CPU, with the serving loop's timer slack: @n timed
  * waits of the bench transport, nobody waking them. */
@@ -287,6 +334,10 @@ static void *bench_sleeper_main(void *arg)
 		sl->cpu[i] = (double)(c1 - c0);
 	}
 	sl->clock_cpu = bench_median(sl->cpu, sl->n);
+	sl->arm_near = bench_timer_arm_cpu(sl->ns, sl->n, sl->clock_cpu,
+					   sl->cpu);
+	sl->arm_far = bench_timer_arm_cpu(BENCH_TIMER_FAR_NS, sl->n,
+					  sl->clock_cpu, sl->cpu);
 	for (i = 0; i < sl->n && !sl->err; i++) {
 		c0 = bench_clock_ns(CLOCK_THREAD_CPUTIME_ID);
 		w0 = bench_clock_ns(CLOCK_MONOTONIC);
@@ -358,6 +409,13 @@ int bench_timed_sleep_cost(const struct bench_cfg *cfg,
 		out->poll_ns = poll / (double)sl.n;
 		out->floor_pct = 100.0 * (out->cpu_p50 + out->tail_ns +
 					  out->poll_ns) / period;
+		/* Armed and cancelled: the device programmed twice. */
+		if (sl.arm_near > 0 && sl.arm_far > 0) {
+			out->timer_near_ns = sl.arm_near;
+			out->timer_far_ns = sl.arm_far;
+			out->timer_program_ns = sl.arm_near > sl.arm_far ?
+				(sl.arm_near - sl.arm_far) / 2 : 0;
+		}
 	}
 	free(sl.cpu);
 	free(sl.late);

@@ -131,6 +131,14 @@ static void bench_report_floor(const struct bench_results *r)
 	       f->late_p90 / 1e3, f->poll_ns / 1e3, BENCH_PACED_RATE,
 	       f->tail_ns / 1e3, 1e6 / BENCH_PACED_RATE,
 	       f->floor_pct, BENCH_TARGET_PACED_CPU, a->cpu_pct);
+	if (f->timer_near_ns > 0)
+		printf("    programming the CPU's timer once: %.1f us (arming "
+		       "and cancelling a timer\n    %.1f us ahead: %.1f us of "
+		       "CPU; one a second ahead, only queued: %.1f us);\n"
+		       "    a timed sleep programs it when armed and again "
+		       "when it fires\n",
+		       f->timer_program_ns / 1e3, f->asked_ns / 1e3,
+		       f->timer_near_ns / 1e3, f->timer_far_ns / 1e3);
 }
 
 void bench_report_print(const struct bench_results *r)
@@ -325,6 +333,10 @@ static cJSON *bench_json_build(const struct bench_results *r)
 	bench_json_num(o, "timed_sleep_poll_ns", r->sleepcost.poll_ns);
 	bench_json_num(o, "idle_tail_ns", r->sleepcost.tail_ns);
 	bench_json_num(o, "paced_20k_cpu_floor_pct", r->sleepcost.floor_pct);
+	bench_json_num(o, "timer_arm_near_cpu_ns", r->sleepcost.timer_near_ns);
+	bench_json_num(o, "timer_arm_far_cpu_ns", r->sleepcost.timer_far_ns);
+	bench_json_num(o, "timer_program_cpu_ns",
+		       r->sleepcost.timer_program_ns);
 	cJSON_AddItemToObject(o, "idling", bench_json_idle(r));
 	bench_json_num(o, "wake_p50_ns", r->wake.p50);
 	bench_json_num(o, "wake_p99_ns", r->wake.p99);
