@@ -12,7 +12,15 @@
  * path, not of the disk.  Writes build/bench/blk.json and prints a table.
  *
  *   bench-blk [--quick] [--json PATH] [--img PATH] [--seconds N]
- *             [--consumer-spin N]
+ *             [--rounds N] [--consumer-spin N]
+ *
+ * Ours and fio take turns: each round runs, per depth, ours and fio one
+ * after the other (ours first in even rounds, fio first in odd ones, so
+ * neither always has the warmer or the calmer slot), and a ratio is the
+ * median of the rounds' paired ratios.  On a virtual machine whose
+ * vCPUs the host moves, a point's IOPS moves by 2x between runs of the
+ * same binary; a ratio of two figures taken 20 s apart measured that,
+ * not the path (docs/performance.md).  --rounds: 3 by default.
  *
  * --consumer-spin: the consumer's spin budget (empty polls before it
  * sleeps); 0, the default, is the daemon's own idling (adaptive,
@@ -52,6 +60,12 @@ struct bb_result {
 	double p99_us;
 	bool ok;
 };
+
+#define BB_ROUNDS_MAX	15u
+/* The points of a round: ours at depth 1 and 32, ours at depth 1 with
+ * the fast path off, and fio at depth 1 and 32. */
+enum { BB_QD1, BB_QD32, BB_QD1_SLOW, BB_OURS_NR };
+enum { BB_FIO_QD1, BB_FIO_QD32, BB_FIO_NR };
 
 /*
  * The depth-1 breakdown (docs/performance.md): stage name, and the
@@ -128,6 +142,20 @@ static __u64 bb_rand(__u64 *s)
 	*s ^= *s >> 7;
 	*s ^= *s << 17;
 	return *s;
+}
+
+static int bb_cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The median of @n values (sorts them). */
+static double bb_median(double *v, unsigned int n)
+{
+	qsort(v, n, sizeof(*v), bb_cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 static int bb_cmp_u32(const void *a, const void *b)
@@ -387,11 +415,47 @@ static double bb_ns(double v)
 	return (double)(long long)(v + (v < 0 ? -0.5 : 0.5));
 }
 
-static int bb_write_json(const char *path, const struct bb_result *ours,
-			 const struct bb_result *fio,
+/*
+ * What the rounds give: per point the medians of its rounds' IOPS and
+ * p99, and per ratio the median of the rounds' paired ratios (ours over
+ * the fio run beside it), with each round's ratio.
+ */
+struct bb_summary {
+	struct bb_result ours[BB_OURS_NR], fio[BB_FIO_NR];
+	double ratio[BB_OURS_NR];		/* meaningful where ratio_ok */
+	bool ratio_ok[BB_OURS_NR];
+	double round_ratio[BB_OURS_NR][BB_ROUNDS_MAX];
+	unsigned int rounds;
+};
+
+/* Which fio point each of ours is paired with. */
+static const unsigned int bb_pair[BB_OURS_NR] = {
+	[BB_QD1] = BB_FIO_QD1, [BB_QD32] = BB_FIO_QD32,
+	[BB_QD1_SLOW] = BB_FIO_QD1,
+};
+
+static void bb_json_rounds(cJSON *o, const char *key,
+			   const struct bb_summary *sum, unsigned int k)
+{
+	cJSON *a;
+	unsigned int r;
+
+	if (!sum->ratio_ok[k]) {
+		cJSON_AddNullToObject(o, key);
+		return;
+	}
+	a = cJSON_AddArrayToObject(o, key);
+	for (r = 0; r < sum->rounds; r++)
+		cJSON_AddItemToArray(a, cJSON_CreateNumber(
+			(double)(long long)(sum->round_ratio[k][r] * 1000 +
+					    0.5) / 1000));
+}
+
+static int bb_write_json(const char *path, const struct bb_summary *sum,
 			 const struct bb_breakdown *bd, double seconds,
 			 __u64 spin)
 {
+	const struct bb_result *ours = sum->ours, *fio = sum->fio;
 	cJSON *o = cJSON_CreateObject(), *stages;
 	unsigned int i, j;
 	char *text;
@@ -402,25 +466,38 @@ static int bb_write_json(const char *path, const struct bb_result *ours,
 	cJSON_AddStringToObject(o, "cache", "buffered (fio --direct=0)");
 	cJSON_AddNumberToObject(o, "image_mib", (double)(BB_IMG_SIZE >> 20));
 	cJSON_AddNumberToObject(o, "seconds", seconds);
+	cJSON_AddNumberToObject(o, "rounds", sum->rounds);
+	cJSON_AddStringToObject(o, "ratio_is",
+				"median over the rounds of ours / fio, each round's two runs back to back; IOPS and p99: medians of the rounds");
 	/* 0: the daemon's default. */
 	cJSON_AddNumberToObject(o, "consumer_spin_budget", (double)spin);
-	bb_json_num(o, "iops_qd1", ours[0].ok, ours[0].iops);
-	bb_json_num(o, "iops_qd32", ours[1].ok, ours[1].iops);
-	bb_json_num(o, "p99_us_qd1", ours[0].ok, ours[0].p99_us);
-	bb_json_num(o, "p99_us_qd32", ours[1].ok, ours[1].p99_us);
-	bb_json_num(o, "fio_iops_qd1", fio[0].ok, fio[0].iops);
-	bb_json_num(o, "fio_iops_qd32", fio[1].ok, fio[1].iops);
-	bb_json_num(o, "fio_p99_us_qd1", fio[0].ok, fio[0].p99_us);
-	bb_json_num(o, "fio_p99_us_qd32", fio[1].ok, fio[1].p99_us);
-	bb_json_num(o, "ratio_qd1", ours[0].ok && fio[0].ok,
-		    ours[0].iops / fio[0].iops);
-	bb_json_num(o, "ratio_qd32", ours[1].ok && fio[1].ok,
-		    ours[1].iops / fio[1].iops);
-	/* The I/O thread's path alone (the fast path off), same run. */
-	bb_json_num(o, "iops_qd1_no_inline", ours[2].ok, ours[2].iops);
-	bb_json_num(o, "p99_us_qd1_no_inline", ours[2].ok, ours[2].p99_us);
-	bb_json_num(o, "ratio_qd1_no_inline", ours[2].ok && fio[0].ok,
-		    ours[2].iops / fio[0].iops);
+	bb_json_num(o, "iops_qd1", ours[BB_QD1].ok, ours[BB_QD1].iops);
+	bb_json_num(o, "iops_qd32", ours[BB_QD32].ok, ours[BB_QD32].iops);
+	bb_json_num(o, "p99_us_qd1", ours[BB_QD1].ok, ours[BB_QD1].p99_us);
+	bb_json_num(o, "p99_us_qd32", ours[BB_QD32].ok,
+		    ours[BB_QD32].p99_us);
+	bb_json_num(o, "fio_iops_qd1", fio[BB_FIO_QD1].ok,
+		    fio[BB_FIO_QD1].iops);
+	bb_json_num(o, "fio_iops_qd32", fio[BB_FIO_QD32].ok,
+		    fio[BB_FIO_QD32].iops);
+	bb_json_num(o, "fio_p99_us_qd1", fio[BB_FIO_QD1].ok,
+		    fio[BB_FIO_QD1].p99_us);
+	bb_json_num(o, "fio_p99_us_qd32", fio[BB_FIO_QD32].ok,
+		    fio[BB_FIO_QD32].p99_us);
+	bb_json_num(o, "ratio_qd1", sum->ratio_ok[BB_QD1],
+		    sum->ratio[BB_QD1]);
+	bb_json_num(o, "ratio_qd32", sum->ratio_ok[BB_QD32],
+		    sum->ratio[BB_QD32]);
+	bb_json_rounds(o, "ratio_qd1_rounds", sum, BB_QD1);
+	bb_json_rounds(o, "ratio_qd32_rounds", sum, BB_QD32);
+	/* The I/O thread's path alone (the fast path off), same rounds. */
+	bb_json_num(o, "iops_qd1_no_inline", ours[BB_QD1_SLOW].ok,
+		    ours[BB_QD1_SLOW].iops);
+	bb_json_num(o, "p99_us_qd1_no_inline", ours[BB_QD1_SLOW].ok,
+		    ours[BB_QD1_SLOW].p99_us);
+	bb_json_num(o, "ratio_qd1_no_inline", sum->ratio_ok[BB_QD1_SLOW],
+		    sum->ratio[BB_QD1_SLOW]);
+	bb_json_rounds(o, "ratio_qd1_no_inline_rounds", sum, BB_QD1_SLOW);
 	for (j = 0; j < 2; j++) {
 		const char *pre = j ? "qd1_no_inline_breakdown" :
 				      "qd1_breakdown";
@@ -516,29 +593,82 @@ static void bb_set_fast(struct blkenv *e, bool on)
 	b->fast = on;
 }
 
-static void bb_print_row(const char *name, const struct bb_result *ours,
-			 const struct bb_result *fio)
+static void bb_print_row(const char *name, const struct bb_summary *sum,
+			 unsigned int k)
 {
-	if (fio->ok)
+	const struct bb_result *ours = &sum->ours[k],
+			       *fio = &sum->fio[bb_pair[k]];
+
+	if (sum->ratio_ok[k])
 		printf("%-14s %12.0f %10.1f %12.0f %10.1f %8.2f\n", name,
 		       ours->iops, ours->p99_us, fio->iops, fio->p99_us,
-		       ours->iops / fio->iops);
+		       sum->ratio[k]);
 	else
 		printf("%-14s %12.0f %10.1f %12s %10s %8s\n", name,
 		       ours->iops, ours->p99_us, "(no fio)", "-", "-");
 }
 
+/* Each round's ratio, for the reader to see how far they agree. */
+static void bb_print_rounds(const char *name, const struct bb_summary *sum,
+			    unsigned int k)
+{
+	unsigned int r;
+
+	if (!sum->ratio_ok[k])
+		return;
+	printf("  %s, each round:", name);
+	for (r = 0; r < sum->rounds; r++)
+		printf(" %.2f", sum->round_ratio[k][r]);
+	printf("\n");
+}
+
+/* Medians over @n rounds of @res[r][k] into @out[k], for @nk points;
+ * a point is ok only when every round's was. */
+static void bb_medians(const struct bb_result *res, unsigned int stride,
+		       unsigned int n, unsigned int nk, struct bb_result *out)
+{
+	double iops[BB_ROUNDS_MAX], p99[BB_ROUNDS_MAX];
+	unsigned int r, k;
+
+	for (k = 0; k < nk; k++) {
+		out[k].ok = true;
+		for (r = 0; r < n; r++) {
+			const struct bb_result *x = &res[r * stride + k];
+
+			out[k].ok = out[k].ok && x->ok;
+			iops[r] = x->iops;
+			p99[r] = x->p99_us;
+		}
+		out[k].iops = bb_median(iops, n);
+		out[k].p99_us = bb_median(p99, n);
+	}
+}
+
+/* The guest's thread where bb_pin() put it, or where fio may go. */
+static void bb_affinity(struct blkenv *e, const cpu_set_t *mask, bool pin)
+{
+	if (pin)
+		bb_pin(e, mask);
+	else
+		sched_setaffinity(0, sizeof(*mask), mask);
+}
+
 int main(int argc, char **argv)
 {
 	const char *json = "build/bench/blk.json", *img = "build/bench/blk.img";
-	static const unsigned int depth[3] = { 1, BB_DEPTH_MAX, 1 };
+	static const unsigned int depth[BB_OURS_NR] = {
+		[BB_QD1] = 1, [BB_QD32] = BB_DEPTH_MAX, [BB_QD1_SLOW] = 1,
+	};
 	/* ours: qd1, qd32, and qd1 through the I/O thread (fast path off:
-	 * the path before issue 14, measured in the same run). */
-	struct bb_result ours[3] = { { 0 } }, fio[2] = { { 0 } };
+	 * the path before issue 14, measured in the same rounds). */
+	static struct bb_result ours[BB_ROUNDS_MAX][BB_OURS_NR],
+				fio[BB_ROUNDS_MAX][BB_FIO_NR];
+	static struct bb_summary sum;
 	cpu_set_t mask;
 	static struct bb_breakdown bd[2];
 	static struct blkenv env;
 	double seconds = 3;
+	unsigned int rounds = 3, r, k;
 	__u64 spin = 0;
 	char opts[512];
 	int i, err;
@@ -554,11 +684,18 @@ int main(int argc, char **argv)
 			seconds = atof(argv[++i]);
 		else if (!strcmp(argv[i], "--consumer-spin") && i + 1 < argc)
 			spin = strtoull(argv[++i], NULL, 0);
+		else if (!strcmp(argv[i], "--rounds") && i + 1 < argc)
+			rounds = (unsigned int)strtoul(argv[++i], NULL, 0);
 		else {
-			fprintf(stderr, "usage: %s [--quick] [--json PATH] [--img PATH] [--seconds N] [--consumer-spin N]\n",
+			fprintf(stderr, "usage: %s [--quick] [--json PATH] [--img PATH] [--seconds N] [--rounds N] [--consumer-spin N]\n",
 				argv[0]);
 			return 2;
 		}
+	}
+	if (!rounds || rounds > BB_ROUNDS_MAX) {
+		fprintf(stderr, "bench-blk: --rounds: 1 to %u\n",
+			BB_ROUNDS_MAX);
+		return 2;
 	}
 	if (seconds <= 0)
 		seconds = 1;
@@ -580,13 +717,34 @@ int main(int argc, char **argv)
 		return bb_fail(&env, img, "start");
 	/* A hypervisor posts QueueNotify; the guest does not wait. */
 	env.drv.posted_kicks = true;
-	if (!sched_getaffinity(0, sizeof(mask), &mask))
-		bb_pin(&env, &mask);
-	for (i = 0; i < 3; i++) {
-		bb_set_fast(&env, i < 2);
-		if (bb_ours(&env, depth[i], seconds, &ours[i]))
-			return bb_fail(&env, img, i < 2 ? "run" :
-				       "run, no fast path");
+	if (sched_getaffinity(0, sizeof(mask), &mask)) {
+		snprintf(env.err, sizeof(env.err), "%s", strerror(errno));
+		return bb_fail(&env, img, "CPU affinity");
+	}
+	bb_pin(&env, &mask);
+	for (r = 0; r < rounds; r++) {
+		bool fio_first = r % 2;
+
+		for (k = 0; k < BB_OURS_NR; k++) {
+			unsigned int fk = bb_pair[k];
+
+			/* fio at depth 1 is paired with both depth-1
+			 * points of ours: run it once, beside the first. */
+			if (fio_first && k != BB_QD1_SLOW) {
+				bb_affinity(&env, &mask, false);
+				bb_fio(img, depth[k], seconds, &fio[r][fk]);
+				bb_affinity(&env, &mask, true);
+			}
+			bb_set_fast(&env, k != BB_QD1_SLOW);
+			if (bb_ours(&env, depth[k], seconds, &ours[r][k]))
+				return bb_fail(&env, img, k != BB_QD1_SLOW ?
+					       "run" : "run, no fast path");
+			if (!fio_first && k != BB_QD1_SLOW) {
+				bb_affinity(&env, &mask, false);
+				bb_fio(img, depth[k], seconds, &fio[r][fk]);
+				bb_affinity(&env, &mask, true);
+			}
+		}
 	}
 	for (i = 0; i < 2; i++) {
 		bb_set_fast(&env, i == 0);
@@ -595,30 +753,44 @@ int main(int argc, char **argv)
 	}
 	bb_set_fast(&env, true);
 	blkenv_stop(&env);
-	/* fio as it comes: one thread, wherever the scheduler puts it. */
-	sched_setaffinity(0, sizeof(mask), &mask);
-	for (i = 0; i < 2; i++)
-		bb_fio(img, depth[i], seconds, &fio[i]);
 	unlink(img);
 
-	printf("virtio-blk, 4 KiB random reads, %llu MiB image, page cache, %.0f s each\n",
-	       (unsigned long long)(BB_IMG_SIZE >> 20), seconds);
+	sum.rounds = rounds;
+	bb_medians(&ours[0][0], BB_OURS_NR, rounds, BB_OURS_NR, sum.ours);
+	bb_medians(&fio[0][0], BB_FIO_NR, rounds, BB_FIO_NR, sum.fio);
+	for (k = 0; k < BB_OURS_NR; k++) {
+		double v[BB_ROUNDS_MAX];
+
+		sum.ratio_ok[k] = sum.ours[k].ok && sum.fio[bb_pair[k]].ok;
+		if (!sum.ratio_ok[k])
+			continue;
+		for (r = 0; r < rounds; r++)
+			v[r] = sum.round_ratio[k][r] = ours[r][k].iops /
+				fio[r][bb_pair[k]].iops;
+		sum.ratio[k] = bb_median(v, rounds);
+	}
+
+	printf("virtio-blk, 4 KiB random reads, %llu MiB image, page cache, %.0f s each, %u rounds\n",
+	       (unsigned long long)(BB_IMG_SIZE >> 20), seconds, rounds);
 	if (spin)
 		printf("consumer spin budget %llu (not the daemon's default)\n",
 		       (unsigned long long)spin);
 	printf("%-14s %12s %10s %12s %10s %8s\n", "depth", "ours IOPS",
 	       "p99 us", "fio IOPS", "p99 us", "ratio");
-	bb_print_row("qd1", &ours[0], &fio[0]);
-	bb_print_row("qd32", &ours[1], &fio[1]);
-	bb_print_row("qd1 no inline", &ours[2], &fio[0]);
-	if (fio[0].ok && fio[1].ok)
+	bb_print_row("qd1", &sum, BB_QD1);
+	bb_print_row("qd32", &sum, BB_QD32);
+	bb_print_row("qd1 no inline", &sum, BB_QD1_SLOW);
+	printf("(IOPS and p99: medians of the rounds; ratio: the median of the rounds' ours / fio,\n the two run back to back, in turns)\n");
+	bb_print_rounds("qd1", &sum, BB_QD1);
+	bb_print_rounds("qd32", &sum, BB_QD32);
+	if (sum.ratio_ok[BB_QD1] && sum.ratio_ok[BB_QD32])
 		printf("targets: qd1 ratio >= 0.5: %s; qd32 ratio >= 1.0: %s\n",
-		       ours[0].iops / fio[0].iops >= 0.5 ? "met" : "NOT met",
-		       ours[1].iops / fio[1].iops >= 1.0 ? "met" : "NOT met");
-	bb_print_breakdown("qd1 breakdown", &bd[0], &ours[0]);
+		       sum.ratio[BB_QD1] >= 0.5 ? "met" : "NOT met",
+		       sum.ratio[BB_QD32] >= 1.0 ? "met" : "NOT met");
+	bb_print_breakdown("qd1 breakdown", &bd[0], &sum.ours[BB_QD1]);
 	bb_print_breakdown("qd1 breakdown, no inline (I/O thread, io_uring)",
-			   &bd[1], &ours[2]);
-	if (bb_write_json(json, ours, fio, bd, seconds, spin)) {
+			   &bd[1], &sum.ours[BB_QD1_SLOW]);
+	if (bb_write_json(json, &sum, bd, seconds, spin)) {
 		fprintf(stderr, "bench-blk: cannot write %s\n", json);
 		return 1;
 	}
