@@ -8,7 +8,10 @@
  * every request completed once and the in-flight record clean; an image
  * that cannot say "would block" (RWF_NOWAIT unsupported) is served by the
  * I/O thread; "inline": false (the operator's switch) serves every
- * request on the I/O thread, and is refused unless true or false.  Each
+ * request on the I/O thread, and is refused unless true or false.  A
+ * read the I/O thread pops itself (past the consumer thread's budget, or
+ * at a kick that found the queue taken) is tried from the page cache
+ * there too, and what the cache lacks of it goes to io_uring.  Each
  * checks the data, and the device's counts of reads served inline and
  * requests handed off (struct blk), and of where requests completed
  * (devstats.h, what `hvbridge stat` shows).
@@ -45,6 +48,11 @@ static __u64 fb_inline(struct blkenv *e)
 static __u64 fb_handoff(struct blkenv *e)
 {
 	return __atomic_load_n(&fb_blk(e)->nr_handoff, __ATOMIC_RELAXED);
+}
+
+static __u64 fb_io_cached(struct blkenv *e)
+{
+	return __atomic_load_n(&fb_blk(e)->nr_io_cached, __ATOMIC_RELAXED);
 }
 
 /*
@@ -445,7 +453,7 @@ Test(blk_fast, kick_while_the_queue_is_taken)
 	struct timespec ms20 = { 0, 20000000 };
 	struct blk *b = fb_blk(e);
 	int fd = fb_open();
-	__u64 in;
+	__u64 in, io_cached;
 	__u16 used;
 	__u32 len;
 	__u8 st;
@@ -453,6 +461,7 @@ Test(blk_fast, kick_while_the_queue_is_taken)
 	fb_file_write(fd, FB_SECTOR, FB_BLOCK, 6);
 	fb_settle(e);
 	in = fb_inline(e);
+	io_cached = fb_io_cached(e);
 	used = vdrv_used_pending(&e->drv, 0);
 	memset(blkenv_buf(e, 0), 0, FB_BLOCK);
 	pthread_mutex_lock(&b->lock);
@@ -469,6 +478,108 @@ Test(blk_fast, kick_while_the_queue_is_taken)
 	cr_assert(fb_buf_is(e, 0, FB_SECTOR, FB_BLOCK, 6));
 	cr_assert_eq(fb_inline(e), in,
 		     "served inline though the queue was taken");
+	cr_assert_eq(fb_io_cached(e) - io_cached, 1u,
+		     "the I/O thread did not read it from the page cache");
+	close(fd);
+}
+
+/*
+ * The same, with the read's second block out of the page cache: the I/O
+ * thread's RWF_NOWAIT copies the first block and stops short, and
+ * io_uring must read the rest into the rest of the buffer.
+ */
+Test(blk_fast, io_thread_finishes_a_half_cached_read_with_io_uring)
+{
+	struct blkenv *e = fb_start(fb_dir(), 2);
+	struct blk *b = fb_blk(e);
+	__u64 in, io_cached;
+	__u8 one[FB_BLOCK];
+	int fd = fb_open();
+	__u32 len;
+	__u8 st;
+
+	fb_file_write(fd, FB_SECTOR, 2 * FB_BLOCK, 12);
+	if (!fb_evict(fd, FB_SECTOR, 2 * FB_BLOCK))
+		cr_skip_test("the file system of %s keeps its pages", bt_img);
+	cr_assert_eq(pread(fd, one, FB_BLOCK, FB_SECTOR * 512),
+		     (ssize_t)FB_BLOCK);
+	if (!fb_evict(fd, FB_SECTOR + FB_BLOCK / 512, FB_BLOCK))
+		cr_skip_test("the file system of %s keeps its pages", bt_img);
+	fb_settle(e);
+	in = fb_inline(e);
+	io_cached = fb_io_cached(e);
+	memset(blkenv_buf(e, 0), 0, 2 * FB_BLOCK);
+	/* The queue taken: the I/O thread pops the read itself. */
+	pthread_mutex_lock(&b->lock);
+	cr_assert(blkenv_add(e, 0, VIRTIO_BLK_T_IN, FB_SECTOR, 2 * FB_BLOCK,
+			     1) >= 0, "%s", e->err);
+	cr_assert_eq(vdrv_kick(&e->drv, 0), HVB_STATUS_OK);
+	pthread_mutex_unlock(&b->lock);
+	cr_assert_eq(blkenv_reap(e, BT_WAIT_MS, &len, &st), 0, "%s", e->err);
+	cr_assert_eq(st, VIRTIO_BLK_S_OK);
+	cr_assert_eq(len, 2 * FB_BLOCK + 1);
+	cr_assert(fb_buf_is(e, 0, FB_SECTOR, 2 * FB_BLOCK, 12),
+		  "the read returned other data than the file holds");
+	cr_assert_eq(fb_inline(e), in, "served inline though the queue was "
+		     "taken");
+	cr_assert_eq(fb_io_cached(e), io_cached,
+		     "a read the cache held only half of counted as cached");
+	close(fd);
+}
+
+/*
+ * More cached reads at one kick than the consumer thread reads itself:
+ * it reads its budget, the I/O thread pops the rest and reads them from
+ * the page cache too, without io_uring; every read gets its own block,
+ * and none is handed off (none would block).
+ */
+#define FB_DEEP		32u
+Test(blk_fast, deep_queue_past_the_budget_read_from_cache_by_io_thread)
+{
+	struct blkenv *e = fb_start(fb_dir(), FB_DEEP);
+	__u64 in, ho, io_cached, sector;
+	unsigned int i, seen = 0;
+	int fd = fb_open();
+	__u32 len;
+	__u8 st;
+	int slot;
+
+	for (i = 0; i < FB_DEEP; i++)
+		fb_file_write(fd, FB_SECTOR + i * (FB_BLOCK / 512), FB_BLOCK,
+			      13);
+	fb_settle(e);
+	in = fb_inline(e);
+	ho = fb_handoff(e);
+	io_cached = fb_io_cached(e);
+	for (i = 0; i < FB_DEEP; i++) {
+		memset(blkenv_buf(e, i), 0, FB_BLOCK);
+		cr_assert(blkenv_add(e, i, VIRTIO_BLK_T_IN,
+				     FB_SECTOR + i * (FB_BLOCK / 512),
+				     FB_BLOCK, 1) >= 0, "%s", e->err);
+	}
+	cr_assert_eq(vdrv_kick(&e->drv, 0), HVB_STATUS_OK);
+	for (i = 0; i < FB_DEEP; i++) {
+		slot = blkenv_reap(e, BT_WAIT_MS, &len, &st);
+		cr_assert(slot >= 0 && slot < (int)FB_DEEP, "%s", e->err);
+		cr_assert_eq(st, VIRTIO_BLK_S_OK);
+		cr_assert_eq(len, FB_BLOCK + 1);
+		cr_assert(!(seen & (1u << slot)), "slot %d completed twice",
+			  slot);
+		seen |= 1u << slot;
+		sector = FB_SECTOR + (__u64)slot * (FB_BLOCK / 512);
+		cr_assert(fb_buf_is(e, (unsigned int)slot, sector, FB_BLOCK,
+				    13), "slot %d: other data than the file "
+			  "holds", slot);
+	}
+	cr_assert_eq(fb_handoff(e), ho, "a cached read was handed off");
+	cr_assert_eq(fb_inline(e) - in + fb_io_cached(e) - io_cached,
+		     FB_DEEP, "inline %llu, I/O thread from the cache %llu, "
+		     "of %u cached reads",
+		     (unsigned long long)(fb_inline(e) - in),
+		     (unsigned long long)(fb_io_cached(e) - io_cached),
+		     FB_DEEP);
+	cr_assert(fb_io_cached(e) > io_cached,
+		  "the I/O thread read none of them from the page cache");
 	close(fd);
 }
 
@@ -564,6 +675,8 @@ Test(blk_fast, inline_off_serves_on_the_io_thread)
 		     "the reads were not completed by the I/O thread");
 	cr_assert_eq(fb_stat(&fb_stats.inline_done), 0u,
 		     "a request completed inline with inline off");
+	cr_assert_eq(fb_io_cached(e), 0u,
+		     "the I/O thread read from the cache with inline off");
 	close(fd);
 }
 

@@ -130,13 +130,15 @@ struct blk {
 	struct blk_req *handoff, *handoff_tail;
 	unsigned int inflight;		/* (lock) SQEs not reaped */
 	/* (lock) preadv2(RWF_NOWAIT) works on the image: cleared for good
-	 * by the first EOPNOTSUPP, on the consumer thread, which then
-	 * leaves every kick to the I/O thread. */
+	 * by the first EOPNOTSUPP, on whichever thread tried it; the
+	 * consumer thread then leaves every kick to the I/O thread. */
 	bool nowait;
-	/* (lock) Reads the fast path completed, and requests it handed to
-	 * the I/O thread: for tests and the benchmark, which read them
-	 * from their own thread (relaxed atomics on both sides). */
-	__u64 nr_inline, nr_handoff;
+	/* (lock) Reads the fast path completed on the consumer thread,
+	 * requests it handed to the I/O thread, and reads the I/O thread
+	 * popped itself and got whole from the page cache without
+	 * io_uring: for tests and the benchmark, which read them from
+	 * their own thread (relaxed atomics on both sides). */
+	__u64 nr_inline, nr_handoff, nr_io_cached;
 	/* The fast path is on: options.inline (default true), set at
 	 * init; a benchmark may clear it while the queue is idle, to
 	 * measure the path without it (the kick that follows orders the
