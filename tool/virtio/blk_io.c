@@ -459,8 +459,13 @@ static unsigned int blk_io_pop(struct blk *b, bool inline_, bool *wake)
 			}
 		}
 		/* Out of slots cannot happen (one per queue entry); a
-		 * broken ring or device waits for the driver's reset. */
-		if (ret < 0 || !b->free || hvb_virtio_is_broken(b->vd))
+		 * broken ring or device waits for the driver's reset.  A
+		 * reset ends this loop too: the inner one stopped popping,
+		 * and with nothing in flight (every request it took done at
+		 * once) the kicks would be enabled and the chains still in
+		 * the ring seen again, for ever, with the lock held. */
+		if (ret < 0 || !b->free || hvb_virtio_is_broken(b->vd) ||
+		    __atomic_load_n(&b->stop, __ATOMIC_ACQUIRE))
 			break;
 		if (b->inflight || b->handoff) {
 			/* Busy: the I/O thread looks at the queue again
