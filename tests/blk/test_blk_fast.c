@@ -178,6 +178,24 @@ static bool fb_evict(int fd, __u64 sector, __u32 len)
 	return !resident;
 }
 
+/*
+ * Two blocks of @gen at FB_SECTOR, the first in the page cache and the
+ * second out of it, so that RWF_NOWAIT copies one block and stops short.
+ * Skips where the file system keeps its pages.
+ */
+static void fb_half_cached(int fd, __u32 gen)
+{
+	__u8 one[FB_BLOCK];
+
+	fb_file_write(fd, FB_SECTOR, 2 * FB_BLOCK, gen);
+	if (!fb_evict(fd, FB_SECTOR, 2 * FB_BLOCK))
+		cr_skip_test("the file system of %s keeps its pages", bt_img);
+	cr_assert_eq(pread(fd, one, FB_BLOCK, FB_SECTOR * 512),
+		     (ssize_t)FB_BLOCK);
+	if (!fb_evict(fd, FB_SECTOR + FB_BLOCK / 512, FB_BLOCK))
+		cr_skip_test("the file system of %s keeps its pages", bt_img);
+}
+
 /* A read of @len bytes at FB_SECTOR: OK, the whole length, and the
  * pattern of @gen. */
 static void fb_read_check(struct blkenv *e, unsigned int slot, __u32 len,
@@ -262,16 +280,8 @@ Test(blk_fast, half_cached_read_finished_by_io_thread)
 {
 	struct blkenv *e = fb_start(fb_dir(), 2);
 	int fd = fb_open();
-	__u8 one[FB_BLOCK];
 
-	fb_file_write(fd, FB_SECTOR, 2 * FB_BLOCK, 3);
-	/* The second block out of the cache, the first back in. */
-	if (!fb_evict(fd, FB_SECTOR, 2 * FB_BLOCK))
-		cr_skip_test("the file system of %s keeps its pages", bt_img);
-	cr_assert_eq(pread(fd, one, FB_BLOCK, FB_SECTOR * 512),
-		     (ssize_t)FB_BLOCK);
-	if (!fb_evict(fd, FB_SECTOR + FB_BLOCK / 512, FB_BLOCK))
-		cr_skip_test("the file system of %s keeps its pages", bt_img);
+	fb_half_cached(fd, 3);
 	/* RWF_NOWAIT copies the first block and stops short; the I/O
 	 * thread must read the rest into the rest of the buffer. */
 	fb_read_counted(e, 3, 0, 1, "a read half in the page cache");
@@ -493,18 +503,11 @@ Test(blk_fast, io_thread_finishes_a_half_cached_read_with_io_uring)
 	struct blkenv *e = fb_start(fb_dir(), 2);
 	struct blk *b = fb_blk(e);
 	__u64 in, io_cached;
-	__u8 one[FB_BLOCK];
 	int fd = fb_open();
 	__u32 len;
 	__u8 st;
 
-	fb_file_write(fd, FB_SECTOR, 2 * FB_BLOCK, 12);
-	if (!fb_evict(fd, FB_SECTOR, 2 * FB_BLOCK))
-		cr_skip_test("the file system of %s keeps its pages", bt_img);
-	cr_assert_eq(pread(fd, one, FB_BLOCK, FB_SECTOR * 512),
-		     (ssize_t)FB_BLOCK);
-	if (!fb_evict(fd, FB_SECTOR + FB_BLOCK / 512, FB_BLOCK))
-		cr_skip_test("the file system of %s keeps its pages", bt_img);
+	fb_half_cached(fd, 12);
 	fb_settle(e);
 	in = fb_inline(e);
 	io_cached = fb_io_cached(e);
