@@ -602,7 +602,8 @@ Test(blk_fast, image_without_nowait)
 	 * I/O thread takes every kick itself. */
 	fb_read_counted(e, 5, 0, 1,
 			"the first read of an image without RWF_NOWAIT");
-	cr_assert(!fb_blk(e)->nowait, "RWF_NOWAIT still tried");
+	cr_assert(!__atomic_load_n(&fb_blk(e)->nowait, __ATOMIC_RELAXED),
+		  "RWF_NOWAIT still tried");
 	fb_read_counted(e, 5, 0, 0,
 			"a later read of an image without RWF_NOWAIT");
 	close(fd);

@@ -129,9 +129,11 @@ struct blk {
 	 * start: what would block.  FIFO. */
 	struct blk_req *handoff, *handoff_tail;
 	unsigned int inflight;		/* (lock) SQEs not reaped */
-	/* (lock) preadv2(RWF_NOWAIT) works on the image: cleared for good
-	 * by the first EOPNOTSUPP, on whichever thread tried it; the
-	 * consumer thread then leaves every kick to the I/O thread. */
+	/* preadv2(RWF_NOWAIT) works on the image: cleared for good by the
+	 * first EOPNOTSUPP, under the lock, on whichever thread tried it;
+	 * the consumer thread then leaves every kick to the I/O thread.
+	 * It reads it before taking the lock, so relaxed atomics on every
+	 * side. */
 	bool nowait;
 	/* (lock) Reads the fast path completed on the consumer thread,
 	 * requests it handed to the I/O thread, and reads the I/O thread
@@ -142,7 +144,8 @@ struct blk {
 	/* The fast path is on: options.inline (default true), set at
 	 * init; a benchmark may clear it while the queue is idle, to
 	 * measure the path without it (the kick that follows orders the
-	 * store). */
+	 * store: the consumer thread reads it at that kick, the I/O thread
+	 * when it pops after it). */
 	bool fast;
 
 	/* The consumer thread starts and joins the thread. */

@@ -94,7 +94,7 @@ int blk_io_init(struct blk *b, const char **why)
 		return -err;
 	}
 	b->has_lock = true;
-	/* Until a read says otherwise (EOPNOTSUPP): blk_io_read_now(). */
+	/* Until a read says otherwise (EOPNOTSUPP): blk_io_read_cached(). */
 	b->nowait = true;
 	/* Blocking: io_uring answers a read of an O_NONBLOCK file with
 	 * -EAGAIN instead of waiting for it to become readable. */
@@ -349,7 +349,7 @@ static bool blk_io_read_cached(struct blk *b, struct blk_req *r)
 	} else if (n < 0 && errno == EOPNOTSUPP) {
 		/* This file cannot say "would block": every read goes to
 		 * io_uring from now on. */
-		b->nowait = false;
+		__atomic_store_n(&b->nowait, false, __ATOMIC_RELAXED);
 		hvb_log_once(HVB_LOG_INFO,
 			     "%s: the image takes no RWF_NOWAIT; reads go through the I/O thread (said once)",
 			     b->vd->dev->name);
@@ -361,7 +361,8 @@ static bool blk_io_read_cached(struct blk *b, struct blk_req *r)
  * image able to say "would block", small enough to copy at once)? */
 static bool blk_io_try_cached(const struct blk *b, const struct blk_req *r)
 {
-	return b->fast && b->nowait && r->kind == BLK_REQ_RW &&
+	return b->fast && __atomic_load_n(&b->nowait, __ATOMIC_RELAXED) &&
+	       r->kind == BLK_REQ_RW &&
 	       r->type == VIRTIO_BLK_T_IN && r->len &&
 	       r->len <= BLK_INLINE_MAX_BYTES;
 }
@@ -650,9 +651,12 @@ void blk_io_kick(struct blk *b, struct hvb_virtqueue *vq)
 	/* Taken: the I/O thread is popping or completing; it pops again
 	 * for this kick.  Never wait here: the consumer thread serves
 	 * every other CPU too.  Nor is there anything to gain here on an
-	 * image without RWF_NOWAIT (b->nowait: only this thread clears
-	 * it). */
-	if (!b->fast || !b->nowait || pthread_mutex_trylock(&b->lock)) {
+	 * image without RWF_NOWAIT.  b->nowait is read before the lock,
+	 * and either thread may clear it under the lock: a relaxed atomic
+	 * on both sides (a stale true costs one try that finds it cleared
+	 * under the lock, nothing more). */
+	if (!b->fast || !__atomic_load_n(&b->nowait, __ATOMIC_RELAXED) ||
+	    pthread_mutex_trylock(&b->lock)) {
 		blk_io_wake(b);
 		return;
 	}
