@@ -434,12 +434,29 @@ static const unsigned int bb_pair[BB_OURS_NR] = {
 	[BB_QD1_SLOW] = BB_FIO_QD1,
 };
 
-static void bb_json_rounds(cJSON *o, const char *key,
-			   const struct bb_summary *sum, unsigned int k)
+/* <prefix>iops_<name> and <prefix>p99_us_<name> of one point. */
+static void bb_json_point(cJSON *o, const char *prefix, const char *name,
+			  const struct bb_result *x)
 {
+	char key[64];
+
+	snprintf(key, sizeof(key), "%siops_%s", prefix, name);
+	bb_json_num(o, key, x->ok, x->iops);
+	snprintf(key, sizeof(key), "%sp99_us_%s", prefix, name);
+	bb_json_num(o, key, x->ok, x->p99_us);
+}
+
+/* ratio_<name>, the median, and ratio_<name>_rounds, each round's. */
+static void bb_json_ratio(cJSON *o, const char *name,
+			  const struct bb_summary *sum, unsigned int k)
+{
+	char key[64];
 	cJSON *a;
 	unsigned int r;
 
+	snprintf(key, sizeof(key), "ratio_%s", name);
+	bb_json_num(o, key, sum->ratio_ok[k], sum->ratio[k]);
+	snprintf(key, sizeof(key), "ratio_%s_rounds", name);
 	if (!sum->ratio_ok[k]) {
 		cJSON_AddNullToObject(o, key);
 		return;
@@ -471,33 +488,15 @@ static int bb_write_json(const char *path, const struct bb_summary *sum,
 				"median over the rounds of ours / fio, each round's two runs back to back; IOPS and p99: medians of the rounds");
 	/* 0: the daemon's default. */
 	cJSON_AddNumberToObject(o, "consumer_spin_budget", (double)spin);
-	bb_json_num(o, "iops_qd1", ours[BB_QD1].ok, ours[BB_QD1].iops);
-	bb_json_num(o, "iops_qd32", ours[BB_QD32].ok, ours[BB_QD32].iops);
-	bb_json_num(o, "p99_us_qd1", ours[BB_QD1].ok, ours[BB_QD1].p99_us);
-	bb_json_num(o, "p99_us_qd32", ours[BB_QD32].ok,
-		    ours[BB_QD32].p99_us);
-	bb_json_num(o, "fio_iops_qd1", fio[BB_FIO_QD1].ok,
-		    fio[BB_FIO_QD1].iops);
-	bb_json_num(o, "fio_iops_qd32", fio[BB_FIO_QD32].ok,
-		    fio[BB_FIO_QD32].iops);
-	bb_json_num(o, "fio_p99_us_qd1", fio[BB_FIO_QD1].ok,
-		    fio[BB_FIO_QD1].p99_us);
-	bb_json_num(o, "fio_p99_us_qd32", fio[BB_FIO_QD32].ok,
-		    fio[BB_FIO_QD32].p99_us);
-	bb_json_num(o, "ratio_qd1", sum->ratio_ok[BB_QD1],
-		    sum->ratio[BB_QD1]);
-	bb_json_num(o, "ratio_qd32", sum->ratio_ok[BB_QD32],
-		    sum->ratio[BB_QD32]);
-	bb_json_rounds(o, "ratio_qd1_rounds", sum, BB_QD1);
-	bb_json_rounds(o, "ratio_qd32_rounds", sum, BB_QD32);
+	bb_json_point(o, "", "qd1", &ours[BB_QD1]);
+	bb_json_point(o, "", "qd32", &ours[BB_QD32]);
+	bb_json_point(o, "fio_", "qd1", &fio[BB_FIO_QD1]);
+	bb_json_point(o, "fio_", "qd32", &fio[BB_FIO_QD32]);
+	bb_json_ratio(o, "qd1", sum, BB_QD1);
+	bb_json_ratio(o, "qd32", sum, BB_QD32);
 	/* The I/O thread's path alone (the fast path off), same rounds. */
-	bb_json_num(o, "iops_qd1_no_inline", ours[BB_QD1_SLOW].ok,
-		    ours[BB_QD1_SLOW].iops);
-	bb_json_num(o, "p99_us_qd1_no_inline", ours[BB_QD1_SLOW].ok,
-		    ours[BB_QD1_SLOW].p99_us);
-	bb_json_num(o, "ratio_qd1_no_inline", sum->ratio_ok[BB_QD1_SLOW],
-		    sum->ratio[BB_QD1_SLOW]);
-	bb_json_rounds(o, "ratio_qd1_no_inline_rounds", sum, BB_QD1_SLOW);
+	bb_json_point(o, "", "qd1_no_inline", &ours[BB_QD1_SLOW]);
+	bb_json_ratio(o, "qd1_no_inline", sum, BB_QD1_SLOW);
 	for (j = 0; j < 2; j++) {
 		const char *pre = j ? "qd1_no_inline_breakdown" :
 				      "qd1_breakdown";
