@@ -273,12 +273,13 @@ struct bench_sleeper {
 
 /*
  * The CPU of arming a timer @ahead_ns from now and cancelling it at once,
- * median of @n, less the clock reads' own (@clock_cpu); @scratch holds
- * @n.  A timer due before the CPU's next event must be programmed into
+ * median of @n, less @clock_cpu (what four clock reads cost; this takes
+ * two, so each figure is a few tens of ns low, which the difference
+ * between two of them cancels); @scratch holds @n.  A timer due before the CPU's next event must be programmed into
  * the CPU's timer device when it is armed and again when it is cancelled
  * (back to that next event); one due after it is only queued.  The
  * difference is what a timed sleep pays on top of a sleep that a
- * producer ends: what the virtual machine charges for that device.
+ * producer ends: what the platform charges for that device.
  * timerfd arms the same hrtimers a futex wait with a timeout does.
  */
 static double bench_timer_arm_cpu(__u64 ahead_ns, size_t n, double clock_cpu,
