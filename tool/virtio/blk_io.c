@@ -23,7 +23,8 @@
  * docs/performance.md has the measurements.
  *
  * The I/O thread queues a readv/writev/fsync straight on guest memory
- * for each request handed over or popped by itself; one
+ * for each request handed over, or popped by itself and not wholly in
+ * the page cache; one
  * io_uring_submit_and_wait() (without the lock) then submits the whole
  * batch and waits for whatever completes first, a request or a kick.
  * The ring is the I/O thread's alone: the consumer thread never touches
