@@ -2,18 +2,21 @@
 # SPDX-License-Identifier: MIT
 # Description: the linux-zone benchmark's figures and verdict
 # (docs/linux-zone.md, "Benchmark"), from the serial log of one
-# `scripts/run-linux.sh --bench` run.  The root zone printed the three
-# sides' fio JSON (scripts/hvbridge-linux bench: "root", the image file
-# itself; "zone1-off" and "zone1-on", zone1 on the disks the daemon
-# serves from it with its fast path off and on) gzipped in base64, one
-# numbered "hvbridge-root: bench: SIDE json N DATA" line each; a root
-# line that a hypervisor line cut shows twice, its head and then whole
+# `scripts/run-linux.sh --bench` run.  The root zone printed each run's
+# fio JSON (scripts/hvbridge-linux bench: "root", the image file
+# itself; "zone1-off-R" and "zone1-on-R", zone1 on the disks the daemon
+# serves from it with its fast path off and on, in round R of the
+# rounds that take turns) gzipped in base64, one numbered
+# "hvbridge-root: bench: RUN json N DATA" line each; a root line that a
+# hypervisor line cut shows twice, its head and then whole
 # (docs/console.md), so the longest line of each number is the one.
 # Writes JSON_OUT (build/bench/linux-zone.json) with each job's figures
-# on the three sides, the zone1/root ratios before (fast path off) and
-# after (on), the daemon's counters of where each disk's requests
-# completed, and fio's own JSON of each side beside it
-# (linux-zone.SIDE.fio.json).  Fails only when the run went wrong: a
+# on the three sides (zone1's: each the median of its rounds'), the
+# zone1/root ratios before (fast path off) and after (on), after /
+# before as the median of the rounds' paired ratios with each round's,
+# the daemon's counters of each disk's requests, kicks, interrupts and
+# register accesses, and fio's own JSON of each run beside it
+# (linux-zone.RUN.fio.json).  Fails only when the run went wrong: a
 # step missing or FAILED, a JSON that does not come back whole, a job
 # that errored or did no I/O, daemon errors, or a fast path that was not
 # what the side says (taken with it off, never taken with it on: then
@@ -55,20 +58,40 @@ def first(pattern):
     return None
 
 
-SIDES = ("root", "zone1-off", "zone1-on")
 # The bench disks' windows: the daemon's fast path off, and on
 # (scripts/mkguestfs.sh --bench).
-DISK = {"zone1-off": "0xa000800", "zone1-on": "0xa000a00"}
+DISK = {"off": "0xa000800", "on": "0xa000a00"}
+m = first(r"hvbridge-root: bench: step 5: zone1: (\d+) rounds")
+ROUNDS = int(m.group(1)) if m else 0
+if not m:
+    problems.append("no '%sbench: step 5: zone1: N rounds' line" % R)
+
+
+def run_name(side, rnd):
+    return "zone1-%s-%d" % (side, rnd)
+
+
+def first_side(rnd):
+    """The side that ran first in round RND: off in odd rounds."""
+    return "off" if rnd % 2 else "on"
+
+
+# zone1's runs in the order they ran.
+RUNS = [run_name(s, r) for r in range(1, ROUNDS + 1)
+        for s in ((first_side(r), "on" if first_side(r) == "off" else "off"))]
+SIDES = ("root",) + tuple(RUNS)
 
 # The steps, in the order hvbridge-linux bench takes them.
-for step in ("bench: step 1:", "bench: root: fio-", "bench: step 2:",
-             "bench: step 3: zone1 up", "bench: zone1: fio-",
-             "bench: step 4:", "bench: root zone fio done",
-             "bench: step 5:", "bench: zone1-off fio done",
-             "bench: step 6:", "bench: zone1-on fio done",
-             "bench: step 7:", "bench: zone1 powered itself off",
-             "bench: done", "hvbridge-linux bench exited, status 0",
-             "hvbridge.ko unloaded"):
+steps = ["bench: step 1:", "bench: root: fio-", "bench: step 2:",
+         "bench: step 3: zone1 up", "bench: zone1: fio-",
+         "bench: step 4:", "bench: root zone fio done", "bench: step 5:"]
+for run in RUNS:
+    steps += ["bench: round %s: %s: fio on" % (run.rsplit("-", 1)[1], run),
+              "bench: %s fio done" % run]
+steps += ["bench: step 6:", "bench: zone1 powered itself off",
+          "bench: done", "hvbridge-linux bench exited, status 0",
+          "hvbridge.ko unloaded"]
+for step in steps:
     if not first(re.escape(R + step)):
         problems.append("no '%s%s' line" % (R, step))
 if not first(r"hvbridge-hyp: root: SYSTEM_OFF"):
@@ -166,48 +189,88 @@ img = first(r"hvbridge-root: bench: step 2: (\S+), (\d+) MiB, on ([^;\s]+);"
 secs = first(r"hvbridge-root: bench: step 4: .*4 jobs of (\d+)\+(\d+) s")
 
 
+CNT = ("requests", "inline", "io_thread", "errors", "kicks", "irqs",
+       "mmio_rd", "mmio_wr")
+
+
 def counters():
     """The daemon's counters of each bench disk at each point
-    ("start": before zone1's fio; then after each side), from the
+    ("start": before zone1's first run; then after each run), from the
     "bench: counters WHEN BASE: ..." lines: {when: {base: {...}}}."""
     got = {}
     for line in log:
         m = re.search(r"hvbridge-root: bench: counters (\S+) (0x[0-9a-f]+): "
                       r"requests (\d+) inline (\d+) iothread (\d+) "
-                      r"errors (\d+)", line)
+                      r"errors (\d+) kicks (\d+) irqs (\d+) mmio_rd (\d+) "
+                      r"mmio_wr (\d+)", line)
         if m:
             got.setdefault(m.group(1), {})[m.group(2)] = {
-                k: int(m.group(i)) for i, k in
-                enumerate(("requests", "inline", "io_thread", "errors"), 3)}
+                k: int(m.group(i)) for i, k in enumerate(CNT, 3)}
     return got
 
 
 cnt = counters()
-served = {}
-# Each side's disk, from the counters before it to those after it: what
-# the daemon did for that side's fio alone.
-for side, before in (("zone1-off", "start"), ("zone1-on", "zone1-off")):
-    a = cnt.get(before, {}).get(DISK[side])
-    b = cnt.get(side, {}).get(DISK[side])
+# Each run's disk, from the counters before it to those after it: what
+# the daemon did for that run's fio alone.  Each side's "served" is the
+# sum of its runs'.
+run_served = {}
+for before, run in zip(["start"] + RUNS, RUNS):
+    disk = DISK[run.split("-")[1]]
+    a = cnt.get(before, {}).get(disk)
+    b = cnt.get(run, {}).get(disk)
     if not a or not b:
         problems.append("%s: no daemon counters of its disk %s before "
-                        "and after it" % (side, DISK[side]))
+                        "and after it" % (run, disk))
         continue
-    served[side] = {k: b[k] - a[k] for k in b}
-    served[side]["disk"] = DISK[side]
-# The fast path must be what the side says it is: never taken with it
-# off; taken with it on (a file system without RWF_NOWAIT would leave
-# every request to the I/O thread, and "after" would be "before").
-if "zone1-off" in served and served["zone1-off"]["inline"]:
-    problems.append("zone1-off: %d requests completed inline with the "
-                    "fast path off" % served["zone1-off"]["inline"])
-if "zone1-on" in served and not served["zone1-on"]["inline"]:
-    problems.append("zone1-on: no request completed inline: the daemon "
-                    "never took its fast path (does the image's file "
-                    "system answer RWF_NOWAIT?)")
+    run_served[run] = {k: b[k] - a[k] for k in CNT}
+# The fast path must be what the side says it is, in every run: never
+# taken with it off; taken with it on (a file system without RWF_NOWAIT
+# would leave every request to the I/O thread, and "after" would be
+# "before").
+for run, v in sorted(run_served.items()):
+    if "-off-" in run and v["inline"]:
+        problems.append("%s: %d requests completed inline with the "
+                        "fast path off" % (run, v["inline"]))
+    if "-on-" in run and not v["inline"]:
+        problems.append("%s: no request completed inline: the daemon "
+                        "never took its fast path (does the image's file "
+                        "system answer RWF_NOWAIT?)" % run)
 # (The daemon's "takes no RWF_NOWAIT" line proves nothing here: zone1's
 # root disk, rootfs.ext4 on the initramfs's tmpfs, says it too, and the
 # line does not name the window.)
+served = {}
+for side in ("off", "on"):
+    runs = [run_served[r] for r in RUNS if "-%s-" % side in r and
+            r in run_served]
+    if not runs:
+        continue
+    v = {k: sum(x[k] for x in runs) for k in CNT}
+    v["disk"] = DISK[side]
+    v["runs"] = len(runs)
+    if v["requests"]:
+        v["irqs_per_request"] = round(v["irqs"] / v["requests"], 3)
+        v["kicks_per_request"] = round(v["kicks"] / v["requests"], 3)
+        v["mmio_per_request"] = round((v["mmio_rd"] + v["mmio_wr"]) /
+                                      v["requests"], 3)
+    served["zone1-" + side] = v
+
+
+def median(xs):
+    xs = sorted(x for x in xs if x is not None)
+    if not xs:
+        return None
+    n = len(xs)
+    return xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2
+
+
+def side_figures(side, name):
+    """The figures of job NAME on zone1's SIDE: each the median of its
+    rounds' (None when no round has the job)."""
+    runs = [fig[run_name(side, r)].get(name) for r in range(1, ROUNDS + 1)]
+    runs = [x for x in runs if x]
+    if not runs:
+        return None
+    return {k: median([x[k] for x in runs]) for k in runs[0]}
 
 
 def ratio(a, b, metric):
@@ -218,12 +281,21 @@ def ratio(a, b, metric):
 jobs = []
 for name, dirn, metric in JOBS:
     r = fig["root"].get(name)
-    off, on = fig["zone1-off"].get(name), fig["zone1-on"].get(name)
+    off, on = side_figures("off", name), side_figures("on", name)
+    rounds = []
+    for rnd in range(1, ROUNDS + 1):
+        a = fig[run_name("off", rnd)].get(name)
+        b = fig[run_name("on", rnd)].get(name)
+        rounds.append({"round": rnd, "first": first_side(rnd),
+                       "zone1_inline_off": a, "zone1": b,
+                       "after_over_before": ratio(b, a, metric)})
     jobs.append({"name": name, "rw": dirn, "metric": metric,
                  "root": r, "zone1_inline_off": off, "zone1": on,
                  "ratio_zone1_inline_off_to_root": ratio(off, r, metric),
                  "ratio_zone1_to_root": ratio(on, r, metric),
-                 "after_over_before": ratio(on, off, metric)})
+                 "after_over_before": median(
+                     [x["after_over_before"] for x in rounds]),
+                 "rounds": rounds})
 load = {k: os.environ.get("HVB_BENCH_LOAD_" + k.upper())
         for k in ("start", "end")}
 
@@ -237,6 +309,15 @@ out = {
                 "time, time_based)",
     "ramp_seconds": int(secs.group(1)) if secs else None,
     "seconds_per_job": int(secs.group(2)) if secs else None,
+    "rounds": ROUNDS,
+    "rounds_are": "zone1's fio ran on each disk once a round, the two "
+                  "runs back to back, the fast path off first in odd "
+                  "rounds and on first in even ones, so that neither "
+                  "always finds what the other left (dirty pages being "
+                  "written back, a host that has warmed up); zone1's "
+                  "figures are each the median of the rounds', and "
+                  "after_over_before the median of the rounds' paired "
+                  "ratios (jobs[].rounds has each round's)",
     "host_load_average": load,
     "fio": {"root": root_info and root_info.group(1),
             "zone1": zone_info and zone_info.group(1)},
@@ -257,7 +338,7 @@ out = {
     },
     "zone1_inline_off": {
         "target": zone_info and zone_info.group(3),
-        "disk": DISK["zone1-off"],
+        "disk": DISK["off"],
         "direct": 1,
         "measures": "fio on a virtio-blk disk of zone1 backed by that "
                     "same file, O_DIRECT (no page cache in zone1), the "
@@ -268,7 +349,7 @@ out = {
     },
     "zone1": {
         "target": zone_info and zone_info.group(4),
-        "disk": DISK["zone1-on"],
+        "disk": DISK["on"],
         "direct": 1,
         "measures": "the same on a second disk on the same file with the "
                     "daemon's fast path on, as shipped: reads the page "
@@ -276,18 +357,22 @@ out = {
                     "thread that took the kick; the 'after'",
     },
     "daemon_served": served,
-    "daemon_served_is": "per disk, for its side's fio alone (hvbridge "
-                        "stat's counters after the side minus before it): "
-                        "requests completed, inline (on the consumer "
-                        "thread at their kick: the fast path) and by the "
-                        "I/O thread",
+    "daemon_served_is": "per disk, for its side's fio runs alone, summed "
+                        "over the rounds (hvbridge stat's counters after "
+                        "each run minus before it): requests completed, "
+                        "inline (on the consumer thread at their kick: "
+                        "the fast path) and by the I/O thread, errors, "
+                        "kicks, interrupts raised and register reads and "
+                        "writes served, and those per request",
+    "daemon_served_per_run": run_served,
     "ratio_is": "zone1 / root of each job's figure (IOPS or MB/s): the "
                 "share of the backing file's own speed that zone1 gets "
                 "through the whole virtio-blk path, both measured in the "
                 "same run on the same emulated machine; "
                 "ratio_zone1_inline_off_to_root is the 'before', "
-                "ratio_zone1_to_root the 'after', after_over_before "
-                "zone1's after / before",
+                "ratio_zone1_to_root the 'after' (both from zone1's "
+                "median figures), after_over_before the median of the "
+                "rounds' zone1 after / before",
     "jobs": jobs,
 }
 if problems:
@@ -304,6 +389,8 @@ for s in fio:
             f.write("\n")
 
 print("== linux-zone bench: one QEMU TCG run, only the ratios mean anything")
+print("  zone1: %d rounds, each one run on each disk back to back, the fast "
+      "path off first in odd rounds" % ROUNDS)
 print("  fio %s / %s, kernel %s / %s (root / zone1)" %
       (out["fio"]["root"], out["fio"]["zone1"], out["kernel"]["root"],
        out["kernel"]["zone1"]))
@@ -338,8 +425,12 @@ for j in jobs:
            fmt_ratio(j["ratio_zone1_inline_off_to_root"]),
            fmt_ratio(j["ratio_zone1_to_root"]),
            fmt_ratio(j["after_over_before"])))
-print("  (before, after: zone1 / root with the fast path off, on; a/b: "
-      "after / before)")
+print("  (before, after: zone1's median / root with the fast path off, on; "
+      "a/b: the median of the rounds' after / before)")
+for j in jobs:
+    each = ["%s (%s first)" % (fmt_ratio(x["after_over_before"]), x["first"])
+            for x in j["rounds"]]
+    print("  %-17s a/b each round: %s" % (j["name"], ", ".join(each)))
 print("  clat p50/p99 us: %-17s %s" % ("", "root | zone1 off | zone1 on"))
 for j in jobs:
     def lat(side):
@@ -350,10 +441,15 @@ for j in jobs:
 for side in ("zone1-off", "zone1-on"):
     v = served.get(side)
     if v:
-        print("  daemon, %s's fio on %s: %d requests, %d inline, %d on the "
-              "I/O thread, %d errors" % (side, v["disk"], v["requests"],
-                                         v["inline"], v["io_thread"],
-                                         v["errors"]))
+        print("  daemon, %s's %d runs on %s: %d requests, %d inline, %d on "
+              "the I/O thread, %d errors" % (side, v["runs"], v["disk"],
+                                             v["requests"], v["inline"],
+                                             v["io_thread"], v["errors"]))
+        if v["requests"]:
+            print("    a request: %.3f interrupts, %.3f kicks, %.3f register "
+                  "accesses" % (v["irqs_per_request"],
+                                v["kicks_per_request"],
+                                v["mmio_per_request"]))
 top = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 print("  written to %s" % os.path.relpath(os.path.abspath(out_path), top))
 if problems:

@@ -6,7 +6,8 @@
 # sequential reads and writes) runs in the root zone on an image file
 # on ext4, then in zone1 on two virtio-blk disks the daemon serves from
 # that file, its fast path off on the first ("before") and on on the
-# second ("after") (scripts/run-linux.sh --bench);
+# second ("after"), in rounds that take turns at going first
+# (scripts/run-linux.sh --bench);
 # tests/linux/bench-report.py turns the serial log into JSON_OUT with
 # each side's figures, the ratios and the daemon's counters.  It
 # fails only when the run went wrong (fio missing, a job failing, a
@@ -17,12 +18,12 @@
 # CPU past the default 500 ms; that would abort zone1, not slow it.
 #
 # bench.sh WORK_DIR JSON_OUT
-# BENCH_TIMEOUT (1200) s: the watchdog of the whole run, builds included.
+# BENCH_TIMEOUT (1800) s: the watchdog of the whole run, builds included.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 work=${1:?usage: bench.sh WORK_DIR JSON_OUT}
 json=${2:?usage: bench.sh WORK_DIR JSON_OUT}
-tmo=${BENCH_TIMEOUT:-1200}
+tmo=${BENCH_TIMEOUT:-1800}
 mkdir -p "$work"
 out=$work/bench.out
 log=$work/serial.log
