@@ -28,6 +28,7 @@
 #
 # bench-report.py SERIAL_LOG JSON_OUT
 import base64
+import glob
 import gzip
 import hashlib
 import json
@@ -270,7 +271,10 @@ def side_figures(side, name):
     runs = [x for x in runs if x]
     if not runs:
         return None
-    return {k: median([x[k] for x in runs]) for k in runs[0]}
+    med = {k: median([x[k] for x in runs]) for k in runs[0]}
+    # A median of two is their mean: round it as fio's own figures are.
+    return {k: round(v, 2) if isinstance(v, float) else v
+            for k, v in med.items()}
 
 
 def ratio(a, b, metric):
@@ -382,6 +386,11 @@ with open(out_path, "w") as f:
     json.dump(out, f, indent=1)
     f.write("\n")
 stem = re.sub(r"\.json$", "", out_path)
+# An earlier run's files of runs this one did not make (fewer rounds,
+# or the names from before the rounds) would pass for this run's.
+for old in glob.glob(glob.escape(stem) + ".*.fio.json"):
+    if old[len(stem) + 1:-len(".fio.json")] not in fio:
+        os.unlink(old)
 for s in fio:
     if fio[s]:
         with open("%s.%s.fio.json" % (stem, s), "w") as f:
