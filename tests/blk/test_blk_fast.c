@@ -11,7 +11,9 @@
  * request on the I/O thread, and is refused unless true or false.  A
  * read the I/O thread pops itself (past the consumer thread's budget, or
  * at a kick that found the queue taken) is tried from the page cache
- * there too, and what the cache lacks of it goes to io_uring.  Each
+ * there too, and what the cache lacks of it goes to io_uring, unless
+ * "io_thread_cached": false says the ring takes them all; unset, the
+ * choice is measured at creation.  Each
  * checks the data, and the device's counts of reads served inline and
  * requests handed off (struct blk), and of where requests completed
  * (devstats.h, what `hvbridge stat` shows).
@@ -95,15 +97,25 @@ static const char *fb_dir(void)
  * taking the lock once it had nothing to do for a while means the next
  * kick finds the lock free, as the fast path needs.
  */
-static struct blkenv *fb_start(const char *dir, unsigned int nr_slots)
+static struct blkenv *fb_start_with(const char *dir, unsigned int nr_slots,
+				    const char *extra_opts)
 {
-	struct blkenv *e = bt_start(dir, BT_IMG_SIZE, "", 128, nr_slots,
-				    2 * FB_BLOCK);
+	struct blkenv *e = bt_start(dir, BT_IMG_SIZE, extra_opts, 128,
+				    nr_slots, 2 * FB_BLOCK);
 
 	cr_assert_eq(bt_do(e, 0, VIRTIO_BLK_T_GET_ID, 0, 20, NULL),
 		     VIRTIO_BLK_S_OK);
 	return e;
 }
+
+static struct blkenv *fb_start(const char *dir, unsigned int nr_slots)
+{
+	return fb_start_with(dir, nr_slots, "");
+}
+
+/* The I/O thread tries the page cache first, whatever blk_io_calibrate()
+ * would find on this machine: the tests of that path. */
+#define FB_IO_CACHED	", \"io_thread_cached\": true"
 
 static void fb_settle(struct blkenv *e)
 {
@@ -459,7 +471,7 @@ Test(blk_fast, flush_racing_reads)
  */
 Test(blk_fast, kick_while_the_queue_is_taken)
 {
-	struct blkenv *e = fb_start(fb_dir(), 2);
+	struct blkenv *e = fb_start_with(fb_dir(), 2, FB_IO_CACHED);
 	struct timespec ms20 = { 0, 20000000 };
 	struct blk *b = fb_blk(e);
 	int fd = fb_open();
@@ -500,7 +512,7 @@ Test(blk_fast, kick_while_the_queue_is_taken)
  */
 Test(blk_fast, io_thread_finishes_a_half_cached_read_with_io_uring)
 {
-	struct blkenv *e = fb_start(fb_dir(), 2);
+	struct blkenv *e = fb_start_with(fb_dir(), 2, FB_IO_CACHED);
 	struct blk *b = fb_blk(e);
 	__u64 in, io_cached;
 	int fd = fb_open();
@@ -537,9 +549,15 @@ Test(blk_fast, io_thread_finishes_a_half_cached_read_with_io_uring)
  * and none is handed off (none would block).
  */
 #define FB_DEEP		32u
-Test(blk_fast, deep_queue_past_the_budget_read_from_cache_by_io_thread)
+/*
+ * FB_DEEP cached reads in one kick on a device started with @extra_opts:
+ * each completes once, with the file's data, none handed off.  Returns
+ * how many the I/O thread read from the page cache itself; *inline_
+ * says how many the consumer thread served.
+ */
+static __u64 fb_deep_cached(const char *extra_opts, __u64 *inline_)
 {
-	struct blkenv *e = fb_start(fb_dir(), FB_DEEP);
+	struct blkenv *e = fb_start_with(fb_dir(), FB_DEEP, extra_opts);
 	__u64 in, ho, io_cached, sector;
 	unsigned int i, seen = 0;
 	int fd = fb_open();
@@ -575,15 +593,53 @@ Test(blk_fast, deep_queue_past_the_budget_read_from_cache_by_io_thread)
 			  "holds", slot);
 	}
 	cr_assert_eq(fb_handoff(e), ho, "a cached read was handed off");
-	cr_assert_eq(fb_inline(e) - in + fb_io_cached(e) - io_cached,
-		     FB_DEEP, "inline %llu, I/O thread from the cache %llu, "
-		     "of %u cached reads",
-		     (unsigned long long)(fb_inline(e) - in),
-		     (unsigned long long)(fb_io_cached(e) - io_cached),
-		     FB_DEEP);
-	cr_assert(fb_io_cached(e) > io_cached,
-		  "the I/O thread read none of them from the page cache");
 	close(fd);
+	*inline_ = fb_inline(e) - in;
+	return fb_io_cached(e) - io_cached;
+}
+
+Test(blk_fast, deep_queue_past_the_budget_read_from_cache_by_io_thread)
+{
+	__u64 in, io = fb_deep_cached(FB_IO_CACHED, &in);
+
+	cr_assert_eq(in + io, FB_DEEP, "inline %llu, I/O thread from the "
+		     "cache %llu, of %u cached reads", (unsigned long long)in,
+		     (unsigned long long)io, FB_DEEP);
+	cr_assert(io > 0,
+		  "the I/O thread read none of them from the page cache");
+}
+
+/* "io_thread_cached": false: the reads past the consumer thread's budget
+ * go through io_uring, with the same data; the fast path itself stays. */
+Test(blk_fast, io_thread_cached_off_reads_through_io_uring)
+{
+	__u64 in, io = fb_deep_cached(", \"io_thread_cached\": false", &in);
+	struct blk *b = fb_blk(&bt_env);
+
+	cr_assert(!b->io_cached, "options.io_thread_cached false left it on");
+	cr_assert_eq(b->cal_preadv2_ns + b->cal_uring_ns, 0u,
+		     "measured though the config said");
+	cr_assert_eq(io, 0u, "the I/O thread read %llu from the page cache "
+		     "with io_thread_cached off", (unsigned long long)io);
+	cr_assert(in > 0 && in < FB_DEEP, "inline %llu of %u: the fast path "
+		  "is not what it was", (unsigned long long)in, FB_DEEP);
+}
+
+/* Unset, it is measured at creation on the image, which the page cache
+ * holds, and chosen by the rule blk_io_calibrate() states. */
+Test(blk_fast, io_thread_cached_measured_when_unset)
+{
+	struct blkenv *e = fb_start(fb_dir(), 2);
+	struct blk *b = fb_blk(e);
+
+	cr_assert(b->cal_preadv2_ns > 0 && b->cal_uring_ns > 0,
+		  "not measured: preadv2 %u ns, io_uring %u ns",
+		  b->cal_preadv2_ns, b->cal_uring_ns);
+	cr_assert_eq(b->io_cached,
+		     b->cal_preadv2_ns <=
+		     BLK_CAL_URING_FACTOR * b->cal_uring_ns,
+		     "preadv2 %u ns, io_uring %u ns, but io_cached %d",
+		     b->cal_preadv2_ns, b->cal_uring_ns, b->io_cached);
 }
 
 Test(blk_fast, image_without_nowait)
@@ -696,19 +752,30 @@ Test(blk_fast, inline_on_said_aloud)
 }
 
 /* Anything but true or false is refused at creation, naming the key. */
-Test(blk_fast, inline_not_a_bool_refused)
+static void fb_not_a_bool_refused(const char *key)
 {
 	struct blkenv *e = &bt_env;
-	char opts[256];
+	char opts[256], want[64];
 	int err;
 
 	snprintf(bt_img, sizeof(bt_img), "/tmp/hvb-blktest-%d.img", getpid());
 	err = blkenv_make_image(bt_img, BT_IMG_SIZE);
 	cr_assert(err == 0, "make image %s: %s", bt_img, strerror(-err));
-	snprintf(opts, sizeof(opts), "{ \"img\": \"%s\", \"inline\": \"no\" }",
-		 bt_img);
+	snprintf(opts, sizeof(opts), "{ \"img\": \"%s\", \"%s\": \"no\" }",
+		 bt_img, key);
 	cr_assert_eq(blkenv_start(e, opts, BT_MEM_SIZE, 256), -1,
-		     "\"inline\": \"no\" was taken");
-	cr_assert(strstr(e->err, "options.inline: expected true or false"),
-		  "refused, but not for options.inline: %s", e->err);
+		     "\"%s\": \"no\" was taken", key);
+	snprintf(want, sizeof(want), "options.%s: expected true or false", key);
+	cr_assert(strstr(e->err, want), "refused, but not for options.%s: %s",
+		  key, e->err);
+}
+
+Test(blk_fast, inline_not_a_bool_refused)
+{
+	fb_not_a_bool_refused("inline");
+}
+
+Test(blk_fast, io_thread_cached_not_a_bool_refused)
+{
+	fb_not_a_bool_refused("io_thread_cached");
 }

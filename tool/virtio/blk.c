@@ -19,7 +19,7 @@
 #include "log.h"
 
 static const char *const blk_options[] = { "img", "readonly", "serial",
-					   "inline", NULL };
+					   "inline", "io_thread_cached", NULL };
 
 /* Bits every instance offers; a read-only one swaps the last two for
  * VIRTIO_BLK_F_RO (blk_init()). */
@@ -66,6 +66,12 @@ static int blk_open(struct blk *b, const struct cJSON *opts,
 	err = hvb_opt_bool(opts, "inline", &b->fast, why);
 	if (err && err != -ENOENT)
 		return err;
+	/* Absent: measured at init (blk_io_calibrate()). */
+	b->io_cached = true;
+	err = hvb_opt_bool(opts, "io_thread_cached", &b->io_cached, why);
+	if (err && err != -ENOENT)
+		return err;
+	b->io_cached_set = !err;
 	if (serial && strlen(serial) > VIRTIO_BLK_ID_BYTES) {
 		*why = "options.serial: at most 20 characters";
 		return -EINVAL;

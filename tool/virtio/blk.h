@@ -141,6 +141,17 @@ struct blk {
 	 * io_uring: for tests and the benchmark, which read them from
 	 * their own thread (relaxed atomics on both sides). */
 	__u64 nr_inline, nr_handoff, nr_io_cached;
+	/* Reads the I/O thread pops itself are tried from the page cache
+	 * with preadv2(RWF_NOWAIT) before io_uring: options.
+	 * io_thread_cached, or, when the config does not say, whichever
+	 * of the two a cached 4 KiB read costs less with on this machine,
+	 * measured at init (blk_io_calibrate(): the per-read ns of each,
+	 * 0 when not measured).  Set at init, then read-only. */
+	bool io_cached;
+	bool io_cached_set;		/* the config said (blk_open()) */
+/* How many times a ring read preadv2() must cost to lose. */
+#define BLK_CAL_URING_FACTOR	2u
+	__u32 cal_preadv2_ns, cal_uring_ns;
 	/* The fast path is on: options.inline (default true), set at
 	 * init; a benchmark may clear it while the queue is idle, to
 	 * measure the path without it (the kick that follows orders the
