@@ -277,6 +277,10 @@ def side_figures(side, name):
             for k, v in med.items()}
 
 
+def round4(v):
+    return round(v, 4) if v is not None else None
+
+
 def ratio(a, b, metric):
     return round(a[metric] / b[metric], 4) if a and b and b[metric] \
         else None
@@ -297,8 +301,8 @@ for name, dirn, metric in JOBS:
                  "root": r, "zone1_inline_off": off, "zone1": on,
                  "ratio_zone1_inline_off_to_root": ratio(off, r, metric),
                  "ratio_zone1_to_root": ratio(on, r, metric),
-                 "after_over_before": median(
-                     [x["after_over_before"] for x in rounds]),
+                 "after_over_before": round4(median(
+                     [x["after_over_before"] for x in rounds])),
                  "rounds": rounds})
 load = {k: os.environ.get("HVB_BENCH_LOAD_" + k.upper())
         for k in ("start", "end")}

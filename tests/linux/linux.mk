@@ -21,9 +21,12 @@ e2e-run-shell:
 # The DTS and both JSONs agree, and the DTB sits after the kernel file
 # (no QEMU; part of make test).  The guest's files are made first (as
 # e2e-linux would, later), so no check is ever skipped for want of them.
+# Then the linux-zone benchmark's report (bench-report.py, which only
+# make bench runs for real) on serial logs made up for it.
 linux-check:
 	@$(TOP)/scripts/mkguestfs.sh >/dev/null
 	@$(TOP)/tests/linux/check-configs.py
+	@$(TOP)/tests/linux/check-bench-report.py
 TEST_TARGETS += linux-check
 # make run-linux as a test part (part of make test): zone1's Linux
 # booted E2E_LINUX_CYCLES times from zone1_linux.json under one daemon
