@@ -101,6 +101,10 @@ struct blk_trace {
 				 * thread (else: served inline) */
 };
 
+/* blk_io_calibrate(): how many times a read through a ring preadv2()
+ * must cost for the I/O thread to leave the page cache to the ring. */
+#define BLK_CAL_URING_FACTOR	2u
+
 struct blk {
 	struct hvb_virtio_dev *vd;
 	int fd;				/* the image */
@@ -149,8 +153,6 @@ struct blk {
 	 * 0 when not measured).  Set at init, then read-only. */
 	bool io_cached;
 	bool io_cached_set;		/* the config said (blk_open()) */
-/* How many times a ring read preadv2() must cost to lose. */
-#define BLK_CAL_URING_FACTOR	2u
 	__u32 cal_preadv2_ns, cal_uring_ns;
 	/* The fast path is on: options.inline (default true), set at
 	 * init; a benchmark may clear it while the queue is idle, to

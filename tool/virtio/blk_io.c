@@ -18,8 +18,9 @@
  * taken go to the I/O thread: the popped requests on b->handoff, then
  * an eventfd write.  The I/O thread tries a read it pops itself (past
  * the consumer thread's budget, or at a kick that found the lock taken)
- * the same way first: a cached read costs a system call there instead
- * of an SQE, a CQE and io_uring's own work, about half.
+ * the same way first, where a system call is cheap enough for that
+ * (blk_io_calibrate(), at creation): a cached read then costs a system
+ * call instead of an SQE, a CQE and io_uring's own work.
  * docs/performance.md has the measurements.
  *
  * The I/O thread queues a readv/writev/fsync straight on guest memory
@@ -210,10 +211,11 @@ static bool blk_io_cal_trial(struct blk *b, struct io_uring *ring, void *buf,
  * in the I/O thread a read through it also costs a pass of the loop
  * (reap, complete, notify, pop again) that this does not time.
  * Measured (docs/performance.md): on this project's x86 VMs preadv2
- * costs 1.5 times the ring here, and depth-32 reads go 1.4 to 1.7 times
- * faster with it; in the root zone's arm64 Linux under QEMU (TCG),
- * where a system call is dear, 6 times, and zone1's depth-32 reads went
- * 25% faster through the ring.
+ * costs 1.3 to 1.5 times the ring's read here, and bench-blk's depth 32
+ * is about 1.5 times faster with the try than without; in the root
+ * zone's arm64 Linux under QEMU (TCG), where a system call is dear, 6
+ * times, and zone1's depth 32 (fast path on / off) went from 0.85 with
+ * the try to 1.12 without.
  */
 static void blk_io_calibrate(struct blk *b, const struct io_uring_params *p0)
 {
