@@ -653,6 +653,11 @@ Test(blk_fast, image_without_nowait)
 	iov.iov_len = sizeof(one);
 	if (preadv2(fd, &iov, 1, 0, RWF_NOWAIT) >= 0)
 		cr_skip_test("/dev/shm takes RWF_NOWAIT here");
+	/* Nothing to choose between: the measurement at creation gave up
+	 * and left the default. */
+	cr_assert_eq(fb_blk(e)->cal_preadv2_ns + fb_blk(e)->cal_uring_ns, 0u,
+		     "measured on an image without RWF_NOWAIT");
+	cr_assert(fb_blk(e)->io_cached, "not the default without a measure");
 	fb_file_write(fd, FB_SECTOR, 2 * FB_BLOCK, 5);
 	/* The first read finds out, and is handed off; from then on the
 	 * I/O thread takes every kick itself. */
