@@ -5,14 +5,20 @@
  * pending bit.  These tests pin the parts a single thread can show: the
  * hint is only given to a vCPU in a burst, such a request is served and
  * keeps the daemon from sleeping although no bit announces it, and
- * attach/detach withdraw the hint.  The race of moving the hint away
+ * attach/detach withdraw the hint, and a vCPU that keeps its hot slot
+ * busy does not keep the daemon from the rest of its poll.  The race of
+ * moving the hint away
  * (Barrier H) is exercised by tests/stress, where dropping the daemon's
  * recheck of the old hot slot loses a request within seconds.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <criterion/criterion.h>
 
 #include <hvbridge/barrier.h>
+#include <hvbridge/testdev.h>
 
 #include "harness.h"
 #include "transport.h"
@@ -167,5 +173,91 @@ Test(hot, detach_and_a_new_attach_withdraw_the_hint)
 	unit_consumer_attach(&next, e.mem, e.size, &dev);
 	cr_expect_eq(hot_cpu(&e), HVB_HOT_NONE,
 		     "a new daemon kept its predecessor's hot slot");
+	unit_region_free(e.mem, e.size);
+}
+
+/* A vCPU in a burst that does not end: requests back to back on its own
+ * thread until told to stop. */
+struct hot_flow {
+	struct hyp_producer *p;
+	atomic_int stop;
+	atomic_ulong done;
+	atomic_ulong bad;
+	pthread_t thread;
+};
+
+static void *hot_flow_main(void *arg)
+{
+	struct hot_flow *f = arg;
+	hyp_status_t st;
+	__u64 v;
+
+	while (!atomic_load(&f->stop)) {
+		v = 0;
+		st = hyp_channel_sync(f->p, HVB_TESTDEV_DEFAULT_ZONE, HOT_ADDR,
+				      8, 0, &v);
+		if (st != HVB_STATUS_OK || v != unit_dev_value(HOT_ADDR, 8))
+			atomic_fetch_add(&f->bad, 1);
+		atomic_fetch_add(&f->done, 1);
+	}
+	return NULL;
+}
+
+/*
+ * The serving loop reads the zone generations only in its full poll,
+ * which it puts off while the hot slot keeps it busy (hvb_consumer_turn()
+ * waits for a turn that has just answered it).  Put off is not skipped:
+ * a zone stop the hypervisor publishes (with no pending bit, no kick)
+ * is acknowledged while the hot vCPU goes on without a pause.
+ */
+Test(hot, a_busy_hot_slot_does_not_keep_the_daemon_from_a_zone_stop)
+{
+	struct hot_env e;
+	struct unit_daemon d;
+	struct hot_flow f = { 0 };
+	/* Not the zone of CPU 0's requests: only the poll is under test. */
+	const __u32 zone = HVB_TESTDEV_DEFAULT_ZONE + 1, gen = 7;
+
+	hot_setup(&e);
+	unit_daemon_start(&d, &e.c, NULL);
+	f.p = &e.p[0];
+	cr_assert_eq(pthread_create(&f.thread, NULL, hot_flow_main, &f), 0);
+	cr_assert(unit_wait_u32(&hvb_region_wake(e.mem)->hot_cpu, 0,
+				UNIT_WAIT_MS), "CPU 0's burst never got hot");
+	/* Well into the burst: the loop serves the hot slot turn after
+	 * turn. */
+	while (atomic_load(&f.done) < 1000 && !atomic_load(&f.bad))
+		sched_yield();
+	cr_expect(hyp_channel_zone_released(&e.p[1], zone, gen,
+					    UNIT_WAIT_MS * 1000000ull),
+		  "the daemon never acknowledged the zone's generation "
+		  "while CPU 0 kept its hot slot busy");
+	cr_expect_eq(hot_cpu(&e), 0u, "the hint moved: not the busy case");
+	atomic_store(&f.stop, 1);
+	cr_assert_eq(pthread_join(f.thread, NULL), 0);
+	cr_expect_eq(atomic_load(&f.bad), 0ul, "a request failed");
+	cr_assert(unit_daemon_stop(&d, &e.p[1], UNIT_WAIT_MS));
+	unit_region_free(e.mem, e.size);
+}
+
+/* The same with the hot slot idle: the poll put off for an answer that
+ * never comes runs after as many turns again. */
+Test(hot, an_idle_hot_slot_does_not_keep_the_daemon_from_a_zone_stop)
+{
+	struct hot_env e;
+	struct unit_daemon d;
+	const __u32 zone = HVB_TESTDEV_DEFAULT_ZONE + 1, gen = 7;
+
+	hot_setup(&e);
+	hot_roundtrip(&e, 0);
+	hot_roundtrip(&e, 0);
+	cr_assert_eq(hot_cpu(&e), 0u);
+	unit_daemon_start(&d, &e.c, NULL);
+	cr_expect(hyp_channel_zone_released(&e.p[1], zone, gen,
+					    UNIT_WAIT_MS * 1000000ull),
+		  "the daemon never acknowledged the zone's generation "
+		  "while CPU 0's slot was hot and idle");
+	cr_expect_eq(hot_cpu(&e), 0u, "the hint moved: not the case tested");
+	cr_assert(unit_daemon_stop(&d, &e.p[1], UNIT_WAIT_MS));
 	unit_region_free(e.mem, e.size);
 }
