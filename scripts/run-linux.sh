@@ -254,7 +254,7 @@ run_summary() {
 	# In ms: "mean N ns; ...: p50 < N ns p90 < N ns p99 < N ns" (or
 	# ">=" for the last, open bucket).
 	lat=$(awk '/^latency  [0-9]+ round trips, mean/ {
-		s = $2 " round trips, mean " sprintf("%.2f ms", $6 / 1e6)
+		s = $2 " sampled round trips, mean " sprintf("%.2f ms", $6 / 1e6)
 		for (i = 7; i <= NF; i++)
 			if ($i ~ /^p[0-9]+$/)
 				s = s ", " $i " " $(i + 1) " " \

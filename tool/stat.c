@@ -269,7 +269,8 @@ static void hvb_stat_print(const char *path, void *region,
 			printf(" p%u < %llu ns", hvb_stat_pcts[i],
 			       (unsigned long long)hvb_stat_bucket_upper(b));
 	}
-	printf("\n");
+	printf("\n         (a sample: the hypervisor times about one request in %u)\n",
+	       HVB_LAT_SAMPLE_GAP);
 }
 
 /* cJSON numbers are doubles: exact up to 2^53, far beyond any counter
@@ -346,6 +347,9 @@ static cJSON *hvb_stat_json(const char *path, void *region,
 	hvb_stat_latency(region, h->nr_cpus, &lat);
 	obj = cJSON_AddObjectToObject(root, "latency");
 	hvb_stat_json_u64(obj, "round_trips", lat.count);
+	/* round_trips counts the sample, not the requests: sync_requests
+	 * does (per CPU, above). */
+	hvb_stat_json_u64(obj, "sample_gap", HVB_LAT_SAMPLE_GAP);
 	hvb_stat_json_u64(obj, "total_ns", lat.total_ns);
 	cJSON_AddStringToObject(obj, "percentiles",
 				"histogram bucket upper bounds (exclusive), ns; null: beyond the last bound or no data");

@@ -43,6 +43,9 @@ int hyp_channel_attach(struct hyp_producer *p, void *region, __u64 size,
 	p->kslots = hvb_region_kick_slots(region, h.nr_cpus);
 	p->kacks = hvb_region_kick_acks(region, h.nr_cpus);
 	p->timeout_ns = timeout_ns;
+	/* The first request is timed; the gaps after it differ per CPU. */
+	p->lat_countdown = 1;
+	p->lat_rng = 0x9e3779b9u * (cpu + 1);
 	/* Continue above whatever an earlier producer of this slot used, so
 	 * no completion left in the region can match our first request,
 	 * including the late completion of one an earlier producer gave up
@@ -77,6 +80,24 @@ static void hyp_channel_wake_consumer(struct hyp_producer *p)
 	hyp_arch_wake_consumer(p);
 }
 
+/* Is this request one of the sample the latency histogram counts?
+ * Private state only: no shared line, no clock. */
+static int hyp_channel_lat_sampled(struct hyp_producer *p)
+{
+	__u32 x;
+
+	if (--p->lat_countdown)
+		return 0;
+	/* xorshift32: never 0 from a non-zero seed */
+	x = p->lat_rng;
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	p->lat_rng = x;
+	p->lat_countdown = 1 + (x & (2 * HVB_LAT_SAMPLE_GAP - 1));
+	return 1;
+}
+
 static void hyp_channel_account(struct hyp_producer *p, __u64 start_cycles)
 {
 	__u64 ns = hyp_arch_cycles_to_ns(hyp_arch_cycles() - start_cycles);
@@ -109,6 +130,11 @@ int hyp_channel_wait_check(struct hyp_producer *p, struct hyp_wait *w)
 	if (hyp_arch_wait_check(p, w->start))
 		return HYP_WAIT_RETRY;
 	now = hyp_arch_cycles();
+	/* A request not sampled for the histogram read no clock at its
+	 * publication: its timeout and hold count from this first check,
+	 * HYP_WAIT_CHECK_SPINS turns of the wait later. */
+	if (!w->start)
+		w->start = w->present_since = now;
 	if (p->hold_ns) {
 		/*
 		 * Barrier P': acquire, on every check (rule 1); pairs with
@@ -165,7 +191,7 @@ hyp_status_t hyp_channel_sync(struct hyp_producer *p, __u32 zone_id,
 	__u64 seq = p->next_seq++;
 	__u64 start;
 	__u32 status;
-	int wait;
+	int wait, sampled;
 
 	/*
 	 * The slot is ours: the daemon finished reading it before it
@@ -201,12 +227,15 @@ hyp_status_t hyp_channel_sync(struct hyp_producer *p, __u32 zone_id,
 	hyp_channel_wake_consumer(p);
 
 	/*
-	 * The round trip (latency histogram, timeout, hold) counts from
-	 * here, after the publication: the counter read then overlaps the
-	 * daemon's work instead of delaying the request (a TSC read stalls
-	 * an x86 core's front end for 30-odd cycles).
+	 * A sampled round trip (the latency histogram; its timeout and
+	 * hold too) counts from here, after the publication: the counter
+	 * read then overlaps the daemon's work instead of delaying the
+	 * request (a TSC read stalls an x86 core's front end for 30-odd
+	 * cycles).  The others read no clock unless the wait runs long
+	 * (hyp_channel_wait_check()).
 	 */
-	start = hyp_arch_cycles();
+	sampled = hyp_channel_lat_sampled(p);
+	start = sampled ? hyp_arch_cycles() : 0;
 	wait = hyp_channel_wait_resp(p, seq, start);
 	if (wait != HYP_WAIT_DONE) {
 		/*
@@ -239,7 +268,8 @@ hyp_status_t hyp_channel_sync(struct hyp_producer *p, __u32 zone_id,
 	} else {
 		stat_add(&p->stats->error_responses, 1);
 	}
-	hyp_channel_account(p, start);
+	if (sampled)
+		hyp_channel_account(p, start);
 	return status;
 }
 

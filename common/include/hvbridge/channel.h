@@ -96,6 +96,17 @@
  * bucket 0 also counts 0 ns, the last bucket everything above. */
 #define HVB_LAT_BUCKETS		32u
 
+/*
+ * A producer times about one synchronous round trip in this many for
+ * the latency histogram, the gaps drawn evenly from 1 to twice this so
+ * that no access pattern of a guest (a read of InterruptStatus, then a
+ * write of InterruptACK, say) is always or never sampled.  Two counter
+ * reads and a conversion on every request were a third of the channel's
+ * difference from a bare cache-line ping-pong where the two CPUs share
+ * a cache (docs/abi.md, "What a round trip costs").
+ */
+#define HVB_LAT_SAMPLE_GAP	16u
+
 /* Set in req.seq by a producer that gave up on request (seq & ~bit); a
  * slot with it set holds no request.  Sequence numbers stay below it. */
 #define HVB_SEQ_INVALID		(1ull << 63)
@@ -331,12 +342,17 @@ struct hvb_cpu_stats {
 	__u64 wakes;		/* daemon wake-ups this CPU signalled */
 	__u64 error_responses;	/* completions with status != OK */
 	__u64 timeouts;		/* requests the producer gave up on */
-	__u64 lat_total_ns;	/* sum of round trips of completed requests */
+	/* Sum of the round trips of a sample of the completed requests
+	 * (HVB_LAT_SAMPLE_GAP): their number is lat_hist's sum.  A reader
+	 * takes the mean as the two's quotient, never over sync_requests
+	 * (the hypervisor timed every request until 2026-12-07). */
+	__u64 lat_total_ns;
 	__u64 holds;		/* requests that waited for an absent
 				 * daemon (ABI 2.1) */
 	__u64 retries;		/* requests given back to the guest to
 				 * replay: zone stop, region switch (2.1) */
-	__u64 lat_hist[HVB_LAT_BUCKETS];
+	__u64 lat_hist[HVB_LAT_BUCKETS];	/* the same sample, by
+						 * hvb_lat_bucket() */
 	__u64 reserved1[8];
 	/* written by the daemon */
 	__u64 served;		/* completions written for this CPU */

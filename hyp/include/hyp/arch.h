@@ -33,7 +33,9 @@ void hyp_arch_wake_consumer(struct hyp_producer *p);
 /*
  * The wait hook, called every HYP_WAIT_CHECK_SPINS iterations of a
  * completion wait that started at hyp_arch_cycles() == @start_cycles
- * (and of hyp_channel_zone_released(), which ignores the result).
+ * (0 when the request read no clock yet: one not sampled for the
+ * latency histogram, at its first check), and of
+ * hyp_channel_zone_released(), which ignores the result.
  * Returns non-zero to abandon the wait for a reason of the environment,
  * the access then given back to the guest to replay (EL2: the vCPU's
  * zone is stopping, or the producers switched regions).  The timeout

@@ -39,6 +39,10 @@ struct hyp_producer {
 	 */
 	__u64 hold_ns;
 	__u32 cpu;
+	/* Requests until the next one timed for the latency histogram
+	 * (1: the next), and the generator of the gaps between them. */
+	__u32 lat_countdown;
+	__u32 lat_rng;
 	__u32 pad;
 };
 
@@ -111,7 +115,8 @@ int hyp_channel_wait_resp(struct hyp_producer *p, __u64 seq,
 
 /* The clock of one completion wait (hyp_channel_wait_check()). */
 struct hyp_wait {
-	__u64 start;		/* hyp_arch_cycles() at publication */
+	__u64 start;		/* hyp_arch_cycles() at publication, or
+				 * at the first check if not sampled */
 	__u64 present_since;	/* since when the daemon is seen there */
 	__u64 scans;		/* attach_scans when the hold began */
 	__u32 held;		/* the wait has held (counted once) */
