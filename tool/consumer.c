@@ -20,6 +20,12 @@ static inline void stat_add(__u64 *ctr, __u64 n)
 	hvb_write_once_u64(ctr, hvb_read_once_u64(ctr) + n);
 }
 
+/* CPU @cpu's resp.seq in the region; read at attach only (resp_seq[]). */
+static __u64 hvb_slot_resp_seq(void *region, __u32 cpu)
+{
+	return hvb_read_once_u64(&hvb_region_slot(region, cpu)->resp.seq);
+}
+
 int hvb_consumer_attach(struct hvb_consumer *c, void *region, __u64 size,
 			const struct hvb_consumer_ops *ops, void *ctx)
 {
@@ -66,12 +72,18 @@ int hvb_consumer_attach(struct hvb_consumer *c, void *region, __u64 size,
 	 * them (tests/litmus/c11/attach.broken-H). */
 	hvb_mb();
 	hvb_write_once_u32(&c->wake->consumer_pid, (__u32)getpid());
-	hvb_fetch_add_u32(&c->wake->consumer_epoch, 1);
+	c->epoch = hvb_fetch_add_u32(&c->wake->consumer_epoch, 1) + 1;
 	/* Acquire: a predecessor's completions and hint withdrawal, released
 	 * by its exchange to ABSENT in hvb_consumer_detach(), come before our
 	 * scan.  A producer that still sees SLEEPING from a dead daemon wakes
 	 * nobody, and our first poll scans every slot anyway. */
 	hvb_xchg_u32(&c->wake->consumer_state, HVB_CONSUMER_RUNNING);
+	/* What every slot's response line holds: the format's zeros or a
+	 * predecessor's last completions, which the exchange above
+	 * acquired.  From now on only we write resp.seq, so our copy stays
+	 * exact and the attach scan runs nothing answered again. */
+	for (z = 0; z < c->nr_cpus; z++)
+		c->resp_seq[z] = hvb_slot_resp_seq(region, z);
 	return 0;
 }
 
@@ -116,8 +128,7 @@ int hvb_consumer_fetch(struct hvb_consumer *c, __u32 cpu,
 	/* Barrier A': pairs with the producer's release of req.seq
 	 * (Barrier A); the fields read below are the published ones. */
 	seq = hvb_load_acquire_u64(&r->seq);
-	if (seq == 0 || (seq & HVB_SEQ_INVALID) ||
-	    seq == hvb_read_once_u64(&slot->resp.seq))
+	if (seq == 0 || (seq & HVB_SEQ_INVALID) || seq == c->resp_seq[cpu])
 		return 0;
 	req->seq = seq;
 	req->cpu = cpu;
@@ -172,18 +183,25 @@ int hvb_consumer_complete(struct hvb_consumer *c,
 	struct hvb_cpu_stats *st = hvb_region_cpu_stats(c->region, c->nr_cpus,
 							req->cpu);
 
-	/* We are the only writer of resp.seq, so this read is exact. */
-	if (hvb_read_once_u64(&slot->resp.seq) == req->seq)
+	/* We are the only writer of resp.seq, so our copy is exact. */
+	if (c->resp_seq[req->cpu] == req->seq)
 		return -EALREADY;
-	/* Not a guarantee (the producer may give up right after this), but
-	 * it spares the write; a late completion never matches anyway. */
-	if (hvb_load_acquire_u64(&slot->req.seq) != req->seq)
+	/*
+	 * Not guarantees (the producer may give up, another daemon may
+	 * attach, right after these), but they spare the write; a late
+	 * completion never matches anyway.  Both lines are hits: the
+	 * request line since the fetch, the wake line as nobody writes it
+	 * while we run.
+	 */
+	if (hvb_load_acquire_u64(&slot->req.seq) != req->seq ||
+	    hvb_read_once_u32(&c->wake->consumer_epoch) != c->epoch)
 		return -ESTALE;
 	hvb_write_once_u64(&slot->resp.value, value);
 	hvb_write_once_u32(&slot->resp.status, status);
 	/* Barrier C: publishes value and status with the seq; pairs with the
 	 * producer's acquire spin on resp.seq (Barrier C'). */
 	hvb_store_release_u64(&slot->resp.seq, req->seq);
+	c->resp_seq[req->cpu] = req->seq;
 	stat_add(&st->served, 1);
 	stat_add(&c->dstats->served, 1);
 	if (status != HVB_STATUS_OK)
@@ -493,8 +511,7 @@ static bool hvb_consumer_slot_pending(struct hvb_consumer *c, __u32 cpu)
 	struct hvb_cpu_slot *slot = hvb_region_slot(c->region, cpu);
 	__u64 seq = hvb_load_acquire_u64(&slot->req.seq);
 
-	return seq && !(seq & HVB_SEQ_INVALID) &&
-	       seq != hvb_read_once_u64(&slot->resp.seq);
+	return seq && !(seq & HVB_SEQ_INVALID) && seq != c->resp_seq[cpu];
 }
 
 bool hvb_consumer_has_work(struct hvb_consumer *c)

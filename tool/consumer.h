@@ -95,6 +95,18 @@ struct hvb_consumer {
 	__u64 recheck[HVB_PENDING_WORDS];
 	/* Turns since the last full poll (hvb_consumer_turn()). */
 	__u32 since_full;
+	/*
+	 * Each slot's resp.seq as this daemon last wrote it (read once, at
+	 * attach): the daemon is the only writer of resp.seq, so its own
+	 * copy is exact and it never reads the response line, which the
+	 * producer's wait holds; reading it cost a line transfer on the
+	 * path of every request where the two CPUs share no cache
+	 * (docs/abi.md, "What a round trip costs").
+	 */
+	__u64 resp_seq[HVB_MAX_CPUS];
+	/* consumer_epoch as this daemon's attach made it: a completion
+	 * after another daemon attached is refused. */
+	__u32 epoch;
 	struct hvb_wake *wake;
 	struct hvb_pending *pending;
 	struct hvb_kicks *kicks;
@@ -142,8 +154,9 @@ __u32 hvb_request_check(const struct hvb_consumer *c,
 /*
  * Complete @req with @status and, for reads, @value.  Returns 0, or
  * -ESTALE when the slot no longer holds request @req->seq (the producer
- * gave up on it), or -EALREADY when it was completed before.  Neither
- * error writes anything.
+ * gave up on it) or another daemon attached since this one did, or
+ * -EALREADY when this daemon completed it before.  Neither error
+ * writes anything.
  */
 int hvb_consumer_complete(struct hvb_consumer *c,
 			  const struct hvb_request *req, __u32 status,

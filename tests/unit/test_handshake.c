@@ -556,9 +556,55 @@ Test(handshake, a_restarted_daemon_serves_a_request_a_dead_one_took)
 	cr_expect_eq(call.value, unit_dev_value(HS_ADDR, 8));
 	cr_expect_eq(dev2.sync_calls, 1u);
 	cr_expect_eq(e.ds->attach_scans, 2ull);
-	/* The dead daemon's late completion is refused. */
+	/* The dead daemon's late completion is refused: another daemon
+	 * attached since (and answered it). */
 	cr_expect_eq(hvb_consumer_complete(&dead_c, &req, HVB_STATUS_OK, 1),
-		     -EALREADY);
+		     -ESTALE);
+	cr_expect_eq(hvb_region_slot(e.mem, 2)->resp.value,
+		     unit_dev_value(HS_ADDR, 8), "the late completion wrote");
+}
+
+/*
+ * What the last daemon answered is done: a new one's attach scan finds
+ * every slot's request already completed (req.seq == resp.seq) and runs
+ * none of them again, not even a register write, whose second run would
+ * be a second side effect in the device.
+ */
+Test(handshake, a_restarted_daemon_does_not_serve_again_what_the_last_one_answered)
+{
+	struct hs_env e;
+	struct hvb_consumer c2;
+	struct hyp_producer p0, p1;
+	struct unit_dev dev2 = { 0 };
+	__u64 v = 5;
+
+	hs_setup(&e, 2);
+	unit_producer_attach(&p0, e.mem, e.size, 0);
+	unit_producer_attach(&p1, e.mem, e.size, 1);
+	cr_assert_eq(unit_roundtrip(&e.c, &p0, HS_ADDR, 8, HVB_REQ_WRITE, &v),
+		     HVB_STATUS_OK);
+	v = 0;
+	cr_assert_eq(unit_roundtrip(&e.c, &p1, HS_ADDR, 4, 0, &v),
+		     HVB_STATUS_OK);
+	cr_assert_eq(atomic_load(&e.dev.sync_calls), 2u);
+	hvb_consumer_detach(&e.c);
+
+	memset(&c2, 0, sizeof(c2));
+	cr_assert_eq(hvb_consumer_attach(&c2, e.mem, e.size, &unit_dev_ops,
+					 &dev2), 0);
+	hvb_consumer_poll(&c2);		/* the attach scan */
+	hvb_consumer_poll(&c2);
+	cr_expect_eq(e.ds->attach_scans, 2ull);
+	cr_expect_eq(atomic_load(&dev2.sync_calls), 0u,
+		     "the new daemon ran %u answered requests again",
+		     atomic_load(&dev2.sync_calls));
+	/* And it serves the next one. */
+	v = 0;
+	cr_expect_eq(unit_roundtrip(&c2, &p1, HS_ADDR, 8, 0, &v),
+		     HVB_STATUS_OK);
+	cr_expect_eq(v, unit_dev_value(HS_ADDR, 8));
+	cr_expect_eq(atomic_load(&dev2.sync_calls), 1u);
+	unit_region_free(e.mem, e.size);
 }
 
 /*

@@ -200,10 +200,10 @@ Test(hostile_region, summary_bits_for_kick_words_that_do_not_exist_are_dropped)
 	slot0 = hvb_region_slot(e.mem, 0);
 	ds = hvb_region_daemon_stats(e.mem);
 	/* words[16..31] would be the daemon counters, words[48] CPU 0's
-	 * req.seq: give both recognisable non-zero contents. */
-	req_seq = 0x1234;
+	 * req.seq: give both recognisable non-zero contents (a request its
+	 * producer gave up on, so no daemon serves it). */
+	req_seq = HVB_SEQ_INVALID | 0x1234;
 	hvb_write_once_u64(&slot0->req.seq, req_seq);
-	hvb_write_once_u64(&slot0->resp.seq, req_seq);
 	served = ds->served | 0xff00;
 	hvb_write_once_u64(&ds->served, served);
 	hvb_write_once_u64(&k->summary, ~0ull << HVB_KICK_WORDS);
