@@ -48,6 +48,8 @@ struct bench_cfg {
 	size_t paced_iters;	/* timed paced requests */
 	double idle_seconds;	/* one no-load measurement */
 	size_t timed_sleeps;	/* timed sleeps of the platform's floor */
+	unsigned int pair_blocks;	/* paired blocks a round */
+	size_t pair_iters;	/* timed requests of each part of a block */
 };
 
 struct bench_lat {
@@ -228,6 +230,31 @@ int bench_hvisor_tput(const struct bench_cfg *cfg, unsigned int nprod,
 		      double *mops);
 
 /* The medians over rounds of one run, as reported. */
+/*
+ * The sync round trip against the ping-pong in paired blocks: ping-pong,
+ * channel, ping-pong, back to back, a few ms in all (bench_channel.c,
+ * bench_pair_round()).  p50s and means in ns.
+ */
+struct bench_pair {
+	struct bench_lat before, ours, after;
+};
+
+#define BENCH_PAIR_MAX		512
+#define BENCH_PAIR_TOPOS	3	/* smt, llc, apart */
+
+struct bench_paired {
+	unsigned int blocks;	/* measured */
+	unsigned int kept;	/* whose two ping-pongs agree */
+	double ours_p50, pingpong_p50;	/* medians over the kept blocks */
+	double p50_ratio;	/* median of the kept blocks' ratios */
+	double mean_ratio;	/* the same with their means */
+	struct {
+		const char *topo;	/* bench_topo_pingpong()'s word */
+		unsigned int blocks;
+		double p50_ratio;
+	} by_topo[BENCH_PAIR_TOPOS];
+};
+
 struct bench_results {
 	const char *mode;		/* "quick" or "full" */
 	const struct bench_cfg *cfg;
@@ -247,6 +274,7 @@ struct bench_results {
 	const char *topo_sysfs;		/* "smt", "llc", "apart", ... */
 	char topo_detail[128];		/* sysfs, in words */
 	const char *topo_pingpong;	/* what the ping-pong's p50 says */
+	struct bench_paired paired;	/* sync against ping-pong, paired */
 	double wall_s;			/* the whole run */
 };
 

@@ -34,6 +34,8 @@ static const struct bench_cfg bench_full = {
 	.paced_iters = 10000,
 	.idle_seconds = 0.5,
 	.timed_sleeps = 4000,
+	.pair_blocks = 24,
+	.pair_iters = 5000,
 };
 
 static const struct bench_cfg bench_quick = {
@@ -48,6 +50,8 @@ static const struct bench_cfg bench_quick = {
 	.paced_iters = 2000,
 	.idle_seconds = 0.2,
 	.timed_sleeps = 1000,
+	.pair_blocks = 8,
+	.pair_iters = 3000,
 };
 
 typedef int bench_lat_fn(const struct bench_cfg *cfg, __u64 *ticks,
@@ -83,6 +87,92 @@ static int bench_lat_group(const struct bench_cfg *cfg,
 		per_round[round][j] = bench_lat_of(ticks, n);
 	}
 	return 0;
+}
+
+/*
+ * The sync round trip and the ping-pong, paired.  The round's sections
+ * run each method for tens of ms, and a VM's two vCPUs can move between
+ * a pair of cores that share a cache and a pair that does not within a
+ * run (seen on the 2-vCPU EPYC VMs here: a ping-pong of 120 ns, then 420
+ * ns a few seconds later), so the medians of the rounds can set a
+ * channel measured on one placement against a ping-pong measured on the
+ * other.  A block is a ping-pong, the channel and a ping-pong again,
+ * pair_iters requests each, a few ms in all; a block whose two
+ * ping-pongs differ by more than BENCH_PAIR_AGREE straddled a move and
+ * is left out.
+ */
+#define BENCH_PAIR_WARMUP	1000
+#define BENCH_PAIR_AGREE	0.2
+
+static int bench_pair_round(const struct bench_cfg *cfg,
+			    struct bench_pair *pairs, unsigned int *n,
+			    __u64 *ticks)
+{
+	struct bench_cfg blk = *cfg;
+	struct bench_pair *p;
+	unsigned int b;
+
+	blk.warmup = BENCH_PAIR_WARMUP;
+	for (b = 0; b < cfg->pair_blocks && *n < BENCH_PAIR_MAX; b++) {
+		p = &pairs[(*n)++];
+		bench_watchdog("paired blocks", 60);
+		if (bench_pingpong_lat(&blk, ticks, cfg->pair_iters))
+			return -1;
+		p->before = bench_lat_of(ticks, cfg->pair_iters);
+		if (bench_ours_sync_lat(&blk, ticks, cfg->pair_iters))
+			return -1;
+		p->ours = bench_lat_of(ticks, cfg->pair_iters);
+		if (bench_pingpong_lat(&blk, ticks, cfg->pair_iters))
+			return -1;
+		p->after = bench_lat_of(ticks, cfg->pair_iters);
+	}
+	return 0;
+}
+
+static void bench_paired_of(const struct bench_pair *pairs, unsigned int n,
+			    struct bench_paired *out)
+{
+	static const char *const topos[BENCH_PAIR_TOPOS] = {
+		"smt", "llc", "apart",
+	};
+	static double r50[BENCH_PAIR_MAX], rmean[BENCH_PAIR_MAX];
+	static double ours[BENCH_PAIR_MAX], pp[BENCH_PAIR_MAX];
+	static double by[BENCH_PAIR_TOPOS][BENCH_PAIR_MAX];
+	unsigned int i, t, k = 0, nb[BENCH_PAIR_TOPOS] = { 0 };
+	double lo, hi, base;
+
+	memset(out, 0, sizeof(*out));
+	out->blocks = n;
+	for (i = 0; i < n; i++) {
+		lo = pairs[i].before.p50 < pairs[i].after.p50 ?
+		     pairs[i].before.p50 : pairs[i].after.p50;
+		hi = pairs[i].before.p50 + pairs[i].after.p50 - lo;
+		if (lo <= 0 || hi > lo * (1 + BENCH_PAIR_AGREE))
+			continue;
+		base = (pairs[i].before.p50 + pairs[i].after.p50) / 2;
+		ours[k] = pairs[i].ours.p50;
+		pp[k] = base;
+		r50[k] = pairs[i].ours.p50 / base;
+		rmean[k] = pairs[i].ours.mean /
+			   ((pairs[i].before.mean + pairs[i].after.mean) / 2);
+		for (t = 0; t < BENCH_PAIR_TOPOS; t++)
+			if (!strcmp(bench_topo_pingpong(base), topos[t]))
+				by[t][nb[t]++] = r50[k];
+		k++;
+	}
+	out->kept = k;
+	if (!k)
+		return;
+	out->ours_p50 = bench_median(ours, k);
+	out->pingpong_p50 = bench_median(pp, k);
+	out->p50_ratio = bench_median(r50, k);
+	out->mean_ratio = bench_median(rmean, k);
+	for (t = 0; t < BENCH_PAIR_TOPOS; t++) {
+		out->by_topo[t].topo = topos[t];
+		out->by_topo[t].blocks = nb[t];
+		out->by_topo[t].p50_ratio = nb[t] ? bench_median(by[t], nb[t])
+						  : 0;
+	}
 }
 
 /* Median of each percentile over the rounds. */
@@ -272,6 +362,8 @@ int main(int argc, char **argv)
 	struct bench_paced paced[BENCH_MAX_ROUNDS][BENCH_IDLE_MODES];
 	double idle[BENCH_MAX_ROUNDS][BENCH_IDLE_MODES];
 	struct bench_sleepcost cost[BENCH_MAX_ROUNDS];
+	static struct bench_pair pairs[BENCH_PAIR_MAX];
+	unsigned int npairs = 0;
 	double ours[BENCH_MAX_ROUNDS][BENCH_NR_PRODS];
 	double theirs[BENCH_MAX_ROUNDS][BENCH_NR_PRODS];
 	double ratio[BENCH_MAX_ROUNDS][BENCH_NR_PRODS];
@@ -331,6 +423,7 @@ int main(int argc, char **argv)
 		fflush(stdout);
 		if (bench_lat_group(cfg, sync_m, r, sync_rounds, ticks) ||
 		    bench_lat_group(cfg, wake_m, r, wake_rounds, ticks) ||
+		    bench_pair_round(cfg, pairs, &npairs, ticks) ||
 		    bench_tput_round(cfg, r, ours, theirs, ratio) ||
 		    bench_idle_round(cfg, r, paced, idle, cost, ticks))
 			return 1;
@@ -344,6 +437,7 @@ int main(int argc, char **argv)
 		*wake_m[i].out = bench_lat_median(wake_rounds, cfg->rounds, i);
 	}
 	res.topo_pingpong = bench_topo_pingpong(res.pingpong.p50);
+	bench_paired_of(pairs, npairs, &res.paired);
 	for (i = 0; i < BENCH_IDLE_MODES; i++) {
 		bench_median_fields(&res.paced[i], &paced[0][i],
 				    sizeof(paced[0]), sizeof(res.paced[i]),

@@ -141,6 +141,29 @@ static void bench_report_floor(const struct bench_results *r)
 		       f->timer_near_ns / 1e3, f->timer_far_ns / 1e3);
 }
 
+/* What the paired blocks were and where they ran (bench_channel.c). */
+static void bench_paired_print(const struct bench_paired *p)
+{
+	unsigned int t;
+
+	printf("\n  Paired blocks (ping-pong, channel, ping-pong, back to "
+	       "back): %u kept of %u\n  (a block whose two ping-pongs "
+	       "differ by more than 20%% is left out: the host\n  moved the "
+	       "vCPUs during it); the ratio is the median of the blocks' "
+	       "ours / ping-pong", p->kept, p->blocks);
+	if (!p->kept) {
+		printf(";\n  none kept\n");
+		return;
+	}
+	printf(",\n  %.2f with means instead of p50s; by what each block's "
+	       "ping-pong says:", p->mean_ratio);
+	for (t = 0; t < BENCH_PAIR_TOPOS; t++)
+		if (p->by_topo[t].blocks)
+			printf(" %s %.2f (%u)", p->by_topo[t].topo,
+			       p->by_topo[t].p50_ratio, p->by_topo[t].blocks);
+	printf("\n");
+}
+
 void bench_report_print(const struct bench_results *r)
 {
 	double ratio = bench_ratio(r->sync.p50, r->pingpong.p50);
@@ -165,6 +188,12 @@ void bench_report_print(const struct bench_results *r)
 	       "baseline", "", "ratio", "target", "met");
 	bench_row("sync round trip p50 (ns)", r->sync.p50, "ping-pong",
 		  r->pingpong.p50, "<= 1.25", ratio <= BENCH_TARGET_RATIO);
+	if (r->paired.kept)
+		bench_row_ratio("  paired blocks, p50 (ns)",
+				r->paired.ours_p50, "ping-pong",
+				r->paired.pingpong_p50, r->paired.p50_ratio,
+				"<= 1.25",
+				r->paired.p50_ratio <= BENCH_TARGET_RATIO);
 	bench_row("sync round trip p99 (ns)", r->sync.p99, "ping-pong",
 		  r->pingpong.p99, NULL, 0);
 	bench_row("sync round trip p999 (ns)", r->sync.p999, "ping-pong",
@@ -215,6 +244,7 @@ void bench_report_print(const struct bench_results *r)
 		       r->paced[i].cpu_pct, r->paced[i].wake_pct,
 		       r->idle_cpu[i]);
 	bench_report_floor(r);
+	bench_paired_print(&r->paired);
 	printf("\n  Throughput ratios are the median of each round's paired "
 	       "ratio (A B B A\n  under the same load), not the ratio of "
 	       "the medians shown.  Means carry\n  the preemptions by other "
@@ -259,6 +289,36 @@ static cJSON *bench_json_topo(const struct bench_results *r)
 	cJSON_AddStringToObject(o, "sysfs_detail", r->topo_detail);
 	cJSON_AddStringToObject(o, "from_pingpong", r->topo_pingpong);
 	return o;
+}
+
+/* "paired": the sync round trip against the ping-pong in paired
+ * blocks; null ratios when no block was kept. */
+static void bench_json_paired(cJSON *root, const struct bench_paired *p)
+{
+	cJSON *o = cJSON_AddObjectToObject(root, "paired"), *t;
+	unsigned int i;
+
+	cJSON_AddNumberToObject(o, "blocks", p->blocks);
+	cJSON_AddNumberToObject(o, "kept", p->kept);
+	if (!p->kept) {
+		cJSON_AddNullToObject(o, "ratio_p50");
+		cJSON_AddNullToObject(o, "ratio_mean");
+		return;
+	}
+	bench_json_num(o, "ratio_p50", p->p50_ratio);
+	bench_json_num(o, "ratio_mean", p->mean_ratio);
+	bench_json_num(o, "roundtrip_p50_ns", p->ours_p50);
+	bench_json_num(o, "pingpong_p50_ns", p->pingpong_p50);
+	t = cJSON_AddObjectToObject(o, "by_pingpong_topology");
+	for (i = 0; i < BENCH_PAIR_TOPOS; i++) {
+		cJSON *e;
+
+		if (!p->by_topo[i].blocks)
+			continue;
+		e = cJSON_AddObjectToObject(t, p->by_topo[i].topo);
+		cJSON_AddNumberToObject(e, "blocks", p->by_topo[i].blocks);
+		bench_json_num(e, "ratio_p50", p->by_topo[i].p50_ratio);
+	}
 }
 
 static cJSON *bench_json_idle(const struct bench_results *r)
@@ -318,6 +378,7 @@ static cJSON *bench_json_build(const struct bench_results *r)
 				bench_ratio(r->sync.p50, r->pingpong.p50));
 	bench_json_num(o, "ratio_p999",
 				bench_ratio(r->sync.p999, r->pingpong.p999));
+	bench_json_paired(o, &r->paired);
 	/* Idling (issue 14): adaptive at 20k/s, against polling. */
 	bench_json_num(o, "paced_20k_cpu_pct",
 		       r->paced[BENCH_IDLE_ADAPTIVE].cpu_pct);
