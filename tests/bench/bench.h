@@ -231,12 +231,12 @@ int bench_hvisor_tput(const struct bench_cfg *cfg, unsigned int nprod,
 
 /* The medians over rounds of one run, as reported. */
 /*
- * The sync round trip against the ping-pong in paired blocks: ping-pong,
- * channel, ping-pong, back to back, a few ms in all (bench_channel.c,
- * bench_pair_round()).  p50s and means in ns.
+ * The sync round trip against the ping-pong and hvisor-tool's protocol
+ * in paired blocks: ping-pong, channel, hvisor-style, ping-pong, back to
+ * back, a few ms in all (bench_channel.c, bench_pair_round()).
  */
 struct bench_pair {
-	struct bench_lat before, ours, after;
+	struct bench_lat before, ours, hvisor, after;
 };
 
 #define BENCH_PAIR_MAX		512
@@ -246,12 +246,14 @@ struct bench_paired {
 	unsigned int blocks;	/* measured */
 	unsigned int kept;	/* whose two ping-pongs agree */
 	double ours_p50, pingpong_p50;	/* medians over the kept blocks */
+	double hvisor_p50;
 	double p50_ratio;	/* median of the kept blocks' ratios */
 	double mean_ratio;	/* the same with their means */
+	double hvisor_ratio;	/* ... of ours / hvisor-style, p50s */
 	struct {
 		const char *topo;	/* bench_topo_pingpong()'s word */
 		unsigned int blocks;
-		double p50_ratio;
+		double p50_ratio, hvisor_ratio;
 	} by_topo[BENCH_PAIR_TOPOS];
 };
 

@@ -96,8 +96,9 @@ static int bench_lat_group(const struct bench_cfg *cfg,
  * run (seen on the 2-vCPU EPYC VMs here: a ping-pong of 120 ns, then 420
  * ns a few seconds later), so the medians of the rounds can set a
  * channel measured on one placement against a ping-pong measured on the
- * other.  A block is a ping-pong, the channel and a ping-pong again,
- * pair_iters requests each, a few ms in all; a block whose two
+ * other (and hvisor-tool's protocol likewise).  A block is a
+ * ping-pong, the channel, the hvisor-style protocol and a ping-pong
+ * again, pair_iters requests each, a few ms in all; a block whose two
  * ping-pongs differ by more than BENCH_PAIR_AGREE straddled a move and
  * is left out.
  */
@@ -122,6 +123,9 @@ static int bench_pair_round(const struct bench_cfg *cfg,
 		if (bench_ours_sync_lat(&blk, ticks, cfg->pair_iters))
 			return -1;
 		p->ours = bench_lat_of(ticks, cfg->pair_iters);
+		if (bench_hvisor_lat(&blk, ticks, cfg->pair_iters))
+			return -1;
+		p->hvisor = bench_lat_of(ticks, cfg->pair_iters);
 		if (bench_pingpong_lat(&blk, ticks, cfg->pair_iters))
 			return -1;
 		p->after = bench_lat_of(ticks, cfg->pair_iters);
@@ -137,7 +141,9 @@ static void bench_paired_of(const struct bench_pair *pairs, unsigned int n,
 	};
 	static double r50[BENCH_PAIR_MAX], rmean[BENCH_PAIR_MAX];
 	static double ours[BENCH_PAIR_MAX], pp[BENCH_PAIR_MAX];
+	static double hv[BENCH_PAIR_MAX], rhv[BENCH_PAIR_MAX];
 	static double by[BENCH_PAIR_TOPOS][BENCH_PAIR_MAX];
+	static double byhv[BENCH_PAIR_TOPOS][BENCH_PAIR_MAX];
 	unsigned int i, t, k = 0, nb[BENCH_PAIR_TOPOS] = { 0 };
 	double lo, hi, base;
 
@@ -153,11 +159,15 @@ static void bench_paired_of(const struct bench_pair *pairs, unsigned int n,
 		ours[k] = pairs[i].ours.p50;
 		pp[k] = base;
 		r50[k] = pairs[i].ours.p50 / base;
+		hv[k] = pairs[i].hvisor.p50;
+		rhv[k] = pairs[i].ours.p50 / pairs[i].hvisor.p50;
 		rmean[k] = pairs[i].ours.mean /
 			   ((pairs[i].before.mean + pairs[i].after.mean) / 2);
 		for (t = 0; t < BENCH_PAIR_TOPOS; t++)
-			if (!strcmp(bench_topo_pingpong(base), topos[t]))
+			if (!strcmp(bench_topo_pingpong(base), topos[t])) {
+				byhv[t][nb[t]] = rhv[k];
 				by[t][nb[t]++] = r50[k];
+			}
 		k++;
 	}
 	out->kept = k;
@@ -167,11 +177,15 @@ static void bench_paired_of(const struct bench_pair *pairs, unsigned int n,
 	out->pingpong_p50 = bench_median(pp, k);
 	out->p50_ratio = bench_median(r50, k);
 	out->mean_ratio = bench_median(rmean, k);
+	out->hvisor_p50 = bench_median(hv, k);
+	out->hvisor_ratio = bench_median(rhv, k);
 	for (t = 0; t < BENCH_PAIR_TOPOS; t++) {
 		out->by_topo[t].topo = topos[t];
 		out->by_topo[t].blocks = nb[t];
 		out->by_topo[t].p50_ratio = nb[t] ? bench_median(by[t], nb[t])
 						  : 0;
+		out->by_topo[t].hvisor_ratio = nb[t] ?
+			bench_median(byhv[t], nb[t]) : 0;
 	}
 }
 
