@@ -105,6 +105,16 @@ static int bench_lat_group(const struct bench_cfg *cfg,
 #define BENCH_PAIR_WARMUP	1000
 #define BENCH_PAIR_AGREE	0.2
 
+/* One part of a block: @fn's pair_iters requests, into @out. */
+static int bench_pair_part(bench_lat_fn *fn, const struct bench_cfg *blk,
+			   __u64 *ticks, struct bench_lat *out)
+{
+	if (fn(blk, ticks, blk->pair_iters))
+		return -1;
+	*out = bench_lat_of(ticks, blk->pair_iters);
+	return 0;
+}
+
 static int bench_pair_round(const struct bench_cfg *cfg,
 			    struct bench_pair *pairs, unsigned int *n,
 			    __u64 *ticks)
@@ -117,18 +127,15 @@ static int bench_pair_round(const struct bench_cfg *cfg,
 	for (b = 0; b < cfg->pair_blocks && *n < BENCH_PAIR_MAX; b++) {
 		p = &pairs[(*n)++];
 		bench_watchdog("paired blocks", 60);
-		if (bench_pingpong_lat(&blk, ticks, cfg->pair_iters))
+		if (bench_pair_part(bench_pingpong_lat, &blk, ticks,
+				    &p->before) ||
+		    bench_pair_part(bench_ours_sync_lat, &blk, ticks,
+				    &p->ours) ||
+		    bench_pair_part(bench_hvisor_lat, &blk, ticks,
+				    &p->hvisor) ||
+		    bench_pair_part(bench_pingpong_lat, &blk, ticks,
+				    &p->after))
 			return -1;
-		p->before = bench_lat_of(ticks, cfg->pair_iters);
-		if (bench_ours_sync_lat(&blk, ticks, cfg->pair_iters))
-			return -1;
-		p->ours = bench_lat_of(ticks, cfg->pair_iters);
-		if (bench_hvisor_lat(&blk, ticks, cfg->pair_iters))
-			return -1;
-		p->hvisor = bench_lat_of(ticks, cfg->pair_iters);
-		if (bench_pingpong_lat(&blk, ticks, cfg->pair_iters))
-			return -1;
-		p->after = bench_lat_of(ticks, cfg->pair_iters);
 	}
 	return 0;
 }

@@ -141,6 +141,17 @@ static void bench_report_floor(const struct bench_results *r)
 		       f->timer_near_ns / 1e3, f->timer_far_ns / 1e3);
 }
 
+/* The paired blocks' row under a baseline's medians-of-rounds row. */
+static void bench_paired_row(const struct bench_paired *p,
+			     const char *base_name, double base, double ratio,
+			     const char *target, double limit)
+{
+	if (p->kept)
+		bench_row_ratio("  paired blocks, p50 (ns)", p->ours_p50,
+				base_name, base, ratio, target,
+				ratio <= limit);
+}
+
 /* What the paired blocks were and where they ran (bench_channel.c). */
 static void bench_paired_print(const struct bench_paired *p)
 {
@@ -190,12 +201,8 @@ void bench_report_print(const struct bench_results *r)
 	       "baseline", "", "ratio", "target", "met");
 	bench_row("sync round trip p50 (ns)", r->sync.p50, "ping-pong",
 		  r->pingpong.p50, "<= 1.25", ratio <= BENCH_TARGET_RATIO);
-	if (r->paired.kept)
-		bench_row_ratio("  paired blocks, p50 (ns)",
-				r->paired.ours_p50, "ping-pong",
-				r->paired.pingpong_p50, r->paired.p50_ratio,
-				"<= 1.25",
-				r->paired.p50_ratio <= BENCH_TARGET_RATIO);
+	bench_paired_row(&r->paired, "ping-pong", r->paired.pingpong_p50,
+			 r->paired.p50_ratio, "<= 1.25", BENCH_TARGET_RATIO);
 	bench_row("sync round trip p99 (ns)", r->sync.p99, "ping-pong",
 		  r->pingpong.p99, NULL, 0);
 	bench_row("sync round trip p999 (ns)", r->sync.p999, "ping-pong",
@@ -212,12 +219,9 @@ void bench_report_print(const struct bench_results *r)
 		  r->futex.p50, NULL, 0);
 	bench_row("sync round trip p50 (ns)", r->sync.p50, "hvisor",
 		  r->hvisor.p50, "<= 1.00", hv <= BENCH_TARGET_HVISOR);
-	if (r->paired.kept)
-		bench_row_ratio("  paired blocks, p50 (ns)",
-				r->paired.ours_p50, "hvisor",
-				r->paired.hvisor_p50, r->paired.hvisor_ratio,
-				"<= 1.00",
-				r->paired.hvisor_ratio <= BENCH_TARGET_HVISOR);
+	bench_paired_row(&r->paired, "hvisor", r->paired.hvisor_p50,
+			 r->paired.hvisor_ratio, "<= 1.00",
+			 BENCH_TARGET_HVISOR);
 	bench_row("sync round trip p99 (ns)", r->sync.p99, "hvisor",
 		  r->hvisor.p99, NULL, 0);
 	bench_row("sync round trip mean (ns)", r->sync.mean, "hvisor",
