@@ -93,8 +93,6 @@ struct hvb_consumer {
 	struct hvb_kick_acks *kacks;
 	/* Old hot slots to look at once more after Barrier H. */
 	__u64 recheck[HVB_PENDING_WORDS];
-	/* Turns since the last full poll (hvb_consumer_turn()). */
-	__u32 since_full;
 	/*
 	 * Each slot's resp.seq as this daemon last wrote it (read once, at
 	 * attach): the daemon is the only writer of resp.seq, so its own
@@ -192,9 +190,7 @@ bool hvb_consumer_has_work(struct hvb_consumer *c);
  * to announce other work (pending bits, the kick summary), and go to the
  * full poll only when one is set.  Zone generations and the kick slot
  * table, which only the hypervisor moves and never in a hurry, are read
- * by the full poll and by the last look before sleeping.  Once due, the
- * full poll waits for a turn that has just answered the hot slot, and
- * runs anyway after as many turns again (hvb_consumer_turn()).
+ * by the full poll and by the last look before sleeping.
  */
 #define HVB_CONSUMER_FULL_TURNS	16u
 

@@ -5,8 +5,8 @@
  * pending bit.  These tests pin the parts a single thread can show: the
  * hint is only given to a vCPU in a burst, such a request is served and
  * keeps the daemon from sleeping although no bit announces it, and
- * attach/detach withdraw the hint, and a vCPU that keeps its hot slot
- * busy does not keep the daemon from the rest of its poll.  The race of
+ * attach/detach withdraw the hint, and a hot slot, busy or idle, does
+ * not keep the daemon from the rest of its poll.  The race of
  * moving the hint away
  * (Barrier H) is exercised by tests/stress, where dropping the daemon's
  * recheck of the old hot slot loses a request within seconds.
@@ -205,10 +205,10 @@ static void *hot_flow_main(void *arg)
 
 /*
  * The serving loop reads the zone generations only in its full poll,
- * which it puts off while the hot slot keeps it busy (hvb_consumer_turn()
- * waits for a turn that has just answered it).  Put off is not skipped:
- * a zone stop the hypervisor publishes (with no pending bit, no kick)
- * is acknowledged while the hot vCPU goes on without a pause.
+ * which a turn that serves the hot slot skips unless it is the periodic
+ * one (hvb_consumer_turn()).  Skipped on most turns is not skipped for
+ * good: a zone stop the hypervisor publishes (with no pending bit, no
+ * kick) is acknowledged while the hot vCPU goes on without a pause.
  */
 Test(hot, a_busy_hot_slot_does_not_keep_the_daemon_from_a_zone_stop)
 {
@@ -240,8 +240,8 @@ Test(hot, a_busy_hot_slot_does_not_keep_the_daemon_from_a_zone_stop)
 	unit_region_free(e.mem, e.size);
 }
 
-/* The same with the hot slot idle: the poll put off for an answer that
- * never comes runs after as many turns again. */
+/* The same with the hot slot idle: nothing served, nothing announced,
+ * and the periodic poll still comes. */
 Test(hot, an_idle_hot_slot_does_not_keep_the_daemon_from_a_zone_stop)
 {
 	struct hot_env e;
