@@ -178,10 +178,14 @@ int hvb_consumer_complete(struct hvb_consumer *c,
 			  const struct hvb_request *req, __u32 status,
 			  __u64 value)
 {
-	struct hvb_cpu_slot *slot = hvb_region_slot(c->region, req->cpu);
-	struct hvb_cpu_stats *st = hvb_region_cpu_stats(c->region, c->nr_cpus,
-							req->cpu);
+	struct hvb_cpu_slot *slot;
+	struct hvb_cpu_stats *st;
 
+	/* A request this consumer's fetch did not fill. */
+	if (req->cpu >= c->nr_cpus)
+		return -EINVAL;
+	slot = hvb_region_slot(c->region, req->cpu);
+	st = hvb_region_cpu_stats(c->region, c->nr_cpus, req->cpu);
 	/* We are the only writer of resp.seq, so our copy is exact. */
 	if (c->resp_seq[req->cpu] == req->seq)
 		return -EALREADY;

@@ -153,8 +153,8 @@ __u32 hvb_request_check(const struct hvb_consumer *c,
  * Complete @req with @status and, for reads, @value.  Returns 0, or
  * -ESTALE when the slot no longer holds request @req->seq (the producer
  * gave up on it) or another daemon attached since this one did, or
- * -EALREADY when this daemon completed it before.  Neither error
- * writes anything.
+ * -EALREADY when this daemon completed it before, or -EINVAL for a
+ * CPU the region does not have.  No error writes anything.
  */
 int hvb_consumer_complete(struct hvb_consumer *c,
 			  const struct hvb_request *req, __u32 status,

@@ -134,7 +134,7 @@ int hyp_channel_wait_check(struct hyp_producer *p, struct hyp_wait *w)
 	 * publication: its timeout and hold count from this first check,
 	 * HYP_WAIT_CHECK_SPINS turns of the wait later. */
 	if (!w->start)
-		w->start = w->present_since = now;
+		w->start = w->present_since = now ? now : 1;
 	if (p->hold_ns) {
 		/*
 		 * Barrier P': acquire, on every check (rule 1); pairs with

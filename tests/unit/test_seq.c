@@ -208,6 +208,33 @@ Test(seq, completing_the_same_request_twice_is_refused_and_writes_nothing)
 	cr_expect_eq(hvb_consumer_fetch(&e.c, SEQ_CPU, &req), 0);
 }
 
+/* A completion for a CPU the region does not have (a caller's bug: the
+ * fetch fills req.cpu with a slot index) is refused, nothing written. */
+Test(seq, a_completion_for_a_cpu_past_the_last_is_refused)
+{
+	struct seq_env e;
+	struct unit_call call;
+	struct hvb_request req;
+	__u64 served;
+
+	seq_setup(&e);
+	seq_start(&e, &call);
+	seq_fetch(&e, &req, call.seq);
+	served = hvb_region_daemon_stats(e.mem)->served;
+	req.cpu = SEQ_CPUS;
+	cr_expect_eq(hvb_consumer_complete(&e.c, &req, HVB_STATUS_OK, 1),
+		     -EINVAL);
+	req.cpu = HVB_MAX_CPUS + 5;
+	cr_expect_eq(hvb_consumer_complete(&e.c, &req, HVB_STATUS_OK, 1),
+		     -EINVAL);
+	cr_expect_eq(hvb_region_daemon_stats(e.mem)->served, served);
+	/* The real request is still there to answer. */
+	req.cpu = SEQ_CPU;
+	cr_assert_eq(hvb_consumer_complete(&e.c, &req, HVB_STATUS_OK,
+					   unit_dev_value(SEQ_ADDR, 8)), 0);
+	seq_expect_right_value(&call);
+}
+
 Test(seq, a_producer_that_times_out_invalidates_its_slot)
 {
 	struct seq_env e;
