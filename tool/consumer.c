@@ -72,6 +72,7 @@ int hvb_consumer_attach(struct hvb_consumer *c, void *region, __u64 size,
 	hvb_mb();
 	hvb_write_once_u32(&c->wake->consumer_pid, (__u32)getpid());
 	c->epoch = hvb_fetch_add_u32(&c->wake->consumer_epoch, 1) + 1;
+	c->replaced = false;
 	/* Acquire: a predecessor's completions and hint withdrawal, released
 	 * by its exchange to ABSENT in hvb_consumer_detach(), come before our
 	 * scan.  A producer that still sees SLEEPING from a dead daemon wakes
@@ -86,8 +87,21 @@ int hvb_consumer_attach(struct hvb_consumer *c, void *region, __u64 size,
 	return 0;
 }
 
+/* Has another daemon attached since we did?  A hit while we serve:
+ * nobody writes the wake line while we run. */
+static bool hvb_consumer_was_replaced(struct hvb_consumer *c)
+{
+	if (hvb_read_once_u32(&c->wake->consumer_epoch) != c->epoch)
+		c->replaced = true;
+	return c->replaced;
+}
+
 void hvb_consumer_detach(struct hvb_consumer *c)
 {
+	/* Not ours to leave: ABSENT would tell the producers that the
+	 * daemon which replaced us is gone. */
+	if (hvb_consumer_was_replaced(c))
+		return;
 	hvb_write_once_u32(&c->wake->hot_cpu, HVB_HOT_NONE);
 	/* Release: our completions and the store above come before ABSENT;
 	 * pairs with the next daemon's exchange in hvb_consumer_attach(),
@@ -174,31 +188,15 @@ __u32 hvb_request_check(const struct hvb_consumer *c,
 	return HVB_STATUS_OK;
 }
 
-int hvb_consumer_complete(struct hvb_consumer *c,
-			  const struct hvb_request *req, __u32 status,
-			  __u64 value)
+/* Write the response; the caller checked that it may. */
+static void hvb_consumer_answer(struct hvb_consumer *c,
+				const struct hvb_request *req, __u32 status,
+				__u64 value)
 {
-	struct hvb_cpu_slot *slot;
-	struct hvb_cpu_stats *st;
+	struct hvb_cpu_slot *slot = hvb_region_slot(c->region, req->cpu);
+	struct hvb_cpu_stats *st = hvb_region_cpu_stats(c->region, c->nr_cpus,
+							req->cpu);
 
-	/* A request this consumer's fetch did not fill. */
-	if (req->cpu >= c->nr_cpus)
-		return -EINVAL;
-	slot = hvb_region_slot(c->region, req->cpu);
-	st = hvb_region_cpu_stats(c->region, c->nr_cpus, req->cpu);
-	/* We are the only writer of resp.seq, so our copy is exact. */
-	if (c->resp_seq[req->cpu] == req->seq)
-		return -EALREADY;
-	/*
-	 * Not guarantees (the producer may give up, another daemon may
-	 * attach, right after these), but they spare the write; a late
-	 * completion never matches anyway.  Both lines are hits: the
-	 * request line since the fetch, the wake line as nobody writes it
-	 * while we run.
-	 */
-	if (hvb_load_acquire_u64(&slot->req.seq) != req->seq ||
-	    hvb_read_once_u32(&c->wake->consumer_epoch) != c->epoch)
-		return -ESTALE;
 	hvb_write_once_u64(&slot->resp.value, value);
 	hvb_write_once_u32(&slot->resp.status, status);
 	/* Barrier C: publishes value and status with the seq; pairs with the
@@ -209,6 +207,34 @@ int hvb_consumer_complete(struct hvb_consumer *c,
 	stat_add(&c->dstats->served, 1);
 	if (status != HVB_STATUS_OK)
 		stat_add(&st->served_errors, 1);
+}
+
+/* Is the request fetched still the slot's?  Not a guarantee (the
+ * producer may give up right after), but it spares the write; a late
+ * completion never matches anyway.  A hit: the request line since the
+ * fetch. */
+static bool hvb_consumer_still_pending(struct hvb_consumer *c,
+				       const struct hvb_request *req)
+{
+	return hvb_load_acquire_u64(&hvb_region_slot(c->region,
+						     req->cpu)->req.seq) ==
+	       req->seq;
+}
+
+int hvb_consumer_complete(struct hvb_consumer *c,
+			  const struct hvb_request *req, __u32 status,
+			  __u64 value)
+{
+	/* A request this consumer's fetch did not fill. */
+	if (req->cpu >= c->nr_cpus)
+		return -EINVAL;
+	/* We are the only writer of resp.seq, so our copy is exact. */
+	if (c->resp_seq[req->cpu] == req->seq)
+		return -EALREADY;
+	if (!hvb_consumer_still_pending(c, req) ||
+	    hvb_consumer_was_replaced(c))
+		return -ESTALE;
+	hvb_consumer_answer(c, req, status, value);
 	return 0;
 }
 
@@ -241,6 +267,14 @@ static unsigned int hvb_consumer_serve(struct hvb_consumer *c, __u32 cpu)
 
 	if (hvb_consumer_fetch(c, cpu, &req) != 1)
 		return 0;
+	/* Another daemon attached since we did (only a root zone that got
+	 * around the transport's one-daemon lock, or wrote the word, does
+	 * that): serve nothing more, not once, since the device's sync may
+	 * have side effects, and let the loop end.  Served, a request would
+	 * also stay pending for us (its completion refused), and we would
+	 * serve it again on every turn. */
+	if (hvb_consumer_was_replaced(c))
+		return 0;
 	/* Twice in a row: a vCPU in a burst of accesses.  Vcpus taking
 	 * turns do not move the hot slot back and forth. */
 	if (cpu == c->last_cpu && cpu != c->hot_cpu)
@@ -256,7 +290,11 @@ static unsigned int hvb_consumer_serve(struct hvb_consumer *c, __u32 cpu)
 	}
 	if (status == HVB_STATUS_TIMEOUT)	/* producer-local, never sent */
 		status = HVB_STATUS_IO_ERROR;
-	hvb_consumer_complete(c, &req, status, value);
+	/* The fetch filled @req for a CPU that exists, its seq is not our
+	 * copy's, and the epoch was ours just before the sync: only the
+	 * producer can have given the request up since. */
+	if (hvb_consumer_still_pending(c, &req))
+		hvb_consumer_answer(c, &req, status, value);
 	return 1;
 }
 
@@ -665,6 +703,9 @@ int hvb_consumer_run(struct hvb_consumer *c, struct hvb_transport *t,
 				hvb_idle_work(&c->idle, hvb_consumer_now_ns());
 			continue;
 		}
+		/* Replaced: whatever it was, the region is another daemon's. */
+		if (c->replaced)
+			return -ESTALE;
 		sleep_ns = 0;
 		if (!can_sleep) {
 			hvb_cpu_relax();

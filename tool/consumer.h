@@ -105,6 +105,10 @@ struct hvb_consumer {
 	/* consumer_epoch as this daemon's attach made it: a completion
 	 * after another daemon attached is refused. */
 	__u32 epoch;
+	/* The serving path saw consumer_epoch move past ours: another
+	 * daemon attached.  Nothing more is served, the loop ends with
+	 * -ESTALE and detach writes nothing (the region is the other's). */
+	bool replaced;
 	struct hvb_wake *wake;
 	struct hvb_pending *pending;
 	struct hvb_kicks *kicks;
@@ -130,7 +134,9 @@ struct hvb_consumer {
 int hvb_consumer_attach(struct hvb_consumer *c, void *region, __u64 size,
 			const struct hvb_consumer_ops *ops, void *ctx);
 
-/* Leave the consumer role (state ABSENT); pending requests stay. */
+/* Leave the consumer role (state ABSENT); pending requests stay.  A
+ * daemon that another one replaced (consumer_epoch moved) writes
+ * nothing: the role is no longer its to leave. */
 void hvb_consumer_detach(struct hvb_consumer *c);
 
 /*

@@ -691,7 +691,11 @@ static int hvb_daemon_serve(const struct hvb_daemon_opts *o,
 	t->heartbeat = NULL;
 	hvb_consumer_detach(&c);
 	hvb_claim_release(&claim);
-	if (err)
+	if (err == -ESTALE)
+		hvb_err("serving %s stopped: another daemon attached to it (epoch %u, this one's %u); this one served nothing more and left the region to it",
+			o->region, hvb_read_once_u32(&c.wake->consumer_epoch),
+			c.epoch);
+	else if (err)
 		hvb_err("serving %s failed: %s", o->region, strerror(-err));
 	hvb_daemon_summary(&start, &end, &devs, hvb_daemon_now() - t0);
 	/* Before the devices close their ptys and sockets. */

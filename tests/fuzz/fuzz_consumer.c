@@ -29,10 +29,12 @@
  *   4  poll (sync answers a[4..7] % 5); 5 has_work, or with a[1] bit 7
  *      fetch and complete CPU a[1] % 128's request by hand: twice
  *      (-EALREADY), or after its producer gave up (a[2] odd: -ESTALE,
- *      nothing written); 6 the sleep handshake (the wait returns at
- *      once, a[1] odd: -EINTR), or with a[1] bit 1 the serving loop
- *      until it first sleeps (a[2] empty polls before); 7 detach,
- *      attach again
+ *      nothing written), or after action 0 wrote consumer_epoch, as
+ *      another daemon's attach would (-ESTALE, nothing written); 6 the
+ *      sleep handshake (the wait returns at once, a[1] odd: -EINTR), or
+ *      with a[1] bit 1 the serving loop until it first sleeps (a[2]
+ *      empty polls before), or, once consumer_epoch moved, at once
+ *      (-ESTALE); 7 detach, attach again
  * The region is a heap block of exactly its size (AddressSanitizer sees
  * any access outside it).  Checked on every call into the consumer:
  *  - it writes only what docs/abi.md makes it the writer of: the wake
@@ -42,7 +44,7 @@
  *    producer counter, a zone generation, a reserved word, or anything
  *    past the last CPU;
  *  - the sync callback sees only requests that pass every check, from a
- *    CPU that exists; kicks name a (device, queue) in the ABI's range,
+ *    CPU that exists, and none once consumer_epoch moved; kicks name a (device, queue) in the ABI's range,
  *    and no more of them per poll than the bitmap holds;
  *  - kick slots (docs/abi.md, "Kick slots"), while the root zone has not
  *    written the slot table or the acks itself (a forged route is its
@@ -67,6 +69,7 @@
 #define FZ_ACTION	8u
 
 struct fz_ctx {
+	const struct hvb_consumer *c;
 	__u32 nr_cpus;
 	__u32 status;		/* what sync answers */
 	unsigned int kicks;	/* in this call */
@@ -101,6 +104,10 @@ static __u32 fz_sync(void *ctx, const struct hvb_request *req, __u64 *value)
 	FUZZ_CHECK(!fz_race.old_seq || req->cpu != fz_race.torn_cpu ||
 		   req->seq != fz_race.old_seq);
 
+	/* Nothing is served once another daemon attached: consumer_epoch
+	 * moves only between calls (action 0), never during one. */
+	FUZZ_CHECK(hvb_read_once_u32(&hvb_region_wake(f->c->region)->
+				     consumer_epoch) == f->c->epoch);
 	FUZZ_CHECK(req->cpu < f->nr_cpus && req->cpu_echo == req->cpu);
 	FUZZ_CHECK(req->seq && !(req->seq & HVB_SEQ_INVALID));
 	FUZZ_CHECK(req->size == 1 || req->size == 2 || req->size == 4 ||
@@ -390,6 +397,16 @@ static void fz_complete(struct hvb_consumer *c, __u32 cpu, bool gave_up,
 	if (hvb_consumer_fetch(c, cpu, &req) != 1)
 		return;
 	FUZZ_CHECK(req.cpu == cpu && req.seq == slot->req.seq);
+	/* Another daemon attached (the region's epoch was written): the
+	 * completion is refused, nothing written. */
+	if (hvb_read_once_u32(&hvb_region_wake(c->region)->consumer_epoch) !=
+	    c->epoch) {
+		resp_seq = slot->resp.seq;
+		FUZZ_CHECK(hvb_consumer_complete(c, &req, status, 1) ==
+			   -ESTALE);
+		FUZZ_CHECK(slot->resp.seq == resp_seq && c->replaced);
+		return;
+	}
 	if (gave_up) {
 		/* The producer timed out and marked the slot (Barrier S). */
 		slot->req.seq |= HVB_SEQ_INVALID;
@@ -447,6 +464,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(fz_before, region, rsize);
 	/* A header of its own may give fewer CPUs than there is room
 	 * for: the consumer then goes by its count, and so do the checks. */
+	f.c = &c;
 	f.nr_cpus = 0;
 	attached = hvb_consumer_attach(&c, region, rsize, &fz_ops, &f) == 0;
 	if (attached) {
@@ -549,7 +567,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (n > 1 && (a[1] & 2)) {
 				fz_stop = 0;
 				c.spin_budget = 1 + (n > 2 ? a[2] : 0);
-				hvb_consumer_run(&c, &t, &fz_stop);
+				/* It ends: at the first sleep, or at
+				 * once when it finds itself replaced. */
+				FUZZ_CHECK(hvb_consumer_run(&c, &t,
+							    &fz_stop) !=
+					   -ESTALE || c.replaced);
 			} else {
 				hvb_consumer_sleep(&c, &t);
 			}

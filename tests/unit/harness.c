@@ -279,6 +279,18 @@ bool unit_daemon_stop(struct unit_daemon *d, struct hyp_producer *waker,
 	return true;
 }
 
+bool unit_daemon_join(struct unit_daemon *d, unsigned int ms)
+{
+	__u64 end = unit_deadline(ms);
+
+	while (pthread_tryjoin_np(d->thread, NULL) == EBUSY) {
+		if (unit_now_ns() > end)
+			return false;
+		unit_sleep_ms(1);
+	}
+	return true;
+}
+
 bool unit_wait_u32(const __u32 *word, __u32 want, unsigned int ms)
 {
 	__u64 end = unit_deadline(ms);

@@ -129,6 +129,9 @@ void unit_daemon_start(struct unit_daemon *d, struct hvb_consumer *c,
 /* Stop and join; @waker (may be NULL) kicks the daemon out of a sleep. */
 bool unit_daemon_stop(struct unit_daemon *d, struct hyp_producer *waker,
 		      unsigned int ms);
+/* Join a loop that is to end by itself within @ms; false if it did not
+ * (it is still running: stop it with unit_daemon_stop()). */
+bool unit_daemon_join(struct unit_daemon *d, unsigned int ms);
 
 /* Yield until *@word == @want (acquire loads) or @ms pass. */
 bool unit_wait_u32(const __u32 *word, __u32 want, unsigned int ms);

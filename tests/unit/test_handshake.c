@@ -608,6 +608,57 @@ Test(handshake, a_restarted_daemon_does_not_serve_again_what_the_last_one_answer
 }
 
 /*
+ * A daemon that finds another attached since it did (consumer_epoch moved
+ * past its own: a root zone that got around the transport's one-daemon
+ * lock) serves nothing more, not even once: the device's sync may have
+ * side effects, and with its completion refused the request would stay
+ * pending for it, served again on every turn, for ever.  Its loop ends
+ * with -ESTALE, and its detach leaves the region to the other daemon.
+ */
+Test(handshake, a_replaced_daemon_stops_serving_and_leaves_the_region_alone)
+{
+	struct hs_env e;
+	struct hvb_consumer c2;
+	struct hyp_producer p;
+	struct unit_call call;
+	struct unit_daemon d;
+	struct unit_dev dev2 = { 0 };
+	bool ended;
+
+	hs_setup(&e, 2);
+	unit_producer_attach(&p, e.mem, e.size, 1);
+	unit_call_start(&call, &p, HS_ADDR, 8, 0, 0);
+	cr_assert(unit_call_wait_published(&call, UNIT_WAIT_MS));
+	memset(&c2, 0, sizeof(c2));
+	cr_assert_eq(hvb_consumer_attach(&c2, e.mem, e.size, &unit_dev_ops,
+					 &dev2), 0);
+
+	/* The first daemon's serving loop ends by itself. */
+	unit_daemon_start(&d, &e.c, &e.ht.t);
+	ended = unit_daemon_join(&d, UNIT_WAIT_MS);
+	if (!ended)
+		cr_assert(unit_daemon_stop(&d, &p, UNIT_WAIT_MS));
+	cr_expect(ended, "the replaced daemon's loop did not end");
+	cr_expect_eq(d.err, -ESTALE);
+	cr_expect_eq(atomic_load(&e.dev.sync_calls), 0u,
+		     "the replaced daemon served %u requests",
+		     atomic_load(&e.dev.sync_calls));
+	cr_expect(!unit_call_is_done(&call), "the replaced daemon answered");
+
+	/* Its detach writes nothing: still the other daemon's region. */
+	hvb_consumer_detach(&e.c);
+	cr_expect_eq(e.wake->consumer_state, HVB_CONSUMER_RUNNING);
+	cr_expect_eq(e.wake->consumer_pid, (__u32)getpid());
+	cr_expect_eq(e.wake->consumer_epoch, 2u);
+
+	cr_assert(unit_serve_until_done(&c2, &call, UNIT_WAIT_MS));
+	cr_expect_eq(call.status, HVB_STATUS_OK);
+	cr_expect_eq(call.value, unit_dev_value(HS_ADDR, 8));
+	cr_expect_eq(atomic_load(&dev2.sync_calls), 1u);
+	unit_region_free(e.mem, e.size);
+}
+
+/*
  * The real serving loop, sleeping after every empty poll, against
  * producers issuing back-to-back requests: every request completes
  * (a lost wake-up would leave one waiting until its producer gives up).
