@@ -489,8 +489,14 @@ unsigned int hvb_consumer_kick_slots(struct hvb_consumer *c)
 
 unsigned int hvb_consumer_poll(struct hvb_consumer *c)
 {
-	unsigned int n = hvb_consumer_zones(c);
+	unsigned int n;
 
+	/* Another daemon attached (hvb_consumer_serve()): no kick, pending
+	 * bit or zone acknowledgement is ours to take any more.  A hit, on
+	 * the full poll only. */
+	if (hvb_consumer_was_replaced(c))
+		return 0;
+	n = hvb_consumer_zones(c);
 	n += hvb_consumer_kick_slots(c);
 
 	n += hvb_consumer_drain_kicks(c);

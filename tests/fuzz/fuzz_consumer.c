@@ -44,7 +44,8 @@
  *    producer counter, a zone generation, a reserved word, or anything
  *    past the last CPU;
  *  - the sync callback sees only requests that pass every check, from a
- *    CPU that exists, and none once consumer_epoch moved; kicks name a (device, queue) in the ABI's range,
+ *    CPU that exists, and none once consumer_epoch moved (nor does the
+ *    kick callback); kicks name a (device, queue) in the ABI's range,
  *    and no more of them per poll than the bitmap holds;
  *  - kick slots (docs/abi.md, "Kick slots"), while the root zone has not
  *    written the slot table or the acks itself (a forged route is its
@@ -122,6 +123,9 @@ static void fz_kick(void *ctx, __u32 dev, __u32 queue)
 {
 	struct fz_ctx *f = ctx;
 
+	/* Nor a kick taken once another daemon attached. */
+	FUZZ_CHECK(hvb_read_once_u32(&hvb_region_wake(f->c->region)->
+				     consumer_epoch) == f->c->epoch);
 	FUZZ_CHECK(dev < HVB_KICK_DEVS && queue < HVB_KICK_QUEUES);
 	f->kicks++;
 }

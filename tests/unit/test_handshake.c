@@ -629,11 +629,13 @@ Test(handshake, a_replaced_daemon_stops_serving_and_leaves_the_region_alone)
 	unit_producer_attach(&p, e.mem, e.size, 1);
 	unit_call_start(&call, &p, HS_ADDR, 8, 0, 0);
 	cr_assert(unit_call_wait_published(&call, UNIT_WAIT_MS));
+	cr_assert_eq(hyp_channel_kick(&p, 7, 1), 0);
 	memset(&c2, 0, sizeof(c2));
 	cr_assert_eq(hvb_consumer_attach(&c2, e.mem, e.size, &unit_dev_ops,
 					 &dev2), 0);
 
-	/* The first daemon's serving loop ends by itself. */
+	/* The first daemon's serving loop ends by itself, its first turn a
+	 * full poll. */
 	unit_daemon_start(&d, &e.c, &e.ht.t);
 	ended = unit_daemon_join(&d, UNIT_WAIT_MS);
 	if (!ended)
@@ -644,6 +646,8 @@ Test(handshake, a_replaced_daemon_stops_serving_and_leaves_the_region_alone)
 		     "the replaced daemon served %u requests",
 		     atomic_load(&e.dev.sync_calls));
 	cr_expect(!unit_call_is_done(&call), "the replaced daemon answered");
+	cr_expect_eq(atomic_load(&e.dev.kick_calls), 0u,
+		     "the replaced daemon took a kick");
 
 	/* Its detach writes nothing: still the other daemon's region. */
 	hvb_consumer_detach(&e.c);
@@ -655,6 +659,7 @@ Test(handshake, a_replaced_daemon_stops_serving_and_leaves_the_region_alone)
 	cr_expect_eq(call.status, HVB_STATUS_OK);
 	cr_expect_eq(call.value, unit_dev_value(HS_ADDR, 8));
 	cr_expect_eq(atomic_load(&dev2.sync_calls), 1u);
+	cr_expect_eq(atomic_load(&dev2.kicks[7][1]), 1u);
 	unit_region_free(e.mem, e.size);
 }
 
