@@ -188,15 +188,31 @@ __u32 hvb_request_check(const struct hvb_consumer *c,
 	return HVB_STATUS_OK;
 }
 
-/* Write the response; the caller checked that it may. */
-static void hvb_consumer_answer(struct hvb_consumer *c,
-				const struct hvb_request *req, __u32 status,
-				__u64 value)
+int hvb_consumer_complete(struct hvb_consumer *c,
+			  const struct hvb_request *req, __u32 status,
+			  __u64 value)
 {
-	struct hvb_cpu_slot *slot = hvb_region_slot(c->region, req->cpu);
-	struct hvb_cpu_stats *st = hvb_region_cpu_stats(c->region, c->nr_cpus,
-							req->cpu);
+	struct hvb_cpu_slot *slot;
+	struct hvb_cpu_stats *st;
 
+	/* A request this consumer's fetch did not fill. */
+	if (req->cpu >= c->nr_cpus)
+		return -EINVAL;
+	slot = hvb_region_slot(c->region, req->cpu);
+	st = hvb_region_cpu_stats(c->region, c->nr_cpus, req->cpu);
+	/* We are the only writer of resp.seq, so our copy is exact. */
+	if (c->resp_seq[req->cpu] == req->seq)
+		return -EALREADY;
+	/*
+	 * Not guarantees (the producer may give up, another daemon may
+	 * attach, right after these), but they spare the write; a late
+	 * completion never matches anyway.  Both lines are hits: the
+	 * request line since the fetch, the wake line as nobody writes it
+	 * while we run.
+	 */
+	if (hvb_load_acquire_u64(&slot->req.seq) != req->seq ||
+	    hvb_consumer_was_replaced(c))
+		return -ESTALE;
 	hvb_write_once_u64(&slot->resp.value, value);
 	hvb_write_once_u32(&slot->resp.status, status);
 	/* Barrier C: publishes value and status with the seq; pairs with the
@@ -207,34 +223,6 @@ static void hvb_consumer_answer(struct hvb_consumer *c,
 	stat_add(&c->dstats->served, 1);
 	if (status != HVB_STATUS_OK)
 		stat_add(&st->served_errors, 1);
-}
-
-/* Is the request fetched still the slot's?  Not a guarantee (the
- * producer may give up right after), but it spares the write; a late
- * completion never matches anyway.  A hit: the request line since the
- * fetch. */
-static bool hvb_consumer_still_pending(struct hvb_consumer *c,
-				       const struct hvb_request *req)
-{
-	return hvb_load_acquire_u64(&hvb_region_slot(c->region,
-						     req->cpu)->req.seq) ==
-	       req->seq;
-}
-
-int hvb_consumer_complete(struct hvb_consumer *c,
-			  const struct hvb_request *req, __u32 status,
-			  __u64 value)
-{
-	/* A request this consumer's fetch did not fill. */
-	if (req->cpu >= c->nr_cpus)
-		return -EINVAL;
-	/* We are the only writer of resp.seq, so our copy is exact. */
-	if (c->resp_seq[req->cpu] == req->seq)
-		return -EALREADY;
-	if (!hvb_consumer_still_pending(c, req) ||
-	    hvb_consumer_was_replaced(c))
-		return -ESTALE;
-	hvb_consumer_answer(c, req, status, value);
 	return 0;
 }
 
@@ -290,11 +278,7 @@ static unsigned int hvb_consumer_serve(struct hvb_consumer *c, __u32 cpu)
 	}
 	if (status == HVB_STATUS_TIMEOUT)	/* producer-local, never sent */
 		status = HVB_STATUS_IO_ERROR;
-	/* The fetch filled @req for a CPU that exists, its seq is not our
-	 * copy's, and the epoch was ours just before the sync: only the
-	 * producer can have given the request up since. */
-	if (hvb_consumer_still_pending(c, &req))
-		hvb_consumer_answer(c, &req, status, value);
+	hvb_consumer_complete(c, &req, status, value);
 	return 1;
 }
 

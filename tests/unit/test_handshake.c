@@ -664,6 +664,69 @@ Test(handshake, a_replaced_daemon_stops_serving_and_leaves_the_region_alone)
 }
 
 /*
+ * Another daemon attaches while this one is in the middle of a poll (its
+ * device's sync, here): the request it was running is refused, and the
+ * next one in the same poll is not run at all.  (The full poll's own
+ * check comes too late for that: it ran at the poll's start.)
+ */
+struct hs_usurp {
+	struct unit_dev dev;	/* first: unit_dev_ops's context too */
+	void *mem;
+	__u64 size;
+	struct hvb_consumer c2;
+	struct unit_dev dev2;
+	unsigned int syncs;
+};
+
+static __u32 hs_usurp_sync(void *ctx, const struct hvb_request *req,
+			   __u64 *value)
+{
+	struct hs_usurp *u = ctx;
+
+	if (u->syncs++ == 0)
+		cr_assert_eq(hvb_consumer_attach(&u->c2, u->mem, u->size,
+						 &unit_dev_ops, &u->dev2), 0);
+	*value = unit_dev_value(req->addr, req->size);
+	return HVB_STATUS_OK;
+}
+
+Test(handshake, a_daemon_replaced_in_the_middle_of_a_poll_runs_nothing_more)
+{
+	static struct hs_usurp u;
+	struct hvb_consumer_ops ops = unit_dev_ops;
+	struct hvb_consumer c;
+	struct hyp_producer p0, p1;
+	struct unit_call call0, call1;
+
+	memset(&u, 0, sizeof(u));
+	ops.sync = hs_usurp_sync;
+	u.mem = unit_region_new(2, &u.size);
+	memset(&c, 0, sizeof(c));
+	cr_assert_eq(hvb_consumer_attach(&c, u.mem, u.size, &ops, &u), 0);
+	hvb_consumer_poll(&c);		/* the attach scan */
+	unit_producer_attach(&p0, u.mem, u.size, 0);
+	unit_producer_attach(&p1, u.mem, u.size, 1);
+	unit_call_start(&call0, &p0, HS_ADDR, 8, 0, 0);
+	unit_call_start(&call1, &p1, HS_ADDR + 8, 8, 0, 0);
+	cr_assert(unit_call_wait_published(&call0, UNIT_WAIT_MS));
+	cr_assert(unit_call_wait_published(&call1, UNIT_WAIT_MS));
+
+	hvb_consumer_poll(&c);
+	cr_expect_eq(u.syncs, 1u, "the replaced daemon ran %u requests",
+		     u.syncs);
+	cr_expect(c.replaced);
+	cr_expect(!unit_call_is_done(&call0) && !unit_call_is_done(&call1),
+		  "the replaced daemon answered");
+
+	cr_assert(unit_serve_until_done(&u.c2, &call0, UNIT_WAIT_MS));
+	cr_assert(unit_serve_until_done(&u.c2, &call1, UNIT_WAIT_MS));
+	cr_expect_eq(call0.value, unit_dev_value(HS_ADDR, 8));
+	cr_expect_eq(call1.value, unit_dev_value(HS_ADDR + 8, 8));
+	cr_expect_eq(atomic_load(&u.dev2.sync_calls), 2u);
+	unit_region_free(u.mem, u.size);
+}
+
+/*
  * The real serving loop, sleeping after every empty poll, against
  * producers issuing back-to-back requests: every request completes
  * (a lost wake-up would leave one waiting until its producer gives up).
