@@ -578,13 +578,18 @@ int hvb_consumer_sleep(struct hvb_consumer *c, struct hvb_transport *t)
 	 * pairs with Barrier W2 in the producer (publish; mb; read state).
 	 * Either we see its work here or it sees SLEEPING and wakes us. */
 	hvb_mb();
+	c->woken_by_producer = false;
 	if (hvb_consumer_has_work(c)) {
 		hvb_xchg_u32(&c->wake->consumer_state, HVB_CONSUMER_RUNNING);
 		return 0;
 	}
 	stat_add(&c->dstats->sleeps, 1);
 	err = t->ops->wait(t, &c->wake->wake_gen, token);
-	hvb_xchg_u32(&c->wake->consumer_state, HVB_CONSUMER_RUNNING);
+	/* RUNNING already: a producer swapped SLEEPING for it to wake us,
+	 * so work came while we slept (the idle policy's anchor). */
+	c->woken_by_producer =
+		hvb_xchg_u32(&c->wake->consumer_state,
+			     HVB_CONSUMER_RUNNING) == HVB_CONSUMER_RUNNING;
 	/* Barrier W3: RUNNING before the poll after the wake.  Pairs with
 	 * Barrier W2 of a producer that lost the CAS to the one that woke us:
 	 * it saw RUNNING and signals nobody, so this poll must see its work.
@@ -719,7 +724,8 @@ int hvb_consumer_run(struct hvb_consumer *c, struct hvb_transport *t,
 		err = hvb_consumer_sleep(c, t);
 		t->wait_ns = 0;
 		if (adaptive)
-			hvb_idle_woke(&c->idle, hvb_consumer_now_ns());
+			hvb_idle_woke(&c->idle, hvb_consumer_now_ns(),
+				      c->woken_by_producer);
 		/* A timed sleep ends before the transport's heartbeat is
 		 * due, and a few turns separate two of them: beat here, so
 		 * the heartbeat still moves every HVB_HEARTBEAT_MS. */

@@ -121,6 +121,8 @@ struct hvb_consumer {
 	 * predicts from the requests seen. */
 	uint64_t spin_budget;
 	struct hvb_idle idle;	/* the adaptive policy's state */
+	/* The last hvb_consumer_sleep() was ended by a producer's wake. */
+	bool woken_by_producer;
 };
 
 #define HVB_SPIN_ADAPTIVE	0u

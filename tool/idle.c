@@ -58,11 +58,30 @@ static __u64 hvb_idle_lead(const struct hvb_idle *s)
 
 void hvb_idle_work(struct hvb_idle *s, __u64 now)
 {
-	__u64 gap;
+	bool woken = s->woken;
+	__u64 gap, due;
 
+	s->woken = false;
 	if (s->last_ns && now - s->last_ns <= HVB_IDLE_TAIL_NS) {
 		s->last_ns = now;	/* the same burst */
 		return;
+	}
+	/*
+	 * A burst that ended a timed sleep, seen after it was due: it came
+	 * at some time before @now, as far as we can tell when it was due.
+	 * Taken at @now, the phase would move later by the wake-up's
+	 * latency, the next wake-up would come after the next request, and
+	 * so on: the loop would be woken for every request (issue 14, item
+	 * 3).  The gap learns nothing from it.
+	 */
+	if (woken && s->gap_ns && s->burst_ns) {
+		due = s->burst_ns + s->gap_ns;
+		if (now >= due && now - due <= HVB_IDLE_LATE_MAX_NS) {
+			s->timed = false;
+			s->burst_ns = due;
+			s->last_ns = now;
+			return;
+		}
 	}
 	if (s->burst_ns) {
 		gap = now - s->burst_ns;
@@ -124,12 +143,17 @@ bool hvb_idle_should_sleep(struct hvb_idle *s, __u64 now, __u64 *sleep_ns)
 	return true;
 }
 
-void hvb_idle_woke(struct hvb_idle *s, __u64 now)
+void hvb_idle_woke(struct hvb_idle *s, __u64 now, bool work_came)
 {
 	__u64 late;
 
+	/* Only a timed sleep's: it was aimed at the burst now due.  After
+	 * an untimed one (the prediction failed) nothing says which burst
+	 * this is, and the phase is learnt afresh from it. */
+	s->woken = work_came && s->deadline_ns;
 	/* Untimed, or woken by a producer before the time ran out: no
-	 * sample. */
+	 * sample.  Woken after it: the timer had not fired by the time the
+	 * request came, so it was at least that late (idle.h). */
 	if (!s->deadline_ns || now < s->deadline_ns) {
 		s->deadline_ns = 0;
 		return;

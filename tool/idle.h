@@ -13,14 +13,21 @@
  *    at polling speed.
  *  - Bursts that come at a steady pace (a guest's timer, a paced
  *    workload) are predicted: the gap between two bursts' first requests
- *    is smoothed (gap_ns, with its deviation).  Between two bursts the
+ *    is smoothed (gap_ns, with its deviation).  A burst whose first
+ *    request woke the loop is seen late by the wake-up (tens of
+ *    microseconds): if it came about when due, the prediction keeps its
+ *    phase rather than move it that much later, which would make the
+ *    next one come before the loop wakes too, and so on.  Between two bursts the
  *    loop sleeps with a timeout that ends a little before the next one is
  *    due, then polls until the burst comes.  How much before: a timed
  *    sleep comes back late (tens of microseconds in a virtual machine),
  *    so by the HVB_IDLE_LATE_RANK-th smallest of the last
  *    HVB_IDLE_LATE_SAMPLES latenesses: most wake-ups then come before
  *    the request, and those that come after it cost a wake-up, not a
- *    polled stretch as long as the worst lateness.
+ *    polled stretch as long as the worst lateness.  A timed sleep that
+ *    work ended after its time was up counts as late until then: its
+ *    timer had not fired yet.  (Left out, the sleeps that ran late
+ *    would never count, and the lead would shrink to nothing.)
  *  - When the prediction fails (nothing by the predicted time plus twice
  *    the deviation), or when bursts are too far apart to be worth
  *    predicting, it sleeps until a producer wakes it.  At no load it
@@ -68,6 +75,10 @@ struct hvb_idle {
 	__u64 deadline_ns;	/* the timed sleep asked for ends here (0:
 				 * the sleep asked for has no time limit) */
 	bool timed;		/* a timed sleep since this burst began */
+	/* The last sleep ended because work came (a producer woke us): the
+	 * next poll that finds it sees it late, by the wake-up's latency,
+	 * which nothing here can measure. */
+	bool woken;
 };
 
 void hvb_idle_init(struct hvb_idle *s);
@@ -82,7 +93,8 @@ void hvb_idle_work(struct hvb_idle *s, __u64 now);
 bool hvb_idle_should_sleep(struct hvb_idle *s, __u64 now, __u64 *sleep_ns);
 
 /* The sleep asked for by the last hvb_idle_should_sleep() returned at
- * @now (woken, or its time ran out). */
-void hvb_idle_woke(struct hvb_idle *s, __u64 now);
+ * @now: @work_came if a producer woke it (work came while it slept),
+ * else its time ran out. */
+void hvb_idle_woke(struct hvb_idle *s, __u64 now, bool work_came);
 
 #endif /* HVB_TOOL_IDLE_H */

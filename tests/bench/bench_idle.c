@@ -193,8 +193,8 @@ bool __real_hvb_idle_should_sleep(struct hvb_idle *s, __u64 now,
 				  __u64 *sleep_ns);
 bool __wrap_hvb_idle_should_sleep(struct hvb_idle *s, __u64 now,
 				  __u64 *sleep_ns);
-void __real_hvb_idle_woke(struct hvb_idle *s, __u64 now);
-void __wrap_hvb_idle_woke(struct hvb_idle *s, __u64 now);
+void __real_hvb_idle_woke(struct hvb_idle *s, __u64 now, bool work_came);
+void __wrap_hvb_idle_woke(struct hvb_idle *s, __u64 now, bool work_came);
 void __real_hvb_idle_work(struct hvb_idle *s, __u64 now);
 void __wrap_hvb_idle_work(struct hvb_idle *s, __u64 now);
 
@@ -212,11 +212,11 @@ bool __wrap_hvb_idle_should_sleep(struct hvb_idle *s, __u64 now,
 	return sleep;
 }
 
-void __wrap_hvb_idle_woke(struct hvb_idle *s, __u64 now)
+void __wrap_hvb_idle_woke(struct hvb_idle *s, __u64 now, bool work_came)
 {
-	/* Its time ran out (a producer's wake comes before it). */
-	bench_rec_woke = s->deadline_ns && now >= s->deadline_ns ? now : 0;
-	__real_hvb_idle_woke(s, now);
+	/* Its time ran out, and no request had come before. */
+	bench_rec_woke = s->deadline_ns && !work_came ? now : 0;
+	__real_hvb_idle_woke(s, now, work_came);
 }
 
 void __wrap_hvb_idle_work(struct hvb_idle *s, __u64 now)

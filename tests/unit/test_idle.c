@@ -8,6 +8,7 @@
  * sleep, and the real serving loop on that transport answers paced
  * requests and, once they stop, sleeps for good (its CPU time stops).
  */
+#include <math.h>
 #include <time.h>
 #include <criterion/criterion.h>
 
@@ -143,7 +144,8 @@ Test(idle, learns_how_late_a_timed_sleep_comes_back)
 		if (hvb_idle_should_sleep(&s, t + HVB_IDLE_TAIL_NS, &ns) &&
 		    ns)
 			/* Every timer comes back 7 us late. */
-			hvb_idle_woke(&s, t + HVB_IDLE_TAIL_NS + ns + 7 * US);
+			hvb_idle_woke(&s, t + HVB_IDLE_TAIL_NS + ns + 7 * US,
+				      false);
 	}
 	cr_expect(s.late_ns > 6 * US && s.late_ns < 8 * US,
 		  "late_ns %llu, the timers were 7000 late",
@@ -164,7 +166,7 @@ Test(idle, a_few_very_late_wakeups_do_not_set_the_lead)
 			continue;
 		/* Every fourth timer comes back 150 us late, the rest 5. */
 		hvb_idle_woke(&s, t + HVB_IDLE_TAIL_NS + ns +
-			      (n++ % 4 ? 5 : 150) * US);
+			      (n++ % 4 ? 5 : 150) * US, false);
 	}
 	cr_expect_eq(s.late_ns, 5 * US, "planned with %llu ns of lateness",
 		     (unsigned long long)s.late_ns);
@@ -180,12 +182,12 @@ Test(idle, a_producer_wake_is_no_lateness_sample)
 	late = s.late_ns;
 	cr_assert(hvb_idle_should_sleep(&s, last + HVB_IDLE_TAIL_NS, &ns));
 	cr_assert_neq(ns, 0);
-	hvb_idle_woke(&s, last + HVB_IDLE_TAIL_NS + ns / 2);
+	hvb_idle_woke(&s, last + HVB_IDLE_TAIL_NS + ns / 2, true);
 	cr_expect_eq(s.late_ns, late);
 	/* An untimed sleep neither. */
 	cr_assert(hvb_idle_should_sleep(&s, last + 10 * MS, &ns));
 	cr_assert_eq(ns, 0);
-	hvb_idle_woke(&s, last + 20 * MS);
+	hvb_idle_woke(&s, last + 20 * MS, true);
 	cr_expect_eq(s.late_ns, late);
 }
 
@@ -204,11 +206,118 @@ Test(idle, a_lateness_too_large_to_sleep_fades_until_it_is_measured_again)
 		if (hvb_idle_should_sleep(&s, t + HVB_IDLE_TAIL_NS, &ns) &&
 		    ns) {
 			timed++;
-			hvb_idle_woke(&s, t + HVB_IDLE_TAIL_NS + ns + 3 * US);
+			hvb_idle_woke(&s, t + HVB_IDLE_TAIL_NS + ns + 3 * US,
+				      false);
 		}
 	}
 	cr_expect_gt(timed, 50, "only %u timed sleeps of 100 gaps", timed);
 	cr_expect_lt(s.late_ns, 10 * US);
+}
+
+/*
+ * A request that woke the loop is seen late, by the wake-up's latency.
+ * Taken at that time, it would move the predicted phase later by as
+ * much, and the next timed sleep would end after the next request too.
+ */
+Test(idle, a_request_that_woke_the_loop_keeps_the_predicted_phase)
+{
+	struct hvb_idle s;
+	__u64 last, due, ns, gap;
+
+	hvb_idle_init(&s);
+	last = idle_paced(&s, 1 * MS, 100 * US, 20);
+	gap = s.gap_ns;
+	cr_assert(hvb_idle_should_sleep(&s, last + HVB_IDLE_TAIL_NS, &ns));
+	cr_assert_neq(ns, 0);
+	due = last + gap;
+	/* The request came while it slept, on time; the wake-up took 30 us
+	 * and came after the timer's deadline. */
+	hvb_idle_woke(&s, due + 30 * US, true);
+	hvb_idle_work(&s, due + 30 * US);
+	cr_expect_eq(s.burst_ns, due, "the burst taken at %llu ns past due",
+		     (unsigned long long)(s.burst_ns - due));
+	cr_expect_eq(s.gap_ns, gap, "the gap learnt from a wake-up");
+	/* The next timed sleep ends before the next request, as before. */
+	cr_assert(hvb_idle_should_sleep(&s, due + 30 * US + HVB_IDLE_TAIL_NS,
+					&ns));
+	cr_assert_neq(ns, 0);
+	cr_expect_leq(s.deadline_ns + s.late_ns, due + gap,
+		      "wakes %lld ns after the next request is due",
+		      (long long)(s.deadline_ns + s.late_ns - due - gap));
+
+	/* Its timer ran out on its own: that time is the burst's. */
+	hvb_idle_woke(&s, s.deadline_ns + 1 * US, false);
+	hvb_idle_work(&s, due + gap + 20 * US);
+	cr_expect_eq(s.burst_ns, due + gap + 20 * US);
+}
+
+/* A timed sleep that a request ended after its deadline: the timer had
+ * not fired by then, so it counts as that late.  Left out, the sleeps
+ * that come back late would never count, and the lead would shrink. */
+Test(idle, a_timed_sleep_that_work_ended_late_counts_as_late)
+{
+	struct hvb_idle s;
+	__u64 last, ns;
+
+	hvb_idle_init(&s);
+	last = idle_paced(&s, 1 * MS, 200 * US, 10);
+	cr_assert(hvb_idle_should_sleep(&s, last + HVB_IDLE_TAIL_NS, &ns));
+	cr_assert_neq(ns, 0);
+	hvb_idle_woke(&s, s.deadline_ns + 40 * US, true);
+	cr_expect_eq(s.late[0], 40 * US);
+}
+
+/*
+ * The policy against a modelled machine: one request every 50 us (the
+ * bench's paced load), a timed sleep that comes back 5 us late plus an
+ * exponential of mean 5 us, a producer's wake that takes 10 us plus one
+ * of mean 10 us, and a serving loop that polls in 40 ns turns and reads
+ * the clock every 8.  Deterministic (its own generator).  Most requests
+ * must find the loop polling: with the phase taken from the wake-ups,
+ * 59% found it asleep; 29% now.
+ */
+static double idle_model_exp(__u64 *rng, double base, double mean)
+{
+	*rng = *rng * 6364136223846793005ull + 1442695040888963407ull;
+	return base - mean * log(((double)(*rng >> 11) + 0.5) / 9007199254740992.0);
+}
+
+Test(idle, paced_requests_find_the_loop_polling_though_wake_ups_are_late)
+{
+	const double period = 50000, turn = 40, serve = 150;
+	const unsigned int n = 20000, warm = 4000;
+	struct hvb_idle s;
+	double t = 1e6, arrival = 1e6 + period, wake, fire;
+	unsigned int k = 0, empty = 0, woken = 0;
+	__u64 rng = 1, ns;
+	bool came;
+
+	hvb_idle_init(&s);
+	while (k < n) {
+		if (arrival <= t) {
+			t += serve;
+			hvb_idle_work(&s, (__u64)t);
+			arrival = arrival + period > t ? arrival + period : t;
+			k++;
+			empty = 0;
+			continue;
+		}
+		t += turn;
+		if (++empty % 8 || !hvb_idle_should_sleep(&s, (__u64)t, &ns))
+			continue;
+		fire = ns ? t + (double)ns + idle_model_exp(&rng, 5000, 5000) :
+			    HUGE_VAL;
+		came = arrival < fire;
+		wake = came ? arrival + idle_model_exp(&rng, 10000, 10000) :
+			      fire;
+		if (came && k >= warm)
+			woken++;
+		t = wake > t ? wake : t;
+		hvb_idle_woke(&s, (__u64)t, came);
+	}
+	cr_expect_lt(woken * 100 / (n - warm), 40,
+		     "%u of %u paced requests found the loop asleep", woken,
+		     n - warm);
 }
 
 /* --- the real pieces */

@@ -18,7 +18,7 @@ $(UNIT_OUT)/%.o: $(UNIT_DIR)/%.c
 $(UNIT_BIN): $(UNIT_OBJS) $(UNIT_LINK_OBJS)
 	$(call quiet,LD,$@)
 	$(Q)$(CC) $(HOST_LDFLAGS) -pthread -o $@ $^ $(TOOL_CORE_LIBS) \
-		-lcriterion
+		-lcriterion -lm
 
 TEST_BINS += $(UNIT_BIN)
 TEST_TARGETS += unit-test
