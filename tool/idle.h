@@ -14,14 +14,15 @@
  *  - Bursts that come at a steady pace (a guest's timer, a paced
  *    workload) are predicted: the gap between two bursts' first requests
  *    is smoothed (gap_ns, with its deviation).  A burst whose first
- *    request woke the loop is seen late by the wake-up (tens of
+ *    request ended a timed sleep is seen late by the wake-up (tens of
  *    microseconds): if it came about when due, the prediction keeps its
  *    phase rather than move it that much later, which would make the
- *    next one come before the loop wakes too, and so on.  Between two bursts the
- *    loop sleeps with a timeout that ends a little before the next one is
- *    due, then polls until the burst comes.  How much before: a timed
- *    sleep comes back late (tens of microseconds in a virtual machine),
- *    so by the HVB_IDLE_LATE_RANK-th smallest of the last
+ *    next one come before the loop wakes too, and so on.  Between two
+ *    bursts the loop sleeps with a timeout that ends a little before the
+ *    next one is due, then polls until the burst comes.  How much
+ *    before: a timed sleep comes back late (tens of microseconds in a
+ *    virtual machine), so by the HVB_IDLE_LATE_RANK-th smallest of the
+ *    last
  *    HVB_IDLE_LATE_SAMPLES latenesses: most wake-ups then come before
  *    the request, and those that come after it cost a wake-up, not a
  *    polled stretch as long as the worst lateness.  A timed sleep that
@@ -75,9 +76,9 @@ struct hvb_idle {
 	__u64 deadline_ns;	/* the timed sleep asked for ends here (0:
 				 * the sleep asked for has no time limit) */
 	bool timed;		/* a timed sleep since this burst began */
-	/* The last sleep ended because work came (a producer woke us): the
-	 * next poll that finds it sees it late, by the wake-up's latency,
-	 * which nothing here can measure. */
+	/* The last sleep was a timed one and work ended it (a producer woke
+	 * us): the next poll that finds the work sees it late, by the
+	 * wake-up's latency, which nothing here can measure. */
 	bool woken;
 };
 
