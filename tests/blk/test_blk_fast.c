@@ -190,6 +190,15 @@ static bool fb_evict(int fd, __u64 sector, __u32 len)
 	return !resident;
 }
 
+/* Two blocks of @gen at FB_SECTOR, both out of the page cache.  Skips
+ * where the file system keeps its pages. */
+static void fb_uncached(int fd, __u32 gen)
+{
+	fb_file_write(fd, FB_SECTOR, 2 * FB_BLOCK, gen);
+	if (!fb_evict(fd, FB_SECTOR, 2 * FB_BLOCK))
+		cr_skip_test("the file system of %s keeps its pages", bt_img);
+}
+
 /*
  * Two blocks of @gen at FB_SECTOR, the first in the page cache and the
  * second out of it, so that RWF_NOWAIT copies one block and stops short.
@@ -199,14 +208,27 @@ static void fb_half_cached(int fd, __u32 gen)
 {
 	__u8 one[FB_BLOCK];
 
-	fb_file_write(fd, FB_SECTOR, 2 * FB_BLOCK, gen);
-	if (!fb_evict(fd, FB_SECTOR, 2 * FB_BLOCK))
-		cr_skip_test("the file system of %s keeps its pages", bt_img);
+	fb_uncached(fd, gen);
 	cr_assert_eq(pread(fd, one, FB_BLOCK, FB_SECTOR * 512),
 		     (ssize_t)FB_BLOCK);
 	if (!fb_evict(fd, FB_SECTOR + FB_BLOCK / 512, FB_BLOCK))
 		cr_skip_test("the file system of %s keeps its pages", bt_img);
 }
+
+/*
+ * How many times a test sets up a read the page cache lacks, wholly or
+ * in part, before it says the device never took the path under test.
+ * RWF_NOWAIT does not wait for the disk, but it still starts the
+ * readahead of what is missing, and on a fast disk that I/O can finish
+ * before the call looks at the page again: the read then comes back
+ * whole, which is right, and the hand-off under test is not taken.
+ * Measured on this project's CI machine kind (ext4 on virtio-blk,
+ * Linux 6.18): 5 to 26 of 2,000 half-cached reads came back whole, and
+ * one CI run failed on it.  Eight tries in a row like that are out of
+ * reach; a device that waits for the disk on the consumer thread fails
+ * every one.
+ */
+#define FB_TRIES	8u
 
 /* A read of @len bytes at FB_SECTOR: OK, the whole length, and the
  * pattern of @gen. */
@@ -238,6 +260,38 @@ static void fb_read_counted(struct blkenv *e, __u32 gen, __u64 inl,
 		     what, (unsigned long long)(fb_inline(e) - in0));
 	cr_assert_eq(fb_handoff(e) - ho0, ho, "%s: handed off %llu times",
 		     what, (unsigned long long)(fb_handoff(e) - ho0));
+}
+
+/*
+ * fb_read_check() of 2 blocks that @setup leaves wholly or partly out of
+ * the page cache: served by the I/O thread (one hand-off, nothing
+ * inline).  A try the kernel's readahead served whole within RWF_NOWAIT
+ * (inline once, no hand-off) is set up again, up to FB_TRIES times.
+ */
+static void fb_read_missed(struct blkenv *e, int fd,
+			   void (*setup)(int fd, __u32 gen), __u32 gen,
+			   const char *what)
+{
+	__u64 in0, ho0, in, ho;
+	unsigned int try;
+
+	for (try = 0; try < FB_TRIES; try++) {
+		setup(fd, gen);
+		fb_settle(e);
+		in0 = fb_inline(e);
+		ho0 = fb_handoff(e);
+		fb_read_check(e, 0, 2 * FB_BLOCK, gen);
+		in = fb_inline(e) - in0;
+		ho = fb_handoff(e) - ho0;
+		if (!in && ho == 1)
+			return;
+		cr_assert(in == 1 && !ho,
+			  "%s: served inline %llu times, handed off %llu times",
+			  what, (unsigned long long)in,
+			  (unsigned long long)ho);
+	}
+	cr_assert_fail("%s: served inline whole in all %u tries, never handed off",
+		what, FB_TRIES);
 }
 
 Test(blk_fast, cached_read_served_inline)
@@ -281,10 +335,8 @@ Test(blk_fast, uncached_read_goes_to_io_thread)
 	struct blkenv *e = fb_start(fb_dir(), 2);
 	int fd = fb_open();
 
-	fb_file_write(fd, FB_SECTOR, 2 * FB_BLOCK, 2);
-	if (!fb_evict(fd, FB_SECTOR, 2 * FB_BLOCK))
-		cr_skip_test("the file system of %s keeps its pages", bt_img);
-	fb_read_counted(e, 2, 0, 1, "a read the page cache does not hold");
+	fb_read_missed(e, fd, fb_uncached, 2,
+		       "a read the page cache does not hold");
 	close(fd);
 }
 
@@ -293,10 +345,10 @@ Test(blk_fast, half_cached_read_finished_by_io_thread)
 	struct blkenv *e = fb_start(fb_dir(), 2);
 	int fd = fb_open();
 
-	fb_half_cached(fd, 3);
 	/* RWF_NOWAIT copies the first block and stops short; the I/O
 	 * thread must read the rest into the rest of the buffer. */
-	fb_read_counted(e, 3, 0, 1, "a read half in the page cache");
+	fb_read_missed(e, fd, fb_half_cached, 3,
+		       "a read half in the page cache");
 	close(fd);
 }
 
@@ -515,30 +567,38 @@ Test(blk_fast, io_thread_finishes_a_half_cached_read_with_io_uring)
 	struct blkenv *e = fb_start_with(fb_dir(), 2, FB_IO_CACHED);
 	struct blk *b = fb_blk(e);
 	__u64 in, io_cached;
+	unsigned int try;
 	int fd = fb_open();
 	__u32 len;
 	__u8 st;
 
-	fb_half_cached(fd, 12);
-	fb_settle(e);
-	in = fb_inline(e);
-	io_cached = fb_io_cached(e);
-	memset(blkenv_buf(e, 0), 0, 2 * FB_BLOCK);
-	/* The queue taken: the I/O thread pops the read itself. */
-	pthread_mutex_lock(&b->lock);
-	cr_assert(blkenv_add(e, 0, VIRTIO_BLK_T_IN, FB_SECTOR, 2 * FB_BLOCK,
-			     1) >= 0, "%s", e->err);
-	cr_assert_eq(vdrv_kick(&e->drv, 0), HVB_STATUS_OK);
-	pthread_mutex_unlock(&b->lock);
-	cr_assert_eq(blkenv_reap(e, BT_WAIT_MS, &len, &st), 0, "%s", e->err);
-	cr_assert_eq(st, VIRTIO_BLK_S_OK);
-	cr_assert_eq(len, 2 * FB_BLOCK + 1);
-	cr_assert(fb_buf_is(e, 0, FB_SECTOR, 2 * FB_BLOCK, 12),
-		  "the read returned other data than the file holds");
-	cr_assert_eq(fb_inline(e), in, "served inline though the queue was "
-		     "taken");
-	cr_assert_eq(fb_io_cached(e), io_cached,
-		     "a read the cache held only half of counted as cached");
+	for (try = 0; try < FB_TRIES; try++) {
+		fb_half_cached(fd, 12);
+		fb_settle(e);
+		in = fb_inline(e);
+		io_cached = fb_io_cached(e);
+		memset(blkenv_buf(e, 0), 0, 2 * FB_BLOCK);
+		/* The queue taken: the I/O thread pops the read itself. */
+		pthread_mutex_lock(&b->lock);
+		cr_assert(blkenv_add(e, 0, VIRTIO_BLK_T_IN, FB_SECTOR,
+				     2 * FB_BLOCK, 1) >= 0, "%s", e->err);
+		cr_assert_eq(vdrv_kick(&e->drv, 0), HVB_STATUS_OK);
+		pthread_mutex_unlock(&b->lock);
+		cr_assert_eq(blkenv_reap(e, BT_WAIT_MS, &len, &st), 0, "%s",
+			     e->err);
+		cr_assert_eq(st, VIRTIO_BLK_S_OK);
+		cr_assert_eq(len, 2 * FB_BLOCK + 1);
+		cr_assert(fb_buf_is(e, 0, FB_SECTOR, 2 * FB_BLOCK, 12),
+			  "the read returned other data than the file holds");
+		cr_assert_eq(fb_inline(e), in, "served inline though the "
+			     "queue was taken");
+		/* Counted as cached only when RWF_NOWAIT got it whole: the
+		 * kernel's readahead came first (FB_TRIES). */
+		if (fb_io_cached(e) == io_cached)
+			break;
+	}
+	cr_assert_lt(try, FB_TRIES, "a read the cache held only half of "
+		     "counted as cached in all %u tries", FB_TRIES);
 	close(fd);
 }
 
