@@ -35,6 +35,9 @@ extern const unsigned int bench_prods[BENCH_NR_PRODS];
  * host arch hook does (hyp/arch/host/arch.c, HYP_WAIT_CHECK_SPINS). */
 #define BENCH_YIELD_SPINS 256u
 
+/* The most rounds a run may have (struct bench_cfg). */
+#define BENCH_MAX_ROUNDS 16
+
 /* The sizes of one run; --quick shrinks them. */
 struct bench_cfg {
 	unsigned int rounds;	/* each section is run this many times */
@@ -270,6 +273,11 @@ struct bench_results {
 	double hvisor_tput[BENCH_NR_PRODS];
 	double tput_ratio[BENCH_NR_PRODS];	/* median of paired ratios */
 	struct bench_paced paced[BENCH_IDLE_MODES];
+	/* Each round's adaptive p50 over its polling p50, the two run back
+	 * to back (the host may move the vCPUs between rounds), and their
+	 * median: the paced ratio reported. */
+	double paced_ratio_round[BENCH_MAX_ROUNDS];
+	double paced_ratio;
 	double idle_cpu[BENCH_IDLE_MODES];	/* % of a CPU, no load */
 	struct bench_sleepcost sleepcost;	/* the platform's floor */
 	/* The CPUs and what they share (bench_topo.c). */
