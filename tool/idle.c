@@ -48,6 +48,53 @@ void hvb_idle_init(struct hvb_idle *s)
 	for (i = 0; i < HVB_IDLE_LATE_SAMPLES; i++)
 		s->late[i] = HVB_IDLE_LATE_INIT_NS;
 	s->late_ns = HVB_IDLE_LATE_INIT_NS;
+	s->tail_ns = HVB_IDLE_TAIL_NS;
+}
+
+/* A request @gap after the last one of its burst. */
+static void hvb_idle_tail_gap(struct hvb_idle *s, __u64 gap)
+{
+	if (gap > s->burst_gap_ns)
+		s->burst_gap_ns = gap;
+	if (gap > s->tail_ns) {
+		/* Caught only because the loop polled on: the tail was
+		 * too short. */
+		s->tail_ns = HVB_IDLE_TAIL_NS;
+	} else if (2 * gap > s->tail_ns) {
+		s->tail_ns = 2 * gap < HVB_IDLE_TAIL_NS ? 2 * gap :
+							  HVB_IDLE_TAIL_NS;
+	}
+}
+
+/*
+ * A new burst began, and a producer's wake-up showed it to us if
+ * @by_producer; the last one's longest inner gap was burst_gap_ns.
+ * @cut_early: a producer woke a sleep that a short tail began early.
+ */
+static void hvb_idle_tail_burst(struct hvb_idle *s, bool by_producer,
+				bool cut_early)
+{
+	__u64 want = 2 * s->burst_gap_ns, step;
+	bool polled = s->burst_polled;
+
+	s->burst_gap_ns = 0;
+	s->burst_polled = !by_producer;
+	if (cut_early) {
+		s->tail_ns = HVB_IDLE_TAIL_NS;
+		return;
+	}
+	/* A burst a wake-up showed us came bunched up by its latency: its
+	 * gaps say nothing of the burst's own. */
+	if (!polled)
+		return;
+	if (want < HVB_IDLE_TAIL_MIN_NS)
+		want = HVB_IDLE_TAIL_MIN_NS;
+	if (s->tail_ns <= want)
+		return;
+	/* An eighth at a time: a stray single request does not undo what
+	 * a run of bursts taught. */
+	step = s->tail_ns / 8;
+	s->tail_ns = s->tail_ns - step > want ? s->tail_ns - step : want;
 }
 
 /* How long before a predicted arrival to wake. */
@@ -58,14 +105,19 @@ static __u64 hvb_idle_lead(const struct hvb_idle *s)
 
 void hvb_idle_work(struct hvb_idle *s, __u64 now)
 {
-	bool woken = s->woken;
+	bool woken = s->woken, cut_early = s->cut_early;
+	bool by_producer = s->by_producer;
 	__u64 gap, due;
 
 	s->woken = false;
+	s->cut_early = false;
+	s->by_producer = false;
 	if (s->last_ns && now - s->last_ns <= HVB_IDLE_TAIL_NS) {
+		hvb_idle_tail_gap(s, now - s->last_ns);
 		s->last_ns = now;	/* the same burst */
 		return;
 	}
+	hvb_idle_tail_burst(s, by_producer, cut_early);
 	/*
 	 * A burst that ended a timed sleep, seen after it was due: it came
 	 * at some time before @now, as far as we can tell when it was due.
@@ -121,10 +173,12 @@ bool hvb_idle_should_sleep(struct hvb_idle *s, __u64 now, __u64 *sleep_ns)
 
 	*sleep_ns = 0;
 	s->deadline_ns = 0;
+	s->cut = false;
 	if (!s->last_ns)
 		return true;		/* no work yet: until woken */
-	if (now - s->last_ns < HVB_IDLE_TAIL_NS)
+	if (now - s->last_ns < s->tail_ns)
 		return false;		/* the rest of the burst */
+	s->cut = now - s->last_ns < HVB_IDLE_TAIL_NS;
 	if (!s->gap_ns)
 		return true;		/* nothing to predict */
 	due = s->burst_ns + s->gap_ns;
@@ -151,6 +205,12 @@ void hvb_idle_woke(struct hvb_idle *s, __u64 now, bool work_came)
 	 * an untimed one (the prediction failed) nothing says which burst
 	 * this is, and the phase is learnt afresh from it. */
 	s->woken = work_came && s->deadline_ns;
+	s->by_producer = work_came;
+	/* A producer, before the sleep's time was up, after a tail cut
+	 * short: maybe the rest of the burst (idle.h). */
+	s->cut_early = work_came && s->cut &&
+		       (!s->deadline_ns || now < s->deadline_ns);
+	s->cut = false;
 	/* Untimed, or woken by a producer before the time ran out: no
 	 * sample.  Woken after it: the timer had not fired by the time the
 	 * request came, so it was at least that late (idle.h). */

@@ -9,8 +9,17 @@
  * a request is likely soon and sleeps otherwise, from what it saw:
  *
  *  - A burst is requests that follow each other within HVB_IDLE_TAIL_NS;
- *    the loop polls that long after every request, so a burst is served
- *    at polling speed.
+ *    the loop polls after every request (the tail), so a burst is served
+ *    at polling speed.  How long: twice the longest gap seen inside the
+ *    recent bursts, at least HVB_IDLE_TAIL_MIN_NS, at most
+ *    HVB_IDLE_TAIL_NS.  Where bursts are single requests (a paced load)
+ *    the tail shrinks, a little at each burst, since polling after the
+ *    last request of a burst is CPU spent for nothing.  A request that a
+ *    longer tail would have caught puts it back to HVB_IDLE_TAIL_NS at
+ *    once: one that came while the loop still polled, within
+ *    HVB_IDLE_TAIL_NS of the last, or one that woke a sleep that began
+ *    before a whole HVB_IDLE_TAIL_NS had passed, earlier than that sleep
+ *    was meant to end.
  *  - Bursts that come at a steady pace (a guest's timer, a paced
  *    workload) are predicted: the gap between two bursts' first requests
  *    is smoothed (gap_ns, with its deviation).  A burst whose first
@@ -45,8 +54,13 @@
 #include <stdbool.h>
 #include <hvbridge/types.h>
 
-/* Poll this long after every request: the rest of a burst. */
+/* Requests this close are one burst; the longest the loop polls after
+ * a request for the rest of its burst. */
 #define HVB_IDLE_TAIL_NS	2000ull
+/* The shortest it polls after one: what a handful of empty turns and
+ * the clock reads between them take (consumer.c reads the clock every
+ * HVB_CONSUMER_CLOCK_TURNS turns). */
+#define HVB_IDLE_TAIL_MIN_NS	500ull
 /* Never ask for a timed sleep shorter than this: it costs more CPU
  * (two system calls and a timer) than polling through it. */
 #define HVB_IDLE_SLEEP_MIN_NS	5000ull
@@ -67,6 +81,9 @@
 struct hvb_idle {
 	__u64 last_ns;		/* the last poll that found work (0: none) */
 	__u64 burst_ns;		/* the first poll of the current burst */
+	__u64 tail_ns;		/* how long to poll after a request */
+	__u64 burst_gap_ns;	/* the longest gap inside this burst */
+	bool burst_polled;	/* its first request was found by polling */
 	__u64 gap_ns;		/* smoothed gap between bursts (0: unknown) */
 	__u64 gap_dev_ns;	/* smoothed |gap - gap_ns| */
 	__u64 late[HVB_IDLE_LATE_SAMPLES];	/* the last timed sleeps'
@@ -76,6 +93,13 @@ struct hvb_idle {
 	__u64 deadline_ns;	/* the timed sleep asked for ends here (0:
 				 * the sleep asked for has no time limit) */
 	bool timed;		/* a timed sleep since this burst began */
+	/* The sleep asked for began before a whole HVB_IDLE_TAIL_NS had
+	 * passed since the last request: the tail was cut short. */
+	bool cut;
+	/* ... and a producer ended it before its time (or it had none): the
+	 * request that woke it may be one the whole tail would have seen. */
+	bool cut_early;
+	bool by_producer;	/* the last sleep was ended by a producer */
 	/* The last sleep was a timed one and work ended it (a producer woke
 	 * us): the next poll that finds the work sees it late, by the
 	 * wake-up's latency, which nothing here can measure. */

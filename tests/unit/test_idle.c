@@ -73,6 +73,143 @@ Test(idle, requests_within_the_tail_are_one_burst)
 	cr_expect_eq(s.gap_ns, 50 * US, "the gap runs from burst to burst");
 }
 
+/* --- the tail: how long the loop polls after a request */
+
+/* Does the loop still poll @after ns past a request at @last? */
+static bool idle_polls(struct hvb_idle *s, __u64 last, __u64 after)
+{
+	struct hvb_idle copy = *s;	/* asking changes what it asked */
+	__u64 ns;
+
+	return !hvb_idle_should_sleep(&copy, last + after, &ns);
+}
+
+/* Bursts of one request, 50 us apart, found by polling: the tail is CPU
+ * spent for nothing, and shrinks to its least. */
+static __u64 idle_short_tail(struct hvb_idle *s)
+{
+	__u64 last;
+
+	hvb_idle_init(s);
+	last = idle_paced(s, 1 * MS, 50 * US, 40);
+	cr_assert(idle_polls(s, last, HVB_IDLE_TAIL_MIN_NS - 1),
+		  "stopped polling before the least tail");
+	cr_assert_not(idle_polls(s, last, HVB_IDLE_TAIL_MIN_NS + 1),
+		      "still polls %llu ns after a lone request",
+		      (unsigned long long)(HVB_IDLE_TAIL_MIN_NS + 1));
+	return last;
+}
+
+Test(idle, lone_requests_shorten_the_tail)
+{
+	struct hvb_idle s;
+
+	idle_short_tail(&s);
+}
+
+Test(idle, a_request_a_short_tail_would_have_missed_restores_it)
+{
+	struct hvb_idle s;
+	__u64 last = idle_short_tail(&s) + 50 * US;
+
+	/* The loop happened to poll on (a request was due), and one came
+	 * 1.5 us after the last: a burst after all. */
+	hvb_idle_work(&s, last);
+	hvb_idle_work(&s, last + 1500);
+	cr_expect(idle_polls(&s, last + 1500, HVB_IDLE_TAIL_NS - 1),
+		  "the tail stayed short after a request it would have "
+		  "missed");
+}
+
+Test(idle, a_producer_waking_a_sleep_a_short_tail_began_restores_it)
+{
+	struct hvb_idle s;
+	__u64 last = idle_short_tail(&s) + 50 * US, now, ns;
+
+	hvb_idle_work(&s, last);
+	now = last + HVB_IDLE_TAIL_MIN_NS + 1;
+	cr_assert(hvb_idle_should_sleep(&s, now, &ns));
+	cr_assert_neq(ns, 0);
+	/* Woken by a request 10 us later, well before the sleep's time:
+	 * maybe the rest of a burst that a whole tail would have caught. */
+	hvb_idle_woke(&s, now + 10 * US, true);
+	hvb_idle_work(&s, now + 10 * US);
+	cr_expect(idle_polls(&s, now + 10 * US, HVB_IDLE_TAIL_NS - 1),
+		  "the tail stayed short after a request woke the loop "
+		  "early");
+}
+
+Test(idle, a_paced_request_that_woke_the_loop_late_keeps_the_tail_short)
+{
+	struct hvb_idle s;
+	__u64 last = idle_short_tail(&s), now, ns;
+
+	now = last + HVB_IDLE_TAIL_MIN_NS + 1;
+	cr_assert(hvb_idle_should_sleep(&s, now, &ns));
+	cr_assert_neq(ns, 0);
+	/* The timer came late and the request, on time, woke the loop
+	 * after the sleep's time: nothing a tail would have caught. */
+	hvb_idle_woke(&s, last + 50 * US + 3 * US, true);
+	hvb_idle_work(&s, last + 50 * US + 3 * US);
+	cr_expect_not(idle_polls(&s, last + 53 * US,
+				 HVB_IDLE_TAIL_MIN_NS + 1),
+		      "a late wake-up taken for a missed burst");
+}
+
+Test(idle, a_gap_near_a_short_tail_lengthens_it)
+{
+	struct hvb_idle s;
+	__u64 last = idle_short_tail(&s) + 50 * US;
+
+	/* Caught by the short tail, but by little: twice it from now on. */
+	hvb_idle_work(&s, last);
+	hvb_idle_work(&s, last + 400);
+	cr_expect(idle_polls(&s, last + 400, 799),
+		  "the tail not lengthened to twice a gap near it");
+}
+
+Test(idle, bursts_keep_a_tail_twice_their_longest_gap)
+{
+	struct hvb_idle s;
+	__u64 t = 1 * MS;
+	unsigned int i;
+
+	hvb_idle_init(&s);
+	for (i = 0; i < 40; i++, t += 50 * US) {
+		hvb_idle_work(&s, t);
+		hvb_idle_work(&s, t + 700);
+	}
+	t -= 50 * US;
+	cr_expect(idle_polls(&s, t + 700, 1399),
+		  "the tail shorter than twice the burst's gap");
+	cr_expect_not(idle_polls(&s, t + 700, 1401),
+		      "the tail did not shrink to twice the burst's gap");
+}
+
+Test(idle, bursts_a_wake_up_showed_bunched_do_not_shorten_the_tail)
+{
+	struct hvb_idle s;
+	__u64 t = 1 * MS, ns;
+	unsigned int i;
+
+	hvb_idle_init(&s);
+	for (i = 0; i < 40; i++) {
+		/* Asleep after a whole tail, until woken (bursts too far
+		 * apart to predict); a burst of two wakes the loop, which
+		 * finds both at once, 150 ns apart. */
+		cr_assert(hvb_idle_should_sleep(&s, t, &ns));
+		cr_assert_eq(ns, 0);
+		t += 2 * HVB_IDLE_PREDICT_MAX_NS;
+		hvb_idle_woke(&s, t, true);
+		hvb_idle_work(&s, t);
+		hvb_idle_work(&s, t + 150);
+		t += 150 + HVB_IDLE_TAIL_NS + 1;
+	}
+	t -= HVB_IDLE_TAIL_NS + 1;
+	cr_expect(idle_polls(&s, t, HVB_IDLE_TAIL_NS - 1),
+		  "bursts seen through a wake-up shortened the tail");
+}
+
 Test(idle, a_steady_pace_gets_a_timed_sleep_that_ends_before_it_is_due)
 {
 	struct hvb_idle s;
