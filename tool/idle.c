@@ -51,11 +51,10 @@ void hvb_idle_init(struct hvb_idle *s)
 	s->tail_ns = HVB_IDLE_TAIL_NS;
 }
 
-/* A request @gap after the last one of its burst. */
+/* A request @gap after the last one of its burst: the tail stays at
+ * least twice the gaps it catches. */
 static void hvb_idle_tail_gap(struct hvb_idle *s, __u64 gap)
 {
-	if (gap > s->burst_gap_ns)
-		s->burst_gap_ns = gap;
 	if (gap > s->tail_ns) {
 		/* Caught only because the loop polled on: the tail was
 		 * too short. */
@@ -68,16 +67,14 @@ static void hvb_idle_tail_gap(struct hvb_idle *s, __u64 gap)
 
 /*
  * A new burst began, and a producer's wake-up showed it to us if
- * @by_producer; the last one's longest inner gap was burst_gap_ns.
- * @cut_early: a producer woke a sleep that a short tail began early.
+ * @by_producer.  @cut_early: a producer woke a sleep that a short tail
+ * began early.
  */
 static void hvb_idle_tail_burst(struct hvb_idle *s, bool by_producer,
 				bool cut_early)
 {
-	__u64 want = 2 * s->burst_gap_ns, step;
 	bool polled = s->burst_polled;
 
-	s->burst_gap_ns = 0;
 	s->burst_polled = !by_producer;
 	if (cut_early) {
 		s->tail_ns = HVB_IDLE_TAIL_NS;
@@ -87,14 +84,12 @@ static void hvb_idle_tail_burst(struct hvb_idle *s, bool by_producer,
 	 * gaps say nothing of the burst's own. */
 	if (!polled)
 		return;
-	if (want < HVB_IDLE_TAIL_MIN_NS)
-		want = HVB_IDLE_TAIL_MIN_NS;
-	if (s->tail_ns <= want)
-		return;
-	/* An eighth at a time: a stray single request does not undo what
-	 * a run of bursts taught. */
-	step = s->tail_ns / 8;
-	s->tail_ns = s->tail_ns - step > want ? s->tail_ns - step : want;
+	/* An eighth a burst: a burst whose gaps keep the tail at twice
+	 * them (hvb_idle_tail_gap()) dips to 1.75 times them, and its
+	 * requests are still caught. */
+	s->tail_ns -= s->tail_ns / 8;
+	if (s->tail_ns < HVB_IDLE_TAIL_MIN_NS)
+		s->tail_ns = HVB_IDLE_TAIL_MIN_NS;
 }
 
 /* How long before a predicted arrival to wake. */

@@ -10,16 +10,18 @@
  *
  *  - A burst is requests that follow each other within HVB_IDLE_TAIL_NS;
  *    the loop polls after every request (the tail), so a burst is served
- *    at polling speed.  How long: twice the longest gap seen inside the
- *    recent bursts, at least HVB_IDLE_TAIL_MIN_NS, at most
- *    HVB_IDLE_TAIL_NS.  Where bursts are single requests (a paced load)
- *    the tail shrinks, a little at each burst, since polling after the
- *    last request of a burst is CPU spent for nothing.  A request that a
- *    longer tail would have caught puts it back to HVB_IDLE_TAIL_NS at
- *    once: one that came while the loop still polled, within
- *    HVB_IDLE_TAIL_NS of the last, or one that woke a sleep that began
- *    before a whole HVB_IDLE_TAIL_NS had passed, earlier than that sleep
- *    was meant to end.
+ *    at polling speed.  How long: at least twice the gaps it catches,
+ *    at least HVB_IDLE_TAIL_MIN_NS, at most HVB_IDLE_TAIL_NS.  It
+ *    shrinks by an eighth at each burst found by polling, since polling
+ *    after the last request of a burst is CPU spent for nothing: where
+ *    bursts are lone requests (a paced load) it comes down to the
+ *    least.  A burst that a wake-up showed us (bunched up by its
+ *    latency) shrinks nothing.  A request that a longer tail would have
+ *    caught puts it back to HVB_IDLE_TAIL_NS at once: one that came
+ *    while the loop still polled, within HVB_IDLE_TAIL_NS of the last,
+ *    or one that woke a sleep that began before a whole
+ *    HVB_IDLE_TAIL_NS had passed, earlier than that sleep was meant to
+ *    end.
  *  - Bursts that come at a steady pace (a guest's timer, a paced
  *    workload) are predicted: the gap between two bursts' first requests
  *    is smoothed (gap_ns, with its deviation).  A burst whose first
@@ -82,7 +84,6 @@ struct hvb_idle {
 	__u64 last_ns;		/* the last poll that found work (0: none) */
 	__u64 burst_ns;		/* the first poll of the current burst */
 	__u64 tail_ns;		/* how long to poll after a request */
-	__u64 burst_gap_ns;	/* the longest gap inside this burst */
 	bool burst_polled;	/* its first request was found by polling */
 	__u64 gap_ns;		/* smoothed gap between bursts (0: unknown) */
 	__u64 gap_dev_ns;	/* smoothed |gap - gap_ns| */

@@ -168,7 +168,7 @@ Test(idle, a_gap_near_a_short_tail_lengthens_it)
 		  "the tail not lengthened to twice a gap near it");
 }
 
-Test(idle, bursts_keep_a_tail_twice_their_longest_gap)
+Test(idle, bursts_keep_a_tail_twice_their_gaps)
 {
 	struct hvb_idle s;
 	__u64 t = 1 * MS;
