@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
  * Description: the serving loop's adaptive idling (tool/idle.h).  The
- * policy alone, on made-up clocks: it polls through a burst, sleeps with
- * a timeout that ends before a steadily paced request is due, learns how
- * late its timed sleeps come back, and sleeps until woken when nothing is
- * due.  Then the real pieces: the sim transport's wait honours a timed
+ * policy alone, on made-up clocks: it polls through a burst (a tail that
+ * shrinks where bursts are lone requests and comes back when it was too
+ * short), sleeps with a timeout that ends before a steadily paced request
+ * is due, learns how late its timed sleeps come back, and sleeps until
+ * woken when nothing is due.  Then the real pieces: the sim transport's wait honours a timed
  * sleep, and the real serving loop on that transport answers paced
  * requests and, once they stop, sleeps for good (its CPU time stops).
  */
