@@ -179,6 +179,11 @@ static void blk_reset(struct hvb_virtio_dev *vd)
 	blk_io_stop(vd->priv);
 }
 
+static void blk_settle(struct hvb_virtio_dev *vd)
+{
+	blk_io_settle(vd->priv);
+}
+
 static const struct hvb_virtio_ops blk_ops = {
 	.device_id = VIRTIO_ID_BLOCK,
 	.features = BLK_FEATURES,
@@ -189,6 +194,7 @@ static const struct hvb_virtio_ops blk_ops = {
 	.destroy = blk_destroy,
 	.notify = blk_notify,
 	.reset = blk_reset,
+	.settle = blk_settle,
 };
 
 HVB_VIRTIO_DEVICE(blk_type, "virtio-blk", blk_ops)

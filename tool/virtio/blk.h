@@ -210,5 +210,8 @@ void blk_io_fini(struct blk *b);
 void blk_io_kick(struct blk *b, struct hvb_virtqueue *vq);
 /* Park the thread: in-flight I/O completes, its results are dropped. */
 void blk_io_stop(struct blk *b);
+/* Wait until no chain the I/O thread gave back waits for its interrupt
+ * (the virtio core's settle()). */
+void blk_io_settle(struct blk *b);
 
 #endif /* HVB_TOOL_VIRTIO_BLK_H */

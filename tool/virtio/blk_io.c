@@ -804,3 +804,20 @@ void blk_io_stop(struct blk *b)
 	b->running = false;
 	b->vq = NULL;
 }
+
+/*
+ * The I/O thread gives chains back (hvb_vq_push()) and then raises the
+ * used-buffer bit (blk_io_notify()) within one hold of b->lock, with a
+ * blk_io_pop() between the two in blk_io_main(); so does the consumer
+ * thread's fast path.  Taking the lock once waits out such a stretch.
+ * The chain a driver saw given back was pushed in a hold that comes
+ * before ours (it happened before this read, the channel orders it),
+ * so that hold's unlock, after its notify, synchronizes with our lock.
+ */
+void blk_io_settle(struct blk *b)
+{
+	if (!b->has_lock)
+		return;
+	pthread_mutex_lock(&b->lock);
+	pthread_mutex_unlock(&b->lock);
+}

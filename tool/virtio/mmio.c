@@ -282,6 +282,28 @@ static __u32 mmio_write(struct hvb_virtio_dev *vd, __u64 off, __u32 value)
 	}
 }
 
+
+/*
+ * InterruptStatus.  A device thread publishes used->idx (hvb_vq_push())
+ * before it sets the used-buffer bit (hvb_vq_notify_guest(), once per
+ * batch): the other order could have a driver ack the bit before it can
+ * see the chain, and then find the next interrupt's bit gone.  A driver
+ * that polls used->idx and then reads this register could see the gap;
+ * the device's settle() closes it.  Barrier I1: the driver's acquire of
+ * used->idx, its trap and the channel's release/acquire put that push
+ * before this read; settle() orders the thread's notify before the
+ * second load (for virtio-blk, through the I/O thread's lock).
+ */
+static __u32 mmio_isr(struct hvb_virtio_dev *vd)
+{
+	__u32 isr = __atomic_load_n(&vd->isr, __ATOMIC_SEQ_CST);
+
+	if (!(isr & VIRTIO_MMIO_INT_VRING) && vd->ops->settle) {
+		vd->ops->settle(vd);
+		isr = __atomic_load_n(&vd->isr, __ATOMIC_SEQ_CST);
+	}
+	return isr;
+}
 static __u32 mmio_read(struct hvb_virtio_dev *vd, __u64 off, __u32 *out)
 {
 	struct hvb_virtqueue *vq = mmio_sel_vq(vd);
@@ -312,7 +334,7 @@ static __u32 mmio_read(struct hvb_virtio_dev *vd, __u64 off, __u32 *out)
 		*out = vq ? vq->ready : 0;
 		break;
 	case VIRTIO_MMIO_INTERRUPT_STATUS:
-		*out = __atomic_load_n(&vd->isr, __ATOMIC_SEQ_CST);
+		*out = mmio_isr(vd);
 		break;
 	case VIRTIO_MMIO_STATUS:
 		*out = mmio_status(vd);

@@ -140,6 +140,17 @@ struct hvb_virtio_ops {
 	 */
 	void (*reset)(struct hvb_virtio_dev *vd);
 	/*
+	 * Optional, on the consumer thread: an InterruptStatus read found
+	 * the used-buffer bit clear.  Return once no chain this device gave
+	 * back is between hvb_vq_push() (used->idx published) and its
+	 * hvb_vq_notify_guest() (the bit set) on another thread, so that a
+	 * driver which saw used->idx move and then reads InterruptStatus
+	 * finds the bit, as it would on QEMU, whose devices do both under
+	 * the lock its register accesses take.  NULL: the device gives its
+	 * chains back on the consumer thread only.
+	 */
+	void (*settle)(struct hvb_virtio_dev *vd);
+	/*
 	 * Optional: the path a user attaches to, to reach the device from
 	 * the root zone (a console's pty slave or unix socket), or NULL.
 	 * The daemon links it from its run directory (console_link.h), so
