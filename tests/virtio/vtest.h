@@ -45,6 +45,14 @@ struct hvb_virtio_dev;
 #define VT_DEV_ID	0x3fu
 #define VT_DEV_RO_WORD	0x5654u		/* config offset 0 */
 #define VT_DEV_CONFIG	6u
+/*
+ * Its settle() (virtio.h): counts its calls in vt_settle_calls and, if
+ * vt_settle_raises is set, sets the used-buffer bit, as a device thread
+ * finishing its notification would.  Written by the test before the
+ * access, read after it: the channel's round trip orders both.
+ */
+extern unsigned int vt_settle_calls;
+extern int vt_settle_raises;
 
 struct vt_env {
 	struct hvb_transport t;

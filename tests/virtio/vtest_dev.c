@@ -77,6 +77,17 @@ static void vtest_reset(struct hvb_virtio_dev *vd)
 	(void)vd;
 }
 
+unsigned int vt_settle_calls;
+int vt_settle_raises;
+
+static void vtest_settle(struct hvb_virtio_dev *vd)
+{
+	__atomic_fetch_add(&vt_settle_calls, 1, __ATOMIC_RELAXED);
+	if (__atomic_load_n(&vt_settle_raises, __ATOMIC_RELAXED))
+		__atomic_fetch_or(&vd->isr, VIRTIO_MMIO_INT_VRING,
+				  __ATOMIC_SEQ_CST);
+}
+
 static const struct hvb_virtio_ops vtest_ops = {
 	.device_id = VT_DEV_ID,
 	.nr_queues = 1,
@@ -86,6 +97,7 @@ static const struct hvb_virtio_ops vtest_ops = {
 	.config_write = vtest_config_write,
 	.notify = vtest_notify,
 	.reset = vtest_reset,
+	.settle = vtest_settle,
 };
 
 HVB_VIRTIO_DEVICE(vtest_type, VT_DEV_TYPE, vtest_ops)
