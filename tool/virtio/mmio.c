@@ -282,17 +282,16 @@ static __u32 mmio_write(struct hvb_virtio_dev *vd, __u64 off, __u32 value)
 	}
 }
 
-
 /*
  * InterruptStatus.  A device thread publishes used->idx (hvb_vq_push())
  * before it sets the used-buffer bit (hvb_vq_notify_guest(), once per
  * batch): the other order could have a driver ack the bit before it can
  * see the chain, and then find the next interrupt's bit gone.  A driver
  * that polls used->idx and then reads this register could see the gap;
- * the device's settle() closes it.  Barrier I1: the driver's acquire of
- * used->idx, its trap and the channel's release/acquire put that push
- * before this read; settle() orders the thread's notify before the
- * second load (for virtio-blk, through the I/O thread's lock).
+ * the device's settle() closes it.  Ordering: the driver's acquire of
+ * used->idx, its trap and the channel's release/acquire (Barriers A/A')
+ * put that push before this read; settle() puts the thread's notify
+ * before the second load (virtio-blk: through the I/O thread's lock).
  */
 static __u32 mmio_isr(struct hvb_virtio_dev *vd)
 {
@@ -304,6 +303,7 @@ static __u32 mmio_isr(struct hvb_virtio_dev *vd)
 	}
 	return isr;
 }
+
 static __u32 mmio_read(struct hvb_virtio_dev *vd, __u64 off, __u32 *out)
 {
 	struct hvb_virtqueue *vq = mmio_sel_vq(vd);
