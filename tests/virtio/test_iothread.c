@@ -11,6 +11,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <semaphore.h>
+#include <unistd.h>
 
 #include <criterion/criterion.h>
 
@@ -67,4 +68,65 @@ Test(iothread, stop_between_flag_check_and_take, .timeout = 20)
 		     "the thread slept through its stop (its take drained "
 		     "the stop's wake)");
 	hvb_iothread_fini(&io);
+}
+
+/*
+ * hvb_iothread_settle() waits out the batch of give-backs that is open
+ * when it is called, and no more: a device thread that pushed a chain
+ * (opened) and has not notified yet (closed) holds the settle until it
+ * closes, and the close's release makes what the thread did before it
+ * (the used-buffer bit, here a plain flag) visible to the settle's
+ * caller.  The thread is parked between the two with a semaphore.
+ */
+static struct hvb_iothread batch_io;
+static sem_t batch_opened, batch_go;
+static int batch_bit;		/* the stand-in for the used-buffer bit */
+static int settled;		/* settle returned: atomics only */
+
+static void *batch_thread(void *arg)
+{
+	(void)arg;
+	hvb_iothread_batch_open(&batch_io);
+	sem_post(&batch_opened);
+	sem_wait(&batch_go);
+	batch_bit = 1;		/* plain: the close publishes it */
+	hvb_iothread_batch_close(&batch_io);
+	/* A later batch, closed too: the settle waited for the first. */
+	hvb_iothread_batch_open(&batch_io);
+	hvb_iothread_batch_close(&batch_io);
+	return NULL;
+}
+
+static void *batch_settler(void *arg)
+{
+	int *seen = arg;
+
+	hvb_iothread_settle(&batch_io);
+	*seen = batch_bit;
+	__atomic_store_n(&settled, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+Test(iothread, settle_waits_out_the_open_batch, .timeout = 20)
+{
+	pthread_t thread, settler;
+	int seen = 0;
+
+	cr_assert_eq(sem_init(&batch_opened, 0, 0), 0);
+	cr_assert_eq(sem_init(&batch_go, 0, 0), 0);
+	cr_assert_eq(hvb_iothread_init(&batch_io), 0);
+	/* No batch open: at once. */
+	hvb_iothread_settle(&batch_io);
+	cr_assert_eq(pthread_create(&thread, NULL, batch_thread, NULL), 0);
+	sem_wait(&batch_opened);
+	cr_assert_eq(pthread_create(&settler, NULL, batch_settler, &seen), 0);
+	usleep(100 * 1000);
+	cr_expect_eq(__atomic_load_n(&settled, __ATOMIC_ACQUIRE), 0,
+		     "the settle returned while the batch was open");
+	sem_post(&batch_go);
+	pthread_join(settler, NULL);
+	pthread_join(thread, NULL);
+	cr_expect_eq(seen, 1, "the settle returned without seeing what the "
+		     "thread did before it closed the batch");
+	hvb_iothread_fini(&batch_io);
 }

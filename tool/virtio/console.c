@@ -35,6 +35,9 @@
 #define CONSOLE_TXQ		1u
 /* Input read ahead of the guest's receive buffers. */
 #define CONSOLE_RX_BUF		4096u
+/* Chains a queue gives back per turn of the thread, under one
+ * notification. */
+#define CONSOLE_BATCH		64u
 
 struct console {
 	struct virtio_console_config config;	/* read-only, zero */
@@ -106,9 +109,11 @@ static void console_tx(struct console *c, struct hvb_virtqueue *vq)
 	unsigned int pushed = 0;
 	int ret;
 
+	hvb_iothread_batch_open(&c->io);
 	/* A reset ends the loop even while a guest keeps the queue full
-	 * (the consumer thread is waiting to join this thread). */
-	while (!hvb_iothread_should_stop(&c->io)) {
+	 * (the consumer thread is waiting to join this thread); so does a
+	 * full batch, which a settle may be waiting out (iothread.h). */
+	while (pushed < CONSOLE_BATCH && !hvb_iothread_should_stop(&c->io)) {
 		if (!c->tx_held) {
 			ret = hvb_vq_pop(vq, &c->tx_chain);
 			if (ret == 0 && hvb_vq_enable_kicks(vq))
@@ -127,6 +132,10 @@ static void console_tx(struct console *c, struct hvb_virtqueue *vq)
 	}
 	if (pushed)
 		hvb_vq_notify_guest(vq);
+	hvb_iothread_batch_close(&c->io);
+	/* A full batch: more may wait; the eventfd brings us back. */
+	if (pushed == CONSOLE_BATCH)
+		hvb_iothread_kick(&c->io, CONSOLE_TXQ);
 }
 
 /* Read backend input into the ring while it has room. */
@@ -160,7 +169,10 @@ static void console_rx(struct console *c, struct hvb_virtqueue *vq)
 	int ret;
 
 	console_rx_fill(c);
-	while (c->rx_len) {
+	hvb_iothread_batch_open(&c->io);
+	/* Bounded as console_tx() is: a client that writes as fast as the
+	 * guest posts buffers would keep the batch open otherwise. */
+	while (c->rx_len && pushed < CONSOLE_BATCH) {
 		ret = hvb_vq_pop(vq, &c->rx_chain);
 		if (ret == 0 && hvb_vq_enable_kicks(vq))
 			continue;
@@ -178,6 +190,9 @@ static void console_rx(struct console *c, struct hvb_virtqueue *vq)
 	}
 	if (pushed)
 		hvb_vq_notify_guest(vq);
+	hvb_iothread_batch_close(&c->io);
+	if (pushed == CONSOLE_BATCH)
+		hvb_iothread_kick(&c->io, CONSOLE_RXQ);
 }
 
 /* Sleep until a kick, backend input we can take, or output room. */
@@ -302,6 +317,14 @@ static const char *console_attach_path(struct hvb_virtio_dev *vd)
 	}
 }
 
+/* InterruptStatus found the used-buffer bit clear (virtio.h). */
+static void console_settle(struct hvb_virtio_dev *vd)
+{
+	struct console *c = vd->priv;
+
+	hvb_iothread_settle(&c->io);
+}
+
 static const struct hvb_virtio_ops console_ops = {
 	.device_id = VIRTIO_ID_CONSOLE,
 	.nr_queues = 2,
@@ -312,6 +335,7 @@ static const struct hvb_virtio_ops console_ops = {
 	.driver_ok = console_driver_ok,
 	.notify = console_notify,
 	.reset = console_reset,
+	.settle = console_settle,
 	.attach_path = console_attach_path,
 };
 

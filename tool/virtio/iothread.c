@@ -22,17 +22,28 @@
  * eventfd again: the poll returns at once and the loop sees the stop.
  */
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/eventfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "iothread.h"
+#include "log.h"
+
+/* A batch is the thread's own work, microseconds; past this the thread
+ * is not running at all (an overloaded host) or a batch was left open
+ * (a bug): the settle gives up rather than stall the consumer thread,
+ * which serves every zone.  The driver then reads the bit unset, as it
+ * would without a settle. */
+#define HVB_IOTHREAD_SETTLE_MAX_NS	(100ull * 1000 * 1000)
 
 int hvb_iothread_init(struct hvb_iothread *t)
 {
 	t->kicked = 0;
 	t->stop = 0;
+	t->batch = 0;
 	t->running = false;
 	t->event_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	return t->event_fd < 0 ? -errno : 0;
@@ -117,4 +128,32 @@ unsigned int hvb_iothread_take(struct hvb_iothread *t)
 bool hvb_iothread_should_stop(const struct hvb_iothread *t)
 {
 	return __atomic_load_n(&t->stop, __ATOMIC_ACQUIRE);
+}
+
+void hvb_iothread_settle(struct hvb_iothread *t)
+{
+	/* Barrier IO-B': pairs with IO-B in batch_open/close (iothread.h). */
+	unsigned int open = __atomic_load_n(&t->batch, __ATOMIC_ACQUIRE);
+	struct timespec ts;
+	uint64_t start = 0, now;
+	unsigned int turns = 0;
+
+	if (!(open & 1))
+		return;
+	/* Yield rather than spin: on a busy host the thread may need this
+	 * CPU.  The clock only every 64 turns. */
+	while (__atomic_load_n(&t->batch, __ATOMIC_ACQUIRE) == open) {
+		sched_yield();
+		if (++turns % 64)
+			continue;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		now = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+		if (!start) {
+			start = now;
+		} else if (now - start > HVB_IOTHREAD_SETTLE_MAX_NS) {
+			hvb_log_once(HVB_LOG_WARN,
+				     "a device thread kept a batch open over 100 ms; InterruptStatus read without waiting for it (said once)");
+			return;
+		}
+	}
 }

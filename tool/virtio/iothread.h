@@ -13,6 +13,13 @@
  * ready queue at DRIVER_OK), so it never reads a queue the consumer thread
  * is still setting up.
  *
+ * A thread that gives chains back does it in batches: its pushes
+ * (hvb_vq_push(), used->idx published) and then one
+ * hvb_vq_notify_guest() (the used-buffer bit set).  It brackets each
+ * batch with hvb_iothread_batch_open() and hvb_iothread_batch_close(), so
+ * that the device's settle() (virtio.h), on the consumer thread, can wait
+ * out the batch a driver saw a chain of with hvb_iothread_settle().
+ *
  * The thread runs with every signal blocked: the daemon's SIGTERM/SIGINT
  * go to its main thread, and a write to a closed pipe or socket fails
  * with EPIPE instead of killing the daemon with SIGPIPE.
@@ -30,6 +37,11 @@ struct hvb_iothread {
 	unsigned int kicked;
 	/* Set by the consumer thread to end the thread; atomics only. */
 	int stop;
+	/* Odd while a batch of give-backs is open: written by the I/O
+	 * thread only (batch_open/close), read by hvb_iothread_settle();
+	 * atomics only.  It only ever grows, so a settle that sees it
+	 * move knows the batch it waited for is closed. */
+	unsigned int batch;
 	bool running;		/* consumer thread only */
 	pthread_t thread;
 };
@@ -59,5 +71,36 @@ unsigned int hvb_iothread_take(struct hvb_iothread *t);
 
 /* I/O thread: has hvb_iothread_stop() been called? */
 bool hvb_iothread_should_stop(const struct hvb_iothread *t);
+
+/*
+ * I/O thread: a batch of give-backs starts (before its first
+ * hvb_vq_push()) or ends (after its hvb_vq_notify_guest()).  A batch
+ * must be bounded by the thread's own work, never by a guest: a settle
+ * may wait for it.  Barriers IO-B and IO-B' in iothread.c.
+ */
+static inline void hvb_iothread_batch_open(struct hvb_iothread *t)
+{
+	/* Barrier IO-B (open): release, as the close is, so that a settle
+	 * reading any later value synchronizes with this thread (iothread.c). */
+	__atomic_store_n(&t->batch,
+			 __atomic_load_n(&t->batch, __ATOMIC_RELAXED) + 1,
+			 __ATOMIC_RELEASE);
+}
+
+static inline void hvb_iothread_batch_close(struct hvb_iothread *t)
+{
+	/* Barrier IO-B (close): pairs with IO-B' in hvb_iothread_settle(). */
+	__atomic_store_n(&t->batch,
+			 __atomic_load_n(&t->batch, __ATOMIC_RELAXED) + 1,
+			 __ATOMIC_RELEASE);
+}
+
+/*
+ * Consumer thread (a device's settle()): return once no batch is open
+ * that was open when called, so that the used-buffer bit of every chain
+ * pushed before the call is set.  Waits at most one batch (100 ms at
+ * most, iothread.c).
+ */
+void hvb_iothread_settle(struct hvb_iothread *t);
 
 #endif /* HVB_TOOL_VIRTIO_IOTHREAD_H */

@@ -154,6 +154,7 @@ static void net_tx(struct hvb_virtio_dev *vd, struct net *n,
 	unsigned int pushed = 0;
 	int ret;
 
+	hvb_iothread_batch_open(&n->io);
 	while (pushed < NET_BATCH) {
 		ret = hvb_vq_pop(vq, &n->tx_chain);
 		if (ret == 0 && hvb_vq_enable_kicks(vq))
@@ -167,6 +168,7 @@ static void net_tx(struct hvb_virtio_dev *vd, struct net *n,
 	}
 	if (pushed)
 		hvb_vq_notify_guest(vq);
+	hvb_iothread_batch_close(&n->io);
 	/* A full batch: more may wait; the eventfd brings us back. */
 	if (pushed == NET_BATCH)
 		hvb_iothread_kick(&n->io, NET_TXQ);
@@ -232,6 +234,7 @@ static void net_rx(struct hvb_virtio_dev *vd, struct net *n,
 	ssize_t len;
 	int ret;
 
+	hvb_iothread_batch_open(&n->io);
 	while (tries++ < NET_BATCH) {
 		if (!n->rx_held) {
 			ret = hvb_vq_pop(vq, &n->rx_chain);
@@ -266,6 +269,7 @@ static void net_rx(struct hvb_virtio_dev *vd, struct net *n,
 	}
 	if (pushed)
 		hvb_vq_notify_guest(vq);
+	hvb_iothread_batch_close(&n->io);
 }
 
 static void net_wait(struct hvb_virtio_dev *vd, struct net *n)
@@ -404,6 +408,14 @@ static void net_reset(struct hvb_virtio_dev *vd)
 	n->rx_held = false;
 }
 
+/* InterruptStatus found the used-buffer bit clear (virtio.h). */
+static void net_settle(struct hvb_virtio_dev *vd)
+{
+	struct net *n = vd->priv;
+
+	hvb_iothread_settle(&n->io);
+}
+
 static const struct hvb_virtio_ops net_ops = {
 	.device_id = VIRTIO_ID_NET,
 	.features = (1ull << VIRTIO_NET_F_MAC) | (1ull << VIRTIO_NET_F_STATUS),
@@ -415,6 +427,7 @@ static const struct hvb_virtio_ops net_ops = {
 	.driver_ok = net_driver_ok,
 	.notify = net_notify,
 	.reset = net_reset,
+	.settle = net_settle,
 };
 
 HVB_VIRTIO_DEVICE(net_type, "virtio-net", net_ops)
