@@ -13,7 +13,9 @@
  * at a kick that found the queue taken) is tried from the page cache
  * there too, and what the cache lacks of it goes to io_uring, unless
  * "io_thread_cached": false says the ring takes them all; unset, the
- * choice is measured at creation.  Each
+ * choice is measured at creation.  A driver that sees used->idx move
+ * while the I/O thread is still giving back its batch, and reads
+ * InterruptStatus, finds the used-buffer bit.  Each
  * checks the data, and the device's counts of reads served inline and
  * requests handed off (struct blk), and of where requests completed
  * (devstats.h, what `hvbridge stat` shows).
@@ -26,6 +28,8 @@
 #include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <linux/virtio_mmio.h>
 
 #include "blktest.h"
 #include "devstats.h"
@@ -843,4 +847,95 @@ Test(blk_fast, inline_not_a_bool_refused)
 Test(blk_fast, io_thread_cached_not_a_bool_refused)
 {
 	fb_not_a_bool_refused("io_thread_cached");
+}
+
+/*
+ * A driver that polls used->idx and, as soon as it moves, reads
+ * InterruptStatus through the channel finds the used-buffer bit,
+ * although the I/O thread sets it only after the whole batch it pops
+ * (blk_io_main(): each read the page cache holds read with preadv2() and
+ * given back, then one blk_io_notify(), all in one hold of the lock).
+ * The device's settle() takes that lock once (blk_io_settle()).  Each
+ * round queues FB_ISR_FLUSHES flushes, which the consumer thread hands
+ * off without giving anything back (so nothing sets the bit before the
+ * I/O thread does), then reads: the I/O thread's batch is FB_ISR_READS
+ * reads long.  Without the settle some rounds' reads find the bit clear
+ * (mutation row blk-settle).
+ */
+#define FB_ISR_ROUNDS	1024u
+#define FB_ISR_FLUSHES	4u	/* BLK_INLINE_BUDGET, blk_io.c */
+#define FB_ISR_READS	60u
+#define FB_ISR_QSIZE	256u	/* two or three descriptors a request */
+
+static __u32 fb_isr(struct blkenv *e, bool ack)
+{
+	__u64 v = 0;
+
+	cr_assert_eq(vdrv_access(&e->drv, VIRTIO_MMIO_INTERRUPT_STATUS, 4,
+				 false, &v), HVB_STATUS_OK);
+	if (ack)
+		cr_assert_eq(vdrv_access(&e->drv, VIRTIO_MMIO_INTERRUPT_ACK,
+					 4, true, &v), HVB_STATUS_OK);
+	return (__u32)v;
+}
+
+static __u64 fb_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000u + (__u64)ts.tv_nsec / 1000000u;
+}
+
+Test(blk_fast, used_idx_seen_then_interrupt_status_has_the_bit)
+{
+	const unsigned int reqs = FB_ISR_FLUSHES + FB_ISR_READS;
+	struct blkenv *e = bt_start(fb_dir(), BT_IMG_SIZE, FB_IO_CACHED,
+				    FB_ISR_QSIZE, reqs, FB_BLOCK);
+	int fd = fb_open();
+	unsigned int round, i, clear = 0;
+	__u8 status;
+	__u64 end;
+
+	/* No EVENT_IDX: this driver never moves used_event, and wants an
+	 * interrupt for every batch. */
+	cr_assert_eq(blkenv_init_driver(e, BT_FEATURES &
+					~(1ull << VIRTIO_RING_F_EVENT_IDX),
+					FB_ISR_QSIZE, reqs, FB_BLOCK), 0, "%s",
+		     e->err);
+	/* In the page cache: the I/O thread reads it with preadv2(). */
+	for (i = 0; i < FB_ISR_READS; i++)
+		fb_file_write(fd, FB_SECTOR + (__u64)i * (FB_BLOCK >> 9),
+			      FB_BLOCK, 3);
+	for (round = 0; round < FB_ISR_ROUNDS; round++) {
+		fb_isr(e, true);
+		for (i = 0; i < reqs; i++)
+			cr_assert_geq(blkenv_add(e, i, i < FB_ISR_FLUSHES ?
+						 VIRTIO_BLK_T_FLUSH :
+						 VIRTIO_BLK_T_IN,
+						 FB_SECTOR + (__u64)(i - FB_ISR_FLUSHES) *
+						 (FB_BLOCK >> 9),
+						 i < FB_ISR_FLUSHES ? 0 : FB_BLOCK,
+						 1), 0, "%s", e->err);
+		cr_assert_eq(vdrv_kick(&e->drv, 0), HVB_STATUS_OK);
+		/* The first chain back: read the register at once. */
+		end = fb_now_ms() + BT_WAIT_MS;
+		while (!vdrv_used_pending(&e->drv, 0))
+			cr_assert(fb_now_ms() < end,
+				  "round %u: no request came back", round);
+		if (!(fb_isr(e, false) & VIRTIO_MMIO_INT_VRING))
+			clear++;
+		for (i = 0; i < reqs; i++) {
+			cr_assert_geq(blkenv_reap(e, BT_WAIT_MS, NULL, &status),
+				      0, "round %u: %s", round, e->err);
+			cr_assert_eq(status, VIRTIO_BLK_S_OK);
+		}
+	}
+	cr_expect_eq(clear, 0u,
+		     "%u of %u InterruptStatus reads after used->idx moved "
+		     "found the used-buffer bit clear", clear, FB_ISR_ROUNDS);
+	cr_expect_gt(fb_io_cached(e), (__u64)FB_ISR_ROUNDS,
+		     "the I/O thread read the page cache %llu times",
+		     (unsigned long long)fb_io_cached(e));
+	close(fd);
 }
