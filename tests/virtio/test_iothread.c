@@ -54,7 +54,7 @@ Test(iothread, stop_between_flag_check_and_take, .timeout = 20)
 	cr_assert_eq(sem_init(&looked, 0, 0), 0);
 	cr_assert_eq(sem_init(&go_take, 0, 0), 0);
 	cr_assert_eq(hvb_iothread_init(&io), 0);
-	cr_assert_eq(hvb_iothread_start(&io, io_loop, NULL), 0);
+	cr_assert_eq(hvb_iothread_start(&io, io_loop, NULL, "test-io"), 0);
 	/* The thread has seen no stop and is about to take. */
 	sem_wait(&looked);
 	cr_assert_eq(pthread_create(&stopper, NULL, io_stopper, NULL), 0);

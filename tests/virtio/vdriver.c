@@ -373,3 +373,23 @@ bool vdrv_wait_used(struct vdrv *d, __u32 q, __u16 n, unsigned int ms)
 	}
 	return true;
 }
+
+__u32 vdrv_isr_ack(struct vdrv *d)
+{
+	__u32 isr = vdrv_read(d, VIRTIO_MMIO_INTERRUPT_STATUS);
+
+	if (isr == ~0u ||
+	    vdrv_write(d, VIRTIO_MMIO_INTERRUPT_ACK, isr) != HVB_STATUS_OK)
+		return ~0u;
+	return isr;
+}
+
+bool vdrv_spin_used(struct vdrv *d, __u32 q, unsigned int ms)
+{
+	__u64 end = vdrv_now_ns() + (__u64)ms * 1000000ull;
+
+	while (!vdrv_used_pending(d, q))
+		if (vdrv_now_ns() > end)
+			return false;
+	return true;
+}

@@ -138,5 +138,12 @@ bool vdrv_wait_irq(struct vdrv *d, unsigned int ms);
 
 /* Poll up to @ms for @n used elements on queue @q. */
 bool vdrv_wait_used(struct vdrv *d, __u32 q, __u16 n, unsigned int ms);
+/* Read InterruptStatus and acknowledge what it had, as an interrupt
+ * handler does; the bits, or ~0u when an access failed. */
+__u32 vdrv_isr_ack(struct vdrv *d);
+/* Spin, never yielding, up to @ms for a used element on queue @q: for a
+ * test that acts the moment the device's first chain comes back, while a
+ * device thread on the other CPU may still be in its batch. */
+bool vdrv_spin_used(struct vdrv *d, __u32 q, unsigned int ms);
 
 #endif /* HVB_TESTS_VIRTIO_VDRIVER_H */

@@ -2,8 +2,10 @@
 /*
  * The end-to-end environment of the virtio tests (vtest.h).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -222,4 +224,72 @@ void vt_assert_recovers(struct vt_env *e)
 		cr_assert(v == VT_DEV_RO_WORD);
 	}
 	cr_assert(!(vt_status(e) & VIRTIO_CONFIG_S_NEEDS_RESET));
+}
+
+/* The thread of this process named @comm, or -1. */
+static pid_t vt_find_thread(const char *comm)
+{
+	char path[320], name[32];
+	struct dirent *de;
+	pid_t tid = -1;
+	DIR *d = opendir("/proc/self/task");
+	FILE *f;
+
+	cr_assert(d, "/proc/self/task: %s", strerror(errno));
+	while (tid < 0 && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/comm",
+			 de->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;	/* the thread ended meanwhile */
+		if (fgets(name, sizeof(name), f)) {
+			name[strcspn(name, "\n")] = 0;
+			if (!strcmp(name, comm))
+				tid = (pid_t)atoi(de->d_name);
+		}
+		fclose(f);
+	}
+	closedir(d);
+	return tid;
+}
+
+void vt_slow_device_thread(struct vt_env *e, const char *comm)
+{
+	struct sched_param idle = { .sched_priority = 0 };
+	cpu_set_t allowed, guest, serve;
+	int cpu, a = -1, b = -1;
+	pid_t tid = -1;
+	unsigned int i;
+
+	cr_assert_eq(sched_getaffinity(0, sizeof(allowed), &allowed), 0);
+	for (cpu = 0; cpu < CPU_SETSIZE && b < 0; cpu++)
+		if (CPU_ISSET(cpu, &allowed)) {
+			if (a < 0)
+				a = cpu;
+			else
+				b = cpu;
+		}
+	if (b < 0)
+		cr_skip_test("one CPU: no device thread can be caught mid-batch");
+	/* The thread starts at DRIVER_OK; give it a moment to be named. */
+	for (i = 0; i < 1000 && tid < 0; i++) {
+		tid = vt_find_thread(comm);
+		if (tid < 0)
+			usleep(1000);
+	}
+	cr_assert(tid > 0, "no thread named %s", comm);
+	CPU_ZERO(&guest);
+	CPU_SET(a, &guest);
+	CPU_ZERO(&serve);
+	CPU_SET(b, &serve);
+	cr_assert_eq(pthread_setaffinity_np(pthread_self(), sizeof(guest),
+					    &guest), 0);
+	cr_assert_eq(pthread_setaffinity_np(e->thread, sizeof(serve), &serve),
+		     0);
+	cr_assert_eq(sched_setaffinity(tid, sizeof(serve), &serve), 0,
+		     "%s", strerror(errno));
+	cr_assert_eq(sched_setscheduler(tid, SCHED_IDLE, &idle), 0, "%s",
+		     strerror(errno));
 }

@@ -91,6 +91,16 @@ __u32 vt_status(struct vt_env *e);
  */
 void vt_assert_recovers(struct vt_env *e);
 
+/*
+ * Hold the device's thread named @comm back against the consumer: both
+ * on one CPU, the device thread at SCHED_IDLE, so it runs at full speed
+ * only while the consumer sleeps and is preempted the moment a request
+ * wakes the consumer; the caller, the guest, on another CPU.  A test then
+ * catches the device thread inside a stretch of its work on nearly every
+ * try.  Skips the test with fewer than two CPUs to run on.  Asserts.
+ */
+void vt_slow_device_thread(struct vt_env *e, const char *comm);
+
 /* One rng request of @len bytes at fresh guest memory; returns the IPA
  * of the buffer after asserting it completed with @len bytes. */
 __u64 vt_rng_request(struct vt_env *e, __u32 len);

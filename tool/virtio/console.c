@@ -273,7 +273,8 @@ static void console_destroy(struct hvb_virtio_dev *vd)
 static void console_driver_ok(struct hvb_virtio_dev *vd)
 {
 	struct console *c = vd->priv;
-	int err = hvb_iothread_start(&c->io, console_thread, vd);
+	int err = hvb_iothread_start(&c->io, console_thread, vd,
+				     "hvb-console");
 
 	if (err) {
 		hvb_log_once(HVB_LOG_ERROR,

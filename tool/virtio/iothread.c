@@ -20,6 +20,22 @@
  * thread never returns: fuzz_devices found it, tests/virtio's
  * test_iothread.c forces it).  So a take that sees the flag wakes the
  * eventfd again: the poll returns at once and the loop sees the stop.
+ *
+ * Barrier IO-B: a batch of give-backs (iothread.h) counts itself in
+ * batches_opened before its first hvb_vq_push(), and in batches_closed
+ * with a release store after its hvb_vq_notify_guest() set the
+ * used-buffer bit.  hvb_iothread_settle() loads batches_opened, then
+ * waits until batches_closed has caught up with it (IO-B', acquire).  A
+ * driver that saw used->idx move and then reads InterruptStatus: the
+ * push's release of used->idx (VQ-B), the driver's acquire of it, its
+ * trap and the channel's release and acquire (Barriers A/A') put the
+ * open before the settle's load, which therefore counts that batch.
+ * Batches close in the order they opened, so once batches_closed has
+ * caught up, that batch's close is read by an acquire, and so is the bit
+ * its notify set before the close.  Two counts rather than one word's
+ * parity: a batch left unopened or closed twice (a bug) costs a settle
+ * nothing, or at most its bound, and never turns every later settle
+ * around.
  */
 #include <errno.h>
 #include <sched.h>
@@ -43,7 +59,8 @@ int hvb_iothread_init(struct hvb_iothread *t)
 {
 	t->kicked = 0;
 	t->stop = 0;
-	t->batch = 0;
+	t->batches_opened = 0;
+	t->batches_closed = 0;
 	t->running = false;
 	t->event_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	return t->event_fd < 0 ? -errno : 0;
@@ -67,7 +84,7 @@ static void hvb_iothread_wake(struct hvb_iothread *t)
 }
 
 int hvb_iothread_start(struct hvb_iothread *t, void *(*fn)(void *),
-		       void *arg)
+		       void *arg, const char *name)
 {
 	sigset_t all, old;
 	int err;
@@ -83,6 +100,7 @@ int hvb_iothread_start(struct hvb_iothread *t, void *(*fn)(void *),
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (err)
 		return -err;
+	pthread_setname_np(t->thread, name);
 	t->running = true;
 	return 0;
 }
@@ -132,17 +150,18 @@ bool hvb_iothread_should_stop(const struct hvb_iothread *t)
 
 void hvb_iothread_settle(struct hvb_iothread *t)
 {
-	/* Barrier IO-B': pairs with IO-B in batch_open/close (iothread.h). */
-	unsigned int open = __atomic_load_n(&t->batch, __ATOMIC_ACQUIRE);
+	unsigned int opened = __atomic_load_n(&t->batches_opened,
+					      __ATOMIC_RELAXED);
 	struct timespec ts;
 	uint64_t start = 0, now;
 	unsigned int turns = 0;
 
-	if (!(open & 1))
-		return;
-	/* Yield rather than spin: on a busy host the thread may need this
-	 * CPU.  The clock only every 64 turns. */
-	while (__atomic_load_n(&t->batch, __ATOMIC_ACQUIRE) == open) {
+	/* Barrier IO-B': pairs with IO-B in batch_close (iothread.h).  The
+	 * difference, not a compare: the counts wrap. */
+	while ((int)(__atomic_load_n(&t->batches_closed, __ATOMIC_ACQUIRE) -
+		     opened) < 0) {
+		/* Yield rather than spin: on a busy host the thread may
+		 * need this CPU.  The clock only every 64 turns. */
 		sched_yield();
 		if (++turns % 64)
 			continue;

@@ -37,11 +37,11 @@ struct hvb_iothread {
 	unsigned int kicked;
 	/* Set by the consumer thread to end the thread; atomics only. */
 	int stop;
-	/* Odd while a batch of give-backs is open: written by the I/O
-	 * thread only (batch_open/close), read by hvb_iothread_settle();
-	 * atomics only.  It only ever grows, so a settle that sees it
-	 * move knows the batch it waited for is closed. */
-	unsigned int batch;
+	/* Batches of give-backs opened and closed so far: written by the
+	 * I/O thread only (batch_open/close), read by
+	 * hvb_iothread_settle(); atomics only.  A batch is open while
+	 * they differ; batches close in the order they opened. */
+	unsigned int batches_opened, batches_closed;
 	bool running;		/* consumer thread only */
 	pthread_t thread;
 };
@@ -51,9 +51,11 @@ int hvb_iothread_init(struct hvb_iothread *t);
 /* Close it (the thread must be stopped). */
 void hvb_iothread_fini(struct hvb_iothread *t);
 
-/* Start @fn(@arg) with every signal blocked; 0 or a negative errno. */
+/* Start @fn(@arg) with every signal blocked, named @name (at most 15
+ * characters: what top -H and /proc/PID/task/TID/comm show); 0 or a
+ * negative errno. */
 int hvb_iothread_start(struct hvb_iothread *t, void *(*fn)(void *),
-		       void *arg);
+		       void *arg, const char *name);
 /* Ask the thread to end, wake it, and join it.  No-op if not running. */
 void hvb_iothread_stop(struct hvb_iothread *t);
 
@@ -80,26 +82,30 @@ bool hvb_iothread_should_stop(const struct hvb_iothread *t);
  */
 static inline void hvb_iothread_batch_open(struct hvb_iothread *t)
 {
-	/* Barrier IO-B (open): release, as the close is, so that a settle
-	 * reading any later value synchronizes with this thread (iothread.c). */
-	__atomic_store_n(&t->batch,
-			 __atomic_load_n(&t->batch, __ATOMIC_RELAXED) + 1,
-			 __ATOMIC_RELEASE);
+	/* Barrier IO-B (open): the pushes' release of used->idx (VQ-B)
+	 * that follow order it before anything a driver sees; relaxed is
+	 * enough here (iothread.c). */
+	__atomic_store_n(&t->batches_opened,
+			 __atomic_load_n(&t->batches_opened,
+					 __ATOMIC_RELAXED) + 1,
+			 __ATOMIC_RELAXED);
 }
 
 static inline void hvb_iothread_batch_close(struct hvb_iothread *t)
 {
-	/* Barrier IO-B (close): pairs with IO-B' in hvb_iothread_settle(). */
-	__atomic_store_n(&t->batch,
-			 __atomic_load_n(&t->batch, __ATOMIC_RELAXED) + 1,
+	/* Barrier IO-B (close): release, after the notify; pairs with
+	 * IO-B' in hvb_iothread_settle(). */
+	__atomic_store_n(&t->batches_closed,
+			 __atomic_load_n(&t->batches_closed,
+					 __ATOMIC_RELAXED) + 1,
 			 __ATOMIC_RELEASE);
 }
 
 /*
- * Consumer thread (a device's settle()): return once no batch is open
- * that was open when called, so that the used-buffer bit of every chain
- * pushed before the call is set.  Waits at most one batch (100 ms at
- * most, iothread.c).
+ * Consumer thread (a device's settle()): return once every batch opened
+ * before the call has closed, so that the used-buffer bit of every chain
+ * pushed before the call is set.  Waits at most one batch, the one open
+ * (the thread runs one at a time), and 100 ms at most (iothread.c).
  */
 void hvb_iothread_settle(struct hvb_iothread *t);
 

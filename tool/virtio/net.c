@@ -381,7 +381,7 @@ static void net_destroy(struct hvb_virtio_dev *vd)
 static void net_driver_ok(struct hvb_virtio_dev *vd)
 {
 	struct net *n = vd->priv;
-	int err = hvb_iothread_start(&n->io, net_thread, vd);
+	int err = hvb_iothread_start(&n->io, net_thread, vd, "hvb-net");
 
 	if (err) {
 		hvb_log_once(HVB_LOG_ERROR,
