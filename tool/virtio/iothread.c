@@ -54,6 +54,9 @@
  * which serves every zone.  The driver then reads the bit unset, as it
  * would without a settle. */
 #define HVB_IOTHREAD_SETTLE_MAX_NS	(100ull * 1000 * 1000)
+/* Yields before the settle naps, and the nap. */
+#define HVB_IOTHREAD_SETTLE_YIELDS	64u
+#define HVB_IOTHREAD_SETTLE_NAP_NS	20000
 
 int hvb_iothread_init(struct hvb_iothread *t)
 {
@@ -152,6 +155,7 @@ void hvb_iothread_settle(struct hvb_iothread *t)
 {
 	unsigned int opened = __atomic_load_n(&t->batches_opened,
 					      __ATOMIC_RELAXED);
+	const struct timespec nap = { 0, HVB_IOTHREAD_SETTLE_NAP_NS };
 	struct timespec ts;
 	uint64_t start = 0, now;
 	unsigned int turns = 0;
@@ -160,11 +164,17 @@ void hvb_iothread_settle(struct hvb_iothread *t)
 	 * difference, not a compare: the counts wrap. */
 	while ((int)(__atomic_load_n(&t->batches_closed, __ATOMIC_ACQUIRE) -
 		     opened) < 0) {
-		/* Yield rather than spin: on a busy host the thread may
-		 * need this CPU.  The clock only every 64 turns. */
-		sched_yield();
-		if (++turns % 64)
+		/* The batch is microseconds of the thread's own work, and
+		 * the thread may be waiting for this CPU: yield first.  A
+		 * yield does not give way to a thread of lower weight (the
+		 * scheduler picks us again), a sleep does: after
+		 * HVB_IOTHREAD_SETTLE_YIELDS of them, nap. */
+		if (turns < HVB_IOTHREAD_SETTLE_YIELDS) {
+			turns++;
+			sched_yield();
 			continue;
+		}
+		nanosleep(&nap, NULL);
 		clock_gettime(CLOCK_MONOTONIC, &ts);
 		now = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 		if (!start) {
