@@ -291,7 +291,8 @@ static __u32 mmio_write(struct hvb_virtio_dev *vd, __u64 off, __u32 value)
  * the device's settle() closes it.  Ordering: the driver's acquire of
  * used->idx, its trap and the channel's release/acquire (Barriers A/A')
  * put that push before this read; settle() puts the thread's notify
- * before the second load (virtio-blk: through the I/O thread's lock).
+ * before the second load (virtio-blk: through the I/O thread's lock;
+ * virtio-net and the console: Barrier IO-B, iothread.c).
  */
 static __u32 mmio_isr(struct hvb_virtio_dev *vd)
 {
