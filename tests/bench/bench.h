@@ -180,6 +180,12 @@ struct bench_paced {
 	double asked_per_req;
 	double cpu_pct;		/* the serving thread */
 	double wake_pct;	/* requests that had to wake it */
+	/* Adaptive: the requests that woke it, in percent of all, by the
+	 * sleep they cut short: a timed one before its end (the predicted
+	 * phase was late), one after it (the timer was late), an untimed
+	 * one; and the longest run of requests in a row that woke it. */
+	double woke_before_pct, woke_after_pct, woke_untimed_pct;
+	double woke_run_max;
 };
 _Static_assert(sizeof(struct bench_paced) % sizeof(double) == 0,
 	       "struct bench_paced: doubles only");

@@ -11,6 +11,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/timerfd.h>
 #include <time.h>
@@ -47,6 +48,40 @@ static int bench_thread_cpu_ns(pthread_t th, __u64 *ns)
 	return 0;
 }
 
+static __u64 bench_clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
+}
+
+/*
+ * When the measured paced run's request in flight was sent
+ * (CLOCK_MONOTONIC ns, the serving loop's clock), so that a request that
+ * woke the serving thread can be placed against the timed sleep it cut
+ * short.  Written by the requester before it publishes the request; read
+ * by the serving thread after a producer's wake, whose swap of SLEEPING
+ * for RUNNING (seq_cst) its own exchange (acquire) read: that orders this
+ * store before the read, so relaxed accesses do.
+ */
+static __u64 bench_sent_ns;
+
+/*
+ * The requests that woke the serving thread, by what they cut short:
+ * a timed sleep before its end (the request came before the loop meant
+ * to be awake: the phase it predicted was late), one after its end (the
+ * request came when the loop meant to be awake, but its timer had not
+ * woken it yet: the timer was late), or an untimed sleep.  And the
+ * longest run of requests in a row that woke it.  Written by the serving
+ * thread while bench_rec_on is set (below), read once it is joined.
+ */
+static struct {
+	size_t before, after, untimed;
+	size_t run, run_max;
+	bool by_producer;	/* the last wake was a producer's */
+} bench_woke;
+
 /* Requests every @period_ns from the previous one's start (never two at
  * once: a request that took longer than the period delays the next). */
 static int bench_paced_run(struct bench_chan *ch, __u64 first, size_t n,
@@ -58,6 +93,11 @@ static int bench_paced_run(struct bench_chan *ch, __u64 first, size_t n,
 	for (i = 0; i < n; i++) {
 		while (bench_ticks_ns(bench_ticks() - t0) < period_ns)
 			hvb_cpu_relax();
+		/* Before t0: the clock read is not timed. */
+		if (ticks)
+			__atomic_store_n(&bench_sent_ns,
+					 bench_clock_ns(CLOCK_MONOTONIC),
+					 __ATOMIC_RELAXED);
 		t0 = bench_ticks();
 		if (bench_ours_req(ch, 0, first + i))
 			return -1;
@@ -121,6 +161,13 @@ int bench_ours_paced(const struct bench_cfg *cfg, int mode,
 	out->cpu_pct = 100.0 * (double)(c1 - c0) / ((t1 - t0) * 1e9);
 	out->wake_pct = 100.0 * (double)wakes / (double)cfg->paced_iters;
 	out->sleeps_per_req = (double)sleeps / (double)cfg->paced_iters;
+	out->woke_before_pct = 100.0 * (double)bench_woke.before /
+			       (double)cfg->paced_iters;
+	out->woke_after_pct = 100.0 * (double)bench_woke.after /
+			      (double)cfg->paced_iters;
+	out->woke_untimed_pct = 100.0 * (double)bench_woke.untimed /
+				(double)cfg->paced_iters;
+	out->woke_run_max = (double)bench_woke.run_max;
 	out->cpu_per_req_ns = (double)(c1 - c0) / (double)cfg->paced_iters;
 	return 0;
 }
@@ -212,10 +259,37 @@ bool __wrap_hvb_idle_should_sleep(struct hvb_idle *s, __u64 now,
 	return sleep;
 }
 
+static bool bench_recording(void)
+{
+	/* Acquire: as in bench_rec_add(). */
+	return __atomic_load_n(&bench_rec_on, __ATOMIC_ACQUIRE);
+}
+
+/* While recording, a producer woke the serving thread out of a sleep
+ * that was to end at @deadline (0: untimed). */
+static void bench_woke_count(__u64 deadline)
+{
+	__u64 sent = __atomic_load_n(&bench_sent_ns, __ATOMIC_RELAXED);
+
+	if (!deadline)
+		bench_woke.untimed++;
+	else if (sent < deadline)
+		bench_woke.before++;
+	else
+		bench_woke.after++;
+	if (++bench_woke.run > bench_woke.run_max)
+		bench_woke.run_max = bench_woke.run;
+}
+
 void __wrap_hvb_idle_woke(struct hvb_idle *s, __u64 now, bool work_came)
 {
 	/* Its time ran out, and no request had come before. */
 	bench_rec_woke = s->deadline_ns && !work_came ? now : 0;
+	if (bench_recording()) {
+		bench_woke.by_producer = work_came;
+		if (work_came)
+			bench_woke_count(s->deadline_ns);
+	}
 	__real_hvb_idle_woke(s, now, work_came);
 }
 
@@ -224,6 +298,12 @@ void __wrap_hvb_idle_work(struct hvb_idle *s, __u64 now)
 	if (bench_rec_woke && now >= bench_rec_woke)
 		bench_rec_add(BENCH_REC_WAKEPOLL, now - bench_rec_woke);
 	bench_rec_woke = 0;
+	/* Found without a wake: a run of requests that woke it ends. */
+	if (bench_recording()) {
+		if (!bench_woke.by_producer)
+			bench_woke.run = 0;
+		bench_woke.by_producer = false;
+	}
 	__real_hvb_idle_work(s, now);
 }
 
@@ -231,9 +311,11 @@ void bench_idle_record(int on)
 {
 	unsigned int k;
 
-	if (on)
+	if (on) {
 		for (k = 0; k < BENCH_REC_NR; k++)
 			bench_rec[k].n = 0;
+		memset(&bench_woke, 0, sizeof(bench_woke));
+	}
 	/* Release: the resets above before the serving thread appends. */
 	__atomic_store_n(&bench_rec_on, on, __ATOMIC_RELEASE);
 }
@@ -247,14 +329,6 @@ double bench_idle_recorded(unsigned int k, size_t *count)
 	for (i = 0; i < bench_rec[k].n; i++)
 		v[i] = (double)bench_rec[k].v[i];
 	return bench_rec[k].n ? bench_median(v, bench_rec[k].n) : 0;
-}
-
-static __u64 bench_clock_ns(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
 }
 
 struct bench_sleeper {

@@ -115,6 +115,12 @@ static void bench_report_floor(const struct bench_results *r)
 	       r->paced[2].cpu_per_req_ns / 1e3,
 	       a->sleeps_per_req, a->asked_per_req, a->asked_ns / 1e3,
 	       a->tail_ns / 1e3, a->wakepoll_ns / 1e3);
+	printf("  of the requests, woke it: %.1f%% before a timed sleep's "
+	       "end (the phase it\n  predicted was late), %.1f%% after it "
+	       "(its timer was late), %.1f%% from an\n  untimed sleep; "
+	       "at most %.0f in a row (medians of the rounds)\n",
+	       a->woke_before_pct, a->woke_after_pct, a->woke_untimed_pct,
+	       a->woke_run_max);
 	if (!f->asked_ns) {
 		printf("  (no timed sleep asked for: no floor measured)\n");
 		return;
@@ -374,6 +380,13 @@ static cJSON *bench_json_idle(const struct bench_results *r)
 			       r->paced[i].asked_per_req);
 		bench_json_num(m, "tail_ns", r->paced[i].tail_ns);
 		bench_json_num(m, "wake_poll_ns", r->paced[i].wakepoll_ns);
+		bench_json_num(m, "woke_before_end_pct",
+			       r->paced[i].woke_before_pct);
+		bench_json_num(m, "woke_after_end_pct",
+			       r->paced[i].woke_after_pct);
+		bench_json_num(m, "woke_untimed_pct",
+			       r->paced[i].woke_untimed_pct);
+		bench_json_num(m, "woken_run_max", r->paced[i].woke_run_max);
 	}
 	return o;
 }
