@@ -714,6 +714,22 @@ static __u64 hvb_consumer_now_ns(void)
 	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
 }
 
+__u64 hvb_consumer_wake_sent_ns(const struct hvb_wake *wake,
+				struct hvb_transport *t, __u64 slept,
+				__u64 now)
+{
+	__u64 stamp, hyp_now, ago;
+
+	if (!t->ops->hyp_clock_ns || now < slept)
+		return 0;
+	stamp = hvb_read_once_u64(&wake->wake_sent_ns);
+	hyp_now = t->ops->hyp_clock_ns(t);
+	if (!stamp || stamp > hyp_now)
+		return 0;
+	ago = hyp_now - stamp;
+	return ago <= now - slept ? now - ago : 0;
+}
+
 /* The adaptive policy reads the clock every this many empty turns: a
  * read costs about as much as a turn. */
 #define HVB_CONSUMER_CLOCK_TURNS	8u
@@ -725,7 +741,9 @@ int hvb_consumer_run(struct hvb_consumer *c, struct hvb_transport *t,
 	bool adaptive = can_sleep && c->spin_budget == HVB_SPIN_ADAPTIVE;
 	uint64_t idle = 0;
 	unsigned int turns = 0;
-	__u64 sleep_ns;
+	/* slept: when the policy last asked for a sleep, which a stamp
+	 * of the producer that woke it must not precede. */
+	__u64 sleep_ns, slept = 0, now;
 	int err;
 
 	/* Nothing seen yet: the policy starts afresh with every loop. */
@@ -765,7 +783,7 @@ int hvb_consumer_run(struct hvb_consumer *c, struct hvb_transport *t,
 			idle = 0;
 		} else if (++idle % HVB_CONSUMER_CLOCK_TURNS ||
 			   !hvb_idle_should_sleep(&c->idle,
-						  hvb_consumer_now_ns(),
+						  slept = hvb_consumer_now_ns(),
 						  &sleep_ns)) {
 			hvb_cpu_relax();
 			continue;
@@ -775,9 +793,14 @@ int hvb_consumer_run(struct hvb_consumer *c, struct hvb_transport *t,
 		t->wait_ns = sleep_ns;
 		err = hvb_consumer_sleep(c, t);
 		t->wait_ns = 0;
-		if (adaptive)
-			hvb_idle_woke(&c->idle, hvb_consumer_now_ns(),
-				      c->woken_by_producer);
+		if (adaptive) {
+			now = hvb_consumer_now_ns();
+			hvb_idle_woke(&c->idle, now, c->woken_by_producer,
+				      c->woken_by_producer ?
+				      hvb_consumer_wake_sent_ns(c->wake, t,
+								slept, now) :
+				      0);
+		}
 		/* A timed sleep ends before the transport's heartbeat is
 		 * due, and a few turns separate two of them: beat here, so
 		 * the heartbeat still moves every HVB_HEARTBEAT_MS. */

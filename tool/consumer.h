@@ -221,4 +221,17 @@ int hvb_consumer_run(struct hvb_consumer *c, struct hvb_transport *t,
  */
 int hvb_consumer_sleep(struct hvb_consumer *c, struct hvb_transport *t);
 
+/*
+ * A producer woke a sleep begun at @slept; it is @now (CLOCK_MONOTONIC
+ * ns).  When did its request come, by the stamp producers leave in
+ * @wake->wake_sent_ns on the hypervisor's clock, which @t reads
+ * (hyp_clock_ns)?  Returns that time on our clock, or 0 when it is not
+ * known: no clock, no stamp, or one that does not fall within the sleep
+ * (an older producer's, or a clock misread).  Call after the exchange of
+ * consumer_state that ended the sleep (Barrier W4).
+ */
+__u64 hvb_consumer_wake_sent_ns(const struct hvb_wake *wake,
+				struct hvb_transport *t, __u64 slept,
+				__u64 now);
+
 #endif /* HVB_TOOL_CONSUMER_H */

@@ -102,11 +102,12 @@ void hvb_idle_work(struct hvb_idle *s, __u64 now)
 {
 	bool woken = s->woken, cut_early = s->cut_early;
 	bool by_producer = s->by_producer;
-	__u64 gap, due;
+	__u64 gap, due, start = now, sent = s->sent_ns;
 
 	s->woken = false;
 	s->cut_early = false;
 	s->by_producer = false;
+	s->sent_ns = 0;
 	if (s->last_ns && now - s->last_ns <= HVB_IDLE_TAIL_NS) {
 		hvb_idle_tail_gap(s, now - s->last_ns);
 		s->last_ns = now;	/* the same burst */
@@ -114,12 +115,23 @@ void hvb_idle_work(struct hvb_idle *s, __u64 now)
 	}
 	hvb_idle_tail_burst(s, by_producer, cut_early);
 	/*
+	 * The producer that woke us said when its request came: the burst
+	 * began then, whatever the wake-up's latency.  (Not before the last
+	 * burst's last request, nor after now: a clock we misread.)
+	 */
+	if (sent && sent <= now && sent > s->last_ns) {
+		start = sent;
+		woken = false;
+	}
+	/*
 	 * A burst that ended a timed sleep, seen after it was due: it came
 	 * at some time before @now, as far as we can tell when it was due.
 	 * Taken at @now, the phase would move later by the wake-up's
 	 * latency, the next wake-up would come after the next request, and
 	 * so on: the loop would be woken for every request (issue 14, item
-	 * 3).  The gap learns nothing from it.
+	 * 3).  The gap learns nothing from it.  Only where the producer
+	 * did not say when it came (a hypervisor before ABI 2.2, a clock
+	 * the transport cannot read).
 	 */
 	if (woken && s->gap_ns && s->burst_ns) {
 		due = s->burst_ns + s->gap_ns;
@@ -131,7 +143,7 @@ void hvb_idle_work(struct hvb_idle *s, __u64 now)
 		}
 	}
 	if (s->burst_ns) {
-		gap = now - s->burst_ns;
+		gap = start - s->burst_ns;
 		if (gap > HVB_IDLE_PREDICT_MAX_NS) {
 			s->gap_ns = 0;
 			s->gap_dev_ns = 0;
@@ -158,7 +170,7 @@ void hvb_idle_work(struct hvb_idle *s, __u64 now)
 		}
 	}
 	s->timed = false;
-	s->burst_ns = now;
+	s->burst_ns = start;
 	s->last_ns = now;
 }
 
@@ -192,10 +204,12 @@ bool hvb_idle_should_sleep(struct hvb_idle *s, __u64 now, __u64 *sleep_ns)
 	return true;
 }
 
-void hvb_idle_woke(struct hvb_idle *s, __u64 now, bool work_came)
+void hvb_idle_woke(struct hvb_idle *s, __u64 now, bool work_came,
+		   __u64 sent)
 {
 	__u64 late;
 
+	s->sent_ns = work_came ? sent : 0;
 	/* Only a timed sleep's: it was aimed at the burst now due.  After
 	 * an untimed one (the prediction failed) nothing says which burst
 	 * this is, and the phase is learnt afresh from it. */

@@ -40,6 +40,14 @@
  *    work ended after its time was up counts as late until then: its
  *    timer had not fired yet.  (Left out, the sleeps that ran late
  *    would never count, and the lead would shrink to nothing.)
+ *  - A producer that wakes the loop says when its request came
+ *    (hvb_wake.wake_sent_ns, since ABI 2.2): the burst began then, not
+ *    when the wake-up let the loop see it.  Taken at the wake-up, the
+ *    phase is late by its latency; once that is more than the loop wakes
+ *    ahead, the next request comes before the loop wakes too, and so on
+ *    for dozens of requests (bench-channel's "woke it before a timed
+ *    sleep's end").  Without the time, a burst seen after it was due is
+ *    taken to have come when due, as above.
  *  - When the prediction fails (nothing by the predicted time plus twice
  *    the deviation), or when bursts are too far apart to be worth
  *    predicting, it sleeps until a producer wakes it.  At no load it
@@ -101,6 +109,8 @@ struct hvb_idle {
 	 * request that woke it may be one the whole tail would have seen. */
 	bool cut_early;
 	bool by_producer;	/* the last sleep was ended by a producer */
+	/* ... whose request came here, as it told (0: not known) */
+	__u64 sent_ns;
 	/* The last sleep was a timed one and work ended it (a producer woke
 	 * us): the next poll that finds the work sees it late, by the
 	 * wake-up's latency, which nothing here can measure. */
@@ -120,7 +130,9 @@ bool hvb_idle_should_sleep(struct hvb_idle *s, __u64 now, __u64 *sleep_ns);
 
 /* The sleep asked for by the last hvb_idle_should_sleep() returned at
  * @now: @work_came if a producer woke it (work came while it slept),
- * else its time ran out. */
-void hvb_idle_woke(struct hvb_idle *s, __u64 now, bool work_came);
+ * else its time ran out.  @sent: when that producer's request came, if
+ * it said (hvb_wake.wake_sent_ns, on our clock), else 0. */
+void hvb_idle_woke(struct hvb_idle *s, __u64 now, bool work_came,
+		   __u64 sent);
 
 #endif /* HVB_TOOL_IDLE_H */

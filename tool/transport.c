@@ -55,6 +55,32 @@ const char *hvb_transport_default(const char *region)
 	return !stat(hvb_kmod_device_path(), &st) ? "kmod" : "sim";
 }
 
+__u64 hvb_transport_monotonic_ns(struct hvb_transport *t)
+{
+	struct timespec ts;
+
+	(void)t;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
+}
+
+#if defined(__aarch64__)
+__u64 hvb_transport_counter_ns(struct hvb_transport *t)
+{
+	__u64 cnt, frq;
+
+	(void)t;
+	/* As hyp_arch_now_ns() at EL2 computes it from CNTPCT_EL0, which
+	 * equals our CNTVCT_EL0 (CNTVOFF_EL2 = 0, hyp/arch/arm64/vcpu.c);
+	 * the isb keeps the read after the wake it follows. */
+	__asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(cnt) :: "memory");
+	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(frq));
+	if (!frq)
+		return 0;
+	return cnt / frq * 1000000000ull + cnt % frq * 1000000000ull / frq;
+}
+#endif
+
 __u64 hvb_transport_wait_end(const struct hvb_transport *t)
 {
 	struct timespec ts;

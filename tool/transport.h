@@ -73,6 +73,16 @@ struct hvb_transport_ops {
 	 *         hvb_transport_sim_set_irq() and wakes its futex
 	 */
 	int (*raise_irq)(struct hvb_transport *t, __u32 zone, __u32 irq);
+	/*
+	 * Optional.  Now on the clock this transport's producers stamp
+	 * hvb_wake.wake_sent_ns with (ns), so the daemon can tell how long
+	 * ago a request that woke it came; NULL where it cannot be read:
+	 *   sim   CLOCK_MONOTONIC (the host simulation's hyp_arch_now_ns())
+	 *   kmod  on arm64, CNTVCT_EL0 in ns (the root zone's view of the
+	 *         generic timer EL2 reads, CNTVOFF_EL2 being 0)
+	 *   host  none: the hypervisor runs inside QEMU, on its clock
+	 */
+	__u64 (*hyp_clock_ns)(struct hvb_transport *t);
 };
 
 struct hvb_transport {
@@ -116,6 +126,12 @@ struct hvb_transport {
  */
 struct timespec;
 __u64 hvb_transport_wait_end(const struct hvb_transport *t);
+/* hyp_clock_ns() implementations: CLOCK_MONOTONIC; the generic timer's
+ * virtual count in ns (arm64 only). */
+__u64 hvb_transport_monotonic_ns(struct hvb_transport *t);
+#if defined(__aarch64__)
+__u64 hvb_transport_counter_ns(struct hvb_transport *t);
+#endif
 bool hvb_transport_wait_next(__u64 end, struct timespec *ts, bool *beat);
 
 /* Look up a transport by name ("sim", ...); NULL if unknown. */

@@ -316,4 +316,7 @@ const struct hvb_transport_ops hvb_transport_kmod = {
 	.interrupt = kmod_interrupt,
 	.map_phys = kmod_map_phys,
 	.raise_irq = kmod_raise_irq,
+#if defined(__aarch64__)
+	.hyp_clock_ns = hvb_transport_counter_ns,
+#endif
 };

@@ -318,4 +318,5 @@ const struct hvb_transport_ops hvb_transport_sim = {
 	.interrupt = sim_interrupt,
 	.map_phys = sim_map_phys,
 	.raise_irq = sim_raise_irq,
+	.hyp_clock_ns = hvb_transport_monotonic_ns,
 };

@@ -69,6 +69,16 @@ static void hyp_channel_wake_consumer(struct hyp_producer *p)
 	if (hvb_read_once_u32(&p->wake->consumer_state) !=
 	    HVB_CONSUMER_SLEEPING)
 		return;
+	/*
+	 * Barrier W4: when the request came, for the daemon's idling policy,
+	 * before the swap; pairs with the daemon's exchange of
+	 * consumer_state after its wait (W3), which reads our swap or a
+	 * later one, so it sees this stamp or a later producer's.  Written
+	 * by every producer that saw SLEEPING, winner or not: any of them
+	 * is a request that came while the daemon slept.  No ordering rests
+	 * on it.
+	 */
+	hvb_write_once_u64(&p->wake->wake_sent_ns, hyp_arch_now_ns());
 	/* Only the producer that wins this swap signals; fully ordered. */
 	if (hvb_cmpxchg_u32(&p->wake->consumer_state, HVB_CONSUMER_SLEEPING,
 			    HVB_CONSUMER_RUNNING) != HVB_CONSUMER_SLEEPING)

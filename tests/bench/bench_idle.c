@@ -240,8 +240,10 @@ bool __real_hvb_idle_should_sleep(struct hvb_idle *s, __u64 now,
 				  __u64 *sleep_ns);
 bool __wrap_hvb_idle_should_sleep(struct hvb_idle *s, __u64 now,
 				  __u64 *sleep_ns);
-void __real_hvb_idle_woke(struct hvb_idle *s, __u64 now, bool work_came);
-void __wrap_hvb_idle_woke(struct hvb_idle *s, __u64 now, bool work_came);
+void __real_hvb_idle_woke(struct hvb_idle *s, __u64 now, bool work_came,
+			  __u64 sent);
+void __wrap_hvb_idle_woke(struct hvb_idle *s, __u64 now, bool work_came,
+			  __u64 sent);
 void __real_hvb_idle_work(struct hvb_idle *s, __u64 now);
 void __wrap_hvb_idle_work(struct hvb_idle *s, __u64 now);
 
@@ -281,7 +283,8 @@ static void bench_woke_count(__u64 deadline)
 		bench_woke.run_max = bench_woke.run;
 }
 
-void __wrap_hvb_idle_woke(struct hvb_idle *s, __u64 now, bool work_came)
+void __wrap_hvb_idle_woke(struct hvb_idle *s, __u64 now, bool work_came,
+			  __u64 sent)
 {
 	/* Its time ran out, and no request had come before. */
 	bench_rec_woke = s->deadline_ns && !work_came ? now : 0;
@@ -290,7 +293,7 @@ void __wrap_hvb_idle_woke(struct hvb_idle *s, __u64 now, bool work_came)
 		if (work_came)
 			bench_woke_count(s->deadline_ns);
 	}
-	__real_hvb_idle_woke(s, now, work_came);
+	__real_hvb_idle_woke(s, now, work_came, sent);
 }
 
 void __wrap_hvb_idle_work(struct hvb_idle *s, __u64 now)

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <hvbridge/barrier.h>
+#include <hyp/arch.h>
 #include <hyp/channel.h>
 
 #include "bench.h"
@@ -52,10 +53,19 @@ static int bench_tr_wait(struct hvb_transport *t, __u32 *wake_word,
 	return -errno;
 }
 
+/* The producers stamp wake_sent_ns with hyp_arch_now_ns(), the host's
+ * CLOCK_MONOTONIC (hyp/arch/host). */
+static __u64 bench_tr_clock_ns(struct hvb_transport *t)
+{
+	(void)t;
+	return hyp_arch_now_ns();
+}
+
 const struct hvb_transport_ops bench_tr_ops = {
 	.name = "bench-futex",
 	.can_sleep = bench_tr_can_sleep,
 	.wait = bench_tr_wait,
+	.hyp_clock_ns = bench_tr_clock_ns,
 };
 
 /* --- the device behind the consumer: a read returns bench_expect() */

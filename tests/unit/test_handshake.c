@@ -20,6 +20,8 @@
 
 #include <criterion/criterion.h>
 
+#include <hyp/arch.h>
+
 #include "harness.h"
 #include "trap.h"
 
@@ -169,6 +171,29 @@ Test(handshake, a_producer_that_sees_sleeping_wakes_the_daemon_once)
 	cr_assert_eq(hyp_channel_kick(&p, 0, 4), 0);
 	cr_expect_eq(e.wake->wake_gen, gen + 1, "woke a running daemon");
 	cr_expect_eq(hs_wakes(&e, 1), 1ull);
+}
+
+/* The producer that wakes the daemon says when its work came, on the
+ * hypervisor's clock (Barrier W4), for the daemon's idling policy; one
+ * that finds the daemon running leaves the stamp alone. */
+Test(handshake, a_producer_that_wakes_the_daemon_stamps_when)
+{
+	struct hs_env e;
+	struct hyp_producer p;
+	__u64 before, after;
+
+	hs_setup(&e, 2);
+	unit_producer_attach(&p, e.mem, e.size, 1);
+	hvb_write_once_u32(&e.wake->consumer_state, HVB_CONSUMER_SLEEPING);
+	before = hyp_arch_now_ns();
+	cr_assert_eq(hyp_channel_kick(&p, 0, 3), 0);
+	after = hyp_arch_now_ns();
+	cr_expect_geq(e.wake->wake_sent_ns, before);
+	cr_expect_leq(e.wake->wake_sent_ns, after);
+	/* Running: no wake, no stamp. */
+	hvb_write_once_u64(&e.wake->wake_sent_ns, 1);
+	cr_assert_eq(hyp_channel_kick(&p, 0, 4), 0);
+	cr_expect_eq(e.wake->wake_sent_ns, 1ull, "stamped with no wake");
 }
 
 Test(handshake, a_synchronous_request_wakes_a_sleeping_daemon_once)

@@ -7,7 +7,9 @@
  * is due, learns how late its timed sleeps come back, and sleeps until
  * woken when nothing is due.  Then the real pieces: the sim transport's wait honours a timed
  * sleep, and the real serving loop on that transport answers paced
- * requests and, once they stop, sleeps for good (its CPU time stops).
+ * requests and, once they stop, sleeps for good (its CPU time stops);
+ * the daemon reads when a request that woke it came from the stamp its
+ * producer left, and only a stamp that falls within the sleep.
  */
 #include <math.h>
 #include <time.h>
@@ -16,6 +18,7 @@
 #include <hvbridge/barrier.h>
 #include <hvbridge/testdev.h>
 
+#include "consumer.h"
 #include "harness.h"
 #include "idle.h"
 #include "transport.h"
@@ -133,7 +136,7 @@ Test(idle, a_producer_waking_a_sleep_a_short_tail_began_restores_it)
 	cr_assert_neq(ns, 0);
 	/* Woken by a request 10 us later, well before the sleep's time:
 	 * maybe the rest of a burst that a whole tail would have caught. */
-	hvb_idle_woke(&s, now + 10 * US, true);
+	hvb_idle_woke(&s, now + 10 * US, true, 0);
 	hvb_idle_work(&s, now + 10 * US);
 	cr_expect(idle_polls(&s, now + 10 * US, HVB_IDLE_TAIL_NS - 1),
 		  "the tail stayed short after a request woke the loop "
@@ -150,7 +153,7 @@ Test(idle, a_paced_request_that_woke_the_loop_late_keeps_the_tail_short)
 	cr_assert_neq(ns, 0);
 	/* The timer came late and the request, on time, woke the loop
 	 * after the sleep's time: nothing a tail would have caught. */
-	hvb_idle_woke(&s, last + 50 * US + 3 * US, true);
+	hvb_idle_woke(&s, last + 50 * US + 3 * US, true, 0);
 	hvb_idle_work(&s, last + 50 * US + 3 * US);
 	cr_expect_not(idle_polls(&s, last + 53 * US,
 				 HVB_IDLE_TAIL_MIN_NS + 1),
@@ -201,7 +204,7 @@ Test(idle, bursts_a_wake_up_showed_bunched_do_not_shorten_the_tail)
 		cr_assert(hvb_idle_should_sleep(&s, t, &ns));
 		cr_assert_eq(ns, 0);
 		t += 2 * HVB_IDLE_PREDICT_MAX_NS;
-		hvb_idle_woke(&s, t, true);
+		hvb_idle_woke(&s, t, true, 0);
 		hvb_idle_work(&s, t);
 		hvb_idle_work(&s, t + 150);
 		t += 150 + HVB_IDLE_TAIL_NS + 1;
@@ -283,7 +286,7 @@ Test(idle, learns_how_late_a_timed_sleep_comes_back)
 		    ns)
 			/* Every timer comes back 7 us late. */
 			hvb_idle_woke(&s, t + HVB_IDLE_TAIL_NS + ns + 7 * US,
-				      false);
+				      false, 0);
 	}
 	cr_expect(s.late_ns > 6 * US && s.late_ns < 8 * US,
 		  "late_ns %llu, the timers were 7000 late",
@@ -304,7 +307,7 @@ Test(idle, a_few_very_late_wakeups_do_not_set_the_lead)
 			continue;
 		/* Every fourth timer comes back 150 us late, the rest 5. */
 		hvb_idle_woke(&s, t + HVB_IDLE_TAIL_NS + ns +
-			      (n++ % 4 ? 5 : 150) * US, false);
+			      (n++ % 4 ? 5 : 150) * US, false, 0);
 	}
 	cr_expect_eq(s.late_ns, 5 * US, "planned with %llu ns of lateness",
 		     (unsigned long long)s.late_ns);
@@ -320,12 +323,12 @@ Test(idle, a_producer_wake_is_no_lateness_sample)
 	late = s.late_ns;
 	cr_assert(hvb_idle_should_sleep(&s, last + HVB_IDLE_TAIL_NS, &ns));
 	cr_assert_neq(ns, 0);
-	hvb_idle_woke(&s, last + HVB_IDLE_TAIL_NS + ns / 2, true);
+	hvb_idle_woke(&s, last + HVB_IDLE_TAIL_NS + ns / 2, true, 0);
 	cr_expect_eq(s.late_ns, late);
 	/* An untimed sleep neither. */
 	cr_assert(hvb_idle_should_sleep(&s, last + 10 * MS, &ns));
 	cr_assert_eq(ns, 0);
-	hvb_idle_woke(&s, last + 20 * MS, true);
+	hvb_idle_woke(&s, last + 20 * MS, true, 0);
 	cr_expect_eq(s.late_ns, late);
 }
 
@@ -345,7 +348,7 @@ Test(idle, a_lateness_too_large_to_sleep_fades_until_it_is_measured_again)
 		    ns) {
 			timed++;
 			hvb_idle_woke(&s, t + HVB_IDLE_TAIL_NS + ns + 3 * US,
-				      false);
+				      false, 0);
 		}
 	}
 	cr_expect_gt(timed, 50, "only %u timed sleeps of 100 gaps", timed);
@@ -370,7 +373,7 @@ Test(idle, a_request_that_woke_the_loop_keeps_the_predicted_phase)
 	due = last + gap;
 	/* The request came while it slept, on time; the wake-up took 30 us
 	 * and came after the timer's deadline. */
-	hvb_idle_woke(&s, due + 30 * US, true);
+	hvb_idle_woke(&s, due + 30 * US, true, 0);
 	hvb_idle_work(&s, due + 30 * US);
 	cr_expect_eq(s.burst_ns, due, "the burst taken at %llu ns past due",
 		     (unsigned long long)(s.burst_ns - due));
@@ -384,9 +387,52 @@ Test(idle, a_request_that_woke_the_loop_keeps_the_predicted_phase)
 		      (long long)(s.deadline_ns + s.late_ns - due - gap));
 
 	/* Its timer ran out on its own: that time is the burst's. */
-	hvb_idle_woke(&s, s.deadline_ns + 1 * US, false);
+	hvb_idle_woke(&s, s.deadline_ns + 1 * US, false, 0);
 	hvb_idle_work(&s, due + gap + 20 * US);
 	cr_expect_eq(s.burst_ns, due + gap + 20 * US);
+}
+
+/*
+ * A request that came early (the predicted phase was late) wakes the loop
+ * well before the timed sleep's end; the wake-up takes 15 us.  Told when
+ * the request came, the loop takes the burst's start from that, so the
+ * next timed sleep ends before the next request.  Taken at the wake-up
+ * (not told), the phase stays late by its latency, and the next request
+ * wakes the loop too.
+ */
+static __u64 idle_early_request_next_wake(bool told)
+{
+	struct hvb_idle s;
+	__u64 last, came, seen, ns, gap;
+
+	hvb_idle_init(&s);
+	last = idle_paced(&s, 1 * MS, 100 * US, 20);
+	gap = s.gap_ns;
+	cr_assert(hvb_idle_should_sleep(&s, last + HVB_IDLE_TAIL_NS, &ns));
+	cr_assert_neq(ns, 0);
+	/* The pace moved 30 us earlier: it came before the deadline. */
+	came = last + gap - 30 * US;
+	cr_assert_lt(came, s.deadline_ns);
+	seen = came + 15 * US;
+	hvb_idle_woke(&s, seen, true, told ? came : 0);
+	hvb_idle_work(&s, seen);
+	cr_expect_eq(s.burst_ns, told ? came : seen);
+	cr_assert(hvb_idle_should_sleep(&s, seen + HVB_IDLE_TAIL_NS, &ns));
+	cr_assert_neq(ns, 0);
+	/* When the timer, as late as the policy plans for, wakes it. */
+	return s.deadline_ns + s.late_ns;
+}
+
+Test(idle, a_request_that_woke_the_loop_told_when_it_came)
+{
+	/* The next request comes a gap after this one, at came + gap. */
+	__u64 gap = 100 * US, came = 1 * MS + 19 * gap + gap - 30 * US;
+
+	cr_expect_leq(idle_early_request_next_wake(true), came + gap,
+		      "told: the loop still wakes after the next request");
+	cr_expect_gt(idle_early_request_next_wake(false), came + gap,
+		     "not told, the loop woke before the next request: this "
+		     "test no longer shows what telling changes");
 }
 
 /* A timed sleep that a request ended after its deadline: the timer had
@@ -401,7 +447,7 @@ Test(idle, a_timed_sleep_that_work_ended_late_counts_as_late)
 	last = idle_paced(&s, 1 * MS, 200 * US, 10);
 	cr_assert(hvb_idle_should_sleep(&s, last + HVB_IDLE_TAIL_NS, &ns));
 	cr_assert_neq(ns, 0);
-	hvb_idle_woke(&s, s.deadline_ns + 40 * US, true);
+	hvb_idle_woke(&s, s.deadline_ns + 40 * US, true, 0);
 	cr_expect_eq(s.late[0], 40 * US);
 }
 
@@ -420,7 +466,9 @@ static double idle_model_exp(__u64 *rng, double base, double mean)
 	return base - mean * log(((double)(*rng >> 11) + 0.5) / 9007199254740992.0);
 }
 
-Test(idle, paced_requests_find_the_loop_polling_though_wake_ups_are_late)
+/* The model's requests that found the loop asleep, of 16000; @told: a
+ * producer that wakes it says when its request came. */
+static unsigned int idle_model_woken(bool told)
 {
 	const double period = 50000, turn = 40, serve = 150;
 	const unsigned int n = 20000, warm = 4000;
@@ -451,14 +499,80 @@ Test(idle, paced_requests_find_the_loop_polling_though_wake_ups_are_late)
 		if (came && k >= warm)
 			woken++;
 		t = wake > t ? wake : t;
-		hvb_idle_woke(&s, (__u64)t, came);
+		hvb_idle_woke(&s, (__u64)t, came,
+			      came && told ? (__u64)arrival : 0);
 	}
-	cr_expect_lt(woken * 100 / (n - warm), 40,
-		     "%u of %u paced requests found the loop asleep", woken,
-		     n - warm);
+	return woken;
+}
+
+Test(idle, paced_requests_find_the_loop_polling_though_wake_ups_are_late)
+{
+	unsigned int woken = idle_model_woken(false);
+
+	cr_expect_lt(woken * 100 / 16000, 40,
+		     "%u of 16000 paced requests found the loop asleep",
+		     woken);
+}
+
+/* Told when a request that woke it came, the loop keeps the phase of the
+ * requests rather than the wake-ups'.  In this model most wake-ups come
+ * from timers later than planned, which telling does not change: 4124
+ * against 4664 (12% fewer). */
+Test(idle, paced_requests_find_the_loop_asleep_less_when_told_when)
+{
+	unsigned int told = idle_model_woken(true);
+	unsigned int not_told = idle_model_woken(false);
+
+	cr_expect_lt(told, not_told - not_told / 10,
+		     "told: %u of 16000 paced requests found the loop asleep, "
+		     "%u not told", told, not_told);
 }
 
 /* --- the real pieces */
+
+/* A transport whose hypervisor clock reads idle_hyp_now. */
+static __u64 idle_hyp_now;
+
+static __u64 idle_hyp_clock(struct hvb_transport *t)
+{
+	(void)t;
+	return idle_hyp_now;
+}
+
+static const struct hvb_transport_ops idle_clock_ops = {
+	.name = "clock",
+	.hyp_clock_ns = idle_hyp_clock,
+};
+
+/* The hypervisor's clock runs 7 s ahead of ours; we slept from 100 us to
+ * 160 us on ours. */
+Test(idle, the_daemon_places_a_wake_stamp_within_its_sleep)
+{
+	struct hvb_transport t = { .ops = &idle_clock_ops };
+	struct hvb_transport none = { .ops = &hvb_transport_host };
+	struct hvb_wake wake = { 0 };
+	const __u64 skew = 7000 * MS, slept = 100 * US, now = 160 * US;
+
+	idle_hyp_now = now + skew;
+	cr_expect_eq(hvb_consumer_wake_sent_ns(&wake, &t, slept, now), 0,
+		     "no stamp");
+	/* Sent 12 us ago by the hypervisor's clock. */
+	wake.wake_sent_ns = now + skew - 12 * US;
+	cr_expect_eq(hvb_consumer_wake_sent_ns(&wake, &t, slept, now),
+		     now - 12 * US);
+	/* Within the sleep, to its first ns. */
+	wake.wake_sent_ns = slept + skew;
+	cr_expect_eq(hvb_consumer_wake_sent_ns(&wake, &t, slept, now), slept);
+	/* Before the sleep: an older producer's. */
+	wake.wake_sent_ns = slept + skew - 1;
+	cr_expect_eq(hvb_consumer_wake_sent_ns(&wake, &t, slept, now), 0);
+	/* After now: another clock. */
+	wake.wake_sent_ns = now + skew + 1;
+	cr_expect_eq(hvb_consumer_wake_sent_ns(&wake, &t, slept, now), 0);
+	/* A transport that cannot read the hypervisor's clock (QEMU's). */
+	wake.wake_sent_ns = now + skew - 12 * US;
+	cr_expect_eq(hvb_consumer_wake_sent_ns(&wake, &none, slept, now), 0);
+}
 
 static __u64 idle_thread_cpu_ns(pthread_t th)
 {

@@ -60,10 +60,11 @@
 
 #define HVB_MAGIC		0x52425648u	/* "HVBR" in memory order */
 #define HVB_ABI_MAJOR		2u	/* 2: kick slot table and acks */
-#define HVB_ABI_MINOR		1u	/* 1.1: consumer_owner, heartbeat;
+#define HVB_ABI_MINOR		2u	/* 1.1: consumer_owner, heartbeat;
 					 * 1.2: zone_gen, zone_ack;
 					 * 2.1: holds, retries; the module
-					 * writes consumer_state ABSENT */
+					 * writes consumer_state ABSENT;
+					 * 2.2: wake_sent_ns */
 
 /* The isolation unit: one writer per line of this size. */
 #define HVB_LINE		128u
@@ -202,7 +203,21 @@ struct hvb_wake {
 	 * (docs/abi.md "One daemon per region").  Since ABI 1.1.
 	 */
 	__u32 consumer_owner;
-	__u32 reserved[26];
+	/*
+	 * Since ABI 2.2.  Written by a producer that found the daemon
+	 * SLEEPING, before its compare-and-swap (Barrier W4): when it
+	 * published the request it is about to wake the daemon for, on the
+	 * hypervisor's clock (hyp_arch_now_ns(): the generic timer's count
+	 * in ns at EL2, which the root zone reads as CNTVCT_EL0, CNTVOFF_EL2
+	 * being 0; CLOCK_MONOTONIC in the host simulation).  Read by the
+	 * daemon after a producer woke it, for its idling policy only: a
+	 * wake-up's latency (tens of microseconds in a virtual machine) is
+	 * no measure of when the request came.  A hint: a value the daemon
+	 * cannot place within its sleep (stale, or a clock it cannot read)
+	 * is ignored.  0: none.
+	 */
+	__u64 wake_sent_ns;
+	__u32 reserved[24];
 };
 
 /* struct hvb_wake.consumer_owner: the owner's transport, in bits 31-24. */
