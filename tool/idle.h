@@ -113,7 +113,8 @@ struct hvb_idle {
 	__u64 sent_ns;
 	/* The last sleep was a timed one and work ended it (a producer woke
 	 * us): the next poll that finds the work sees it late, by the
-	 * wake-up's latency, which nothing here can measure. */
+	 * wake-up's latency, which nothing here can measure (sent_ns says
+	 * when the work came, where the producer told). */
 	bool woken;
 };
 

@@ -400,7 +400,7 @@ Test(idle, a_request_that_woke_the_loop_keeps_the_predicted_phase)
  * (not told), the phase stays late by its latency, and the next request
  * wakes the loop too.
  */
-static __u64 idle_early_request_next_wake(bool told)
+static long long idle_early_request_next_wake(bool told)
 {
 	struct hvb_idle s;
 	__u64 last, came, seen, ns, gap;
@@ -419,20 +419,23 @@ static __u64 idle_early_request_next_wake(bool told)
 	cr_expect_eq(s.burst_ns, told ? came : seen);
 	cr_assert(hvb_idle_should_sleep(&s, seen + HVB_IDLE_TAIL_NS, &ns));
 	cr_assert_neq(ns, 0);
-	/* When the timer, as late as the policy plans for, wakes it. */
-	return s.deadline_ns + s.late_ns;
+	/* How long after the next request, a gap after this one, the timer
+	 * wakes the loop if it is as late as the policy plans for (> 0: the
+	 * request finds the loop asleep). */
+	return (long long)(s.deadline_ns + s.late_ns) -
+	       (long long)(came + gap);
 }
 
 Test(idle, a_request_that_woke_the_loop_told_when_it_came)
 {
-	/* The next request comes a gap after this one, at came + gap. */
-	__u64 gap = 100 * US, came = 1 * MS + 19 * gap + gap - 30 * US;
+	long long told = idle_early_request_next_wake(true);
+	long long not_told = idle_early_request_next_wake(false);
 
-	cr_expect_leq(idle_early_request_next_wake(true), came + gap,
-		      "told: the loop still wakes after the next request");
-	cr_expect_gt(idle_early_request_next_wake(false), came + gap,
-		     "not told, the loop woke before the next request: this "
-		     "test no longer shows what telling changes");
+	cr_expect_leq(told, 0, "told: the loop wakes %lld ns after the next "
+		      "request", told);
+	cr_expect_gt(not_told, 0, "not told, the loop woke %lld ns before the "
+		     "next request: this test no longer shows what telling "
+		     "changes", -not_told);
 }
 
 /* A timed sleep that a request ended after its deadline: the timer had

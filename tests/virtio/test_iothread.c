@@ -134,11 +134,6 @@ Test(iothread, settle_waits_out_the_open_batch, .timeout = 20)
 	hvb_iothread_fini(&batch_io);
 }
 
-/*
- * A batch that never closes (a device thread that stopped running, or a
- * bug) holds a settle for its bound, about 100 ms, and no longer: the
- * consumer thread that calls it serves every zone.
- */
 /* How long one hvb_iothread_settle() on @t took, in ms. */
 static long long settle_ms(struct hvb_iothread *t)
 {
@@ -151,6 +146,11 @@ static long long settle_ms(struct hvb_iothread *t)
 	       (t1.tv_nsec - t0.tv_nsec) / 1000000;
 }
 
+/*
+ * A batch that never closes (a device thread that stopped running, or a
+ * bug) holds a settle for its bound, about 100 ms, and no longer: the
+ * consumer thread that calls it serves every zone.
+ */
 Test(iothread, settle_gives_up_on_a_batch_that_never_closes, .timeout = 20)
 {
 	long long ms;
