@@ -259,6 +259,13 @@ struct bench_paired {
 	double p50_ratio;	/* median of the kept blocks' ratios */
 	double mean_ratio;	/* the same with their means */
 	double hvisor_ratio;	/* ... of ours / hvisor-style, p50s */
+	/* The kept blocks' samples pooled (bench_channel.c): the channel's
+	 * and the ping-pong's p999, their ratio, and the parts per million
+	 * of each above 10 us; tail_samples: the channel's (the ping-pong
+	 * has twice as many).  0 when no block was kept. */
+	double ours_p999, pingpong_p999, p999_ratio;
+	double ours_slow_ppm, pingpong_slow_ppm;
+	size_t tail_samples;
 	struct {
 		const char *topo;	/* bench_topo_pingpong()'s word */
 		unsigned int blocks;

@@ -104,44 +104,121 @@ static int bench_lat_group(const struct bench_cfg *cfg,
 #define BENCH_PAIR_WARMUP	1000
 #define BENCH_PAIR_AGREE	0.2
 
-/* One part of a block: @fn's pair_iters requests, into @out. */
+/*
+ * The tails compared in the same blocks: every block's channel and
+ * ping-pong samples are kept (struct bench_pair_pool), and those of the
+ * kept blocks pooled into one p999 each.  The medians of the rounds set
+ * a p999 of one stretch of tens of ms against another's, and there the
+ * p999 falls in or below the cluster of interrupts and preemptions
+ * (about 0.1% of round trips) by chance (docs/performance.md, "The
+ * p999"); pooled over the same blocks, both see the same interrupts.
+ * Beside it, the share of round trips slower than BENCH_PAIR_SLOW_NS:
+ * that cluster itself.
+ */
+#define BENCH_PAIR_SLOW_NS	10000.0
+
+struct bench_pair_pool {
+	__u64 *ours;		/* pair_iters a block, block by block */
+	__u64 *pingpong;	/* 2 * pair_iters a block: before, after */
+	size_t iters;		/* pair_iters */
+	unsigned int blocks;	/* room for this many */
+};
+
+/* One part of a block: @fn's pair_iters requests, into @out, and its
+ * samples into @keep if set. */
 static int bench_pair_part(bench_lat_fn *fn, const struct bench_cfg *blk,
-			   __u64 *ticks, struct bench_lat *out)
+			   __u64 *ticks, struct bench_lat *out, __u64 *keep)
 {
 	if (fn(blk, ticks, blk->pair_iters))
 		return -1;
+	if (keep)
+		memcpy(keep, ticks, sizeof(*ticks) * blk->pair_iters);
 	*out = bench_lat_of(ticks, blk->pair_iters);
 	return 0;
 }
 
 static int bench_pair_round(const struct bench_cfg *cfg,
 			    struct bench_pair *pairs, unsigned int *n,
-			    __u64 *ticks)
+			    struct bench_pair_pool *pool, __u64 *ticks)
 {
 	struct bench_cfg blk = *cfg;
 	struct bench_pair *p;
+	__u64 *ours, *pp;
 	unsigned int b;
 
 	blk.warmup = BENCH_PAIR_WARMUP;
 	for (b = 0; b < cfg->pair_blocks && *n < BENCH_PAIR_MAX; b++) {
+		ours = pp = NULL;
+		if (*n < pool->blocks) {
+			ours = pool->ours + *n * pool->iters;
+			pp = pool->pingpong + 2 * *n * pool->iters;
+		}
 		p = &pairs[(*n)++];
 		bench_watchdog("paired blocks", 60);
 		if (bench_pair_part(bench_pingpong_lat, &blk, ticks,
-				    &p->before) ||
+				    &p->before, pp) ||
 		    bench_pair_part(bench_ours_sync_lat, &blk, ticks,
-				    &p->ours) ||
+				    &p->ours, ours) ||
 		    bench_pair_part(bench_hvisor_lat, &blk, ticks,
-				    &p->hvisor) ||
+				    &p->hvisor, NULL) ||
 		    bench_pair_part(bench_pingpong_lat, &blk, ticks,
-				    &p->after))
+				    &p->after, pp ? pp + pool->iters : NULL))
 			return -1;
 	}
 	return 0;
 }
 
+/* Parts per million of @v's @n samples above BENCH_PAIR_SLOW_NS. */
+static double bench_pair_slow_ppm(const __u64 *v, size_t n)
+{
+	size_t i, slow = 0;
+
+	for (i = 0; i < n; i++)
+		slow += bench_ticks_ns(v[i]) > BENCH_PAIR_SLOW_NS;
+	return n ? 1e6 * (double)slow / (double)n : 0;
+}
+
+/*
+ * Pool the samples of the blocks @keep marks (@n blocks) and fill @out's
+ * tail figures.  Moves the kept blocks' samples to the front of @pool.
+ */
+static void bench_pair_tails(struct bench_pair_pool *pool,
+			     const unsigned char *keep, unsigned int n,
+			     struct bench_paired *out)
+{
+	size_t no = 0, np = 0, it = pool->iters;
+	struct bench_lat l;
+	unsigned int i;
+
+	if (n > pool->blocks)
+		n = pool->blocks;
+	for (i = 0; i < n; i++) {
+		if (!keep[i])
+			continue;
+		memmove(pool->ours + no, pool->ours + i * it,
+			sizeof(__u64) * it);
+		memmove(pool->pingpong + np, pool->pingpong + 2 * i * it,
+			sizeof(__u64) * 2 * it);
+		no += it;
+		np += 2 * it;
+	}
+	if (!no)
+		return;
+	out->tail_samples = no;
+	out->ours_slow_ppm = bench_pair_slow_ppm(pool->ours, no);
+	out->pingpong_slow_ppm = bench_pair_slow_ppm(pool->pingpong, np);
+	l = bench_lat_of(pool->ours, no);
+	out->ours_p999 = l.p999;
+	l = bench_lat_of(pool->pingpong, np);
+	out->pingpong_p999 = l.p999;
+	out->p999_ratio = out->ours_p999 / out->pingpong_p999;
+}
+
 static void bench_paired_of(const struct bench_pair *pairs, unsigned int n,
+			    struct bench_pair_pool *pool,
 			    struct bench_paired *out)
 {
+	static unsigned char keep[BENCH_PAIR_MAX];
 	static const char *const topos[BENCH_PAIR_TOPOS] = {
 		"smt", "llc", "apart",
 	};
@@ -159,8 +236,10 @@ static void bench_paired_of(const struct bench_pair *pairs, unsigned int n,
 		lo = pairs[i].before.p50 < pairs[i].after.p50 ?
 		     pairs[i].before.p50 : pairs[i].after.p50;
 		hi = pairs[i].before.p50 + pairs[i].after.p50 - lo;
+		keep[i] = 0;
 		if (lo <= 0 || hi > lo * (1 + BENCH_PAIR_AGREE))
 			continue;
+		keep[i] = 1;
 		base = (pairs[i].before.p50 + pairs[i].after.p50) / 2;
 		ours[k] = pairs[i].ours.p50;
 		pp[k] = base;
@@ -179,6 +258,7 @@ static void bench_paired_of(const struct bench_pair *pairs, unsigned int n,
 	out->kept = k;
 	if (!k)
 		return;
+	bench_pair_tails(pool, keep, n, out);
 	out->ours_p50 = bench_median(ours, k);
 	out->pingpong_p50 = bench_median(pp, k);
 	out->p50_ratio = bench_median(r50, k);
@@ -397,6 +477,7 @@ int main(int argc, char **argv)
 	double idle[BENCH_MAX_ROUNDS][BENCH_IDLE_MODES];
 	struct bench_sleepcost cost[BENCH_MAX_ROUNDS];
 	static struct bench_pair pairs[BENCH_PAIR_MAX];
+	struct bench_pair_pool pool = { 0 };
 	unsigned int npairs = 0;
 	double ours[BENCH_MAX_ROUNDS][BENCH_NR_PRODS];
 	double theirs[BENCH_MAX_ROUNDS][BENCH_NR_PRODS];
@@ -447,7 +528,13 @@ int main(int argc, char **argv)
 	if (n < cfg->paced_iters)
 		n = cfg->paced_iters;
 	ticks = malloc(sizeof(*ticks) * n);
-	if (!ticks)
+	pool.iters = cfg->pair_iters;
+	pool.blocks = cfg->rounds * cfg->pair_blocks;
+	if (pool.blocks > BENCH_PAIR_MAX)
+		pool.blocks = BENCH_PAIR_MAX;
+	pool.ours = malloc(sizeof(__u64) * pool.iters * pool.blocks);
+	pool.pingpong = malloc(2 * sizeof(__u64) * pool.iters * pool.blocks);
+	if (!ticks || !pool.ours || !pool.pingpong)
 		return 1;
 	bench_clock_init();
 	bench_pin(bench_cpu_req);
@@ -457,7 +544,7 @@ int main(int argc, char **argv)
 		fflush(stdout);
 		if (bench_lat_group(cfg, sync_m, r, sync_rounds, ticks) ||
 		    bench_lat_group(cfg, wake_m, r, wake_rounds, ticks) ||
-		    bench_pair_round(cfg, pairs, &npairs, ticks) ||
+		    bench_pair_round(cfg, pairs, &npairs, &pool, ticks) ||
 		    bench_tput_round(cfg, r, ours, theirs, ratio) ||
 		    bench_idle_round(cfg, r, paced, idle, cost, ticks))
 			return 1;
@@ -471,7 +558,9 @@ int main(int argc, char **argv)
 		*wake_m[i].out = bench_lat_median(wake_rounds, cfg->rounds, i);
 	}
 	res.topo_pingpong = bench_topo_pingpong(res.pingpong.p50);
-	bench_paired_of(pairs, npairs, &res.paired);
+	bench_paired_of(pairs, npairs, &pool, &res.paired);
+	free(pool.ours);
+	free(pool.pingpong);
 	for (i = 0; i < BENCH_IDLE_MODES; i++) {
 		bench_median_fields(&res.paced[i], &paced[0][i],
 				    sizeof(paced[0]), sizeof(res.paced[i]),
