@@ -45,6 +45,7 @@ check-fresh-run:
 	@$(TOP)/scripts/check-fresh.sh --target run
 
 stress: deps
+	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory -C tests stress
 
 bench: deps
