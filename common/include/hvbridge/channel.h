@@ -422,6 +422,8 @@ struct hvb_daemon_stats {
 
 _Static_assert(sizeof(struct hvb_region_header) == 256, "header size");
 _Static_assert(sizeof(struct hvb_wake) == HVB_LINE, "wake block is a line");
+_Static_assert(__builtin_offsetof(struct hvb_wake, wake_sent_ns) == 24,
+	       "wake_sent_ns (2.2) where 2.1 had reserved words");
 _Static_assert(sizeof(struct hvb_pending) == HVB_LINE, "pending is a line");
 _Static_assert(sizeof(struct hvb_kicks) == 2 * HVB_LINE, "kicks are 2 lines");
 _Static_assert(__builtin_offsetof(struct hvb_kicks, words) == HVB_LINE,
