@@ -259,7 +259,8 @@ if [ -n "$linux" ]; then
 	# machine's environment gives them: defaults the root zone keeps
 	# unless its own environment says otherwise.
 	for v in HVB_LINUX_CYCLES HVB_LINUX_DEATH HVB_LINUX_TCP_MIB \
-		 HVB_LINUX_DEATH_WATCH HVB_RUN_BLK_MIB HVB_LOAD_SECS \
+		 HVB_LINUX_DEATH_WATCH HVB_LINUX_RESTARTS HVB_LINUX_GAP \
+		 HVB_RUN_BLK_MIB HVB_LOAD_SECS \
 		 HVB_LOAD_ROOT_NICE HVB_LOAD_ROOT_JOBS HVB_BENCH_SECS \
 		 HVB_BENCH_RAMP HVB_BENCH_MIB HVB_BENCH_ROUNDS; do
 		eval "x=\${$v:-}"

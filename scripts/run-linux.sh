@@ -529,7 +529,7 @@ if [ "$death" = 1 ]; then
 	want "hvbridge-root: death: daemon killed (SIGKILL"
 	want "hvbridge-root: death: zone1 shut down"
 	held daemon-death "$work/death.txt"
-	want "hvbridge-root: death: 30 s without a daemon: zone1 is running"
+	want "hvbridge-root: death: ${HVB_LINUX_DEATH_WATCH:-30} s without a daemon: zone1 is running"
 	for bad in "daemon timeout: data abort injected" \
 		   "Internal error:" "FAILED" "I/O error" \
 		   "EXT4-fs error"; do
@@ -561,6 +561,6 @@ echo "== make run-linux: OK in ${t}s: zone1's Linux booted $cycles times from" \
      "zone1_linux.json under one daemon, its data persisted on virtio-blk," \
      "hvc0 answered through hvbridge console 1, ping and $mib MiB of TCP" \
      "both ways;$(if [ "$death" = 1 ]; then
-     echo " its disk I/O ran on, checked, through 5 daemon kills and" \
-     "restarts and a 30 s daemon death;"; fi)" \
+     echo " its disk I/O ran on, checked, through ${HVB_LINUX_RESTARTS:-5} daemon kills and" \
+     "restarts and a ${HVB_LINUX_DEATH_WATCH:-30} s daemon death;"; fi)" \
      "the root zone powered off"
