@@ -44,7 +44,9 @@
 # Usage: mkguestfs.sh [-o DIR] [--size MIB] [--bootargs "..."] [--pl011 yes|no|auto] [--bench FIO_ROOT]
 # Defaults: build/linux, 16 MiB, the DTS's bootargs, auto.
 # --pl011 no: the guest gets no PL011 (the DTS's node, stdout-path,
-# earlycon and console=ttyAMA0 go, and inittab's ttyAMA0 shell): for a
+# earlycon and inittab's ttyAMA0 shell go, and console=ttyAMA0 becomes
+# console=hvc0, the one console left, whose writes wait for a daemon
+# while none runs: docs/linux-zone.md): for a
 # hypervisor that gives zones started from JSON no emulated PL011 (an
 # access there is a data abort, fatal that early in the kernel).  auto
 # is yes when hyp/arch/arm64/zone_create.c mentions pl011, else no.
@@ -276,7 +278,7 @@ if [ "$pl011" = no ]; then
 	fdtput -r "$out/zone1_linux.dtb.tmp" /pl011@9000000
 	[ -n "$bootargs" ] ||
 		bootargs=$(fdtget -t s "$out/zone1_linux.dtb.tmp" /chosen bootargs |
-			   sed 's/ *console=ttyAMA0//; s/ *earlycon=[^ ]*//')
+			   sed 's/console=ttyAMA0/console=hvc0/; s/ *earlycon=[^ ]*//')
 fi
 [ -n "$bootargs" ] && fdtput -t s "$out/zone1_linux.dtb.tmp" /chosen \
 	bootargs "$bootargs"
