@@ -136,7 +136,7 @@ qpid=$!
 # The progress: the boot, the root zone's steps, the daemon, zone1's
 # workload and summary, the console lines zone1 sent through the
 # daemon, and the summary block whole.
-tail -n +1 -s 0.2 -f --pid=$qpid "$log" 2>/dev/null | tr -d '\r' | awk '
+tail -n +1 -s 0.2 -f --pid=$qpid "$log" 2>/dev/null | sed -u 's/\r//g' | awk '
 /^hvbridge-root: ---- summary/ { sum = 1 }
 sum { print; fflush() }
 /^hvbridge-root: ---- end of summary/ { sum = 0; next }

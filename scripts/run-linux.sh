@@ -168,7 +168,8 @@ trap 'kill $qpid 2>/dev/null' EXIT
 # A root zone line cut by a hypervisor line shows again whole
 # (docs/root-zone.md): once the hypervisor's line is filtered out, the
 # two are neighbours, and one is enough.
-tail -n +1 -f --pid=$qpid "$log" 2>/dev/null | tr -d '\r' |
+# (sed -u: tr's block buffer held the last lines back until QEMU ended.)
+tail -n +1 -f --pid=$qpid "$log" 2>/dev/null | sed -u 's/\r//g' |
 	grep --line-buffered -E "$show" |
 	grep --line-buffered -v -e ': MMIO ' -e 'bench: [a-z0-9-]* json [0-9]' |
 	awk '$0 != prev { print; fflush() } { prev = $0 }' &
