@@ -7,7 +7,7 @@
 #   rootfs.ext4          the root filesystem (virtio-blk, /dev/vda): static
 #                        busybox (scripts/fetch-arm64.sh), busybox init with
 #                        scripts/guestfs/{inittab,rcS}, /usr/bin/guest-test,
-#                        guest-io and guest-load,
+#                        guest-io, guest-load and guest-hotplug,
 #                        and the virtio/ext4 modules with modules.dep;
 #                        made by e2fsprogs' `mke2fs -d`, no loop mount
 #   initramfs.cpio.gz    busybox and the modules the root filesystem needs
@@ -224,6 +224,7 @@ cp "$SRC/rcS" "$rfs/etc/init.d/rcS"
 cp "$SRC/guest-test" "$rfs/usr/bin/guest-test"
 cp "$SRC/guest-io" "$rfs/usr/bin/guest-io"
 cp "$SRC/guest-load" "$rfs/usr/bin/guest-load"
+cp "$SRC/guest-hotplug" "$rfs/usr/bin/guest-hotplug"
 if [ -n "$bench" ]; then
 	cp -a "$bench/." "$rfs/"
 	mkdir -p "$rfs/usr/share/hvbridge"

@@ -432,7 +432,8 @@ verdict() {	# verdict CASE: print the case's result
 	cmiss=
 }
 # Case cycles: every boot under one daemon read back the boot before's
-# data, answered on hvc0 and powered itself off; boot 1 the network.
+# data, took its CPUs offline and online again, answered on hvc0 and
+# powered itself off; boot 1 the network.
 n=1
 while [ $n -le "$cycles" ]; do
 	if [ $n = 1 ]; then
@@ -445,6 +446,13 @@ while [ $n -le "$cycles" ]; do
 	want "hvbridge-root: zone1 boot $n: powered itself off"
 	n=$((n + 1))
 done
+# Every boot took each of zone1's two CPUs offline (PSCI CPU_OFF) and
+# online again (CPU_ON) twice, read the disk meanwhile and ran on it
+# (guest-hotplug; its lines on the PL011 are counted, hvc0's copies not).
+hp=$(grep -c "^\[zone1-linux\] guest-hotplug: 2 rounds: 4 passed, 0 failed" "$log.txt")
+[ "$hp" = "$cycles" ] || cmiss="$cmiss
+  guest-hotplug passed in $hp boots of $cycles"
+unwanted "guest-hotplug: FAIL" "$log.txt"
 want "guest: ping 10.0.1.1 (the root zone's tap0): ok"
 want "hvbridge-root: ping 10.0.1.2 (zone1's eth0) from the root zone: ok"
 want "hvbridge-root: tcp root->zone1: $mib MiB in"
@@ -580,7 +588,7 @@ if [ -n "$miss" ]; then
 	exit 1
 fi
 echo "== make run-linux: OK in ${t}s: zone1's Linux booted $cycles times from" \
-     "zone1_linux.json under one daemon, its data persisted on virtio-blk," \
+     "zone1_linux.json under one daemon, its data persisted on virtio-blk, its CPUs went offline and online again," \
      "hvc0 answered through hvbridge console 1, ping and $mib MiB of TCP" \
      "both ways;$(if [ "$death" = 1 ]; then
      echo " its disk I/O ran on, checked, through ${HVB_LINUX_RESTARTS:-5} daemon kills and" \
