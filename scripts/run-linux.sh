@@ -448,9 +448,10 @@ while [ $n -le "$cycles" ]; do
 done
 # Every boot took each of zone1's two CPUs offline (PSCI CPU_OFF) and
 # online again (CPU_ON) twice, read the disk meanwhile and ran on it
-# (guest-hotplug; its lines on the PL011 are counted, hvc0's copies not).
+# (guest-hotplug; its lines on the PL011 are counted, hvc0's copies not;
+# the death case's boot runs it too, so at least once a cycle).
 hp=$(grep -c "^\[zone1-linux\] guest-hotplug: 2 rounds: 4 passed, 0 failed" "$log.txt")
-[ "$hp" = "$cycles" ] || cmiss="$cmiss
+[ "$hp" -ge "$cycles" ] || cmiss="$cmiss
   guest-hotplug passed in $hp boots of $cycles"
 unwanted "guest-hotplug: FAIL" "$log.txt"
 want "guest: ping 10.0.1.1 (the root zone's tap0): ok"
